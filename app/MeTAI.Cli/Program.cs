@@ -1,0 +1,3 @@
+using MeTAI.Cli;
+
+return CliApp.Run(args);
