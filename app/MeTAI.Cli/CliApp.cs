@@ -1,14 +1,36 @@
 using System.CommandLine;
+using MeTAI.Cli.Commands;
 
 namespace MeTAI.Cli;
 
-/// <summary>Builds the <c>metai</c> command tree. Commands live in <c>Commands/</c>, one file per verb.</summary>
+/// <summary>Builds the <c>metai</c> command tree. Each verb lives in <c>Commands/</c>, one file per verb.</summary>
 public static class CliApp
 {
-    /// <summary>Parses and runs; returns the process exit code.</summary>
-    public static int Run(string[] args)
+    /// <summary>Builds the root command with every verb.</summary>
+    public static RootCommand BuildRoot()
     {
         var root = new RootCommand("MeTAI.Intervention — radiotherapy planning, surgical rehearsal, robot control and HIL testing.");
-        return root.Parse(args).Invoke();
+        foreach (Command verb in Verbs())
+        {
+            root.Subcommands.Add(verb);
+        }
+
+        return root;
+    }
+
+    /// <summary>Parses and runs; returns the process exit code (0 success, 1 failure, 2 usage error).</summary>
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        var config = new InvocationConfiguration
+        {
+            Output = stdout ?? Console.Out,
+            Error = stderr ?? Console.Error,
+        };
+        return BuildRoot().Parse(args).Invoke(config);
+    }
+
+    private static IEnumerable<Command> Verbs()
+    {
+        yield return DemoCommand.Create();
     }
 }
