@@ -40,30 +40,40 @@ public static class CtSeriesReader
     public static CtSeries Read(IEnumerable<string> files, string? seriesInstanceUid = null, bool clampHu = false)
     {
         ArgumentNullException.ThrowIfNull(files);
-        var datasets = new List<(string Source, DicomDataset Dataset)>();
+        var datasets = new List<(string Source, DicomFile File)>();
         foreach (string file in files)
         {
-            if (RtFiles.TryReadDataset(file, out DicomDataset? ds))
+            if (RtFiles.TryReadFile(file, out DicomFile? f))
             {
-                datasets.Add((file, ds));
+                datasets.Add((file, f));
             }
         }
 
-        return FromDatasets(datasets, seriesInstanceUid, clampHu);
+        return FromFiles(datasets, seriesInstanceUid, clampHu);
     }
 
-    /// <summary>Builds the series from datasets already read (each with the file or name it came from, for errors).</summary>
+    /// <summary>
+    /// Builds the series from datasets already read (each with the file or name it came from, for errors); pixel data
+    /// is taken as little endian.
+    /// </summary>
     public static CtSeries FromDatasets(IEnumerable<(string Source, DicomDataset Dataset)> datasets, string? seriesInstanceUid = null, bool clampHu = false)
     {
         ArgumentNullException.ThrowIfNull(datasets);
-        var ct = datasets.Where(d => IsCt(d.Dataset)).ToList();
+        return FromFiles(datasets.Select(d => (d.Source, new DicomFile(d.Dataset))), seriesInstanceUid, clampHu);
+    }
+
+    /// <summary>Builds the series from files already read (each with its path or name, for errors).</summary>
+    public static CtSeries FromFiles(IEnumerable<(string Source, DicomFile File)> files, string? seriesInstanceUid = null, bool clampHu = false)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var ct = files.Select(f => (f.Source, Dataset: f.File.Dataset, f.File.TransferSyntax)).Where(d => IsCt(d.Dataset)).ToList();
         if (ct.Count == 0)
         {
             throw new DicomFormatException("no CT Image Storage slices found");
         }
 
         var groups = ct.GroupBy(d => RtRead.RequiredString(d.Dataset, DicomTags.SeriesInstanceUID, d.Source), StringComparer.Ordinal).ToList();
-        List<(string Source, DicomDataset Dataset)> slices;
+        List<(string Source, DicomDataset Dataset, DicomTransferSyntax TransferSyntax)> slices;
         if (seriesInstanceUid is not null)
         {
             slices = groups.FirstOrDefault(g => g.Key == seriesInstanceUid)?.ToList()
@@ -85,18 +95,18 @@ public static class CtSeriesReader
         RtRead.String(ds, DicomTags.SOPClassUID) == DicomUid.CTImageStorage
         || (RtRead.String(ds, DicomTags.SOPClassUID) is null && RtRead.String(ds, DicomTags.Modality) == "CT");
 
-    private static string Describe(IEnumerable<IGrouping<string, (string Source, DicomDataset Dataset)>> groups) =>
+    private static string Describe(IEnumerable<IGrouping<string, (string Source, DicomDataset Dataset, DicomTransferSyntax TransferSyntax)>> groups) =>
         string.Join("; ", groups.Select(g =>
         {
             string description = RtRead.String(g.First().Dataset, DicomTags.SeriesDescription) ?? string.Empty;
             return $"{g.Key} ({g.Count()} slices{(description.Length > 0 ? ", " + description : string.Empty)})";
         }));
 
-    private sealed record Slice(string Source, DicomDataset Dataset, Vec3 PositionLps, double Along);
+    private sealed record Slice(string Source, DicomDataset Dataset, DicomTransferSyntax TransferSyntax, Vec3 PositionLps, double Along);
 
-    private static CtSeries Build(List<(string Source, DicomDataset Dataset)> input, bool clampHu)
+    private static CtSeries Build(List<(string Source, DicomDataset Dataset, DicomTransferSyntax TransferSyntax)> input, bool clampHu)
     {
-        (string firstSource, DicomDataset first) = input[0];
+        (string firstSource, DicomDataset first, _) = input[0];
         (Vec3 row, Vec3 col) = RtRead.Orientation(first, firstSource);
         Vec3 normal = Vec3.Cross(row, col);
         int rows = RtRead.RequiredInt(first, DicomTags.Rows, firstSource);
@@ -113,7 +123,7 @@ public static class CtSeriesReader
         }
 
         var slices = new List<Slice>(input.Count);
-        foreach ((string source, DicomDataset ds) in input)
+        foreach ((string source, DicomDataset ds, DicomTransferSyntax syntax) in input)
         {
             (Vec3 r, Vec3 c) = RtRead.Orientation(ds, source);
             if ((r - row).Length > 1e-4 || (c - col).Length > 1e-4)
@@ -138,7 +148,7 @@ public static class CtSeriesReader
             }
 
             Vec3 ipp = RtRead.RequiredVec3(ds, DicomTags.ImagePositionPatient, source);
-            slices.Add(new Slice(source, ds, ipp, Vec3.Dot(ipp, normal)));
+            slices.Add(new Slice(source, ds, syntax, ipp, Vec3.Dot(ipp, normal)));
         }
 
         slices.Sort((a, b) => a.Along.CompareTo(b.Along));
@@ -243,7 +253,7 @@ public static class CtSeriesReader
             throw RtRead.Error(source, DicomTags.RescaleSlope, "must not be zero");
         }
 
-        ReadOnlySpan<byte> bytes = RtPixels.Frames(ds, 2L * rows * cols, source).Span;
+        ReadOnlySpan<byte> bytes = RtPixels.Frames(ds, 2L * rows * cols, 16, slice.TransferSyntax, source).Span;
         int shift = 16 - bitsStored;
         for (int n = 0; n < hu.Length; n++)
         {

@@ -17,13 +17,16 @@ public static class RtDoseReader
     public const double OffsetToleranceMm = 0.01;
 
     /// <summary>Reads an RTDOSE file.</summary>
-    public static RtDose Read(string path) => FromDataset(RtFiles.ReadDataset(path), path);
+    public static RtDose Read(string path) => FromFile(RtFiles.ReadFile(path), path);
 
-    /// <summary>Reads an RTDOSE dataset; <paramref name="source"/> names it in errors.</summary>
-    public static RtDose FromDataset(DicomDataset dataset, string? source = null)
+    /// <summary>Reads an RTDOSE dataset whose pixel data is little endian; <paramref name="source"/> names it in errors.</summary>
+    public static RtDose FromDataset(DicomDataset dataset, string? source = null) => FromFile(new DicomFile(dataset), source);
+
+    /// <summary>Reads an RTDOSE file already parsed; <paramref name="source"/> names it in errors.</summary>
+    public static RtDose FromFile(DicomFile file, string? source = null)
     {
-        ArgumentNullException.ThrowIfNull(dataset);
-        DicomDataset ds = dataset;
+        ArgumentNullException.ThrowIfNull(file);
+        DicomDataset ds = file.Dataset;
         string sopClass = RtRead.RequiredString(ds, DicomTags.SOPClassUID, source);
         if (sopClass != DicomUid.RTDoseStorage)
         {
@@ -76,7 +79,7 @@ public static class RtDoseReader
 
         var geometry = new GridGeometry(cols, rows, frames, new Vec3(pixelSpacing[1], pixelSpacing[0], dz), ippLps, Mat3.FromColumns(row, col, normal));
         var dose = new VoxelGrid<float>(geometry);
-        ReadOnlySpan<byte> bytes = RtPixels.Frames(ds, frameBytes * frames, source).Span;
+        ReadOnlySpan<byte> bytes = RtPixels.Frames(ds, frameBytes * frames, bits, file.TransferSyntax, source).Span;
         float[] data = dose.Data;
         for (int n = 0; n < data.Length; n++)
         {

@@ -6,12 +6,15 @@ namespace MeTAI.Dicom.Rt;
 internal static class RtFiles
 {
     /// <summary>Reads the dataset of a DICOM file; errors name the file.</summary>
-    public static DicomDataset ReadDataset(string path)
+    public static DicomDataset ReadDataset(string path) => ReadFile(path).Dataset;
+
+    /// <summary>Reads a DICOM file; errors name the file.</summary>
+    public static DicomFile ReadFile(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         try
         {
-            return OpenFile(path).Dataset;
+            return OpenFile(path);
         }
         catch (DicomFormatException ex)
         {
@@ -23,16 +26,16 @@ internal static class RtFiles
     /// Reads a file when it is DICOM. A file with the DICM prefix (or a .dcm name) that fails to parse is an error;
     /// any other file that fails to parse is not DICOM and gives false.
     /// </summary>
-    public static bool TryReadDataset(string path, [NotNullWhen(true)] out DicomDataset? dataset)
+    public static bool TryReadFile(string path, [NotNullWhen(true)] out DicomFile? file)
     {
         try
         {
-            dataset = ReadDataset(path);
+            file = ReadFile(path);
             return true;
         }
         catch (DicomFormatException) when (!LooksLikeDicom(path))
         {
-            dataset = null;
+            file = null;
             return false;
         }
     }
@@ -71,9 +74,9 @@ internal static class RtFiles
     }
 
     /// <summary>The Part 10 encoding (preamble, file meta, Explicit VR Little Endian dataset) of a dataset.</summary>
-    public static byte[] ToBytes(DicomDataset dataset) => throw new NotSupportedException("DICOM writer not available yet.");
+    public static byte[] ToBytes(DicomDataset dataset) => new DicomFile(dataset).ToBytes();
 
-    private static DicomFile OpenFile(string path) => throw new NotSupportedException($"{path}: DICOM reader not available yet.");
+    private static DicomFile OpenFile(string path) => DicomFile.Open(path);
 
     private static bool LooksLikeDicom(string path)
     {
