@@ -130,7 +130,7 @@ public static class RtDoseWriter
     /// text) is what readers multiply by, so pixels are computed from the formatted value, and it is bumped until the
     /// maximum fits the integer range.
     /// </summary>
-    internal static double ChooseScaling(double maxAbs, bool signed)
+    public static double ChooseScaling(double maxAbs, bool signed)
     {
         if (maxAbs <= 0)
         {
