@@ -323,15 +323,16 @@ public sealed partial class DicomDataset
 
     private static T ConvertNumber<T>(double d, DicomTag tag)
     {
+        // Each arm boxes its own type: without the casts the switch would unify every arm to double.
         object boxed = Type.GetTypeCode(typeof(T)) switch
         {
-            TypeCode.Double => d,
-            TypeCode.Single => (float)d,
-            TypeCode.Int32 when d == Math.Round(d) && d is >= int.MinValue and <= int.MaxValue => (int)d,
-            TypeCode.Int64 when d == Math.Round(d) => (long)d,
-            TypeCode.UInt32 when d == Math.Round(d) && d is >= 0 and <= uint.MaxValue => (uint)d,
-            TypeCode.UInt16 when d == Math.Round(d) && d is >= 0 and <= ushort.MaxValue => (ushort)d,
-            TypeCode.Int16 when d == Math.Round(d) && d is >= short.MinValue and <= short.MaxValue => (short)d,
+            TypeCode.Double => (object)d,
+            TypeCode.Single => (object)(float)d,
+            TypeCode.Int32 when d == Math.Round(d) && d is >= int.MinValue and <= int.MaxValue => (object)(int)d,
+            TypeCode.Int64 when d == Math.Round(d) => (object)(long)d,
+            TypeCode.UInt32 when d == Math.Round(d) && d is >= 0 and <= uint.MaxValue => (object)(uint)d,
+            TypeCode.UInt16 when d == Math.Round(d) && d is >= 0 and <= ushort.MaxValue => (object)(ushort)d,
+            TypeCode.Int16 when d == Math.Round(d) && d is >= short.MinValue and <= short.MaxValue => (object)(short)d,
             _ => throw new DicomFormatException($"value {d.ToString(CultureInfo.InvariantCulture)} of {DicomDictionary.NameOf(tag)} cannot be read as {typeof(T).Name}", -1, tag),
         };
         return (T)boxed;

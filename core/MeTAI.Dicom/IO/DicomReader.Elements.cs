@@ -82,7 +82,12 @@ public sealed partial class DicomReader
                 throw Error($"invalid VR bytes 0x{v0:X2} 0x{v1:X2} in an explicit VR dataset", start + 4, tag);
             }
 
-            if (vr == DicomVR.UN && !tag.IsPrivate && length != UndefinedLength)
+            if (vr == DicomVR.UN && tag.IsPrivateCreator && length != UndefinedLength)
+            {
+                // Private Creator elements are always LO (PS3.5 §7.8.1), whatever a converter wrote.
+                vr = DicomVR.LO;
+            }
+            else if (vr == DicomVR.UN && !tag.IsPrivate && length != UndefinedLength)
             {
                 // A public element written as UN (e.g. by a converter that did not know it): PS3.5 §6.2.2 says
                 // its value is in Implicit VR Little Endian, so the dictionary VR applies.
@@ -121,7 +126,7 @@ public sealed partial class DicomReader
         bool writtenAsUN = syntax.ExplicitVR && span[start + 4] == (byte)'U' && span[start + 5] == (byte)'N';
         if (syntax.BigEndian && !writtenAsUN && SwapUnit(vr) > 1)
         {
-            value = SwapCopy(value.Span, SwapUnit(vr));
+            value = SwapCopy(value.Span, tag == DicomTags.PixelData ? PixelCellSize(dataset) : SwapUnit(vr));
         }
 
         _pos += len;
@@ -345,6 +350,24 @@ public sealed partial class DicomReader
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The swap unit of big-endian native pixel data: the pixel cell (Bits Allocated) when wider than 16 bits, as
+    /// dcmtk and pydicom read 32-bit cells, else the 16-bit OW word.
+    /// </summary>
+    private static int PixelCellSize(DicomDataset dataset)
+    {
+        if (dataset.TryGetElement(DicomTags.BitsAllocated, out DicomElement e) && e.Length >= 2)
+        {
+            int bits = BinaryPrimitives.ReadUInt16LittleEndian(e.Value.Span);
+            if (bits is 32 or 64)
+            {
+                return bits / 8;
+            }
+        }
+
+        return 2;
     }
 
     private static DicomVR KnownVRForUN(DicomTag tag, DicomVR vr)
