@@ -253,7 +253,7 @@ public static class CtSeriesReader
             throw RtRead.Error(source, DicomTags.RescaleSlope, "must not be zero");
         }
 
-        ReadOnlySpan<byte> bytes = RtPixels.Frames(ds, 2L * rows * cols, 16, slice.TransferSyntax, source).Span;
+        ReadOnlySpan<byte> bytes = RtPixels.Frames(ds, 2 * rows * cols, 1, slice.TransferSyntax, source);
         int shift = 16 - bitsStored;
         for (int n = 0; n < hu.Length; n++)
         {

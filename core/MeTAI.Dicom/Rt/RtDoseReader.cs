@@ -79,7 +79,7 @@ public static class RtDoseReader
 
         var geometry = new GridGeometry(cols, rows, frames, new Vec3(pixelSpacing[1], pixelSpacing[0], dz), ippLps, Mat3.FromColumns(row, col, normal));
         var dose = new VoxelGrid<float>(geometry);
-        ReadOnlySpan<byte> bytes = RtPixels.Frames(ds, frameBytes * frames, bits, file.TransferSyntax, source).Span;
+        ReadOnlySpan<byte> bytes = RtPixels.Frames(ds, checked((int)frameBytes), frames, file.TransferSyntax, source);
         float[] data = dose.Data;
         for (int n = 0; n < data.Length; n++)
         {

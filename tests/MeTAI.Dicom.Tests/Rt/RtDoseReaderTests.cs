@@ -10,6 +10,8 @@ public class RtDoseReaderTests
     [InlineData("rtdose_1frame.dcm", 1)]
     [InlineData("rtdose_expb.dcm", 15)]
     [InlineData("rtdose_expb_1frame.dcm", 1)]
+    [InlineData("rtdose_rle.dcm", 15)]
+    [InlineData("rtdose_rle_1frame.dcm", 1)]
     public void Read_PydicomRtDose_GivesGridAndScaledValues(string name, int frames)
     {
         // pydicom's rtdose*.dcm: 10×10 pixels of 10 mm, frames 5 mm apart from (189.43125, 199.43125, −761.87),
