@@ -70,8 +70,9 @@ public static class CtSeriesWriter
         RtWrite.FrameOfReference(ds, series.FrameOfReferenceUid);
         RtWrite.Equipment(ds);
 
-        // General Image.
+        // General Image. Image Laterality U (unpaired) tells validators that the series Laterality (2C) is not needed.
         ds.AddOrUpdate(DicomTags.InstanceNumber, DicomVR.IS, k + 1);
+        ds.AddOrUpdate(DicomTags.ImageLaterality, DicomVR.CS, "U");
         ds.AddOrUpdate(DicomTags.ContentDate, DicomVR.DA, RtWrite.Date(now));
         ds.AddOrUpdate(DicomTags.ContentTime, DicomVR.TM, RtWrite.Time(now));
 

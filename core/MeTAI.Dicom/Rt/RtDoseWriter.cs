@@ -9,18 +9,25 @@ namespace MeTAI.Dicom.Rt;
 /// Reference, General Equipment, General Image, Image Plane, Image Pixel, Multi-frame, RT Dose, SOP Common). Pixels
 /// are 32-bit unsigned integers (signed when the grid holds negative values) with a Dose Grid Scaling that maps the
 /// largest magnitude to about 4·10⁹, so the stored dose keeps about nine significant digits — more than a float holds
-/// near the maximum. Grid Frame Offset Vector is written relative (first value 0).
+/// near the maximum. 16-bit pixels can be asked for (about five significant digits) for systems that cannot take
+/// 32-bit pixel data — dicom3tools' dciodvfy among them, which aborts on any 32-bit OW pixel data. Grid Frame Offset
+/// Vector is written relative (first value 0).
 /// </summary>
 public static class RtDoseWriter
 {
     /// <summary>Writes the dose to <paramref name="path"/> (temporary file, then rename).</summary>
-    public static void Write(RtDose dose, string path, DateTime? created = null) =>
-        RtFiles.WriteDataset(ToDataset(dose, created), path);
+    public static void Write(RtDose dose, string path, DateTime? created = null, int bitsAllocated = 32) =>
+        RtFiles.WriteDataset(ToDataset(dose, created, bitsAllocated), path);
 
-    /// <summary>The dose as a dataset.</summary>
-    public static DicomDataset ToDataset(RtDose dose, DateTime? created = null)
+    /// <summary>The dose as a dataset, with 32-bit (default) or 16-bit pixels.</summary>
+    public static DicomDataset ToDataset(RtDose dose, DateTime? created = null, int bitsAllocated = 32)
     {
         ArgumentNullException.ThrowIfNull(dose);
+        if (bitsAllocated is not (16 or 32))
+        {
+            throw new ArgumentOutOfRangeException(nameof(bitsAllocated), bitsAllocated, "RT Dose pixels are 16 or 32 bits.");
+        }
+
         GridGeometry g = dose.Dose.Geometry;
         Vec3 row = g.Direction.Column(0), col = g.Direction.Column(1), normal = g.Direction.Column(2);
         if (Math.Abs(Vec3.Dot(Vec3.Cross(row, col), normal)) < 0.999)
@@ -70,13 +77,14 @@ public static class RtDoseWriter
         }
 
         bool signed = min < 0;
+        bool wide = bitsAllocated == 32;
         ds.AddOrUpdate(DicomTags.SamplesPerPixel, DicomVR.US, 1);
         ds.AddOrUpdate(DicomTags.PhotometricInterpretation, DicomVR.CS, "MONOCHROME2");
         ds.AddOrUpdate(DicomTags.Rows, DicomVR.US, g.SizeY);
         ds.AddOrUpdate(DicomTags.Columns, DicomVR.US, g.SizeX);
-        ds.AddOrUpdate(DicomTags.BitsAllocated, DicomVR.US, 32);
-        ds.AddOrUpdate(DicomTags.BitsStored, DicomVR.US, 32);
-        ds.AddOrUpdate(DicomTags.HighBit, DicomVR.US, 31);
+        ds.AddOrUpdate(DicomTags.BitsAllocated, DicomVR.US, bitsAllocated);
+        ds.AddOrUpdate(DicomTags.BitsStored, DicomVR.US, bitsAllocated);
+        ds.AddOrUpdate(DicomTags.HighBit, DicomVR.US, bitsAllocated - 1);
         ds.AddOrUpdate(DicomTags.PixelRepresentation, DicomVR.US, signed ? 1 : 0);
 
         // RT Dose.
@@ -91,7 +99,7 @@ public static class RtDoseWriter
         }
 
         ds.AddOrUpdate(DicomTags.GridFrameOffsetVector, DicomVR.DS, offsets);
-        double scaling = ChooseScaling(maxAbs, signed);
+        double scaling = ChooseScaling(maxAbs, signed, bitsAllocated);
         ds.AddOrUpdate(DicomTags.DoseGridScaling, DicomVR.DS, scaling);
         if (dose.TissueHeterogeneityCorrection.Count > 0)
         {
@@ -121,24 +129,24 @@ public static class RtDoseWriter
             ds.AddSequence(DicomTags.ReferencedRTPlanSequence, [plan]);
         }
 
-        ds.AddOrUpdate(DicomTags.PixelData, DicomVR.OW, Pixels(dose.Dose.Data, scaling, signed));
+        ds.AddOrUpdate(DicomTags.PixelData, DicomVR.OW, wide ? Pixels32(dose.Dose.Data, scaling, signed) : Pixels16(dose.Dose.Data, scaling, signed));
         return ds;
     }
 
     /// <summary>
-    /// The Dose Grid Scaling for a grid whose largest magnitude is <paramref name="maxAbs"/>: the value written (DS
-    /// text) is what readers multiply by, so pixels are computed from the formatted value, and it is bumped until the
-    /// maximum fits the integer range.
+    /// The Dose Grid Scaling for a grid whose largest magnitude is <paramref name="maxAbs"/>, mapping it to about 93 %
+    /// of the integer range of <paramref name="bitsAllocated"/>-bit pixels: the value written (DS text) is what readers
+    /// multiply by, so pixels are computed from the formatted value, and it is bumped until the maximum fits.
     /// </summary>
-    public static double ChooseScaling(double maxAbs, bool signed)
+    public static double ChooseScaling(double maxAbs, bool signed, int bitsAllocated = 32)
     {
         if (maxAbs <= 0)
         {
             return 1.0;
         }
 
-        double limit = signed ? int.MaxValue : uint.MaxValue;
-        double target = signed ? 2.0e9 : 4.0e9;
+        double limit = bitsAllocated == 16 ? (signed ? short.MaxValue : ushort.MaxValue) : (signed ? int.MaxValue : uint.MaxValue);
+        double target = 0.93 * limit;
         double scaling = Parse(DicomValueFormat.FormatDS(maxAbs / target));
         while (Math.Round(maxAbs / scaling) > limit)
         {
@@ -150,7 +158,26 @@ public static class RtDoseWriter
 
     private static double Parse(string ds) => DicomValueFormat.TryParseDS(ds, out double v) ? v : throw new InvalidOperationException($"'{ds}' is not a decimal string.");
 
-    private static byte[] Pixels(float[] data, double scaling, bool signed)
+    private static byte[] Pixels16(float[] data, double scaling, bool signed)
+    {
+        var bytes = new byte[data.Length * 2];
+        for (int n = 0; n < data.Length; n++)
+        {
+            double q = Math.Round(data[n] / scaling);
+            if (signed)
+            {
+                BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(2 * n), (short)q);
+            }
+            else
+            {
+                BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2 * n), (ushort)q);
+            }
+        }
+
+        return bytes;
+    }
+
+    private static byte[] Pixels32(float[] data, double scaling, bool signed)
     {
         var bytes = new byte[data.Length * 4];
         for (int n = 0; n < data.Length; n++)

@@ -5,9 +5,9 @@ namespace MeTAI.Dicom.Rt;
 
 /// <summary>
 /// Writes an <see cref="RtStructureSet"/> as an RT Structure Set Storage instance with the modules of the RT
-/// Structure Set IOD: Patient, General Study, RT Series, General Equipment, Structure Set (with Referenced Frame of
+/// Structure Set IOD: Patient, General Study, RT Series, Frame of Reference, General Equipment, Structure Set (with Referenced Frame of
 /// Reference → RT Referenced Study → RT Referenced Series → Contour Image Sequence listing the CT slices), ROI
-/// Contour (each contour referencing its slice), RT ROI Observations, Approval-free SOP Common.
+/// Contour (each contour referencing its slice), RT ROI Observations and SOP Common.
 /// </summary>
 public static class RtStructureSetWriter
 {
@@ -50,6 +50,7 @@ public static class RtStructureSetWriter
         DicomDataset ds = RtWrite.NewInstance(DicomUid.RTStructureSetStorage, ss.SopInstanceUid, now);
         ss.PatientStudy.WriteTo(ds);
         RtWrite.Series(ds, "RTSTRUCT", ss.SeriesInstanceUid, ss.SeriesNumber, "MeTAI structures", now);
+        RtWrite.FrameOfReference(ds, ss.FrameOfReferenceUid);
         RtWrite.Equipment(ds);
 
         // Structure Set.
