@@ -14,9 +14,11 @@ namespace MeTAI.Core.Contours;
 /// rounded to voxels. A centre exactly on an edge follows the usual half-open convention (inside on the left/lower
 /// edge of a span, outside on its right/upper edge).</item>
 /// <item>Each contour plane stands for a slab of the local contour-plane spacing: from half the gap to the plane
-/// below to half the gap to the plane above (half-open, lower face included). A grid slice takes the plane whose slab
-/// holds its centre, so slices between contour planes use the nearest plane, and a structure reaches no more than half
-/// a plane spacing beyond its first and last contour.</item>
+/// below to half the gap to the plane above, "below" meaning towards lower k. Slabs are half-open with the lower face
+/// included, so a slice exactly midway between two planes takes the one further along k, and a structure keeps its
+/// total thickness on any grid. A grid slice takes the plane whose slab holds its centre: slices between contour
+/// planes use the nearest plane, and a structure reaches no more than half a plane spacing beyond its first and last
+/// contour.</item>
 /// </list>
 /// The scanline fill touches each voxel at most once per slice and allocates per plane, never per voxel.
 /// </summary>

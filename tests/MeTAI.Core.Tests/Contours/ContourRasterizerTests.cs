@@ -285,6 +285,39 @@ public class ContourRasterizerTests
     }
 
     [Fact]
+    public void Rasterize_LeftHandedGridWithSlicesRunningInferior_MatchesBruteForceAndPlaneRule()
+    {
+        // Slices stored head to feet (k along −z), as some CT series come: direction cosines with determinant −1.
+        var direction = new Mat3(1, 0, 0, 0, 1, 0, 0, 0, -1);
+        GridGeometry g = new(60, 50, 12, new Vec3(1, 1, 1.5), new Vec3(-29.5, -24.5, 9), direction);
+        var contours = new List<Contour>();
+        for (int p = 0; p < 4; p++)
+        {
+            contours.Add(ContourTestData.Circle(new Vec3(1.3, -2.1, -3 * p), 10 + 3 * p, 90));
+        }
+
+        VoxelMask mask = ContourRasterizer.Rasterize("flipped", contours, g);
+
+        // Planes at z = 0, −3, −6, −9 (3 mm apart) cover z in (−10.5, 1.5]; slices sit at z = 9 − 1.5 k.
+        for (int k = 0; k < g.SizeZ; k++)
+        {
+            double z = 9 - 1.5 * k;
+            int nearest = (int)Math.Floor(-z / 3 + 0.5); // a tie goes to the plane further along k (more inferior here)
+            bool covered = z > -10.5 - 1e-9 && z <= 1.5 + 1e-9;
+            bool[] expected = covered
+                ? ContourTestData.BruteForceSlice([new Contour(contours[nearest].PointsLps.Select(q => q with { Z = z }))], g, k)
+                : new bool[g.SizeX * g.SizeY];
+            for (int n = 0; n < expected.Length; n++)
+            {
+                Assert.True(expected[n] == (mask.Voxels[k * g.SizeX * g.SizeY + n] != 0), $"slice z = {z}, voxel {n}");
+            }
+        }
+
+        VoxelMask back = ContourRasterizer.Rasterize("back", ContourTracer.Trace(mask), g, 1.5);
+        Assert.Equal(-1, ContourTestData.FirstDifference(mask, back));
+    }
+
+    [Fact]
     public void Rasterize_ContourNotPerpendicularToK_ThrowsClearly()
     {
         GridGeometry g = Grid(20, 20, 20, 1, 1, new Vec3(-9.5, -9.5, -9.5));
