@@ -15,6 +15,8 @@ public sealed partial class DicomReader
     private void ReadElements(DicomDataset dataset, int end, Syntax syntax, int depth, bool itemUndefined)
     {
         ReadOnlySpan<byte> span = _data.Span;
+        uint last = 0;
+        int outOfOrder = 0;
         while (_pos < end)
         {
             if (end - _pos < 8)
@@ -35,10 +37,18 @@ public sealed partial class DicomReader
                 throw Error($"unexpected {Describe(tag)} among data elements", _pos, tag);
             }
 
+            if (tag.Value <= last && dataset.Count > 0 && ++outOfOrder > MaxOutOfOrderElements)
+            {
+                // Elements must ascend (PS3.5 §7.1); a few strays are tolerated, but each costs a sorted insert, so a
+                // flood of them (hostile input) would make reading quadratic.
+                throw Error($"more than {MaxOutOfOrderElements} data elements out of tag order", _pos, tag);
+            }
+
+            last = tag.Value;
             ReadElement(dataset, syntax, depth, span);
             if (_pos > end)
             {
-                throw Error("data element runs past the end of its item", _pos, dataset.Count > 0 ? dataset.Last().Tag : null);
+                throw Error("data element runs past the end of its item", _pos, tag);
             }
         }
 

@@ -16,6 +16,9 @@ public sealed partial class DicomReader
     /// <summary>Sequences nested deeper than this are rejected (a guard against hostile input).</summary>
     public const int MaxSequenceDepth = 64;
 
+    /// <summary>Data elements out of ascending tag order tolerated per dataset before the input is rejected.</summary>
+    public const int MaxOutOfOrderElements = 1024;
+
     private const int PreambleLength = 128;
     private const uint UndefinedLength = 0xFFFFFFFF;
 

@@ -143,6 +143,7 @@ public sealed class DicomPixelData
     /// <exception cref="DicomFormatException">When an RLE frame is malformed.</exception>
     public byte[] GetFrame(int index)
     {
+        CheckDecodable(index);
         var frame = new byte[FrameLength];
         CopyFrame(index, frame);
         return frame;
@@ -163,6 +164,7 @@ public sealed class DicomPixelData
             throw new ArgumentException($"{typeof(T).Name} has {size * 8} bits; this pixel data has {BitsAllocated} bits allocated.", nameof(T));
         }
 
+        CheckDecodable(index);
         var samples = new T[FrameLength / size];
         CopyFrame(index, MemoryMarshal.AsBytes(samples.AsSpan()));
         return samples;
@@ -205,6 +207,22 @@ public sealed class DicomPixelData
         else
         {
             stored.CopyTo(destination);
+        }
+    }
+
+    /// <summary>
+    /// Refuses, before anything is allocated, an RLE frame that cannot decode to a whole frame: a PackBits run of two
+    /// bytes yields at most 128, so a frame holds at most 64 times its compressed size (plus the header).
+    /// </summary>
+    private void CheckDecodable(int index)
+    {
+        if (_pixels is DicomFragmentSequence fragments && index >= 0 && index < NumberOfFrames)
+        {
+            long compressed = RleFrameData(fragments, index).Length;
+            if (FrameLength > (64 * compressed) + 64)
+            {
+                throw Fail($"RLE frame {index} of {compressed} bytes cannot decode to the {FrameLength} bytes a frame needs");
+            }
         }
     }
 
