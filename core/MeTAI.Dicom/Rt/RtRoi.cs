@@ -1,3 +1,5 @@
+using MeTAI.Core.Phantoms;
+
 namespace MeTAI.Dicom.Rt;
 
 /// <summary>
@@ -22,7 +24,7 @@ public sealed record RtRoi
     public string InterpretedType { get; init; } = string.Empty;
 
     /// <summary>ROI Display Color (3006,002A), or null.</summary>
-    public RtColor? Color { get; init; }
+    public RgbColor? Color { get; init; }
 
     /// <summary>ROI Generation Algorithm (3006,0036): AUTOMATIC, SEMIAUTOMATIC or MANUAL.</summary>
     public string GenerationAlgorithm { get; init; } = "AUTOMATIC";

@@ -1,3 +1,4 @@
+using MeTAI.Core.Phantoms;
 using MeTAI.Core.Voxels;
 
 namespace MeTAI.Dicom.Rt;
@@ -6,4 +7,4 @@ namespace MeTAI.Dicom.Rt;
 /// <param name="Mask">The voxels of the ROI, on the CT grid.</param>
 /// <param name="InterpretedType">RT ROI Interpreted Type, e.g. EXTERNAL, PTV, ORGAN.</param>
 /// <param name="Color">Display colour.</param>
-public sealed record RtRoiMask(VoxelMask Mask, string InterpretedType, RtColor Color);
+public sealed record RtRoiMask(VoxelMask Mask, string InterpretedType, RgbColor Color);

@@ -1,4 +1,5 @@
 using MeTAI.Core.Geometry;
+using MeTAI.Core.Phantoms;
 
 namespace MeTAI.Dicom.Rt;
 
@@ -75,7 +76,7 @@ public static class RtStructureSetReader
         };
     }
 
-    private static RtColor? Color(DicomDataset item, string where)
+    private static RgbColor? Color(DicomDataset item, string where)
     {
         double[] rgb = RtRead.Doubles(item, DicomTags.ROIDisplayColor, where);
         if (rgb.Length == 0)
@@ -88,7 +89,7 @@ public static class RtStructureSetReader
             throw RtRead.Error(where, DicomTags.ROIDisplayColor, "expected three values 0–255");
         }
 
-        return new RtColor((byte)rgb[0], (byte)rgb[1], (byte)rgb[2]);
+        return new RgbColor((byte)rgb[0], (byte)rgb[1], (byte)rgb[2]);
     }
 
     private static RtContour Contour(DicomDataset item, string where)

@@ -1,4 +1,5 @@
 using MeTAI.Core.Geometry;
+using MeTAI.Core.Phantoms;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom.Rt;
 
@@ -19,7 +20,7 @@ public class RtStructureSetTests
 
         Assert.Equal(["BODY", "PTV", "Ring OAR"], back.Rois.Select(r => r.Name));
         Assert.Equal(["EXTERNAL", "PTV", "ORGAN"], back.Rois.Select(r => r.InterpretedType));
-        Assert.Equal(new RtColor(255, 0, 0), back.Rois[1].Color);
+        Assert.Equal(new RgbColor(255, 0, 0), back.Rois[1].Color);
         foreach (RtRoiMask m in masks)
         {
             VoxelMask read = back.ToMask(m.Mask.Name, ct.Geometry);
@@ -72,7 +73,7 @@ public class RtStructureSetTests
 
         Assert.Equal(["patient", "Isocenter 1", "Isocenter 2"], ss.Rois.Select(r => r.Name));
         Assert.Equal(["EXTERNAL", "ISOCENTER", "ISOCENTER"], ss.Rois.Select(r => r.InterpretedType));
-        Assert.Equal(new RtColor(220, 160, 120), ss.Rois[0].Color);
+        Assert.Equal(new RgbColor(220, 160, 120), ss.Rois[0].Color);
         Assert.Equal(3, ss.Rois[0].ClosedPlanarCount);
         Assert.Equal("POINT", Assert.Single(ss.Rois[1].Contours).GeometricType);
         Assert.Equal("1.2.826.0.1.3680043.8.498.2010020400001.2", ss.FrameOfReferenceUid);

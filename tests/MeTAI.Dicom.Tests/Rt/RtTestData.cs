@@ -1,4 +1,5 @@
 using MeTAI.Core.Geometry;
+using MeTAI.Core.Phantoms;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom.Rt;
 
@@ -54,9 +55,9 @@ internal static class RtTestData
 
         return
         [
-            new RtRoiMask(body, "EXTERNAL", new RtColor(0, 255, 0)),
-            new RtRoiMask(ptv, "PTV", new RtColor(255, 0, 0)),
-            new RtRoiMask(ring, "ORGAN", new RtColor(0, 128, 255)),
+            new RtRoiMask(body, "EXTERNAL", new RgbColor(0, 255, 0)),
+            new RtRoiMask(ptv, "PTV", new RgbColor(255, 0, 0)),
+            new RtRoiMask(ring, "ORGAN", new RgbColor(0, 128, 255)),
         ];
     }
 
