@@ -11,6 +11,8 @@ namespace MeTAI.Dicom.Deid;
 /// same way in every file of a run, so RTSTRUCT → CT, RTPLAN → RTSTRUCT, RTDOSE → RTPLAN and frame-of-reference
 /// links keep resolving. Where the table allows alternatives the one that keeps the attribute present is taken
 /// (X/Z, Z/D, X/Z/D → Z; X/D → D; X/Z/U* → keep the sequence and treat its UIDs), so Type 2 attributes stay present.</item>
+/// <item>An X on an attribute that is Type 2 in the RT IODs we write (Treatment Machine Name, Type 2 in the RT Beams
+/// module) is applied as Z: a zero-length value discloses no more than removal and keeps the plan valid.</item>
 /// <item>Private attributes (odd groups) are removed, as are curves (50xx,xxxx) and overlay data and comments
 /// (60xx,3000), (60xx,4000), as the table lists.</item>
 /// <item>Dates and times the table does not list (e.g. Instance Creation Date, Structure Set Date) are emptied, as
@@ -22,6 +24,9 @@ namespace MeTAI.Dicom.Deid;
 /// </summary>
 public sealed class Deidentifier
 {
+    // X attributes that are Type 2 in an IOD we write: emptied instead of removed (see the class remarks).
+    private static readonly HashSet<DicomTag> EmptyInsteadOfRemove = [DicomTags.TreatmentMachineName];
+
     private readonly DeidentificationOptions _options;
     private readonly Dictionary<string, string> _uidMap = new(StringComparer.Ordinal);
 
@@ -235,7 +240,12 @@ public sealed class Deidentifier
         }
 
         // C (clean) appears only in options we do not offer; K keeps.
-        return action.Contains('X', StringComparison.Ordinal) ? "X" : "K";
+        if (!action.Contains('X', StringComparison.Ordinal))
+        {
+            return "K";
+        }
+
+        return EmptyInsteadOfRemove.Contains(tag) ? "Z" : "X";
     }
 
     private static DicomElement Dummy(DicomDataset owner, DicomElement e)

@@ -92,6 +92,27 @@ public sealed class RtOutsideToolsTests(ITestOutputHelper output)
         }
     }
 
+    [DicomToolsFact]
+    public void DeidentifiedFiles_DciodvfyReportsNoErrors()
+    {
+        Written w = Study.Value;
+        string input = Path.Combine(w.Directory, "deid-in");
+        Directory.CreateDirectory(input);
+        foreach ((string path, _) in w.Files.Where(f => !f.Path.EndsWith("rtdose.dcm", StringComparison.Ordinal)))
+        {
+            File.Copy(path, Path.Combine(input, Path.GetFileName(path)), overwrite: true);
+        }
+
+        string outputDir = Path.Combine(w.Directory, "deid-out");
+        foreach (string path in new MeTAI.Dicom.Deid.Deidentifier().DeidentifyDirectory(input, outputDir))
+        {
+            (_, string stdout, string stderr) = OutsideTools.Run(OutsideTools.Dciodvfy, path);
+            string report = stdout + stderr;
+            output.WriteLine($"{Path.GetFileName(path)}: {report.Trim().Replace('\n', ' ')}");
+            Assert.DoesNotContain("Error", report, StringComparison.Ordinal);
+        }
+    }
+
     [DicompylerFact]
     public void UniformDose_DicompylerRoiVolumesMatchOurMasksWithin2Percent()
     {
