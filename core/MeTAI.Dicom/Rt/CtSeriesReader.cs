@@ -33,7 +33,14 @@ public static class CtSeriesReader
         IEnumerable<string> files = Directory.Exists(path)
             ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             : File.Exists(path) ? [path] : throw new FileNotFoundException($"{path}: no such file or directory.", path);
-        return Read(files, seriesInstanceUid, clampHu);
+        try
+        {
+            return Read(files, seriesInstanceUid, clampHu);
+        }
+        catch (DicomFormatException ex) when (ex.FilePath is null)
+        {
+            throw ex.WithFile(path);
+        }
     }
 
     /// <summary>Reads CT slices from a list of files (non-DICOM files skipped, other modalities ignored).</summary>
