@@ -8,6 +8,7 @@ DicomBenchmark.Generate (or `./metai bench dicom`), then:
 
 MB = 10^6 bytes of file read, as in DicomBenchmark.
 """
+import gc
 import glob
 import os
 import sys
@@ -31,13 +32,14 @@ def read_all(files):
 
 def main():
     directory = sys.argv[1]
-    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     files = sorted(glob.glob(os.path.join(directory, "CT*.dcm")))
     if not files:
         sys.exit("no CT*.dcm files in " + directory)
     read_all(files)  # warm-up
     best = float("inf")
     for _ in range(runs):
+        gc.collect()
         start = time.perf_counter()
         total, checksum = read_all(files)
         best = min(best, time.perf_counter() - start)

@@ -82,7 +82,34 @@ public sealed partial class DicomReader
     public static DicomFile Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Read(File.ReadAllBytes(path), path);
+        return Read(ReadAllBytes(path), path);
+    }
+
+    /// <summary>The whole file in a new array that is not zeroed first (the read overwrites every byte).</summary>
+    private static byte[] ReadAllBytes(string path)
+    {
+        using Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        long length = RandomAccess.GetLength(handle);
+        if (length > Array.MaxLength)
+        {
+            throw new DicomFormatException($"file of {length} bytes is larger than this reader handles", 0, null, path);
+        }
+
+        byte[] bytes = GC.AllocateUninitializedArray<byte>((int)length);
+        int total = 0;
+        while (total < bytes.Length)
+        {
+            int n = RandomAccess.Read(handle, bytes.AsSpan(total), total);
+            if (n == 0)
+            {
+                // The file shrank while being read: keep what is there; the parser reports the truncation.
+                return bytes[..total];
+            }
+
+            total += n;
+        }
+
+        return bytes;
     }
 
     private static DicomFile ReadCore(ReadOnlyMemory<byte> data, string? filePath)
