@@ -14,12 +14,12 @@ public sealed partial class DicomDataset
             return null;
         }
 
-        return string.Join('\\', SplitText(e, CharacterSet));
+        return string.Join('\\', SplitText(e, CharsetFor(e.VR)));
     }
 
     /// <summary>The text values split on '\' with padding removed; empty when absent or empty.</summary>
     public string[] GetStrings(DicomTag tag) =>
-        TryGetElement(tag, out DicomElement e) && e is not DicomSequence ? SplitText(e, CharacterSet) : [];
+        TryGetElement(tag, out DicomElement e) && e is not DicomSequence ? SplitText(e, CharsetFor(e.VR)) : [];
 
     /// <summary>The single text value; throws naming the tag when absent or empty.</summary>
     public string GetRequiredString(DicomTag tag)
@@ -42,12 +42,12 @@ public sealed partial class DicomDataset
 
         if (typeof(T) == typeof(string))
         {
-            return (T[])(object)SplitText(e, CharacterSet);
+            return (T[])(object)SplitText(e, CharsetFor(e.VR));
         }
 
         if (e.VR.IsText)
         {
-            string[] parts = SplitText(e, CharacterSet);
+            string[] parts = SplitText(e, CharsetFor(e.VR));
             var result = new T[parts.Length];
             for (int i = 0; i < parts.Length; i++)
             {
@@ -127,7 +127,7 @@ public sealed partial class DicomDataset
             throw new ArgumentException($"{DicomDictionary.NameOf(tag)}: VR {vr} holds one value, got {values.Length}.", nameof(values));
         }
 
-        byte[] encoded = CharacterSet.Encode(string.Join('\\', values), vr);
+        byte[] encoded = CharsetFor(vr).Encode(string.Join('\\', values), vr);
         return Put(new DicomElement(tag, vr, Pad(encoded, vr.PaddingByte)));
     }
 
@@ -232,6 +232,12 @@ public sealed partial class DicomDataset
         return seq;
     }
 
+    /// <summary>
+    /// The character set that applies to a VR: the dataset's for SH, LO, ST, LT, PN, UC, UT; the default repertoire for
+    /// the rest, so that reading a UID or a date never fails on a Specific Character Set this codec cannot decode.
+    /// </summary>
+    private DicomCharacterSet CharsetFor(DicomVR vr) => vr.UsesCharacterSet ? CharacterSet : DicomCharacterSet.Default;
+
     private DicomElement Put(DicomElement element)
     {
         AddOrUpdate(element);
@@ -317,15 +323,16 @@ public sealed partial class DicomDataset
 
     private static T ConvertNumber<T>(double d, DicomTag tag)
     {
+        // Each arm boxes its own type: without the casts the switch would unify every arm to double.
         object boxed = Type.GetTypeCode(typeof(T)) switch
         {
-            TypeCode.Double => d,
-            TypeCode.Single => (float)d,
-            TypeCode.Int32 when d == Math.Round(d) && d is >= int.MinValue and <= int.MaxValue => (int)d,
-            TypeCode.Int64 when d == Math.Round(d) => (long)d,
-            TypeCode.UInt32 when d == Math.Round(d) && d is >= 0 and <= uint.MaxValue => (uint)d,
-            TypeCode.UInt16 when d == Math.Round(d) && d is >= 0 and <= ushort.MaxValue => (ushort)d,
-            TypeCode.Int16 when d == Math.Round(d) && d is >= short.MinValue and <= short.MaxValue => (short)d,
+            TypeCode.Double => (object)d,
+            TypeCode.Single => (object)(float)d,
+            TypeCode.Int32 when d == Math.Round(d) && d is >= int.MinValue and <= int.MaxValue => (object)(int)d,
+            TypeCode.Int64 when d == Math.Round(d) => (object)(long)d,
+            TypeCode.UInt32 when d == Math.Round(d) && d is >= 0 and <= uint.MaxValue => (object)(uint)d,
+            TypeCode.UInt16 when d == Math.Round(d) && d is >= 0 and <= ushort.MaxValue => (object)(ushort)d,
+            TypeCode.Int16 when d == Math.Round(d) && d is >= short.MinValue and <= short.MaxValue => (object)(short)d,
             _ => throw new DicomFormatException($"value {d.ToString(CultureInfo.InvariantCulture)} of {DicomDictionary.NameOf(tag)} cannot be read as {typeof(T).Name}", -1, tag),
         };
         return (T)boxed;

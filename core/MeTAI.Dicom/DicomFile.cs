@@ -1,3 +1,5 @@
+using MeTAI.Dicom.IO;
+
 namespace MeTAI.Dicom;
 
 /// <summary>
@@ -34,4 +36,27 @@ public sealed class DicomFile
 
     /// <summary>True when the file had a 128-byte preamble and "DICM" prefix.</summary>
     public bool HadPreamble { get; init; }
+
+    /// <summary>Reads a Part 10 file (or a raw dataset without a header) from disk.</summary>
+    /// <exception cref="DicomFormatException">When the file is not a readable DICOM file; names the file.</exception>
+    public static DicomFile Open(string path) => DicomReader.Open(path);
+
+    /// <summary>Reads a Part 10 file (or a raw dataset) held in memory; values may share <paramref name="data"/>.</summary>
+    /// <exception cref="DicomFormatException">When the bytes are not a readable DICOM file.</exception>
+    public static DicomFile Read(ReadOnlyMemory<byte> data) => DicomReader.Read(data);
+
+    /// <summary>Reads a Part 10 file (or a raw dataset) from a stream, to its end.</summary>
+    /// <exception cref="DicomFormatException">When the bytes are not a readable DICOM file.</exception>
+    public static DicomFile Read(Stream stream) => DicomReader.Read(stream);
+
+    /// <summary>
+    /// Writes the file to <paramref name="path"/> atomically (temporary file in the same directory, then rename), in
+    /// this file's transfer syntax when the writer supports it, else Explicit VR Little Endian (see <see cref="DicomWriter"/>).
+    /// </summary>
+    /// <exception cref="DicomFormatException">When the dataset cannot be encoded (e.g. an invalid UID; the tag is named).</exception>
+    public void Save(string path) => DicomWriter.Save(this, path);
+
+    /// <summary>The Part 10 bytes of this file (see <see cref="Save"/>).</summary>
+    /// <exception cref="DicomFormatException">When the dataset cannot be encoded.</exception>
+    public byte[] ToBytes() => DicomWriter.Write(this);
 }

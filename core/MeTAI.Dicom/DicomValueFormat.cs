@@ -31,7 +31,8 @@ public static class DicomValueFormat
         for (int digits = 15; digits >= 1; digits--)
         {
             string g = value.ToString("G" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-            if (g.Length <= 16)
+            // Rounding up near ±double.MaxValue can leave the finite range ("1.797693135E+308" reads back as ∞).
+            if (g.Length <= 16 && double.IsFinite(double.Parse(g, NumberStyles.Float, CultureInfo.InvariantCulture)))
             {
                 return g;
             }
