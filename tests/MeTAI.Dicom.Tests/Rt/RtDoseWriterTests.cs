@@ -6,14 +6,16 @@ namespace MeTAI.Dicom.Tests.Rt;
 
 public class RtDoseWriterTests
 {
-    [Fact]
-    public void WriteRead_Dose_ValuesWithinScalingStep()
+    [Theory]
+    [InlineData(16)]
+    [InlineData(32)]
+    public void WriteRead_Dose_ValuesWithinScalingStep(int bits)
     {
         CtSeries ct = RtTestData.Ct();
         RtDose dose = RtTestData.Dose(ct.Geometry) with { FrameOfReferenceUid = ct.FrameOfReferenceUid };
         string path = Path.Combine(RtTestData.TempDir("dose"), "rtdose.dcm");
 
-        RtDoseWriter.Write(dose, path, RtTestData.Created);
+        RtDoseWriter.Write(dose, path, RtTestData.Created, bits);
         RtDose back = RtDoseReader.Read(path);
 
         Assert.True(back.Dose.Geometry.SameAs(ct.Geometry));
@@ -23,8 +25,10 @@ public class RtDoseWriterTests
         float max = dose.MaxDose();
         for (int n = 0; n < dose.Dose.Data.Length; n++)
         {
-            // 32-bit pixels with the maximum near 4e9: error ≤ half a step ≈ max/8e9, plus float rounding.
-            Assert.True(Math.Abs(dose.Dose.Data[n] - back.Dose.Data[n]) <= max * 2e-9 + Math.Abs(dose.Dose.Data[n]) * 1.2e-7, $"voxel {n}: {dose.Dose.Data[n]} vs {back.Dose.Data[n]}");
+            // The maximum maps near the top of the pixel range: error ≤ half a step (max/1.2e5 for 16 bits,
+            // max/8e9 for 32 bits), plus float rounding.
+            double step = bits == 16 ? max / 0.9 / ushort.MaxValue : max * 4e-9;
+            Assert.True(Math.Abs(dose.Dose.Data[n] - back.Dose.Data[n]) <= step / 2 + Math.Abs(dose.Dose.Data[n]) * 1.2e-7, $"voxel {n}: {dose.Dose.Data[n]} vs {back.Dose.Data[n]}");
         }
     }
 
@@ -35,7 +39,7 @@ public class RtDoseWriterTests
         var grid = new VoxelGrid<float>(g, [-1.5f, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -10]);
         var dose = new RtDose { Dose = grid, DoseType = "ERROR", DoseSummationType = "MULTI_PLAN", ReferencedPlanUid = DicomUid.Generate() };
 
-        DicomDataset ds = RtDoseWriter.ToDataset(dose);
+        DicomDataset ds = RtDoseWriter.ToDataset(dose, bitsAllocated: 32);
         RtDose back = RtDoseReader.FromDataset(ds);
 
         Assert.Equal(1, ds.GetSingleValue<int>(DicomTags.PixelRepresentation));
@@ -94,9 +98,10 @@ public class RtDoseWriterTests
     {
         foreach (double max in new[] { 1e-3, 0.7, 2.0, 61.123456789, 1234.5 })
         {
-            double s = RtDoseWriter.ChooseScaling(max, signed: false);
-            double q = Math.Round(max / s);
-            Assert.InRange(q, 3.5e9, uint.MaxValue);
+            double s32 = RtDoseWriter.ChooseScaling(max, signed: false, bitsAllocated: 32);
+            Assert.InRange(Math.Round(max / s32), 3.5e9, uint.MaxValue);
+            double s16 = RtDoseWriter.ChooseScaling(max, signed: false);
+            Assert.InRange(Math.Round(max / s16), 0.9 * ushort.MaxValue, ushort.MaxValue);
         }
     }
 

@@ -30,7 +30,7 @@ public sealed class RtOutsideToolsTests(ITestOutputHelper output)
         files.Add((Path.Combine(dir, "rtstruct.dcm"), RtStructureSetWriter.ToDataset(linked.StructureSet!, RtTestData.Created)));
         files.Add((Path.Combine(dir, "rtplan.dcm"), RtPlanWriter.ToDataset(linked.Plan!, RtTestData.Created)));
         files.Add((Path.Combine(dir, "rtdose.dcm"), RtDoseWriter.ToDataset(linked.Dose!, RtTestData.Created)));
-        files.Add((Path.Combine(dir, "rtdose16.dcm"), RtDoseWriter.ToDataset(linked.Dose!, RtTestData.Created, bitsAllocated: 16)));
+        files.Add((Path.Combine(dir, "rtdose32.dcm"), RtDoseWriter.ToDataset(linked.Dose!, RtTestData.Created, bitsAllocated: 32)));
         foreach ((string path, DicomDataset ds) in files)
         {
             new DicomFile(ds).Save(path);
@@ -80,9 +80,9 @@ public sealed class RtOutsideToolsTests(ITestOutputHelper output)
     [DicomToolsFact]
     public void WrittenFiles_DciodvfyReportsNoErrors()
     {
-        // dciodvfy (dicom3tools 1.00) aborts on any 32-bit OW Pixel Data — pydicom's own rtdose.dcm included — so the
-        // dose is validated as written with 16-bit pixels; every other attribute is the same code path.
-        foreach ((string path, _) in Study.Value.Files.Where(f => !f.Path.EndsWith("rtdose.dcm", StringComparison.Ordinal)))
+        // Our default RTDOSE (16-bit) is validated. dciodvfy (dicom3tools 1.00) aborts on any 32-bit OW Pixel Data —
+        // pydicom's own rtdose.dcm included — so the optional 32-bit form is checked by pydicom and dcmdump only.
+        foreach ((string path, _) in Study.Value.Files.Where(f => !f.Path.EndsWith("rtdose32.dcm", StringComparison.Ordinal)))
         {
             (int code, string stdout, string stderr) = OutsideTools.Run(OutsideTools.Dciodvfy, path);
             string report = stdout + stderr;
@@ -132,7 +132,8 @@ public sealed class RtOutsideToolsTests(ITestOutputHelper output)
             double diff = (volume - ours) / ours;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{m.Mask.Name}: ours {ours:F3} cc, dicompyler {volume:F3} cc, {100 * diff:+0.00;-0.00} %"));
             Assert.InRange(diff, -0.02, 0.02);
-            Assert.Equal(2.0, theirs.GetProperty("maxDoseGy").GetDouble(), 2);
+            // dicompyler-core bins dose in 0.01 Gy steps and reports the upper edge of the top bin.
+            Assert.InRange(theirs.GetProperty("maxDoseGy").GetDouble(), 2.0 - 1e-6, 2.01 + 1e-6);
         }
     }
 
