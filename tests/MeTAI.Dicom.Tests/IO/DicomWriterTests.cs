@@ -141,6 +141,19 @@ public sealed class DicomWriterTests : IDisposable
         Assert.Throws<DicomFormatException>(() => DicomWriter.Write(original, new DicomWriteOptions { TransferSyntax = DicomTransferSyntax.ExplicitVRBigEndian }));
     }
 
+    [Theory]
+    [InlineData("MR_small_implicit.dcm", "1.2.840.10008.1.2.1")]
+    [InlineData("image_dfl.dcm", "1.2.840.10008.1.2.1")]
+    [InlineData("MR_small_RLE.dcm", "1.2.840.10008.1.2.5")]
+    [InlineData("JPEG2000.dcm", "1.2.840.10008.1.2.4.91")]
+    public void Write_Default_IsExplicitLittleEndianUnlessFragmentsKeepTheirSyntax(string file, string expected)
+    {
+        DicomFile original = DicomFile.Open(TestFiles.Path1(file));
+        DicomFile back = DicomFile.Read(DicomWriter.Write(original, new DicomWriteOptions { ValidateUids = false }));
+        Assert.Equal(expected, back.TransferSyntax.Uid);
+        Assert.Equal(expected, back.FileMetaInformation.GetString(DicomTags.TransferSyntaxUID));
+    }
+
     [Fact]
     public void Write_NativePixelsAsEncapsulatedSyntax_Throws()
     {
