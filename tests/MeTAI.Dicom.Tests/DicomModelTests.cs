@@ -96,7 +96,7 @@ public class DicomCharacterSetTests
         Assert.Equal(text, cs.Decode(cs.Encode(text, DicomVR.PN), DicomVR.PN));
     }
 
-    [Theory]
+    [PydicomTheory]
     [InlineData("chrH31.dcm", "Yamada^Tarou=山田^太郎=やまだ^たろう")]
     [InlineData("chrH32.dcm", "ﾔﾏﾀﾞ^ﾀﾛｳ=山田^太郎=やまだ^たろう")]
     [InlineData("chrI2.dcm", "Hong^Gildong=洪^吉洞=홍^길동")]

@@ -131,7 +131,7 @@ public sealed class DicomWriterTests : IDisposable
         Assert.Equal(ds.Select(e => e.Tag), back.Dataset.Select(e => e.Tag));
     }
 
-    [Fact]
+    [PydicomFact]
     public void Write_BigEndianFile_IsReencodedAsExplicitLittleEndian()
     {
         DicomFile original = DicomFile.Open(TestFiles.Path1("MR_small_bigendian.dcm"));
@@ -141,7 +141,7 @@ public sealed class DicomWriterTests : IDisposable
         Assert.Throws<DicomFormatException>(() => DicomWriter.Write(original, new DicomWriteOptions { TransferSyntax = DicomTransferSyntax.ExplicitVRBigEndian }));
     }
 
-    [Theory]
+    [PydicomTheory]
     [InlineData("MR_small_implicit.dcm", "1.2.840.10008.1.2.1")]
     [InlineData("image_dfl.dcm", "1.2.840.10008.1.2.1")]
     [InlineData("MR_small_RLE.dcm", "1.2.840.10008.1.2.5")]
