@@ -4,11 +4,12 @@ namespace MeTAI.Dicom;
 
 /// <summary>
 /// Text encoding of a dataset per its Specific Character Set (0008,0005), PS3.5 §6.1. Applies to SH, LO, ST, LT,
-/// PN, UC and UT values; other text VRs are always the default repertoire (ASCII). Single-byte sets without code
-/// extensions and ISO_IR 192 (UTF-8) are supported; an absent or empty value means the default repertoire, which we
-/// read leniently as ISO 8859-1 (as common readers do) and write as ASCII.
+/// PN, UC and UT values; other text VRs are always the default repertoire (ASCII). Single-byte sets, ISO_IR 192
+/// (UTF-8), GB18030/GBK, and ISO 2022 code extensions (multi-valued terms with escape sequences, read only) are
+/// supported; an absent or empty value means the default repertoire, which we read leniently as ISO 8859-1 (as
+/// common readers do) and write as ASCII.
 /// </summary>
-public sealed class DicomCharacterSet
+public sealed partial class DicomCharacterSet
 {
     private static readonly Dictionary<string, int> CodePages = new(StringComparer.Ordinal)
     {
@@ -57,36 +58,35 @@ public sealed class DicomCharacterSet
     public Encoding Encoding { get; }
 
     /// <summary>
-    /// The character set for the values of (0008,0005). For multi-valued (ISO 2022 code extension) terms the first
-    /// value selects the initial set; escape sequences are not interpreted.
+    /// The character set for the values of (0008,0005). Several values, or a value starting "ISO 2022", select ISO 2022
+    /// code extensions (PS3.5 §6.1.2.5): the first value is the initial set, escape sequences in values switch sets.
     /// </summary>
     /// <exception cref="DicomFormatException">For a defined term this codec does not know.</exception>
     public static DicomCharacterSet FromTerms(IReadOnlyList<string> terms)
     {
         ArgumentNullException.ThrowIfNull(terms);
         string first = terms.Count == 0 ? string.Empty : terms[0].Trim();
-        if (first.Length == 0 && terms.Count > 1)
+        if (terms.Count > 1 || first.StartsWith("ISO 2022", StringComparison.Ordinal))
         {
-            first = terms[1].Trim();
+            return WithCodeExtensions(terms);
         }
 
-        string term = first.Replace("ISO 2022 IR ", "ISO_IR ", StringComparison.Ordinal);
-        if (term.Length == 0)
+        if (first.Length == 0)
         {
             return Default;
         }
 
-        if (term == Latin1.Term)
+        if (first == Latin1.Term)
         {
             return Latin1;
         }
 
-        if (term == Utf8.Term)
+        if (first == Utf8.Term)
         {
             return Utf8;
         }
 
-        if (CodePages.TryGetValue(term, out int codePage))
+        if (CodePages.TryGetValue(first, out int codePage))
         {
             return new DicomCharacterSet(first, Encoding.GetEncoding(codePage));
         }
@@ -98,7 +98,12 @@ public sealed class DicomCharacterSet
     public string Decode(ReadOnlySpan<byte> bytes, DicomVR vr)
     {
         ArgumentNullException.ThrowIfNull(vr);
-        return vr.UsesCharacterSet ? Encoding.GetString(bytes) : Encoding.Latin1.GetString(bytes);
+        if (!vr.UsesCharacterSet)
+        {
+            return Encoding.Latin1.GetString(bytes);
+        }
+
+        return _codeExtensions ? DecodeWithCodeExtensions(bytes, vr) : Encoding.GetString(bytes);
     }
 
     /// <summary>Encodes text of a given VR; non-charset VRs must be ASCII.</summary>

@@ -51,7 +51,8 @@ public sealed class DicomFile
 
     /// <summary>
     /// Writes the file to <paramref name="path"/> atomically (temporary file in the same directory, then rename), in
-    /// this file's transfer syntax when the writer supports it, else Explicit VR Little Endian (see <see cref="DicomWriter"/>).
+    /// Explicit VR Little Endian — or the file's encapsulated syntax when its pixel data is fragments (see
+    /// <see cref="DicomWriter"/>; other syntaxes through <see cref="DicomWriter.Save"/> with options).
     /// </summary>
     /// <exception cref="DicomFormatException">When the dataset cannot be encoded (e.g. an invalid UID; the tag is named).</exception>
     public void Save(string path) => DicomWriter.Save(this, path);

@@ -96,6 +96,18 @@ public class DicomCharacterSetTests
         Assert.Equal(text, cs.Decode(cs.Encode(text, DicomVR.PN), DicomVR.PN));
     }
 
+    [PydicomTheory]
+    [InlineData("chrH31.dcm", "Yamada^Tarou=山田^太郎=やまだ^たろう")]
+    [InlineData("chrH32.dcm", "ﾔﾏﾀﾞ^ﾀﾛｳ=山田^太郎=やまだ^たろう")]
+    [InlineData("chrI2.dcm", "Hong^Gildong=洪^吉洞=홍^길동")]
+    [InlineData("chrFren.dcm", "Buc^Jérôme")]
+    [InlineData("chrX1.dcm", "Wang^XiaoDong=王^小東=")]
+    public void Decode_Iso2022CodeExtensionsAndSingleSets_ReadPersonNames(string file, string expected)
+    {
+        DicomDataset ds = DicomFile.Open(Path.Combine(TestFiles.CharsetDir, file)).Dataset;
+        Assert.Equal(expected, ds.GetString(DicomTags.PatientName));
+    }
+
     [Fact]
     public void DefaultRepertoire_RefusesNonAsciiOnWrite()
     {

@@ -85,7 +85,10 @@ internal static class Pydicom
     }
 }
 
-/// <summary>A fact that is skipped, with the reason, when /usr/bin/python3 lacks pydicom.</summary>
+/// <summary>
+/// A fact that is skipped, with the reason, when /usr/bin/python3 lacks pydicom — also used by tests that only need
+/// pydicom's sample files, which come with the same Debian package.
+/// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 internal sealed class PydicomFactAttribute : FactAttribute
 {

@@ -101,11 +101,6 @@ internal static class PydicomComparer
 
         if (ours.VR.IsText)
         {
-            if (ours.VR.UsesCharacterSet && UsesCodeExtensions(owner))
-            {
-                return;
-            }
-
             string[] mine = Normalise(Strings(owner, ours), ours.VR);
             string[] theirs = Normalise(value.EnumerateArray().Select(v => v.GetString() ?? string.Empty).ToArray(), ours.VR);
             if (!mine.SequenceEqual(theirs))
@@ -148,20 +143,6 @@ internal static class PydicomComparer
 
         string text = (e.VR.UsesCharacterSet ? owner.CharacterSet : DicomCharacterSet.Default).Decode(e.Value.Span, e.VR);
         return text.Length == 0 ? [] : e.VR.SplitsOnBackslash ? text.Split('\\') : [text];
-    }
-
-    /// <summary>True when the Specific Character Set in force has several terms (ISO 2022 code extensions).</summary>
-    private static bool UsesCodeExtensions(DicomDataset dataset)
-    {
-        for (DicomDataset? d = dataset; d is not null; d = d.Parent)
-        {
-            if (d.Contains(DicomTags.SpecificCharacterSet))
-            {
-                return d.GetStrings(DicomTags.SpecificCharacterSet).Length > 1;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Our binary values as canonical text: integers in decimal, floats as the double's round-trip text.</summary>

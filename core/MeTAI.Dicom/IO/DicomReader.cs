@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 
 namespace MeTAI.Dicom.IO;
 
@@ -220,7 +221,9 @@ public sealed partial class DicomReader
     {
         try
         {
-            using var input = new MemoryStream(compressed.ToArray(), writable: false);
+            using Stream input = MemoryMarshal.TryGetArray(compressed, out ArraySegment<byte> segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(compressed.ToArray(), writable: false);
             using var deflate = new DeflateStream(input, CompressionMode.Decompress);
             using var output = new MemoryStream(Math.Max(1024, compressed.Length * 4));
             deflate.CopyTo(output);

@@ -1,6 +1,6 @@
 namespace MeTAI.Dicom.IO;
 
-/// <summary>How <see cref="DicomWriter"/> encodes a file. Defaults suit new objects: strict UIDs, the file's own syntax.</summary>
+/// <summary>How <see cref="DicomWriter"/> encodes a file. Defaults suit new objects: strict UIDs, Explicit VR Little Endian.</summary>
 public sealed class DicomWriteOptions
 {
     /// <summary>The default options.</summary>
@@ -8,8 +8,8 @@ public sealed class DicomWriteOptions
 
     /// <summary>
     /// Transfer syntax of the dataset: Implicit VR Little Endian, Explicit VR Little Endian, Deflated Explicit VR Little
-    /// Endian, or an encapsulated syntax when the dataset holds fragments. Null: the file's own syntax (big-endian
-    /// files are re-encoded as Explicit VR Little Endian).
+    /// Endian, or an encapsulated syntax when the dataset holds fragments. Null: Explicit VR Little Endian, or the
+    /// file's own encapsulated syntax when its pixel data is fragments.
     /// </summary>
     public DicomTransferSyntax? TransferSyntax { get; init; }
 

@@ -33,9 +33,8 @@ public sealed class DicomWriter
     }
 
     /// <summary>
-    /// The whole Part 10 file as bytes, in <see cref="DicomWriteOptions.TransferSyntax"/> or else the file's own syntax
-    /// when this writer can produce it (Implicit/Explicit VR Little Endian, Deflated, encapsulated), else Explicit VR
-    /// Little Endian.
+    /// The whole Part 10 file as bytes, in <see cref="DicomWriteOptions.TransferSyntax"/>, else Explicit VR Little Endian
+    /// (or the file's own encapsulated syntax when its pixel data is fragments).
     /// </summary>
     /// <exception cref="DicomFormatException">When the dataset cannot be written: an invalid UID, a value too long for
     /// its VR's length field, a missing SOP Class/Instance UID, or pixel data that does not match the syntax.</exception>
@@ -115,19 +114,18 @@ public sealed class DicomWriter
 
     private static DicomTransferSyntax ChooseSyntax(DicomFile file, DicomTransferSyntax? requested)
     {
-        DicomTransferSyntax syntax = requested ?? file.TransferSyntax;
-        if (syntax.IsBigEndian)
+        if (requested is null)
         {
-            if (requested is not null)
-            {
-                throw new DicomFormatException("writing Explicit VR Big Endian (retired) is not supported", -1);
-            }
-
-            // Values are held little-endian, so a big-endian file is re-encoded as Explicit VR Little Endian.
-            syntax = DicomTransferSyntax.ExplicitVRLittleEndian;
+            // Explicit VR Little Endian unless the pixel data is encapsulated (then the fragments keep their syntax).
+            return file.TransferSyntax.IsEncapsulated ? file.TransferSyntax : DicomTransferSyntax.ExplicitVRLittleEndian;
         }
 
-        return syntax;
+        if (requested.IsBigEndian)
+        {
+            throw new DicomFormatException("writing Explicit VR Big Endian (retired) is not supported", -1);
+        }
+
+        return requested;
     }
 
     private static void CheckPixelData(DicomDataset dataset, DicomTransferSyntax syntax)

@@ -21,9 +21,8 @@ namespace MeTAI.Dicom.Tests.IO;
 ///    dcmtk read it, not per 16-bit OW word.
 /// 4. Floats are compared bit for bit through Python's repr (exact round trip).
 /// 5. Encapsulated pixel data: the Basic Offset Table and each fragment by SHA-256 (pydicom keeps the raw item stream).
-/// 6. Files with a code-extension Specific Character Set (ISO 2022 with more than one term: Japanese, Korean) are
-///    compared on everything except charset-dependent text (SH, LO, ST, LT, PN, UC, UT), which this codec does not
-///    decode with escape sequences. ISO_IR 100, ISO_IR 192 and the other single-byte sets are compared exactly.
+/// 6. Character sets are not normalised: ISO_IR 100, ISO_IR 192, the other single-byte sets, GB18030 and the ISO 2022
+///    code extensions (Japanese, Korean) must decode to exactly pydicom's strings.
 /// 7. Damaged files: pydicom silently reads past the end of a truncated file (MR_truncated, rtplan_truncated, and
 ///    no_meta, whose stray first byte turns the first length into 0x0A534300); the script flags a top-level value
 ///    shorter than its declared length as "truncated", and there we must throw DicomFormatException with an offset.

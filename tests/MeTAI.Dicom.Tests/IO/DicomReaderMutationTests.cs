@@ -33,7 +33,7 @@ public class DicomReaderMutationTests(ITestOutputHelper output)
         WideSequence,
     }
 
-    [Fact]
+    [PydicomFact]
     public async Task Read_SeededMutants_ThrowOnlyDicomFormatExceptionWithinTimeAndMemory()
     {
         List<Seed> seeds = LoadSeeds();

@@ -239,7 +239,7 @@ public class DicomReaderTests
         Assert.Equal(DicomTags.PatientID, ex.Tag);
     }
 
-    [Fact]
+    [PydicomFact]
     public void Read_StreamAndFile_GiveTheSameDataset()
     {
         string path = TestFiles.Path1("CT_small.dcm");
@@ -250,7 +250,7 @@ public class DicomReaderTests
         Assert.Equal(fromFile.Dataset.Count, fromStream.Dataset.Count);
     }
 
-    [Fact]
+    [PydicomFact]
     public void Open_DamagedFile_NamesTheFile()
     {
         string path = TestFiles.Path1("MR_truncated.dcm");

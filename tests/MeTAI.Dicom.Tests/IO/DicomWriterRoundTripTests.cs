@@ -21,7 +21,7 @@ public class DicomWriterRoundTripTests
         return data;
     }
 
-    [Theory]
+    [PydicomTheory]
     [MemberData(nameof(Files))]
     public void Write_ThenRead_GivesTheSameElements(string path)
     {
@@ -46,7 +46,7 @@ public class DicomWriterRoundTripTests
         Assert.Equal(target.Uid, again.TransferSyntax.Uid);
     }
 
-    [Theory]
+    [PydicomTheory]
     [MemberData(nameof(Files))]
     public void Write_ImplicitVR_ThenRead_GivesTheSameTagsAndValues(string path)
     {

@@ -131,7 +131,7 @@ public sealed class DicomWriterTests : IDisposable
         Assert.Equal(ds.Select(e => e.Tag), back.Dataset.Select(e => e.Tag));
     }
 
-    [Fact]
+    [PydicomFact]
     public void Write_BigEndianFile_IsReencodedAsExplicitLittleEndian()
     {
         DicomFile original = DicomFile.Open(TestFiles.Path1("MR_small_bigendian.dcm"));
@@ -139,6 +139,19 @@ public sealed class DicomWriterTests : IDisposable
         Assert.Equal(DicomTransferSyntax.ExplicitVRLittleEndian, back.TransferSyntax);
         DatasetAssert.WrittenEqual(original.Dataset, back.Dataset);
         Assert.Throws<DicomFormatException>(() => DicomWriter.Write(original, new DicomWriteOptions { TransferSyntax = DicomTransferSyntax.ExplicitVRBigEndian }));
+    }
+
+    [PydicomTheory]
+    [InlineData("MR_small_implicit.dcm", "1.2.840.10008.1.2.1")]
+    [InlineData("image_dfl.dcm", "1.2.840.10008.1.2.1")]
+    [InlineData("MR_small_RLE.dcm", "1.2.840.10008.1.2.5")]
+    [InlineData("JPEG2000.dcm", "1.2.840.10008.1.2.4.91")]
+    public void Write_Default_IsExplicitLittleEndianUnlessFragmentsKeepTheirSyntax(string file, string expected)
+    {
+        DicomFile original = DicomFile.Open(TestFiles.Path1(file));
+        DicomFile back = DicomFile.Read(DicomWriter.Write(original, new DicomWriteOptions { ValidateUids = false }));
+        Assert.Equal(expected, back.TransferSyntax.Uid);
+        Assert.Equal(expected, back.FileMetaInformation.GetString(DicomTags.TransferSyntaxUID));
     }
 
     [Fact]
