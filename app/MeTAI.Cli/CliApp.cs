@@ -34,5 +34,6 @@ public static class CliApp
         yield return DemoCommand.Create();
         yield return DicomCommand.Create();
         yield return PhantomCommand.Create();
+        yield return BenchCommand.Create();
     }
 }
