@@ -190,7 +190,13 @@ public static class VoxelTetMesher
 
         if (options.SmoothingIterations > 0)
         {
-            SmoothBoundary(mesh, planeMask, options);
+            long bodyVoxels = 0;
+            foreach (byte l in lab)
+            {
+                bodyVoxels += l != 0 ? 1 : 0;
+            }
+
+            SmoothBoundary(mesh, planeMask, options, bodyVoxels * g.VoxelVolumeMm3);
         }
 
         return mesh;
@@ -243,7 +249,7 @@ public static class VoxelTetMesher
         return (byte)best;
     }
 
-    private static void SmoothBoundary(TetMesh mesh, byte[] planeMask, MeshingOptions options)
+    private static void SmoothBoundary(TetMesh mesh, byte[] planeMask, MeshingOptions options, double bodyVolumeMm3)
     {
         Vec3[] x = mesh.NodesLps;
         Vec3[] rest = (Vec3[])x.Clone();
@@ -324,6 +330,31 @@ public static class VoxelTetMesher
             {
                 x[v] += delta[v];
             }
+        }
+
+        // The staircase (cells at least half inside) overestimates convex bodies; move the skin along its normals so the
+        // mesh holds the body's volume: one offset δ = (V_body − V_mesh) / A_skin for every free skin node.
+        var normals = new Vec3[n];
+        double area = 0;
+        for (int f = 0; f < faces.Length; f += 3)
+        {
+            Vec3 a = x[faces[f]], b = x[faces[f + 1]], c = x[faces[f + 2]];
+            Vec3 areaNormal = Vec3.Cross(b - a, c - a) / 2;
+            area += areaNormal.Length;
+            normals[faces[f]] += areaNormal;
+            normals[faces[f + 1]] += areaNormal;
+            normals[faces[f + 2]] += areaNormal;
+        }
+
+        double offset = area > 0 ? (bodyVolumeMm3 - mesh.TotalVolumeMm3()) / area : 0;
+        for (int v = 0; v < n; v++)
+        {
+            if (start[v + 1] == start[v] || planeMask[v] != 0 || normals[v].LengthSquared == 0)
+            {
+                continue;
+            }
+
+            x[v] += normals[v].Normalized() * offset;
         }
 
         // Back off moves that squash a tet below a fifth of its lattice volume (or invert it).

@@ -96,8 +96,10 @@ public sealed partial class Needle
         float denom = W(p, n0) * b0 * b0 + W(p, n1) * b1 * b1 + W(p, n2) * b2 * b2 + W(p, n3) * b3 * b3;
         if (denom <= 1e-12f)
         {
-            // Every node around the contact is fixed: bone. The tip cannot get through.
+            // Every node around the contact is fixed (bone): nothing yields, the tip is stopped. Report the limit force,
+            // what a haptic master should render as a hard wall.
             BlockedByFixedTissue = true;
+            _contactLambda = (float)_settings.FixedTissueForceLimitN * h2;
             return;
         }
 

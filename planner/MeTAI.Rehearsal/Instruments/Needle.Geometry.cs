@@ -81,7 +81,12 @@ public sealed partial class Needle
         for (int hop = 0; hop < 64 && CurrentTet >= 0; hop++)
         {
             int t = CurrentTet;
-            Bary(p, t, _tip, out float b0, out float b1, out float b2, out float b3);
+            if (!Bary(p, t, _tip, out float b0, out float b1, out float b2, out float b3))
+            {
+                // An inverted tet (crushed in front of the tip) says nothing about where the tip is: wait for it to recover.
+                return;
+            }
+
             float min = MathF.Min(MathF.Min(b0, b1), MathF.Min(b2, b3));
             if (min >= -InsideTolerance)
             {
@@ -168,8 +173,9 @@ public sealed partial class Needle
 
     private static long FacePairKey(int a, int b) => ((long)Math.Min(a, b) << 32) | (uint)Math.Max(a, b);
 
-    /// <summary>Barycentric coordinates of <paramref name="point"/> in tet <paramref name="tet"/> at current positions.</summary>
-    private void Bary(float[] p, int tet, Vector3 point, out float b0, out float b1, out float b2, out float b3)
+    /// <summary>Barycentric coordinates of <paramref name="point"/> in tet <paramref name="tet"/> at current positions;
+    /// false when the tet is inverted or flat.</summary>
+    private bool Bary(float[] p, int tet, Vector3 point, out float b0, out float b1, out float b2, out float b3)
     {
         Vector3 x0 = X(p, _mesh.Tets[4 * tet]);
         Vector3 e1 = X(p, _mesh.Tets[4 * tet + 1]) - x0, e2 = X(p, _mesh.Tets[4 * tet + 2]) - x0, e3 = X(p, _mesh.Tets[4 * tet + 3]) - x0;
@@ -180,6 +186,7 @@ public sealed partial class Needle
         b2 = Vector3.Dot(e1, Vector3.Cross(r, e3)) * inv;
         b3 = Vector3.Dot(e1, Vector3.Cross(e2, r)) * inv;
         b0 = 1 - b1 - b2 - b3;
+        return volume > 0;
     }
 
     /// <summary>Barycentric coordinates of the projection of <paramref name="point"/> on the triangle's plane.</summary>
