@@ -195,7 +195,7 @@ public sealed class Trajectory
         for (int n = 0; n <= pieces; n++)
         {
             double s = n == pieces ? lengthMm : n * lengthMm / pieces;
-            samples[n] = new TrajectorySample(startSeconds + s / speedMmPerS, startLps + dir * s, dir);
+            samples[n] = new TrajectorySample(startSeconds + s / speedMmPerS, n == pieces ? endLps : startLps + dir * s, dir);
         }
 
         return new Trajectory(samples);
