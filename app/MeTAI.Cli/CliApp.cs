@@ -32,5 +32,7 @@ public static class CliApp
     private static IEnumerable<Command> Verbs()
     {
         yield return DemoCommand.Create();
+        yield return RehearseCommand.Create();
+        yield return BenchCommand.Create(BenchSoftBodyCommand.Create());
     }
 }
