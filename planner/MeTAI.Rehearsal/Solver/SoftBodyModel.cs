@@ -53,10 +53,10 @@ public sealed class SoftBodyModel
     /// <summary>Slot ranges of the boundary colours (tets touching a node shared by two regions), projected after the regions.</summary>
     public int[] BoundaryColourStarts { get; private set; } = [];
 
-    /// <summary>Nodes owned by each region (predicted and updated by that region's worker).</summary>
+    /// <summary>Nodes touched by each region's interior tets (integrated together with that region's projection).</summary>
     public int[][] RegionNodes { get; private set; } = [];
 
-    /// <summary>Nodes touched by several regions or by none (handled by worker 0).</summary>
+    /// <summary>Nodes no interior tet touches (only boundary tets, or none).</summary>
     public int[] SharedNodes { get; private set; } = [];
 
     /// <summary>Total number of colours over all regions and the boundary.</summary>
@@ -292,16 +292,15 @@ public sealed class SoftBodyModel
         ColourCount = colours;
         SlotTet = [.. slotTet];
 
-        // Node ownership: a node touched only by one region's interior tets belongs to it; the rest are shared.
+        // Node ownership: a node touched by a region's interior tets belongs to that region (interior tets of two regions
+        // never share a node); nodes only boundary tets (or no active tet) touch are shared, handled before the boundary.
         var owner = new int[mesh.NodeCount];
         Array.Fill(owner, -1);
         for (int a = 0; a < count; a++)
         {
-            for (int c = 0; c < 4; c++)
+            for (int c = 0; !boundary[a] && c < 4; c++)
             {
-                int v = mesh.Tets[4 * active[a] + c];
-                int want = boundary[a] ? -2 : region[a];
-                owner[v] = owner[v] == -1 ? want : owner[v] == want ? want : -2;
+                owner[mesh.Tets[4 * active[a] + c]] = region[a];
             }
         }
 

@@ -1,21 +1,30 @@
 namespace MeTAI.Rehearsal.Solver;
 
 /// <summary>
-/// Persistent worker threads for <see cref="XpbdSolver"/>: the caller is worker 0, the others wait for the next step
-/// (spinning briefly, then blocking), run the whole step in lock-step with sense-reversing spin barriers between phases,
-/// and wait again. No allocation per step, no Parallel.For; the work split is fixed, so results are deterministic.
+/// Persistent helper threads for <see cref="XpbdSolver"/>, driven as a phased work queue. The caller publishes a phase
+/// (a few independent items: one per region, plus the shared nodes) in one 64-bit word — phase id, item flags, item
+/// count, next index — and every running thread, the caller included, claims items with an atomic increment. Only the
+/// caller waits, and only for items already claimed. A helper that the OS has descheduled (a shared machine) therefore
+/// costs nothing: the caller does the work. Items of a phase touch disjoint nodes, so who does which never changes the
+/// result. No allocation per step.
 /// </summary>
 internal sealed class WorkerTeam : IDisposable
 {
-    private const int SpinsBeforeBlocking = 2000;
+    private const int IndexBits = 32;
+    private const int CountShift = 32;
+    private const int FlagsShift = 40;
+    private const int PhaseShift = 46;
+    private const long SpinTicksBeforeSleep = 5_000; // ~0.5 ms in 100 ns ticks
 
     private readonly XpbdSolver _solver;
     private readonly Thread[] _threads;
     private readonly object _gate = new();
+    private long _ticket;
+    private int _done;
+    private long _phase;
     private int _generation;
-    private bool _stopping;
-    private int _arrived;
-    private volatile int _sense;
+    private int _sleepers;
+    private volatile bool _stopping;
 
     public WorkerTeam(XpbdSolver solver, int count)
     {
@@ -24,87 +33,115 @@ internal sealed class WorkerTeam : IDisposable
         _threads = new Thread[count - 1];
         for (int w = 1; w < count; w++)
         {
-            int index = w;
-            _threads[w - 1] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"xpbd-worker-{w}" };
+            _threads[w - 1] = new Thread(WorkerLoop) { IsBackground = true, Name = $"xpbd-worker-{w}" };
             _threads[w - 1].Start();
         }
     }
 
-    /// <summary>Number of workers including the caller.</summary>
+    /// <summary>Threads including the caller.</summary>
     public int Count { get; }
 
-    /// <summary>Wakes the other workers for one step; the caller then runs its own share.</summary>
-    public void Start()
+    /// <summary>Runs <paramref name="items"/> items of kind <paramref name="flags"/> on whichever threads are running;
+    /// returns when all are done.</summary>
+    public void RunPhase(int flags, int items)
     {
-        lock (_gate)
+        _done = 0;
+        _phase++;
+        Interlocked.Exchange(ref _ticket, (_phase << PhaseShift) | ((long)flags << FlagsShift) | ((long)items << CountShift));
+        if (Volatile.Read(ref _sleepers) > 0)
         {
-            _generation++;
-            Monitor.PulseAll(_gate);
+            Wake();
         }
-    }
 
-    /// <summary>Waits until every worker has arrived. <paramref name="localSense"/> is the worker's own flag.</summary>
-    public void Barrier(ref int localSense)
-    {
-        localSense ^= 1;
-        if (Interlocked.Increment(ref _arrived) == Count)
+        while (true)
         {
-            _arrived = 0;
-            _sense = localSense;
-            return;
+            long claimed = Interlocked.Increment(ref _ticket) - 1;
+            int index = (int)(claimed & uint.MaxValue);
+            if (index >= items)
+            {
+                break;
+            }
+
+            _solver.RunItem(flags, index);
+            Interlocked.Increment(ref _done);
         }
 
         var spinner = default(SpinWait);
-        while (_sense != localSense)
+        while (Volatile.Read(ref _done) < items)
         {
-            // Yield when spinning long (a shared machine) but never sleep a millisecond.
             spinner.SpinOnce(sleep1Threshold: -1);
         }
     }
 
     public void Dispose()
     {
-        lock (_gate)
-        {
-            _stopping = true;
-            _generation++;
-            Monitor.PulseAll(_gate);
-        }
-
+        _stopping = true;
+        Wake();
         foreach (Thread t in _threads)
         {
             t.Join();
         }
     }
 
-    private void WorkerLoop(int index)
+    private void Wake()
     {
-        int seen = 0;
-        int sense = 0;
-        while (true)
+        lock (_gate)
         {
-            int spins = 0;
-            while (Volatile.Read(ref _generation) == seen && spins++ < SpinsBeforeBlocking)
+            _generation++;
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    private void WorkerLoop()
+    {
+        long seenPhase = 0;
+        long idleSince = DateTime.UtcNow.Ticks;
+        var spinner = default(SpinWait);
+        while (!_stopping)
+        {
+            long ticket = Volatile.Read(ref _ticket);
+            long phase = ticket >>> PhaseShift;
+            if (phase != seenPhase)
             {
-                Thread.SpinWait(20);
+                long claimed = Interlocked.Increment(ref _ticket) - 1;
+                int index = (int)(claimed & uint.MaxValue);
+                int count = (int)((claimed >> CountShift) & 0xFF);
+                if (index < count)
+                {
+                    // The phase cannot move on before this item is done: flags and count are those of the claim.
+                    _solver.RunItem((int)((claimed >> FlagsShift) & 0x3F), index);
+                    Interlocked.Increment(ref _done);
+                }
+                else
+                {
+                    seenPhase = claimed >>> PhaseShift;
+                }
+
+                idleSince = DateTime.UtcNow.Ticks;
+                spinner = default;
+                continue;
             }
 
+            if (DateTime.UtcNow.Ticks - idleSince < SpinTicksBeforeSleep)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+                continue;
+            }
+
+            // Idle for a while (between steps of a real-time loop): sleep until the caller publishes again.
             lock (_gate)
             {
-                while (_generation == seen && !_stopping)
+                int generation = _generation;
+                Interlocked.Increment(ref _sleepers);
+                while (generation == _generation && !_stopping && (Volatile.Read(ref _ticket) >>> PhaseShift) == seenPhase)
                 {
-                    Monitor.Wait(_gate);
+                    Monitor.Wait(_gate, 10);
                 }
 
-                if (_stopping)
-                {
-                    return;
-                }
-
-                seen = _generation;
+                Interlocked.Decrement(ref _sleepers);
             }
 
-            _solver.RunWorker(index, ref sense);
+            idleSince = DateTime.UtcNow.Ticks;
         }
     }
 }

@@ -7,21 +7,30 @@ namespace MeTAI.Rehearsal.Solver;
 /// Extended position-based dynamics (Macklin, Müller &amp; Chentanez 2016) on a tetrahedral soft body, with substeps
 /// (Macklin et al. 2019). Each substep of h = Δt / substeps:
 /// <list type="number">
-/// <item>predict: v ← (v + h·g)·free, x_prev ← x, x ← x + h·v;</item>
-/// <item>per pass: project the Neo-Hookean constraints colour by colour (each colour split over the workers, SIMD
-/// within), then the instrument's constraints (<see cref="ISubstepConstraints"/>), Δλ = (−C − α̃λ)/(∇C M⁻¹∇Cᵀ + α̃);</item>
-/// <item>v ← (x − x_prev)/h · (1 − c·h) (mass-proportional damping).</item>
+/// <item>predict: v ← (v + h·g)·free, x_prev ← x, x ← x + h·v (after the first substep v is first updated from the
+/// last one: v ← (x − x_prev)/h·(1 − c·h), mass-proportional damping);</item>
+/// <item>per pass: the interior tets of every spatial region (regions in parallel, colour by colour, SIMD within a
+/// colour), then on the calling thread the boundary tets and the instrument's constraints
+/// (<see cref="ISubstepConstraints"/>); each constraint takes Δλ = (−C − α̃λ)/(∇C M⁻¹∇Cᵀ + α̃), α̃ = α/h².</item>
 /// </list>
-/// Fixed time step, no allocation per step; the result depends neither on the thread count nor on timing (colours
-/// hold disjoint nodes, the work split is fixed).
+/// Fixed time step, no allocation per step. Parallel phases are claimed by whichever threads are running
+/// (<see cref="WorkerTeam"/>) and touch disjoint nodes, so the result depends neither on the thread count nor on timing:
+/// only on the model (its regions) and the settings.
 /// </summary>
 public sealed class XpbdSolver : IDisposable
 {
+    // Work item flags (see RunItem).
+    private const int Integrate = 1;
+    private const int VelocityFirst = 2;
+    private const int Interior = 4;
+    private const int ReadLambda = 8;
+    private const int WriteLambda = 16;
+    private const int VelocityOnly = 32;
+
     private readonly WorkerTeam? _team;
     private readonly int _workers;
     private readonly bool _simd;
-    private bool _stepHasConstraints;
-    private int _mainSense;
+    private float _h, _invH2;
 
     /// <summary>Creates a solver and a state at rest.</summary>
     public XpbdSolver(SoftBodyModel model, XpbdSettings settings)
@@ -34,7 +43,7 @@ public sealed class XpbdSolver : IDisposable
         State = new SoftBodyState(model);
         _simd = settings.UseSimd && NeoHookeanKernel.SimdAvailable;
 
-        // One worker per region at most; worker w takes regions w, w + n, …
+        // More threads than regions cannot help: each phase has one item per region (plus the shared nodes).
         _workers = Math.Max(1, Math.Min(settings.Threads, model.Partitions));
         if (_workers > 1)
         {
@@ -68,11 +77,50 @@ public sealed class XpbdSolver : IDisposable
     public void Step<T>(ref T constraints)
         where T : struct, ISubstepConstraints
     {
-        int sense = _mainSense;
-        _stepHasConstraints = typeof(T) != typeof(NoConstraints);
-        _team?.Start();
-        RunSteps(0, ref constraints, ref sense);
-        _mainSense = sense;
+        bool hasConstraints = typeof(T) != typeof(NoConstraints);
+        int substeps = Settings.Substeps, iterations = Settings.Iterations;
+        double hd = Settings.SubstepSeconds;
+        _h = (float)hd;
+        _invH2 = (float)(1.0 / (hd * hd));
+        double t0 = State.TimeSeconds;
+        int regions = Model.Partitions;
+        for (int s = 0; s < substeps; s++)
+        {
+            int integrate = Integrate | (s > 0 ? VelocityFirst : 0);
+            int firstPass = Interior | (iterations > 1 ? WriteLambda : 0);
+            if (hasConstraints)
+            {
+                // The instrument moves first and sees every predicted node; the regions then see what it moved.
+                RunPhase(integrate, regions + 1);
+                constraints.BeginSubstep(State, t0 + (s + 1) * hd, _h);
+                RunPhase(firstPass, regions);
+            }
+            else
+            {
+                RunPhase(integrate | firstPass, regions + 1);
+            }
+
+            for (int it = 0; it < iterations; it++)
+            {
+                if (it > 0)
+                {
+                    RunPhase(Interior | ReadLambda | (it < iterations - 1 ? WriteLambda : 0), regions);
+                }
+
+                // Serial part on the calling thread: boundary tets, then the instrument.
+                ProjectColours(Model.BoundaryColourStarts, _invH2, it > 0, it < iterations - 1);
+                if (hasConstraints)
+                {
+                    constraints.Project(State, _h, it);
+                    if (it == iterations - 1)
+                    {
+                        constraints.EndSubstep(State, _h);
+                    }
+                }
+            }
+        }
+
+        RunPhase(VelocityOnly, regions + 1);
         State.TimeSeconds += Settings.StepSeconds;
         State.Steps++;
     }
@@ -80,85 +128,42 @@ public sealed class XpbdSolver : IDisposable
     /// <summary>Releases the worker threads.</summary>
     public void Dispose() => _team?.Dispose();
 
-    /// <summary>Entry point of workers 1…n−1 for one step.</summary>
-    internal void RunWorker(int worker, ref int sense)
+    /// <summary>
+    /// One work item: region <paramref name="index"/> (its nodes and, with <see cref="Interior"/>, its interior tets) or,
+    /// for index = regions, the shared nodes. Items of one phase touch disjoint nodes.
+    /// </summary>
+    internal void RunItem(int flags, int index)
     {
-        var none = default(NoConstraints);
-        RunSteps(worker, ref none, ref sense);
+        bool shared = index >= Model.Partitions;
+        int[] nodes = shared ? Model.SharedNodes : Model.RegionNodes[index];
+        if ((flags & VelocityOnly) != 0)
+        {
+            UpdateVelocities(nodes, _h);
+        }
+
+        if ((flags & Integrate) != 0)
+        {
+            IntegrateNodes(nodes, _h, (flags & VelocityFirst) != 0);
+        }
+
+        if ((flags & Interior) != 0 && !shared)
+        {
+            ProjectColours(Model.RegionColourStarts[index], _invH2, (flags & ReadLambda) != 0, (flags & WriteLambda) != 0);
+        }
     }
 
-    private void RunSteps<T>(int worker, ref T constraints, ref int sense)
-        where T : struct, ISubstepConstraints
+    private void RunPhase(int flags, int items)
     {
-        bool hasConstraints = _stepHasConstraints;
-        int substeps = Settings.Substeps, iterations = Settings.Iterations;
-        double hd = Settings.SubstepSeconds;
-        float h = (float)hd;
-        float invH2 = (float)(1.0 / (hd * hd));
-        double t0 = State.TimeSeconds;
-        int partitions = Model.Partitions;
-        for (int s = 0; s < substeps; s++)
+        if (_team is not null)
         {
-            // Each worker moves the nodes it owns: no barrier between the last substep's velocity update and this prediction.
-            for (int r = worker; r < partitions; r += _workers)
-            {
-                Integrate(Model.RegionNodes[r], h, s > 0);
-            }
-
-            if (worker == 0)
-            {
-                Integrate(Model.SharedNodes, h, s > 0);
-            }
-
-            if (hasConstraints)
-            {
-                // The instrument sees every predicted node, and the regions see what it moved.
-                Sync(ref sense);
-                if (worker == 0 && typeof(T) != typeof(NoConstraints))
-                {
-                    constraints.BeginSubstep(State, t0 + (s + 1) * hd, h);
-                }
-
-                Sync(ref sense);
-            }
-
-            for (int it = 0; it < iterations; it++)
-            {
-                bool read = it > 0, write = it < iterations - 1;
-                for (int r = worker; r < partitions; r += _workers)
-                {
-                    ProjectColours(Model.RegionColourStarts[r], invH2, read, write);
-                }
-
-                Sync(ref sense);
-                if (worker == 0)
-                {
-                    ProjectColours(Model.BoundaryColourStarts, invH2, read, write);
-                    if (typeof(T) != typeof(NoConstraints))
-                    {
-                        constraints.Project(State, h, it);
-                        if (it == iterations - 1)
-                        {
-                            constraints.EndSubstep(State, h);
-                        }
-                    }
-                }
-
-                Sync(ref sense);
-            }
+            _team.RunPhase(flags, items);
+            return;
         }
 
-        for (int r = worker; r < partitions; r += _workers)
+        for (int i = 0; i < items; i++)
         {
-            UpdateVelocities(Model.RegionNodes[r], h);
+            RunItem(flags, i);
         }
-
-        if (worker == 0)
-        {
-            UpdateVelocities(Model.SharedNodes, h);
-        }
-
-        Sync(ref sense);
     }
 
     private void ProjectColours(int[] starts, float invH2, bool read, bool write)
@@ -176,10 +181,8 @@ public sealed class XpbdSolver : IDisposable
         }
     }
 
-    private void Sync(ref int sense) => _team?.Barrier(ref sense);
-
     /// <summary>For each node: (after the first substep) v ← (x − x_prev)/h·(1 − c·h); then v ← (v + h·g)·free, x_prev ← x, x ← x + h·v.</summary>
-    private void Integrate(int[] nodes, float h, bool updateVelocity)
+    private void IntegrateNodes(int[] nodes, float h, bool updateVelocity)
     {
         float[] x = State.Positions, prev = State.Previous, v = State.Velocities, free = Model.FreeMask;
         float gx = (float)Settings.GravityLps.X * h, gy = (float)Settings.GravityLps.Y * h, gz = (float)Settings.GravityLps.Z * h;

@@ -53,15 +53,20 @@ public class XpbdSolverTests
         Assert.True(worst <= 1e-9, $"SIMD and scalar differ by {worst * 1000} mm");
     }
 
-    [Fact]
-    public void Results_SameForOneAndTwoThreads_AndRepeatable()
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 1)]
+    [InlineData(false, 3)]
+    public void Results_SameForOneTwoAndThreeThreads_AndRepeatable(bool withNeedle, int iterations)
     {
-        SoftBodyModel model = Block();
-        var settings = new XpbdSettings { GravityLps = new Vec3(0, 0, -9.81) };
-        float[] one = Simulate(model, settings with { Threads = 1 }, 600, withNeedle: true);
-        float[] two = Simulate(model, settings with { Threads = 2 }, 600, withNeedle: true);
-        float[] again = Simulate(model, settings with { Threads = 2 }, 600, withNeedle: true);
+        SoftBodyModel model = Block(partitions: 3);
+        var settings = new XpbdSettings { GravityLps = new Vec3(2, 1, -9.81), Iterations = iterations };
+        float[] one = Simulate(model, settings with { Threads = 1 }, 600, withNeedle);
+        float[] two = Simulate(model, settings with { Threads = 2 }, 600, withNeedle);
+        float[] three = Simulate(model, settings with { Threads = 3 }, 600, withNeedle);
+        float[] again = Simulate(model, settings with { Threads = 2 }, 600, withNeedle);
         Assert.Equal(one, two);
+        Assert.Equal(one, three);
         Assert.Equal(two, again);
     }
 
