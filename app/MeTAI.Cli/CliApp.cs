@@ -34,6 +34,7 @@ public static class CliApp
         yield return DemoCommand.Create();
         yield return DicomCommand.Create();
         yield return PhantomCommand.Create();
-        yield return BenchCommand.Create();
+        yield return RehearseCommand.Create();
+        yield return BenchCommand.Create(BenchDicomCommand.Create(), BenchSoftBodyCommand.Create());
     }
 }

@@ -1,0 +1,147 @@
+using MeTAI.Core.Geometry;
+using MeTAI.Core.Phantoms;
+using MeTAI.Core.Voxels;
+
+namespace MeTAI.Rehearsal.Avatar;
+
+/// <summary>Builds a <see cref="PatientAvatar"/> from ROI masks (a phantom, or RTSTRUCT ROIs rasterised on the CT grid).</summary>
+public static class AvatarBuilder
+{
+    /// <summary>Builds the avatar of a built-in phantom.</summary>
+    public static PatientAvatar FromPhantom(Phantom phantom, AvatarConfig config, double? cellMm = null, int smoothingIterations = 10)
+    {
+        ArgumentNullException.ThrowIfNull(phantom);
+        var masks = new List<VoxelMask>();
+        foreach (PhantomStructure s in phantom.Structures)
+        {
+            masks.Add(s.Mask);
+        }
+
+        return FromMasks(phantom.Name, masks, phantom.LandmarksLps, config, cellMm, smoothingIterations);
+    }
+
+    /// <summary>
+    /// Builds an avatar from ROI masks on one grid. The config's first structure is the body outline and must be among
+    /// the masks; other config structures the case lacks are skipped (listed in <see cref="PatientAvatar.MissingStructures"/>).
+    /// </summary>
+    /// <param name="name">Case name.</param>
+    /// <param name="masks">The case's ROIs, all on one grid.</param>
+    /// <param name="landmarksLps">Named points, LPS mm.</param>
+    /// <param name="config">Tissues and supports.</param>
+    /// <param name="cellMm">Mesh resolution (lattice cell edge, mm); the config's <see cref="AvatarConfig.CellMm"/> when null.</param>
+    /// <param name="smoothingIterations">Taubin passes over the body surface.</param>
+    public static PatientAvatar FromMasks(
+        string name, IReadOnlyList<VoxelMask> masks, IReadOnlyDictionary<string, Vec3> landmarksLps, AvatarConfig config,
+        double? cellMm = null, int smoothingIterations = 10)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(masks);
+        ArgumentNullException.ThrowIfNull(landmarksLps);
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+
+        var painted = new List<VoxelMask>();
+        var tissueOf = new List<int>();
+        var missing = new List<string>();
+        for (int s = 0; s < config.Structures.Count; s++)
+        {
+            VoxelMask? mask = Find(masks, config.Structures[s].Roi);
+            if (mask is null)
+            {
+                if (s == 0)
+                {
+                    throw new KeyNotFoundException($"Case '{name}' has no body outline ROI '{config.Structures[0].Roi}' (the config's first structure).");
+                }
+
+                missing.Add(config.Structures[s].Roi);
+                continue;
+            }
+
+            painted.Add(mask);
+            tissueOf.Add(config.TissueIndex(config.Structures[s].Tissue));
+        }
+
+        LabelVolume labels = LabelVolume.Paint(painted, tissueOf);
+        double cell = cellMm ?? config.CellMm;
+        var strict = new List<byte>();
+        for (int t = 0; t < config.Tissues.Count; t++)
+        {
+            if (config.Tissues[t].Fixed)
+            {
+                strict.Add((byte)(t + 1));
+            }
+        }
+
+        TetMesh mesh = VoxelTetMesher.Build(labels, new MeshingOptions { CellMm = cell, SmoothingIterations = smoothingIterations, StrictLabels = strict });
+
+        // Supports: bone (nodes inside a fixed-tissue ROI, and nodes of tets that are mostly bone), couch contact
+        // (supine: the posterior, +y, side), field-of-view cuts.
+        var fixedNodes = new bool[mesh.NodeCount];
+        var bone = new bool[mesh.NodeCount];
+        for (int t = 0; t < mesh.TetCount; t++)
+        {
+            if (config.Tissues[mesh.TetTissue[t]].Fixed)
+            {
+                for (int c = 0; c < 4; c++)
+                {
+                    bone[mesh.Tets[4 * t + c]] = true;
+                }
+            }
+        }
+
+        GridGeometry grid = labels.Geometry;
+        for (int v = 0; v < mesh.NodeCount; v++)
+        {
+            if (grid.TryNearestVoxel(mesh.NodesLps[v], out int i, out int j, out int k))
+            {
+                byte label = labels.Labels[grid.Index(i, j, k)];
+                bone[v] |= label != 0 && config.Tissues[label - 1].Fixed;
+            }
+        }
+
+        double maxY = double.NegativeInfinity;
+        for (int v = 0; v < mesh.NodeCount; v++)
+        {
+            if (mesh.IsBoundaryNode[v])
+            {
+                maxY = Math.Max(maxY, mesh.NodesLps[v].Y);
+            }
+        }
+
+        int boneCount = 0, couchCount = 0, cutCount = 0, total = 0;
+        for (int v = 0; v < mesh.NodeCount; v++)
+        {
+            bool couch = config.CouchBandMm > 0 && mesh.IsBoundaryNode[v] && mesh.NodesLps[v].Y >= maxY - config.CouchBandMm;
+            bool cut = config.FixTruncationPlanes && mesh.IsTruncationNode[v];
+            boneCount += bone[v] ? 1 : 0;
+            couchCount += couch ? 1 : 0;
+            cutCount += cut ? 1 : 0;
+            fixedNodes[v] = bone[v] || couch || cut;
+            total += fixedNodes[v] ? 1 : 0;
+        }
+
+        var structures = new List<VoxelMask> { painted[0] };
+        foreach (VoxelMask m in masks)
+        {
+            if (!ReferenceEquals(m, painted[0]))
+            {
+                structures.Add(m);
+            }
+        }
+
+        return new PatientAvatar(name, config, mesh, fixedNodes, structures, landmarksLps, cell, missing, new FixedNodeCounts(boneCount, couchCount, cutCount, total));
+    }
+
+    private static VoxelMask? Find(IReadOnlyList<VoxelMask> masks, string roi)
+    {
+        foreach (VoxelMask m in masks)
+        {
+            if (string.Equals(m.Name, roi, StringComparison.OrdinalIgnoreCase))
+            {
+                return m;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,97 @@
+namespace MeTAI.Rehearsal.Avatar;
+
+/// <summary>
+/// How to turn a case's ROIs into a soft-body avatar: which tissue each ROI is made of (painted in list order, later
+/// entries over earlier ones; the first entry is the body outline), the tissue parameters, the default mesh
+/// resolution, and how the body is held (couch contact, field-of-view truncation). Loaded by
+/// <see cref="AvatarConfigLoader"/>.
+/// </summary>
+public sealed class AvatarConfig
+{
+    /// <summary>Config name, e.g. <c>liver-needle</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>One line saying what the avatar is.</summary>
+    public string Description { get; init; } = string.Empty;
+
+    /// <summary>Structures in painting order; the first is the body outline (External).</summary>
+    public required IReadOnlyList<AvatarStructure> Structures { get; init; }
+
+    /// <summary>The tissues the structures refer to.</summary>
+    public required IReadOnlyList<TissueParameters> Tissues { get; init; }
+
+    /// <summary>Default tetrahedral lattice cell edge in mm (the mesh resolution).</summary>
+    public double CellMm { get; init; } = 12;
+
+    /// <summary>
+    /// Supine patient on a couch: body-surface nodes within this many mm of the most posterior point of the body (+y in
+    /// LPS) are fixed, as the couch holds them. Zero fixes none.
+    /// </summary>
+    public double CouchBandMm { get; init; } = 15;
+
+    /// <summary>Fix the body where the image's field of view cuts it (the first/last slice holding the body).</summary>
+    public bool FixTruncationPlanes { get; init; } = true;
+
+    /// <summary>Index of the tissue called <paramref name="name"/> (case-insensitive), or −1.</summary>
+    public int TissueIndex(string name)
+    {
+        for (int n = 0; n < Tissues.Count; n++)
+        {
+            if (string.Equals(Tissues[n].Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return n;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Checks the config as a whole (names resolve, values in range); messages name the field.</summary>
+    /// <exception cref="ArgumentException">A rule is broken.</exception>
+    public void Validate()
+    {
+        if (Tissues.Count == 0 || Tissues.Count > 250)
+        {
+            throw new ArgumentException($"tissues must list 1 to 250 tissues, got {Tissues.Count}.");
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (TissueParameters t in Tissues)
+        {
+            if (!names.Add(t.Name))
+            {
+                throw new ArgumentException($"tissues: two tissues are named '{t.Name}'.");
+            }
+
+            t.Validate();
+        }
+
+        if (Structures.Count == 0)
+        {
+            throw new ArgumentException("structures must list at least the body outline.");
+        }
+
+        for (int n = 0; n < Structures.Count; n++)
+        {
+            if (TissueIndex(Structures[n].Tissue) < 0)
+            {
+                throw new ArgumentException($"structures[{n}].tissue '{Structures[n].Tissue}' is not one of the tissues.");
+            }
+        }
+
+        if (Tissues[TissueIndex(Structures[0].Tissue)].Fixed)
+        {
+            throw new ArgumentException("structures[0] (the body outline) must not be a fixed tissue.");
+        }
+
+        if (!(CellMm > 0) || !double.IsFinite(CellMm))
+        {
+            throw new ArgumentException("cellMm must be positive.");
+        }
+
+        if (!(CouchBandMm >= 0) || !double.IsFinite(CouchBandMm))
+        {
+            throw new ArgumentException("couchBandMm must be ≥ 0.");
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using MeTAI.Core.Geometry;
+using MeTAI.Core.Trajectories;
+using MeTAI.Core.Voxels;
+using MeTAI.Rehearsal.Avatar;
+using MeTAI.Rehearsal.Instruments;
+using MeTAI.Rehearsal.Solver;
+
+namespace MeTAI.Rehearsal.Search;
+
+/// <summary>
+/// Rehearses a needle approach: samples skin entries in the allowed region (<see cref="EntryCandidates"/>), simulates the
+/// insertion along each (<see cref="InsertionSimulator"/>, candidates in parallel, each simulation single-threaded),
+/// scores (<see cref="CandidateScore"/>), ranks, and turns the best into a <see cref="Trajectory"/> and a
+/// <see cref="Corridor"/>. Deterministic for a given seed whatever the thread count.
+/// </summary>
+public static class TrajectorySearch
+{
+    /// <summary>Runs the search.</summary>
+    /// <exception cref="KeyNotFoundException">An ROI is not in the case.</exception>
+    /// <exception cref="ArgumentException">The target is also to be avoided, or no entry is possible.</exception>
+    public static RehearsalPlan Run(PatientAvatar avatar, string targetRoi, IReadOnlyList<string> avoidRois, SearchSettings search,
+        XpbdSettings xpbd, NeedleSettings needle, InsertionSettings insertion)
+    {
+        ArgumentNullException.ThrowIfNull(avatar);
+        ArgumentException.ThrowIfNullOrWhiteSpace(targetRoi);
+        ArgumentNullException.ThrowIfNull(avoidRois);
+        ArgumentNullException.ThrowIfNull(search);
+        ArgumentNullException.ThrowIfNull(xpbd);
+        ArgumentNullException.ThrowIfNull(needle);
+        ArgumentNullException.ThrowIfNull(insertion);
+        search.Validate();
+        insertion.Validate();
+
+        VoxelMask target = avatar.Structure(targetRoi);
+        Vec3 targetLps = target.CentroidLps();
+        var avoid = new List<(string Name, EmbeddedPoints Points)>();
+        var avoidRest = new List<Vec3[]>();
+        foreach (string roi in avoidRois)
+        {
+            VoxelMask mask = avatar.Structure(roi);
+            if (string.Equals(mask.Name, target.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"ROI '{roi}' cannot be both the target and avoided.", nameof(avoidRois));
+            }
+
+            EmbeddedPoints points = EmbeddedPoints.FromMaskSurface(avatar.Mesh, mask, insertion.ClearancePointSpacingMm);
+            avoid.Add((mask.Name, points));
+            avoidRest.Add(points.RestLps);
+        }
+
+        VoxelMask? bone = BoneMask(avatar, search.BoneMarginMm + needle.RadiusMm);
+        Vec3? defaultEntry = avatar.LandmarksLps.TryGetValue(search.DefaultEntryLandmark, out Vec3 d) ? d : null;
+        EntryCandidates sampling = EntryCandidates.Select(avatar.Body, targetLps, bone, avoidRest, defaultEntry, needle.RadiusMm, search);
+        if (sampling.EntriesLps.Count == 0)
+        {
+            throw new ArgumentException(
+                $"No skin entry reaches '{targetRoi}' within {search.MaxPathMm} mm without crossing bone ({sampling.SkinPoints} skin points: "
+                + $"{sampling.OutsideRegion} outside the allowed region, {sampling.CrossesBone} crossing bone).");
+        }
+
+        var defaultCrosses = new Dictionary<string, bool>(StringComparer.Ordinal);
+        if (defaultEntry is Vec3 entry0)
+        {
+            foreach (string roi in avoidRois)
+            {
+                VoxelMask mask = avatar.Structure(roi);
+                defaultCrosses[mask.Name] = RestGeometry.Crosses(mask, entry0, targetLps);
+            }
+        }
+
+        // Simulate: a fixed candidate → worker assignment, so results never depend on timing or thread count.
+        SoftBodyModel model = SoftBodyModel.Create(avatar);
+        EmbeddedPoints targetPoint = EmbeddedPoints.FromPoints(avatar.Mesh, [targetLps]);
+        XpbdSettings single = xpbd with { Threads = 1 };
+        int count = sampling.EntriesLps.Count;
+        var results = new InsertionResult[count];
+        int workers = Math.Min(search.Threads, count);
+        bool simd = false;
+        var clock = Stopwatch.StartNew();
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        {
+            using var simulator = new InsertionSimulator(model, single, needle, insertion, avoid, targetPoint);
+            simd = simulator.Solver.UsesSimd;
+            for (int c = w; c < count; c += workers)
+            {
+                results[c] = simulator.Run(sampling.EntriesLps[c], targetLps);
+            }
+        });
+        clock.Stop();
+
+        var order = new int[count];
+        var scores = new double[count];
+        for (int c = 0; c < count; c++)
+        {
+            order[c] = c;
+            scores[c] = CandidateScore.Score(results[c], search.MinClearanceMm);
+        }
+
+        Array.Sort(order, (a, b) => scores[a] != scores[b] ? scores[b].CompareTo(scores[a]) : a.CompareTo(b));
+        var ranked = new RankedCandidate[count];
+        long steps = 0;
+        double simSeconds = 0;
+        for (int r = 0; r < count; r++)
+        {
+            int c = order[r];
+            ranked[r] = new RankedCandidate(r + 1, scores[c], CandidateScore.IsFeasible(results[c], search.MinClearanceMm),
+                c == sampling.DefaultEntryIndex, sampling.RestClearanceMm[c], results[c]);
+            steps += results[c].Steps;
+            simSeconds += results[c].WallSeconds;
+        }
+
+        InsertionResult best = ranked[0].Result;
+        Trajectory trajectory = InsertionSimulator.PathFor(best.EntryLps, targetLps, insertion);
+        double radius = Math.Min(search.CorridorRadiusMm, Math.Max(0.5, best.MinClearanceMm - 1));
+        var corridor = new Corridor([trajectory.Samples[0].TipLps, best.EntryLps, targetLps], radius, best.EntryLps, targetLps);
+        return new RehearsalPlan
+        {
+            CaseName = avatar.Name,
+            TargetRoi = target.Name,
+            AvoidRois = [.. avoid.Select(a => a.Name)],
+            TargetLps = targetLps,
+            Candidates = ranked,
+            Trajectory = trajectory,
+            Corridor = corridor,
+            Sampling = sampling,
+            DefaultPathCrosses = defaultCrosses,
+            Tets = avatar.Mesh.TetCount,
+            Nodes = avatar.Mesh.NodeCount,
+            Colours = model.ColourCount,
+            CellMm = avatar.CellMm,
+            StepsPerSecond = simSeconds > 0 ? steps / simSeconds : 0,
+            ThroughputStepsPerSecond = clock.Elapsed.TotalSeconds > 0 ? steps / clock.Elapsed.TotalSeconds : 0,
+            WallSeconds = clock.Elapsed.TotalSeconds,
+            TotalSteps = steps,
+            Simd = simd,
+            Search = search,
+            Insertion = insertion,
+            Xpbd = xpbd,
+        };
+    }
+
+    /// <summary>Union of the ROIs made of fixed tissue (bone), grown by <paramref name="marginMm"/>; null when there are none.</summary>
+    public static VoxelMask? BoneMask(PatientAvatar avatar, double marginMm)
+    {
+        ArgumentNullException.ThrowIfNull(avatar);
+        VoxelMask? union = null;
+        foreach (AvatarStructure s in avatar.Config.Structures)
+        {
+            if (!avatar.Tissues[avatar.Config.TissueIndex(s.Tissue)].Fixed)
+            {
+                continue;
+            }
+
+            foreach (VoxelMask m in avatar.Structures)
+            {
+                if (string.Equals(m.Name, s.Roi, StringComparison.OrdinalIgnoreCase))
+                {
+                    union = union is null ? m.Clone("Bone") : union.Union(m, "Bone");
+                }
+            }
+        }
+
+        return union?.Expand(marginMm);
+    }
+}
