@@ -1,0 +1,344 @@
+using ILGPU.Algorithms;
+
+namespace MeTAI.Dosimetry.MonteCarlo;
+
+public static partial class TransportKernel
+{
+    private const int WalkDone = 0;
+    private const int WalkMaterialChange = 1;
+    private const int WalkLeftGrid = 2;
+
+    /// <summary>
+    /// Class II condensed history (DPM-like): steps in g/cm² limited by the maximum fractional energy loss and by the
+    /// distance to the next hard event (majorant + rejection); restricted continuous loss deposited along the path;
+    /// multiple scattering by one Wentzel deflection per step at a random hinge point, its screening fixed by the
+    /// first transport moment; hard Møller δ-rays and hard bremsstrahlung photons as secondaries. Density changes are
+    /// handled by walking the step voxel by voxel in mass thickness; a change of material ends the step at the
+    /// boundary so that the next step uses the new material's tables.
+    /// </summary>
+    private static void TransportElectron(ref History hist, ref Particle p, in KernelTables t, in KernelPhantom ph, in KernelSource src, in KernelScratch s, in KernelRun run)
+    {
+        bool positron = (p.Flags & FlagPositron) != 0;
+        bool primary = (p.Flags & FlagPrimary) != 0;
+        for (int guard = 0; guard < 1 << 16; guard++)
+        {
+            if (p.E <= run.ElectronCut)
+            {
+                break;
+            }
+
+            int voxel = p.Voxel;
+            int m = ph.Material[voxel];
+            float rho = ph.Density[voxel];
+            int off = m * t.GridSize;
+            GridIndex(t, p.E, out int i, out float f);
+
+            if (p.E < run.RangeRejectionBelow)
+            {
+                // Range rejection: the CSDA range cannot reach the nearest face of this voxel.
+                float range = Lerp(t.CsdaRange, off, i, f) / rho;
+                float fx = p.X - p.Ix * ph.Dx, fy = p.Y - p.Iy * ph.Dy, fz = p.Z - p.Iz * ph.Dz;
+                float dmin = XMath.Min(XMath.Min(XMath.Min(fx, ph.Dx - fx), XMath.Min(fy, ph.Dy - fy)), XMath.Min(fz, ph.Dz - fz));
+                if (range < dmin)
+                {
+                    break;
+                }
+            }
+
+            float sigHard = Lerp(t.HardSigmaMax, off, i, f);
+            float tMax = Lerp(t.MaxStep, off, i, f);
+            float tHard = sigHard > 0 ? -XMath.Log(hist.Rng.NextFloat()) / sigHard : 1e30f;
+            bool hard = tHard < tMax;
+            float step = hard ? tHard : tMax;
+
+            // Continuous loss with the stopping power at the step's mid energy (second order in the step).
+            float l0 = Lerp(t.StoppingPower, off, i, f);
+            float eMid = p.E - 0.5f * l0 * step;
+            if (eMid < 0.5f * p.E)
+            {
+                eMid = 0.5f * p.E;
+            }
+
+            // ln(eMid) = ln E + ln(1 − δ): shift the grid coordinate instead of taking another logarithm.
+            float delta = 1f - eMid / p.E;
+            float xm = i + f - (delta + 0.5f * delta * delta + 0.33333334f * delta * delta * delta) * t.InvLogStep;
+            int im = xm <= 0 ? 0 : (int)xm;
+            float fm = xm <= 0 ? 0 : xm - im;
+            float de = Lerp(t.StoppingPower, off, im, fm) * step;
+            if (de > p.E)
+            {
+                de = p.E;
+                step = de / Lerp(t.StoppingPower, off, im, fm);
+            }
+
+            float rate = de / step;
+            float g1 = Lerp(t.TransportSigma, off, im, fm);
+
+            // Random hinge: straight to ζ·step, deflect, straight for the rest.
+            float first = hist.Rng.NextFloat() * step;
+            float moved = 0f;
+            int status = Walk(ref hist, ref p, first, rate, m, ph, s, ref moved);
+            if (status != WalkDone)
+            {
+                p.E -= rate * moved;
+                if (status == WalkLeftGrid)
+                {
+                    Escape(s, p.E > 0 ? p.E + (positron ? 2 * ElectronMass : 0) : (positron ? 2 * ElectronMass : 0));
+                    return;
+                }
+
+                MultipleScatter(ref hist, ref p, t, moved * g1);
+                continue;
+            }
+
+            MultipleScatter(ref hist, ref p, t, step * g1);
+            float moved2 = 0f;
+            status = Walk(ref hist, ref p, step - first, rate, m, ph, s, ref moved2);
+            p.E -= rate * (first + moved2);
+            if (primary)
+            {
+                float depth = (p.X - hist.EntryX) * src.Ax + (p.Y - hist.EntryY) * src.Ay + (p.Z - hist.EntryZ) * src.Az;
+                if (depth > hist.MaxDepth)
+                {
+                    hist.MaxDepth = depth;
+                }
+            }
+
+            if (status == WalkLeftGrid)
+            {
+                Escape(s, p.E > 0 ? p.E + (positron ? 2 * ElectronMass : 0) : (positron ? 2 * ElectronMass : 0));
+                return;
+            }
+
+            if (status != WalkDone || !hard || p.E <= run.ElectronCut)
+            {
+                continue;
+            }
+
+            // Hard event candidate: accept with σ(E)/σ_max, then Møller or bremsstrahlung by their cross sections.
+            GridIndex(t, p.E, out int ih, out float fh);
+            float sm = Lerp(t.MollerSigma, off, ih, fh);
+            float sb = Lerp(t.BremsSigma, off, ih, fh);
+            if (hist.Rng.NextFloat() * sigHard > sm + sb)
+            {
+                continue;
+            }
+
+            if (hist.Rng.NextFloat() * (sm + sb) < sm)
+            {
+                Moller(ref hist, ref p, s, run);
+            }
+            else
+            {
+                Bremsstrahlung(ref hist, ref p, s, run);
+            }
+        }
+
+        if (p.E > 0)
+        {
+            Deposit(ref hist, s, p.Voxel, p.E);
+        }
+
+        if (positron)
+        {
+            Annihilate(ref hist, ref p, s);
+        }
+    }
+
+    /// <summary>
+    /// Moves a charged particle straight through <paramref name="mass"/> g/cm², voxel by voxel, depositing
+    /// <paramref name="rate"/> MeV per g/cm² on the way. Stops early at a change of material or at the grid boundary;
+    /// <paramref name="moved"/> receives the mass thickness actually travelled.
+    /// </summary>
+    private static int Walk(ref History hist, ref Particle p, float mass, float rate, int material, in KernelPhantom ph, in KernelScratch s, ref float moved)
+    {
+        float remaining = mass;
+        for (int guard = 0; guard < 4096; guard++)
+        {
+            float rho = ph.Density[p.Voxel];
+            float dx = p.U > 0 ? ((p.Ix + 1) * ph.Dx - p.X) / p.U : p.U < 0 ? (p.Ix * ph.Dx - p.X) / p.U : 1e30f;
+            float dy = p.V > 0 ? ((p.Iy + 1) * ph.Dy - p.Y) / p.V : p.V < 0 ? (p.Iy * ph.Dy - p.Y) / p.V : 1e30f;
+            float dz = p.W > 0 ? ((p.Iz + 1) * ph.Dz - p.Z) / p.W : p.W < 0 ? (p.Iz * ph.Dz - p.Z) / p.W : 1e30f;
+            int axis = 0;
+            float db = dx;
+            if (dy < db)
+            {
+                db = dy;
+                axis = 1;
+            }
+
+            if (dz < db)
+            {
+                db = dz;
+                axis = 2;
+            }
+
+            if (db < 0)
+            {
+                db = 0;
+            }
+
+            float need = remaining / rho;
+            if (need <= db)
+            {
+                p.X += need * p.U;
+                p.Y += need * p.V;
+                p.Z += need * p.W;
+                Deposit(ref hist, s, p.Voxel, rate * remaining);
+                moved += remaining;
+                return WalkDone;
+            }
+
+            p.X += db * p.U;
+            p.Y += db * p.V;
+            p.Z += db * p.W;
+            float used = rho * db;
+            Deposit(ref hist, s, p.Voxel, rate * used);
+            moved += used;
+            remaining -= used;
+            if (axis == 0)
+            {
+                p.Ix += p.U > 0 ? 1 : -1;
+                if (p.Ix < 0 || p.Ix >= ph.Nx)
+                {
+                    return WalkLeftGrid;
+                }
+            }
+            else if (axis == 1)
+            {
+                p.Iy += p.V > 0 ? 1 : -1;
+                if (p.Iy < 0 || p.Iy >= ph.Ny)
+                {
+                    return WalkLeftGrid;
+                }
+            }
+            else
+            {
+                p.Iz += p.W > 0 ? 1 : -1;
+                if (p.Iz < 0 || p.Iz >= ph.Nz)
+                {
+                    return WalkLeftGrid;
+                }
+            }
+
+            p.Voxel = p.Ix + ph.Nx * (p.Iy + ph.Ny * p.Iz);
+            if (ph.Material[p.Voxel] != material)
+            {
+                return WalkMaterialChange;
+            }
+        }
+
+        return WalkDone;
+    }
+
+    /// <summary>One Wentzel deflection for a path of G1 = s/λ₁ transport mean free paths.</summary>
+    private static void MultipleScatter(ref History hist, ref Particle p, in KernelTables t, float g1)
+    {
+        if (g1 <= 1e-5f)
+        {
+            return;
+        }
+
+        float cosT;
+        float r = hist.Rng.NextFloat();
+        float x = (XMath.Log(g1) - t.MsLogMin) * t.MsInvLogStep;
+        if (x >= t.MsGridSize - 1)
+        {
+            cosT = 1f - 2f * r; // isotropic after many transport mean free paths
+        }
+        else
+        {
+            int i = (int)x;
+            float f = x - i;
+            float a = t.MsA[i] + f * (t.MsA[i + 1] - t.MsA[i]);
+            float mu = a * r / (1f + a - r);
+            cosT = 1f - 2f * mu;
+        }
+
+        Rotate(ref p, cosT, ref hist);
+    }
+
+    /// <summary>Hard Møller collision: δ-ray energy from the Møller cross section, kinematic angles for both.</summary>
+    private static void Moller(ref History hist, ref Particle p, in KernelScratch s, in KernelRun run)
+    {
+        float te = p.E;
+        float tau = te / ElectronMass;
+        float g = tau + 1f;
+        float c1 = tau * tau / (g * g);
+        float c2 = (2f * tau + 1f) / (g * g);
+        float e0 = run.MollerThreshold / te;
+        if (e0 >= 0.5f)
+        {
+            return;
+        }
+
+        float eps = e0;
+        float gMax = 2f + 0.25f * c1;
+        for (int n = 0; n < 1000; n++)
+        {
+            eps = e0 / (1f - hist.Rng.NextFloat() * (1f - 2f * e0));
+            float q = eps / (1f - eps);
+            float gv = 1f + q * q + c1 * eps * eps - c2 * q;
+            if (hist.Rng.NextFloat() * gMax <= gv)
+            {
+                break;
+            }
+        }
+
+        float w = eps * te;
+        float tp = te - w;
+        float cosP = XMath.Sqrt(tp * (te + 2f * ElectronMass) / (te * (tp + 2f * ElectronMass)));
+        float cosD = XMath.Sqrt(w * (te + 2f * ElectronMass) / (te * (w + 2f * ElectronMass)));
+        float phi = TwoPi * hist.Rng.NextFloat();
+        float cphi = XMath.Cos(phi), sphi = XMath.Sin(phi);
+        var d = p;
+        d.E = w;
+        d.Flags = FlagElectron;
+        Rotate(ref d.U, ref d.V, ref d.W, cosD, -cphi, -sphi);
+        Rotate(ref p.U, ref p.V, ref p.W, cosP, cphi, sphi);
+        p.E = tp;
+        CreateElectron(ref hist, ref d, s, run);
+    }
+
+    /// <summary>Hard bremsstrahlung: photon energy from k·dσ/dk ∝ 4/3 − 4/3 y + y² (y = k/T) above the threshold.</summary>
+    private static void Bremsstrahlung(ref History hist, ref Particle p, in KernelScratch s, in KernelRun run)
+    {
+        float te = p.E;
+        float yc = run.BremsThreshold / te;
+        if (yc >= 1f)
+        {
+            return;
+        }
+
+        float lnyc = XMath.Log(yc);
+        float y = yc;
+        for (int n = 0; n < 1000; n++)
+        {
+            y = XMath.Exp(lnyc * hist.Rng.NextFloat());
+            if (hist.Rng.NextFloat() <= 1f - y + 0.75f * y * y)
+            {
+                break;
+            }
+        }
+
+        float k = y * te;
+        if (k >= te)
+        {
+            k = te;
+        }
+
+        var g = p;
+        g.E = k;
+        g.Flags = 0;
+        p.E = te - k;
+        // The photon keeps the electron's direction (bremsstrahlung angles ~ m c²/E are below the voxel scale).
+        if (k > run.PhotonCut)
+        {
+            Push(ref hist, s, ref g);
+        }
+        else
+        {
+            Deposit(ref hist, s, p.Voxel, k);
+        }
+    }
+}
