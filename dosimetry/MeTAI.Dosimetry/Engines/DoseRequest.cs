@@ -31,6 +31,9 @@ public sealed record DoseRequest
     /// <summary>Directory holding the material files (<c>configs/materials</c>); null finds it above the program.</summary>
     public string? MaterialsDirectory { get; init; }
 
+    /// <summary>Count primary electrons that get deeper than this along the beam axis (mm; 0: off; validation).</summary>
+    public double DepthProbeMm { get; init; }
+
     /// <summary>Keep every batch's dose grid in the result (for uncertainties of derived quantities such as PDD points).</summary>
     public bool KeepBatchDoses { get; init; }
 

@@ -1,4 +1,5 @@
 using MeTAI.Core.Voxels;
+using MeTAI.Dosimetry.Analysis;
 
 namespace MeTAI.Dosimetry.Engines;
 
@@ -65,9 +66,21 @@ public sealed class DoseResult
     /// <summary>Deepest point a primary electron reached along the beam axis from its entry point, mm.</summary>
     public required double MaxPrimaryElectronDepthMm { get; init; }
 
+    /// <summary>Primary electrons whose deepest point lay beyond <see cref="DoseRequest.DepthProbeMm"/>.</summary>
+    public long PrimariesBeyondDepthProbe { get; init; }
+
     /// <summary>Particles absorbed in place because a per-thread stack was full (should be 0).</summary>
     public required long StackOverflows { get; init; }
 
     /// <summary>Histories per MU used for the scaling (null without calibration).</summary>
     public double? HistoriesPerMu { get; init; }
+
+    /// <summary>Dose along the beam's central axis from where it enters the grid (null when the axis misses the grid).</summary>
+    public DepthDoseCurve? CentralAxis { get; init; }
+
+    /// <summary>Depth of maximum dose on the central axis, mm (null when the axis misses the grid).</summary>
+    public double? DmaxMm => CentralAxis?.DmaxMm;
+
+    /// <summary>Lateral profile along the beam-limiting-device X axis at 100 mm depth (null when not inside the grid).</summary>
+    public DoseProfile? LateralProfile { get; init; }
 }

@@ -3,6 +3,7 @@ using ILGPU;
 using ILGPU.Runtime;
 using MeTAI.Core.Geometry;
 using MeTAI.Core.Voxels;
+using MeTAI.Dosimetry.Analysis;
 using MeTAI.Dosimetry.Beams;
 using MeTAI.Dosimetry.Materials;
 using MeTAI.Dosimetry.MonteCarlo;
@@ -172,6 +173,7 @@ public sealed partial class MonteCarloEngine
             RangeRejectionBelow = (float)request.Physics.RangeRejectionBelowMeV,
             MollerThreshold = (float)request.Physics.MollerThresholdMeV,
             BremsThreshold = (float)request.Physics.BremsstrahlungThresholdMeV,
+            DepthProbeCm = (float)(request.DepthProbeMm / 10),
         };
 
         long deposited = 0;
@@ -260,6 +262,7 @@ public sealed partial class MonteCarloEngine
         }
 
         long[] c = b.HostCounters;
+        (DepthDoseCurve? axis, DoseProfile? profile) = CentralAxisSummary(request.Beam.Geometry, g, dose.Data);
         return new DoseResult
         {
             Dose = dose,
@@ -280,8 +283,52 @@ public sealed partial class MonteCarloEngine
             EnteredPrimaries = c[TransportKernel.CounterEntered],
             MaxPrimaryElectronDepthMm = c[TransportKernel.CounterMaxPrimaryDepth] / 1e4 * 10,
             StackOverflows = c[TransportKernel.CounterStackOverflow],
+            PrimariesBeyondDepthProbe = c[TransportKernel.CounterBeyondDepthProbe],
             HistoriesPerMu = perMu,
+            CentralAxis = axis,
+            LateralProfile = profile,
         };
+    }
+
+    /// <summary>PDD along the central axis and a lateral profile at 100 mm depth (the summary a report shows first).</summary>
+    public static (DepthDoseCurve? Axis, DoseProfile? Profile) CentralAxisSummary(BeamGeometry beam, GridGeometry g, float[] dose)
+    {
+        ArgumentNullException.ThrowIfNull(beam);
+        ArgumentNullException.ThrowIfNull(g);
+        Vec3? entry = Analysis.DoseSampling.EntryPoint(g, beam.SourceLps, beam.BeamAxisLps);
+        if (entry is not Vec3 e)
+        {
+            return (null, null);
+        }
+
+        Vec3 exitProbe = e;
+        double step = Math.Min(g.SpacingMm.X, Math.Min(g.SpacingMm.Y, g.SpacingMm.Z));
+        double length = 0;
+        while (length < 5000)
+        {
+            exitProbe = e + beam.BeamAxisLps * (length + step);
+            Vec3 c = g.LpsToIndex(exitProbe);
+            if (c.X < -0.5 || c.Y < -0.5 || c.Z < -0.5 || c.X > g.SizeX - 0.5 || c.Y > g.SizeY - 0.5 || c.Z > g.SizeZ - 0.5)
+            {
+                break;
+            }
+
+            length += step;
+        }
+
+        if (length < 3 * step)
+        {
+            return (null, null);
+        }
+
+        DepthDoseCurve axis = DepthDoseCurve.Sample(g, dose, e, beam.BeamAxisLps, step, length);
+        DoseProfile? profile = null;
+        if (length > 100)
+        {
+            profile = DoseProfile.Sample(g, dose, e + beam.BeamAxisLps * 100, beam.BldXLps, 0.5 * Math.Max(g.ExtentMm.X, g.ExtentMm.Z), step / 2);
+        }
+
+        return (axis, profile);
     }
 
     /// <summary>

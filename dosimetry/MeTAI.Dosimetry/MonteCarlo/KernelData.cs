@@ -178,4 +178,7 @@ public struct KernelRun
 
     /// <summary>Bremsstrahlung threshold, MeV.</summary>
     public float BremsThreshold;
+
+    /// <summary>Depth along the beam axis (cm) beyond which primary electrons are counted (0: off).</summary>
+    public float DepthProbeCm;
 }

@@ -263,7 +263,8 @@ public sealed class PhysicsTables
 
     /// <summary>
     /// First transport cross section 1/λ₁ (cm²/g) of screened-Rutherford elastic scattering with Molière's screening
-    /// angle: Σᵢ (wᵢ N_A/Aᵢ) 2π r_e² Zᵢ(Zᵢ+1) (m c²/(p β c))² [ln(1 + 1/ηᵢ) − 1/(1 + ηᵢ)].
+    /// parameter and the McKinley–Feshbach Mott correction: Σᵢ (wᵢ N_A/Aᵢ) 2π r_e² Zᵢ(Zᵢ+1) (m c²/(p β c))²
+    /// [ln(1 + 1/ηᵢ) − 1/(1 + ηᵢ) − β² I₁(ηᵢ) + π α Zᵢ β].
     /// </summary>
     public static double FirstTransportSigma(double t, MaterialData material)
     {
@@ -279,7 +280,11 @@ public sealed class PhysicsTables
             double z = el.Z;
             double screen = Alpha * ElectronMassMeV * Math.Cbrt(z) / 0.885;
             double eta = 0.25 * screen * screen / pc2 * (1.13 + 3.76 * (Alpha * z) * (Alpha * z) / beta2);
-            double bracket = Math.Log(1 + 1 / eta) - 1 / (1 + eta);
+            // ∫₀¹ μ R(μ)/(μ+η)² dμ with the McKinley–Feshbach approximation to the Mott factor,
+            // R(μ) = 1 − β²μ + παZβ √μ (1 − √μ) (μ = sin²(θ/2)); the √μ integral is taken at η → 0 (value 1).
+            double i0 = Math.Log(1 + 1 / eta) - 1 / (1 + eta);
+            double i1 = 1 + eta - eta * eta / (1 + eta) - 2 * eta * Math.Log(1 + 1 / eta);
+            double bracket = i0 - beta2 * i1 + Math.PI * Alpha * z * Math.Sqrt(beta2);
             // 2π r_e² N_A = BetheConstant / (m c²)
             sum += w / el.AtomicWeight * (BetheConstant / ElectronMassMeV) * z * (z + 1) * kin * bracket;
         }

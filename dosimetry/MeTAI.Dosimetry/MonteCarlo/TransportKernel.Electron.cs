@@ -231,7 +231,12 @@ public static partial class TransportKernel
         return WalkDone;
     }
 
-    /// <summary>One Wentzel deflection for a path of G1 = s/λ₁ transport mean free paths.</summary>
+    /// <summary>
+    /// One multiple-scattering deflection for a path of G1 = s/λ₁ transport mean free paths: a Wentzel distribution
+    /// p(μ) = A(1+A)/(μ+A)², μ = (1 − cos θ)/2, whose screening A reproduces the Goudsmit–Saunderson first moment
+    /// ⟨1 − cos θ⟩ = 1 − e^{−G1} exactly (tabulated A(G1), <see cref="PhysicsTables.WentzelScreeningForG1"/>);
+    /// isotropic beyond the table.
+    /// </summary>
     private static void MultipleScatter(ref History hist, ref Particle p, in KernelTables t, float g1)
     {
         if (g1 <= 1e-5f)
@@ -244,7 +249,7 @@ public static partial class TransportKernel
         float x = (XMath.Log(g1) - t.MsLogMin) * t.MsInvLogStep;
         if (x >= t.MsGridSize - 1)
         {
-            cosT = 1f - 2f * r; // isotropic after many transport mean free paths
+            cosT = 1f - 2f * r;
         }
         else
         {

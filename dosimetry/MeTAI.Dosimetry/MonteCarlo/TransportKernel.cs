@@ -31,6 +31,9 @@ public static partial class TransportKernel
     /// <summary>Counter: source particles that entered the grid.</summary>
     public const int CounterEntered = 5;
 
+    /// <summary>Counter: primary electrons whose deepest point lay beyond <see cref="KernelRun.DepthProbeCm"/>.</summary>
+    public const int CounterBeyondDepthProbe = 6;
+
     /// <summary>Number of counters.</summary>
     public const int CounterCount = 8;
 
@@ -124,6 +127,10 @@ public static partial class TransportKernel
         if (hist.MaxDepth > 0)
         {
             Atomic.Max(ref s.Counters[CounterMaxPrimaryDepth], (long)(hist.MaxDepth * 1e4f));
+            if (run.DepthProbeCm > 0 && hist.MaxDepth > run.DepthProbeCm)
+            {
+                Atomic.Add(ref s.Counters[CounterBeyondDepthProbe], 1L);
+            }
         }
     }
 
