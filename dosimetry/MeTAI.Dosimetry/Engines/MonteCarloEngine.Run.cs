@@ -76,20 +76,41 @@ public sealed partial class MonteCarloEngine
             maxRho[mats[n]] = Math.Max(maxRho[mats[n]], rho[n]);
         }
 
+        int nodes = physics.PhotonMu.Length;
+        var photon = new PhotonNode[nodes];
+        var electron = new ElectronNode[nodes];
+        for (int k = 0; k < nodes; k++)
+        {
+            photon[k] = new PhotonNode
+            {
+                Mu = physics.PhotonMu[k],
+                FracCoherent = physics.PhotonFracCoherent[k],
+                FracIncoherent = physics.PhotonFracIncoherent[k],
+                FracPhoto = physics.PhotonFracPhoto[k],
+            };
+            electron[k] = new ElectronNode
+            {
+                StoppingPower = physics.StoppingPower[k],
+                HardSigmaMax = physics.HardSigmaMax[k],
+                MaxStep = physics.MaxStep[k],
+                TransportSigma = physics.TransportSigma[k],
+                CsdaRange = physics.CsdaRange[k],
+                MollerSigma = physics.MollerSigma[k],
+                BremsSigma = physics.BremsSigma[k],
+            };
+        }
+
+        var voxels = new VoxelRecord[mats.Length];
+        for (int n = 0; n < voxels.Length; n++)
+        {
+            voxels[n] = new VoxelRecord { Density = rho[n], Material = mats[n] };
+        }
+
         var tables = new KernelTables
         {
-            PhotonMu = Up(physics.PhotonMu),
-            FracCoherent = Up(physics.PhotonFracCoherent),
-            FracIncoherent = Up(physics.PhotonFracIncoherent),
-            FracPhoto = Up(physics.PhotonFracPhoto),
+            Photon = Up(photon),
             Majorant = Up(physics.BuildMajorant(maxRho)),
-            StoppingPower = Up(physics.StoppingPower),
-            MollerSigma = Up(physics.MollerSigma),
-            BremsSigma = Up(physics.BremsSigma),
-            HardSigmaMax = Up(physics.HardSigmaMax),
-            TransportSigma = Up(physics.TransportSigma),
-            CsdaRange = Up(physics.CsdaRange),
-            MaxStep = Up(physics.MaxStep),
+            Electron = Up(electron),
             MsA = Up(physics.MsA),
             LogMin = (float)physics.LogMin,
             InvLogStep = (float)physics.InvLogStep,
@@ -100,8 +121,7 @@ public sealed partial class MonteCarloEngine
         };
         var phantom = new KernelPhantom
         {
-            Material = Up(mats),
-            Density = Up(rho),
+            Voxels = Up(voxels),
             Nx = g.SizeX,
             Ny = g.SizeY,
             Nz = g.SizeZ,

@@ -4,44 +4,74 @@ using ILGPU;
 
 namespace MeTAI.Dosimetry.MonteCarlo;
 
-/// <summary>Device views of the <see cref="PhysicsTables"/> plus the photon majorant (structs of arrays).</summary>
-public struct KernelTables
+/// <summary>Photon data of one material at one grid node (one load brings all four).</summary>
+public struct PhotonNode
 {
-    /// <summary>Total photon μ/ρ, cm²/g, [material · N + node].</summary>
-    public ArrayView<float> PhotonMu;
+    /// <summary>Total μ/ρ, cm²/g.</summary>
+    public float Mu;
 
     /// <summary>Cumulative coherent fraction.</summary>
-    public ArrayView<float> FracCoherent;
+    public float FracCoherent;
 
     /// <summary>Cumulative coherent + incoherent fraction.</summary>
-    public ArrayView<float> FracIncoherent;
+    public float FracIncoherent;
 
     /// <summary>Cumulative coherent + incoherent + photoelectric fraction.</summary>
-    public ArrayView<float> FracPhoto;
+    public float FracPhoto;
+}
+
+/// <summary>Electron data of one material at one grid node (one load brings all of them).</summary>
+public struct ElectronNode
+{
+    /// <summary>Restricted stopping power, MeV cm²/g.</summary>
+    public float StoppingPower;
+
+    /// <summary>Majorant of the hard cross section over a step, cm²/g.</summary>
+    public float HardSigmaMax;
+
+    /// <summary>Step limit, g/cm².</summary>
+    public float MaxStep;
+
+    /// <summary>First transport cross section, cm²/g.</summary>
+    public float TransportSigma;
+
+    /// <summary>CSDA range, g/cm².</summary>
+    public float CsdaRange;
+
+    /// <summary>Hard Møller cross section, cm²/g.</summary>
+    public float MollerSigma;
+
+    /// <summary>Hard bremsstrahlung cross section, cm²/g.</summary>
+    public float BremsSigma;
+
+    /// <summary>Padding to 32 bytes.</summary>
+    public float Reserved;
+}
+
+/// <summary>One voxel: density and material in one 8-byte record.</summary>
+public struct VoxelRecord
+{
+    /// <summary>Mass density, g/cm³.</summary>
+    public float Density;
+
+    /// <summary>Material index.</summary>
+    public int Material;
+}
+
+/// <summary>
+/// Device views of the <see cref="PhysicsTables"/> plus the photon majorant. Per-node records (array of small
+/// structs) because one view access costs far more on ILGPU's CPU accelerator than the loads it brings.
+/// </summary>
+public struct KernelTables
+{
+    /// <summary>Photon records, [material · N + node].</summary>
+    public ArrayView<PhotonNode> Photon;
 
     /// <summary>Photon majorant, 1/cm, [node].</summary>
     public ArrayView<float> Majorant;
 
-    /// <summary>Restricted stopping power, MeV cm²/g.</summary>
-    public ArrayView<float> StoppingPower;
-
-    /// <summary>Hard Møller cross section, cm²/g.</summary>
-    public ArrayView<float> MollerSigma;
-
-    /// <summary>Hard bremsstrahlung cross section, cm²/g.</summary>
-    public ArrayView<float> BremsSigma;
-
-    /// <summary>Majorant of the hard cross section over a step, cm²/g.</summary>
-    public ArrayView<float> HardSigmaMax;
-
-    /// <summary>First transport cross section, cm²/g.</summary>
-    public ArrayView<float> TransportSigma;
-
-    /// <summary>CSDA range, g/cm².</summary>
-    public ArrayView<float> CsdaRange;
-
-    /// <summary>Step limit, g/cm².</summary>
-    public ArrayView<float> MaxStep;
+    /// <summary>Electron records, [material · N + node].</summary>
+    public ArrayView<ElectronNode> Electron;
 
     /// <summary>Wentzel A over ln G1.</summary>
     public ArrayView<float> MsA;
@@ -68,11 +98,8 @@ public struct KernelTables
 /// <summary>The voxel phantom on the device: grid-local frame with its corner at the origin, cm.</summary>
 public struct KernelPhantom
 {
-    /// <summary>Material index per voxel.</summary>
-    public ArrayView<byte> Material;
-
-    /// <summary>Mass density per voxel, g/cm³.</summary>
-    public ArrayView<float> Density;
+    /// <summary>Density and material per voxel.</summary>
+    public ArrayView<VoxelRecord> Voxels;
 
     /// <summary>Voxel counts.</summary>
     public int Nx, Ny, Nz;

@@ -32,17 +32,20 @@ public static partial class TransportKernel
             }
 
             int voxel = p.Voxel;
-            int m = ph.Material[voxel];
-            float rho = ph.Density[voxel];
+            VoxelRecord vr = ph.Voxels[voxel];
+            int m = vr.Material;
+            float rho = vr.Density;
             int off = m * t.GridSize;
             int i = gx <= 0 ? 0 : (int)gx;
             i = i > t.GridSize - 2 ? t.GridSize - 2 : i;
             float f = gx <= 0 ? 0 : XMath.Min(gx - i, 1f);
+            ElectronNode a0 = t.Electron[off + i];
+            ElectronNode a1 = t.Electron[off + i + 1];
 
             if (p.E < run.RangeRejectionBelow)
             {
                 // Range rejection: the CSDA range cannot reach the nearest face of this voxel.
-                float range = Lerp(t.CsdaRange, off, i, f) / rho;
+                float range = (a0.CsdaRange + f * (a1.CsdaRange - a0.CsdaRange)) / rho;
                 float fx = p.X - p.Ix * ph.Dx, fy = p.Y - p.Iy * ph.Dy, fz = p.Z - p.Iz * ph.Dz;
                 float dmin = XMath.Min(XMath.Min(XMath.Min(fx, ph.Dx - fx), XMath.Min(fy, ph.Dy - fy)), XMath.Min(fz, ph.Dz - fz));
                 if (range < dmin)
@@ -51,14 +54,14 @@ public static partial class TransportKernel
                 }
             }
 
-            float sigHard = Lerp(t.HardSigmaMax, off, i, f);
-            float tMax = Lerp(t.MaxStep, off, i, f);
+            float sigHard = a0.HardSigmaMax + f * (a1.HardSigmaMax - a0.HardSigmaMax);
+            float tMax = a0.MaxStep + f * (a1.MaxStep - a0.MaxStep);
             float tHard = sigHard > 0 ? eta / sigHard : 1e30f;
             bool hard = tHard < tMax;
             float step = hard ? tHard : tMax;
 
             // Continuous loss with the stopping power at the step's mid energy (second order in the step).
-            float l0 = Lerp(t.StoppingPower, off, i, f);
+            float l0 = a0.StoppingPower + f * (a1.StoppingPower - a0.StoppingPower);
             float eMid = p.E - 0.5f * l0 * step;
             if (eMid < 0.5f * p.E)
             {
@@ -70,15 +73,19 @@ public static partial class TransportKernel
             float xm = i + f - (delta + 0.5f * delta * delta + 0.33333334f * delta * delta * delta) * t.InvLogStep;
             int im = xm <= 0 ? 0 : (int)xm;
             float fm = xm <= 0 ? 0 : xm - im;
-            float de = Lerp(t.StoppingPower, off, im, fm) * step;
+            im = im > t.GridSize - 2 ? t.GridSize - 2 : im;
+            ElectronNode m0 = t.Electron[off + im];
+            ElectronNode m1 = t.Electron[off + im + 1];
+            float lMid = m0.StoppingPower + fm * (m1.StoppingPower - m0.StoppingPower);
+            float de = lMid * step;
             if (de > p.E)
             {
                 de = p.E;
-                step = de / Lerp(t.StoppingPower, off, im, fm);
+                step = de / lMid;
             }
 
             float rate = de / step;
-            float g1 = Lerp(t.TransportSigma, off, im, fm);
+            float g1 = m0.TransportSigma + fm * (m1.TransportSigma - m0.TransportSigma);
 
             // Random hinge: straight to ζ·step, deflect, straight for the rest.
             float first = hist.Rng.NextFloat() * step;
@@ -130,8 +137,10 @@ public static partial class TransportKernel
             int ih = gx <= 0 ? 0 : (int)gx;
             ih = ih > t.GridSize - 2 ? t.GridSize - 2 : ih;
             float fh = gx <= 0 ? 0 : XMath.Min(gx - ih, 1f);
-            float sm = Lerp(t.MollerSigma, off, ih, fh);
-            float sb = Lerp(t.BremsSigma, off, ih, fh);
+            ElectronNode h0 = t.Electron[off + ih];
+            ElectronNode h1 = t.Electron[off + ih + 1];
+            float sm = h0.MollerSigma + fh * (h1.MollerSigma - h0.MollerSigma);
+            float sb = h0.BremsSigma + fh * (h1.BremsSigma - h0.BremsSigma);
             if (hist.Rng.NextFloat() * sigHard > sm + sb)
             {
                 continue;
@@ -189,7 +198,7 @@ public static partial class TransportKernel
         float remaining = mass;
         for (int guard = 0; guard < 4096; guard++)
         {
-            float rho = ph.Density[p.Voxel];
+            float rho = ph.Voxels[p.Voxel].Density;
             float need0 = remaining / rho;
             // Safety: closer to no face than the path length ⇒ the segment ends inside this voxel, no divisions needed.
             float fx = p.X - p.Ix * ph.Dx, fy = p.Y - p.Iy * ph.Dy, fz = p.Z - p.Iz * ph.Dz;
@@ -270,7 +279,7 @@ public static partial class TransportKernel
             }
 
             p.Voxel = p.Ix + ph.Nx * (p.Iy + ph.Ny * p.Iz);
-            if (ph.Material[p.Voxel] != material)
+            if (ph.Voxels[p.Voxel].Material != material)
             {
                 return WalkMaterialChange;
             }

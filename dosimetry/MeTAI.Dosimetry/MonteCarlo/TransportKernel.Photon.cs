@@ -38,9 +38,11 @@ public static partial class TransportKernel
                 return;
             }
 
-            int m = ph.Material[voxel];
-            int off = m * t.GridSize;
-            float mu = Lerp(t.PhotonMu, off, i, f) * ph.Density[voxel];
+            VoxelRecord vr = ph.Voxels[voxel];
+            int off = vr.Material * t.GridSize;
+            PhotonNode n0 = t.Photon[off + i];
+            PhotonNode n1 = t.Photon[off + i + 1];
+            float mu = (n0.Mu + f * (n1.Mu - n0.Mu)) * vr.Density;
             if (hist.Rng.NextFloat() * muMax > mu)
             {
                 continue; // delta event: nothing happens
@@ -48,7 +50,7 @@ public static partial class TransportKernel
 
             p.Flags &= ~FlagUnscattered;
             float r = hist.Rng.NextFloat();
-            if (r < Lerp(t.FracCoherent, off, i, f))
+            if (r < n0.FracCoherent + f * (n1.FracCoherent - n0.FracCoherent))
             {
                 // Rayleigh: elastic; angular shape (1 + cos²θ)/2 without atomic form factors (see docs).
                 float c;
@@ -63,13 +65,13 @@ public static partial class TransportKernel
                 continue;
             }
 
-            if (r < Lerp(t.FracIncoherent, off, i, f))
+            if (r < n0.FracIncoherent + f * (n1.FracIncoherent - n0.FracIncoherent))
             {
                 Compton(ref hist, ref p, s, run);
                 continue;
             }
 
-            if (r < Lerp(t.FracPhoto, off, i, f))
+            if (r < n0.FracPhoto + f * (n1.FracPhoto - n0.FracPhoto))
             {
                 // Photoelectric absorption: the electron takes the photon's energy (binding energies < 5 keV here).
                 p.Flags = FlagElectron;
