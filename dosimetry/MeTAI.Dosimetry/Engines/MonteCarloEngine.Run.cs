@@ -22,29 +22,48 @@ public sealed partial class MonteCarloEngine
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
-        using RunBuffers run = Prepare(request);
-        return Execute(run, request, progress, cancellationToken);
+        using DoseSession session = OpenSession(request.Phantom, request.Physics, request.MaterialsDirectory);
+        return session.Run(request, progress, cancellationToken);
     }
 
-    /// <summary>Device buffers and host arrays of one run, allocated once before the batch loop.</summary>
+    /// <summary>
+    /// Uploads a phantom and its physics tables once; the session then runs any number of beams or beamlets on it,
+    /// re-uploading only the small source tables (the fast reset issue 4 needs for influence matrices).
+    /// </summary>
+    public DoseSession OpenSession(MeTAI.Dosimetry.Phantoms.VoxelPhantom phantom, PhysicsOptions? physics = null, string? materialsDirectory = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(phantom);
+        physics ??= new PhysicsOptions();
+        physics.Validate();
+        return new DoseSession(this, PrepareSession(phantom, physics, materialsDirectory), phantom, physics);
+    }
+
+    /// <summary>Device buffers and host arrays of a session, allocated once; the source is replaced per run.</summary>
     internal sealed class RunBuffers : IDisposable
     {
         public required List<MemoryBuffer> Owned { get; init; }
+        public List<MemoryBuffer> SourceOwned { get; } = [];
         public required KernelTables Tables { get; init; }
         public required KernelPhantom Phantom { get; init; }
-        public required KernelSource Source { get; init; }
+        public KernelSource Source { get; set; }
         public required KernelScratch Scratch { get; init; }
         public required MemoryBuffer1D<long, Stride1D.Dense> Tally { get; init; }
         public required MemoryBuffer1D<long, Stride1D.Dense> Counters { get; init; }
         public required PhysicsTables Physics { get; init; }
         public required IReadOnlyList<MaterialData> Materials { get; init; }
-        public required BatchStatistics Statistics { get; init; }
+        public BatchStatistics Statistics { get; set; } = new(0);
         public required long[] HostTally { get; init; }
         public required long[] HostCounters { get; init; }
         public required double[] GyPerFixedUnit { get; init; }
 
         public void Dispose()
         {
+            foreach (MemoryBuffer b in SourceOwned)
+            {
+                b.Dispose();
+            }
+
             foreach (MemoryBuffer b in Owned)
             {
                 b.Dispose();
@@ -52,12 +71,32 @@ public sealed partial class MonteCarloEngine
         }
     }
 
-    internal RunBuffers Prepare(DoseRequest request)
+    /// <summary>Replaces the source tables of <paramref name="b"/> with those of <paramref name="beam"/>.</summary>
+    internal void SetSource(RunBuffers b, BeamSetup beam, GridGeometry g)
     {
-        GridGeometry g = request.Phantom.Geometry;
-        string dir = request.MaterialsDirectory ?? DosimetryPaths.MaterialsDirectory();
-        IReadOnlyList<MaterialData> materials = LoadMaterials(dir, request.Phantom.MaterialNames);
-        PhysicsTables physics = new(materials, request.Physics);
+        foreach (MemoryBuffer old in b.SourceOwned)
+        {
+            old.Dispose();
+        }
+
+        b.SourceOwned.Clear();
+        ArrayView<T> Up<T>(T[] data)
+            where T : unmanaged
+        {
+            MemoryBuffer1D<T, Stride1D.Dense> buf = _accelerator.Allocate1D(data);
+            b.SourceOwned.Add(buf);
+            return buf.View;
+        }
+
+        b.Source = BuildSource(beam, g, Up, Up);
+    }
+
+    internal RunBuffers PrepareSession(MeTAI.Dosimetry.Phantoms.VoxelPhantom phantomIn, PhysicsOptions physicsOptions, string? materialsDirectory)
+    {
+        GridGeometry g = phantomIn.Geometry;
+        string dir = materialsDirectory ?? DosimetryPaths.MaterialsDirectory();
+        IReadOnlyList<MaterialData> materials = LoadMaterials(dir, phantomIn.MaterialNames);
+        PhysicsTables physics = new(materials, physicsOptions);
         var owned = new List<MemoryBuffer>();
         ArrayView<T> Up<T>(T[] data)
             where T : unmanaged
@@ -69,8 +108,8 @@ public sealed partial class MonteCarloEngine
 
         // Majorant over the densities actually present.
         var maxRho = new double[materials.Count];
-        byte[] mats = request.Phantom.Materials;
-        float[] rho = request.Phantom.DensitiesGPerCm3;
+        byte[] mats = phantomIn.Materials;
+        float[] rho = phantomIn.DensitiesGPerCm3;
         for (int n = 0; n < mats.Length; n++)
         {
             maxRho[mats[n]] = Math.Max(maxRho[mats[n]], rho[n]);
@@ -129,7 +168,6 @@ public sealed partial class MonteCarloEngine
             Dy = (float)(g.SpacingMm.Y / 10),
             Dz = (float)(g.SpacingMm.Z / 10),
         };
-        KernelSource source = BuildSource(request.Beam, g, Up, Up);
 
         int slots = IndexCount * StackDepth;
         MemoryBuffer1D<long, Stride1D.Dense> tally = _accelerator.Allocate1D<long>(g.VoxelCount);
@@ -166,21 +204,24 @@ public sealed partial class MonteCarloEngine
             Owned = owned,
             Tables = tables,
             Phantom = phantom,
-            Source = source,
             Scratch = scratch,
             Tally = tally,
             Counters = counters,
             Physics = physics,
             Materials = materials,
-            Statistics = new BatchStatistics(g.VoxelCount, request.KeepBatchDoses ? request.Batches : 0),
             HostTally = new long[g.VoxelCount],
             HostCounters = new long[TransportKernel.CounterCount],
             GyPerFixedUnit = gyPerUnit,
         };
     }
 
-    private DoseResult Execute(RunBuffers b, DoseRequest request, IProgress<double>? progress, CancellationToken cancellationToken)
+    internal DoseResult Execute(RunBuffers b, DoseRequest request, IProgress<double>? progress, CancellationToken cancellationToken)
     {
+        GridGeometry grid = request.Phantom.Geometry;
+        SetSource(b, request.Beam, grid);
+        b.Statistics = new BatchStatistics(grid.VoxelCount, request.KeepBatchDoses ? request.Batches : 0);
+        b.Tally.MemSetToZero();
+        b.Counters.MemSetToZero();
         long perBatch = request.Histories / request.Batches;
         long perLaunch = (long)IndexCount * HistoriesPerIndex;
         long launchesPerBatch = (perBatch + perLaunch - 1) / perLaunch;

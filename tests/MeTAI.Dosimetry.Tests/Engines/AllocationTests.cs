@@ -26,7 +26,10 @@ public class AllocationTests(EngineFixture fixture)
         {
             long perLaunch = (long)engine.IndexCount * engine.HistoriesPerIndex;
             var request = new DoseRequest { Phantom = phantom, Beam = beam, Histories = perLaunch * 12, Batches = 12 };
-            using MonteCarloEngine.RunBuffers buffers = engine.Prepare(request);
+            using DoseSession session = engine.OpenSession(phantom);
+            MonteCarloEngine.RunBuffers buffers = session.Buffers;
+            engine.SetSource(buffers, beam, phantom.Geometry);
+            buffers.Statistics = new MeTAI.Dosimetry.Tallies.BatchStatistics(phantom.Geometry.VoxelCount);
             var kr = new KernelRun { Seed = 3, ElectronCut = 0.2f, PhotonCut = 0.01f, RangeRejectionBelow = 2f, MollerThreshold = 0.2f, BremsThreshold = 0.05f };
             long perBatch = request.Histories / request.Batches, launches = 0;
 
