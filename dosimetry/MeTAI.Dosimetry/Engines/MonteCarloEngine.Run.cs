@@ -167,6 +167,9 @@ public sealed partial class MonteCarloEngine
             Dx = (float)(g.SpacingMm.X / 10),
             Dy = (float)(g.SpacingMm.Y / 10),
             Dz = (float)(g.SpacingMm.Z / 10),
+            InvDx = (float)(10 / g.SpacingMm.X),
+            InvDy = (float)(10 / g.SpacingMm.Y),
+            InvDz = (float)(10 / g.SpacingMm.Z),
         };
 
         int slots = IndexCount * StackDepth;

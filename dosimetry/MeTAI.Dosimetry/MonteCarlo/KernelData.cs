@@ -106,6 +106,9 @@ public struct KernelPhantom
 
     /// <summary>Voxel sizes, cm.</summary>
     public float Dx, Dy, Dz;
+
+    /// <summary>Inverse voxel sizes, 1/cm (multiplications instead of divisions in the hot path).</summary>
+    public float InvDx, InvDy, InvDz;
 }
 
 /// <summary>The source on the device: spectrum and aperture alias tables, geometry in the grid-local frame (cm).</summary>

@@ -12,6 +12,10 @@ public static partial class TransportKernel
     /// </summary>
     private static void TransportPhoton(ref History hist, ref Particle p, in KernelTables t, in KernelPhantom ph, in KernelScratch s, in KernelRun run)
     {
+        // Energy-dependent lookups change only when the energy does (not at delta events or coherent scatters).
+        float eLast = -1f;
+        int i = 0;
+        float f = 0f, muMax = 1f;
         for (int guard = 0; guard < 1 << 16; guard++)
         {
             if (p.E <= run.PhotonCut)
@@ -20,8 +24,13 @@ public static partial class TransportKernel
                 return;
             }
 
-            GridIndex(t, p.E, out int i, out float f);
-            float muMax = Lerp(t.Majorant, 0, i, f);
+            if (p.E != eLast)
+            {
+                GridIndex(t, p.E, out i, out f);
+                muMax = Lerp(t.Majorant, 0, i, f);
+                eLast = p.E;
+            }
+
             float dist = -XMath.Log(hist.Rng.NextFloat()) / muMax;
             p.X += dist * p.U;
             p.Y += dist * p.V;

@@ -202,7 +202,7 @@ public static partial class TransportKernel
     /// <summary>Sets the voxel indices of a particle known to be inside the grid (clamped against rounding).</summary>
     private static void LocateInside(ref Particle p, in KernelPhantom ph)
     {
-        int ix = (int)(p.X / ph.Dx), iy = (int)(p.Y / ph.Dy), iz = (int)(p.Z / ph.Dz);
+        int ix = (int)(p.X * ph.InvDx), iy = (int)(p.Y * ph.InvDy), iz = (int)(p.Z * ph.InvDz);
         p.Ix = ix < 0 ? 0 : ix >= ph.Nx ? ph.Nx - 1 : ix;
         p.Iy = iy < 0 ? 0 : iy >= ph.Ny ? ph.Ny - 1 : iy;
         p.Iz = iz < 0 ? 0 : iz >= ph.Nz ? ph.Nz - 1 : iz;
@@ -218,7 +218,7 @@ public static partial class TransportKernel
             return -1;
         }
 
-        int ix = (int)(p.X / ph.Dx), iy = (int)(p.Y / ph.Dy), iz = (int)(p.Z / ph.Dz);
+        int ix = (int)(p.X * ph.InvDx), iy = (int)(p.Y * ph.InvDy), iz = (int)(p.Z * ph.InvDz);
         if (ix >= ph.Nx || iy >= ph.Ny || iz >= ph.Nz)
         {
             return -1;

@@ -14,7 +14,7 @@ namespace MeTAI.Dosimetry.Tests.MonteCarlo;
 /// than the ESTAR CSDA range (2.550 g/cm² at 5 MeV, REFERENCE.md).
 /// </summary>
 [Collection(MonteCarloTests.Name)]
-public class ElectronBeamTests(EngineFixture fixture)
+public class ElectronBeamTests(EngineFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public void FiveMeVBroadBeam_R50AndMaximumDepth_MatchRangeData()
@@ -64,6 +64,7 @@ public class ElectronBeamTests(EngineFixture fixture)
         }
 
         double expectedMm = 50 / 2.33;
+        output.WriteLine($"R50 {r50Mm:F2} mm (E0/2.33 = {expectedMm:F2} mm, {100 * (r50Mm / expectedMm - 1):+0.0;-0.0} %); deepest primary {r.MaxPrimaryElectronDepthMm:F2} mm; beyond CSDA {r.PrimariesBeyondDepthProbe} of {r.EnteredPrimaries}");
         Assert.True(Math.Abs(r50Mm / expectedMm - 1) < 0.05, $"R50 = {r50Mm:F2} mm, expected {expectedMm:F2} mm ± 5 %");
 
         Assert.True(r.MaxPrimaryElectronDepthMm > 0.5 * csdaMm, "primary depth tracking did not run");

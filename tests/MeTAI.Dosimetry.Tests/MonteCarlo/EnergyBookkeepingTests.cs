@@ -8,7 +8,7 @@ namespace MeTAI.Dosimetry.Tests.MonteCarlo;
 
 /// <summary>Deposited + escaping energy must equal the energy that entered the grid (within 0.1 %).</summary>
 [Collection(MonteCarloTests.Name)]
-public class EnergyBookkeepingTests(EngineFixture fixture)
+public class EnergyBookkeepingTests(EngineFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Theory]
     [InlineData(false)]
@@ -28,6 +28,7 @@ public class EnergyBookkeepingTests(EngineFixture fixture)
         DoseResult r = fixture.Engine.Run(new DoseRequest { Phantom = phantom, Beam = beam, Histories = 100_000, Seed = 5 });
 
         Assert.True(r.IncidentEnergyMeV > 0);
+        output.WriteLine($"incident {r.IncidentEnergyMeV:F1} MeV, deposited {r.DepositedEnergyMeV:F1}, escaped {r.EscapedEnergyMeV:F1}, relative imbalance {(r.DepositedEnergyMeV + r.EscapedEnergyMeV) / r.IncidentEnergyMeV - 1:E2}");
         double balance = (r.DepositedEnergyMeV + r.EscapedEnergyMeV) / r.IncidentEnergyMeV - 1;
         Assert.True(Math.Abs(balance) < 1e-3, $"energy balance off by {balance:E2}");
         Assert.True(r.DepositedEnergyMeV > 0.05 * r.IncidentEnergyMeV);

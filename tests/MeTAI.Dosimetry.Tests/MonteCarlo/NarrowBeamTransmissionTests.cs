@@ -12,7 +12,7 @@ namespace MeTAI.Dosimetry.Tests.MonteCarlo;
 /// without any interaction is exp(−μ/ρ·ρ·L), so −ln(T)/(ρL) must reproduce NIST XCOM μ/ρ (REFERENCE.md, with coherent).
 /// </summary>
 [Collection(MonteCarloTests.Name)]
-public class NarrowBeamTransmissionTests(EngineFixture fixture)
+public class NarrowBeamTransmissionTests(EngineFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Theory]
     [InlineData("water", 1.0, 1, 0.07072)]
@@ -51,6 +51,7 @@ public class NarrowBeamTransmissionTests(EngineFixture fixture)
         double t = (double)r.UnscatteredPrimaries / r.EnteredPrimaries;
         double muRho = -Math.Log(t) / (density * thicknessMm / 10);
         double sigma = Math.Sqrt((1 - t) / (t * r.EnteredPrimaries)) / (density * thicknessMm / 10) / muRho;
+        output.WriteLine($"{material} {energyMeV} MeV: fitted μ/ρ {muRho:F5} cm²/g vs NIST {nistMuRho} ({100 * (muRho / nistMuRho - 1):+0.00;-0.00} %, σ {100 * sigma:F2} %)");
         Assert.True(Math.Abs(muRho / nistMuRho - 1) < 0.01, $"{material} {energyMeV} MeV: fitted μ/ρ {muRho:F5} vs NIST {nistMuRho} ({100 * (muRho / nistMuRho - 1):F2} %, σ {100 * sigma:F2} %)");
     }
 }
