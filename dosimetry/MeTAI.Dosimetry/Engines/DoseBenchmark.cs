@@ -14,11 +14,20 @@ public sealed record DoseBenchmarkResult(
     double MeanRelUncertaintyAbove50,
     double Efficiency,
     int ProcessorCount,
-    DateTime DateUtc)
+    DateTime DateUtc,
+    double ProcessCpuSeconds)
 {
+    /// <summary>
+    /// Efficiency the run would have had with every logical CPU to itself: 1/(σ² · CPU time / CPUs). Equals
+    /// <see cref="Efficiency"/> on an otherwise idle machine; higher when other work shared the cores.
+    /// </summary>
+    public double EfficiencyPerDedicatedCpus => MeanRelUncertaintyAbove50 > 0 && ProcessCpuSeconds > 0
+        ? ProcessorCount / (MeanRelUncertaintyAbove50 * MeanRelUncertaintyAbove50 * ProcessCpuSeconds)
+        : 0;
+
     /// <summary>One line for logs and docs/benchmarks.md.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Device}: {Histories:N0} histories in {Seconds:F1} s = {HistoriesPerSecond:N0} histories/s; mean uncertainty (D > 50 % Dmax) {100 * MeanRelUncertaintyAbove50:F2} %; efficiency 1/(σ²T) = {Efficiency:F1} s⁻¹ ({ProcessorCount} logical CPUs)");
+        $"{Device}: {Histories:N0} histories in {Seconds:F1} s = {HistoriesPerSecond:N0} histories/s; mean uncertainty (D > 50 % Dmax) {100 * MeanRelUncertaintyAbove50:F2} %; efficiency 1/(σ²T) = {Efficiency:F1} s⁻¹ ({ProcessorCount} logical CPUs; process CPU time {ProcessCpuSeconds:F1} s, i.e. {EfficiencyPerDedicatedCpus:F1} s⁻¹ with the CPUs to itself)");
 }
 
 /// <summary>
@@ -54,6 +63,6 @@ public static class DoseBenchmark
         DoseResult probe = engine.Run(ReferenceRequest(4 * warmHistories, seed: 2), null, cancellationToken);
         long histories = Math.Max(100_000, (long)(probe.HistoriesPerSecond * seconds));
         DoseResult r = engine.Run(ReferenceRequest(histories), progress, cancellationToken);
-        return new DoseBenchmarkResult(r.DeviceName, r.Histories, r.Seconds, r.HistoriesPerSecond, r.MeanRelUncertaintyAbove50, r.Efficiency, Environment.ProcessorCount, DateTime.UtcNow);
+        return new DoseBenchmarkResult(r.DeviceName, r.Histories, r.Seconds, r.HistoriesPerSecond, r.MeanRelUncertaintyAbove50, r.Efficiency, Environment.ProcessorCount, DateTime.UtcNow, r.ProcessCpuSeconds);
     }
 }

@@ -33,6 +33,12 @@ public sealed class DoseResult
     /// <summary>Wall-clock transport time in seconds (kernel launches and tally reads; excludes setup).</summary>
     public required double Seconds { get; init; }
 
+    /// <summary>
+    /// CPU time the whole process used during the transport loop, s (on the CPU accelerator: the kernel threads; a
+    /// machine shared with other work shows it as wall time well above CPU time / cores).
+    /// </summary>
+    public double ProcessCpuSeconds { get; internal set; }
+
     /// <summary>Histories per second.</summary>
     public double HistoriesPerSecond => Seconds > 0 ? Histories / Seconds : 0;
 

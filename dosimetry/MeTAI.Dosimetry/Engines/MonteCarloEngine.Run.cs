@@ -242,6 +242,7 @@ public sealed partial class MonteCarloEngine
 
         long deposited = 0;
         long launches = 0;
+        TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         for (int batch = 0; batch < request.Batches; batch++)
         {
@@ -250,8 +251,11 @@ public sealed partial class MonteCarloEngine
         }
 
         sw.Stop();
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         b.Counters.View.CopyToCPU(b.HostCounters);
-        return BuildResult(b, request, perBatch * request.Batches, sw.Elapsed.TotalSeconds, deposited);
+        DoseResult result = BuildResult(b, request, perBatch * request.Batches, sw.Elapsed.TotalSeconds, deposited);
+        result.ProcessCpuSeconds = cpuSeconds;
+        return result;
     }
 
     /// <summary>One batch: launches its histories, reads the tally into the preallocated host array, clears it.</summary>

@@ -77,6 +77,7 @@ public class ElectronBeamTests(EngineFixture fixture, Xunit.Abstractions.ITestOu
             restrictedMm += 10 * 0.001 / tables.Lookup(tables.StoppingPower, 0, e + 0.0005);
         }
 
+        output.WriteLine($"restricted range {restrictedMm:F2} mm");
         Assert.True(r.MaxPrimaryElectronDepthMm <= restrictedMm, $"a primary electron reached {r.MaxPrimaryElectronDepthMm:F2} mm > restricted range {restrictedMm:F2} mm");
         // Beyond the ESTAR CSDA range only the tail of primaries that made no hard collision may appear (about 1.4 %
         // with the 200 keV Møller threshold; docs/validation.md). Guard it so that a transport bug shows up.
