@@ -48,6 +48,7 @@ public sealed partial class MonteCarloEngine
         public required KernelPhantom Phantom { get; init; }
         public KernelSource Source { get; set; }
         public required KernelScratch Scratch { get; init; }
+        public required int IndexCapacity { get; init; }
         public required MemoryBuffer1D<long, Stride1D.Dense> Tally { get; init; }
         public required MemoryBuffer1D<long, Stride1D.Dense> Counters { get; init; }
         public required PhysicsTables Physics { get; init; }
@@ -192,6 +193,8 @@ public sealed partial class MonteCarloEngine
             E = Up(new float[slots]),
             Flags = Up(new int[slots]),
             Depth = StackDepth,
+            IndexStride = IsCuda ? 1 : StackDepth,
+            DepthStride = IsCuda ? IndexCount : 1,
         };
 
         // Gy per tally unit per voxel: 2⁻²⁴ MeV → J, over the voxel's mass.
@@ -208,6 +211,7 @@ public sealed partial class MonteCarloEngine
             Tables = tables,
             Phantom = phantom,
             Scratch = scratch,
+            IndexCapacity = IndexCount,
             Tally = tally,
             Counters = counters,
             Physics = physics,
@@ -226,7 +230,8 @@ public sealed partial class MonteCarloEngine
         b.Tally.MemSetToZero();
         b.Counters.MemSetToZero();
         long perBatch = request.Histories / request.Batches;
-        long perLaunch = (long)IndexCount * HistoriesPerIndex;
+        // The stacks were sized for the index count at session start; never launch more indices than that.
+        long perLaunch = (long)Math.Min(IndexCount, b.IndexCapacity) * HistoriesPerIndex;
         long launchesPerBatch = (perBatch + perLaunch - 1) / perLaunch;
         long totalLaunches = launchesPerBatch * request.Batches;
         var kr = new KernelRun

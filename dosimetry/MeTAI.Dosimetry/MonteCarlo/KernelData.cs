@@ -177,6 +177,12 @@ public struct KernelScratch
 
     /// <summary>Stack depth per kernel index.</summary>
     public int Depth;
+
+    /// <summary>
+    /// Element of entry (index, level) = index · IndexStride + level · DepthStride. CPU: each index owns a contiguous
+    /// block (no false sharing between cores); CUDA: level-major, so neighbouring threads touch neighbouring words.
+    /// </summary>
+    public int IndexStride, DepthStride;
 }
 
 /// <summary>Per-launch scalars.</summary>

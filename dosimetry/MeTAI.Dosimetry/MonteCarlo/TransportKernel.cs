@@ -83,7 +83,7 @@ public static partial class TransportKernel
                 Rng = new Philox4x32(run.Seed, (ulong)h),
                 PendingVoxel = -1,
                 PendingEnergy = 0,
-                StackBase = index.X * s.Depth,
+                StackBase = index.X * s.IndexStride,
                 Sp = 0,
                 MaxDepth = 0,
             };
@@ -172,7 +172,7 @@ public static partial class TransportKernel
             return;
         }
 
-        int k = hist.StackBase + hist.Sp;
+        int k = hist.StackBase + hist.Sp * s.DepthStride;
         s.X[k] = p.X;
         s.Y[k] = p.Y;
         s.Z[k] = p.Z;
@@ -187,7 +187,7 @@ public static partial class TransportKernel
     private static void Pop(ref History hist, ref Particle p, in KernelPhantom ph, in KernelScratch s)
     {
         hist.Sp--;
-        int k = hist.StackBase + hist.Sp;
+        int k = hist.StackBase + hist.Sp * s.DepthStride;
         p.X = s.X[k];
         p.Y = s.Y[k];
         p.Z = s.Z[k];
