@@ -42,7 +42,10 @@ public sealed class DoseResult
     /// <summary>Histories per second.</summary>
     public double HistoriesPerSecond => Seconds > 0 ? Histories / Seconds : 0;
 
-    /// <summary>Mean relative uncertainty over voxels with D &gt; 50 % of the maximum dose (fraction).</summary>
+    /// <summary>
+    /// Mean relative uncertainty over voxels with D &gt; 50 % of the maximum dose (fraction); air voxels (below
+    /// <see cref="MonteCarloEngine.MinReportDensityGPerCm3"/>) are left out of both.
+    /// </summary>
     public required double MeanRelUncertaintyAbove50 { get; init; }
 
     /// <summary>Efficiency 1/(σ²·T) with σ = <see cref="MeanRelUncertaintyAbove50"/> and T = <see cref="Seconds"/>, 1/s.</summary>
@@ -51,7 +54,7 @@ public sealed class DoseResult
     /// <summary>Accelerator that ran the kernels.</summary>
     public required string DeviceName { get; init; }
 
-    /// <summary>Maximum dose in the grid.</summary>
+    /// <summary>Maximum dose over voxels of at least <see cref="MonteCarloEngine.MinReportDensityGPerCm3"/>.</summary>
     public required double MaxDose { get; init; }
 
     /// <summary>Energy of source particles that entered the grid, MeV.</summary>
@@ -81,7 +84,7 @@ public sealed class DoseResult
     /// <summary>Histories per MU used for the scaling (null without calibration).</summary>
     public double? HistoriesPerMu { get; init; }
 
-    /// <summary>Dose along the beam's central axis from where it enters the grid (null when the axis misses the grid).</summary>
+    /// <summary>Dose along the beam's central axis from the surface (first voxel ≥ 0.5 g/cm³ on the axis; null when the axis misses the grid).</summary>
     public DepthDoseCurve? CentralAxis { get; init; }
 
     /// <summary>Depth of maximum dose on the central axis, mm (null when the axis misses the grid).</summary>

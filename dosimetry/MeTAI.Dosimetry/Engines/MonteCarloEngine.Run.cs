@@ -292,7 +292,8 @@ public sealed partial class MonteCarloEngine
         double scale = perMu is double h ? h * request.Beam.MonitorUnits : 1.0;
         var dose = new VoxelGrid<float>(g);
         var unc = new VoxelGrid<float>(g);
-        double[] toWater = request.DoseToWater ? DoseToWaterFactors(b.Materials) : [];
+        double[] toWater = request.DoseToWater ? DoseToWaterFactors(b.Materials, request.MaterialsDirectory) : [];
+        float[] rho = request.Phantom.DensitiesGPerCm3;
         double[] perVoxel = new double[g.VoxelCount];
         BatchStatistics st = b.Statistics;
         double max = 0;
@@ -303,14 +304,17 @@ public sealed partial class MonteCarloEngine
             double mean = st.Mean(n);
             dose.Data[n] = (float)(mean * f);
             unc.Data[n] = (float)st.RelativeUncertainty(n);
-            max = Math.Max(max, mean * f);
+            if (rho[n] >= MinReportDensityGPerCm3)
+            {
+                max = Math.Max(max, mean * f);
+            }
         }
 
         double sum = 0;
         int count = 0;
         for (int n = 0; n < g.VoxelCount; n++)
         {
-            if (dose.Data[n] > 0.5 * max)
+            if (dose.Data[n] > 0.5 * max && rho[n] >= MinReportDensityGPerCm3)
             {
                 sum += unc.Data[n];
                 count++;
@@ -335,7 +339,7 @@ public sealed partial class MonteCarloEngine
         }
 
         long[] c = b.HostCounters;
-        (DepthDoseCurve? axis, DoseProfile? profile) = CentralAxisSummary(request.Beam.Geometry, g, dose.Data);
+        (DepthDoseCurve? axis, DoseProfile? profile) = CentralAxisSummary(request.Beam.Geometry, g, dose.Data, rho);
         return new DoseResult
         {
             Dose = dose,
@@ -363,8 +367,18 @@ public sealed partial class MonteCarloEngine
         };
     }
 
-    /// <summary>PDD along the central axis and a lateral profile at 100 mm depth (the summary a report shows first).</summary>
-    public static (DepthDoseCurve? Axis, DoseProfile? Profile) CentralAxisSummary(BeamGeometry beam, GridGeometry g, float[] dose)
+    /// <summary>
+    /// Voxels lighter than this (air around a patient) are left out of the maximum dose and of the D &gt; 50 % Dmax
+    /// uncertainty: a single electron in a voxel of air gives it a dose of the order of the tissue maximum.
+    /// </summary>
+    public const double MinReportDensityGPerCm3 = 0.05;
+
+    /// <summary>
+    /// PDD along the central axis and a lateral profile at 100 mm depth (the summary a report shows first). Depth is
+    /// measured from the surface: where the axis first meets a voxel of at least 0.5 g/cm³ when
+    /// <paramref name="densityGPerCm3"/> is given (a CT with air around the patient), else where it enters the grid.
+    /// </summary>
+    public static (DepthDoseCurve? Axis, DoseProfile? Profile) CentralAxisSummary(BeamGeometry beam, GridGeometry g, float[] dose, float[]? densityGPerCm3 = null)
     {
         ArgumentNullException.ThrowIfNull(beam);
         ArgumentNullException.ThrowIfNull(g);
@@ -372,6 +386,26 @@ public sealed partial class MonteCarloEngine
         if (entry is not Vec3 e)
         {
             return (null, null);
+        }
+
+        if (densityGPerCm3 is not null)
+        {
+            double fine = 0.25 * Math.Min(g.SpacingMm.X, Math.Min(g.SpacingMm.Y, g.SpacingMm.Z));
+            for (double d = 0; d < 5000; d += fine)
+            {
+                Vec3 q = e + beam.BeamAxisLps * d;
+                if (!g.TryNearestVoxel(q, out int i, out int j, out int k))
+                {
+                    break;
+                }
+
+                if (densityGPerCm3[g.Index(i, j, k)] >= 0.5)
+                {
+                    // The surface lies within the last sampling interval: take its middle (error ≤ 1/8 voxel).
+                    e = d > 0 ? q - beam.BeamAxisLps * (0.5 * fine) : e;
+                    break;
+                }
+            }
         }
 
         Vec3 exitProbe = e;
@@ -408,10 +442,10 @@ public sealed partial class MonteCarloEngine
     /// Dose-to-water factor per material: ratio of unrestricted mass collision stopping powers water/medium averaged
     /// (logarithmically) over 0.2–3 MeV, the electron energies that carry most MV dose (docs/monte-carlo.md).
     /// </summary>
-    public static double[] DoseToWaterFactors(IReadOnlyList<MaterialData> materials)
+    public static double[] DoseToWaterFactors(IReadOnlyList<MaterialData> materials, string? materialsDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(materials);
-        string dir = DosimetryPaths.MaterialsDirectory();
+        string dir = materialsDirectory ?? DosimetryPaths.MaterialsDirectory();
         MaterialData water = MaterialLibrary.LoadFile(Path.Combine(dir, "water.json"));
         var f = new double[materials.Count];
         for (int m = 0; m < materials.Count; m++)

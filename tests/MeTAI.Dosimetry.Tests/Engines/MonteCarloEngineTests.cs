@@ -118,6 +118,37 @@ public class MonteCarloEngineTests(EngineFixture fixture)
         Assert.InRange(r.LateralProfile.WidthAt(0.5), 80, 100); // 80 mm at the isocentre, ≈ 88 mm at 10 cm depth
     }
 
+    [Fact]
+    public void CtWithAirAroundPatient_SummaryFromSkinAndAirIgnored()
+    {
+        // 60 mm of air (−1000 HU) in front of 150 mm of water (0 HU), mapped through the default calibration.
+        var g = MeTAI.Core.Voxels.GridGeometry.Centered(new Vec3(150, 210, 150), 5, new Vec3(0, 105, 0));
+        var ct = new VoxelGrid<short>(g);
+        for (int n = 0; n < g.VoxelCount; n++)
+        {
+            int j = n / g.SizeX % g.SizeY;
+            ct.Data[n] = (short)(j < 12 ? -1000 : 0);
+        }
+
+        VoxelPhantom phantom = VoxelPhantom.FromCt(ct, MeTAI.Dosimetry.Materials.HuCalibration.Load(DosimetryPaths.HuCalibrationFile()));
+        DoseResult r = fixture.Engine.Run(new DoseRequest { Phantom = phantom, Beam = Beam(Aperture.Field(80, 80), iso: new Vec3(0, 60, 0)), Histories = 150_000, Seed = 12 });
+        // Depth is counted from the water surface at y = 60 mm: the curve covers the 150 mm of water, not the air,
+        // and starts in the build-up region.
+        Assert.InRange(r.CentralAxis!.DepthMm[^1], 140, 150);
+        Assert.InRange(r.CentralAxis.Dose[0] / r.CentralAxis.MaxDose, 0.3, 0.9);
+        // The maximum is a tissue dose, not an air-voxel outlier.
+        double tissueMax = 0;
+        for (int n = 0; n < g.VoxelCount; n++)
+        {
+            if (phantom.DensitiesGPerCm3[n] > 0.5)
+            {
+                tissueMax = Math.Max(tissueMax, r.Dose.Data[n]);
+            }
+        }
+
+        Assert.Equal(tissueMax, r.MaxDose, tissueMax * 1e-6);
+    }
+
     private sealed class SyncProgress(Action<double> report) : IProgress<double>
     {
         public void Report(double value) => report(value);
