@@ -1,0 +1,62 @@
+using MeTAI.Dosimetry.MonteCarlo;
+using MeTAI.Dosimetry.Phantoms;
+
+namespace MeTAI.Dosimetry.Engines;
+
+/// <summary>
+/// A phantom and its physics tables resident on the device (<see cref="MonteCarloEngine.OpenSession"/>). Each
+/// run replaces only the source tables and clears the tally, so many beams or beamlets (one per run,
+/// for influence matrices) cost no phantom upload or table build.
+/// </summary>
+public sealed class DoseSession : IDisposable
+{
+    private readonly MonteCarloEngine _engine;
+    private readonly MonteCarloEngine.RunBuffers _buffers;
+    private bool _disposed;
+
+    internal DoseSession(MonteCarloEngine engine, MonteCarloEngine.RunBuffers buffers, VoxelPhantom phantom, PhysicsOptions physics)
+    {
+        _engine = engine;
+        _buffers = buffers;
+        Phantom = phantom;
+        Physics = physics;
+    }
+
+    /// <summary>The phantom on the device.</summary>
+    public VoxelPhantom Phantom { get; }
+
+    /// <summary>The transport parameters the tables were built with.</summary>
+    public PhysicsOptions Physics { get; }
+
+    /// <summary>Runs a request whose phantom and physics are this session's.</summary>
+    public DoseResult Run(DoseRequest request, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        if (!ReferenceEquals(request.Phantom, Phantom) || request.Physics != Physics)
+        {
+            throw new ArgumentException("The request's phantom and physics must be the session's.", nameof(request));
+        }
+
+        return _engine.Execute(_buffers, request, progress, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="histories"/> histories of <paramref name="beam"/> (e.g. one beamlet) on the session's phantom.</summary>
+    public DoseResult Run(Beams.BeamSetup beam, long histories, ulong seed = 1, int batches = 10, IProgress<double>? progress = null, CancellationToken cancellationToken = default) =>
+        Run(new DoseRequest { Phantom = Phantom, Beam = beam, Histories = histories, Seed = seed, Batches = batches, Physics = Physics }, progress, cancellationToken);
+
+    internal MonteCarloEngine.RunBuffers Buffers => _buffers;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _buffers.Dispose();
+    }
+}
