@@ -17,6 +17,9 @@ namespace MeTAI.Robotics.Control;
 /// </summary>
 public sealed partial class ControlCore
 {
+    // Goals of the last 512 cycles, to compare each servo reading with the goal that was in force when it was taken.
+    private const int GoalHistory = 512;
+
     private readonly RobotModel _model;
     private readonly ControllerOptions _options;
     private readonly ControllerInputs _inputs;
@@ -41,11 +44,17 @@ public sealed partial class ControlCore
     private readonly int[] _measCounts;
     private readonly int[] _lastGoalCounts;
     private readonly byte[] _hwError;
+    private readonly long[] _goalHistoryCycles = new long[GoalHistory];
+    private readonly long[] _goalHistoryTicks = new long[GoalHistory];
+    private readonly int[] _goalHistory;
+    private int _goalHistoryHead;
+    private int _goalHistoryCount;
     private readonly long _watchdogTicks;
     private readonly long _servoTimeoutTicks;
     private readonly long _velocityWindowTicks;
     private readonly double _dt;
     private long _velRefTicks;
+    private readonly long _trackingLagTicks;
     private bool _velocityFault;
     private bool _corridorViolation;
     private bool _afterClutch;
@@ -100,10 +109,12 @@ public sealed partial class ControlCore
         _measCounts = new int[_n];
         _lastGoalCounts = new int[_n];
         _hwError = new byte[_n];
+        _goalHistory = new int[GoalHistory * _n];
         _dt = options.PeriodS;
         _watchdogTicks = (long)(options.HeartbeatWatchdogMs * 1e-3 * Stopwatch.Frequency);
         _servoTimeoutTicks = (long)(options.ServoTimeoutMs * 1e-3 * Stopwatch.Frequency);
         _velocityWindowTicks = (long)(options.VelocityWindowMs * 1e-3 * Stopwatch.Frequency);
+        _trackingLagTicks = (long)(options.TrackingLagMs * 1e-3 * Stopwatch.Frequency);
     }
 
     /// <summary>The supervisor (owned by the loop thread).</summary>
@@ -144,7 +155,7 @@ public sealed partial class ControlCore
         _inputs.SetCycle(cycle);
         DrainCommands();
 
-        long fbVersion = _feedback.Read(_measCounts, _hwError, out int statusOr, out _, out bool watchdogTripped, out long fbTicks);
+        long fbVersion = _feedback.Read(_measCounts, _hwError, out int statusOr, out _, out bool watchdogTripped, out long fbTicks, out _);
         bool haveFeedback = fbVersion > 0;
         if (haveFeedback)
         {
@@ -199,6 +210,7 @@ public sealed partial class ControlCore
                 break;
         }
 
+        RecordGoal();
         _outputs.Publish(cycle, _supervisor.State, live, _forceMasterN, _fixtureActive, _qCmd, _qMeas, ToolPosition());
     }
 
@@ -318,12 +330,15 @@ public sealed partial class ControlCore
             live |= Interlocks.JointVelocityLimit;
         }
 
-        if (_haveLastGoal)
+        (long from, long to) = _feedback.GoalCycles;
+        if (_haveLastGoal && _goalHistoryCount > 0 && to >= 0)
         {
+            // Compare the reading with the goals that actually drove the servos when it was taken (the last two
+            // sent before its request, reaching back by the servos' response time): transport delay and scheduling
+            // stalls are then not mistaken for a jam.
             for (int i = 0; i < _n; i++)
             {
-                double goalRad = _model.Servo.ToRad(_lastGoalCounts[i], _model.Joints[i]);
-                if (Math.Abs(goalRad - _qMeas[i]) > _model.Joints[i].TrackingToleranceRad)
+                if (TrackingError(i, from, to) > _model.Joints[i].TrackingToleranceRad)
                 {
                     live |= Interlocks.TrackingError;
                 }
@@ -331,6 +346,54 @@ public sealed partial class ControlCore
         }
 
         return live;
+    }
+
+    // Smallest |goal − measured| over the goals that may have driven the servo when the reading was taken: from the
+    // goal sent before the last one (reaching back the servo response time, in real time) to the last one sent.
+    private double TrackingError(int joint, long fromCycle, long toCycle)
+    {
+        JointSpec j = _model.Joints[joint];
+        double best = double.PositiveInfinity;
+        long fromTicks = long.MinValue;
+        for (int k = 0; k < _goalHistoryCount; k++)
+        {
+            int slot = (_goalHistoryHead - k + GoalHistory) % GoalHistory;
+            long c = _goalHistoryCycles[slot];
+            if (c > toCycle)
+            {
+                continue;
+            }
+
+            if (fromTicks == long.MinValue && c <= fromCycle)
+            {
+                fromTicks = _goalHistoryTicks[slot] - _trackingLagTicks;
+            }
+
+            if (fromTicks != long.MinValue && _goalHistoryTicks[slot] < fromTicks)
+            {
+                break;
+            }
+
+            double e = Math.Abs(_model.Servo.ToRad(_goalHistory[slot * _n + joint], j) - _qMeas[joint]);
+            best = Math.Min(best, e);
+        }
+
+        return double.IsPositiveInfinity(best) ? 0 : best;
+    }
+
+    private void RecordGoal()
+    {
+        if (!_haveLastGoal)
+        {
+            _goalHistoryCount = 0;
+            return;
+        }
+
+        _goalHistoryHead = (_goalHistoryHead + 1) % GoalHistory;
+        _goalHistoryCycles[_goalHistoryHead] = _cycle;
+        _goalHistoryTicks[_goalHistoryHead] = Stopwatch.GetTimestamp();
+        _lastGoalCounts.CopyTo(_goalHistory.AsSpan(_goalHistoryHead * _n, _n));
+        _goalHistoryCount = Math.Min(_goalHistoryCount + 1, GoalHistory);
     }
 
     private void StepPowering()
@@ -348,6 +411,7 @@ public sealed partial class ControlCore
                 _supervisor.Fire(SafetyTrigger.PowerReady);
                 break;
             case PowerUpStatus.Failed:
+                Audit("powerUpFailed", ("reason", _power.PowerUpFailure));
                 _supervisor.Fire(SafetyTrigger.PowerFailed);
                 break;
             default:

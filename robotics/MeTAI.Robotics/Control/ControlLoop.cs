@@ -5,8 +5,8 @@ namespace MeTAI.Robotics.Control;
 
 /// <summary>
 /// The dedicated control thread: runs <see cref="ControlCore.Step"/> at absolute deadlines <c>t0 + k·period</c>
-/// (sleep, then spin the last margin), counts overruns, and if it falls ≥ 100 ms behind re-bases its deadlines
-/// rather than running a burst of catch-up cycles. Owns the safety supervisor for its lifetime.
+/// (sleep, then spin the last margin), counts overruns, and if it falls more than two periods behind re-bases its deadlines
+/// rather than running a burst of catch-up cycles (their goals would advance faster than real time). Owns the safety supervisor for its lifetime.
 /// </summary>
 public sealed class ControlLoop : IDisposable
 {
@@ -66,7 +66,7 @@ public sealed class ControlLoop : IDisposable
         GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
         long period = (long)Math.Round(Stopwatch.Frequency / _options.RateHz);
         long margin = (long)(_options.SpinMarginUs * 1e-6 * Stopwatch.Frequency);
-        long resyncTicks = Stopwatch.Frequency / 10;
+        long resyncTicks = 2 * period;
         long deadline = Stopwatch.GetTimestamp() + period;
         long previousStart = 0;
         long cycle = 0;
@@ -98,6 +98,8 @@ public sealed class ControlLoop : IDisposable
                 Statistics.CountOverrun();
                 if (end - deadline > resyncTicks)
                 {
+                    // Far behind (a stall of the whole machine): re-base instead of running a burst of catch-up
+                    // cycles, whose goals would advance faster than real time.
                     deadline = end + period;
                     Statistics.CountResync();
                 }

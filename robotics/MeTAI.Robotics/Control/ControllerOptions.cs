@@ -10,7 +10,7 @@ public sealed class ControllerOptions
     public double HeartbeatWatchdogMs { get; set; } = 30;
 
     /// <summary>Servo feedback older than this is a servo-bus fault.</summary>
-    public double ServoTimeoutMs { get; set; } = 25;
+    public double ServoTimeoutMs { get; set; } = 40;
 
     /// <summary>Margin beyond the joint limits before a position-limit fault (rad).</summary>
     public double JointLimitMarginRad { get; set; } = 0.05;
@@ -20,6 +20,9 @@ public sealed class ControllerOptions
 
     /// <summary>Window over which measured joint speed is estimated (ms); long enough that one count of noise is small.</summary>
     public double VelocityWindowMs { get; set; } = 20;
+
+    /// <summary>How far before a reading's request the goal may lie that the reading is compared with (servo response time).</summary>
+    public double TrackingLagMs { get; set; } = 50;
 
     /// <summary>Before each deadline the loop sleeps until this many µs remain, then spins.</summary>
     public double SpinMarginUs { get; set; } = 200;
@@ -37,7 +40,7 @@ public sealed class ControllerOptions
     public void Validate()
     {
         if (!(RateHz >= 10 && RateHz <= 10_000) || !(HeartbeatWatchdogMs > 0) || !(ServoTimeoutMs > 0) || !(JointLimitMarginRad >= 0)
-            || !(VelocityMarginRadS >= 0) || !(VelocityWindowMs > 0) || !(SpinMarginUs >= 0) || CommandsPerCycle < 1 || IkIterationsPerCycle < 1)
+            || !(VelocityMarginRadS >= 0) || !(VelocityWindowMs > 0) || !(TrackingLagMs >= 0) || !(SpinMarginUs >= 0) || CommandsPerCycle < 1 || IkIterationsPerCycle < 1)
         {
             throw new ArgumentException("ControllerOptions: a value is out of range (rate 10…10 000 Hz; times, margins positive).");
         }

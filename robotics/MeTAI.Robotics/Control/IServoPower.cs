@@ -12,6 +12,9 @@ public interface IServoPower
     /// <summary>Positions (counts) torque was enabled at.</summary>
     ReadOnlySpan<int> PowerUpPositions { get; }
 
+    /// <summary>Why the last power-up failed (empty when it did not).</summary>
+    string PowerUpFailure { get; }
+
     /// <summary>Consumes a Ready result.</summary>
     void AcknowledgePowerUp();
 }

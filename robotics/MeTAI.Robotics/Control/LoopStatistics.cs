@@ -26,7 +26,7 @@ public sealed class LoopStatistics
     /// <summary>Cycles whose step ended after the next deadline.</summary>
     public long Overruns => Interlocked.Read(ref _overruns);
 
-    /// <summary>Times the loop fell so far behind (≥ 100 ms) that it re-based its deadlines instead of catching up.</summary>
+    /// <summary>Times the loop fell more than two periods behind and re-based its deadlines instead of catching up.</summary>
     public long Resyncs => Interlocked.Read(ref _resyncs);
 
     /// <summary>GC pause time at start (for the delta).</summary>

@@ -31,6 +31,7 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
     private readonly byte[] _errors;
     private readonly bool[] _received;
     private readonly byte[] _hwError;
+    private readonly uint[]? _profileVelocity;
     private Thread? _thread;
     private volatile bool _running;
     private volatile bool _torqueOn;
@@ -39,14 +40,22 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
     private long _acceptAfterVersion = long.MaxValue;
     private long _lastSentVersion;
     private long _lastLatencySequence;
+    private long _sentCycle = -1;
+    private long _previousSentCycle = -1;
     private bool _watchdogTripped;
     private long _torqueOffWrittenTicks;
     private long _torqueOffCount;
     private long _iterations;
     private long _goalWrites;
+    private long _ioErrors;
 
     /// <summary>Creates the IO worker for the servos <paramref name="ids"/> (joint order).</summary>
-    public ServoIo(DynamixelBus bus, IReadOnlyList<byte> ids, ServoIoOptions? options = null)
+    /// <param name="bus">The bus (opened by <see cref="Start"/> if needed).</param>
+    /// <param name="ids">Servo IDs in joint order.</param>
+    /// <param name="options">IO options.</param>
+    /// <param name="profileVelocity">Profile Velocity per servo written at power-up, so each servo itself never
+    /// exceeds its joint's speed limit even if goals arrive in a burst after a stall; none leaves it unset.</param>
+    public ServoIo(DynamixelBus bus, IReadOnlyList<byte> ids, ServoIoOptions? options = null, IReadOnlyList<uint>? profileVelocity = null)
     {
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(ids);
@@ -65,6 +74,12 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
         _received = new bool[n];
         _hwError = new byte[n];
         _torqueOffLength = DynamixelBus.BuildTorqueOff(_torqueOffPacket);
+        if (profileVelocity is not null && profileVelocity.Count != n)
+        {
+            throw new ArgumentException("One Profile Velocity per servo.", nameof(profileVelocity));
+        }
+
+        _profileVelocity = profileVelocity is null ? null : [.. profileVelocity];
         Feedback = new ServoFeedback(n);
         Commands = new ServoCommandSlot(n, this);
     }
@@ -96,8 +111,14 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
     /// <summary>IO iterations so far.</summary>
     public long Iterations => Interlocked.Read(ref _iterations);
 
+    /// <summary>Port errors (write timeouts, I/O errors) so far.</summary>
+    public long IoErrors => Interlocked.Read(ref _ioErrors);
+
     /// <summary>Goal Sync-Writes so far.</summary>
     public long GoalWrites => Interlocked.Read(ref _goalWrites);
+
+    /// <summary>Why the last power-up failed (empty when it did not).</summary>
+    public string PowerUpFailure { get; private set; } = "";
 
     /// <summary>Positions (counts) at which torque was enabled by the last power-up.</summary>
     public ReadOnlySpan<int> PowerUpPositions => _powerUpPresent;
@@ -134,12 +155,10 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
                 Interlocked.Exchange(ref _torqueOffWrittenTicks, Stopwatch.GetTimestamp());
                 Interlocked.Increment(ref _torqueOffCount);
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException)
             {
-                // The IO thread repeats it; a broken port also trips the servo bus watchdog.
-            }
-            catch (InvalidOperationException)
-            {
+                // The IO thread repeats it; a broken port also trips the servos' bus watchdog.
+                Interlocked.Increment(ref _ioErrors);
             }
         }
     }
@@ -160,7 +179,11 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
 
                 if (PowerUp == PowerUpStatus.Running)
                 {
-                    DoPowerUp();
+                    // A transient bus glitch must not fault the arm at power-up: up to three attempts.
+                    for (int attempt = 0; attempt < 3 && !DoPowerUp(lastAttempt: attempt == 2); attempt++)
+                    {
+                        Thread.Sleep(20);
+                    }
                 }
 
                 if (_torqueOn)
@@ -175,12 +198,10 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
                     ReadStatus();
                 }
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException)
             {
-                Thread.Sleep(5);
-            }
-            catch (InvalidOperationException)
-            {
+                // A broken or blocked port: feedback goes stale and the loop raises the servo-bus interlock.
+                Interlocked.Increment(ref _ioErrors);
                 Thread.Sleep(5);
             }
         }
@@ -206,6 +227,8 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
         }
 
         _bus.SyncWrite(XmControlTable.GoalPosition, 4, _ids, _goalBytes);
+        _previousSentCycle = _sentCycle < 0 ? stamp.Cycle : _sentCycle;
+        _sentCycle = stamp.Cycle;
         Interlocked.Increment(ref _goalWrites);
         if (motion && stamp.MasterSequence != 0 && stamp.MasterSequence != _lastLatencySequence)
         {
@@ -216,6 +239,7 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
 
     private void ReadPresent()
     {
+        long requestTicks = Stopwatch.GetTimestamp();
         int got = _bus.SyncRead(XmControlTable.PresentPosition, 4, _ids, _readBytes, _errors, _received);
         int errorOr = 0;
         for (int i = 0; i < _ids.Length; i++)
@@ -229,7 +253,7 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
 
         if (got == _ids.Length)
         {
-            Feedback.Publish(_present, _hwError, errorOr, 0, _watchdogTripped, Stopwatch.GetTimestamp());
+            Feedback.Publish(_present, _hwError, errorOr, 0, _watchdogTripped, Stopwatch.GetTimestamp(), requestTicks, _previousSentCycle, _sentCycle);
         }
     }
 
@@ -254,18 +278,21 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
         _watchdogTripped = tripped;
     }
 
-    private void DoPowerUp()
+    private bool DoPowerUp(bool lastAttempt)
     {
         bool ok = true;
+        string failure = "";
         for (int i = 0; i < _ids.Length && ok; i++)
         {
             ok = _bus.Ping(_ids[i], out _, out _);
+            failure = ok ? failure : $"servo {_ids[i]} does not answer Ping";
         }
 
         // Clear a tripped bus watchdog (it reads −1) so goals are accepted again.
         for (int i = 0; i < _ids.Length && ok; i++)
         {
             ok = _bus.WriteByte(_ids[i], XmControlTable.BusWatchdog, 0, out _);
+            failure = ok ? failure : $"servo {_ids[i]}: writing Bus Watchdog failed";
         }
 
         if (ok)
@@ -273,11 +300,20 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
             ReadStatus();
             for (int i = 0; i < _ids.Length; i++)
             {
-                ok &= _hwError[i] == 0;
+                if (_hwError[i] != 0)
+                {
+                    ok = false;
+                    failure = $"servo {_ids[i]} reports Hardware Error Status 0x{_hwError[i]:X2}";
+                }
             }
         }
 
-        ok = ok && _bus.SyncRead(XmControlTable.PresentPosition, 4, _ids, _readBytes, _errors, _received) == _ids.Length;
+        if (ok && _bus.SyncRead(XmControlTable.PresentPosition, 4, _ids, _readBytes, _errors, _received) != _ids.Length)
+        {
+            ok = false;
+            failure = "Sync Read of Present Position incomplete";
+        }
+
         if (ok)
         {
             for (int i = 0; i < _ids.Length; i++)
@@ -287,18 +323,42 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
             }
 
             _bus.SyncWrite(XmControlTable.GoalPosition, 4, _ids, _readBytes);
+            Span<byte> profile = stackalloc byte[4];
+            for (int i = 0; i < _ids.Length && ok && _profileVelocity is not null; i++)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(profile, _profileVelocity[i]);
+                ok = _bus.Write(_ids[i], XmControlTable.ProfileVelocity, profile, out _);
+                failure = ok ? failure : $"servo {_ids[i]}: writing Profile Velocity failed";
+            }
+
             for (int i = 0; i < _ids.Length && ok; i++)
             {
                 ok = _bus.WriteByte(_ids[i], XmControlTable.TorqueEnable, 1, out _)
                     && _bus.WriteByte(_ids[i], XmControlTable.BusWatchdog, _options.BusWatchdog20Ms, out _);
+                failure = ok ? failure : $"servo {_ids[i]}: enabling torque or arming the bus watchdog failed";
             }
         }
 
-        if (ok && Volatile.Read(ref _torqueOffPending) == 0)
+        if (ok && Volatile.Read(ref _torqueOffPending) != 0)
+        {
+            ok = false;
+            failure = "torque off was requested during power-up";
+        }
+
+        PowerUpFailure = ok ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{failure} (bus: {_bus.Statistics.Transactions} transactions, {_bus.Statistics.Timeouts} timeouts, {_bus.Statistics.CrcErrors} CRC errors, {_bus.Statistics.BytesRead} bytes read)");
+        if (!ok && !lastAttempt && Volatile.Read(ref _torqueOffPending) == 0)
+        {
+            return false;
+        }
+
+        if (ok)
         {
             _acceptAfterVersion = Commands.Version;
             _lastSentVersion = _acceptAfterVersion;
             _watchdogTripped = false;
+            _sentCycle = -1;
+            _previousSentCycle = -1;
             Feedback.Publish(_present, _hwError, 0, 0, false, Stopwatch.GetTimestamp());
             _torqueOn = true;
             Volatile.Write(ref _powerUp, (int)PowerUpStatus.Ready);
@@ -309,6 +369,8 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
             _bus.WriteImmediate(_torqueOffPacket.AsSpan(0, _torqueOffLength));
             Volatile.Write(ref _powerUp, (int)PowerUpStatus.Failed);
         }
+
+        return true;
     }
 
     /// <summary>Stops the IO thread (torque is left as it is; call <see cref="TorqueOffNow"/> first to power down).</summary>

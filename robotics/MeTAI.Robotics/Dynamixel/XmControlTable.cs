@@ -24,6 +24,16 @@ public static class XmControlTable
     /// <summary>Bus Watchdog (1 byte): 0 off, 1…127 × 20 ms; the servo writes 0xFF (−1) when it has tripped.</summary>
     public const ushort BusWatchdog = 98;
 
+    /// <summary>Profile Velocity (4 bytes): the servo's own speed limit in <see cref="ProfileVelocityUnitRpm"/> units; 0 = none.</summary>
+    public const ushort ProfileVelocity = 112;
+
+    /// <summary>Unit of Profile Velocity in revolutions per minute.</summary>
+    public const double ProfileVelocityUnitRpm = 0.229;
+
+    /// <summary>Profile Velocity value for a speed in rad/s (rounded down, at least 1).</summary>
+    public static uint ProfileVelocityFor(double radPerS) =>
+        (uint)Math.Max(1, Math.Floor(radPerS * 60 / (2 * Math.PI) / ProfileVelocityUnitRpm));
+
     /// <summary>Goal Position (4 bytes, signed counts).</summary>
     public const ushort GoalPosition = 116;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using MeTAI.Robotics.Audit;
 using MeTAI.Robotics.Control;
+using MeTAI.Robotics.Dynamixel;
 using MeTAI.Robotics.Safety;
 using MeTAI.Robotics.Serial;
 using MeTAI.Robotics.Transport;
@@ -65,6 +66,10 @@ public sealed class ControllerHost : IAsyncDisposable
     /// <summary>Starts everything; the arm stays Disabled until an Enable command.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        // System.IO.Ports on Unix completes reads through the thread pool and MQTTnet is async throughout: a pool that
+        // grows only slowly under load would stall serial replies by tens of milliseconds, so start it wide enough.
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 16), Math.Max(io, 16));
         if (_options.AuditPath is not null)
         {
             _audit = new AuditLog(_options.AuditPath);
@@ -72,7 +77,8 @@ public sealed class ControllerHost : IAsyncDisposable
 
         _bus = new DynamixelBus(_options.Bus);
         var ids = _options.Robot.Joints.Select(j => j.ServoId).ToArray();
-        _servo = new ServoIo(_bus, ids, _options.ServoIo);
+        uint[] profile = [.. _options.Robot.Joints.Select(j => XmControlTable.ProfileVelocityFor(j.MaxVelocityRadS))];
+        _servo = new ServoIo(_bus, ids, _options.ServoIo, profile);
         _servo.Start();
         _core = new ControlCore(_options.Robot, _options.Controller, _options.Teleop, Inputs, Outputs, _servo.Feedback,
             _servo.Commands, _servo, _options.Corridor, _audit, _options.Ik);

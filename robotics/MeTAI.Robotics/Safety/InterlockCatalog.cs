@@ -32,7 +32,7 @@ public static class InterlockCatalog
     {
         Interlocks.EStop => "MQTT e-stop message or local input; seen by the next cycle, torque-off written from the loop thread in that cycle (≤ 2 cycles)",
         Interlocks.HapticHeartbeat => "no heartbeat for the watchdog time (30 ms); the first cycle past it holds (≤ watchdog + 2 cycles)",
-        Interlocks.ServoBus => "no valid SyncRead reply for the servo timeout (25 ms) after retries, or a bus watchdog reads −1",
+        Interlocks.ServoBus => "no valid SyncRead reply for the servo timeout (40 ms) after retries, or a bus watchdog reads −1",
         Interlocks.ServoHardwareError => "status alert bit (every reply) or Hardware Error Status ≠ 0; next cycle after the reply",
         Interlocks.BrokerConnection => "MQTT client disconnected event; next cycle",
         Interlocks.JointPositionLimit => "measured position outside [min − margin, max + margin]; next cycle after the reply",

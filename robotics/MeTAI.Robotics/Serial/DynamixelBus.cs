@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.IO.Ports;
 using MeTAI.Robotics.Dynamixel;
 
@@ -29,7 +30,7 @@ public sealed class DynamixelBus : IDisposable
         _port = new SerialPort(options.PortName, options.BaudRate, Parity.None, 8, StopBits.One)
         {
             Handshake = Handshake.None,
-            ReadTimeout = options.ReplyTimeoutMs,
+            ReadTimeout = 500,
             WriteTimeout = 100,
             ReadBufferSize = 8192,
         };
@@ -60,7 +61,7 @@ public sealed class DynamixelBus : IDisposable
         for (int attempt = 0; attempt <= _options.Retries; attempt++)
         {
             CountRetry(attempt);
-            _reader.Clear();
+            ResetInput();
             Send(_tx.AsSpan(0, n));
             if (TryReceiveStatus(id, out byte error, out int length) && length >= 3)
             {
@@ -84,7 +85,7 @@ public sealed class DynamixelBus : IDisposable
         for (int attempt = 0; attempt <= _options.Retries; attempt++)
         {
             CountRetry(attempt);
-            _reader.Clear();
+            ResetInput();
             Send(_tx.AsSpan(0, n));
             if (TryReceiveStatus(id, out error, out int length) && length == data.Length)
             {
@@ -111,7 +112,7 @@ public sealed class DynamixelBus : IDisposable
         for (int attempt = 0; attempt <= _options.Retries; attempt++)
         {
             CountRetry(attempt);
-            _reader.Clear();
+            ResetInput();
             Send(_tx.AsSpan(0, n));
             if (TryReceiveStatus(id, out error, out _))
             {
@@ -156,7 +157,7 @@ public sealed class DynamixelBus : IDisposable
         for (int attempt = 0; attempt <= _options.Retries && got < ids.Length; attempt++)
         {
             CountRetry(attempt);
-            _reader.Clear();
+            ResetInput();
             Send(_tx.AsSpan(0, n));
             got = ReceiveMany(ids, length, data, errors, received, got);
         }
@@ -220,7 +221,7 @@ public sealed class DynamixelBus : IDisposable
     private bool TryReceiveStatus(byte id, out byte error, out int length)
     {
         Interlocked.Increment(ref Statistics._transactions);
-        long deadline = Environment.TickCount64 + _options.ReplyTimeoutMs;
+        long deadline = Stopwatch.GetTimestamp() + _options.ReplyTimeoutMs * Stopwatch.Frequency / 1000;
         while (true)
         {
             while (_reader.TryRead(out DynamixelFrame frame))
@@ -249,7 +250,7 @@ public sealed class DynamixelBus : IDisposable
     private int ReceiveMany(ReadOnlySpan<byte> ids, ushort length, Span<byte> data, Span<byte> errors, Span<bool> received, int got)
     {
         Interlocked.Increment(ref Statistics._transactions);
-        long deadline = Environment.TickCount64 + _options.ReplyTimeoutMs;
+        long deadline = Stopwatch.GetTimestamp() + _options.ReplyTimeoutMs * Stopwatch.Frequency / 1000;
         while (got < ids.Length)
         {
             while (got < ids.Length && _reader.TryRead(out DynamixelFrame frame))
@@ -283,33 +284,42 @@ public sealed class DynamixelBus : IDisposable
         return got;
     }
 
-    // Reads what is available (waiting until the deadline for at least one byte); false on timeout.
+    // Waits (polling the driver's input count every ~100 µs) until bytes arrive or the deadline passes, then reads
+    // what is there. A SerialPort.Read that times out leaves a cancelled request in System.IO.Ports' Unix I/O queue
+    // that can swallow the next reply, so reads are only issued once data is waiting.
     private bool Fill(long deadline)
     {
-        long remaining = deadline - Environment.TickCount64;
-        if (remaining <= 0)
+        long pollTicks = Stopwatch.Frequency / 10_000;
+        int available;
+        while ((available = _port.BytesToRead) == 0)
         {
-            return false;
-        }
-
-        _port.ReadTimeout = (int)Math.Max(1, remaining);
-        try
-        {
-            int space = Math.Min(_rx.Length, _reader.FreeSpace);
-            int n = _port.Read(_rx, 0, Math.Max(1, space));
-            if (n > 0)
+            long now = Stopwatch.GetTimestamp();
+            if (now >= deadline)
             {
-                _reader.Append(_rx.AsSpan(0, n));
-                Interlocked.Add(ref Statistics._bytesRead, n);
+                return false;
             }
 
-            return true;
+            Control.PreciseSleeper.SleepUntil(Math.Min(deadline, now + pollTicks), 0);
         }
-        catch (TimeoutException)
+
+        int space = Math.Min(_rx.Length, _reader.FreeSpace);
+        int n = _port.Read(_rx, 0, Math.Max(1, Math.Min(space, available)));
+        if (n > 0)
         {
-            // Late bytes of this reply must not be taken for the next one.
+            _reader.Append(_rx.AsSpan(0, n));
+            Interlocked.Add(ref Statistics._bytesRead, n);
+        }
+
+        return true;
+    }
+
+    // Bytes still waiting belong to an earlier, timed-out request: drop them so they are never taken for this reply.
+    private void ResetInput()
+    {
+        _reader.Clear();
+        if (_port.BytesToRead > 0)
+        {
             _port.DiscardInBuffer();
-            return false;
         }
     }
 

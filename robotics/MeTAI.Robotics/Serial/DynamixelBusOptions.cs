@@ -10,7 +10,7 @@ public sealed class DynamixelBusOptions
     public int BaudRate { get; set; } = 1_000_000;
 
     /// <summary>How long to wait for a reply before a retry, in milliseconds.</summary>
-    public int ReplyTimeoutMs { get; set; } = 8;
+    public int ReplyTimeoutMs { get; set; } = 10;
 
     /// <summary>Retries after a timeout or a CRC failure (0 = one attempt).</summary>
     public int Retries { get; set; } = 2;
