@@ -192,6 +192,9 @@ public sealed class SafetySupervisor
         }
     }
 
+    /// <summary>Sets the active interlock bits without reacting (tests drive guards this way).</summary>
+    internal void SetInterlocksWithoutReaction(Interlocks active) => _active = active;
+
     /// <summary>Hands ownership to the calling thread (the control loop calls this once when it starts).</summary>
     public void TakeOwnership() => _ownerThreadId = Environment.CurrentManagedThreadId;
 
