@@ -496,7 +496,9 @@ public sealed partial class ControlCore
             }
 
             Vec3 measuredTool = _model.ForwardKinematics(_qMeas).Position;
-            if (penetration > _mapper.Options.HoldPenetrationM
+            // The hold depth is judged on where the master asks the tool to be (before speed limiting and the
+            // fixture's projection): pushing on through the wall holds the arm.
+            if (_fixture.Penetration(_mapper.RawPosition) > _mapper.Options.HoldPenetrationM
                 || _fixture.Penetration(measuredTool) > _mapper.Options.MeasuredHoldPenetrationM)
             {
                 // Hold now (the gate sees the bit this cycle); the supervisor pauses on the next update.

@@ -54,9 +54,12 @@ public sealed class ControllerInputs
     }
 
     /// <summary>Writer: a master heartbeat arrived now.</summary>
-    public void Heartbeat()
+    public void Heartbeat() => Heartbeat(Stopwatch.GetTimestamp());
+
+    /// <summary>Writer: a master heartbeat arrived at <paramref name="ticks"/> (simulated time in tests).</summary>
+    public void Heartbeat(long ticks)
     {
-        Interlocked.Exchange(ref _lastHeartbeatTicks, Stopwatch.GetTimestamp());
+        Interlocked.Exchange(ref _lastHeartbeatTicks, ticks);
         Interlocked.Increment(ref _heartbeats);
     }
 

@@ -66,6 +66,7 @@ public sealed class TeleopMapper
         Vec3 masterInRobot = _options.MasterToRobot.Rotate(filtered);
         Vec3 position = _slaveAnchor + (masterInRobot - _masterAnchor) * _options.TranslationScale;
         Quat orientation = (_orientationOffset * MasterOrientationInRobot(master.Orientation)).Normalized();
+        RawPosition = position;
 
         // Velocity limiting of the target (translation and rotation) against the previous target.
         Vec3 step = position - _lastTarget.Position;
@@ -86,6 +87,9 @@ public sealed class TeleopMapper
         _lastTarget = new Pose(position, orientation);
         return _lastTarget;
     }
+
+    /// <summary>Where the master asks the tool to be (scaled, filtered) before speed limiting and the fixture.</summary>
+    public Vec3 RawPosition { get; private set; }
 
     /// <summary>Replaces the last target (after the fixture moved it onto the corridor wall), for the next speed limit.</summary>
     public void SetLastTarget(in Pose target) => _lastTarget = target;
