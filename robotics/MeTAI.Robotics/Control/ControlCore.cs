@@ -486,11 +486,15 @@ public sealed partial class ControlCore
         _corridorViolation = false;
         if (_fixture is not null)
         {
-            Vec3 constrained = _fixture.Constrain(target.Position, out Vec3 forceRobot, out double penetration);
+            Vec3 constrained = _fixture.Constrain(target.Position, _mapper.RawPosition, out Vec3 forceRobot, out double penetration);
             if (penetration > 0)
             {
                 _fixtureActive = true;
                 _forceMasterN = _mapper.RobotToMaster(forceRobot);
+            }
+
+            if (constrained != target.Position)
+            {
                 target = new Pose(constrained, target.Orientation);
                 _mapper.SetLastTarget(target);
             }
@@ -498,7 +502,7 @@ public sealed partial class ControlCore
             Vec3 measuredTool = _model.ForwardKinematics(_qMeas).Position;
             // The hold depth is judged on where the master asks the tool to be (before speed limiting and the
             // fixture's projection): pushing on through the wall holds the arm.
-            if (_fixture.Penetration(_mapper.RawPosition) > _mapper.Options.HoldPenetrationM
+            if (penetration > _mapper.Options.HoldPenetrationM
                 || _fixture.Penetration(measuredTool) > _mapper.Options.MeasuredHoldPenetrationM)
             {
                 // Hold now (the gate sees the bit this cycle); the supervisor pauses on the next update.

@@ -27,23 +27,30 @@ public sealed class CorridorFixture
     public Corridor Corridor => _corridorRobotM;
 
     /// <summary>
-    /// Constrains <paramref name="targetM"/> to the tube. Returns the constrained target; <paramref name="forceRobotN"/>
-    /// is the restoring force (robot frame), <paramref name="penetrationM"/> the depth beyond the wall (≤ 0 inside).
+    /// Constrains <paramref name="targetM"/> to the tube (projected onto the wall when outside). The restoring force
+    /// <paramref name="forceRobotN"/> (robot frame) follows where the master asks the tool to be,
+    /// <paramref name="requestedM"/>: stiffness × its depth beyond the wall as felt at the master (depth / scale),
+    /// towards the centreline, capped at the maximum force. <paramref name="penetrationM"/> is that requested depth.
     /// </summary>
-    public Vec3 Constrain(Vec3 targetM, out Vec3 forceRobotN, out double penetrationM)
+    public Vec3 Constrain(Vec3 targetM, Vec3 requestedM, out Vec3 forceRobotN, out double penetrationM)
     {
+        CorridorQuery request = _corridorRobotM.Query(requestedM);
+        penetrationM = request.Penetration;
+        forceRobotN = Vec3.Zero;
+        if (request.Penetration > 0 && request.Distance > 0)
+        {
+            Vec3 outward = (requestedM - request.ClosestPoint) / request.Distance;
+            double masterPenetrationM = request.Penetration / _options.TranslationScale;
+            forceRobotN = outward * -Math.Min(_options.MaxForceN, _options.FixtureStiffnessNPerM * masterPenetrationM);
+        }
+
         CorridorQuery q = _corridorRobotM.Query(targetM);
-        penetrationM = q.Penetration;
         if (q.Penetration <= 0 || q.Distance <= 0)
         {
-            forceRobotN = Vec3.Zero;
             return targetM;
         }
 
         Vec3 radial = (targetM - q.ClosestPoint) / q.Distance;
-        double masterPenetrationM = q.Penetration / _options.TranslationScale;
-        double magnitude = Math.Min(_options.MaxForceN, _options.FixtureStiffnessNPerM * masterPenetrationM);
-        forceRobotN = radial * -magnitude;
         return q.ClosestPoint + radial * _corridorRobotM.RadiusMm;
     }
 
