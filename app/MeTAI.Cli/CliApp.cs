@@ -31,6 +31,11 @@ public static class CliApp
 
     private static IEnumerable<Command> Verbs()
     {
+        yield return AuditCommand.Create();
+
+        // Minimal `bench` parent with only `control`; the lead merges it with BenchCommand.cs from the bench branch.
+        yield return BenchControlCommand.CreateParent();
+        yield return ControlCommand.Create();
         yield return DemoCommand.Create();
         yield return DicomCommand.Create();
         yield return PhantomCommand.Create();
