@@ -49,7 +49,7 @@ public static class ControlBench
             if (rig.Controller.State != SafetyState.Following)
             {
                 interruptions++;
-                log?.Invoke($"left Following ({rig.Controller.State}, {rig.Controller.Core.LastInterlocks}); resuming");
+                log?.Invoke($"left Following: {rig.Controller.Core.LastStopTransition.State} on {rig.Controller.Core.LastStopTransition.Interlocks}; resuming");
                 await FollowAsync(rig, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -109,7 +109,7 @@ public sealed partial class ControlCore
 
         if (to is SafetyState.Paused or SafetyState.Fault or SafetyState.EStop)
         {
-            LastStopTransition = (_cycle, Stopwatch.GetTimestamp(), to);
+            LastStopTransition = (_cycle, Stopwatch.GetTimestamp(), to, active);
         }
 
         Audit("transition",

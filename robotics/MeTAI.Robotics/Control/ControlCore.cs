@@ -135,8 +135,8 @@ public sealed partial class ControlCore
     /// <summary>Interlocks measured in the last step.</summary>
     public Interlocks LastInterlocks { get; private set; }
 
-    /// <summary>Cycle at which the supervisor last entered Paused, Fault or EStop, with its timestamp (tests, docs).</summary>
-    public (long Cycle, long Ticks, SafetyState State) LastStopTransition { get; private set; }
+    /// <summary>Cycle at which the supervisor last entered Paused, Fault or EStop, with its timestamp and the interlocks then (tests, diagnostics).</summary>
+    public (long Cycle, long Ticks, SafetyState State, Interlocks Interlocks) LastStopTransition { get; private set; }
 
     /// <summary>Heartbeat ticks that were last when the heartbeat interlock was raised (detection-time checks).</summary>
     public (long HeartbeatTicks, long DetectedTicks, long DetectedCycle) LastHeartbeatLoss { get; private set; }
