@@ -24,6 +24,7 @@ public static class ControlBench
             Robot = robot,
             Corridor = ControlRig.CorridorAroundHome(robot, radiusMm: 20),
             Controller = new ControllerOptions { UseRealtimeScheduling = realtime },
+            ServoIo = new ServoIoOptions { UseRealtimeScheduling = realtime },
         }, cancellationToken).ConfigureAwait(false);
 
         log?.Invoke($"broker 127.0.0.1:{rig.BrokerPort}, servos on {rig.Servos.SlavePath}");

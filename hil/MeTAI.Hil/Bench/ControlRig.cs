@@ -102,6 +102,7 @@ public sealed class ControlRig : IAsyncDisposable
             MasterId = "master1",
             Controller = _options.Controller,
             Teleop = _options.Teleop,
+            ServoIo = _options.ServoIo,
             Corridor = _options.Corridor,
             AuditPath = _options.AuditPath,
         });

@@ -17,6 +17,9 @@ public sealed class ControlRigOptions
     /// <summary>Loop settings.</summary>
     public ControllerOptions Controller { get; init; } = new();
 
+    /// <summary>Servo IO settings.</summary>
+    public ServoIoOptions ServoIo { get; init; } = new();
+
     /// <summary>Teleoperation settings.</summary>
     public TeleopOptions Teleop { get; init; } = new();
 

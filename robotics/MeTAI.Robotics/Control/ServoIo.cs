@@ -163,8 +163,16 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
         }
     }
 
+    /// <summary>True if the IO thread obtained SCHED_FIFO.</summary>
+    public bool Realtime { get; private set; }
+
     private void Run()
     {
+        if (_options.UseRealtimeScheduling)
+        {
+            Realtime = PreciseSleeper.TrySetRealtimePriority(70);
+        }
+
         int sinceStatus = 0;
         while (_running)
         {

@@ -9,6 +9,9 @@ public sealed class ServoIoOptions
     /// <summary>Read Hardware Error Status and Bus Watchdog every this many transactions.</summary>
     public int StatusPollEvery { get; set; } = 20;
 
+    /// <summary>Try SCHED_FIFO (priority 70, below the loop's 80) for the IO thread; it is on the real-time path too.</summary>
+    public bool UseRealtimeScheduling { get; set; }
+
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {

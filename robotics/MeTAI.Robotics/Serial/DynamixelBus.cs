@@ -20,6 +20,7 @@ public sealed class DynamixelBus : IDisposable
     private readonly byte[] _tx = new byte[1024];
     private readonly byte[] _rx = new byte[1024];
     private readonly byte[] _params = new byte[512];
+    private EmergencyTtyWriter? _emergency;
 
     /// <summary>Creates the bus (the port is opened by <see cref="Open"/>).</summary>
     public DynamixelBus(DynamixelBusOptions options)
@@ -50,7 +51,11 @@ public sealed class DynamixelBus : IDisposable
     {
         _port.Open();
         _port.DiscardInBuffer();
+        _emergency = EmergencyTtyWriter.TryOpen(_options.PortName);
     }
+
+    /// <summary>True when emergency frames bypass System.IO.Ports' write queue (Linux: a second descriptor on the device).</summary>
+    public bool HasDirectEmergencyWrite => _emergency is not null;
 
     /// <summary>Pings <paramref name="id"/>; returns false when it does not answer.</summary>
     public bool Ping(byte id, out ushort modelNumber, out byte firmware)
@@ -166,10 +171,20 @@ public sealed class DynamixelBus : IDisposable
     }
 
     /// <summary>
-    /// Writes a prepared packet now from the calling thread (e.g. broadcast torque off from the control loop),
-    /// interleaving only between whole packets of the IO thread.
+    /// Writes a prepared packet now from the calling thread (e.g. broadcast torque off from the control loop): with one
+    /// <c>write(2)</c> on a second descriptor where available (never waiting for System.IO.Ports' I/O thread or for the
+    /// IO thread's write lock), else through the port, between whole packets of the IO thread.
     /// </summary>
-    public void WriteImmediate(ReadOnlySpan<byte> packet) => Send(packet);
+    public void WriteImmediate(ReadOnlySpan<byte> packet)
+    {
+        if (_emergency is not null && _emergency.Write(packet))
+        {
+            Interlocked.Add(ref Statistics._bytesWritten, packet.Length);
+            return;
+        }
+
+        Send(packet);
+    }
 
     /// <summary>Builds a broadcast Write of Torque Enable = 0 (no reply) into <paramref name="destination"/>.</summary>
     public static int BuildTorqueOff(Span<byte> destination)
@@ -342,6 +357,7 @@ public sealed class DynamixelBus : IDisposable
     /// <summary>Closes the port.</summary>
     public void Dispose()
     {
+        _emergency?.Dispose();
         if (_port.IsOpen)
         {
             _port.Close();
