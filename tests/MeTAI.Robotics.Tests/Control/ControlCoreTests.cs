@@ -230,6 +230,40 @@ public class ControlCoreTests
     }
 
     [Fact]
+    public void MoveJoints_FromReady_ReachesTargetWithinLimitsThenReady()
+    {
+        var h = new Harness();
+        h.ToFollowing();
+        h.Inputs.Enqueue(new ControllerCommand { Kind = ControllerCommandKind.StopTeleop });
+        h.StepUntil(() => h.Core.Supervisor.State == SafetyState.Ready, h.MasterHome);
+        double[] target = [0.3, 0.2, 1.0, 0.1, 0.5, -0.2];
+        h.Inputs.Enqueue(new ControllerCommand { Kind = ControllerCommandKind.MoveJoints, JointRad = target });
+        h.Step(h.MasterHome);
+        Assert.Equal(SafetyState.ExecutingTrajectory, h.Core.Supervisor.State);
+        double[] previous = h.Core.CommandRad.ToArray();
+        double maxStep = 0;
+        for (int i = 0; i < 5000 && h.Core.Supervisor.State == SafetyState.ExecutingTrajectory; i++)
+        {
+            h.Step(h.MasterHome);
+            for (int j = 0; j < 6; j++)
+            {
+                maxStep = Math.Max(maxStep, Math.Abs(h.Core.CommandRad[j] - previous[j]));
+            }
+
+            previous = h.Core.CommandRad.ToArray();
+        }
+
+        Assert.Equal(SafetyState.Ready, h.Core.Supervisor.State);
+        for (int j = 0; j < 6; j++)
+        {
+            Assert.Equal(target[j], h.Core.CommandRad[j], 1e-3);
+        }
+
+        // Never faster than the fastest joint limit (2 rad/s → 2 mrad per 1 ms cycle).
+        Assert.True(maxStep <= 0.002 + 1e-9, $"max step {maxStep}");
+    }
+
+    [Fact]
     public void EStop_Following_TorqueOffInTheSameCycle()
     {
         var h = new Harness();
