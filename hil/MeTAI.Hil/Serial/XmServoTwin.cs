@@ -92,6 +92,7 @@ public sealed class XmServoTwin
         {
             lock (_lock)
             {
+                Advance(Stopwatch.GetTimestamp());
                 return _table[XmControlTable.BusWatchdog] == 0xFF;
             }
         }

@@ -19,10 +19,10 @@ public sealed class TeleopOptions
     public double AlignmentAfterClutchRad { get; set; } = Units.DegToRad(2);
 
     /// <summary>One-Euro minimum cut-off (Hz) on the master position.</summary>
-    public double FilterMinCutoffHz { get; set; } = 2.0;
+    public double FilterMinCutoffHz { get; set; } = 1.0;
 
     /// <summary>One-Euro speed coefficient.</summary>
-    public double FilterBeta { get; set; } = 20.0;
+    public double FilterBeta { get; set; } = 10.0;
 
     /// <summary>Largest tool speed the mapping commands (m/s); faster master motion is followed with lag.</summary>
     public double MaxToolSpeedMps { get; set; } = 0.10;
