@@ -25,6 +25,9 @@ internal static class TestRigs
         Corridor = corridor,
         AuditPath = auditPath ?? TempAudit(),
         ReplyTimeoutMs = 150,
+
+        // 1 s instead of 100 ms: the servos' own watchdog is tested on its own (ServoFaultTests).
+        ServoIo = new MeTAI.Robotics.Control.ServoIoOptions { BusWatchdog20Ms = 50 },
         Retries = 3,
         ExternalBroker = externalBroker,
         Users = users,
@@ -69,8 +72,9 @@ internal static class RigExtensions
 
                 return;
             }
-            catch (TimeoutException) when (attempt < 5)
+            catch (TimeoutException ex) when (attempt < 5)
             {
+                Console.Error.WriteLine("rig: recovering after " + ex.Message);
                 await Recover(rig);
             }
         }

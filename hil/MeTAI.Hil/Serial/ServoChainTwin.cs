@@ -79,9 +79,24 @@ public sealed class ServoChainTwin : IDisposable
 
     private void Run()
     {
+        long last = Stopwatch.GetTimestamp();
+        long pollTicks = Stopwatch.Frequency / 50;
         while (_running)
         {
             int n = _pty.Read(_rx, 20);
+            long now = Stopwatch.GetTimestamp();
+            long stall = now - last - 2 * pollTicks;
+            last = now;
+            foreach (XmServoTwin s in _servos)
+            {
+                if (stall > 0)
+                {
+                    s.ForgiveStall(stall);
+                }
+
+                s.CheckWatchdog(now);
+            }
+
             if (n <= 0)
             {
                 continue;

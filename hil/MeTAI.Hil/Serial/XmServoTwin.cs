@@ -135,6 +135,24 @@ public sealed class XmServoTwin
         }
     }
 
+    // The twin's thread was descheduled for a while: a servo's microcontroller never is, so the time the twin could not
+    // run does not count towards the bus watchdog (packets sent meanwhile are waiting in the pty).
+    internal void ForgiveStall(long stallTicks)
+    {
+        lock (_lock)
+        {
+            _lastPacketTicks += stallTicks;
+        }
+    }
+
+    internal void CheckWatchdog(long now)
+    {
+        lock (_lock)
+        {
+            Advance(now);
+        }
+    }
+
     internal void NoteInstruction(long now)
     {
         lock (_lock)

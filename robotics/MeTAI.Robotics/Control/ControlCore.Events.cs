@@ -155,9 +155,17 @@ public sealed partial class ControlCore
 
         public void OnInterlockRaised(Interlocks interlock, InterlockReaction reaction, SafetyState state) =>
             core.Audit("interlockRaised", ("interlock", interlock.ToString()), ("reaction", reaction.ToString()), ("state", state.ToString()),
-                ("detail", interlock == Interlocks.HapticHeartbeat
-                    ? string.Create(CultureInfo.InvariantCulture, $"last heartbeat {(core._now - core.LastHeartbeatLoss.HeartbeatTicks) * 1e3 / Stopwatch.Frequency:F3} ms before this cycle")
-                    : ""));
+                ("detail", interlock switch
+                {
+                    Interlocks.HapticHeartbeat => string.Create(CultureInfo.InvariantCulture,
+                        $"last heartbeat {(core._now - core.LastHeartbeatLoss.HeartbeatTicks) * 1e3 / Stopwatch.Frequency:F3} ms before this cycle"),
+                    Interlocks.ServoBus => core._watchdogTripped ? "a servo's bus watchdog tripped"
+                        : core._feedbackAgeTicks == long.MaxValue ? "no servo reading yet"
+                        : string.Create(CultureInfo.InvariantCulture, $"last complete servo reading {core._feedbackAgeTicks * 1e3 / Stopwatch.Frequency:F1} ms old"),
+                    Interlocks.TrackingError => string.Create(CultureInfo.InvariantCulture,
+                        $"joint {core._model.Joints[core._trackingJoint].Name}: {core._trackingErrorRad:F4} rad from the goals of cycles {core._trackingWindow.From}…{core._trackingWindow.To} (cycle {core._cycle})"),
+                    _ => "",
+                }));
 
         public void OnInterlockCleared(Interlocks interlock, SafetyState state) =>
             core.Audit("interlockCleared", ("interlock", interlock.ToString()), ("state", state.ToString()));

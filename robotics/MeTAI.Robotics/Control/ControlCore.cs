@@ -54,6 +54,13 @@ public sealed partial class ControlCore
     private readonly long _velocityWindowTicks;
     private readonly double _dt;
     private long _velRefTicks;
+    private long _velRefRequestTicks;
+    private long _fbRequestTicks;
+    private long _feedbackAgeTicks;
+    private int _trackingJoint;
+    private double _trackingErrorRad;
+    private (long From, long To) _trackingWindow;
+    private bool _watchdogTripped;
     private readonly long _trackingLagTicks;
     private bool _velocityFault;
     private bool _corridorViolation;
@@ -155,7 +162,7 @@ public sealed partial class ControlCore
         _inputs.SetCycle(cycle);
         DrainCommands();
 
-        long fbVersion = _feedback.Read(_measCounts, _hwError, out int statusOr, out _, out bool watchdogTripped, out long fbTicks, out _);
+        long fbVersion = _feedback.Read(_measCounts, _hwError, out int statusOr, out _, out bool watchdogTripped, out long fbTicks, out long fbRequestTicks);
         bool haveFeedback = fbVersion > 0;
         if (haveFeedback)
         {
@@ -164,6 +171,7 @@ public sealed partial class ControlCore
         }
 
         _haveMaster = _inputs.TryReadMaster(out _master);
+        _fbRequestTicks = fbRequestTicks;
         Interlocks live = Evaluate(haveFeedback, statusOr, watchdogTripped, fbTicks);
         LastInterlocks = live;
         _supervisor.Update(live);
@@ -252,6 +260,8 @@ public sealed partial class ControlCore
         SafetyState state = _supervisor.State;
         if (SafetySupervisor.IsTorqueOnState(state))
         {
+            _feedbackAgeTicks = haveFeedback ? _now - fbTicks : long.MaxValue;
+            _watchdogTripped = watchdogTripped;
             if (!haveFeedback || _now - fbTicks > _servoTimeoutTicks || watchdogTripped)
             {
                 live |= Interlocks.ServoBus;
@@ -307,10 +317,14 @@ public sealed partial class ControlCore
         {
             _qMeas.CopyTo(_qVelRef, 0);
             _velRefTicks = fbTicks;
+            _velRefRequestTicks = _fbRequestTicks;
         }
         else if (fbTicks - _velRefTicks >= _velocityWindowTicks)
         {
-            double dtS = (fbTicks - _velRefTicks) / (double)Stopwatch.Frequency;
+            // Each reading was sampled somewhere between its request and its reply: dividing by the longest interval
+            // that can separate the two samples never overstates the speed (a reading delayed in transit must not
+            // look like a jump).
+            double dtS = (fbTicks - _velRefRequestTicks) / (double)Stopwatch.Frequency;
             _velocityFault = false;
             for (int i = 0; i < _n; i++)
             {
@@ -323,6 +337,7 @@ public sealed partial class ControlCore
 
             _qMeas.CopyTo(_qVelRef, 0);
             _velRefTicks = fbTicks;
+            _velRefRequestTicks = _fbRequestTicks;
         }
 
         if (_velocityFault)
@@ -338,9 +353,13 @@ public sealed partial class ControlCore
             // stalls are then not mistaken for a jam.
             for (int i = 0; i < _n; i++)
             {
-                if (TrackingError(i, from, to) > _model.Joints[i].TrackingToleranceRad)
+                double error = TrackingError(i, from, to);
+                if (error > _model.Joints[i].TrackingToleranceRad)
                 {
                     live |= Interlocks.TrackingError;
+                    _trackingJoint = i;
+                    _trackingErrorRad = error;
+                    _trackingWindow = (from, to);
                 }
             }
         }

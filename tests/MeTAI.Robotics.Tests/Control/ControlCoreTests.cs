@@ -264,6 +264,35 @@ public class ControlCoreTests
     }
 
     [Fact]
+    public void JointRunsAway_FasterThanItsLimit_VelocityFault()
+    {
+        var h = new Harness();
+        h.ToFollowing();
+        int start = h.Robot.Servo.ToCounts(h.Core.MeasuredRad[0], h.Robot.Joints[0]);
+        for (int i = 1; i <= 40 && h.Core.Supervisor.State == SafetyState.Following; i++)
+        {
+            // 5 rad/s, well above the 1.5 rad/s limit (and within the tracking tolerance at first).
+            h.Servos.Teleport(0, start + (int)(i * 0.005 * h.Robot.Servo.CountsPerRad));
+            h.Step(h.MasterHome);
+        }
+
+        Assert.Equal(SafetyState.Fault, h.Core.Supervisor.State);
+        Assert.True(h.Core.LastStopTransition.Interlocks.HasFlag(Interlocks.JointVelocityLimit), h.Core.LastStopTransition.Interlocks.ToString());
+    }
+
+    [Fact]
+    public void JointBeyondItsLimit_PositionFault()
+    {
+        var h = new Harness();
+        h.ToFollowing();
+        h.Servos.Teleport(2, h.Robot.Servo.ToCounts(h.Robot.Joints[2].MaxRad + 0.1, h.Robot.Joints[2]));
+        h.Step(h.MasterHome);
+        h.Step(h.MasterHome);
+        Assert.Equal(SafetyState.Fault, h.Core.Supervisor.State);
+        Assert.True(h.Core.LastStopTransition.Interlocks.HasFlag(Interlocks.JointPositionLimit));
+    }
+
+    [Fact]
     public void EStop_Following_TorqueOffInTheSameCycle()
     {
         var h = new Harness();

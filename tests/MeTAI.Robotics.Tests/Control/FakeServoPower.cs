@@ -28,6 +28,13 @@ internal sealed class FakeServos : IServoPower, IServoCommandSink
 
     public bool Stuck { get; set; }
 
+    /// <summary>Moves a joint's measured position (a servo running away, or a limit overrun).</summary>
+    public void Teleport(int joint, int counts)
+    {
+        _positions[joint] = counts;
+        Stuck = true;
+    }
+
     public void RequestPowerUp() => PowerUp = PowerUpStatus.Ready;
 
     public void AcknowledgePowerUp() => PowerUp = PowerUpStatus.Idle;
