@@ -67,6 +67,14 @@ public sealed partial class ControlCore
 
     private void OnTransition(SafetyState from, SafetyState to, SafetyTrigger trigger, Interlocks active)
     {
+        // Leaving motion in an orderly way (done, stop, clutch, pause) holds the last commanded goal: no step back to the
+        // lagging measured position. An interlock hold keeps the gate's default: the measured position, to stop at once.
+        if (SafetySupervisor.IsMotionState(from) && !SafetySupervisor.IsMotionState(to) && SafetySupervisor.IsTorqueOnState(to)
+            && trigger != SafetyTrigger.InterlockHold && _haveLastGoal)
+        {
+            _gate.SetHold(_lastGoalCounts);
+        }
+
         switch (to)
         {
             case SafetyState.EStop:

@@ -264,6 +264,47 @@ public class ControlCoreTests
     }
 
     [Fact]
+    public void StopTeleop_HoldsLastCommandedGoal_InterlockHoldsMeasured()
+    {
+        var h = new Harness();
+        h.ToFollowing();
+
+        // The servos lag (frozen here) while the command moves a little: commanded and measured differ.
+        h.Servos.Stuck = true;
+        Pose moved = h.MasterHome with { Position = new Vec3(0.01, 0, 0) };
+        for (int i = 0; i < 300; i++)
+        {
+            h.Step(moved);
+        }
+
+        int[] commanded = new int[6];
+        h.Robot.ToCounts(h.Core.CommandRad, commanded);
+        int[] measured = new int[6];
+        h.Robot.ToCounts(h.Core.MeasuredRad, measured);
+        Assert.NotEqual(commanded, measured);
+
+        h.Inputs.Enqueue(new ControllerCommand { Kind = ControllerCommandKind.StopTeleop });
+        h.Step(moved);
+        Assert.Equal(SafetyState.Ready, h.Core.Supervisor.State);
+        Assert.Equal(commanded, h.Core.Gate.HoldCounts.ToArray());
+
+        // An interlock hold stops at the measured position instead.
+        var h2 = new Harness();
+        h2.ToFollowing();
+        h2.Servos.Stuck = true;
+        for (int i = 0; i < 300; i++)
+        {
+            h2.Step(moved);
+        }
+
+        int[] measured2 = new int[6];
+        h2.Robot.ToCounts(h2.Core.MeasuredRad, measured2);
+        h2.Step(moved, present: false);
+        Assert.Equal(SafetyState.Paused, h2.Core.Supervisor.State);
+        Assert.Equal(measured2, h2.Core.Gate.HoldCounts.ToArray());
+    }
+
+    [Fact]
     public void JointRunsAway_FasterThanItsLimit_VelocityFault()
     {
         var h = new Harness();
