@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using MeTAI.Core.Geometry;
+using MeTAI.Robotics.Control;
+using MeTAI.Robotics.Kinematics;
+using MeTAI.Robotics.Safety;
+
+namespace MeTAI.Hil.Bench;
+
+/// <summary>
+/// The control benchmark: the controller with its production defaults (1 kHz, 30 ms heartbeat watchdog) against the
+/// twins on real transports — embedded broker, haptic master publishing at 1 kHz, pty servo chain — following a
+/// 2 cm circle at the master inside a 20 mm corridor. Measures loop timing and haptic-to-servo latency after a
+/// warm-up. If a hold interrupts following (a late heartbeat on a loaded machine), it resumes and counts it.
+/// </summary>
+public static class ControlBench
+{
+    /// <summary>Runs the benchmark for <paramref name="seconds"/> (plus warm-up).</summary>
+    public static async Task<ControlBenchResult> RunAsync(RobotModel robot, double seconds, bool realtime = false,
+        Action<string>? log = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(robot);
+        await using ControlRig rig = await ControlRig.StartAsync(new ControlRigOptions
+        {
+            Robot = robot,
+            Corridor = ControlRig.CorridorAroundHome(robot, radiusMm: 20),
+            Controller = new ControllerOptions { UseRealtimeScheduling = realtime },
+            ServoIo = new ServoIoOptions { UseRealtimeScheduling = realtime },
+        }, cancellationToken).ConfigureAwait(false);
+
+        log?.Invoke($"broker 127.0.0.1:{rig.BrokerPort}, servos on {rig.Servos.SlavePath}");
+        int interruptions = 0;
+        await FollowAsync(rig, cancellationToken).ConfigureAwait(false);
+        Pose home = rig.MasterHome;
+        rig.Master.Follow(t => home with { Position = new Vec3(0, 0.02 * Math.Sin(2 * Math.PI * 0.25 * t), 0.02 * (Math.Cos(2 * Math.PI * 0.25 * t) - 1)) });
+
+        // Warm-up: JIT, tiered compilation, caches.
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+        LoopStatistics loop = rig.Controller.Loop.Statistics;
+        ServoIo servo = rig.Controller.Servo;
+        loop.ResetTiming();
+        servo.HapticToServoLatency.Reset();
+        long cycles0 = loop.Cycles;
+        long writes0 = servo.GoalWrites;
+        long tx0 = servo.BusStatistics.Transactions;
+        long timeouts0 = servo.BusStatistics.Timeouts;
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed.TotalSeconds < seconds)
+        {
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            if (rig.Controller.State != SafetyState.Following)
+            {
+                interruptions++;
+                log?.Invoke($"left Following: {rig.Controller.Core.LastStopTransition.State} on {rig.Controller.Core.LastStopTransition.Interlocks}; resuming");
+                await FollowAsync(rig, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        double elapsed = sw.Elapsed.TotalSeconds;
+        long cycles = loop.Cycles - cycles0;
+        Histogram lat = servo.HapticToServoLatency;
+        return new ControlBenchResult
+        {
+            Seconds = elapsed,
+            RateHz = cycles / elapsed,
+            Cycles = cycles,
+            PeriodJitterUs = Of(loop.PeriodJitterUs),
+            LatenessUs = Of(loop.LatenessUs),
+            StepUs = Of(loop.StepUs),
+            Overruns = loop.Overruns,
+            Resyncs = loop.Resyncs,
+            GcPauseMs = loop.GcPauseMs,
+            GcCount = loop.GcCount,
+            HapticToServoLatencyMs = new Percentiles(lat.Percentile(0.5) / 1000, lat.Percentile(0.99) / 1000, lat.Percentile(0.999) / 1000, lat.MaxUs / 1000),
+            LatencySamples = lat.Count,
+            GoalWritesPerSecond = (servo.GoalWrites - writes0) / elapsed,
+            SerialTransactionsPerSecond = (servo.BusStatistics.Transactions - tx0) / elapsed,
+            SerialTimeouts = servo.BusStatistics.Timeouts - timeouts0,
+            Interruptions = interruptions,
+            Realtime = loop.Realtime,
+        };
+    }
+
+    private static async Task FollowAsync(ControlRig rig, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                switch (rig.Controller.State)
+                {
+                    case SafetyState.Paused:
+                        await rig.CommandAndWaitAsync(ControllerCommandKind.Resume, SafetyState.Ready, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                        await rig.CommandAndWaitAsync(ControllerCommandKind.StartTeleop, SafetyState.Following, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                        break;
+                    case SafetyState.Fault:
+                    case SafetyState.EStop:
+                        await rig.CommandAndWaitAsync(ControllerCommandKind.Reset, SafetyState.Disabled, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                        await rig.BringToFollowingAsync(cancellationToken).ConfigureAwait(false);
+                        break;
+                    case SafetyState.Following:
+                        return;
+                    case SafetyState.Ready:
+                        await rig.CommandAndWaitAsync(ControllerCommandKind.StartTeleop, SafetyState.Following, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                        break;
+                    case SafetyState.Disabled:
+                        await rig.BringToFollowingAsync(cancellationToken).ConfigureAwait(false);
+                        break;
+                    default:
+                        if (!await rig.Controller.WaitForStateAsync(SafetyState.Following, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false))
+                        {
+                            throw new TimeoutException($"Stuck in {rig.Controller.State}.");
+                        }
+
+                        break;
+                }
+
+                return;
+            }
+            catch (TimeoutException) when (attempt < 10)
+            {
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static Percentiles Of(Histogram h) => new(h.Percentile(0.5), h.Percentile(0.99), h.Percentile(0.999), h.MaxUs);
+}

@@ -1,0 +1,66 @@
+namespace MeTAI.Hil.Bench;
+
+/// <summary>What <c>metai bench control</c> measured (times in µs or ms as named).</summary>
+public sealed record ControlBenchResult
+{
+    /// <summary>Seconds measured (after warm-up).</summary>
+    public required double Seconds { get; init; }
+
+    /// <summary>Loop cycles per second.</summary>
+    public required double RateHz { get; init; }
+
+    /// <summary>Cycles measured.</summary>
+    public required long Cycles { get; init; }
+
+    /// <summary>|start-to-start interval − period| percentiles and maximum (µs).</summary>
+    public required Percentiles PeriodJitterUs { get; init; }
+
+    /// <summary>Wake-up lateness against the absolute deadline (µs).</summary>
+    public required Percentiles LatenessUs { get; init; }
+
+    /// <summary>Control step duration (µs).</summary>
+    public required Percentiles StepUs { get; init; }
+
+    /// <summary>Steps that ended after the next deadline.</summary>
+    public required long Overruns { get; init; }
+
+    /// <summary>Times the loop re-based its schedule after falling more than two periods behind.</summary>
+    public required long Resyncs { get; init; }
+
+    /// <summary>GC pause time in the process while measuring (ms).</summary>
+    public required double GcPauseMs { get; init; }
+
+    /// <summary>GC collections while measuring.</summary>
+    public required int GcCount { get; init; }
+
+    /// <summary>Master sample sent → goals written on the serial port, per master sample that reached the bus (ms).</summary>
+    public required Percentiles HapticToServoLatencyMs { get; init; }
+
+    /// <summary>Latency samples.</summary>
+    public required long LatencySamples { get; init; }
+
+    /// <summary>Goal Sync-Writes per second on the serial bus.</summary>
+    public required double GoalWritesPerSecond { get; init; }
+
+    /// <summary>Serial transactions per second.</summary>
+    public required double SerialTransactionsPerSecond { get; init; }
+
+    /// <summary>Serial timeouts while measuring.</summary>
+    public required long SerialTimeouts { get; init; }
+
+    /// <summary>Times the controller left Following during the run (holds under load), each resumed automatically.</summary>
+    public required int Interruptions { get; init; }
+
+    /// <summary>SCHED_FIFO obtained for the loop thread.</summary>
+    public required bool Realtime { get; init; }
+
+    /// <summary>Logical processors.</summary>
+    public int ProcessorCount { get; init; } = Environment.ProcessorCount;
+}
+
+/// <summary>p50/p99/p99.9/max.</summary>
+/// <param name="P50">Median.</param>
+/// <param name="P99">99th percentile.</param>
+/// <param name="P999">99.9th percentile.</param>
+/// <param name="Max">Maximum.</param>
+public sealed record Percentiles(double P50, double P99, double P999, double Max);

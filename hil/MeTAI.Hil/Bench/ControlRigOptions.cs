@@ -1,0 +1,43 @@
+using MeTAI.Core.Trajectories;
+using MeTAI.Robotics.Control;
+using MeTAI.Robotics.Kinematics;
+using MeTAI.Robotics.Teleoperation;
+
+namespace MeTAI.Hil.Bench;
+
+/// <summary>Options of a <see cref="ControlRig"/>.</summary>
+public sealed class ControlRigOptions
+{
+    /// <summary>The arm.</summary>
+    public required RobotModel Robot { get; init; }
+
+    /// <summary>Corridor (patient LPS mm) for the fixture; none disables it.</summary>
+    public Corridor? Corridor { get; init; }
+
+    /// <summary>Loop settings.</summary>
+    public ControllerOptions Controller { get; init; } = new();
+
+    /// <summary>Servo IO settings.</summary>
+    public ServoIoOptions ServoIo { get; init; } = new();
+
+    /// <summary>Teleoperation settings.</summary>
+    public TeleopOptions Teleop { get; init; } = new();
+
+    /// <summary>Serial reply timeout (ms) and retries; the rig fills in the pty path.</summary>
+    public int ReplyTimeoutMs { get; init; } = 10;
+
+    /// <summary>Serial retries after a timeout.</summary>
+    public int Retries { get; init; } = 2;
+
+    /// <summary>Audit log path; none: no audit.</summary>
+    public string? AuditPath { get; init; }
+
+    /// <summary>
+    /// External broker: host and port of a broker that already knows the rig's users (a Mosquitto started by a test
+    /// with <see cref="ControlRig.Users"/>); none starts the embedded broker.
+    /// </summary>
+    public (string Host, int Port)? ExternalBroker { get; init; }
+
+    /// <summary>Users and passwords; none generates random ones (controller, master1, operator, observer).</summary>
+    public IReadOnlyList<RigUser>? Users { get; init; }
+}

@@ -1,0 +1,289 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using MeTAI.Robotics.Dynamixel;
+
+namespace MeTAI.Hil.Serial;
+
+/// <summary>
+/// A chain of simulated XM430 servos behind a pseudo-terminal, speaking Dynamixel Protocol 2.0: Ping, Read, Write,
+/// Sync Read, Sync Write, Reboot (others answer with an instruction error). Frames with a bad CRC are dropped
+/// like a real servo does. Fault hooks for HIL scenarios: <see cref="StopResponding"/>, <see cref="CorruptNextBytes"/>,
+/// <see cref="DropNextReplies"/>, and per servo <see cref="XmServoTwin.SetHardwareError"/> and
+/// <see cref="XmServoTwin.Stick"/>. Start/stop with <see cref="Start"/>/<see cref="Dispose"/>.
+/// </summary>
+public sealed class ServoChainTwin : IDisposable
+{
+    private readonly ServoChainOptions _options;
+    private readonly PseudoTerminal _pty;
+    private readonly DynamixelFrameReader _reader = new(4096);
+    private readonly XmServoTwin[] _servos;
+    private readonly byte[] _rx = new byte[4096];
+    private readonly byte[] _tx = new byte[1024];
+    private readonly byte[] _data = new byte[512];
+    private Thread? _thread;
+    private volatile bool _running;
+    private volatile bool _silent;
+    private int _corruptBytes;
+    private int _dropReplies;
+    private long _instructions;
+    private long _torqueOffTicks;
+    private long _syncWrites;
+
+    /// <summary>Creates the chain and its pty (not started).</summary>
+    public ServoChainTwin(ServoChainOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _servos = [.. options.Servos.Select(s => new XmServoTwin(s, options.ModelNumber, options.Firmware))];
+        _pty = new PseudoTerminal();
+    }
+
+    /// <summary>The serial device the controller opens.</summary>
+    public string SlavePath => _pty.SlavePath;
+
+    /// <summary>The servos, in the order given.</summary>
+    public IReadOnlyList<XmServoTwin> Servos => _servos;
+
+    /// <summary>Instruction packets received with a valid CRC.</summary>
+    public long Instructions => Interlocked.Read(ref _instructions);
+
+    /// <summary>Instruction packets dropped for a bad CRC.</summary>
+    public long CrcErrors => _reader.CrcErrors;
+
+    /// <summary>Sync Writes received.</summary>
+    public long SyncWrites => Interlocked.Read(ref _syncWrites);
+
+    /// <summary>Stopwatch ticks of the last packet that turned torque off on any servo (0: none).</summary>
+    public long TorqueOffTicks => Interlocked.Read(ref _torqueOffTicks);
+
+    /// <summary>The servo with <paramref name="id"/>.</summary>
+    public XmServoTwin Servo(byte id) => _servos.First(s => s.Id == id);
+
+    /// <summary>Fault hook: stop answering (and ignore every instruction) until turned off again.</summary>
+    public void StopResponding(bool silent = true) => _silent = silent;
+
+    /// <summary>Fault hook: flip one bit in each of the next <paramref name="count"/> bytes sent to the controller.</summary>
+    public void CorruptNextBytes(int count) => Interlocked.Exchange(ref _corruptBytes, count);
+
+    /// <summary>Fault hook: swallow the next <paramref name="count"/> status packets.</summary>
+    public void DropNextReplies(int count) => Interlocked.Exchange(ref _dropReplies, count);
+
+    /// <summary>Starts the thread serving the bus.</summary>
+    public void Start()
+    {
+        _running = true;
+        _thread = new Thread(Run) { IsBackground = true, Name = "servo-chain-twin" };
+        _thread.Start();
+    }
+
+    private void Run()
+    {
+        long last = Stopwatch.GetTimestamp();
+        long pollTicks = Stopwatch.Frequency / 50;
+        while (_running)
+        {
+            int n = _pty.Read(_rx, 20);
+            long now = Stopwatch.GetTimestamp();
+            long stall = now - last - 2 * pollTicks;
+            last = now;
+            foreach (XmServoTwin s in _servos)
+            {
+                if (stall > 0)
+                {
+                    s.ForgiveStall(stall);
+                }
+
+                s.CheckWatchdog(now);
+            }
+
+            if (n <= 0)
+            {
+                continue;
+            }
+
+            _reader.Append(_rx.AsSpan(0, n));
+            while (_reader.TryRead(out DynamixelFrame frame))
+            {
+                if (_silent || frame.IsStatus)
+                {
+                    continue;
+                }
+
+                Interlocked.Increment(ref _instructions);
+                Handle(frame);
+            }
+        }
+    }
+
+    private void Handle(DynamixelFrame f)
+    {
+        long now = Stopwatch.GetTimestamp();
+        bool broadcast = f.Id == DynamixelInstruction.BroadcastId;
+        foreach (XmServoTwin s in _servos)
+        {
+            if (broadcast || s.Id == f.Id)
+            {
+                s.NoteInstruction(now);
+            }
+        }
+
+        ReadOnlySpan<byte> p = f.Parameters;
+        switch (f.Instruction)
+        {
+            case DynamixelInstruction.Ping:
+                foreach (XmServoTwin s in _servos)
+                {
+                    if (broadcast || s.Id == f.Id)
+                    {
+                        Span<byte> info = _data.AsSpan(0, 3);
+                        s.TryRead(XmControlTable.ModelNumber, 2, info);
+                        info[2] = _options.Firmware;
+                        Reply(s.Id, s.StatusError(), info);
+                    }
+                }
+
+                break;
+            case DynamixelInstruction.Read when p.Length == 4 && !broadcast:
+                {
+                    XmServoTwin? s = Find(f.Id);
+                    ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
+                    ushort length = BinaryPrimitives.ReadUInt16LittleEndian(p[2..]);
+                    if (s is not null)
+                    {
+                        Span<byte> d = _data.AsSpan(0, Math.Min(length, (ushort)_data.Length));
+                        bool ok = s.TryRead(address, length, d);
+                        Reply(s.Id, ok ? s.StatusError() : (byte)0x04, ok ? d : []);
+                    }
+
+                    break;
+                }
+
+            case DynamixelInstruction.Write when p.Length >= 3:
+                {
+                    ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
+                    foreach (XmServoTwin s in _servos)
+                    {
+                        if (broadcast || s.Id == f.Id)
+                        {
+                            bool wasOn = s.TorqueEnabled;
+                            byte error = s.Write(address, p[2..]);
+                            NoteTorqueOff(wasOn, s, now);
+                            if (!broadcast)
+                            {
+                                Reply(s.Id, (byte)(error | s.StatusError()), []);
+                            }
+                        }
+                    }
+
+                    break;
+                }
+
+            case DynamixelInstruction.SyncRead when broadcast && p.Length >= 5:
+                {
+                    ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
+                    ushort length = BinaryPrimitives.ReadUInt16LittleEndian(p[2..]);
+                    foreach (byte id in p[4..])
+                    {
+                        XmServoTwin? s = Find(id);
+                        Span<byte> d = _data.AsSpan(0, Math.Min(length, (ushort)_data.Length));
+                        if (s is not null && s.TryRead(address, length, d))
+                        {
+                            Reply(s.Id, s.StatusError(), d);
+                        }
+                    }
+
+                    break;
+                }
+
+            case DynamixelInstruction.SyncWrite when broadcast && p.Length >= 4:
+                {
+                    ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
+                    ushort length = BinaryPrimitives.ReadUInt16LittleEndian(p[2..]);
+                    Interlocked.Increment(ref _syncWrites);
+                    for (int k = 4; k + 1 + length <= p.Length; k += 1 + length)
+                    {
+                        XmServoTwin? s = Find(p[k]);
+                        if (s is not null)
+                        {
+                            bool wasOn = s.TorqueEnabled;
+                            s.Write(address, p.Slice(k + 1, length));
+                            NoteTorqueOff(wasOn, s, now);
+                        }
+                    }
+
+                    break;
+                }
+
+            case DynamixelInstruction.Reboot:
+                foreach (XmServoTwin s in _servos)
+                {
+                    if (broadcast || s.Id == f.Id)
+                    {
+                        s.Reboot();
+                        if (!broadcast)
+                        {
+                            Reply(s.Id, 0, []);
+                        }
+                    }
+                }
+
+                break;
+            default:
+                if (!broadcast && Find(f.Id) is { } target)
+                {
+                    Reply(target.Id, 0x02, []);
+                }
+
+                break;
+        }
+    }
+
+    private void NoteTorqueOff(bool wasOn, XmServoTwin s, long now)
+    {
+        if (wasOn && !s.TorqueEnabled)
+        {
+            Interlocked.Exchange(ref _torqueOffTicks, now);
+        }
+    }
+
+    private XmServoTwin? Find(byte id)
+    {
+        foreach (XmServoTwin s in _servos)
+        {
+            if (s.Id == id)
+            {
+                return s;
+            }
+        }
+
+        return null;
+    }
+
+    private void Reply(byte id, byte error, ReadOnlySpan<byte> parameters)
+    {
+        if (_dropReplies > 0 && Interlocked.Decrement(ref _dropReplies) >= 0)
+        {
+            return;
+        }
+
+        int n = DynamixelPacket.WriteStatus(_tx, id, error, parameters);
+        for (int i = 0; i < n && Volatile.Read(ref _corruptBytes) > 0; i++)
+        {
+            if (Interlocked.Decrement(ref _corruptBytes) >= 0)
+            {
+                _tx[i] ^= 0x10;
+            }
+        }
+
+        _pty.Write(_tx.AsSpan(0, n));
+    }
+
+    /// <summary>Stops the thread and closes the pty.</summary>
+    public void Dispose()
+    {
+        _running = false;
+        _thread?.Join(2000);
+        _pty.Dispose();
+    }
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Globalization;
+using MeTAI.Robotics.Audit;
+using MeTAI.Robotics.Safety;
+
+namespace MeTAI.Robotics.Control;
+
+/// <summary>Commands, transition side effects and audit records of <see cref="ControlCore"/>.</summary>
+public sealed partial class ControlCore
+{
+    private void DrainCommands()
+    {
+        for (int k = 0; k < _options.CommandsPerCycle && _inputs.TryDequeue(out ControllerCommand? command); k++)
+        {
+            Apply(command!);
+        }
+    }
+
+    private void Apply(ControllerCommand command)
+    {
+        bool accepted;
+        switch (command.Kind)
+        {
+            case ControllerCommandKind.Reset:
+                accepted = _supervisor.RequestReset(command.Acknowledge);
+                break;
+            case ControllerCommandKind.MoveJoints:
+                if (command.JointRad is null || command.JointRad.Count != _n)
+                {
+                    accepted = false;
+                    break;
+                }
+
+                for (int i = 0; i < _n; i++)
+                {
+                    _moveTarget[i] = command.JointRad[i];
+                }
+
+                _model.ClampToLimits(_moveTarget);
+                accepted = _supervisor.Fire(SafetyTrigger.StartTrajectory);
+                break;
+            default:
+                accepted = _supervisor.Fire(TriggerOf(command.Kind));
+                break;
+        }
+
+        Audit("command",
+            ("command", command.Kind.ToString()),
+            ("operator", command.Operator),
+            ("acknowledge", command.Acknowledge ? "true" : "false"),
+            ("accepted", accepted ? "true" : "false"),
+            ("state", _supervisor.State.ToString()));
+    }
+
+    private static SafetyTrigger TriggerOf(ControllerCommandKind kind) => kind switch
+    {
+        ControllerCommandKind.Enable => SafetyTrigger.Enable,
+        ControllerCommandKind.Disable => SafetyTrigger.Disable,
+        ControllerCommandKind.Home => SafetyTrigger.Home,
+        ControllerCommandKind.StartTeleop => SafetyTrigger.StartTeleop,
+        ControllerCommandKind.StopTeleop => SafetyTrigger.StopTeleop,
+        ControllerCommandKind.StopTrajectory => SafetyTrigger.StopTrajectory,
+        ControllerCommandKind.Pause => SafetyTrigger.Pause,
+        ControllerCommandKind.Resume => SafetyTrigger.Resume,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    private void OnTransition(SafetyState from, SafetyState to, SafetyTrigger trigger, Interlocks active)
+    {
+        // Leaving motion in an orderly way (done, stop, clutch, pause) holds the last commanded goal: no step back to the
+        // lagging measured position. An interlock hold keeps the gate's default: the measured position, to stop at once.
+        if (SafetySupervisor.IsMotionState(from) && !SafetySupervisor.IsMotionState(to) && SafetySupervisor.IsTorqueOnState(to)
+            && trigger != SafetyTrigger.InterlockHold && _haveLastGoal)
+        {
+            _gate.SetHold(_lastGoalCounts);
+        }
+
+        switch (to)
+        {
+            case SafetyState.EStop:
+            case SafetyState.Fault:
+            case SafetyState.Disabled:
+                // Torque off goes straight to the bus from this (the loop's) thread.
+                _gate.TorqueOffNow();
+                _mapper.Disengage();
+                Array.Clear(_vCmd);
+                _haveLastGoal = false;
+                break;
+            case SafetyState.Powering:
+                _power.RequestPowerUp();
+                break;
+            case SafetyState.Following:
+                StartFromHold();
+                if (_haveMaster)
+                {
+                    _mapper.Engage(_master.Pose, _model.ForwardKinematics(_qCmd));
+                }
+
+                break;
+            case SafetyState.Homing:
+            case SafetyState.ExecutingTrajectory:
+                StartFromHold();
+                break;
+            case SafetyState.Aligning:
+                if (trigger == SafetyTrigger.StartTeleop)
+                {
+                    _afterClutch = false;
+                }
+
+                _mapper.Disengage();
+                break;
+            default:
+                _mapper.Disengage();
+                Array.Clear(_vCmd);
+                break;
+        }
+
+        if (to is SafetyState.Paused or SafetyState.Fault or SafetyState.EStop)
+        {
+            LastStopTransition = (_cycle, Stopwatch.GetTimestamp(), to, active);
+        }
+
+        Audit("transition",
+            ("from", from.ToString()),
+            ("to", to.ToString()),
+            ("trigger", trigger.ToString()),
+            ("interlocks", active.ToString()));
+    }
+
+    private void StartFromHold()
+    {
+        if (_gate.IsHolding)
+        {
+            _model.ToRad(_gate.HoldCounts, _qCmd);
+        }
+
+        Array.Clear(_vCmd);
+    }
+
+    private void Audit(string kind, params (string Name, string Value)[] fields)
+    {
+        if (_audit is null)
+        {
+            return;
+        }
+
+        var list = new List<KeyValuePair<string, string>>(fields.Length);
+        foreach ((string name, string value) in fields)
+        {
+            list.Add(new KeyValuePair<string, string>(name, value));
+        }
+
+        _audit.Write(new AuditEvent(kind, _cycle, Stopwatch.GetTimestamp(), list));
+    }
+
+    private sealed class Observer(ControlCore core) : ISupervisorObserver
+    {
+        public void OnTransition(SafetyState from, SafetyState to, SafetyTrigger trigger, Interlocks active) =>
+            core.OnTransition(from, to, trigger, active);
+
+        public void OnRefused(SafetyState state, SafetyTrigger trigger, string reason) =>
+            core.Audit("refused", ("state", state.ToString()), ("trigger", trigger.ToString()), ("reason", reason));
+
+        public void OnInterlockRaised(Interlocks interlock, InterlockReaction reaction, SafetyState state) =>
+            core.Audit("interlockRaised", ("interlock", interlock.ToString()), ("reaction", reaction.ToString()), ("state", state.ToString()),
+                ("detail", interlock switch
+                {
+                    Interlocks.HapticHeartbeat => string.Create(CultureInfo.InvariantCulture,
+                        $"last heartbeat {(core._now - core.LastHeartbeatLoss.HeartbeatTicks) * 1e3 / Stopwatch.Frequency:F3} ms before this cycle"),
+                    Interlocks.ServoBus => core._watchdogTripped ? "a servo's bus watchdog tripped"
+                        : core._feedbackAgeTicks == long.MaxValue ? "no servo reading yet"
+                        : string.Create(CultureInfo.InvariantCulture, $"last complete servo reading {core._feedbackAgeTicks * 1e3 / Stopwatch.Frequency:F1} ms old"),
+                    Interlocks.TrackingError => string.Create(CultureInfo.InvariantCulture,
+                        $"joint {core._model.Joints[core._trackingJoint].Name}: {core._trackingErrorRad:F4} rad from the goals of cycles {core._trackingWindow.From}…{core._trackingWindow.To} (cycle {core._cycle})"),
+                    _ => "",
+                }));
+
+        public void OnInterlockCleared(Interlocks interlock, SafetyState state) =>
+            core.Audit("interlockCleared", ("interlock", interlock.ToString()), ("state", state.ToString()));
+    }
+}

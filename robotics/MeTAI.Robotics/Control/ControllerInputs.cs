@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace MeTAI.Robotics.Control;
+
+/// <summary>
+/// Everything that reaches the control loop from other threads (MQTT callbacks, a local e-stop input): the latest
+/// master sample (sequence lock), heartbeat and broker state, the e-stop, and operator commands (queued; the loop
+/// drains them, so the supervisor is only touched by its owning thread). Writers never block the loop.
+/// </summary>
+public sealed class ControllerInputs
+{
+    private readonly ConcurrentQueue<ControllerCommand> _commands = new();
+    private MasterSample _master;
+    private long _masterVersion;
+    private long _lastHeartbeatTicks;
+    private long _heartbeats;
+    private volatile bool _brokerConnected;
+    private volatile bool _estopPressed;
+    private long _estopChangedTicks;
+    private long _estopChangedCycle;
+    private long _currentCycle;
+
+    /// <summary>Writer: a new master sample.</summary>
+    public void PublishMaster(in MasterSample sample)
+    {
+        long v = _masterVersion;
+        Volatile.Write(ref _masterVersion, v + 1);
+        Interlocked.MemoryBarrier();
+        _master = sample;
+        Interlocked.MemoryBarrier();
+        Volatile.Write(ref _masterVersion, v + 2);
+    }
+
+    /// <summary>Reader: the latest master sample; false when none has arrived.</summary>
+    public bool TryReadMaster(out MasterSample sample)
+    {
+        var spin = default(SpinWait);
+        while (true)
+        {
+            long v1 = Volatile.Read(ref _masterVersion);
+            if ((v1 & 1) == 0)
+            {
+                sample = _master;
+                Interlocked.MemoryBarrier();
+                if (Volatile.Read(ref _masterVersion) == v1)
+                {
+                    return v1 != 0;
+                }
+            }
+
+            spin.SpinOnce(-1);
+        }
+    }
+
+    /// <summary>Writer: a master heartbeat arrived now.</summary>
+    public void Heartbeat() => Heartbeat(Stopwatch.GetTimestamp());
+
+    /// <summary>Writer: a master heartbeat arrived at <paramref name="ticks"/> (simulated time in tests).</summary>
+    public void Heartbeat(long ticks)
+    {
+        Interlocked.Exchange(ref _lastHeartbeatTicks, ticks);
+        Interlocked.Increment(ref _heartbeats);
+    }
+
+    /// <summary>Stopwatch ticks of the last heartbeat (0: none yet).</summary>
+    public long LastHeartbeatTicks => Interlocked.Read(ref _lastHeartbeatTicks);
+
+    /// <summary>Heartbeats received.</summary>
+    public long Heartbeats => Interlocked.Read(ref _heartbeats);
+
+    /// <summary>Broker connection state (set by the MQTT link).</summary>
+    public bool BrokerConnected
+    {
+        get => _brokerConnected;
+        set => _brokerConnected = value;
+    }
+
+    /// <summary>E-stop input state.</summary>
+    public bool EStopPressed => _estopPressed;
+
+    /// <summary>Loop cycle current when the e-stop input last changed (for detection-time checks).</summary>
+    public long EStopChangedCycle => Interlocked.Read(ref _estopChangedCycle);
+
+    /// <summary>Stopwatch ticks when the e-stop input last changed.</summary>
+    public long EStopChangedTicks => Interlocked.Read(ref _estopChangedTicks);
+
+    /// <summary>Writer: sets the e-stop input (MQTT e-stop topic, a local button).</summary>
+    public void SetEStop(bool pressed)
+    {
+        if (_estopPressed == pressed)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _estopChangedTicks, Stopwatch.GetTimestamp());
+        Interlocked.Exchange(ref _estopChangedCycle, Interlocked.Read(ref _currentCycle));
+        _estopPressed = pressed;
+    }
+
+    /// <summary>Writer: queues an operator command for the loop.</summary>
+    public void Enqueue(ControllerCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        _commands.Enqueue(command);
+    }
+
+    /// <summary>Loop: next queued command.</summary>
+    public bool TryDequeue(out ControllerCommand? command) => _commands.TryDequeue(out command);
+
+    /// <summary>Loop: publishes its current cycle (for input timestamps in cycles).</summary>
+    internal void SetCycle(long cycle) => Interlocked.Exchange(ref _currentCycle, cycle);
+}

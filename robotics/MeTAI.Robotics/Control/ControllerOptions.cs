@@ -1,0 +1,51 @@
+namespace MeTAI.Robotics.Control;
+
+/// <summary>Control-loop and interlock settings (dVRK defaults where they exist); validated once.</summary>
+public sealed class ControllerOptions
+{
+    /// <summary>Loop rate in Hz (default 1 kHz).</summary>
+    public double RateHz { get; set; } = 1000;
+
+    /// <summary>Haptic heartbeat watchdog (dVRK 30 ms).</summary>
+    public double HeartbeatWatchdogMs { get; set; } = 30;
+
+    /// <summary>Servo feedback older than this is a servo-bus fault.</summary>
+    public double ServoTimeoutMs { get; set; } = 40;
+
+    /// <summary>Margin beyond the joint limits before a position-limit fault (rad).</summary>
+    public double JointLimitMarginRad { get; set; } = 0.05;
+
+    /// <summary>Added to 1.5 × the velocity limit before a velocity-limit fault (rad/s).</summary>
+    public double VelocityMarginRadS { get; set; } = 0.3;
+
+    /// <summary>Window over which measured joint speed is estimated (ms); long enough that one count of noise is small.</summary>
+    public double VelocityWindowMs { get; set; } = 20;
+
+    /// <summary>How far before a reading's request the goal may lie that the reading is compared with (servo response time).</summary>
+    public double TrackingLagMs { get; set; } = 50;
+
+    /// <summary>Before each deadline the loop sleeps until this many µs remain, then spins.</summary>
+    public double SpinMarginUs { get; set; } = 200;
+
+    /// <summary>Try SCHED_FIFO for the loop thread (needs CAP_SYS_NICE; falls back silently).</summary>
+    public bool UseRealtimeScheduling { get; set; }
+
+    /// <summary>Operator commands applied per cycle at most.</summary>
+    public int CommandsPerCycle { get; set; } = 4;
+
+    /// <summary>IK iterations per cycle while following (warm-started from the last solution).</summary>
+    public int IkIterationsPerCycle { get; set; } = 4;
+
+    /// <summary>Throws when a value is out of range.</summary>
+    public void Validate()
+    {
+        if (!(RateHz >= 10 && RateHz <= 10_000) || !(HeartbeatWatchdogMs > 0) || !(ServoTimeoutMs > 0) || !(JointLimitMarginRad >= 0)
+            || !(VelocityMarginRadS >= 0) || !(VelocityWindowMs > 0) || !(TrackingLagMs >= 0) || !(SpinMarginUs >= 0) || CommandsPerCycle < 1 || IkIterationsPerCycle < 1)
+        {
+            throw new ArgumentException("ControllerOptions: a value is out of range (rate 10…10 000 Hz; times, margins positive).");
+        }
+    }
+
+    /// <summary>Loop period in seconds.</summary>
+    public double PeriodS => 1.0 / RateHz;
+}

@@ -1,0 +1,20 @@
+namespace MeTAI.Robotics.Control;
+
+/// <summary>The power-up side of the servo IO, as the control loop sees it.</summary>
+public interface IServoPower
+{
+    /// <summary>Starts the power-up sequence.</summary>
+    void RequestPowerUp();
+
+    /// <summary>Progress of the sequence.</summary>
+    PowerUpStatus PowerUp { get; }
+
+    /// <summary>Positions (counts) torque was enabled at.</summary>
+    ReadOnlySpan<int> PowerUpPositions { get; }
+
+    /// <summary>Why the last power-up failed (empty when it did not).</summary>
+    string PowerUpFailure { get; }
+
+    /// <summary>Consumes a Ready result.</summary>
+    void AcknowledgePowerUp();
+}

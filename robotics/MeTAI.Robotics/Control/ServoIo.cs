@@ -1,0 +1,398 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using MeTAI.Robotics.Dynamixel;
+using MeTAI.Robotics.Safety;
+using MeTAI.Robotics.Serial;
+
+namespace MeTAI.Robotics.Control;
+
+/// <summary>
+/// The servo IO thread: owns the <see cref="DynamixelBus"/>, so the 1 kHz loop never waits on a serial round trip.
+/// Each iteration it Sync-Writes the newest goals from <see cref="Commands"/> (if torque is on), Sync-Reads present
+/// positions into <see cref="Feedback"/>, and every few iterations reads Hardware Error Status and Bus Watchdog.
+/// Power-up runs here on request. Torque off is written by the caller's thread at once (<see cref="TorqueOffNow"/>)
+/// and then repeated by this thread.
+/// </summary>
+public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
+{
+    private const int StatusSpan = XmControlTable.BusWatchdog - XmControlTable.HardwareErrorStatus + 1;
+
+    private readonly DynamixelBus _bus;
+    private readonly ServoIoOptions _options;
+    private readonly byte[] _ids;
+    private readonly byte[] _torqueOffPacket = new byte[32];
+    private readonly int _torqueOffLength;
+    private readonly int[] _goals;
+    private readonly byte[] _goalBytes;
+    private readonly int[] _present;
+    private readonly int[] _powerUpPresent;
+    private readonly byte[] _readBytes;
+    private readonly byte[] _statusBytes;
+    private readonly byte[] _errors;
+    private readonly bool[] _received;
+    private readonly byte[] _hwError;
+    private readonly uint[]? _profileVelocity;
+    private Thread? _thread;
+    private volatile bool _running;
+    private volatile bool _torqueOn;
+    private int _torqueOffPending;
+    private int _powerUp;
+    private long _acceptAfterVersion = long.MaxValue;
+    private long _lastSentVersion;
+    private long _lastLatencySequence;
+    private long _sentCycle = -1;
+    private long _previousSentCycle = -1;
+    private bool _watchdogTripped;
+    private long _torqueOffWrittenTicks;
+    private long _torqueOffCount;
+    private long _iterations;
+    private long _goalWrites;
+    private long _ioErrors;
+
+    /// <summary>Creates the IO worker for the servos <paramref name="ids"/> (joint order).</summary>
+    /// <param name="bus">The bus (opened by <see cref="Start"/> if needed).</param>
+    /// <param name="ids">Servo IDs in joint order.</param>
+    /// <param name="options">IO options.</param>
+    /// <param name="profileVelocity">Profile Velocity per servo written at power-up, so each servo itself never
+    /// exceeds its joint's speed limit even if goals arrive in a burst after a stall; none leaves it unset.</param>
+    public ServoIo(DynamixelBus bus, IReadOnlyList<byte> ids, ServoIoOptions? options = null, IReadOnlyList<uint>? profileVelocity = null)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(ids);
+        _options = options ?? new ServoIoOptions();
+        _options.Validate();
+        _bus = bus;
+        _ids = [.. ids];
+        int n = _ids.Length;
+        _goals = new int[n];
+        _goalBytes = new byte[4 * n];
+        _present = new int[n];
+        _powerUpPresent = new int[n];
+        _readBytes = new byte[4 * n];
+        _statusBytes = new byte[StatusSpan * n];
+        _errors = new byte[n];
+        _received = new bool[n];
+        _hwError = new byte[n];
+        _torqueOffLength = DynamixelBus.BuildTorqueOff(_torqueOffPacket);
+        if (profileVelocity is not null && profileVelocity.Count != n)
+        {
+            throw new ArgumentException("One Profile Velocity per servo.", nameof(profileVelocity));
+        }
+
+        _profileVelocity = profileVelocity is null ? null : [.. profileVelocity];
+        Feedback = new ServoFeedback(n);
+        Commands = new ServoCommandSlot(n, this);
+    }
+
+    /// <summary>Latest readings (read by the loop).</summary>
+    public ServoFeedback Feedback { get; }
+
+    /// <summary>Goals from the gate (written by the loop).</summary>
+    public ServoCommandSlot Commands { get; }
+
+    /// <summary>Bus counters.</summary>
+    public BusStatistics BusStatistics => _bus.Statistics;
+
+    /// <summary>Master-sample send → SyncWrite written, for each new master sample that reached the bus (µs).</summary>
+    public Histogram HapticToServoLatency { get; } = new(200_000, 10);
+
+    /// <summary>Power-up progress.</summary>
+    public PowerUpStatus PowerUp => (PowerUpStatus)Volatile.Read(ref _powerUp);
+
+    /// <summary>True while the IO thread believes torque is on.</summary>
+    public bool TorqueOn => _torqueOn;
+
+    /// <summary>Stopwatch ticks of the last immediate torque-off write (0: none).</summary>
+    public long TorqueOffWrittenTicks => Interlocked.Read(ref _torqueOffWrittenTicks);
+
+    /// <summary>Immediate torque-off writes so far.</summary>
+    public long TorqueOffCount => Interlocked.Read(ref _torqueOffCount);
+
+    /// <summary>IO iterations so far.</summary>
+    public long Iterations => Interlocked.Read(ref _iterations);
+
+    /// <summary>Port errors (write timeouts, I/O errors) so far.</summary>
+    public long IoErrors => Interlocked.Read(ref _ioErrors);
+
+    /// <summary>Goal Sync-Writes so far.</summary>
+    public long GoalWrites => Interlocked.Read(ref _goalWrites);
+
+    /// <summary>Why the last power-up failed (empty when it did not).</summary>
+    public string PowerUpFailure { get; private set; } = "";
+
+    /// <summary>Positions (counts) at which torque was enabled by the last power-up.</summary>
+    public ReadOnlySpan<int> PowerUpPositions => _powerUpPresent;
+
+    /// <summary>Opens the bus if needed and starts the IO thread.</summary>
+    public void Start()
+    {
+        if (!_bus.IsOpen)
+        {
+            _bus.Open();
+        }
+
+        _running = true;
+        _thread = new Thread(Run) { IsBackground = true, Name = "servo-io" };
+        _thread.Start();
+    }
+
+    /// <summary>Asks for the power-up sequence (ping, clear and arm the bus watchdog, torque on at present position).</summary>
+    public void RequestPowerUp() => Volatile.Write(ref _powerUp, (int)PowerUpStatus.Running);
+
+    /// <summary>Forgets a finished power-up result (the loop calls it after consuming the result).</summary>
+    public void AcknowledgePowerUp() => Interlocked.CompareExchange(ref _powerUp, (int)PowerUpStatus.Idle, (int)PowerUpStatus.Ready);
+
+    /// <inheritdoc />
+    public void TorqueOffNow()
+    {
+        _torqueOn = false;
+        Volatile.Write(ref _torqueOffPending, 1);
+        if (_bus.IsOpen)
+        {
+            try
+            {
+                _bus.WriteImmediate(_torqueOffPacket.AsSpan(0, _torqueOffLength));
+                Interlocked.Exchange(ref _torqueOffWrittenTicks, Stopwatch.GetTimestamp());
+                Interlocked.Increment(ref _torqueOffCount);
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException)
+            {
+                // The IO thread repeats it; a broken port also trips the servos' bus watchdog.
+                Interlocked.Increment(ref _ioErrors);
+            }
+        }
+    }
+
+    /// <summary>True if the IO thread obtained SCHED_FIFO.</summary>
+    public bool Realtime { get; private set; }
+
+    private void Run()
+    {
+        if (_options.UseRealtimeScheduling)
+        {
+            Realtime = PreciseSleeper.TrySetRealtimePriority(70);
+        }
+
+        int sinceStatus = 0;
+        while (_running)
+        {
+            try
+            {
+                Interlocked.Increment(ref _iterations);
+                if (Volatile.Read(ref _torqueOffPending) == 1)
+                {
+                    Volatile.Write(ref _torqueOffPending, 0);
+                    _bus.WriteImmediate(_torqueOffPacket.AsSpan(0, _torqueOffLength));
+                }
+
+                if (PowerUp == PowerUpStatus.Running)
+                {
+                    // A transient bus glitch must not fault the arm at power-up: up to three attempts.
+                    for (int attempt = 0; attempt < 3 && !DoPowerUp(lastAttempt: attempt == 2); attempt++)
+                    {
+                        Thread.Sleep(20);
+                    }
+                }
+
+                if (_torqueOn)
+                {
+                    WriteGoals();
+                }
+
+                ReadPresent();
+                if (++sinceStatus >= _options.StatusPollEvery)
+                {
+                    sinceStatus = 0;
+                    ReadStatus();
+                }
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException)
+            {
+                // A broken or blocked port: feedback goes stale and the loop raises the servo-bus interlock.
+                Interlocked.Increment(ref _ioErrors);
+                Thread.Sleep(5);
+            }
+        }
+    }
+
+    private void WriteGoals()
+    {
+        long version = Commands.Read(_goals, out bool motion, out CommandStamp stamp);
+        if (version == _lastSentVersion || version <= _acceptAfterVersion)
+        {
+            return;
+        }
+
+        _lastSentVersion = version;
+        for (int i = 0; i < _goals.Length; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(_goalBytes.AsSpan(4 * i), _goals[i]);
+        }
+
+        if (!_torqueOn)
+        {
+            return;
+        }
+
+        _bus.SyncWrite(XmControlTable.GoalPosition, 4, _ids, _goalBytes);
+        _previousSentCycle = _sentCycle < 0 ? stamp.Cycle : _sentCycle;
+        _sentCycle = stamp.Cycle;
+        Interlocked.Increment(ref _goalWrites);
+        if (motion && stamp.MasterSequence != 0 && stamp.MasterSequence != _lastLatencySequence)
+        {
+            _lastLatencySequence = stamp.MasterSequence;
+            HapticToServoLatency.RecordTicks(Stopwatch.GetTimestamp() - stamp.MasterSentTicks);
+        }
+    }
+
+    private void ReadPresent()
+    {
+        long requestTicks = Stopwatch.GetTimestamp();
+        int got = _bus.SyncRead(XmControlTable.PresentPosition, 4, _ids, _readBytes, _errors, _received);
+        int errorOr = 0;
+        for (int i = 0; i < _ids.Length; i++)
+        {
+            if (_received[i])
+            {
+                _present[i] = BinaryPrimitives.ReadInt32LittleEndian(_readBytes.AsSpan(4 * i));
+                errorOr |= _errors[i];
+            }
+        }
+
+        if (got == _ids.Length)
+        {
+            Feedback.Publish(_present, _hwError, errorOr, 0, _watchdogTripped, Stopwatch.GetTimestamp(), requestTicks, _previousSentCycle, _sentCycle);
+        }
+    }
+
+    private void ReadStatus()
+    {
+        int got = _bus.SyncRead(XmControlTable.HardwareErrorStatus, StatusSpan, _ids, _statusBytes, _errors, _received);
+        if (got == 0)
+        {
+            return;
+        }
+
+        bool tripped = false;
+        for (int i = 0; i < _ids.Length; i++)
+        {
+            if (_received[i])
+            {
+                _hwError[i] = _statusBytes[StatusSpan * i];
+                tripped |= _statusBytes[StatusSpan * i + StatusSpan - 1] == 0xFF;
+            }
+        }
+
+        _watchdogTripped = tripped;
+    }
+
+    private bool DoPowerUp(bool lastAttempt)
+    {
+        bool ok = true;
+        string failure = "";
+        for (int i = 0; i < _ids.Length && ok; i++)
+        {
+            ok = _bus.Ping(_ids[i], out _, out _);
+            failure = ok ? failure : $"servo {_ids[i]} does not answer Ping";
+        }
+
+        // Clear a tripped bus watchdog (it reads −1) so goals are accepted again.
+        for (int i = 0; i < _ids.Length && ok; i++)
+        {
+            ok = _bus.WriteByte(_ids[i], XmControlTable.BusWatchdog, 0, out _);
+            failure = ok ? failure : $"servo {_ids[i]}: writing Bus Watchdog failed";
+        }
+
+        if (ok)
+        {
+            ReadStatus();
+            for (int i = 0; i < _ids.Length; i++)
+            {
+                if (_hwError[i] != 0)
+                {
+                    ok = false;
+                    failure = $"servo {_ids[i]} reports Hardware Error Status 0x{_hwError[i]:X2}";
+                }
+            }
+        }
+
+        if (ok && _bus.SyncRead(XmControlTable.PresentPosition, 4, _ids, _readBytes, _errors, _received) != _ids.Length)
+        {
+            ok = false;
+            failure = "Sync Read of Present Position incomplete";
+        }
+
+        if (ok)
+        {
+            for (int i = 0; i < _ids.Length; i++)
+            {
+                _present[i] = BinaryPrimitives.ReadInt32LittleEndian(_readBytes.AsSpan(4 * i));
+                _powerUpPresent[i] = _present[i];
+            }
+
+            _bus.SyncWrite(XmControlTable.GoalPosition, 4, _ids, _readBytes);
+            Span<byte> profile = stackalloc byte[4];
+            for (int i = 0; i < _ids.Length && ok && _profileVelocity is not null; i++)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(profile, _profileVelocity[i]);
+                ok = _bus.Write(_ids[i], XmControlTable.ProfileVelocity, profile, out _);
+                failure = ok ? failure : $"servo {_ids[i]}: writing Profile Velocity failed";
+            }
+
+            for (int i = 0; i < _ids.Length && ok; i++)
+            {
+                ok = _bus.WriteByte(_ids[i], XmControlTable.TorqueEnable, 1, out _)
+                    && _bus.WriteByte(_ids[i], XmControlTable.BusWatchdog, _options.BusWatchdog20Ms, out _);
+                failure = ok ? failure : $"servo {_ids[i]}: enabling torque or arming the bus watchdog failed";
+            }
+        }
+
+        if (ok && Volatile.Read(ref _torqueOffPending) != 0)
+        {
+            ok = false;
+            failure = "torque off was requested during power-up";
+        }
+
+        PowerUpFailure = ok ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{failure} (bus: {_bus.Statistics.Transactions} transactions, {_bus.Statistics.Timeouts} timeouts, {_bus.Statistics.CrcErrors} CRC errors, {_bus.Statistics.BytesRead} bytes read)");
+        if (!ok && !lastAttempt && Volatile.Read(ref _torqueOffPending) == 0)
+        {
+            return false;
+        }
+
+        if (ok)
+        {
+            _acceptAfterVersion = Commands.Version;
+            _lastSentVersion = _acceptAfterVersion;
+            _watchdogTripped = false;
+            _sentCycle = -1;
+            _previousSentCycle = -1;
+            Feedback.Publish(_present, _hwError, 0, 0, false, Stopwatch.GetTimestamp());
+            _torqueOn = true;
+            Volatile.Write(ref _powerUp, (int)PowerUpStatus.Ready);
+        }
+        else
+        {
+            _torqueOn = false;
+            _bus.WriteImmediate(_torqueOffPacket.AsSpan(0, _torqueOffLength));
+            Volatile.Write(ref _powerUp, (int)PowerUpStatus.Failed);
+        }
+
+        return true;
+    }
+
+    /// <summary>Stops the IO thread (torque is left as it is; call <see cref="TorqueOffNow"/> first to power down).</summary>
+    public void Stop()
+    {
+        _running = false;
+        _thread?.Join(2000);
+        _thread = null;
+    }
+
+    /// <summary>Stops the thread and closes the bus.</summary>
+    public void Dispose()
+    {
+        Stop();
+        _bus.Dispose();
+    }
+}

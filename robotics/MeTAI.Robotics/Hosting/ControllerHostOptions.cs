@@ -1,0 +1,56 @@
+using MeTAI.Core.Trajectories;
+using MeTAI.Robotics.Control;
+using MeTAI.Robotics.Kinematics;
+using MeTAI.Robotics.Serial;
+using MeTAI.Robotics.Teleoperation;
+using MeTAI.Robotics.Transport;
+
+namespace MeTAI.Robotics.Hosting;
+
+/// <summary>Everything a running controller needs; validated once by <see cref="ControllerHost"/>.</summary>
+public sealed class ControllerHostOptions
+{
+    /// <summary>The arm.</summary>
+    public required RobotModel Robot { get; init; }
+
+    /// <summary>Serial bus (port name, baud, timeouts).</summary>
+    public required DynamixelBusOptions Bus { get; init; }
+
+    /// <summary>Broker endpoint and the controller's credentials.</summary>
+    public required MqttEndpoint Broker { get; init; }
+
+    /// <summary>The registered haptic master's ID (its broker user name).</summary>
+    public string MasterId { get; init; } = "master1";
+
+    /// <summary>Loop and interlock settings.</summary>
+    public ControllerOptions Controller { get; init; } = new();
+
+    /// <summary>Teleoperation settings.</summary>
+    public TeleopOptions Teleop { get; init; } = new();
+
+    /// <summary>Servo IO settings.</summary>
+    public ServoIoOptions ServoIo { get; init; } = new();
+
+    /// <summary>IK settings.</summary>
+    public IkOptions Ik { get; init; } = new();
+
+    /// <summary>Rehearsal corridor (patient LPS mm) for the virtual fixture; none disables it.</summary>
+    public Corridor? Corridor { get; init; }
+
+    /// <summary>Audit log file; none disables the audit (tests only).</summary>
+    public string? AuditPath { get; init; }
+
+    /// <summary>Throws when something is missing or out of range.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Robot);
+        ArgumentNullException.ThrowIfNull(Bus);
+        ArgumentNullException.ThrowIfNull(Broker);
+        ArgumentException.ThrowIfNullOrWhiteSpace(MasterId);
+        Bus.Validate();
+        Controller.Validate();
+        Teleop.Validate();
+        ServoIo.Validate();
+        Ik.Validate();
+    }
+}

@@ -1,0 +1,45 @@
+namespace MeTAI.Robotics.Safety;
+
+/// <summary>The reaction and documented detection of every interlock (docs/safety.md prints this table).</summary>
+public static class InterlockCatalog
+{
+    /// <summary>Every single interlock bit, in bit order.</summary>
+    public static IReadOnlyList<Interlocks> All { get; } =
+    [
+        Interlocks.EStop, Interlocks.HapticHeartbeat, Interlocks.ServoBus, Interlocks.ServoHardwareError,
+        Interlocks.BrokerConnection, Interlocks.JointPositionLimit, Interlocks.JointVelocityLimit,
+        Interlocks.TrackingError, Interlocks.CorridorViolation, Interlocks.DeadmanReleased,
+    ];
+
+    /// <summary>Bits whose reaction is <see cref="InterlockReaction.Hold"/>.</summary>
+    public const Interlocks HoldClass = Interlocks.HapticHeartbeat | Interlocks.BrokerConnection
+        | Interlocks.CorridorViolation | Interlocks.DeadmanReleased;
+
+    /// <summary>Bits whose reaction is <see cref="InterlockReaction.FaultTorqueOff"/>.</summary>
+    public const Interlocks FaultClass = Interlocks.ServoBus | Interlocks.ServoHardwareError
+        | Interlocks.JointPositionLimit | Interlocks.JointVelocityLimit | Interlocks.TrackingError;
+
+    /// <summary>The reaction to one interlock bit.</summary>
+    public static InterlockReaction ReactionOf(Interlocks interlock) => interlock switch
+    {
+        Interlocks.EStop => InterlockReaction.EStopTorqueOff,
+        _ when (interlock & FaultClass) != 0 => InterlockReaction.FaultTorqueOff,
+        _ => InterlockReaction.Hold,
+    };
+
+    /// <summary>How and how fast an interlock is detected (documentation; the tests check the bounds).</summary>
+    public static string DetectionOf(Interlocks interlock) => interlock switch
+    {
+        Interlocks.EStop => "MQTT e-stop message or local input; seen by the next cycle, torque-off written from the loop thread in that cycle (≤ 2 cycles)",
+        Interlocks.HapticHeartbeat => "no heartbeat for the watchdog time (30 ms); the first cycle past it holds (≤ watchdog + 2 cycles)",
+        Interlocks.ServoBus => "no valid SyncRead reply for the servo timeout (40 ms) after retries, or a bus watchdog reads −1",
+        Interlocks.ServoHardwareError => "status alert bit (every reply) or Hardware Error Status ≠ 0; next cycle after the reply",
+        Interlocks.BrokerConnection => "MQTT client disconnected event; next cycle",
+        Interlocks.JointPositionLimit => "measured position outside [min − margin, max + margin]; next cycle after the reply",
+        Interlocks.JointVelocityLimit => "measured speed over ≥ 20 ms above limit × 1.5 + margin; next cycle after the reply",
+        Interlocks.TrackingError => "|goal − measured| > per-joint tolerance while torque is on; next cycle after the reply",
+        Interlocks.CorridorViolation => "commanded or measured tool deeper than the hold depth beyond the corridor wall; same cycle",
+        Interlocks.DeadmanReleased => "operator-present bit clear in the master's pose message; next cycle",
+        _ => throw new ArgumentOutOfRangeException(nameof(interlock), interlock, "Expected a single interlock bit."),
+    };
+}

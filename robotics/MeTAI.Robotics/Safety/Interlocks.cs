@@ -1,0 +1,42 @@
+namespace MeTAI.Robotics.Safety;
+
+/// <summary>
+/// Interlock conditions, one bit each, evaluated every control cycle. Any active bit stops motion at the
+/// <see cref="ServoCommandGate"/>; <see cref="InterlockCatalog"/> gives each bit's reaction.
+/// </summary>
+[Flags]
+public enum Interlocks : uint
+{
+    /// <summary>No interlock active.</summary>
+    None = 0,
+
+    /// <summary>E-stop input pressed (MQTT e-stop topic or a local input). Reaction: torque off, EStop latched.</summary>
+    EStop = 1 << 0,
+
+    /// <summary>No haptic-master heartbeat within the watchdog time (default 30 ms). Reaction: hold.</summary>
+    HapticHeartbeat = 1 << 1,
+
+    /// <summary>No valid servo reply within the servo timeout, or a servo's bus watchdog tripped. Reaction: fault.</summary>
+    ServoBus = 1 << 2,
+
+    /// <summary>A servo reports a hardware error (status alert bit / Hardware Error Status). Reaction: fault.</summary>
+    ServoHardwareError = 1 << 3,
+
+    /// <summary>The MQTT broker connection is lost. Reaction: hold.</summary>
+    BrokerConnection = 1 << 4,
+
+    /// <summary>A measured joint position is outside its limits (plus margin). Reaction: fault.</summary>
+    JointPositionLimit = 1 << 5,
+
+    /// <summary>A measured joint velocity exceeds its limit (plus margin). Reaction: fault.</summary>
+    JointVelocityLimit = 1 << 6,
+
+    /// <summary>|goal − measured| exceeds a joint's tracking tolerance while torque is on. Reaction: fault.</summary>
+    TrackingError = 1 << 7,
+
+    /// <summary>The tool (commanded or measured) is deeper outside the corridor than the hold depth. Reaction: hold.</summary>
+    CorridorViolation = 1 << 8,
+
+    /// <summary>The operator-present (deadman) input is released. Reaction: hold.</summary>
+    DeadmanReleased = 1 << 9,
+}

@@ -1,0 +1,33 @@
+namespace MeTAI.Robotics.Serial;
+
+/// <summary>Counters of a <see cref="DynamixelBus"/> (read from any thread; approximate while it runs).</summary>
+public sealed class BusStatistics
+{
+    internal long _transactions;
+    internal long _timeouts;
+    internal long _retries;
+    internal long _errorReplies;
+    internal long _bytesWritten;
+    internal long _bytesRead;
+
+    /// <summary>Request/reply _transactions attempted.</summary>
+    public long Transactions => Interlocked.Read(ref _transactions);
+
+    /// <summary>Transactions that got no (valid) reply in time, per attempt.</summary>
+    public long Timeouts => Interlocked.Read(ref _timeouts);
+
+    /// <summary>Retries made.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>Replies whose error byte was non-zero (apart from the alert bit).</summary>
+    public long ErrorReplies => Interlocked.Read(ref _errorReplies);
+
+    /// <summary>Bytes written.</summary>
+    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
+    /// <summary>Bytes read.</summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    /// <summary>Frames dropped for a bad CRC (never acted on).</summary>
+    public long CrcErrors { get; internal set; }
+}

@@ -1,0 +1,368 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.IO.Ports;
+using MeTAI.Robotics.Dynamixel;
+
+namespace MeTAI.Robotics.Serial;
+
+/// <summary>
+/// A Dynamixel Protocol 2.0 bus on a serial port (System.IO.Ports — a USB adapter or a twin's pty). One thread (the
+/// servo IO thread) runs transactions; <see cref="WriteImmediate"/> may be called from any thread (the control loop
+/// writes torque-off that way) and is serialised with the IO thread's writes by a short lock around the write call
+/// only. Replies with a bad CRC are counted and dropped, never acted on; a missing reply is retried.
+/// </summary>
+public sealed class DynamixelBus : IDisposable
+{
+    private readonly DynamixelBusOptions _options;
+    private readonly SerialPort _port;
+    private readonly Lock _writeLock = new();
+    private readonly DynamixelFrameReader _reader = new(4096);
+    private readonly byte[] _tx = new byte[1024];
+    private readonly byte[] _rx = new byte[1024];
+    private readonly byte[] _params = new byte[512];
+    private EmergencyTtyWriter? _emergency;
+
+    /// <summary>Creates the bus (the port is opened by <see cref="Open"/>).</summary>
+    public DynamixelBus(DynamixelBusOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _port = new SerialPort(options.PortName, options.BaudRate, Parity.None, 8, StopBits.One)
+        {
+            Handshake = Handshake.None,
+            ReadTimeout = 500,
+            WriteTimeout = 100,
+            ReadBufferSize = 8192,
+        };
+    }
+
+    /// <summary>Counters.</summary>
+    public BusStatistics Statistics { get; } = new();
+
+    /// <summary>Options in use.</summary>
+    public DynamixelBusOptions Options => _options;
+
+    /// <summary>True once opened.</summary>
+    public bool IsOpen => _port.IsOpen;
+
+    /// <summary>Opens the port.</summary>
+    public void Open()
+    {
+        _port.Open();
+        _port.DiscardInBuffer();
+        _emergency = EmergencyTtyWriter.TryOpen(_options.PortName);
+    }
+
+    /// <summary>True when emergency frames bypass System.IO.Ports' write queue (Linux: a second descriptor on the device).</summary>
+    public bool HasDirectEmergencyWrite => _emergency is not null;
+
+    /// <summary>Pings <paramref name="id"/>; returns false when it does not answer.</summary>
+    public bool Ping(byte id, out ushort modelNumber, out byte firmware)
+    {
+        modelNumber = 0;
+        firmware = 0;
+        int n = DynamixelPacket.WriteInstruction(_tx, id, DynamixelInstruction.Ping, []);
+        for (int attempt = 0; attempt <= _options.Retries; attempt++)
+        {
+            CountRetry(attempt);
+            ResetInput();
+            Send(_tx.AsSpan(0, n));
+            if (TryReceiveStatus(id, out byte error, out int length) && length >= 3)
+            {
+                modelNumber = BinaryPrimitives.ReadUInt16LittleEndian(_rx);
+                firmware = _rx[2];
+                CountError(error);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Reads <paramref name="data"/>.Length bytes at <paramref name="address"/> of one servo.</summary>
+    public bool Read(byte id, ushort address, Span<byte> data, out byte error)
+    {
+        error = 0;
+        Span<byte> p = _params.AsSpan(0, 4);
+        DynamixelPacket.WriteAddressLength(p, address, (ushort)data.Length);
+        int n = DynamixelPacket.WriteInstruction(_tx, id, DynamixelInstruction.Read, p);
+        for (int attempt = 0; attempt <= _options.Retries; attempt++)
+        {
+            CountRetry(attempt);
+            ResetInput();
+            Send(_tx.AsSpan(0, n));
+            if (TryReceiveStatus(id, out error, out int length) && length == data.Length)
+            {
+                _rx.AsSpan(0, length).CopyTo(data);
+                CountError(error);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Writes <paramref name="data"/> at <paramref name="address"/>; waits for the status unless broadcast.</summary>
+    public bool Write(byte id, ushort address, ReadOnlySpan<byte> data, out byte error)
+    {
+        error = 0;
+        int n = BuildWrite(_tx, id, address, data, _params);
+        if (id == DynamixelInstruction.BroadcastId)
+        {
+            Send(_tx.AsSpan(0, n));
+            return true;
+        }
+
+        for (int attempt = 0; attempt <= _options.Retries; attempt++)
+        {
+            CountRetry(attempt);
+            ResetInput();
+            Send(_tx.AsSpan(0, n));
+            if (TryReceiveStatus(id, out error, out _))
+            {
+                CountError(error);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Writes one byte (Torque Enable, Bus Watchdog…).</summary>
+    public bool WriteByte(byte id, ushort address, byte value, out byte error)
+    {
+        Span<byte> one = [value];
+        return Write(id, address, one, out error);
+    }
+
+    /// <summary>
+    /// Sync Write: the same <paramref name="length"/> bytes at <paramref name="address"/> for each of
+    /// <paramref name="ids"/>; <paramref name="data"/> holds them back to back. No reply.
+    /// </summary>
+    public void SyncWrite(ushort address, ushort length, ReadOnlySpan<byte> ids, ReadOnlySpan<byte> data)
+    {
+        int n = BuildSyncWrite(_tx, address, length, ids, data, _params);
+        Send(_tx.AsSpan(0, n));
+    }
+
+    /// <summary>
+    /// Sync Read of <paramref name="length"/> bytes at <paramref name="address"/> from each of <paramref name="ids"/>.
+    /// Fills <paramref name="data"/> (back to back), <paramref name="errors"/> and <paramref name="received"/>; returns
+    /// how many devices answered. Retries the whole read when some are missing.
+    /// </summary>
+    public int SyncRead(ushort address, ushort length, ReadOnlySpan<byte> ids, Span<byte> data, Span<byte> errors, Span<bool> received)
+    {
+        Span<byte> p = _params.AsSpan(0, 4 + ids.Length);
+        DynamixelPacket.WriteAddressLength(p, address, length);
+        ids.CopyTo(p[4..]);
+        int n = DynamixelPacket.WriteInstruction(_tx, DynamixelInstruction.BroadcastId, DynamixelInstruction.SyncRead, p);
+        received.Clear();
+        int got = 0;
+        for (int attempt = 0; attempt <= _options.Retries && got < ids.Length; attempt++)
+        {
+            CountRetry(attempt);
+            ResetInput();
+            Send(_tx.AsSpan(0, n));
+            got = ReceiveMany(ids, length, data, errors, received, got);
+        }
+
+        return got;
+    }
+
+    /// <summary>
+    /// Writes a prepared packet now from the calling thread (e.g. broadcast torque off from the control loop): with one
+    /// <c>write(2)</c> on a second descriptor where available (never waiting for System.IO.Ports' I/O thread or for the
+    /// IO thread's write lock), else through the port, between whole packets of the IO thread.
+    /// </summary>
+    public void WriteImmediate(ReadOnlySpan<byte> packet)
+    {
+        if (_emergency is not null && _emergency.Write(packet))
+        {
+            Interlocked.Add(ref Statistics._bytesWritten, packet.Length);
+            return;
+        }
+
+        Send(packet);
+    }
+
+    /// <summary>Builds a broadcast Write of Torque Enable = 0 (no reply) into <paramref name="destination"/>.</summary>
+    public static int BuildTorqueOff(Span<byte> destination)
+    {
+        Span<byte> scratch = stackalloc byte[8];
+        return BuildWrite(destination, DynamixelInstruction.BroadcastId, XmControlTable.TorqueEnable, [0], scratch);
+    }
+
+    /// <summary>Builds a Write instruction.</summary>
+    public static int BuildWrite(Span<byte> destination, byte id, ushort address, ReadOnlySpan<byte> data, Span<byte> scratch)
+    {
+        Span<byte> p = scratch[..(2 + data.Length)];
+        BinaryPrimitives.WriteUInt16LittleEndian(p, address);
+        data.CopyTo(p[2..]);
+        return DynamixelPacket.WriteInstruction(destination, id, DynamixelInstruction.Write, p);
+    }
+
+    /// <summary>Builds a Sync Write instruction.</summary>
+    public static int BuildSyncWrite(Span<byte> destination, ushort address, ushort length, ReadOnlySpan<byte> ids, ReadOnlySpan<byte> data, Span<byte> scratch)
+    {
+        if (data.Length != ids.Length * length)
+        {
+            throw new ArgumentException("Sync Write data must hold length bytes per ID.", nameof(data));
+        }
+
+        Span<byte> p = scratch[..(4 + ids.Length * (1 + length))];
+        DynamixelPacket.WriteAddressLength(p, address, length);
+        int w = 4;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            p[w++] = ids[i];
+            data.Slice(i * length, length).CopyTo(p[w..]);
+            w += length;
+        }
+
+        return DynamixelPacket.WriteInstruction(destination, DynamixelInstruction.BroadcastId, DynamixelInstruction.SyncWrite, p);
+    }
+
+    private void Send(ReadOnlySpan<byte> packet)
+    {
+        lock (_writeLock)
+        {
+            _port.BaseStream.Write(packet);
+        }
+
+        Interlocked.Add(ref Statistics._bytesWritten, packet.Length);
+    }
+
+    private bool TryReceiveStatus(byte id, out byte error, out int length)
+    {
+        Interlocked.Increment(ref Statistics._transactions);
+        long deadline = Stopwatch.GetTimestamp() + _options.ReplyTimeoutMs * Stopwatch.Frequency / 1000;
+        while (true)
+        {
+            while (_reader.TryRead(out DynamixelFrame frame))
+            {
+                if (frame.IsStatus && frame.Id == id)
+                {
+                    error = frame.Error;
+                    length = frame.Parameters.Length;
+                    frame.Parameters.CopyTo(_rx);
+                    Statistics.CrcErrors = _reader.CrcErrors;
+                    return true;
+                }
+            }
+
+            Statistics.CrcErrors = _reader.CrcErrors;
+            if (!Fill(deadline))
+            {
+                Interlocked.Increment(ref Statistics._timeouts);
+                error = 0;
+                length = 0;
+                return false;
+            }
+        }
+    }
+
+    private int ReceiveMany(ReadOnlySpan<byte> ids, ushort length, Span<byte> data, Span<byte> errors, Span<bool> received, int got)
+    {
+        Interlocked.Increment(ref Statistics._transactions);
+        long deadline = Stopwatch.GetTimestamp() + _options.ReplyTimeoutMs * Stopwatch.Frequency / 1000;
+        while (got < ids.Length)
+        {
+            while (got < ids.Length && _reader.TryRead(out DynamixelFrame frame))
+            {
+                if (!frame.IsStatus || frame.Parameters.Length != length)
+                {
+                    continue;
+                }
+
+                int index = ids.IndexOf(frame.Id);
+                if (index < 0 || received[index])
+                {
+                    continue;
+                }
+
+                frame.Parameters.CopyTo(data.Slice(index * length, length));
+                errors[index] = frame.Error;
+                CountError(frame.Error);
+                received[index] = true;
+                got++;
+            }
+
+            Statistics.CrcErrors = _reader.CrcErrors;
+            if (got < ids.Length && !Fill(deadline))
+            {
+                Interlocked.Increment(ref Statistics._timeouts);
+                break;
+            }
+        }
+
+        return got;
+    }
+
+    // Waits (polling the driver's input count every ~100 µs) until bytes arrive or the deadline passes, then reads
+    // what is there. A SerialPort.Read that times out leaves a cancelled request in System.IO.Ports' Unix I/O queue
+    // that can swallow the next reply, so reads are only issued once data is waiting.
+    private bool Fill(long deadline)
+    {
+        long pollTicks = Stopwatch.Frequency / 10_000;
+        int available;
+        while ((available = _port.BytesToRead) == 0)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (now >= deadline)
+            {
+                return false;
+            }
+
+            Control.PreciseSleeper.SleepUntil(Math.Min(deadline, now + pollTicks), 0);
+        }
+
+        int space = Math.Min(_rx.Length, _reader.FreeSpace);
+        int n = _port.Read(_rx, 0, Math.Max(1, Math.Min(space, available)));
+        if (n > 0)
+        {
+            _reader.Append(_rx.AsSpan(0, n));
+            Interlocked.Add(ref Statistics._bytesRead, n);
+        }
+
+        return true;
+    }
+
+    // Bytes still waiting belong to an earlier, timed-out request: drop them so they are never taken for this reply.
+    private void ResetInput()
+    {
+        _reader.Clear();
+        if (_port.BytesToRead > 0)
+        {
+            _port.DiscardInBuffer();
+        }
+    }
+
+    private void CountRetry(int attempt)
+    {
+        if (attempt > 0)
+        {
+            Interlocked.Increment(ref Statistics._retries);
+        }
+    }
+
+    private void CountError(byte error)
+    {
+        if ((error & 0x7F) != 0)
+        {
+            Interlocked.Increment(ref Statistics._errorReplies);
+        }
+    }
+
+    /// <summary>Closes the port.</summary>
+    public void Dispose()
+    {
+        _emergency?.Dispose();
+        if (_port.IsOpen)
+        {
+            _port.Close();
+        }
+
+        _port.Dispose();
+    }
+}

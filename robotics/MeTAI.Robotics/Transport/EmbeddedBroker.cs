@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace MeTAI.Robotics.Transport;
+
+/// <summary>
+/// The default broker: MQTTnet.Server on 127.0.0.1 with user/password authentication (anonymous clients refused)
+/// and the per-topic ACL of <see cref="MqttAccessPolicy"/> — only the controller may publish state or servo commands,
+/// only a registered master may publish its own pose. Refused publishes and subscriptions are counted.
+/// </summary>
+public sealed class EmbeddedBroker : IAsyncDisposable
+{
+    private readonly EmbeddedBrokerOptions _options;
+    private readonly Dictionary<string, MqttUser> _users;
+    private readonly MqttAccessPolicy _policy;
+    private readonly ConcurrentDictionary<string, string> _clientUsers = new(StringComparer.Ordinal);
+    private MqttServer? _server;
+    private long _refusedConnections;
+    private long _refusedPublishes;
+    private long _refusedSubscriptions;
+
+    /// <summary>Creates the broker (not started).</summary>
+    public EmbeddedBroker(EmbeddedBrokerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _users = options.Users.ToDictionary(u => u.Name, StringComparer.Ordinal);
+        _policy = new MqttAccessPolicy(new MqttTopics(options.Robot));
+        Port = options.Port;
+    }
+
+    /// <summary>Port it listens on (known after start).</summary>
+    public int Port { get; private set; }
+
+    /// <summary>Connections refused (bad credentials, anonymous).</summary>
+    public long RefusedConnections => Interlocked.Read(ref _refusedConnections);
+
+    /// <summary>Publishes dropped by the ACL.</summary>
+    public long RefusedPublishes => Interlocked.Read(ref _refusedPublishes);
+
+    /// <summary>Subscriptions refused by the ACL.</summary>
+    public long RefusedSubscriptions => Interlocked.Read(ref _refusedSubscriptions);
+
+    /// <summary>True while running.</summary>
+    public bool IsRunning => _server?.IsStarted ?? false;
+
+    /// <summary>Starts listening.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Port == 0)
+        {
+            Port = FreeTcpPort(_options.Address);
+        }
+
+        var factory = new MqttServerFactory();
+        MqttServerOptions serverOptions = factory.CreateServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(_options.Address)
+            .WithDefaultEndpointPort(Port)
+            .Build();
+        _server = factory.CreateMqttServer(serverOptions);
+        _server.ValidatingConnectionAsync += OnValidatingConnection;
+        _server.InterceptingPublishAsync += OnInterceptingPublish;
+        _server.InterceptingSubscriptionAsync += OnInterceptingSubscription;
+        _server.ClientDisconnectedAsync += e =>
+        {
+            _clientUsers.TryRemove(e.ClientId, out _);
+            return Task.CompletedTask;
+        };
+        await _server.StartAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the broker (clients see a disconnect: the controller holds).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_server is not null && _server.IsStarted)
+        {
+            await _server.StopAsync(new MqttServerStopOptions()).ConfigureAwait(false);
+        }
+    }
+
+    private Task OnValidatingConnection(ValidatingConnectionEventArgs e)
+    {
+        if (string.IsNullOrEmpty(e.UserName) || !_users.TryGetValue(e.UserName, out MqttUser? user) || !user.Verify(e.Password))
+        {
+            Interlocked.Increment(ref _refusedConnections);
+            e.ReasonCode = string.IsNullOrEmpty(e.UserName) ? MqttConnectReasonCode.NotAuthorized : MqttConnectReasonCode.BadUserNameOrPassword;
+            return Task.CompletedTask;
+        }
+
+        _clientUsers[e.ClientId] = user.Name;
+        e.ReasonCode = MqttConnectReasonCode.Success;
+        return Task.CompletedTask;
+    }
+
+    private Task OnInterceptingPublish(InterceptingPublishEventArgs e)
+    {
+        // Messages injected by the server itself have no client.
+        if (string.IsNullOrEmpty(e.ClientId))
+        {
+            return Task.CompletedTask;
+        }
+
+        if (!TryUser(e.ClientId, e.UserName, out MqttUser? user) || !_policy.MayPublish(user.Role, user.Name, e.ApplicationMessage.Topic))
+        {
+            Interlocked.Increment(ref _refusedPublishes);
+            e.ProcessPublish = false;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task OnInterceptingSubscription(InterceptingSubscriptionEventArgs e)
+    {
+        if (!TryUser(e.ClientId, e.UserName, out MqttUser? user) || !_policy.MaySubscribe(user.Role, user.Name, e.TopicFilter.Topic))
+        {
+            Interlocked.Increment(ref _refusedSubscriptions);
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private bool TryUser(string clientId, string? userName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MqttUser? user)
+    {
+        user = null;
+        string? name = _clientUsers.TryGetValue(clientId, out string? n) ? n : userName;
+        return name is not null && _users.TryGetValue(name, out user);
+    }
+
+    /// <summary>A free TCP port on <paramref name="address"/> (the OS picks it).</summary>
+    public static int FreeTcpPort(IPAddress? address = null)
+    {
+        var listener = new TcpListener(address ?? IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>Stops and disposes the server.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await StopAsync().ConfigureAwait(false);
+            _server.Dispose();
+            _server = null;
+        }
+    }
+}

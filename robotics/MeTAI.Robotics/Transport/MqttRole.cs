@@ -1,0 +1,17 @@
+namespace MeTAI.Robotics.Transport;
+
+/// <summary>What a broker user may do (docs/mqtt-topics.md, ACL table).</summary>
+public enum MqttRole
+{
+    /// <summary>The controller: the only publisher of state, telemetry, force and servo commands.</summary>
+    Controller,
+
+    /// <summary>A registered haptic master: publishes its own pose and heartbeat, and e-stop.</summary>
+    Master,
+
+    /// <summary>An operator console: publishes commands and e-stop; reads status.</summary>
+    Operator,
+
+    /// <summary>Read-only monitor.</summary>
+    Observer,
+}

@@ -1,0 +1,26 @@
+using MeTAI.Core.Geometry;
+using MeTAI.Hil.Bench;
+using MeTAI.Robotics.Safety;
+
+namespace MeTAI.Hil.Tests.Bench;
+
+public class ControlRigTests
+{
+    [Fact]
+    public async Task BringToFollowing_MasterMoves_ServoGoalsFollowOverPty()
+    {
+        await using ControlRig rig = await ControlRig.StartAsync(TestRigs.Options());
+        await rig.FollowAsync();
+        Assert.Equal(SafetyState.Following, rig.Controller.State);
+
+        int before = rig.Servos.Servos[0].GoalCounts;
+        Vec3 toolBefore = rig.Robot.ForwardKinematics(rig.Controller.Core.CommandRad).Position;
+        rig.Master.SetPose(rig.MasterHome with { Position = new Vec3(0, 0.05, 0) });
+
+        // 5 cm at the master is 1 cm at the tool (scale 0.2).
+        await ControlRig.WaitUntilAsync(() => rig.Robot.ForwardKinematics(rig.Controller.Core.CommandRad).Position.Y - toolBefore.Y > 0.0095, TimeSpan.FromSeconds(10));
+        Assert.Equal(SafetyState.Following, rig.Controller.State);
+        Assert.NotEqual(before, rig.Servos.Servos[0].GoalCounts);
+        Assert.True(rig.Servos.SyncWrites > 10);
+    }
+}
