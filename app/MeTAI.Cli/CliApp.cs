@@ -34,7 +34,8 @@ public static class CliApp
         yield return DemoCommand.Create();
         yield return DicomCommand.Create();
         yield return PhantomCommand.Create();
+        yield return DoseCommand.Create();
         yield return RehearseCommand.Create();
-        yield return BenchCommand.Create(BenchDicomCommand.Create(), BenchSoftBodyCommand.Create());
+        yield return BenchCommand.Create(BenchDicomCommand.Create(), BenchDoseCommand.Create(), BenchSoftBodyCommand.Create());
     }
 }
