@@ -35,7 +35,10 @@ public static class CliApp
         yield return DicomCommand.Create();
         yield return PhantomCommand.Create();
         yield return DoseCommand.Create();
+        yield return PlanCommand.Create();
+        yield return DvhCommand.Create();
+        yield return GammaCommand.Create();
         yield return RehearseCommand.Create();
-        yield return BenchCommand.Create(BenchDicomCommand.Create(), BenchDoseCommand.Create(), BenchSoftBodyCommand.Create());
+        yield return BenchCommand.Create(BenchDicomCommand.Create(), BenchDoseCommand.Create(), BenchOptimizeCommand.Create(), BenchSoftBodyCommand.Create());
     }
 }

@@ -131,7 +131,11 @@ public sealed class WorkerPool : IDisposable
         }
 
         _disposed = true;
-        _wake.Release(_threads.Length);
+        if (_threads.Length > 0)
+        {
+            _wake.Release(_threads.Length);
+        }
+
         foreach (Thread t in _threads)
         {
             t.Join();

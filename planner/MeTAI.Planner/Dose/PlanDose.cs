@@ -17,6 +17,9 @@ public sealed class PlanDose
     /// <summary>The Monte Carlo dose as simulated, Gy (the same grid as <see cref="DoseGy"/> when not denoised).</summary>
     public required VoxelGrid<float> RawDoseGy { get; init; }
 
+    /// <summary>Relative 1σ uncertainty per voxel of <see cref="RawDoseGy"/>.</summary>
+    public required VoxelGrid<float> RawRelativeUncertainty { get; init; }
+
     /// <summary>Mean relative uncertainty of <see cref="RawDoseGy"/> above 50 % of the maximum.</summary>
     public required double RawMeanRelUncertaintyAbove50 { get; init; }
 

@@ -110,6 +110,7 @@ public sealed class PlanDoseCalculator
             RelativeUncertainty = finalUnc,
             MeanRelUncertaintyAbove50 = denoise ? MeanAbove50(finalDose.Data, finalUnc.Data, rho, max) : rawSigma,
             RawDoseGy = doseGrid,
+            RawRelativeUncertainty = uncGrid,
             RawMeanRelUncertaintyAbove50 = rawSigma,
             Denoised = denoise,
             SmoothedFraction = smoothed,

@@ -22,13 +22,16 @@ public sealed class CpuDoseOperator : IDoseOperator
     /// <param name="matrix">The influence matrix.</param>
     /// <param name="pool">Threads to use.</param>
     /// <param name="useSimd">Use the AVX2 forward kernel when the CPU has it.</param>
-    /// <param name="chunksPerThread">Row chunks per thread (more chunks balance a shared machine better).</param>
-    public CpuDoseOperator(CsrMatrix matrix, WorkerPool? pool = null, bool useSimd = true, int chunksPerThread = 8)
+    /// <param name="chunks">
+    /// Row chunks of about equal non-zeros (many small chunks balance a shared machine; a fixed number, not one per
+    /// thread, keeps the transpose sums independent of the thread count).
+    /// </param>
+    public CpuDoseOperator(CsrMatrix matrix, WorkerPool? pool = null, bool useSimd = true, int chunks = 64)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         _a = matrix;
         _pool = pool ?? WorkerPool.Shared;
-        _chunks = matrix.BalancedRowChunks(Math.Max(1, _pool.ThreadCount * chunksPerThread));
+        _chunks = matrix.BalancedRowChunks(Math.Max(1, chunks));
         int n = _chunks.Length - 1;
         _partials = new double[n][];
         for (int c = 0; c < n; c++)

@@ -36,6 +36,12 @@ public sealed class FluenceProblem : IDifferentiableFunction
     /// <inheritdoc />
     public int Dimension => _operator.Columns;
 
+    /// <summary>The fluence smoothness term, or null.</summary>
+    public FluenceSmoothing? Smoothing { get; set; }
+
+    /// <summary>The value of <see cref="Smoothing"/> at the last evaluation (0 without).</summary>
+    public double SmoothingValue { get; private set; }
+
     /// <summary>The dose of the last evaluation, per row (Gy).</summary>
     public float[] Dose { get; }
 
@@ -54,8 +60,9 @@ public sealed class FluenceProblem : IDifferentiableFunction
         double f = _objective.Evaluate(Dose, _doseGradient);
         _operator.Adjoint(_doseGradient, _gradient);
         _gradient.AsSpan().CopyTo(gradient);
+        SmoothingValue = Smoothing?.AddValueAndGradient(x, gradient) ?? 0;
         Evaluations++;
-        return f;
+        return f + SmoothingValue;
     }
 
     /// <summary>
@@ -82,6 +89,7 @@ public sealed class FluenceProblem : IDifferentiableFunction
             return h;
         }
 
+        Smoothing?.AddCurvature(h);
         for (int j = 0; j < h.Length; j++)
         {
             h[j] = mean / Math.Max(h[j], 0.01 * mean);

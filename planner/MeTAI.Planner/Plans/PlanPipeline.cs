@@ -113,6 +113,10 @@ public static class PlanPipeline
         var problem = new FluenceProblem(op, planObjective);
         int[] rxRows = influence.RowsOf(rxMask);
         double[] x = OptimizationBenchmark.InitialWeights(op, rxRows, rx.DoseGy);
+        if (settings.FluenceSmoothing > 0)
+        {
+            problem.Smoothing = new FluenceSmoothing(grids, settings.FluenceSmoothing, x.Average());
+        }
         var lower = new double[x.Length];
         var optimizer = new ProjectedLbfgsB(settings.Optimizer);
         var runs = new List<OptimizationResult>();
@@ -217,6 +221,8 @@ public static class PlanPipeline
         }
 
         double finalSeconds = sw.Elapsed.TotalSeconds;
+        log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  final dose: mean σ in {rx.Target}: {100 * MeanOver(final.RawRelativeUncertainty.Data, rxMask):0.00} % raw, {100 * MeanOver(final.RelativeUncertainty.Data, rxMask):0.00} % as used"));
         log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  final dose: {final.Histories / 1e6:0.0} M histories on {final.DeviceName}, {final.Seconds:0.0} s, σ(D>50%) {100 * final.RawMeanRelUncertaintyAbove50:0.0} % raw" +
             $"{(final.Denoised ? $", {100 * final.MeanRelUncertaintyAbove50:0.0} % denoised ({100 * final.SmoothedFraction:0} % of voxel steps smoothed)" : string.Empty)}, normalisation × {factor:0.000}"));
@@ -413,6 +419,7 @@ public static class PlanPipeline
             RelativeUncertainty = d.RelativeUncertainty,
             MeanRelUncertaintyAbove50 = d.MeanRelUncertaintyAbove50,
             RawDoseGy = raw,
+            RawRelativeUncertainty = d.RawRelativeUncertainty,
             RawMeanRelUncertaintyAbove50 = d.RawMeanRelUncertaintyAbove50,
             Denoised = d.Denoised,
             SmoothedFraction = d.SmoothedFraction,
@@ -421,6 +428,22 @@ public static class PlanPipeline
             DeviceName = d.DeviceName,
             MaxDoseGy = d.MaxDoseGy * factor,
         };
+    }
+
+    private static double MeanOver(float[] values, VoxelMask mask)
+    {
+        double s = 0;
+        int n = 0;
+        for (int v = 0; v < values.Length; v++)
+        {
+            if (mask.Voxels[v] != 0)
+            {
+                s += values[v];
+                n++;
+            }
+        }
+
+        return n > 0 ? s / n : 0;
     }
 
     private static string Label(string caseName)

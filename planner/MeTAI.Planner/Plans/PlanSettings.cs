@@ -39,6 +39,9 @@ public sealed record PlanSettings
     /// <summary>Optimiser settings.</summary>
     public OptimizerOptions Optimizer { get; init; } = new();
 
+    /// <summary>Strength λ of the fluence-smoothness term (0: off); see <see cref="Optimization.FluenceSmoothing"/>.</summary>
+    public double FluenceSmoothing { get; init; } = 100;
+
     /// <summary>Re-optimisations with boosted weights when predicted goals fail.</summary>
     public int ReweightRounds { get; init; } = 3;
 
