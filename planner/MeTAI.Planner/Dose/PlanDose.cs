@@ -33,7 +33,10 @@ public sealed class PlanDose
     public required IReadOnlyList<BeamDoseRecord> Beams { get; init; }
 
     /// <summary>Histories in all.</summary>
-    public long Histories => Beams.Sum(b => b.Histories);
+    public long Histories => HistoriesSimulated;
+
+    /// <summary>Histories in all (set by the calculator).</summary>
+    public required long HistoriesSimulated { get; init; }
 
     /// <summary>Wall-clock seconds of all transport.</summary>
     public required double Seconds { get; init; }

@@ -84,15 +84,27 @@ public sealed class PlanDoseCalculator
 
         var doseGrid = new VoxelGrid<float>(g);
         var uncGrid = new VoxelGrid<float>(g);
-        double max = 0;
-        float[] rho = phantom.DensitiesGPerCm3;
         for (int v = 0; v < dose.Length; v++)
         {
             doseGrid.Data[v] = (float)dose[v];
             uncGrid.Data[v] = dose[v] > 0 ? (float)(Math.Sqrt(variance[v]) / dose[v]) : 0f;
+        }
+
+        return Finish(doseGrid, uncGrid, phantom.DensitiesGPerCm3, denoise, records.Sum(r => r.Histories), sw.Elapsed.TotalSeconds, device, records);
+    }
+
+    /// <summary>Wraps a summed dose and its relative uncertainty as a <see cref="PlanDose"/>, denoising it when asked.</summary>
+    public static PlanDose Finish(VoxelGrid<float> doseGrid, VoxelGrid<float> uncGrid, float[] rho, bool denoise, long histories, double seconds, string device, IReadOnlyList<BeamDoseRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(doseGrid);
+        ArgumentNullException.ThrowIfNull(uncGrid);
+        ArgumentNullException.ThrowIfNull(rho);
+        double max = 0;
+        for (int v = 0; v < rho.Length; v++)
+        {
             if (rho[v] >= MonteCarloEngine.MinReportDensityGPerCm3)
             {
-                max = Math.Max(max, dose[v]);
+                max = Math.Max(max, doseGrid.Data[v]);
             }
         }
 
@@ -115,7 +127,8 @@ public sealed class PlanDoseCalculator
             Denoised = denoise,
             SmoothedFraction = smoothed,
             Beams = records,
-            Seconds = sw.Elapsed.TotalSeconds,
+            HistoriesSimulated = histories,
+            Seconds = seconds,
             DeviceName = device,
             MaxDoseGy = max,
         };

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MeTAI.Core.Geometry;
 using MeTAI.Dosimetry.Beams;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Dosimetry.Phantoms;
@@ -56,6 +57,8 @@ public sealed class InfluenceBuilder
         var dose = new float[phantom.Geometry.VoxelCount];
         var rowBuf = new int[voxelIndices.Length];
         var valBuf = new float[voxelIndices.Length];
+        var voxBuf = new int[voxelIndices.Length];
+        DepthSmoother? smoother = _settings.DepthSmoothingPoints > 0 ? new DepthSmoother(phantom.Geometry, phantom.DensitiesGPerCm3, _settings.DepthSmoothingPoints) : null;
         long nnz = 0;
         var sw = Stopwatch.StartNew();
         double lastReport = 0;
@@ -64,6 +67,7 @@ public sealed class InfluenceBuilder
         {
             BeamletGrid grid = grids[b];
             PlanBeam beam = grid.Beam;
+            BeamGeometry geometry = beam.Geometry(_model.SadMm);
             for (int n = 0; n < grid.Count; n++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -72,6 +76,17 @@ public sealed class InfluenceBuilder
                 int column = columns.Count;
                 session.RunDose(setup, _settings.HistoriesPerBeamlet, _settings.Seed + (ulong)column, dose, cancellationToken);
                 int count = Extract(dose, voxelIndices, _settings.RelativeCutoff, rowBuf, valBuf);
+                if (smoother is not null)
+                {
+                    for (int e = 0; e < count; e++)
+                    {
+                        voxBuf[e] = voxelIndices[rowBuf[e]];
+                    }
+
+                    Vec3 ray = (geometry.IsoPlaneToLps(cx, cy) - geometry.SourceLps).Normalized();
+                    smoother.Smooth(dose, voxBuf.AsSpan(0, count), ray, valBuf.AsSpan(0, count));
+                }
+
                 columns.Add((rowBuf[..count], valBuf[..count]));
                 beamlets.Add(new Beamlet(b, grid.Ix[n], grid.Iy[n]));
                 nnz += count;

@@ -12,6 +12,9 @@ public sealed record InfluenceSettings
     /// <summary>Base random seed; beamlet j runs with seed + j.</summary>
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>Savitzky–Golay window along each beamlet's ray (<see cref="DepthSmoother"/>; 0: off).</summary>
+    public int DepthSmoothingPoints { get; init; } = 9;
+
     /// <summary>
     /// Refuse to build when the estimated matrix (plus build buffers) exceeds this many bytes; 0 uses 80 % of the memory
     /// the runtime reports available.
@@ -29,6 +32,11 @@ public sealed record InfluenceSettings
         if (!(RelativeCutoff >= 0 && RelativeCutoff < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(RelativeCutoff), RelativeCutoff, "The relative cut-off must be in [0, 1).");
+        }
+
+        if (DepthSmoothingPoints != 0 && (DepthSmoothingPoints < 5 || DepthSmoothingPoints > 11 || DepthSmoothingPoints % 2 == 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(DepthSmoothingPoints), DepthSmoothingPoints, "Depth smoothing needs an odd window of 5–11 points, or 0 for none.");
         }
 
         if (MaxMemoryBytes < 0)

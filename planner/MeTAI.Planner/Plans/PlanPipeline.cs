@@ -117,6 +117,7 @@ public static class PlanPipeline
         {
             problem.Smoothing = new FluenceSmoothing(grids, settings.FluenceSmoothing, x.Average());
         }
+
         var lower = new double[x.Length];
         var optimizer = new ProjectedLbfgsB(settings.Optimizer);
         var runs = new List<OptimizationResult>();
@@ -204,11 +205,47 @@ public static class PlanPipeline
         log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  sequence: {sequenced.Sum(b => b.Segments.Count)} segments ({string.Join(", ", sequenced.Select(b => b.Segments.Count))}), {sequenced.Sum(b => b.MonitorUnits):0.0} MU per fraction{swo}, {sequencingSeconds:0.0} s; predicted: {string.Join(", ", sequencedGoals.Select(f => $"{f.Structure} {f.Metric} {f.Achieved:0.00}"))}"));
 
-        // Final Monte Carlo dose on the deliverable apertures, then normalisation.
+        // Final Monte Carlo dose on the deliverable apertures: every segment simulated on its own, its MU re-optimised
+        // on those Monte Carlo doses (the plan dose is linear in them), then denoised and normalised.
         sw.Restart();
         RtPlan rtPlan = RtPlanBuilder.Build(sequenced, rx, Label(plan.Name), model.SadMm);
-        var calculator = new PlanDoseCalculator(engine, model);
-        PlanDose final = calculator.Compute(phantom, RtPlanBeams.Segments(rtPlan), rx.Fractions, settings.FinalHistories, settings.Seed + 1_000_003, 10, settings.Denoise, log, cancellationToken);
+        IReadOnlyList<DeliverySegment> deliverySegments = RtPlanBeams.Segments(rtPlan);
+        int segmentCount = sequenced.Sum(b => b.Segments.Count);
+        if (deliverySegments.Count != segmentCount)
+        {
+            throw new InvalidOperationException($"The plan delivers {deliverySegments.Count} segments but {segmentCount} were sequenced (segments without MU?).");
+        }
+
+        SegmentDoses segmentDoses = SegmentDoses.Compute(engine, model, phantom, deliverySegments, settings.FinalHistories, settings.Seed + 1_000_003, log, cancellationToken);
+        var mu = new double[segmentCount];
+        int si = 0;
+        foreach (SequencedBeam sb in sequenced)
+        {
+            foreach (Segment seg in sb.Segments)
+            {
+                mu[si++] = seg.MonitorUnits * rx.Fractions;
+            }
+        }
+
+        OptimizationResult? mcSegmentRun = null;
+        if (settings.MonteCarloSegmentWeights)
+        {
+            CsrMatrix b = segmentDoses.Matrix(voxelIndices);
+            using var mcOp = new CpuDoseOperator(b);
+            var mcProblem = new FluenceProblem(mcOp, planObjective);
+            var mcLower = new double[segmentCount];
+            Array.Fill(mcLower, seqOptions.MinSegmentMu * rx.Fractions);
+            mcSegmentRun = new ProjectedLbfgsB(settings.Optimizer).Minimize(mcProblem, mu, mcLower, preconditioner: mcProblem.DiagonalPreconditioner(mu), cancellationToken: cancellationToken);
+            log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  segment weights on the Monte Carlo segment doses: F {mcSegmentRun.History[0].Objective:0.###e0} → {mcSegmentRun.Objective:0.###e0} in {mcSegmentRun.Iterations} iterations"));
+            si = 0;
+            sequenced = [.. sequenced.Select(sb => sb with { Segments = [.. sb.Segments.Select(seg => seg with { MonitorUnits = mu[si++] / rx.Fractions })] })];
+        }
+
+        (VoxelGrid<float> rawDose, VoxelGrid<float> rawUnc) = segmentDoses.Sum(mu);
+        PlanDose final = PlanDoseCalculator.Finish(rawDose, rawUnc, phantom.DensitiesGPerCm3, settings.Denoise, segmentDoses.Histories, segmentDoses.Seconds, segmentDoses.DeviceName,
+            [.. deliverySegments.Select((d, n) => new BeamDoseRecord(d.BeamNumber, mu[n], d.Rectangles.Count, 0, 0, 0))]);
+        rtPlan = RtPlanBuilder.Build(sequenced, rx, Label(plan.Name), model.SadMm);
         double factor = 1;
         if (protocol.Normalization is NormalizationSpec norm)
         {
@@ -242,6 +279,7 @@ public static class PlanPipeline
             OperatorName = op.Name,
             FluenceRuns = runs,
             SegmentRun = segmentRun,
+            MonteCarloSegmentRun = mcSegmentRun,
             FinalWeights = [.. objectives.Select(o => o.Weight)],
             PredictedGoals = predicted,
             SequencedGoals = sequencedGoals,
@@ -304,6 +342,7 @@ public static class PlanPipeline
             RelativeCutoff = settings.RelativeCutoff,
             Seed = settings.Seed,
             MaxMemoryBytes = settings.MaxInfluenceBytes,
+            DepthSmoothingPoints = settings.BeamletDepthSmoothing,
         });
         log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  influence: {grids.Sum(g => g.Count)} beamlets × {settings.HistoriesPerBeamlet} histories on {engine.DeviceName}"));
@@ -424,6 +463,7 @@ public static class PlanPipeline
             Denoised = d.Denoised,
             SmoothedFraction = d.SmoothedFraction,
             Beams = [.. d.Beams.Select(b => b with { MonitorUnits = b.MonitorUnits * factor })],
+            HistoriesSimulated = d.HistoriesSimulated,
             Seconds = d.Seconds,
             DeviceName = d.DeviceName,
             MaxDoseGy = d.MaxDoseGy * factor,
@@ -457,7 +497,7 @@ public static class PlanPipeline
         var text = new StringBuilder();
         GridGeometry g = plan.Geometry;
         text.Append(CultureInfo.InvariantCulture, $"grid {g.SizeX} {g.SizeY} {g.SizeZ} {g.SpacingMm} {g.OriginLps} {g.Direction}\n");
-        text.Append(CultureInfo.InvariantCulture, $"histories {s.HistoriesPerBeamlet} cutoff {s.RelativeCutoff:R} seed {s.Seed} physics {new MeTAI.Dosimetry.MonteCarlo.PhysicsOptions()}\n");
+        text.Append(CultureInfo.InvariantCulture, $"histories {s.HistoriesPerBeamlet} cutoff {s.RelativeCutoff:R} seed {s.Seed} depth-smoothing {s.BeamletDepthSmoothing} physics {new MeTAI.Dosimetry.MonteCarlo.PhysicsOptions()}\n");
         foreach (BeamletGrid b in grids)
         {
             PlanBeam pb = b.Beam;

@@ -38,6 +38,9 @@ public sealed class PlanResult
     /// <summary>The segment weight optimisation (null when off).</summary>
     public OptimizationResult? SegmentRun { get; init; }
 
+    /// <summary>The segment weight optimisation on the Monte Carlo segment doses (null when off).</summary>
+    public OptimizationResult? MonteCarloSegmentRun { get; init; }
+
     /// <summary>Final objective weights (after re-weighting), one per protocol objective.</summary>
     public required IReadOnlyList<double> FinalWeights { get; init; }
 

@@ -15,11 +15,14 @@ public sealed record PlanSettings
     /// <summary>Monte Carlo histories per 5 × 5 mm beamlet.</summary>
     public long HistoriesPerBeamlet { get; init; } = 5_000;
 
+    /// <summary>Savitzky–Golay window along each beamlet's ray (0: raw beamlet doses); see <see cref="Influence.DepthSmoother"/>.</summary>
+    public int BeamletDepthSmoothing { get; init; } = 9;
+
     /// <summary>Influence entries below this fraction of their beamlet's maximum are dropped.</summary>
     public double RelativeCutoff { get; init; } = 1e-3;
 
     /// <summary>Histories of the final dose on the sequenced apertures (all beams together).</summary>
-    public long FinalHistories { get; init; } = 6_000_000;
+    public long FinalHistories { get; init; } = 15_000_000;
 
     /// <summary>Random seed of all Monte Carlo runs.</summary>
     public ulong Seed { get; init; } = 1;
@@ -50,6 +53,9 @@ public sealed record PlanSettings
 
     /// <summary>Re-optimise segment MUs after sequencing.</summary>
     public bool SegmentWeightOptimization { get; init; } = true;
+
+    /// <summary>Re-optimise segment MUs once more on the Monte Carlo dose of each segment (<see cref="Dose.SegmentDoses"/>).</summary>
+    public bool MonteCarloSegmentWeights { get; init; } = true;
 
     /// <summary>Leaf width at the isocentre, mm.</summary>
     public double LeafWidthMm { get; init; } = 5;
