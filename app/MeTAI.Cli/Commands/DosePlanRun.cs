@@ -61,7 +61,6 @@ internal static class DosePlanRun
             FrameOfReferenceUid = ct.FrameOfReferenceUid,
             DoseSummationType = "PLAN",
             ReferencedPlanUid = plan.SopInstanceUid,
-            ReferencedFractionGroupNumber = 1,
             Comment = string.Create(CultureInfo.InvariantCulture, $"MeTAI Monte Carlo second check, {fractions} fraction(s), {dose.Histories} histories"),
         };
         RtDoseWriter.Write(rtDose, Path.Combine(dir, RtStudyWriter.DoseFile));

@@ -27,7 +27,6 @@ public static class PlanOutput
             DoseSummationType = "PLAN",
             Comment = result.FinalDose.Denoised ? "MeTAI Monte Carlo (denoised), whole course" : "MeTAI Monte Carlo, whole course",
             TissueHeterogeneityCorrection = ["IMAGE", "ROI_OVERRIDE"],
-            ReferencedFractionGroupNumber = 1,
         };
         RtStudy study = RtStudyWriter.Write(directory, result.Case.Ct, rois, result.Plan, dose);
         string title = $"{result.Case.Name} / {result.Protocol.Name}";
