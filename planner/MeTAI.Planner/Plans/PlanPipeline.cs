@@ -135,17 +135,7 @@ public static class PlanPipeline
                 break;
             }
 
-            foreach (GoalResult f in failing)
-            {
-                bool upper = f.Comparison == "<=";
-                foreach (IObjective o in objectives)
-                {
-                    if (string.Equals(o.Structure, f.Structure, StringComparison.OrdinalIgnoreCase) && (upper ? o.PenalizesHighDose : o.PenalizesLowDose))
-                    {
-                        o.Weight *= f.Priority <= 1 ? 2.0 : 1.5;
-                    }
-                }
-            }
+            Boost(objectives, failing);
         }
 
         double optimizationSeconds = sw.Elapsed.TotalSeconds;
@@ -227,35 +217,55 @@ public static class PlanPipeline
             }
         }
 
+        // Segment weights on the Monte Carlo segment doses; when a goal misses its margin on the (denoised,
+        // normalised) result, the objectives of that structure are boosted and the weights re-optimised (no new Monte
+        // Carlo: the plan dose is linear in the segment MUs).
         OptimizationResult? mcSegmentRun = null;
-        if (settings.MonteCarloSegmentWeights)
+        PlanDose final;
+        double factor = 1;
+        int mcRounds = 0;
+        using var mcOp = new CpuDoseOperator(segmentDoses.Matrix(voxelIndices));
+        var mcProblem = new FluenceProblem(mcOp, planObjective);
+        var mcLower = new double[segmentCount];
+        Array.Fill(mcLower, seqOptions.MinSegmentMu * rx.Fractions);
+        while (true)
         {
-            CsrMatrix b = segmentDoses.Matrix(voxelIndices);
-            using var mcOp = new CpuDoseOperator(b);
-            var mcProblem = new FluenceProblem(mcOp, planObjective);
-            var mcLower = new double[segmentCount];
-            Array.Fill(mcLower, seqOptions.MinSegmentMu * rx.Fractions);
-            mcSegmentRun = new ProjectedLbfgsB(settings.Optimizer).Minimize(mcProblem, mu, mcLower, preconditioner: mcProblem.DiagonalPreconditioner(mu), cancellationToken: cancellationToken);
+            if (settings.MonteCarloSegmentWeights)
+            {
+                mcSegmentRun = new ProjectedLbfgsB(settings.Optimizer).Minimize(mcProblem, mu, mcLower, preconditioner: mcProblem.DiagonalPreconditioner(mu), cancellationToken: cancellationToken);
+            }
+
+            (VoxelGrid<float> rawDose, VoxelGrid<float> rawUnc) = segmentDoses.Sum(mu);
+            final = PlanDoseCalculator.Finish(rawDose, rawUnc, phantom.DensitiesGPerCm3, settings.Denoise, segmentDoses.Histories, segmentDoses.Seconds, segmentDoses.DeviceName,
+                [.. deliverySegments.Select((d, n) => new BeamDoseRecord(d.BeamNumber, mu[n], d.Rectangles.Count, 0, 0, 0))]);
+            factor = 1;
+            if (protocol.Normalization is NormalizationSpec norm)
+            {
+                var sd = new StructureDose(norm.Structure, final.DoseGy.Data, plan.Structure(norm.Structure).Mask);
+                double value = sd.Value(DoseMetrics.Parse(norm.Metric), rx.DoseGy);
+                factor = value > 0 ? norm.Percent / 100 * rx.DoseGy / value : 1;
+            }
+
+            IReadOnlyList<GoalResult> check = Evaluate(plan, protocol, Scale(final, factor).DoseGy.Data, body).Goals;
+            var failing = check.Where(g => !PassesWithMargin(g, settings.FinalGoalMargin)).ToList();
             log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  segment weights on the Monte Carlo segment doses: F {mcSegmentRun.History[0].Objective:0.###e0} → {mcSegmentRun.Objective:0.###e0} in {mcSegmentRun.Iterations} iterations"));
-            si = 0;
-            sequenced = [.. sequenced.Select(sb => sb with { Segments = [.. sb.Segments.Select(seg => seg with { MonitorUnits = mu[si++] / rx.Fractions })] })];
+                $"  segment weights on the Monte Carlo segment doses{(mcRounds > 0 ? $" (round {mcRounds + 1})" : string.Empty)}: " +
+                $"{(mcSegmentRun is null ? "off" : $"F {mcSegmentRun.History[0].Objective:0.###e0} → {mcSegmentRun.Objective:0.###e0} in {mcSegmentRun.Iterations} iterations")}; " +
+                $"goals missing their margin: {(failing.Count == 0 ? "none" : string.Join(", ", failing.Select(f => $"{f.Structure} {f.Metric} {f.Achieved:0.00}/{f.Target:0.00}")))}"));
+            if (failing.Count == 0 || !settings.MonteCarloSegmentWeights || mcRounds >= settings.ReweightRounds)
+            {
+                break;
+            }
+
+            Boost(objectives, failing);
+            mcRounds++;
         }
 
-        (VoxelGrid<float> rawDose, VoxelGrid<float> rawUnc) = segmentDoses.Sum(mu);
-        PlanDose final = PlanDoseCalculator.Finish(rawDose, rawUnc, phantom.DensitiesGPerCm3, settings.Denoise, segmentDoses.Histories, segmentDoses.Seconds, segmentDoses.DeviceName,
-            [.. deliverySegments.Select((d, n) => new BeamDoseRecord(d.BeamNumber, mu[n], d.Rectangles.Count, 0, 0, 0))]);
+        si = 0;
+        sequenced = [.. sequenced.Select(sb => sb with { Segments = [.. sb.Segments.Select(seg => seg with { MonitorUnits = mu[si++] / rx.Fractions })] })];
+        final = Scale(final, factor);
+        sequenced = [.. sequenced.Select(b => b with { Segments = [.. b.Segments.Select(s => s with { MonitorUnits = s.MonitorUnits * factor })] })];
         rtPlan = RtPlanBuilder.Build(sequenced, rx, Label(plan.Name), model.SadMm);
-        double factor = 1;
-        if (protocol.Normalization is NormalizationSpec norm)
-        {
-            var sd = new StructureDose(norm.Structure, final.DoseGy.Data, plan.Structure(norm.Structure).Mask);
-            double value = sd.Value(DoseMetrics.Parse(norm.Metric), rx.DoseGy);
-            factor = value > 0 ? norm.Percent / 100 * rx.DoseGy / value : 1;
-            final = Scale(final, factor);
-            sequenced = [.. sequenced.Select(b => b with { Segments = [.. b.Segments.Select(s => s with { MonitorUnits = s.MonitorUnits * factor })] })];
-            rtPlan = RtPlanBuilder.Build(sequenced, rx, Label(plan.Name), model.SadMm);
-        }
 
         double finalSeconds = sw.Elapsed.TotalSeconds;
         log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -395,6 +405,22 @@ public static class PlanPipeline
         }
 
         return GoalEvaluator.Evaluate(protocol.Goals, name => new StructureDose(name, grid, plan.Structure(name).Mask), protocol.Prescription.DoseGy);
+    }
+
+    /// <summary>Doubles (priority 1) or multiplies by 1.5 the weights of the objectives that push a failing goal's way.</summary>
+    private static void Boost(List<IObjective> objectives, List<GoalResult> failing)
+    {
+        foreach (GoalResult f in failing)
+        {
+            bool upper = f.Comparison == "<=";
+            foreach (IObjective o in objectives)
+            {
+                if (string.Equals(o.Structure, f.Structure, StringComparison.OrdinalIgnoreCase) && (upper ? o.PenalizesHighDose : o.PenalizesLowDose))
+                {
+                    o.Weight *= f.Priority <= 1 ? 2.0 : 1.5;
+                }
+            }
+        }
     }
 
     private static bool PassesWithMargin(GoalResult g, double margin) =>

@@ -51,6 +51,9 @@ public sealed record PlanSettings
     /// <summary>Upper-limit goals must be met with this relative margin on the predicted dose before the re-weighting stops (sequencing and Monte Carlo noise eat into it).</summary>
     public double GoalMargin { get; init; } = 0.03;
 
+    /// <summary>Upper-limit goals must be met with this relative margin on the final dose before the Monte Carlo segment re-weighting stops.</summary>
+    public double FinalGoalMargin { get; init; } = 0.01;
+
     /// <summary>Re-optimise segment MUs after sequencing.</summary>
     public bool SegmentWeightOptimization { get; init; } = true;
 
