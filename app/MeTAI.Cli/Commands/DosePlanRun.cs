@@ -144,31 +144,32 @@ internal static class DosePlanRun
         throw new ArgumentException($"--isocenter '{text}' is not X,Y,Z in mm (LPS) or 'ssd'.");
     }
 
+    /// <summary>Mean dose over the 3 × 3 × 3 voxels around the voxel nearest to <paramref name="p"/> (a point dose with 27 voxels' statistics).</summary>
     private static double DoseAt(VoxelGrid<float> dose, Vec3 p)
     {
         GridGeometry g = dose.Geometry;
-        Vec3 idx = g.LpsToIndex(p);
-        int i0 = (int)Math.Floor(idx.X), j0 = (int)Math.Floor(idx.Y), k0 = (int)Math.Floor(idx.Z);
-        double sum = 0, wsum = 0;
-        for (int dk = 0; dk <= 1; dk++)
+        if (!g.TryNearestVoxel(p, out int i0, out int j0, out int k0))
         {
-            for (int dj = 0; dj <= 1; dj++)
-            {
-                for (int di = 0; di <= 1; di++)
-                {
-                    int i = i0 + di, j = j0 + dj, k = k0 + dk;
-                    if (!g.Contains(i, j, k))
-                    {
-                        continue;
-                    }
+            return 0;
+        }
 
-                    double w = (1 - Math.Abs(idx.X - i)) * (1 - Math.Abs(idx.Y - j)) * (1 - Math.Abs(idx.Z - k));
-                    sum += w * dose[i, j, k];
-                    wsum += w;
+        double sum = 0;
+        int n = 0;
+        for (int dk = -1; dk <= 1; dk++)
+        {
+            for (int dj = -1; dj <= 1; dj++)
+            {
+                for (int di = -1; di <= 1; di++)
+                {
+                    if (g.Contains(i0 + di, j0 + dj, k0 + dk))
+                    {
+                        sum += dose[i0 + di, j0 + dj, k0 + dk];
+                        n++;
+                    }
                 }
             }
         }
 
-        return wsum > 0 ? sum / wsum : 0;
+        return n > 0 ? sum / n : 0;
     }
 }

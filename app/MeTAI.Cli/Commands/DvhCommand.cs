@@ -28,19 +28,19 @@ internal static class DvhCommand
                 {
                     stdout.WriteLine(CliJson.Serialize(new
                     {
-                        rois = result.Select(r => new
+                        rois = result.Select(r => new Dictionary<string, object>
                         {
-                            name = r.Name,
-                            number = r.Number,
-                            volumeCc = r.Metrics.VolumeCc,
-                            minGy = r.Metrics.MinGy,
-                            meanGy = r.Metrics.MeanGy,
-                            maxGy = r.Metrics.MaxGy,
-                            D2Gy = r.Metrics.D2Gy,
-                            D5Gy = r.Metrics.D5Gy,
-                            D50Gy = r.Metrics.D50Gy,
-                            D95Gy = r.Metrics.D95Gy,
-                            D98Gy = r.Metrics.D98Gy,
+                            ["name"] = r.Name,
+                            ["number"] = r.Number,
+                            ["volumeCc"] = r.Metrics.VolumeCc,
+                            ["minGy"] = r.Metrics.MinGy,
+                            ["meanGy"] = r.Metrics.MeanGy,
+                            ["maxGy"] = r.Metrics.MaxGy,
+                            ["D2Gy"] = r.Metrics.D2Gy,
+                            ["D5Gy"] = r.Metrics.D5Gy,
+                            ["D50Gy"] = r.Metrics.D50Gy,
+                            ["D95Gy"] = r.Metrics.D95Gy,
+                            ["D98Gy"] = r.Metrics.D98Gy,
                         }),
                     }));
                     return 0;

@@ -46,6 +46,13 @@ internal static class PlanCommand
                 bool isDir = PatientCase.IsDirectory(caseName);
                 PlanCase planCase = isDir ? PlanCase.FromDicomDirectory(caseName) : PlanCase.FromPhantom(PhantomLibrary.Build(caseName, parse.GetValue(voxel)));
                 string protocolPath = parse.GetValue(protocol)?.FullName ?? DefaultProtocol(isDir ? null : planCase.Name);
+                if (!File.Exists(protocolPath))
+                {
+                    string shipped = Path.Combine(DosimetryPaths.ConfigsDirectory(), "protocols");
+                    throw new FileNotFoundException(
+                        $"Protocol file {protocolPath} does not exist; shipped protocols in {shipped}: {string.Join(", ", ProtocolLoader.Available(shipped))}.", protocolPath);
+                }
+
                 Protocol p = ProtocolLoader.Load(protocolPath);
                 string spmvName = parse.GetValue(spmv)!.Trim().ToLowerInvariant();
                 if (spmvName is not ("cpu" or "ilgpu"))

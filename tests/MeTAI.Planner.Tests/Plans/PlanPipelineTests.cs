@@ -76,7 +76,7 @@ public class PlanPipelineTests(ITestOutputHelper output)
         }
 
         JsonElement ptv = root.GetProperty("metrics").GetProperty(p.Prescription.Target);
-        foreach (string field in new[] { "volumeCc", "minGy", "meanGy", "maxGy", "d2Gy", "d5Gy", "d50Gy", "d95Gy", "d98Gy" })
+        foreach (string field in new[] { "volumeCc", "minGy", "meanGy", "maxGy", "D2Gy", "D5Gy", "D50Gy", "D95Gy", "D98Gy" })
         {
             Assert.True(ptv.TryGetProperty(field, out _), field);
         }
