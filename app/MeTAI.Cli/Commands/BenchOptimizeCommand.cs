@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MeTAI.Dosimetry.Engines;
 using MeTAI.Planner.Compute;
 using MeTAI.Planner.Influence;
 using MeTAI.Planner.Optimization;
@@ -18,8 +19,10 @@ internal static class BenchOptimizeCommand
         var repeats = new Option<int>("--repeats") { Description = "Timed optimisations", DefaultValueFactory = _ => 3 };
         var threads = new Option<int>("--threads") { Description = "Threads (default: logical CPUs)", DefaultValueFactory = _ => 0 };
         var scalar = new Option<bool>("--scalar") { Description = "Use the scalar kernel instead of AVX2" };
+        var spmv = new Option<string>("--spmv") { Description = "Influence-matrix products: cpu or ilgpu", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "ILGPU device for --spmv ilgpu: auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var command = new Command("optimize", "Fluence optimisation speed on a matRad-sized problem.") { size, repeats, threads, scalar, json };
+        var command = new Command("optimize", "Fluence optimisation speed on a matRad-sized problem.") { size, repeats, threads, scalar, spmv, device, json };
         command.SetAction(parse =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output, stderr = parse.InvocationConfiguration.Error;
@@ -33,7 +36,13 @@ internal static class BenchOptimizeCommand
 
                 using var pool = new WorkerPool(parse.GetValue(threads));
                 SyntheticPlanProblem problem = SyntheticPlanProblem.Generate(n, pool: pool);
-                using var op = new CpuDoseOperator(problem.Matrix, pool, useSimd: !parse.GetValue(scalar));
+                string spmvName = parse.GetValue(spmv)!.Trim().ToLowerInvariant();
+                using IDoseOperator op = spmvName switch
+                {
+                    "cpu" => new CpuDoseOperator(problem.Matrix, pool, useSimd: !parse.GetValue(scalar)),
+                    "ilgpu" => new IlgpuDoseOperator(problem.Matrix, DeviceKindParser.Parse(parse.GetValue(device))),
+                    _ => throw new ArgumentException($"--spmv '{spmvName}': use cpu or ilgpu."),
+                };
                 (double fw, double ad) = OptimizationBenchmark.TimeProducts(op);
                 var runs = new List<OptimizationBenchmark.Run>();
                 bool asJson = parse.GetValue(json);
