@@ -1,50 +1,154 @@
 using System.CommandLine;
 using System.Globalization;
-using MeTAI.Core.Phantoms;
-using MeTAI.Core.Voxels;
-using MeTAI.Dicom.Rt;
+using MeTAI.Cli.Commands.Demo;
+using MeTAI.Dosimetry.Engines;
+using MeTAI.Planner.Evaluation;
+using MeTAI.Planner.Plans;
+using Spectre.Console;
 
 namespace MeTAI.Cli.Commands;
 
 /// <summary>
-/// <c>metai demo [--out DIR]</c>: the end-to-end story on embedded defaults. For now: build the prostate phantom at
-/// 3 mm, write it as DICOM (ct/ + rtstruct.dcm), read it back and compare the ROI volumes.
+/// <c>metai demo [--out DIR]</c>: the whole story on embedded defaults — an IMRT plan on the prostate phantom (influence
+/// matrix, optimisation, sequencing, Monte Carlo final dose, DICOM RT and PNGs), a needle rehearsal on the liver-needle
+/// avatar, and the HIL nominal-teleoperation and radiotherapy-delivery scenarios with one injected fault each; a
+/// summary table says what each part achieved and where its files are.
 /// </summary>
 internal static class DemoCommand
 {
     public static Command Create()
     {
         var outOption = new Option<DirectoryInfo>("--out") { Description = "Output directory", DefaultValueFactory = _ => new DirectoryInfo("out/demo") };
-        var command = new Command("demo", "Run the end-to-end demo on built-in data.") { outOption };
-        command.SetAction(parse =>
+        var quick = new Option<bool>("--quick") { Description = "Fewer Monte Carlo histories and rehearsal candidates (for tests; figures are noisier)" };
+        var device = new Option<string>("--device") { Description = "Monte Carlo device: auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
+        var command = new Command("demo", "Run the end-to-end demo on built-in data: plan, rehearsal, HIL scenarios.") { outOption, quick, device };
+        command.SetAction((parse, cancellationToken) =>
         {
-            TextWriter stdout = parse.InvocationConfiguration.Output;
-            return CommandErrors.Guard(parse.InvocationConfiguration.Error, () =>
-            {
-                string dir = parse.GetValue(outOption)!.FullName;
-                Phantom phantom = PhantomLibrary.Build("prostate", 3);
-                RtPhantom.Write(phantom, dir);
-                RtStudy read = RtStudyReader.Read(dir);
-                GridGeometry g = read.Ct.Geometry;
-                IReadOnlyList<string> problems = read.CheckReferences();
-                var inv = CultureInfo.InvariantCulture;
-                stdout.WriteLine($"demo: prostate phantom written as DICOM under {dir}");
-                stdout.WriteLine(string.Create(inv, $"CT: {g.SizeZ} slices, grid {g.SizeX}×{g.SizeY}×{g.SizeZ}, spacing {g.SpacingMm.X:0.###}×{g.SpacingMm.Y:0.###}×{g.SpacingMm.Z:0.###} mm, origin {g.OriginLps} LPS mm"));
-                stdout.WriteLine($"references: {(problems.Count == 0 ? "consistent (RTSTRUCT → CT slices, one frame of reference)" : string.Join("; ", problems))}");
-                stdout.WriteLine("ROI                 type        phantom cc   read-back cc");
-                bool allMatch = true;
-                foreach (PhantomStructure s in phantom.Structures)
-                {
-                    RtRoi roi = read.StructureSet!.FindRoi(s.Name) ?? throw new InvalidOperationException($"ROI '{s.Name}' missing after read-back.");
-                    double back = read.StructureSet.ToMask(roi, g).VolumeCc;
-                    allMatch &= Math.Abs(back - s.VolumeCc) < 1e-9;
-                    stdout.WriteLine(string.Create(inv, $"{s.Name,-19} {roi.InterpretedType,-10} {s.VolumeCc,11:F3} {back,14:F3}"));
-                }
-
-                stdout.WriteLine(allMatch ? "read-back masks: identical volumes" : "read-back masks: volumes differ");
-                return problems.Count == 0 && allMatch ? 0 : 1;
-            });
+            TextWriter stdout = parse.InvocationConfiguration.Output, stderr = parse.InvocationConfiguration.Error;
+            return Task.FromResult(CommandErrors.Guard(stderr, () =>
+                Run(parse.GetValue(outOption)!.FullName, parse.GetValue(quick), DeviceKindParser.Parse(parse.GetValue(device)), stdout, cancellationToken)));
         });
         return command;
+    }
+
+    private static int Run(string dir, bool quick, DeviceKind device, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(dir);
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = ReferenceEquals(stdout, Console.Out) ? AnsiSupport.Detect : AnsiSupport.No,
+            Interactive = ReferenceEquals(stdout, Console.Out) ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            console.Profile.Width = 132;
+        }
+
+        console.MarkupLine($"[bold]MeTAI.Intervention demo[/] → {Markup.Escape(dir)}{(quick ? " (quick settings)" : string.Empty)}");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var parts = new List<DemoPart>();
+        PlanResult? plan = null;
+
+        console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                ProgressTask planTask = ctx.AddTask("Plan prostate", maxValue: 1);
+                ProgressTask rehearsalTask = ctx.AddTask("Rehearse liver-needle", maxValue: 1, autoStart: false);
+
+                (DemoPart planPart, plan) = DemoPlan.Run(Path.Combine(dir, "plan"), quick, device,
+                    (fraction, stage) =>
+                    {
+                        planTask.Value = Math.Max(planTask.Value, fraction);
+                        planTask.Description = $"Plan prostate: {stage}";
+                    },
+                    cancellationToken);
+                planTask.Description = "Plan prostate";
+                planTask.StopTask();
+                parts.Add(planPart);
+
+                rehearsalTask.StartTask();
+                rehearsalTask.IsIndeterminate = true;
+                (DemoPart rehearsalPart, _) = DemoRehearsal.Run(Path.Combine(dir, "rehearsal"), quick);
+                rehearsalTask.IsIndeterminate = false;
+                rehearsalTask.Value = 1;
+                rehearsalTask.StopTask();
+                parts.Add(rehearsalPart);
+            });
+
+        PrintSummary(console, dir, parts, plan, clock.Elapsed.TotalSeconds);
+        WriteSummaryJson(dir, parts, clock.Elapsed.TotalSeconds);
+        bool filesOk = parts.All(p => p.MissingFiles().Count == 0);
+        console.MarkupLine(filesOk ? "every listed file exists" : "[red]some listed files are missing[/]");
+
+        // Plan goals and rehearsal feasibility are findings shown in the table; a broken safety assertion or a
+        // missing file is a failure of the run itself.
+        bool safe = parts.Where(p => p.SafetyCritical).All(p => p.Passed);
+        return filesOk && safe ? 0 : 1;
+    }
+
+    private static void PrintSummary(IAnsiConsole console, string dir, IReadOnlyList<DemoPart> parts, PlanResult? plan, double seconds)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var table = new Table().Title("Summary").AddColumns("Part", "Result", "Figures", "Seconds", "Files in");
+        foreach (DemoPart p in parts)
+        {
+            table.AddRow(
+                Markup.Escape(p.Name),
+                p.Passed ? "[green]pass[/]" : "[red]FAIL[/]",
+                Markup.Escape(p.Figures),
+                p.Seconds.ToString("0", inv),
+                Markup.Escape(Path.GetRelativePath(dir, p.Directory) + "/"));
+        }
+
+        console.Write(table);
+        if (plan is not null)
+        {
+            var goals = new Table().Title("Prostate plan goals (after sequencing and Monte Carlo final dose)").AddColumns("Structure", "Metric", "Goal", "Achieved", "Result");
+            foreach (GoalResult g in plan.Goals)
+            {
+                goals.AddRow(Markup.Escape(g.Structure), Markup.Escape(g.Metric),
+                    Markup.Escape(string.Create(inv, $"{g.Comparison} {g.Target:0.00} {g.Unit}")),
+                    Markup.Escape(string.Create(inv, $"{g.Achieved:0.00} {g.Unit}")),
+                    g.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
+            }
+
+            console.Write(goals);
+        }
+
+        var files = new Table().Title("Files").AddColumns("Part", "Path (under " + Markup.Escape(dir) + ")", "Exists");
+        foreach (DemoPart p in parts)
+        {
+            IReadOnlyList<string> missing = p.MissingFiles();
+            string relative = Path.GetRelativePath(dir, p.Directory);
+            files.AddRow(Markup.Escape(p.Name), Markup.Escape(string.Join("  ", p.Files.Select(f => relative + "/" + f))),
+                missing.Count == 0 ? "all" : "[red]missing " + Markup.Escape(string.Join(", ", missing)) + "[/]");
+        }
+
+        console.Write(files);
+        console.MarkupLine(string.Create(inv, $"demo finished in {seconds:0} s; summary in {Markup.Escape(Path.Combine(dir, "summary.json"))}"));
+    }
+
+    private static void WriteSummaryJson(string dir, IReadOnlyList<DemoPart> parts, double seconds)
+    {
+        var doc = new
+        {
+            seconds = Math.Round(seconds, 1),
+            parts = parts.Select(p => new
+            {
+                name = p.Name,
+                passed = p.Passed,
+                figures = p.Figures,
+                seconds = Math.Round(p.Seconds, 1),
+                directory = p.Directory,
+                files = p.Files.Select(f => Path.Combine(p.Directory, f)).ToArray(),
+            }).ToArray(),
+        };
+        string path = Path.Combine(dir, "summary.json");
+        string tmp = path + ".tmp";
+        File.WriteAllText(tmp, CliJson.Serialize(doc));
+        File.Move(tmp, path, overwrite: true);
     }
 }

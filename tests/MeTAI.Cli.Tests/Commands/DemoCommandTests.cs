@@ -1,21 +1,35 @@
+using System.Text.Json;
+
 namespace MeTAI.Cli.Tests.Commands;
 
 public class DemoCommandTests
 {
     [Fact]
-    public void Demo_Default_WritesProstateReadsBackAndExits0()
+    public void Demo_Quick_RunsEveryPartAndEveryListedFileExists()
     {
         string dir = CliRunner.TempDir("demo");
 
-        (int code, string stdout, string stderr) = CliRunner.Run("demo", "--out", dir);
+        (int code, string stdout, string stderr) = CliRunner.Run("demo", "--out", dir, "--quick");
 
         Assert.True(code == 0, stdout + stderr);
-        Assert.Contains("CT: 67 slices", stdout, StringComparison.Ordinal);
-        Assert.Contains("grid 133×93×67", stdout, StringComparison.Ordinal);
-        Assert.Contains("references: consistent", stdout, StringComparison.Ordinal);
-        Assert.Contains("read-back masks: identical volumes", stdout, StringComparison.Ordinal);
-        Assert.Matches(@"PTV\s+PTV\s+67\.257\s+67\.257", stdout);
-        Assert.True(File.Exists(Path.Combine(dir, "rtstruct.dcm")));
-        Assert.True(File.Exists(Path.Combine(dir, "ct", "CT.67.dcm")));
+        Assert.Contains("every listed file exists", stdout, StringComparison.Ordinal);
+        Assert.Contains("Prostate plan goals", stdout, StringComparison.Ordinal);
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        JsonElement parts = summary.RootElement.GetProperty("parts");
+        Assert.Contains(parts.EnumerateArray(), p => p.GetProperty("name").GetString()!.StartsWith("Plan prostate", StringComparison.Ordinal));
+        Assert.Contains(parts.EnumerateArray(), p => p.GetProperty("name").GetString()!.StartsWith("Rehearse liver-needle", StringComparison.Ordinal));
+        foreach (JsonElement part in parts.EnumerateArray())
+        {
+            foreach (JsonElement file in part.GetProperty("files").EnumerateArray())
+            {
+                string path = file.GetString()!;
+                Assert.True(path.EndsWith('/') ? Directory.Exists(path) : File.Exists(path), path);
+            }
+        }
+
+        // The plan is real DICOM RT with MLC segments, and the rehearsal hands the controller a corridor.
+        Assert.True(new FileInfo(Path.Combine(dir, "plan", "rtplan.dcm")).Length > 1000);
+        using JsonDocument corridor = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "rehearsal", "corridor.json")));
+        Assert.True(corridor.RootElement.GetProperty("radiusMm").GetDouble() > 0);
     }
 }
