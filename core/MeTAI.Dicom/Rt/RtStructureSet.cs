@@ -54,8 +54,9 @@ public sealed record RtStructureSet
     /// <summary>The ROIs, in ROI number order as read or built.</summary>
     public IReadOnlyList<RtRoi> Rois { get; init; } = [];
 
-    /// <summary>The ROI called <paramref name="name"/> (ordinal, case-sensitive), or null.</summary>
-    public RtRoi? FindRoi(string name) => Rois.FirstOrDefault(r => r.Name == name);
+    /// <summary>The ROI called <paramref name="name"/> (an exact match first, then ignoring case), or null.</summary>
+    public RtRoi? FindRoi(string name) =>
+        Rois.FirstOrDefault(r => r.Name == name) ?? Rois.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// A structure set for <paramref name="ct"/> holding one ROI per mask (ROI numbers from 1 in the given order): each

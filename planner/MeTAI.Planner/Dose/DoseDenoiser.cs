@@ -15,7 +15,7 @@ namespace MeTAI.Planner.Dose;
 /// </summary>
 public static class DoseDenoiser
 {
-    /// <summary>χ² limit of the quadratic fit over five voxels (2 degrees of freedom; 6 ≈ the 95th percentile).</summary>
+    /// <summary>χ² limit of the quadratic fit over five voxels (2 degrees of freedom; the 95th percentile would be 6, so 20 rejects only clear structure, p ≈ 5·10⁻⁵).</summary>
     public const double ChiSquareLimit = 20.0;
 
     /// <summary>Voxels below this fraction of the maximum dose are left as they are.</summary>

@@ -45,7 +45,7 @@ public static class DicomDvh
         var list = new List<RoiDvh>();
         foreach (RtRoi roi in structures.Rois)
         {
-            if (roi.ClosedPlanarCount == 0 || (roiNames is { Count: > 0 } && !roiNames.Contains(roi.Name)))
+            if (roi.ClosedPlanarCount == 0 || (roiNames is { Count: > 0 } && !roiNames.Any(n => structures.FindRoi(n) == roi)))
             {
                 continue;
             }

@@ -26,7 +26,7 @@ public static class PlanOutput
             Dose = result.FinalDose.DoseGy,
             DoseSummationType = "PLAN",
             Comment = result.FinalDose.Denoised ? "MeTAI Monte Carlo (denoised), whole course" : "MeTAI Monte Carlo, whole course",
-            TissueHeterogeneityCorrection = ["IMAGE", "ROI_OVERRIDE"],
+            TissueHeterogeneityCorrection = ["IMAGE"],
         };
         RtStudy study = RtStudyWriter.Write(directory, result.Case.Ct, rois, result.Plan, dose);
         string title = $"{result.Case.Name} / {result.Protocol.Name}";

@@ -71,7 +71,11 @@ public static class ProtocolLoader
             throw Error(src, "(root)", "must be an object");
         }
 
+        // A misspelt field ("priorty") must not silently fall back to a default.
+        KnownFields(root, src, string.Empty, "name", "description", "prescription", "beams", "rings", "objectives", "goals", "normalization", "sequencing");
+
         JsonElement rx = Required(root, "prescription", src, JsonValueKind.Object);
+        KnownFields(rx, src, "prescription.", "target", "doseGy", "fractions");
         var prescription = new Prescription(String(rx, "target", src, "prescription.target"), Number(rx, "doseGy", src, "prescription.doseGy"),
             (int)Number(rx, "fractions", src, "prescription.fractions"));
         try
@@ -88,6 +92,7 @@ public static class ProtocolLoader
         var gantry = new List<double>();
         if (root.TryGetProperty("beams", out JsonElement beams))
         {
+            KnownFields(beams, src, "beams.", "count", "startDeg", "gantryDeg", "beamletMm", "marginMm");
             if (beams.TryGetProperty("count", out _))
             {
                 beamCount = (int)Number(beams, "count", src, "beams.count");
@@ -134,6 +139,7 @@ public static class ProtocolLoader
             foreach (JsonElement r in Array(ringList, src, "rings"))
             {
                 string f = $"rings[{n++}]";
+                KnownFields(r, src, f + ".", "name", "around", "innerMm", "outerMm");
                 rings.Add(new RingSpec(String(r, "name", src, f + ".name"), String(r, "around", src, f + ".around"),
                     Number(r, "innerMm", src, f + ".innerMm"), Number(r, "outerMm", src, f + ".outerMm")));
             }
@@ -144,6 +150,7 @@ public static class ProtocolLoader
         foreach (JsonElement o in Array(Required(root, "objectives", src, JsonValueKind.Array), src, "objectives"))
         {
             string f = $"objectives[{k++}]";
+            KnownFields(o, src, f + ".", "structure", "type", "dosePercent", "doseGy", "weight", "priority", "volumePercent", "exponent");
             string type = String(o, "type", src, f + ".type");
             if (!ObjectiveSpec.Types.Contains(type))
             {
@@ -186,6 +193,7 @@ public static class ProtocolLoader
             foreach (JsonElement g in Array(goalList, src, "goals"))
             {
                 string f = $"goals[{n++}]";
+                KnownFields(g, src, f + ".", "structure", "metric", "comparison", "value", "unit", "priority");
                 var goal = new GoalSpec
                 {
                     Structure = String(g, "structure", src, f + ".structure"),
@@ -211,6 +219,7 @@ public static class ProtocolLoader
         NormalizationSpec? norm = null;
         if (root.TryGetProperty("normalization", out JsonElement nz) && nz.ValueKind == JsonValueKind.Object)
         {
+            KnownFields(nz, src, "normalization.", "structure", "metric", "percent");
             norm = new NormalizationSpec(String(nz, "structure", src, "normalization.structure"), String(nz, "metric", src, "normalization.metric"),
                 Number(nz, "percent", src, "normalization.percent"));
             try
@@ -227,6 +236,7 @@ public static class ProtocolLoader
         double minMu = 2;
         if (root.TryGetProperty("sequencing", out JsonElement seq))
         {
+            KnownFields(seq, src, "sequencing.", "levels", "minSegmentMu");
             if (seq.TryGetProperty("levels", out _))
             {
                 levels = (int)Number(seq, "levels", src, "sequencing.levels");
@@ -261,6 +271,22 @@ public static class ProtocolLoader
             SequencingLevels = levels,
             MinSegmentMu = minMu,
         };
+    }
+
+    private static void KnownFields(JsonElement e, string src, string prefix, params string[] known)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw Error(src, prefix.Length == 0 ? "(root)" : prefix.TrimEnd('.'), "must be an object");
+        }
+
+        foreach (JsonProperty p in e.EnumerateObject())
+        {
+            if (!known.Contains(p.Name, StringComparer.Ordinal))
+            {
+                throw Error(src, prefix + p.Name, $"is not a known field (known here: {string.Join(", ", known)})");
+            }
+        }
     }
 
     private static JsonElement Required(JsonElement e, string name, string src, JsonValueKind kind)

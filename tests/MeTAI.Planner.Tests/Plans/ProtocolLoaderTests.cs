@@ -39,6 +39,8 @@ public class ProtocolLoaderTests
     [InlineData("""{ "prescription": { "target": "PTV", "doseGy": 60, "fractions": 30 }, "objectives": [ { "structure": "PTV", "type": "maxDvh", "doseGy": 1, "weight": 1 } ] }""", "volumePercent")]
     [InlineData("""{ "prescription": { "target": "PTV", "doseGy": -1, "fractions": 30 }, "objectives": [ { "structure": "PTV", "type": "maxDose", "doseGy": 1, "weight": 1 } ] }""", "prescription")]
     [InlineData("""{ "prescription": { "target": "PTV", "doseGy": 60, "fractions": 30 }, "objectives": [ { "structure": "PTV", "type": "maxDose", "doseGy": 1, "weight": 1 } ], "goals": [ { "structure": "PTV", "metric": "Q7", "comparison": ">=", "value": 1 } ] }""", "Unknown metric")]
+    [InlineData("""{ "prescription": { "target": "PTV", "doseGy": 60, "fractions": 30 }, "objectives": [ { "structure": "PTV", "type": "maxDose", "doseGy": 1, "weight": 1, "priorty": 1 } ] }""", "objectives[0].priorty is not a known field")]
+    [InlineData("""{ "prescription": { "target": "PTV", "doseGy": 60, "fractions": 30 }, "objective": [] }""", "objective is not a known field")]
     public void Parse_BadProtocol_NamesTheField(string json, string expected)
     {
         var ex = Assert.Throws<ArgumentException>(() => ProtocolLoader.Parse(json, "bad.json"));
