@@ -142,12 +142,13 @@ public static class PlanPipeline
 
         // Sequencing and segment weight optimisation.
         sw.Restart();
-        var mlc = MlcModel.Uniform(settings.LeafWidthMm, 80);
+        var mlc = MlcModel.Uniform(settings.LeafWidthMm, settings.LeafPairs);
         var seqOptions = new SequencingOptions
         {
             Levels = settings.SequencingLevels ?? protocol.SequencingLevels,
             MinSegmentMu = settings.MinSegmentMu ?? protocol.MinSegmentMu,
             LeafWidthMm = settings.LeafWidthMm,
+            LeafPairs = settings.LeafPairs,
         };
         var sequenced = new List<SequencedBeam>();
         int col = 0;

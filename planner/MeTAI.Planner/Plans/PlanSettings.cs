@@ -63,6 +63,9 @@ public sealed record PlanSettings
     /// <summary>Leaf width at the isocentre, mm.</summary>
     public double LeafWidthMm { get; init; } = 5;
 
+    /// <summary>MLC leaf pairs (80 pairs of 5 mm span 400 mm at the isocentre).</summary>
+    public int LeafPairs { get; init; } = 80;
+
     /// <summary>Intensity levels (null: the protocol's).</summary>
     public int? SequencingLevels { get; init; }
 
@@ -81,9 +84,9 @@ public sealed record PlanSettings
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
     {
-        if (BeamCount is < 1 or > 99 || HistoriesPerBeamlet < 100 || FinalHistories < 10_000 || RowMarginMm < 0 || ReweightRounds < 0 || GoalMargin < 0 || !(LeafWidthMm > 0))
+        if (BeamCount is < 1 or > 99 || HistoriesPerBeamlet < 100 || FinalHistories < 10_000 || RowMarginMm < 0 || ReweightRounds < 0 || GoalMargin < 0 || !(LeafWidthMm > 0) || LeafPairs < 1)
         {
-            throw new ArgumentException("Plan settings out of range: beams 1–99, ≥ 100 histories per beamlet, ≥ 10 000 final histories, non-negative margins and rounds, positive leaf width.");
+            throw new ArgumentException("Plan settings out of range: beams 1–99, ≥ 100 histories per beamlet, ≥ 10 000 final histories, non-negative margins and rounds, positive leaf width, at least one leaf pair.");
         }
 
         Optimizer.Validate();
