@@ -16,7 +16,7 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
 
-    public ServiceFactory(string? dataDirectory = null, bool withKey = true, IReadOnlyDictionary<string, string?>? settings = null)
+    public ServiceFactory(string? dataDirectory, bool withKey = true, IReadOnlyDictionary<string, string?>? settings = null)
     {
         DataDirectory = dataDirectory ?? NewDataDirectory();
         _settings = new Dictionary<string, string?>(StringComparer.Ordinal) { ["Service:DataDirectory"] = DataDirectory };
@@ -55,6 +55,14 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
         c.DefaultRequestHeaders.Add("X-Api-Key", Key);
         return c;
     }
+}
+
+/// <summary>A class fixture: one keyed service for a test class.</summary>
+public sealed class SharedService : IDisposable
+{
+    public ServiceFactory Service { get; } = new(null);
+
+    public void Dispose() => Service.Dispose();
 }
 
 /// <summary>Helpers for plan jobs over HTTP.</summary>

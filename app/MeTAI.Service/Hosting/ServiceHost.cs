@@ -27,6 +27,8 @@ public static partial class ServiceHost
         s.AddOptions<ControllerMonitorOptions>().Bind(builder.Configuration.GetSection(ControllerMonitorOptions.Section));
         s.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         s.AddProblemDetails();
+        s.AddExceptionHandler<BadRequestExceptionHandler>();
+        s.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton(sp => new ApiKeys(sp.GetRequiredService<IOptions<ServiceOptions>>().Value, Environment.GetEnvironmentVariable(ApiKeys.EnvironmentVariable)));
         s.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

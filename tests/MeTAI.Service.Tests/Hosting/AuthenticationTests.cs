@@ -11,9 +11,9 @@ public class AuthenticationTests : IClassFixture<AuthenticationTests.Fixture>
 
     public sealed class Fixture : IDisposable
     {
-        public ServiceFactory Keyed { get; } = new();
+        public ServiceFactory Keyed { get; } = new(null);
 
-        public ServiceFactory Keyless { get; } = new(withKey: false);
+        public ServiceFactory Keyless { get; } = new(null, withKey: false);
 
         public void Dispose()
         {
