@@ -37,7 +37,7 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
     private DateTime? _lastMessageUtc;
     private string? _note;
     private Task? _background;
-    private bool _disposed;
+    private int _stopped;
 
     /// <summary>The mode in use (none, sim, mqtt).</summary>
     public string Mode { get; } = options.Value.Mode.Trim().ToLowerInvariant();
@@ -57,7 +57,7 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
                 return;
             case "sim":
                 RobotModel robot = RobotConfigJson.Load(o.RobotFile ?? Path.Combine(DosimetryPaths.ConfigsDirectory(), "robots", "metai-arm6.json"));
-                _rig = await ControlRig.StartAsync(new ControlRigOptions { Robot = robot }, cancellationToken).ConfigureAwait(false);
+                _rig = await ControlRig.StartAsync(SimRigOptions(robot), cancellationToken).ConfigureAwait(false);
                 _topics = new MqttTopics(robot.Name);
                 await ConnectAsync(_rig.Endpoint("observer"), cancellationToken).ConfigureAwait(false);
                 LogSimStarted(logger, robot.Name, _rig.BrokerPort);
@@ -78,18 +78,55 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
         }
     }
 
+    /// <summary>
+    /// The simulated rig's settings: the controller's real defaults except the timeouts that a loaded, shared machine
+    /// would trip by scheduling stalls alone (heartbeat watchdog, servo timeout, tracking lag, the servos' bus watchdog,
+    /// serial reply timeout), as the HIL tests relax them; the sim is for the web interface, not for timing evidence.
+    /// </summary>
+    public static ControlRigOptions SimRigOptions(RobotModel robot) => new()
+    {
+        Robot = robot,
+        Controller = new MeTAI.Robotics.Control.ControllerOptions { HeartbeatWatchdogMs = 400, ServoTimeoutMs = 1000, TrackingLagMs = 300 },
+        ServoIo = new MeTAI.Robotics.Control.ServoIoOptions { BusWatchdog20Ms = 50 },
+        ReplyTimeoutMs = 150,
+        Retries = 3,
+    };
+
+    // Enable → Home → Ready; after a hold or fault on the way (load on a shared machine), Resume or an acknowledged Reset and again.
     private async Task BringUpAsync(CancellationToken ct)
     {
-        try
+        ControlRig rig = _rig!;
+        for (int attempt = 1; attempt <= 5 && !ct.IsCancellationRequested; attempt++)
         {
-            await _rig!.BringToReadyAsync(ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
-        {
-            LogBringUpFailed(logger, ex);
-        }
-        catch (OperationCanceledException)
-        {
+            try
+            {
+                switch (rig.Controller.State)
+                {
+                    case SafetyState.Fault or SafetyState.EStop:
+                        await rig.CommandAndWaitAsync(MeTAI.Robotics.Control.ControllerCommandKind.Reset, SafetyState.Disabled, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+                        break;
+                    case SafetyState.Paused:
+                        await rig.CommandAndWaitAsync(MeTAI.Robotics.Control.ControllerCommandKind.Resume, SafetyState.Ready, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+                        break;
+                    default:
+                        break;
+                }
+
+                if (rig.Controller.State != SafetyState.Ready)
+                {
+                    await rig.BringToReadyAsync(ct).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (TimeoutException ex)
+            {
+                LogBringUpFailed(logger, ex);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
@@ -272,7 +309,9 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_disposed)
+        // Stop once: the host stops it as a hosted service and the container disposes it (twice, as itself and as the
+        // hosted service), possibly while the first stop is still awaiting.
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
         {
             return;
         }
@@ -283,37 +322,24 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
             await _background.ConfigureAwait(false);
         }
 
-        if (_client is not null)
+        if (Interlocked.Exchange(ref _client, null) is { } client)
         {
-            if (_client.IsConnected)
+            if (client.IsConnected)
             {
-                await _client.DisconnectAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                await client.DisconnectAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
-            _client.Dispose();
-            _client = null;
+            client.Dispose();
         }
 
-        if (_rig is not null)
+        if (Interlocked.Exchange(ref _rig, null) is { } rig)
         {
-            await _rig.DisposeAsync().ConfigureAwait(false);
-            _rig = null;
+            await rig.DisposeAsync().ConfigureAwait(false);
         }
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        // The container disposes it twice (as itself and as the hosted service it also is).
-        if (_disposed)
-        {
-            return;
-        }
-
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _disposed = true;
-        _stop.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No controller configured; the controller page shows none (use --controller sim or Controller:Mode=mqtt)")]
     private static partial void LogNoController(ILogger logger);
@@ -321,7 +347,7 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
     [LoggerMessage(Level = LogLevel.Information, Message = "Simulated controller rig for {Robot} started (embedded broker on 127.0.0.1:{Port})")]
     private static partial void LogSimStarted(ILogger logger, string robot, int port);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Simulated rig did not reach Ready")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Simulated rig did not reach Ready; retrying")]
     private static partial void LogBringUpFailed(ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Following the controller on {Broker}")]
