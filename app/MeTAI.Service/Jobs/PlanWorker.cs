@@ -153,7 +153,8 @@ public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, TimePr
 
                 _lastTicks = now;
                 _lastPhase = value.Phase;
-                store.SetProgress(id, value.Fraction, value.Phase);
+                // 100 % means succeeded: the worker still has the DVH and the move into place to do.
+                store.SetProgress(id, Math.Min(value.Fraction, 0.99), value.Phase);
             }
         }
     }

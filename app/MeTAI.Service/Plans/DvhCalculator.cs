@@ -17,7 +17,7 @@ public sealed record DvhCurve(string Name, string InterpretedType, string Color,
 /// <summary>Cumulative DVHs of every ROI, read back from the plan's files.</summary>
 /// <param name="DoseUnit">Always Gy.</param>
 /// <param name="BinGy">Bin width.</param>
-/// <param name="MaxDoseGy">Largest dose in the RTDOSE.</param>
+/// <param name="MaxDoseGy">Largest dose in any structure.</param>
 /// <param name="Structures">One curve per ROI with closed planar contours.</param>
 public sealed record DvhSet(string DoseUnit, double BinGy, double MaxDoseGy, IReadOnlyList<DvhCurve> Structures);
 
@@ -44,19 +44,20 @@ public static class DvhCalculator
     {
         ArgumentNullException.ThrowIfNull(structures);
         ArgumentNullException.ThrowIfNull(dose);
-        float max = 0;
-        foreach (float d in dose.Data)
+        // The histogram spans the structures' doses: Monte Carlo dose in the air around a patient can be far higher
+        // (little mass per deposit) and would squeeze every curve into the first bins.
+        var doses = new List<(RtRoi Roi, StructureDose Dose)>();
+        foreach (RtRoi roi in structures.Rois.Where(r => r.ClosedPlanarCount > 0))
         {
-            max = Math.Max(max, d);
+            doses.Add((roi, new StructureDose(structures.ToMask(roi, dose.Geometry), dose.Data)));
         }
 
+        double max = doses.Count > 0 ? doses.Max(d => d.Dose.MaxGy) : 0;
         double bin = max > 0 ? NiceBin(max / Bins) : 0.01;
         int bins = (int)Math.Ceiling(max / bin) + 2;
         var curves = new List<DvhCurve>();
-        foreach (RtRoi roi in structures.Rois.Where(r => r.ClosedPlanarCount > 0))
+        foreach ((RtRoi roi, StructureDose sd) in doses)
         {
-            VoxelMask mask = structures.ToMask(roi, dose.Geometry);
-            var sd = new StructureDose(mask, dose.Data);
             var v = new double[bins];
             for (int b = 0; b < bins; b++)
             {

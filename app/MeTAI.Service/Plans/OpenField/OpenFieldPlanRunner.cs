@@ -25,7 +25,7 @@ namespace MeTAI.Service.Plans.OpenField;
 public sealed class OpenFieldPlanRunner : IPlanRunner
 {
     /// <summary>Default histories (all fields together) when the request gives none.</summary>
-    public const long DefaultHistories = 2_000_000;
+    public const long DefaultHistories = 8_000_000;
 
     /// <summary>Margin around the target's projection, mm.</summary>
     public const double JawMarginMm = 5;
