@@ -39,6 +39,7 @@ public static class CliApp
         yield return PhantomCommand.Create();
         yield return DoseCommand.Create();
         yield return RehearseCommand.Create();
+        yield return ServeCommand.Create();
         yield return BenchCommand.Create(BenchDicomCommand.Create(), BenchDoseCommand.Create(), BenchSoftBodyCommand.Create(), BenchControlCommand.Create());
     }
 }
