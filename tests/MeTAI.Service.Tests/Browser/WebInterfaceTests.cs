@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 namespace MeTAI.Service.Tests.Browser;
 
 /// <summary>The web interface in a real browser (Debian's Chromium through Playwright).</summary>
+[Collection(BrowserCollection.Name)]
 public class WebInterfaceTests
 {
     [Fact]
@@ -18,10 +19,18 @@ public class WebInterfaceTests
         await page.WaitForSelectorAsync("#case option[value='case:tg119-cshape']", new() { State = WaitForSelectorState.Attached });
         await page.SelectOptionAsync("#case", "case:tg119-cshape");
         Assert.Equal("tg119-cshape", await page.InputValueAsync("#protocol"));
+        await page.WaitForFunctionAsync("() => document.getElementById('protocol').value !== ''");
         await page.FillAsync("#beams", "5");
         Assert.Equal("8000000", await page.InputValueAsync("#histories")); // the standard setting
         await page.ClickAsync("#submit-plan");
-        await page.WaitForURLAsync("**/plan.html?id=*");
+        try
+        {
+            await page.WaitForURLAsync("**/plan.html?id=*", new() { Timeout = 90_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail("The form did not open the plan page; the page says: " + await page.TextContentAsync("#error"));
+        }
 
         // Progress rises to 100 %.
         var seen = new List<int>();
