@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace MeTAI.Service.Tests.Browser;
 
 /// <summary>The web interface in a real browser (Debian's Chromium through Playwright).</summary>
-[Collection(BrowserCollection.Name)]
+[Collection(BrowserTestGroup.Name)]
 public class WebInterfaceTests
 {
     [Fact]
@@ -94,7 +94,7 @@ public class WebInterfaceTests
         await page.WaitForSelectorAsync(".state.current", new() { Timeout = 40_000 });
         await page.WaitForFunctionAsync("() => document.querySelector('.state.current')?.textContent === 'Ready'", null, new() { Timeout = 40_000 });
         Assert.Equal(10, await page.Locator("#interlocks tbody tr").CountAsync());
-        await page.WaitForFunctionAsync("() => window.metaiLatencyChart && window.metaiLatencyChart.data.datasets[0].data.length >= 5", null, new() { Timeout = 20_000 });
+        await page.WaitForFunctionAsync("() => window.metaiLatencyChart && window.metaiLatencyChart.data.datasets[0].data.length >= 40", null, new() { Timeout = 20_000 });
         Assert.Equal("connected", await page.TextContentAsync("#link"));
         await page.ScreenshotAsync(new() { Path = BrowserHost.ScreenshotPath("web-controller.png"), FullPage = true });
     }

@@ -147,6 +147,19 @@ public class PlanJobTests : IClassFixture<PlanJobTests.Fixture>
         using ZipArchive zip = ZipFile.OpenRead(Path.Combine(dir, "ct"));
         Assert.Equal(dose.Dose.Geometry.SizeZ, zip.Entries.Count(e => e.FullName.StartsWith("ct/", StringComparison.Ordinal) && e.Length > 0));
         Assert.Equal(HttpStatusCode.NotFound, (await _f.Client.GetAsync($"/api/plans/{_f.Id}/files/secret")).StatusCode);
+
+        // dicom3tools' validator (installed by test.sh) finds no errors in the plan and the dose.
+        foreach (string kind in new[] { "rtplan", "rtdose" })
+        {
+            using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/dciodvfy", Path.Combine(dir, kind))
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            })!;
+            string validation = await p.StandardError.ReadToEndAsync() + await p.StandardOutput.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            Assert.DoesNotContain(validation.Split('\n'), l => l.StartsWith("Error", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

@@ -141,10 +141,10 @@ public sealed class OpenFieldPlanRunner : IPlanRunner
         var rtDose = new RtDose
         {
             Dose = new VoxelGrid<float>(patient.Ct.Geometry, sum),
+            // PLAN summation: the whole course; (300C,0020) Referenced Fraction Group is only for FRACTION/BEAM doses.
             DoseSummationType = "PLAN",
-            ReferencedFractionGroupNumber = 1,
             TissueHeterogeneityCorrection = ["IMAGE"],
-            Comment = $"MeTAI pre-planner open fields, Monte Carlo, {histories} histories, whole course",
+            Comment = "MeTAI pre-planner open fields, Monte Carlo", // LO: at most 64 characters
         };
         RtStudyWriter.Write(outputDirectory, patient.Ct, patient.Rois, plan, rtDose);
         string[] files = ["ct/", RtStudyWriter.StructureSetFile, RtStudyWriter.PlanFile, RtStudyWriter.DoseFile, "report.json"];

@@ -5,7 +5,7 @@ namespace MeTAI.Service.Tests.Browser;
 /// controller's 1 kHz loop should not share two cores with other classes' plans.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class BrowserCollection
+public sealed class BrowserTestGroup
 {
     public const string Name = "Browser";
 }
