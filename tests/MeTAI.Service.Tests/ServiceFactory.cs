@@ -70,9 +70,12 @@ public static class PlanClient
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>A quick plan: tg119-cshape at 5 mm, 3 fields, 150 000 histories.</summary>
-    public static object QuickPlan(string @case = "tg119-cshape", int beams = 3, long histories = 150_000, double voxelMm = 5) =>
-        new { @case, protocol = "tg119-cshape", beams, histories, voxelMm };
+    /// <summary>
+    /// A quick plan: tg119-cshape at 10 mm, 3 beams, 300 histories per beamlet and 200 000 for the final dose — the
+    /// whole planner pipeline in seconds, coarse and noisy (the planner's defaults take a minute or more on two cores).
+    /// </summary>
+    public static object QuickPlan(string @case = "tg119-cshape", int beams = 3, long histories = 200_000, long beamletHistories = 300, double voxelMm = 10) =>
+        new { @case, protocol = "tg119-cshape", beams, histories, beamletHistories, voxelMm };
 
     public static async Task<string> SubmitAsync(HttpClient client, object body)
     {

@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
+using MeTAI.Dosimetry.Engines;
 using MeTAI.Service.Controller;
 using MeTAI.Service.Jobs;
 using MeTAI.Service.Plans;
-using MeTAI.Service.Plans.OpenField;
 using MeTAI.Service.Uploads;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -40,8 +40,7 @@ public static partial class ServiceHost
         s.AddSingleton<PlanSlices>();
         s.AddSingleton<UploadCatalog>();
         s.AddSingleton<UploadIntake>();
-        // The pre-planner runner; the planner's runner replaces this one line when the planner is merged.
-        s.AddSingleton<IPlanRunner, OpenFieldPlanRunner>(sp => new OpenFieldPlanRunner(sp.GetRequiredService<ProtocolCatalog>()));
+        s.AddSingleton<IPlanRunner>(sp => new PlannerRunner(DeviceKindParser.Parse(sp.GetRequiredService<IOptions<ServiceOptions>>().Value.Device)));
         s.AddHostedService<PlanWorker>();
         s.AddSingleton<ControllerMonitor>();
         s.AddHostedService(sp => sp.GetRequiredService<ControllerMonitor>());

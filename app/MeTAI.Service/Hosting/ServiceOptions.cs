@@ -30,6 +30,9 @@ public sealed class ServiceOptions
     /// <summary>Plans run at the same time (each uses every core it can get).</summary>
     public int Workers { get; set; } = 1;
 
+    /// <summary>Where plans run their Monte Carlo: <c>auto</c> (CUDA when present, else the CPU), <c>cpu</c> or <c>cuda</c>.</summary>
+    public string Device { get; set; } = "auto";
+
     /// <summary>The data directory as a full path.</summary>
     public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
 }

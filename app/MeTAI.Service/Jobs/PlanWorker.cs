@@ -6,9 +6,8 @@ namespace MeTAI.Service.Jobs;
 /// <summary>
 /// Runs plan jobs in the background. At start it recovers: jobs a previous process left <c>running</c> are marked
 /// failed (<see cref="JobStore.InterruptedReason"/>) and their partial folders removed; queued jobs are queued again.
-/// Each job's runner writes into <c>jobs/{id}.partial/</c>; on success the worker adds <c>dvh.json</c> (from the
-/// RTSTRUCT and RTDOSE), renames the folder to <c>jobs/{id}/</c> and only then records the job succeeded, so a
-/// succeeded job always has its files.
+/// Each job's runner writes into <c>jobs/{id}.partial/</c>; on success the worker renames the folder to
+/// <c>jobs/{id}/</c> and only then records the job succeeded, so a succeeded job always has its files.
 /// </summary>
 public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, TimeProvider time, ILogger<PlanWorker> logger, Microsoft.Extensions.Options.IOptions<Hosting.ServiceOptions> options)
     : BackgroundService
@@ -84,9 +83,6 @@ public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, TimePr
             var progress = new StoreProgress(jobs.Store, id, time);
             PlanOutcome outcome = await runner.RunAsync(request, partial, progress, cts.Token).ConfigureAwait(false);
             cts.Token.ThrowIfCancellationRequested();
-
-            DvhSet dvh = DvhCalculator.FromFiles(Path.Combine(partial, "rtstruct.dcm"), Path.Combine(partial, "rtdose.dcm"));
-            await File.WriteAllTextAsync(Path.Combine(partial, "dvh.json"), JsonSerializer.Serialize(dvh, PlanJobs.Json), CancellationToken.None).ConfigureAwait(false);
             string output = jobs.Paths.JobOutput(id);
             if (Directory.Exists(output))
             {
@@ -134,7 +130,8 @@ public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, TimePr
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {Id} failed")]
     private static partial void LogFailed(ILogger logger, Exception ex, string id);
 
-    // Writes progress to the store at most every ProgressInterval (and whenever the phase changes).
+    // Writes progress to the store at most every ProgressInterval, and at once whenever the phase changes (a detail
+    // such as "beamlet 120/892" changes with every beamlet and is throttled).
     private sealed class StoreProgress(JobStore store, string id, TimeProvider time) : IProgress<PlanProgress>
     {
         private readonly Lock _gate = new();
@@ -154,7 +151,7 @@ public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, TimePr
                 _lastTicks = now;
                 _lastPhase = value.Phase;
                 // 100 % means succeeded: the worker still has the DVH and the move into place to do.
-                store.SetProgress(id, Math.Min(value.Fraction, 0.99), value.Phase);
+                store.SetProgress(id, Math.Min(value.Fraction, 0.99), value.Text);
             }
         }
     }

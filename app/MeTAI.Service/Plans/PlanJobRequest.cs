@@ -1,8 +1,9 @@
 namespace MeTAI.Service.Plans;
 
 /// <summary>
-/// A plan job as stored and handed to <see cref="IPlanRunner"/>: the planner CLI's arguments (issue 4:
-/// <c>--case</c>, <c>--protocol FILE</c>, <c>--beams N</c>) with the case and protocol resolved to files.
+/// A plan job as stored and handed to <see cref="IPlanRunner"/>: what <c>metai plan</c> takes (<c>--case</c>,
+/// <c>--protocol FILE</c>, <c>--beams N</c>, <c>--voxel</c>, <c>--final-histories</c>, <c>--beamlet-histories</c>,
+/// <c>--seed</c>) with the case and protocol resolved to files.
 /// </summary>
 public sealed record PlanJobRequest
 {
@@ -30,8 +31,11 @@ public sealed record PlanJobRequest
     /// <summary>Voxel size of built-in phantoms, mm.</summary>
     public double VoxelMm { get; init; } = 5;
 
-    /// <summary>Monte Carlo histories of the final dose, all beams together (null: the runner's default).</summary>
+    /// <summary>Monte Carlo histories of the final dose, all segments together (null: the planner's default).</summary>
     public long? Histories { get; init; }
+
+    /// <summary>Monte Carlo histories per 5 mm beamlet of the influence matrix (null: the planner's default).</summary>
+    public long? BeamletHistories { get; init; }
 
     /// <summary>Random seed.</summary>
     public ulong Seed { get; init; } = 1;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using MeTAI.Core.Geometry;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom.Rt;
@@ -12,7 +13,7 @@ namespace MeTAI.Service.Plans;
 /// <param name="PixelSpacingMm">Column and row spacing, mm.</param>
 /// <param name="ZMm">LPS z of each slice, mm.</param>
 /// <param name="MaxDoseGy">Largest dose on the CT grid.</param>
-/// <param name="DefaultSlice">The slice through the hottest voxel (a good first view).</param>
+/// <param name="DefaultSlice">The first slice to show: through the plan's isocentre (report.json <c>isocenterLps</c>), else through the hottest voxel.</param>
 public sealed record SliceInfo(int Count, int Width, int Height, double[] PixelSpacingMm, double[] ZMm, double MaxDoseGy, int DefaultSlice);
 
 /// <summary>One ROI outline on a slice, in pixel coordinates (column, row; fractional).</summary>
@@ -50,7 +51,7 @@ public sealed class PlanSlices
         Volume v = Load(directory);
         GridGeometry g = v.Ct.Geometry;
         return new SliceInfo(g.SizeZ, g.SizeX, g.SizeY, [g.SpacingMm.X, g.SpacingMm.Y],
-            [.. Enumerable.Range(0, g.SizeZ).Select(k => Math.Round(g.IndexToLps(0, 0, k).Z, 3))], v.MaxDoseGy, v.HottestSlice);
+            [.. Enumerable.Range(0, g.SizeZ).Select(k => Math.Round(g.IndexToLps(0, 0, k).Z, 3))], v.MaxDoseGy, v.DefaultSlice);
     }
 
     /// <summary>Slice <paramref name="k"/>; throws <see cref="ArgumentOutOfRangeException"/> outside the series.</summary>
@@ -132,7 +133,7 @@ public sealed class PlanSlices
 
         public required double MaxDoseGy { get; init; }
 
-        public required int HottestSlice { get; init; }
+        public required int DefaultSlice { get; init; }
 
         public static Volume Read(string directory)
         {
@@ -152,7 +153,27 @@ public sealed class PlanSlices
                 }
             }
 
-            return new Volume { Ct = ct.Hu, DoseOnCt = onCt, Structures = ss, MaxDoseGy = max, HottestSlice = hottest };
+            return new Volume { Ct = ct.Hu, DoseOnCt = onCt, Structures = ss, MaxDoseGy = max, DefaultSlice = IsocenterSlice(directory, ct.Geometry) ?? hottest };
+        }
+
+        // The slice nearest the isocentre the planner wrote into report.json (a noisy plan's hottest voxel can lie on
+        // the edge of the target), or null when the report gives none.
+        private static int? IsocenterSlice(string directory, GridGeometry ct)
+        {
+            string report = Path.Combine(directory, "report.json");
+            if (!File.Exists(report))
+            {
+                return null;
+            }
+
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(report));
+            if (!doc.RootElement.TryGetProperty("isocenterLps", out JsonElement iso) || iso.ValueKind != JsonValueKind.Array || iso.GetArrayLength() != 3)
+            {
+                return null;
+            }
+
+            Vec3 ijk = ct.LpsToIndex(new Vec3(iso[0].GetDouble(), iso[1].GetDouble(), iso[2].GetDouble()));
+            return Math.Clamp((int)Math.Round(ijk.Z), 0, ct.SizeZ - 1);
         }
 
         // Trilinear interpolation of the dose at every CT voxel centre (a copy when the grids are the same).

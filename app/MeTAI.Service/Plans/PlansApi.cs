@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using MeTAI.Core.Phantoms;
+using MeTAI.Planner.Plans;
 using MeTAI.Service.Jobs;
 using MeTAI.Service.Uploads;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,6 +22,9 @@ public static class PlansApi
         ["rtstruct"] = ("rtstruct.dcm", "application/dicom"),
         ["report"] = ("report.json", "application/json"),
         ["ct"] = ("ct/", "application/zip"),
+        ["dvh-plot"] = ("dvh.png", "image/png"),
+        ["dose-plot"] = ("dose_axial.png", "image/png"),
+        ["log"] = (PlannerRunner.LogFile, "text/plain; charset=utf-8"),
     };
 
     /// <summary>Maps the plan endpoints.</summary>
@@ -32,10 +36,10 @@ public static class PlansApi
         {
             p.Name,
             p.Description,
-            prescription = new { p.Target, p.DoseGy, p.Fractions },
-            beams = p.BeamCount,
-            structures = p.RequiredStructures,
-            goals = p.Goals,
+            prescription = new { p.Prescription.Target, p.Prescription.DoseGy, p.Prescription.Fractions },
+            beams = p.GantryDeg.Count > 0 ? p.GantryDeg.Count : p.BeamCount,
+            structures = ProtocolCatalog.RequiredStructures(p),
+            goals = p.Goals.Select(g => new { g.Structure, g.Metric, g.Comparison, g.Value, g.Unit, g.Priority }),
         })));
         api.MapGet("/cases", (ProtocolCatalog protocols) =>
         {
@@ -109,7 +113,7 @@ public static class PlansApi
             else
             {
                 caseName = PhantomLibrary.Names.First(n => string.Equals(n, c, StringComparison.OrdinalIgnoreCase));
-                structures = PlanCaseLoader.PhantomStructures(caseName);
+                structures = PhantomStructures(caseName);
             }
         }
         else if (uploads.Get(body.UploadId!) is { } upload)
@@ -124,7 +128,7 @@ public static class PlansApi
         }
 
         string? protocolName = body.Protocol ?? (body.Case is not null && protocols.Names().Contains(caseName ?? string.Empty) ? caseName : null);
-        ProtocolInfo? protocol = null;
+        Protocol? protocol = null;
         if (protocolName is null)
         {
             Error("protocol", $"Name a protocol. Protocols: {string.Join(", ", protocols.Names())}.");
@@ -139,7 +143,7 @@ public static class PlansApi
                     Error("protocol", $"Unknown protocol '{protocolName}'. Protocols: {string.Join(", ", protocols.Names())}.");
                 }
             }
-            catch (FormatException ex)
+            catch (ArgumentException ex)
             {
                 Error("protocol", ex.Message);
             }
@@ -147,7 +151,7 @@ public static class PlansApi
 
         if (protocol is not null && caseName is not null)
         {
-            var missing = protocol.RequiredStructures.Where(s => !structures.Contains(s, StringComparer.OrdinalIgnoreCase)).ToList();
+            var missing = ProtocolCatalog.RequiredStructures(protocol).Where(s => !structures.Contains(s, StringComparer.OrdinalIgnoreCase)).ToList();
             if (missing.Count > 0)
             {
                 Error("protocol", $"Protocol '{protocol.Name}' names {string.Join(", ", missing.Select(m => $"'{m}'"))}, which case '{caseName}' does not have. Structures: {string.Join(", ", structures)}.");
@@ -166,7 +170,12 @@ public static class PlansApi
 
         if (body.Histories is < 10_000 or > 1_000_000_000)
         {
-            Error("histories", "histories must be 10 000 – 1 000 000 000.");
+            Error("histories", "histories (of the final dose) must be 10 000 – 1 000 000 000.");
+        }
+
+        if (body.BeamletHistories is < 100 or > 1_000_000)
+        {
+            Error("beamletHistories", "beamletHistories (per 5 mm beamlet) must be 100 – 1 000 000.");
         }
 
         if (errors.Count > 0)
@@ -182,6 +191,7 @@ public static class PlansApi
             CaseName = caseName!,
             Protocol = protocol!.Name,
             ProtocolPath = protocol.Path,
+            BeamletHistories = body.BeamletHistories,
             Beams = body.Beams,
             VoxelMm = body.VoxelMm ?? 5,
             Histories = body.Histories,
@@ -198,15 +208,15 @@ public static class PlansApi
             return problem!;
         }
 
-        string cache = Path.Combine(dir!, "dvh.json");
-        if (!File.Exists(cache))
-        {
-            DvhSet dvh = DvhCalculator.FromFiles(Path.Combine(dir!, "rtstruct.dcm"), Path.Combine(dir!, "rtdose.dcm"));
-            await File.WriteAllTextAsync(cache, JsonSerializer.Serialize(dvh, PlanJobs.Json), ct).ConfigureAwait(false);
-        }
-
-        return TypedResults.Content(await File.ReadAllTextAsync(cache, ct).ConfigureAwait(false), "application/json");
+        string path = Path.Combine(dir!, PlannerRunner.DvhFile);
+        return File.Exists(path)
+            ? TypedResults.Content(await File.ReadAllTextAsync(path, ct).ConfigureAwait(false), "application/json")
+            : TypedResults.Problem($"Plan {id} has no {PlannerRunner.DvhFile} (its runner did not write one).", statusCode: StatusCodes.Status404NotFound, title: "File not found");
     }
+
+    /// <summary>Structure names of a built-in phantom (built at a coarse grid, which is quick).</summary>
+    private static IReadOnlyList<string> PhantomStructures(string phantom) =>
+        [.. PhantomLibrary.Build(phantom, 10).Structures.Select(s => s.Name)];
 
     private static Results<FileStreamHttpResult, PhysicalFileHttpResult, ProblemHttpResult> Download(string id, string kind, PlanJobs jobs)
     {

@@ -1,11 +1,12 @@
-using System.Text.Json;
 using MeTAI.Dosimetry.Engines;
+using MeTAI.Planner.Plans;
 
 namespace MeTAI.Service.Plans;
 
 /// <summary>
 /// The protocols in <c>configs/protocols/*.json</c> (found like the beam models: <c>METAI_HOME</c>, then the folders
-/// above the program). Files are read when listed, so a protocol added to the folder shows up without a restart.
+/// above the program), read by the planner's <see cref="ProtocolLoader"/>. Files are read when asked for, so a
+/// protocol added to the folder shows up without a restart.
 /// </summary>
 public sealed class ProtocolCatalog
 {
@@ -22,7 +23,7 @@ public sealed class ProtocolCatalog
 
         try
         {
-            _directory = System.IO.Path.Combine(DosimetryPaths.ConfigsDirectory(), "protocols");
+            _directory = Path.Combine(DosimetryPaths.ConfigsDirectory(), "protocols");
         }
         catch (DirectoryNotFoundException)
         {
@@ -34,22 +35,19 @@ public sealed class ProtocolCatalog
     public string? Directory => _directory;
 
     /// <summary>Protocol names, sorted.</summary>
-    public IReadOnlyList<string> Names() =>
-        _directory is not null && System.IO.Directory.Exists(_directory)
-            ? [.. System.IO.Directory.EnumerateFiles(_directory, "*.json").Select(p => System.IO.Path.GetFileNameWithoutExtension(p)!).Order(StringComparer.Ordinal)]
-            : [];
+    public IReadOnlyList<string> Names() => _directory is null ? [] : ProtocolLoader.Available(_directory);
 
-    /// <summary>Every protocol that parses (a broken file is left out of the list; <see cref="Get"/> names its error).</summary>
-    public IReadOnlyList<ProtocolInfo> All()
+    /// <summary>Every protocol that loads (a broken file is left out of the list; <see cref="Get"/> names its error).</summary>
+    public IReadOnlyList<Protocol> All()
     {
-        var list = new List<ProtocolInfo>();
+        var list = new List<Protocol>();
         foreach (string name in Names())
         {
             try
             {
                 list.Add(Get(name)!);
             }
-            catch (FormatException)
+            catch (ArgumentException)
             {
                 // Listed by name only in Get's error.
             }
@@ -58,9 +56,12 @@ public sealed class ProtocolCatalog
         return list;
     }
 
-    /// <summary>The protocol called <paramref name="name"/>, or null when there is no such file.</summary>
-    /// <exception cref="FormatException">The file is not a valid protocol (file and field named).</exception>
-    public ProtocolInfo? Get(string name)
+    /// <summary>
+    /// The protocol in <c>NAME.json</c>, or null when there is no such file. Its <see cref="Protocol.Name"/> is the file
+    /// name, which the API lists and requests use (the planner's report keeps the name written in the file).
+    /// </summary>
+    /// <exception cref="ArgumentException">The file is not a valid protocol (file and field named).</exception>
+    public Protocol? Get(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (_directory is null || name.Length == 0 || name.AsSpan().IndexOfAny("/\\.") >= 0)
@@ -68,92 +69,18 @@ public sealed class ProtocolCatalog
             return null;
         }
 
-        string path = System.IO.Path.Combine(_directory, name + ".json");
-        return File.Exists(path) ? Parse(File.ReadAllText(path), name, path) : null;
+        string path = Path.Combine(_directory, name + ".json");
+        return File.Exists(path) ? ProtocolLoader.Load(path) with { Name = name } : null;
     }
 
-    /// <summary>Parses protocol JSON.</summary>
-    /// <exception cref="FormatException">A required field is missing or of the wrong kind.</exception>
-    public static ProtocolInfo Parse(string json, string name, string path)
+    /// <summary>
+    /// Structures <paramref name="protocol"/> needs a case to have: those its prescription, objectives, goals and
+    /// normalisation name, less the rings it builds itself.
+    /// </summary>
+    public static IReadOnlyList<string> RequiredStructures(Protocol protocol)
     {
-        try
-        {
-            using JsonDocument doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            JsonElement root = doc.RootElement;
-            JsonElement rx = root.GetProperty("prescription");
-            string target = rx.GetProperty("target").GetString() ?? throw new FormatException("prescription.target is empty");
-            var rings = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            if (root.TryGetProperty("rings", out JsonElement ringList))
-            {
-                foreach (JsonElement r in ringList.EnumerateArray())
-                {
-                    rings.Add(r.GetProperty("name").GetString() ?? string.Empty);
-                }
-            }
-
-            var required = new List<string> { target };
-            var goals = new List<ProtocolGoal>();
-            if (root.TryGetProperty("goals", out JsonElement goalList))
-            {
-                foreach (JsonElement g in goalList.EnumerateArray())
-                {
-                    goals.Add(new ProtocolGoal(
-                        g.GetProperty("structure").GetString()!,
-                        g.GetProperty("metric").GetString()!,
-                        g.GetProperty("comparison").GetString()!,
-                        g.GetProperty("value").GetDouble(),
-                        g.TryGetProperty("unit", out JsonElement u) ? u.GetString() ?? "Gy" : "Gy",
-                        g.TryGetProperty("priority", out JsonElement p) ? p.GetInt32() : 1));
-                    required.Add(goals[^1].Structure);
-                }
-            }
-
-            if (root.TryGetProperty("objectives", out JsonElement objectives))
-            {
-                foreach (JsonElement o in objectives.EnumerateArray())
-                {
-                    required.Add(o.GetProperty("structure").GetString()!);
-                }
-            }
-
-            int count = 5;
-            double start = 0;
-            var gantry = new List<double>();
-            if (root.TryGetProperty("beams", out JsonElement beams))
-            {
-                count = beams.TryGetProperty("count", out JsonElement c) ? c.GetInt32() : count;
-                start = beams.TryGetProperty("startDeg", out JsonElement s) ? s.GetDouble() : 0;
-                if (beams.TryGetProperty("gantryDeg", out JsonElement ga))
-                {
-                    gantry.AddRange(ga.EnumerateArray().Select(a => a.GetDouble()));
-                }
-            }
-
-            (string, string, double)? normalization = null;
-            if (root.TryGetProperty("normalization", out JsonElement n))
-            {
-                normalization = (n.GetProperty("structure").GetString()!, n.GetProperty("metric").GetString()!, n.GetProperty("percent").GetDouble());
-            }
-
-            return new ProtocolInfo
-            {
-                Name = name,
-                Path = path,
-                Description = root.TryGetProperty("description", out JsonElement d) ? d.GetString() ?? string.Empty : string.Empty,
-                Target = target,
-                DoseGy = rx.GetProperty("doseGy").GetDouble(),
-                Fractions = rx.TryGetProperty("fractions", out JsonElement f) ? f.GetInt32() : 1,
-                BeamCount = count,
-                StartGantryDeg = start,
-                GantryDeg = gantry,
-                Goals = goals,
-                Normalization = normalization,
-                RequiredStructures = [.. required.Where(r => !rings.Contains(r)).Distinct(StringComparer.OrdinalIgnoreCase)],
-            };
-        }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            throw new FormatException($"{path}: not a valid protocol ({ex.Message}).", ex);
-        }
+        ArgumentNullException.ThrowIfNull(protocol);
+        var rings = new HashSet<string>(protocol.Rings.Select(r => r.Name), StringComparer.OrdinalIgnoreCase);
+        return [.. protocol.ReferencedStructures().Where(s => !rings.Contains(s)).Distinct(StringComparer.OrdinalIgnoreCase)];
     }
 }

@@ -15,14 +15,14 @@ public class WebInterfaceTests
         var consoleErrors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text + " @ " + m.Location); };
 
-        // The form: a built-in case and its protocol, 3 beams, the preview histories.
+        // The form: a built-in case and its protocol, 5 beams, the preview statistics.
         await page.WaitForSelectorAsync("#case option[value='case:tg119-cshape']", new() { State = WaitForSelectorState.Attached });
         await page.SelectOptionAsync("#case", "case:tg119-cshape");
         Assert.Equal("tg119-cshape", await page.InputValueAsync("#protocol"));
         await page.WaitForFunctionAsync("() => document.getElementById('protocol').value !== ''");
         await page.FillAsync("#beams", "5");
-        Assert.Equal("8000000", await page.InputValueAsync("#histories")); // the standard setting…
-        await page.SelectOptionAsync("#histories", "1000000"); // …but the preview keeps the suite within minutes on a loaded 2-core CI machine
+        Assert.Equal("standard", await page.InputValueAsync("#statistics")); // the planner's defaults…
+        await page.SelectOptionAsync("#statistics", "preview"); // …but the preview keeps the suite within minutes on a loaded 2-core CI machine
         await page.ClickAsync("#submit-plan");
         try
         {
@@ -52,11 +52,17 @@ public class WebInterfaceTests
         Assert.True(seen.SequenceEqual(seen.Order()), "progress went back: " + string.Join(",", seen.Distinct()));
         Assert.Equal("succeeded", await page.TextContentAsync("#status"));
 
-        // Goals table with pass and fail.
+        // Goals table: one row per goal, each badge as the API judged it (D95 of the PTV passes: the planner normalises to it).
         await page.WaitForSelectorAsync("#goals tbody tr");
         Assert.Equal(3, await page.Locator("#goals tbody tr").CountAsync());
-        Assert.True(await page.Locator("#goals .badge.pass").CountAsync() >= 1);
-        Assert.True(await page.Locator("#goals .badge.fail").CountAsync() >= 1);
+        string id = new Uri(page.Url).Query.Split('=')[1];
+        using var http = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", ServiceFactory.Key);
+        using System.Text.Json.JsonDocument plan = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"/api/plans/{id}"));
+        string[] expected = [.. plan.RootElement.GetProperty("goals").EnumerateArray().Select(g => g.GetProperty("passed").GetBoolean() ? "pass" : "fail")];
+        string[] shown = [.. (await page.Locator("#goals tbody tr td:last-child .badge").AllTextContentsAsync()).Select(t => t.Trim())];
+        Assert.Equal(expected, shown);
+        Assert.Equal("pass", await page.Locator("#goals tbody tr", new() { HasText = "D95" }).Locator(".badge").TextContentAsync());
 
         // DVH drawn by Chart.js with a curve per structure.
         await page.WaitForFunctionAsync("() => window.metaiDvhChart && window.metaiDvhChart.data.datasets.length >= 3");
@@ -81,7 +87,7 @@ public class WebInterfaceTests
         await page.Keyboard.PressAsync("ArrowRight");
         await page.Keyboard.PressAsync("ArrowRight");
         await page.WaitForSelectorAsync($"#dose[data-slice='{k}']", new() { State = WaitForSelectorState.Attached });
-        Assert.Equal(5, await page.Locator("#downloads a").CountAsync());
+        Assert.Equal(8, await page.Locator("#downloads a").CountAsync());
         Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
 
         await page.ScreenshotAsync(new() { Path = BrowserHost.ScreenshotPath("web-plan.png"), FullPage = true });

@@ -20,7 +20,7 @@ public class RestartTests
         using (var first = new ServiceFactory(data))
         {
             HttpClient c = first.KeyedClient();
-            finished = await PlanClient.SubmitAsync(c, PlanClient.QuickPlan(beams: 2, histories: 60_000, voxelMm: 8));
+            finished = await PlanClient.SubmitAsync(c, PlanClient.QuickPlan(beams: 2));
             (before, _) = await PlanClient.WaitAsync(c, finished, TimeSpan.FromMinutes(2));
             Assert.Equal("succeeded", before.GetProperty("status").GetString());
         }
@@ -29,7 +29,7 @@ public class RestartTests
         var store = new JobStore(Path.Combine(data, "jobs.db"));
         string request = store.GetJob(finished)!.RequestJson;
         store.AddJob(Interrupted, request, DateTime.UtcNow);
-        Assert.True(store.TryStart(Interrupted, "open-field (pre-planner)", DateTime.UtcNow));
+        Assert.True(store.TryStart(Interrupted, "planner", DateTime.UtcNow));
         string partial = Path.Combine(data, "jobs", Interrupted + ".partial");
         Directory.CreateDirectory(partial);
         File.WriteAllText(Path.Combine(partial, "rtdose.dcm"), "half");

@@ -41,7 +41,9 @@ public class PlanValidationTests : IClassFixture<SharedService>
     public async Task UnknownCase_Answers400()
     {
         JsonElement p = await BadRequestAsync(new { @case = "elephant", protocol = "prostate" });
-        Assert.Contains("Unknown case 'elephant'", p.GetProperty("errors").GetProperty("case")[0].GetString(), StringComparison.Ordinal);
+        string message = p.GetProperty("errors").GetProperty("case")[0].GetString()!;
+        Assert.Contains("Unknown case 'elephant'", message, StringComparison.Ordinal);
+        Assert.Contains("tg119-cshape", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -63,11 +65,12 @@ public class PlanValidationTests : IClassFixture<SharedService>
     [Fact]
     public async Task OutOfRangeSettings_Answer400_ForEachField()
     {
-        JsonElement p = await BadRequestAsync(new { @case = "prostate", beams = 0, voxelMm = 0.5, histories = 5 });
+        JsonElement p = await BadRequestAsync(new { @case = "prostate", beams = 0, voxelMm = 0.5, histories = 5, beamletHistories = 10 });
         JsonElement errors = p.GetProperty("errors");
         Assert.True(errors.TryGetProperty("beams", out _));
         Assert.True(errors.TryGetProperty("voxelMm", out _));
         Assert.True(errors.TryGetProperty("histories", out _));
+        Assert.True(errors.TryGetProperty("beamletHistories", out _));
     }
 
     [Fact]
@@ -86,6 +89,22 @@ public class PlanValidationTests : IClassFixture<SharedService>
         Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/api/plans/does-not-exist/dvh")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsync("/api/plans/does-not-exist/cancel", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Protocols_ListTheShippedProtocols_WithTheStructuresACaseNeeds()
+    {
+        JsonElement protocols = await _client.GetFromJsonAsync<JsonElement>("/api/protocols");
+        JsonElement prostate = protocols.EnumerateArray().First(p => p.GetProperty("name").GetString() == "prostate");
+        Assert.Equal("PTV", prostate.GetProperty("prescription").GetProperty("target").GetString());
+        Assert.Equal(75.6, prostate.GetProperty("prescription").GetProperty("doseGy").GetDouble(), 9);
+        Assert.Equal(7, prostate.GetProperty("beams").GetInt32());
+        string[] structures = [.. prostate.GetProperty("structures").EnumerateArray().Select(s => s.GetString()!)];
+        Assert.Contains("Rectum", structures);
+        Assert.DoesNotContain("Ring", structures); // the protocol builds its ring itself
+        JsonElement goal = prostate.GetProperty("goals")[0];
+        Assert.Equal("D95", goal.GetProperty("metric").GetString());
+        Assert.Equal("%", goal.GetProperty("unit").GetString());
     }
 
     [Fact]

@@ -196,7 +196,7 @@ public class UploadTests : IClassFixture<UploadTests.Fixture>
         JsonElement wrong = await ProblemAsync(await _f.Client.PostAsJsonAsync("/api/plans", new { uploadId, protocol = "prostate" }), HttpStatusCode.BadRequest);
         Assert.Contains("'Rectum'", wrong.GetProperty("errors").GetProperty("protocol")[0].GetString(), StringComparison.Ordinal);
 
-        string id = await PlanClient.SubmitAsync(_f.Client, new { uploadId, protocol = "tg119-cshape", beams = 2, histories = 40_000 });
+        string id = await PlanClient.SubmitAsync(_f.Client, new { uploadId, protocol = "tg119-cshape", beams = 2, histories = 100_000, beamletHistories = 300 });
         (JsonElement plan, _) = await PlanClient.WaitAsync(_f.Client, id, TimeSpan.FromMinutes(2));
         Assert.True(plan.GetProperty("status").GetString() == "succeeded", plan.ToString());
         Assert.Equal("cshape-anon", plan.GetProperty("case").GetString());

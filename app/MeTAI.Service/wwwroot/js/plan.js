@@ -3,7 +3,10 @@ import { api, keyForm, showError, fmt, escapeHtml } from "./api.js";
 import { drawSlice, ISODOSE } from "./doseview.js";
 
 const id = new URLSearchParams(location.search).get("id");
-const labels = { rtplan: "RT Plan (DICOM)", rtdose: "RT Dose (DICOM)", rtstruct: "RT Structure Set (DICOM)", ct: "CT series (zip)", report: "Report (JSON)" };
+const labels = {
+  rtplan: "RT Plan (DICOM)", rtdose: "RT Dose (DICOM)", rtstruct: "RT Structure Set (DICOM)", ct: "CT series (zip)", report: "Report (JSON)",
+  "dvh-plot": "DVH plot (PNG)", "dose-plot": "Axial dose plot (PNG)", log: "Planner log (text)",
+};
 let plan = null, sliceInfo = null, resultsShown = false;
 const sliceCache = new Map();
 

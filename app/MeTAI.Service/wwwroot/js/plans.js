@@ -46,7 +46,11 @@ async function loadPlans() {
 document.getElementById("plan-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const [kind, value] = caseSelect.value.split(/:(.*)/s);
-  const body = { protocol: protocolSelect.value, histories: Number(document.getElementById("histories").value) };
+  const body = { protocol: protocolSelect.value };
+  // Standard sends no histories: the planner's defaults apply.
+  const statistics = document.getElementById("statistics").selectedOptions[0].dataset;
+  if (statistics.histories) body.histories = Number(statistics.histories);
+  if (statistics.beamletHistories) body.beamletHistories = Number(statistics.beamletHistories);
   if (kind === "case") { body.case = value; body.voxelMm = Number(document.getElementById("voxel").value); } else body.uploadId = value;
   const beams = document.getElementById("beams").value;
   if (beams) body.beams = Number(beams);
