@@ -18,7 +18,7 @@ public sealed record PlanOutcome
     /// <summary>Number of beams planned.</summary>
     public int Beams { get; init; }
 
-    /// <summary>One line on how the dose was made (e.g. "5 open fields, Monte Carlo, 1 000 000 histories").</summary>
+    /// <summary>One line on the plan: beams, segments, MU, beamlets, final-dose histories and device, goals met, time.</summary>
     public string? Summary { get; init; }
 
     /// <summary>True when every goal passed.</summary>

@@ -15,14 +15,20 @@ public class WebInterfaceTests
         var consoleErrors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text + " @ " + m.Location); };
 
-        // The form: a built-in case and its protocol, 5 beams, the preview statistics.
+        // The form: a built-in case and its protocol. The preview statistics and 5 beams keep the suite within minutes on
+        // a loaded 2-core machine; METAI_BROWSER_STATISTICS=standard plans with the planner's defaults and the
+        // protocol's beams instead (a couple of minutes more; how docs/images/web-plan.png was taken).
+        bool standard = Environment.GetEnvironmentVariable("METAI_BROWSER_STATISTICS") == "standard";
         await page.WaitForSelectorAsync("#case option[value='case:tg119-cshape']", new() { State = WaitForSelectorState.Attached });
         await page.SelectOptionAsync("#case", "case:tg119-cshape");
         Assert.Equal("tg119-cshape", await page.InputValueAsync("#protocol"));
         await page.WaitForFunctionAsync("() => document.getElementById('protocol').value !== ''");
-        await page.FillAsync("#beams", "5");
-        Assert.Equal("standard", await page.InputValueAsync("#statistics")); // the planner's defaults…
-        await page.SelectOptionAsync("#statistics", "preview"); // …but the preview keeps the suite within minutes on a loaded 2-core CI machine
+        Assert.Equal("standard", await page.InputValueAsync("#statistics")); // the planner's defaults are the form's default
+        if (!standard)
+        {
+            await page.FillAsync("#beams", "5");
+            await page.SelectOptionAsync("#statistics", "preview");
+        }
         await page.ClickAsync("#submit-plan");
         try
         {
@@ -45,7 +51,7 @@ public class WebInterfaceTests
                 break;
             }
 
-            Assert.True(sw.Elapsed < TimeSpan.FromMinutes(5), "progress stuck at " + string.Join(",", seen.Distinct()));
+            Assert.True(sw.Elapsed < TimeSpan.FromMinutes(standard ? 10 : 5), "progress stuck at " + string.Join(",", seen.Distinct()));
             await Task.Delay(100);
         }
 
