@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Builds and runs every test of MeTAI.Intervention, then prints "N passed, N failed, N skipped".
-# Installs the Debian packages the tests use (outside readers and validators) when they are missing.
+# Installs the Debian packages the tests use (outside readers and validators, Mosquitto, Chromium for the web
+# interface's browser test) when they are missing. The build runs `npm ci` for the web interface's libraries.
 # Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Dicom").
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 
-packages=(python3-pydicom python3-dicompylercore python3-numpy dcmtk dicom3tools mosquitto plastimatch)
+packages=(python3-pydicom python3-dicompylercore python3-numpy dcmtk dicom3tools mosquitto plastimatch chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The build runs npm (the web interface's Chart.js, pinned by app/MeTAI.Service/package-lock.json).
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}" >&2
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -51,9 +51,11 @@ public sealed class SegmentDoses
 
     /// <summary>
     /// Simulates every segment with <paramref name="histories"/> histories shared in proportion to the source particles
-    /// its MU stand for (equal statistics per unit fluence), 10 batches each.
+    /// its MU stand for (equal statistics per unit fluence), 10 batches each. <paramref name="progress"/> (optional)
+    /// receives the fraction of the histories done after each segment; <paramref name="log"/> a line every 10 s.
     /// </summary>
-    public static SegmentDoses Compute(MonteCarloEngine engine, BeamModel model, VoxelPhantom phantom, IReadOnlyList<DeliverySegment> segments, long histories, ulong seed, TextWriter? log = null, CancellationToken cancellationToken = default)
+    public static SegmentDoses Compute(MonteCarloEngine engine, BeamModel model, VoxelPhantom phantom, IReadOnlyList<DeliverySegment> segments, long histories, ulong seed,
+        TextWriter? log = null, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(model);
@@ -68,6 +70,14 @@ public sealed class SegmentDoses
             particles += setups[s].HistoriesPerMu!.Value * seg.MonitorUnits;
         }
 
+        var planned = new long[segments.Count];
+        long plannedTotal = 0;
+        for (int s = 0; s < segments.Count; s++)
+        {
+            planned[s] = Math.Max(10_000, (long)Math.Round(histories * setups[s].HistoriesPerMu!.Value * segments[s].MonitorUnits / particles));
+            plannedTotal += planned[s];
+        }
+
         var dose = new float[segments.Count][];
         var sigma = new float[segments.Count][];
         long total = 0;
@@ -76,9 +86,7 @@ public sealed class SegmentDoses
         using DoseSession session = engine.OpenSession(phantom);
         for (int s = 0; s < segments.Count; s++)
         {
-            double share = setups[s].HistoriesPerMu!.Value * segments[s].MonitorUnits / particles;
-            long h = Math.Max(10_000, (long)Math.Round(histories * share));
-            DoseResult r = session.Run(setups[s], h, seed + (ulong)s * 104_729, 10, null, cancellationToken);
+            DoseResult r = session.Run(setups[s], planned[s], seed + (ulong)s * 104_729, 10, null, cancellationToken);
             float[] d = r.Dose.Data, u = r.RelativeUncertainty.Data;
             var sg = new float[d.Length];
             for (int v = 0; v < d.Length; v++)
@@ -89,6 +97,7 @@ public sealed class SegmentDoses
             dose[s] = d;
             sigma[s] = sg;
             total += r.Histories;
+            progress?.Report(Math.Min(1, total / (double)plannedTotal));
             if (log is not null && (sw.Elapsed.TotalSeconds - last > 10 || s + 1 == segments.Count))
             {
                 last = sw.Elapsed.TotalSeconds;

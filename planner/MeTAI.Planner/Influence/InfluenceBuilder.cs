@@ -40,8 +40,15 @@ public sealed class InfluenceBuilder
     public static long EstimateBytes(long rows, long nonZeros) => CsrMatrix.BytesFor(rows, nonZeros) + nonZeros * (sizeof(int) + sizeof(float));
 
     /// <summary>Computes the matrix for the beamlets of <paramref name="grids"/> on <paramref name="phantom"/>, rows = <paramref name="voxelIndices"/> (ascending).</summary>
+    /// <param name="phantom">The patient as materials and densities.</param>
+    /// <param name="grids">Beamlet grids, one per beam; columns follow their order.</param>
+    /// <param name="voxelIndices">Grid voxels that get rows, ascending.</param>
+    /// <param name="log">Progress lines (every 10 s), or null.</param>
+    /// <param name="progress">Fraction of the beamlets done (0–1) after each beamlet, or null.</param>
+    /// <param name="cancellationToken">Checked before each beamlet and inside its Monte Carlo run.</param>
     /// <exception cref="InvalidOperationException">The estimated matrix would not fit in memory.</exception>
-    public InfluenceMatrix Build(VoxelPhantom phantom, IReadOnlyList<BeamletGrid> grids, int[] voxelIndices, TextWriter? log = null, CancellationToken cancellationToken = default)
+    public InfluenceMatrix Build(VoxelPhantom phantom, IReadOnlyList<BeamletGrid> grids, int[] voxelIndices, TextWriter? log = null, IProgress<double>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(phantom);
         ArgumentNullException.ThrowIfNull(grids);
@@ -90,6 +97,7 @@ public sealed class InfluenceBuilder
                 columns.Add((rowBuf[..count], valBuf[..count]));
                 beamlets.Add(new Beamlet(b, grid.Ix[n], grid.Iy[n]));
                 nnz += count;
+                progress?.Report((column + 1) / (double)total);
                 if (column == 0)
                 {
                     CheckMemory(voxelIndices.Length, (long)Math.Ceiling(count * 1.25) * total, total, log);

@@ -24,19 +24,39 @@ namespace MeTAI.Planner.Plans;
 /// The planning pipeline, in matRad's order: beams and beamlets (<c>generateStf</c>) → influence matrix
 /// (<c>calcDoseInfluence</c>) → fluence optimisation (<c>fluenceOptimization</c>, with goal-driven re-weighting) →
 /// leaf sequencing and segment weight optimisation (<c>sequencing</c>) → final Monte Carlo dose on the deliverable
-/// apertures → normalisation → evaluation (<c>planAnalysis</c>). Progress lines go to the log writer.
+/// apertures → normalisation → evaluation (<c>planAnalysis</c>). Progress lines go to the log writer; stage and
+/// fraction reports (<see cref="PlanStageProgress"/>) to an optional progress sink.
 /// </summary>
 public static class PlanPipeline
 {
     /// <summary>Plans <paramref name="plan"/> with <paramref name="protocol"/>.</summary>
+    /// <param name="plan">The case.</param>
+    /// <param name="protocol">Prescription, objectives, goals, beams.</param>
+    /// <param name="settings">How to run (null: the defaults).</param>
+    /// <param name="log">Progress lines, or null.</param>
+    /// <param name="cancellationToken">Checked between stages, beamlets, optimiser iterations and segments.</param>
     /// <exception cref="KeyNotFoundException">The protocol names a structure the case lacks (the message lists the case's).</exception>
-    public static PlanResult Run(PlanCase plan, Protocol protocol, PlanSettings? settings = null, TextWriter? log = null, CancellationToken cancellationToken = default)
+    public static PlanResult Run(PlanCase plan, Protocol protocol, PlanSettings? settings, TextWriter? log, CancellationToken cancellationToken) =>
+        Run(plan, protocol, settings, log, null, cancellationToken);
+
+    /// <summary>Plans <paramref name="plan"/> with <paramref name="protocol"/>, reporting each stage's progress.</summary>
+    /// <param name="plan">The case.</param>
+    /// <param name="protocol">Prescription, objectives, goals, beams.</param>
+    /// <param name="settings">How to run (null: the defaults).</param>
+    /// <param name="log">Progress lines, or null.</param>
+    /// <param name="progress">Stage and fraction reports, on the planning thread (null: none).</param>
+    /// <param name="cancellationToken">Checked between stages, beamlets, optimiser iterations and segments.</param>
+    /// <exception cref="KeyNotFoundException">The protocol names a structure the case lacks (the message lists the case's).</exception>
+    public static PlanResult Run(PlanCase plan, Protocol protocol, PlanSettings? settings = null, TextWriter? log = null, IProgress<PlanStageProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(protocol);
         settings ??= new PlanSettings();
         settings.Validate();
         var total = Stopwatch.StartNew();
+        var tracker = new PlanProgressTracker(progress);
+        tracker.Report(PlanStage.Preparing, 0, "rings, beams and beamlets");
         ProtocolLoader.CheckStructures(protocol, plan);
         VoxelMask body = plan.BodyMask();
         foreach (RingSpec ring in protocol.Rings)
@@ -71,12 +91,19 @@ public static class PlanPipeline
 
         VoxelPhantom phantom = VoxelPhantom.FromCt(plan.CtHu, HuCalibration.Load(DosimetryPaths.HuCalibrationFile()));
         using var engine = new MonteCarloEngine(settings.Device);
+        int beamletCount = grids.Sum(g => g.Count);
+        tracker.SetMonteCarloWork(beamletCount, settings.HistoriesPerBeamlet, settings.FinalHistories, settings.CachePath is string c && File.Exists(c));
+        tracker.Report(PlanStage.Preparing, 1, "phantom ready");
+        cancellationToken.ThrowIfCancellationRequested();
 
         // Influence matrix.
         var sw = Stopwatch.StartNew();
         byte[] hash = InputsHash(plan, model, grids, voxelIndices, settings);
         InfluenceMatrix influence;
         bool fromCache = false;
+        tracker.Report(PlanStage.Influence, 0, string.Create(CultureInfo.InvariantCulture, $"beamlet 0/{beamletCount}"));
+        IProgress<double>? beamletProgress = tracker.Stage(PlanStage.Influence,
+            f => string.Create(CultureInfo.InvariantCulture, $"beamlet {(int)Math.Round(f * beamletCount)}/{beamletCount}"));
         if (settings.CachePath is string cache && File.Exists(cache))
         {
             try
@@ -88,13 +115,13 @@ public static class PlanPipeline
             catch (InfluenceCacheException ex)
             {
                 log?.WriteLine($"  influence: cache not used ({ex.Message})");
-                influence = BuildInfluence(engine, model, settings, phantom, grids, voxelIndices, log, cancellationToken);
+                influence = BuildInfluence(engine, model, settings, phantom, grids, voxelIndices, log, beamletProgress, cancellationToken);
                 InfluenceCache.Save(cache, influence, hash);
             }
         }
         else
         {
-            influence = BuildInfluence(engine, model, settings, phantom, grids, voxelIndices, log, cancellationToken);
+            influence = BuildInfluence(engine, model, settings, phantom, grids, voxelIndices, log, beamletProgress, cancellationToken);
             if (settings.CachePath is string path)
             {
                 InfluenceCache.Save(path, influence, hash);
@@ -102,6 +129,8 @@ public static class PlanPipeline
         }
 
         double influenceSeconds = sw.Elapsed.TotalSeconds;
+        tracker.Report(PlanStage.Influence, 1, fromCache ? "influence matrix from the cache" : string.Create(CultureInfo.InvariantCulture, $"beamlet {beamletCount}/{beamletCount}"));
+        cancellationToken.ThrowIfCancellationRequested();
         log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  influence: {influence.Rows} × {influence.Columns}, {influence.Matrix.NonZeros / 1e6:0.00} M non-zeros ({influence.Matrix.Bytes / 1048576.0:0} MiB), {influenceSeconds:0.0} s"));
 
@@ -124,6 +153,8 @@ public static class PlanPipeline
         IReadOnlyList<GoalResult> predicted = [];
         for (int round = 0; ; round++)
         {
+            tracker.Report(PlanStage.Optimization, round / (double)(settings.ReweightRounds + 1),
+                string.Create(CultureInfo.InvariantCulture, $"fluence optimisation, round {round + 1}"));
             OptimizationResult r = optimizer.Minimize(problem, x, lower, preconditioner: problem.DiagonalPreconditioner(x), cancellationToken: cancellationToken);
             runs.Add(r);
             predicted = PredictedGoals(plan, protocol, influence, problem, x);
@@ -142,6 +173,7 @@ public static class PlanPipeline
 
         // Sequencing and segment weight optimisation.
         sw.Restart();
+        tracker.Report(PlanStage.Sequencing, 0, "leaf sequencing");
         var mlc = MlcModel.Uniform(settings.LeafWidthMm, settings.LeafPairs);
         var seqOptions = new SequencingOptions
         {
@@ -162,12 +194,14 @@ public static class PlanPipeline
 
             col += grid.Count;
             sequenced.Add(LeafSequencer.Sequence(grid, w, mlc, seqOptions));
+            tracker.Report(PlanStage.Sequencing, 0.5 * sequenced.Count / grids.Count, string.Create(CultureInfo.InvariantCulture, $"leaf sequencing, beam {sequenced.Count}/{grids.Count}"));
         }
 
         OptimizationResult? segmentRun = null;
         IReadOnlyList<GoalResult> sequencedGoals = [];
         if (settings.SegmentWeightOptimization)
         {
+            tracker.Report(PlanStage.Sequencing, 0.5, "segment weights");
             float[] segDose;
             (sequenced, segmentRun, segDose) = OptimizeSegments(influence, grids, sequenced, planObjective, rx, seqOptions.MinSegmentMu, settings.Optimizer, cancellationToken);
             sequencedGoals = PredictedGoals(plan, protocol, influence, segDose);
@@ -199,6 +233,7 @@ public static class PlanPipeline
         // Final Monte Carlo dose on the deliverable apertures: every segment simulated on its own, its MU re-optimised
         // on those Monte Carlo doses (the plan dose is linear in them), then denoised and normalised.
         sw.Restart();
+        cancellationToken.ThrowIfCancellationRequested();
         RtPlan rtPlan = RtPlanBuilder.Build(sequenced, rx, Label(plan.Name), model.SadMm);
         IReadOnlyList<DeliverySegment> deliverySegments = RtPlanBeams.Segments(rtPlan);
         int segmentCount = sequenced.Sum(b => b.Segments.Count);
@@ -207,7 +242,12 @@ public static class PlanPipeline
             throw new InvalidOperationException($"The plan delivers {deliverySegments.Count} segments but {segmentCount} were sequenced (segments without MU?).");
         }
 
-        SegmentDoses segmentDoses = SegmentDoses.Compute(engine, model, phantom, deliverySegments, settings.FinalHistories, settings.Seed + 1_000_003, log, cancellationToken);
+        // The segments' Monte Carlo is 90 % of this stage's share; the weight rounds on its doses the rest.
+        tracker.Report(PlanStage.FinalDose, 0, string.Create(CultureInfo.InvariantCulture, $"Monte Carlo dose of {segmentCount} segments"));
+        IProgress<double>? segmentProgress = tracker.Stage(PlanStage.FinalDose,
+            f => string.Create(CultureInfo.InvariantCulture, $"Monte Carlo dose of {segmentCount} segments, {100 * f:0} % of the histories"));
+        SegmentDoses segmentDoses = SegmentDoses.Compute(engine, model, phantom, deliverySegments, settings.FinalHistories, settings.Seed + 1_000_003, log,
+            segmentProgress is null ? null : new ScaledProgress(segmentProgress, 0.9), cancellationToken);
         var mu = new double[segmentCount];
         int si = 0;
         foreach (SequencedBeam sb in sequenced)
@@ -231,6 +271,8 @@ public static class PlanPipeline
         Array.Fill(mcLower, seqOptions.MinSegmentMu * rx.Fractions);
         while (true)
         {
+            tracker.Report(PlanStage.FinalDose, 0.9 + 0.1 * mcRounds / (settings.ReweightRounds + 1),
+                string.Create(CultureInfo.InvariantCulture, $"segment weights on the Monte Carlo doses, round {mcRounds + 1}"));
             if (settings.MonteCarloSegmentWeights)
             {
                 mcSegmentRun = new ProjectedLbfgsB(settings.Optimizer).Minimize(mcProblem, mu, mcLower, preconditioner: mcProblem.DiagonalPreconditioner(mu), cancellationToken: cancellationToken);
@@ -276,9 +318,11 @@ public static class PlanPipeline
             $"{(final.Denoised ? $", {100 * final.MeanRelUncertaintyAbove50:0.0} % denoised ({100 * final.SmoothedFraction:0} % of voxel steps smoothed)" : string.Empty)}, normalisation × {factor:0.000}"));
 
         // Evaluation.
+        tracker.Report(PlanStage.Evaluation, 0, "metrics, DVHs and goals");
         (Dictionary<string, StructureMetrics> metrics, List<Dvh> dvhs, IReadOnlyList<GoalResult> goals) = Evaluate(plan, protocol, final.DoseGy.Data, body);
         IReadOnlyList<GoalResult> rawGoals = final.Denoised ? Evaluate(plan, protocol, final.RawDoseGy.Data, body).Goals : goals;
         double other = total.Elapsed.TotalSeconds - influenceSeconds - optimizationSeconds - sequencingSeconds - finalSeconds;
+        tracker.Report(PlanStage.Evaluation, 1, "done");
         return new PlanResult
         {
             Case = plan,
@@ -345,7 +389,8 @@ public static class PlanPipeline
         return (metrics, dvhs, goals);
     }
 
-    private static InfluenceMatrix BuildInfluence(MonteCarloEngine engine, BeamModel model, PlanSettings settings, VoxelPhantom phantom, List<BeamletGrid> grids, int[] voxelIndices, TextWriter? log, CancellationToken ct)
+    private static InfluenceMatrix BuildInfluence(MonteCarloEngine engine, BeamModel model, PlanSettings settings, VoxelPhantom phantom, List<BeamletGrid> grids, int[] voxelIndices, TextWriter? log,
+        IProgress<double>? progress, CancellationToken ct)
     {
         var builder = new InfluenceBuilder(engine, model, new InfluenceSettings
         {
@@ -357,7 +402,7 @@ public static class PlanPipeline
         });
         log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  influence: {grids.Sum(g => g.Count)} beamlets × {settings.HistoriesPerBeamlet} histories on {engine.DeviceName}"));
-        return builder.Build(phantom, grids, voxelIndices, log, ct);
+        return builder.Build(phantom, grids, voxelIndices, log, progress, ct);
     }
 
     private static int[] RowVoxels(PlanCase plan, Protocol protocol, VoxelMask coverage, VoxelMask body, double marginMm)
@@ -539,5 +584,11 @@ public static class PlanPipeline
             File.ReadAllBytes(model.Path),
             MemoryMarshal.AsBytes(voxelIndices.AsSpan()).ToArray(),
         ]);
+    }
+
+    // Scales a sub-step's 0–1 fraction into the first part of its stage, on the calling thread.
+    private sealed class ScaledProgress(IProgress<double> inner, double scale) : IProgress<double>
+    {
+        public void Report(double value) => inner.Report(scale * value);
     }
 }

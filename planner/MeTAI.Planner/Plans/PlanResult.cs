@@ -8,7 +8,7 @@ using MeTAI.Planner.Sequencing;
 
 namespace MeTAI.Planner.Plans;
 
-/// <summary>Everything <see cref="PlanPipeline.Run"/> produced.</summary>
+/// <summary>Everything <see cref="PlanPipeline"/> produced for a plan.</summary>
 public sealed class PlanResult
 {
     /// <summary>The case, with the protocol's rings added.</summary>

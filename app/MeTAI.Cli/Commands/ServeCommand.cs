@@ -1,0 +1,72 @@
+using System.CommandLine;
+using MeTAI.Service.Hosting;
+
+namespace MeTAI.Cli.Commands;
+
+/// <summary>
+/// <c>metai serve [--urls http://127.0.0.1:5080] [--data-dir DIR] [--controller none|sim|mqtt://host:port]
+/// [--api-keys-file FILE]</c>: the HTTP API and web interface (app/MeTAI.Service; docs/service.md) until Ctrl+C.
+/// API keys come from <c>METAI_API_KEYS</c> or the keys file — none are built in, and without one every API call
+/// answers 401. Any other service setting can follow as <c>--Section:Key=value</c>.
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var urls = new Option<string>("--urls") { Description = "Addresses to listen on", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Data directory: job database, uploads, plan outputs (default out/service-data)" };
+        var controller = new Option<string>("--controller") { Description = "Controller page source: none, sim (a simulated rig) or mqtt://host:port (observer; password in METAI_MQTT_PASSWORD)", DefaultValueFactory = _ => "none" };
+        var keysFile = new Option<string?>("--api-keys-file") { Description = "File with one API key per line (also METAI_API_KEYS, comma-separated)" };
+        var seconds = new Option<double>("--seconds") { Description = "Stop after this many seconds (0: until Ctrl+C)" };
+        var command = new Command("serve", "Run the HTTP API and web interface (plans, uploads, controller status).")
+        {
+            urls, dataDir, controller, keysFile, seconds,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(parse => CommandErrors.Guard(parse.InvocationConfiguration.Error, () =>
+        {
+            var args = new List<string> { "--urls", parse.GetValue(urls)! };
+            if (parse.GetValue(dataDir) is { } d)
+            {
+                args.Add($"--Service:DataDirectory={Path.GetFullPath(d)}");
+            }
+
+            string c = parse.GetValue(controller)!;
+            if (c.StartsWith("mqtt://", StringComparison.Ordinal) || c.StartsWith("mqtts://", StringComparison.Ordinal))
+            {
+                args.Add("--Controller:Mode=mqtt");
+                args.Add($"--Controller:Broker={c}");
+            }
+            else if (c is "none" or "sim")
+            {
+                args.Add($"--Controller:Mode={c}");
+            }
+            else
+            {
+                throw new ArgumentException($"--controller '{c}' is not none, sim, mqtt://host:port or mqtts://host:port.");
+            }
+
+            if (parse.GetValue(keysFile) is { } k)
+            {
+                args.Add($"--Service:ApiKeysFile={Path.GetFullPath(k)}");
+            }
+
+            args.AddRange(parse.UnmatchedTokens);
+            using var app = ServiceHost.Build([.. args]);
+            double s = parse.GetValue(seconds);
+            if (s > 0)
+            {
+                app.StartAsync().GetAwaiter().GetResult();
+                Thread.Sleep(TimeSpan.FromSeconds(s));
+                app.StopAsync().GetAwaiter().GetResult();
+            }
+            else
+            {
+                app.Run();
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,358 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net.ServerSentEvents;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using MeTAI.Hil.Bench;
+using MeTAI.Robotics.Kinematics;
+using MeTAI.Robotics.Safety;
+using MeTAI.Robotics.Transport;
+using MeTAI.Dosimetry.Engines;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace MeTAI.Service.Controller;
+
+/// <summary>
+/// Follows a controller over MQTT as an observer (state, interlocks, telemetry topics; docs/mqtt-topics.md), keeps the
+/// latest of each and fans them out to server-sent-event subscribers. In <c>sim</c> mode it first starts a simulated
+/// rig (<see cref="ControlRig"/>) and observes that, over the same MQTT path.
+/// </summary>
+public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions> options, ILogger<ControllerMonitor> logger, TimeProvider time)
+    : IHostedService, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<Channel<SseItem<string>>, bool> _subscribers = new();
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stop = new();
+    private ControlRig? _rig;
+    private IMqttClient? _client;
+    private MqttTopics? _topics;
+    private string? _state;
+    private string[] _interlocks = [];
+    private long? _cycle;
+    private JsonElement? _loop;
+    private JsonElement? _bus;
+    private DateTime? _lastMessageUtc;
+    private string? _note;
+    private Task? _background;
+    private int _stopped;
+
+    /// <summary>The mode in use (none, sim, mqtt).</summary>
+    public string Mode { get; } = options.Value.Mode.Trim().ToLowerInvariant();
+
+    /// <summary>The simulated rig in sim mode (tests inject faults through it), else null.</summary>
+    public ControlRig? Rig => _rig;
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        ControllerMonitorOptions o = options.Value;
+        switch (Mode)
+        {
+            case "none":
+                _note = "No controller is configured (start the service with --controller sim, or Controller:Mode=mqtt and Controller:Broker).";
+                LogNoController(logger);
+                return;
+            case "sim":
+                RobotModel robot = RobotConfigJson.Load(o.RobotFile ?? Path.Combine(DosimetryPaths.ConfigsDirectory(), "robots", "metai-arm6.json"));
+                _rig = await ControlRig.StartAsync(SimRigOptions(robot), cancellationToken).ConfigureAwait(false);
+                _topics = new MqttTopics(robot.Name);
+                await ConnectAsync(_rig.Endpoint("observer"), cancellationToken).ConfigureAwait(false);
+                LogSimStarted(logger, robot.Name, _rig.BrokerPort);
+                if (o.SimBringUp)
+                {
+                    _background = Task.Run(() => BringUpAsync(_stop.Token), CancellationToken.None);
+                }
+
+                return;
+            case "mqtt":
+                string password = o.Password ?? Environment.GetEnvironmentVariable("METAI_MQTT_PASSWORD") ?? string.Empty;
+                MqttEndpoint endpoint = MqttEndpoint.Parse(o.Broker ?? throw new InvalidOperationException("Controller:Mode=mqtt needs Controller:Broker (mqtt://host:port)."), o.User, password);
+                _topics = new MqttTopics(o.Robot);
+                _background = Task.Run(() => KeepConnectedAsync(endpoint, _stop.Token), CancellationToken.None);
+                return;
+            default:
+                throw new InvalidOperationException($"Controller:Mode '{o.Mode}' is not none, sim or mqtt.");
+        }
+    }
+
+    /// <summary>
+    /// The simulated rig's settings: the controller's real defaults except the timeouts that a loaded, shared machine
+    /// would trip by scheduling stalls alone (heartbeat watchdog, servo timeout, tracking lag, the servos' bus watchdog,
+    /// serial reply timeout), as the HIL tests relax them; the sim is for the web interface, not for timing evidence.
+    /// </summary>
+    public static ControlRigOptions SimRigOptions(RobotModel robot) => new()
+    {
+        Robot = robot,
+        Controller = new MeTAI.Robotics.Control.ControllerOptions { HeartbeatWatchdogMs = 400, ServoTimeoutMs = 1000, TrackingLagMs = 300 },
+        ServoIo = new MeTAI.Robotics.Control.ServoIoOptions { BusWatchdog20Ms = 50 },
+        ReplyTimeoutMs = 150,
+        Retries = 3,
+    };
+
+    // Enable → Home → Ready; after a hold or fault on the way (load on a shared machine), Resume or an acknowledged Reset and again.
+    private async Task BringUpAsync(CancellationToken ct)
+    {
+        ControlRig rig = _rig!;
+        for (int attempt = 1; attempt <= 5 && !ct.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                switch (rig.Controller.State)
+                {
+                    case SafetyState.Fault or SafetyState.EStop:
+                        await rig.CommandAndWaitAsync(MeTAI.Robotics.Control.ControllerCommandKind.Reset, SafetyState.Disabled, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+                        break;
+                    case SafetyState.Paused:
+                        await rig.CommandAndWaitAsync(MeTAI.Robotics.Control.ControllerCommandKind.Resume, SafetyState.Ready, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+                        break;
+                    default:
+                        break;
+                }
+
+                if (rig.Controller.State != SafetyState.Ready)
+                {
+                    await rig.BringToReadyAsync(ct).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (TimeoutException ex)
+            {
+                LogBringUpFailed(logger, ex);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task KeepConnectedAsync(MqttEndpoint endpoint, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            if (_client is not { IsConnected: true })
+            {
+                try
+                {
+                    await ConnectAsync(endpoint, ct).ConfigureAwait(false);
+                    LogConnected(logger, endpoint);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _note = $"Cannot reach the controller's broker at {endpoint}: {ex.Message}";
+                    LogConnectFailed(logger, endpoint, ex.Message);
+                }
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ConnectAsync(MqttEndpoint endpoint, CancellationToken ct)
+    {
+        if (_client is not null)
+        {
+            _client.Dispose();
+        }
+
+        IMqttClient client = new MqttClientFactory().CreateMqttClient();
+        client.ApplicationMessageReceivedAsync += OnMessage;
+        client.DisconnectedAsync += _ =>
+        {
+            Broadcast("status", JsonSerializer.Serialize(Snapshot(), Jobs.PlanJobs.Json));
+            return Task.CompletedTask;
+        };
+        await client.ConnectAsync(MqttClientOptionsFactory.Create(endpoint), ct).ConfigureAwait(false);
+        MqttClientSubscribeOptions subscribe = new MqttClientFactory().CreateSubscribeOptionsBuilder()
+            .WithTopicFilter(_topics!.State, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(_topics.Interlocks, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(_topics.Telemetry, MqttQualityOfServiceLevel.AtMostOnce)
+            .Build();
+        await client.SubscribeAsync(subscribe, ct).ConfigureAwait(false);
+        _client = client;
+        _note = null;
+    }
+
+    private Task OnMessage(MqttApplicationMessageReceivedEventArgs e)
+    {
+        string topic = e.ApplicationMessage.Topic;
+        ReadOnlySequence<byte> payload = e.ApplicationMessage.Payload;
+        string json = Encoding.UTF8.GetString(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray());
+        string kind;
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(json);
+            JsonElement root = doc.RootElement;
+            lock (_gate)
+            {
+                _lastMessageUtc = time.GetUtcNow().UtcDateTime;
+                if (root.TryGetProperty("cycle", out JsonElement c) && c.TryGetInt64(out long cycle))
+                {
+                    _cycle = cycle;
+                }
+
+                if (root.TryGetProperty("state", out JsonElement s))
+                {
+                    _state = s.GetString();
+                }
+
+                if (topic == _topics!.Interlocks && root.TryGetProperty("active", out JsonElement active))
+                {
+                    _interlocks = SplitFlags(active.GetString());
+                }
+                else if (root.TryGetProperty("interlocks", out JsonElement il))
+                {
+                    _interlocks = SplitFlags(il.GetString());
+                }
+
+                if (root.TryGetProperty("loop", out JsonElement loop))
+                {
+                    _loop = loop.Clone();
+                }
+
+                if (root.TryGetProperty("bus", out JsonElement bus))
+                {
+                    _bus = bus.Clone();
+                }
+            }
+
+            kind = topic == _topics.State ? "state" : topic == _topics.Interlocks ? "interlocks" : "telemetry";
+        }
+        catch (JsonException)
+        {
+            return Task.CompletedTask; // not ours to repair; the controller publishes valid JSON
+        }
+
+        Broadcast(kind, json);
+        return Task.CompletedTask;
+    }
+
+    private static string[] SplitFlags(string? text) =>
+        string.IsNullOrWhiteSpace(text) || text == "None" ? [] : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private void Broadcast(string kind, string json)
+    {
+        var item = new SseItem<string>(json, kind);
+        foreach (Channel<SseItem<string>> ch in _subscribers.Keys)
+        {
+            ch.Writer.TryWrite(item);
+        }
+    }
+
+    /// <summary>The latest view.</summary>
+    public ControllerStatus Snapshot()
+    {
+        lock (_gate)
+        {
+            return new ControllerStatus
+            {
+                Mode = Mode,
+                Connected = _client?.IsConnected ?? false,
+                Robot = _topics?.Robot,
+                State = _state,
+                Interlocks = _interlocks,
+                Cycle = _cycle,
+                Loop = _loop,
+                Bus = _bus,
+                LastMessageUtc = _lastMessageUtc,
+                Note = _note,
+                States = Enum.GetNames<SafetyState>(),
+                InterlockCatalog = [.. InterlockCatalog.All.Select(i => new InterlockInfo(i.ToString(), InterlockCatalog.ReactionOf(i).ToString()))],
+            };
+        }
+    }
+
+    /// <summary>
+    /// Server-sent events until <paramref name="cancellationToken"/>: first a <c>status</c> event (the snapshot), then
+    /// <c>state</c>, <c>interlocks</c> and <c>telemetry</c> events with the controller's JSON payloads as they arrive
+    /// (a slow reader loses the oldest telemetry, never blocks the monitor).
+    /// </summary>
+    public async IAsyncEnumerable<SseItem<string>> EventsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<SseItem<string>>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        _subscribers[channel] = true;
+        try
+        {
+            yield return new SseItem<string>(JsonSerializer.Serialize(Snapshot(), Jobs.PlanJobs.Json), "status");
+            while (true)
+            {
+                SseItem<string> item;
+                try
+                {
+                    item = await channel.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    yield break;
+                }
+
+                yield return item;
+            }
+        }
+        finally
+        {
+            _subscribers.TryRemove(channel, out _);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Stop once: the host stops it as a hosted service and the container disposes it (twice, as itself and as the
+        // hosted service), possibly while the first stop is still awaiting.
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_background is not null)
+        {
+            await _background.ConfigureAwait(false);
+        }
+
+        if (Interlocked.Exchange(ref _client, null) is { } client)
+        {
+            if (client.IsConnected)
+            {
+                await client.DisconnectAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
+            client.Dispose();
+        }
+
+        if (Interlocked.Exchange(ref _rig, null) is { } rig)
+        {
+            await rig.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No controller configured; the controller page shows none (use --controller sim or Controller:Mode=mqtt)")]
+    private static partial void LogNoController(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Simulated controller rig for {Robot} started (embedded broker on 127.0.0.1:{Port})")]
+    private static partial void LogSimStarted(ILogger logger, string robot, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Simulated rig did not reach Ready; retrying")]
+    private static partial void LogBringUpFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Following the controller on {Broker}")]
+    private static partial void LogConnected(ILogger logger, MqttEndpoint broker);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach the controller's broker at {Broker}: {Reason}; retrying")]
+    private static partial void LogConnectFailed(ILogger logger, MqttEndpoint broker, string reason);
+}

@@ -1,0 +1,99 @@
+using System.Text.Json.Serialization;
+using MeTAI.Dosimetry.Engines;
+using MeTAI.Service.Controller;
+using MeTAI.Service.Jobs;
+using MeTAI.Service.Plans;
+using MeTAI.Service.Uploads;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+
+namespace MeTAI.Service.Hosting;
+
+/// <summary>
+/// Builds the service: configuration, API-key authentication on every <c>/api</c> route, problem details, the SQLite
+/// job store and plan worker, uploads, the controller monitor and the static web interface. <c>Program.cs</c> and
+/// <c>metai serve</c> both start it through here.
+/// </summary>
+public static partial class ServiceHost
+{
+    /// <summary>Registers the service's parts on <paramref name="builder"/>.</summary>
+    public static WebApplicationBuilder AddMetaiService(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        IServiceCollection s = builder.Services;
+        s.AddOptions<ServiceOptions>().Bind(builder.Configuration.GetSection(ServiceOptions.Section));
+        s.AddOptions<ControllerMonitorOptions>().Bind(builder.Configuration.GetSection(ControllerMonitorOptions.Section));
+        s.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        s.AddProblemDetails();
+        s.AddExceptionHandler<BadRequestExceptionHandler>();
+        s.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        s.AddSingleton(TimeProvider.System);
+        s.AddSingleton(sp => new ApiKeys(sp.GetRequiredService<IOptions<ServiceOptions>>().Value, Environment.GetEnvironmentVariable(ApiKeys.EnvironmentVariable)));
+        s.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        s.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
+        s.AddSingleton(sp => new ServicePaths(sp.GetRequiredService<IOptions<ServiceOptions>>().Value.DataDirectory));
+        s.AddSingleton(sp => new JobStore(sp.GetRequiredService<ServicePaths>().Database));
+        s.AddSingleton<PlanJobs>();
+        s.AddSingleton<ProtocolCatalog>(_ => new ProtocolCatalog());
+        s.AddSingleton<PlanSlices>();
+        s.AddSingleton<UploadCatalog>();
+        s.AddSingleton<UploadIntake>();
+        s.AddSingleton<IPlanRunner>(sp => new PlannerRunner(DeviceKindParser.Parse(sp.GetRequiredService<IOptions<ServiceOptions>>().Value.Device)));
+        s.AddHostedService<PlanWorker>();
+        s.AddSingleton<ControllerMonitor>();
+        s.AddHostedService(sp => sp.GetRequiredService<ControllerMonitor>());
+        s.AddHealthChecks();
+        return builder;
+    }
+
+    /// <summary>Middleware and endpoints: static UI (public), then authentication, then the API.</summary>
+    public static WebApplication UseMetaiService(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ApiKeys keys = app.Services.GetRequiredService<ApiKeys>();
+        ServicePaths paths = app.Services.GetRequiredService<ServicePaths>();
+        ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MeTAI.Service");
+        if (keys.Count == 0)
+        {
+            LogNoKeys(logger);
+        }
+
+        LogDataDirectory(logger, paths.Root, keys.Count);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        string webRoot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (Directory.Exists(webRoot))
+        {
+            var files = new PhysicalFileProvider(webRoot);
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapPlansApi();
+        app.MapUploadsApi();
+        app.MapControllerApi();
+        return app;
+    }
+
+    /// <summary>Builds the web application from command-line arguments (what <c>Program.cs</c> and <c>metai serve</c> run).</summary>
+    public static WebApplication Build(string[] args)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        return builder.AddMetaiService().Build().UseMetaiService();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No API keys are configured: every /api call will answer 401 until one is (METAI_API_KEYS, Service:ApiKeys or Service:ApiKeysFile)")]
+    private static partial void LogNoKeys(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Data directory {DataDirectory}; {Keys} API key(s) configured")]
+    private static partial void LogDataDirectory(ILogger logger, string dataDirectory, int keys);
+}

@@ -1,0 +1,38 @@
+namespace MeTAI.Service.Hosting;
+
+/// <summary>
+/// The <c>Service</c> configuration section (appsettings.json, environment variables <c>Service__DataDirectory</c>, …,
+/// or the command line <c>--Service:DataDirectory=…</c>). API keys also come from <c>METAI_API_KEYS</c>.
+/// </summary>
+public sealed class ServiceOptions
+{
+    /// <summary>Section name.</summary>
+    public const string Section = "Service";
+
+    /// <summary>Where the job database, uploads and plan outputs live (relative paths: from the current directory).</summary>
+    public string DataDirectory { get; set; } = Path.Combine("out", "service-data");
+
+    /// <summary>API keys accepted in <c>X-Api-Key</c>. None built in: with none configured every API call answers 401.</summary>
+    public IList<string> ApiKeys { get; } = [];
+
+    /// <summary>A file with one API key per line (blank lines and lines starting with # are skipped).</summary>
+    public string? ApiKeysFile { get; set; }
+
+    /// <summary>Largest accepted upload (the zip as sent), bytes.</summary>
+    public long MaxUploadBytes { get; set; } = 200L * 1024 * 1024;
+
+    /// <summary>Most entries in an uploaded zip.</summary>
+    public int MaxUploadEntries { get; set; } = 4000;
+
+    /// <summary>Most bytes an uploaded zip may expand to (zip-bomb guard), counted while extracting.</summary>
+    public long MaxUploadUncompressedBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Plans run at the same time (each uses every core it can get).</summary>
+    public int Workers { get; set; } = 1;
+
+    /// <summary>Where plans run their Monte Carlo: <c>auto</c> (CUDA when present, else the CPU), <c>cpu</c> or <c>cuda</c>.</summary>
+    public string Device { get; set; } = "auto";
+
+    /// <summary>The data directory as a full path.</summary>
+    public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
+}

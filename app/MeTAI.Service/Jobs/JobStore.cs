@@ -1,0 +1,282 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace MeTAI.Service.Jobs;
+
+/// <summary>
+/// The job store: one SQLite file (<c>jobs.db</c>, WAL journal) in the data directory holding plan jobs and uploads.
+/// The schema is versioned with <c>PRAGMA user_version</c>; a database from a newer service is refused rather than
+/// guessed at. Every call opens its own pooled connection, so the store is safe to use from any thread.
+/// </summary>
+public sealed class JobStore
+{
+    /// <summary>Schema version this code writes.</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>Reason recorded on jobs that were running when the service stopped.</summary>
+    public const string InterruptedReason = "Interrupted: the service stopped while this job was running (restart or crash); its partial output was discarded. Submit it again.";
+
+    private readonly string _connectionString;
+
+    /// <summary>Opens (creating or migrating) the store at <paramref name="databasePath"/>.</summary>
+    public JobStore(string databasePath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        DatabasePath = databasePath;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        Migrate();
+    }
+
+    /// <summary>The database file.</summary>
+    public string DatabasePath { get; }
+
+    private SqliteConnection Open()
+    {
+        var c = new SqliteConnection(_connectionString);
+        c.Open();
+        using SqliteCommand pragma = c.CreateCommand();
+        pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;";
+        pragma.ExecuteNonQuery();
+        return c;
+    }
+
+    private void Migrate()
+    {
+        using SqliteConnection c = Open();
+        using (SqliteCommand wal = c.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
+        }
+
+        int version = Convert.ToInt32(Scalar(c, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
+        {
+            throw new InvalidOperationException($"{DatabasePath} has schema version {version}, newer than this service's {SchemaVersion}; use a newer service or another data directory.");
+        }
+
+        if (version < 1)
+        {
+            using SqliteTransaction t = c.BeginTransaction();
+            using SqliteCommand create = c.CreateCommand();
+            create.Transaction = t;
+            create.CommandText = """
+                CREATE TABLE jobs (
+                    id            TEXT PRIMARY KEY,
+                    status        TEXT NOT NULL,
+                    progress      REAL NOT NULL DEFAULT 0,
+                    phase         TEXT,
+                    created_utc   TEXT NOT NULL,
+                    started_utc   TEXT,
+                    finished_utc  TEXT,
+                    request_json  TEXT NOT NULL,
+                    error         TEXT,
+                    runner        TEXT,
+                    result_json   TEXT
+                );
+                CREATE INDEX jobs_status ON jobs(status);
+                CREATE TABLE uploads (
+                    id            TEXT PRIMARY KEY,
+                    created_utc   TEXT NOT NULL,
+                    summary_json  TEXT NOT NULL
+                );
+                PRAGMA user_version = 1;
+                """;
+            create.ExecuteNonQuery();
+            t.Commit();
+        }
+    }
+
+    /// <summary>Adds a queued job.</summary>
+    public JobRecord AddJob(string id, string requestJson, DateTime createdUtc)
+    {
+        var job = new JobRecord { Id = id, Status = JobStatus.Queued, CreatedUtc = createdUtc, RequestJson = requestJson };
+        Execute("INSERT INTO jobs (id, status, progress, created_utc, request_json) VALUES ($id, $status, 0, $created, $request);",
+            ("$id", id), ("$status", Text(JobStatus.Queued)), ("$created", Time(createdUtc)), ("$request", requestJson));
+        return job;
+    }
+
+    /// <summary>The job, or null.</summary>
+    public JobRecord? GetJob(string id) => Query("SELECT * FROM jobs WHERE id = $id;", ("$id", id)).FirstOrDefault();
+
+    /// <summary>Jobs, newest first.</summary>
+    public IReadOnlyList<JobRecord> ListJobs(int limit = 200) => Query("SELECT * FROM jobs ORDER BY created_utc DESC, id DESC LIMIT $limit;", ("$limit", limit));
+
+    /// <summary>Queued jobs, oldest first.</summary>
+    public IReadOnlyList<JobRecord> QueuedJobs() => Query("SELECT * FROM jobs WHERE status = 'queued' ORDER BY created_utc, id;");
+
+    /// <summary>Marks a queued job running; false when it is no longer queued (cancelled meanwhile).</summary>
+    public bool TryStart(string id, string runner, DateTime startedUtc) =>
+        Execute("UPDATE jobs SET status = 'running', started_utc = $t, runner = $runner, progress = 0 WHERE id = $id AND status = 'queued';",
+            ("$id", id), ("$t", Time(startedUtc)), ("$runner", runner)) == 1;
+
+    /// <summary>Records progress of a running job.</summary>
+    public void SetProgress(string id, double progress, string? phase) =>
+        Execute("UPDATE jobs SET progress = $p, phase = COALESCE($phase, phase) WHERE id = $id AND status = 'running';",
+            ("$id", id), ("$p", Math.Clamp(progress, 0, 1)), ("$phase", phase));
+
+    /// <summary>Marks a running job succeeded with its result.</summary>
+    public void Succeed(string id, string resultJson, DateTime finishedUtc) =>
+        Execute("UPDATE jobs SET status = 'succeeded', progress = 1, phase = 'done', result_json = $r, finished_utc = $t, error = NULL WHERE id = $id;",
+            ("$id", id), ("$r", resultJson), ("$t", Time(finishedUtc)));
+
+    /// <summary>Marks a job failed or cancelled with the reason.</summary>
+    public void Finish(string id, JobStatus status, string reason, DateTime finishedUtc)
+    {
+        if (status is not (JobStatus.Failed or JobStatus.Cancelled))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "Finish records failed or cancelled jobs.");
+        }
+
+        Execute("UPDATE jobs SET status = $s, error = $e, finished_utc = $t WHERE id = $id;",
+            ("$id", id), ("$s", Text(status)), ("$e", reason), ("$t", Time(finishedUtc)));
+    }
+
+    /// <summary>Cancels a job that is still queued; false when it is not queued.</summary>
+    public bool CancelQueued(string id, DateTime finishedUtc) =>
+        Execute("UPDATE jobs SET status = 'cancelled', error = 'Cancelled before it started.', finished_utc = $t WHERE id = $id AND status = 'queued';",
+            ("$id", id), ("$t", Time(finishedUtc))) == 1;
+
+    /// <summary>Deletes a finished job's row; false when it is active or absent.</summary>
+    public bool DeleteFinished(string id) =>
+        Execute("DELETE FROM jobs WHERE id = $id AND status NOT IN ('queued', 'running');", ("$id", id)) == 1;
+
+    /// <summary>
+    /// Start-up recovery: every job left <c>running</c> by a previous process is marked failed with
+    /// <see cref="InterruptedReason"/>. Returns their ids. Queued jobs stay queued and run again.
+    /// </summary>
+    public IReadOnlyList<string> FailInterrupted(DateTime nowUtc)
+    {
+        using SqliteConnection c = Open();
+        using SqliteTransaction t = c.BeginTransaction();
+        var ids = new List<string>();
+        using (SqliteCommand q = c.CreateCommand())
+        {
+            q.Transaction = t;
+            q.CommandText = "SELECT id FROM jobs WHERE status = 'running';";
+            using SqliteDataReader r = q.ExecuteReader();
+            while (r.Read())
+            {
+                ids.Add(r.GetString(0));
+            }
+        }
+
+        using (SqliteCommand u = c.CreateCommand())
+        {
+            u.Transaction = t;
+            u.CommandText = "UPDATE jobs SET status = 'failed', error = $e, finished_utc = $t WHERE status = 'running';";
+            u.Parameters.AddWithValue("$e", InterruptedReason);
+            u.Parameters.AddWithValue("$t", Time(nowUtc));
+            u.ExecuteNonQuery();
+        }
+
+        t.Commit();
+        return ids;
+    }
+
+    /// <summary>Stores an upload's summary JSON.</summary>
+    public void AddUpload(string id, string summaryJson, DateTime createdUtc) =>
+        Execute("INSERT INTO uploads (id, created_utc, summary_json) VALUES ($id, $t, $s);", ("$id", id), ("$t", Time(createdUtc)), ("$s", summaryJson));
+
+    /// <summary>An upload's summary JSON, or null.</summary>
+    public string? GetUpload(string id)
+    {
+        using SqliteConnection c = Open();
+        return Scalar(c, "SELECT summary_json FROM uploads WHERE id = $id;", ("$id", id)) as string;
+    }
+
+    /// <summary>Uploads' summary JSON, newest first.</summary>
+    public IReadOnlyList<string> ListUploads(int limit = 200)
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand q = c.CreateCommand();
+        q.CommandText = "SELECT summary_json FROM uploads ORDER BY created_utc DESC, id DESC LIMIT $limit;";
+        q.Parameters.AddWithValue("$limit", limit);
+        using SqliteDataReader r = q.ExecuteReader();
+        var list = new List<string>();
+        while (r.Read())
+        {
+            list.Add(r.GetString(0));
+        }
+
+        return list;
+    }
+
+    private int Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        foreach ((string name, object? value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return cmd.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection c, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using SqliteCommand cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        foreach ((string name, object? value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return cmd.ExecuteScalar();
+    }
+
+    private List<JobRecord> Query(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        foreach ((string name, object? value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        using SqliteDataReader r = cmd.ExecuteReader();
+        var list = new List<JobRecord>();
+        while (r.Read())
+        {
+            list.Add(new JobRecord
+            {
+                Id = r.GetString(r.GetOrdinal("id")),
+                Status = Enum.Parse<JobStatus>(r.GetString(r.GetOrdinal("status")), ignoreCase: true),
+                Progress = r.GetDouble(r.GetOrdinal("progress")),
+                Phase = NullableString(r, "phase"),
+                CreatedUtc = ParseTime(r.GetString(r.GetOrdinal("created_utc"))),
+                StartedUtc = NullableString(r, "started_utc") is string s ? ParseTime(s) : null,
+                FinishedUtc = NullableString(r, "finished_utc") is string f ? ParseTime(f) : null,
+                RequestJson = r.GetString(r.GetOrdinal("request_json")),
+                Error = NullableString(r, "error"),
+                Runner = NullableString(r, "runner"),
+                ResultJson = NullableString(r, "result_json"),
+            });
+        }
+
+        return list;
+    }
+
+    private static string? NullableString(SqliteDataReader r, string column)
+    {
+        int i = r.GetOrdinal(column);
+        return r.IsDBNull(i) ? null : r.GetString(i);
+    }
+
+    private static string Text(JobStatus s) => s.ToString().ToLowerInvariant();
+
+    private static string Time(DateTime utc) => utc.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static DateTime ParseTime(string text) => DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using MeTAI.Service.Plans;
+
+namespace MeTAI.Service.Jobs;
+
+/// <summary>
+/// Runs plan jobs in the background. At start it recovers: jobs a previous process left <c>running</c> are marked
+/// failed (<see cref="JobStore.InterruptedReason"/>) and their partial folders removed; queued jobs are queued again.
+/// Each job's runner writes into <c>jobs/{id}.partial/</c>; on success the worker renames the folder to
+/// <c>jobs/{id}/</c> and only then records the job succeeded, so a succeeded job always has its files.
+/// </summary>
+public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, TimeProvider time, ILogger<PlanWorker> logger, Microsoft.Extensions.Options.IOptions<Hosting.ServiceOptions> options)
+    : BackgroundService
+{
+    /// <summary>Least time between progress writes to the database.</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <inheritdoc />
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        DateTime now = time.GetUtcNow().UtcDateTime;
+        foreach (string id in jobs.Store.FailInterrupted(now))
+        {
+            LogInterrupted(logger, id);
+        }
+
+        foreach (string dir in Directory.EnumerateDirectories(jobs.Paths.Jobs, "*.partial"))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        foreach (JobRecord job in jobs.Store.QueuedJobs())
+        {
+            jobs.Requeue(job.Id);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        int workers = Math.Max(1, options.Value.Workers);
+        return Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(() => LoopAsync(stoppingToken), CancellationToken.None)));
+    }
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (string id in jobs.Queue.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await RunOneAsync(id, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task RunOneAsync(string id, CancellationToken stoppingToken)
+    {
+        if (!jobs.Store.TryStart(id, runner.Name, time.GetUtcNow().UtcDateTime))
+        {
+            return; // cancelled while queued, or already taken
+        }
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        jobs.Register(id, cts);
+        string partial = jobs.Paths.JobPartial(id);
+        try
+        {
+            JobRecord job = jobs.Store.GetJob(id)!;
+            PlanJobRequest request = JsonSerializer.Deserialize<PlanJobRequest>(job.RequestJson, PlanJobs.Json)!;
+            if (Directory.Exists(partial))
+            {
+                Directory.Delete(partial, recursive: true);
+            }
+
+            Directory.CreateDirectory(partial);
+            LogStarted(logger, id, request.CaseName, request.Protocol);
+            var progress = new StoreProgress(jobs.Store, id, time);
+            PlanOutcome outcome = await runner.RunAsync(request, partial, progress, cts.Token).ConfigureAwait(false);
+            cts.Token.ThrowIfCancellationRequested();
+            string output = jobs.Paths.JobOutput(id);
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, recursive: true);
+            }
+
+            Directory.Move(partial, output);
+            jobs.Store.Succeed(id, JsonSerializer.Serialize(outcome, PlanJobs.Json), time.GetUtcNow().UtcDateTime);
+            LogSucceeded(logger, id, outcome.AllGoalsPassed);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            bool shutdown = stoppingToken.IsCancellationRequested;
+            jobs.Store.Finish(id, shutdown ? JobStatus.Failed : JobStatus.Cancelled,
+                shutdown ? JobStore.InterruptedReason : "Cancelled on request while running.", time.GetUtcNow().UtcDateTime);
+            LogCancelled(logger, id, shutdown);
+        }
+        catch (Exception ex)
+        {
+            jobs.Store.Finish(id, JobStatus.Failed, ex.Message, time.GetUtcNow().UtcDateTime);
+            LogFailed(logger, ex, id);
+        }
+        finally
+        {
+            jobs.Unregister(id);
+            if (Directory.Exists(partial))
+            {
+                Directory.Delete(partial, recursive: true);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Id} was running when the service stopped; marked failed")]
+    private static partial void LogInterrupted(ILogger logger, string id);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Id}: planning case {Case} with protocol {Protocol}")]
+    private static partial void LogStarted(ILogger logger, string id, string @case, string protocol);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Id} succeeded (all goals passed: {Passed})")]
+    private static partial void LogSucceeded(ILogger logger, string id, bool passed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Id} stopped (service shutdown: {Shutdown})")]
+    private static partial void LogCancelled(ILogger logger, string id, bool shutdown);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Id} failed")]
+    private static partial void LogFailed(ILogger logger, Exception ex, string id);
+
+    // Writes progress to the store at most every ProgressInterval, and at once whenever the phase changes (a detail
+    // such as "beamlet 120/892" changes with every beamlet and is throttled).
+    private sealed class StoreProgress(JobStore store, string id, TimeProvider time) : IProgress<PlanProgress>
+    {
+        private readonly Lock _gate = new();
+        private long _lastTicks;
+        private string? _lastPhase;
+
+        public void Report(PlanProgress value)
+        {
+            lock (_gate)
+            {
+                long now = time.GetTimestamp();
+                if (value.Phase == _lastPhase && time.GetElapsedTime(_lastTicks, now) < ProgressInterval)
+                {
+                    return;
+                }
+
+                _lastTicks = now;
+                _lastPhase = value.Phase;
+                // 100 % means succeeded: the worker still has the DVH and the move into place to do.
+                store.SetProgress(id, Math.Min(value.Fraction, 0.99), value.Text);
+            }
+        }
+    }
+}
