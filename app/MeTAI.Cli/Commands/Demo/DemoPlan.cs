@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using MeTAI.Core.Phantoms;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Planner.Evaluation;
@@ -9,7 +8,7 @@ using MeTAI.Planner.Plans;
 namespace MeTAI.Cli.Commands.Demo;
 
 /// <summary>The dosimetrist's part of the demo: an IMRT plan on the prostate phantom, written as DICOM RT and PNGs.</summary>
-internal static partial class DemoPlan
+internal static class DemoPlan
 {
     /// <summary>Plans the prostate phantom into <paramref name="directory"/>; progress 0–1 follows the pipeline's log.</summary>
     public static (DemoPart Part, PlanResult Result) Run(string directory, bool quick, DeviceKind device, Action<double, string> progress, CancellationToken cancellationToken)
@@ -27,12 +26,10 @@ internal static partial class DemoPlan
         };
 
         PlanResult result;
-        string logPath = Path.Combine(directory, "plan.log");
-        using (var log = new StreamWriter(logPath))
-        using (var tap = new LineTap(log, line => Report(line, progress)))
+        using (var log = new StreamWriter(Path.Combine(directory, "plan.log")))
         {
-            progress(0.01, "beamlets");
-            result = PlanPipeline.Run(planCase, protocol, settings, tap, cancellationToken);
+            var sink = new SyncProgress<PlanStageProgress>(p => progress(0.97 * p.Fraction, p.Detail));
+            result = PlanPipeline.Run(planCase, protocol, settings, log, sink, cancellationToken);
         }
 
         progress(0.98, "writing DICOM RT");
@@ -55,40 +52,11 @@ internal static partial class DemoPlan
         };
         return (part, result);
     }
+}
 
-    private static void Report(string line, Action<double, string> progress)
-    {
-        string text = line.Trim();
-        Match m = CountRegex().Match(text);
-        double fraction = m.Success && double.TryParse(m.Groups[2].Value, CultureInfo.InvariantCulture, out double total) && total > 0
-            ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) / total
-            : 1;
-        if (text.StartsWith("influence:", StringComparison.Ordinal))
-        {
-            progress(0.02 + (0.38 * fraction), "influence matrix");
-        }
-        else if (text.StartsWith("optimise:", StringComparison.Ordinal))
-        {
-            progress(0.42, "optimised fluence");
-        }
-        else if (text.StartsWith("sequence:", StringComparison.Ordinal))
-        {
-            progress(0.47, "leaf sequencing");
-        }
-        else if (text.StartsWith("segment doses:", StringComparison.Ordinal))
-        {
-            progress(0.5 + (0.4 * fraction), "Monte Carlo segment doses");
-        }
-        else if (text.StartsWith("segment weights", StringComparison.Ordinal))
-        {
-            progress(0.92, "segment weights");
-        }
-        else if (text.StartsWith("final dose", StringComparison.Ordinal))
-        {
-            progress(0.96, "final dose");
-        }
-    }
-
-    [GeneratedRegex(@"(\d+)/(\d+) (?:beamlets|segments)")]
-    private static partial Regex CountRegex();
+/// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    /// <inheritdoc />
+    public void Report(T value) => report(value);
 }
