@@ -57,7 +57,8 @@ internal static class ServeCommand
             if (s > 0)
             {
                 app.StartAsync().GetAwaiter().GetResult();
-                Thread.Sleep(TimeSpan.FromSeconds(s));
+                // SIGTERM and Ctrl+C stop the host's lifetime; honour them before the time is up.
+                app.Lifetime.ApplicationStopping.WaitHandle.WaitOne(TimeSpan.FromSeconds(s));
                 app.StopAsync().GetAwaiter().GetResult();
             }
             else
