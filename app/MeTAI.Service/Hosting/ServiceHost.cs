@@ -69,6 +69,10 @@ public static partial class ServiceHost
             var files = new PhysicalFileProvider(webRoot);
             app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
             app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+            if (!File.Exists(Path.Combine(webRoot, "lib", "chart.umd.min.js")))
+            {
+                LogNoChartLibrary(logger);
+            }
         }
 
         app.UseAuthentication();
@@ -93,6 +97,9 @@ public static partial class ServiceHost
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No API keys are configured: every /api call will answer 401 until one is (METAI_API_KEYS, Service:ApiKeys or Service:ApiKeysFile)")]
     private static partial void LogNoKeys(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The web interface's chart library is missing (the build found no npm): the API works, the pages show no charts. Install nodejs and npm (./test.sh does) and rebuild")]
+    private static partial void LogNoChartLibrary(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Data directory {DataDirectory}; {Keys} API key(s) configured")]
     private static partial void LogDataDirectory(ILogger logger, string dataDirectory, int keys);
