@@ -1,0 +1,353 @@
+using System.Diagnostics;
+using MeTAI.Core.Geometry;
+using MeTAI.Core.Trajectories;
+using MeTAI.Hil.Bench;
+using MeTAI.Hil.Radiotherapy;
+using MeTAI.Hil.Scenarios;
+using MeTAI.Hil.Traces;
+using MeTAI.Robotics.Control;
+using MeTAI.Robotics.Kinematics;
+using MeTAI.Robotics.Radiotherapy;
+using MeTAI.Robotics.Safety;
+
+namespace MeTAI.Hil.Runner;
+
+/// <summary>
+/// Runs a scenario against the real controller over real transports: starts a <see cref="HilRig"/>, brings the
+/// controller to the scenario's start state with operator commands over MQTT, plays the timeline and the fault schedule
+/// on scenario time, records the trace, judges the assertions and (with a report folder) writes plots, the trace, the
+/// beam log and the audit log. The demo and the CLI call <see cref="RunAsync"/>.
+/// </summary>
+public static class ScenarioRunner
+{
+    /// <summary>Runs <paramref name="scenario"/> on a rig of its own.</summary>
+    public static async Task<ScenarioResult> RunAsync(Scenario scenario, ScenarioRunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        options ??= new ScenarioRunOptions();
+        var wall = Stopwatch.StartNew();
+        Prepared prepared;
+        try
+        {
+            prepared = Prepare(scenario, options);
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or ArgumentException or InvalidOperationException)
+        {
+            return new ScenarioResult { Scenario = scenario, Error = ex.Message, WallSeconds = wall.Elapsed.TotalSeconds };
+        }
+
+        string? dir = options.ReportDirectory;
+        if (dir is not null)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        HilRig? rig = null;
+        try
+        {
+            rig = await HilRig.StartAsync(RigOptionsFor(scenario, prepared, options, dir is null ? null : Path.Combine(dir, "audit.jsonl")), cancellationToken).ConfigureAwait(false);
+            return await RunCoreAsync(rig, scenario, prepared, options, wall, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or InvalidOperationException or MQTTnet.Exceptions.MqttCommunicationException
+            or System.Net.Sockets.SocketException or UnauthorizedAccessException)
+        {
+            return new ScenarioResult { Scenario = scenario, Error = ex.GetType().Name + ": " + ex.Message, WallSeconds = wall.Elapsed.TotalSeconds };
+        }
+        finally
+        {
+            if (rig is not null)
+            {
+                await rig.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="scenario"/> on an existing rig (campaigns): reset, bring to the start state, run.</summary>
+    public static async Task<ScenarioResult> RunOnRigAsync(HilRig rig, Scenario scenario, ScenarioRunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rig);
+        ArgumentNullException.ThrowIfNull(scenario);
+        options ??= new ScenarioRunOptions();
+        var wall = Stopwatch.StartNew();
+        try
+        {
+            Prepared prepared = Prepare(scenario, options, rig.Robot);
+            await rig.ResetAsync(cancellationToken).ConfigureAwait(false);
+            return await RunCoreAsync(rig, scenario, prepared, options, wall, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or InvalidOperationException or MQTTnet.Exceptions.MqttCommunicationException
+            or System.Net.Sockets.SocketException or FormatException or ArgumentException)
+        {
+            return new ScenarioResult { Scenario = scenario, Error = ex.GetType().Name + ": " + ex.Message, WallSeconds = wall.Elapsed.TotalSeconds };
+        }
+    }
+
+    /// <summary>Rig options for a scenario (campaign workers build one rig from the first scenario).</summary>
+    internal static HilRigOptions RigOptionsFor(Scenario scenario, Prepared prepared, ScenarioRunOptions options, string? auditPath)
+    {
+        ControllerSettings c = scenario.Controller;
+        var controller = new ControllerOptions();
+        controller.HeartbeatWatchdogMs = c.HeartbeatWatchdogMs ?? controller.HeartbeatWatchdogMs;
+        controller.ServoTimeoutMs = c.ServoTimeoutMs ?? controller.ServoTimeoutMs;
+        controller.TrackingLagMs = c.TrackingLagMs ?? controller.TrackingLagMs;
+        RadiotherapySettings? rt = scenario.Radiotherapy;
+        return new HilRigOptions
+        {
+            Robot = prepared.Robot,
+            Controller = controller,
+            ServoIo = new ServoIoOptions { BusWatchdog20Ms = (byte)((c.BusWatchdogMs ?? 100) / 20) },
+            ReplyTimeoutMs = c.ReplyTimeoutMs ?? 10,
+            Retries = c.Retries ?? 2,
+            Corridor = prepared.Corridor,
+            Servos = scenario.Servos,
+            Linac = scenario.Linac,
+            Patient = scenario.Patient,
+            Beam = rt is null ? null : new BeamGateOptions { PoseToleranceM = rt.PoseToleranceMm / 1000, PatientToleranceMm = rt.PatientToleranceMm },
+            ExternalBroker = options.ExternalBroker,
+            Users = options.Users,
+            AuditPath = auditPath,
+            Seed = scenario.Seed,
+            Unsafe = options.Unsafe,
+        };
+    }
+
+    /// <summary>What a scenario resolves to before it runs: robot, corridor, beam poses.</summary>
+    internal sealed record Prepared(RobotModel Robot, Corridor? Corridor, IReadOnlyList<(BeamPose Beam, Pose Pose, double Mu)> Beams);
+
+    internal static Prepared Prepare(Scenario scenario, ScenarioRunOptions options, RobotModel? robot = null)
+    {
+        robot ??= RobotConfigJson.Load(scenario.RobotPath);
+        Corridor? corridor = scenario.Corridor switch
+        {
+            null => null,
+            { File: { } file } => CorridorJson.Load(file),
+            { } around => ControlRig.CorridorAroundHome(robot, around.RadiusMm, around.BackMm, around.ForwardMm),
+        };
+        var beams = new List<(BeamPose, Pose, double)>();
+        if (scenario.Radiotherapy is { } rt)
+        {
+            IReadOnlyList<BeamPose> plan = options.Beams ?? rt.Beams;
+            if (plan.Count == 0)
+            {
+                throw new InvalidOperationException($"{scenario.Name}: the plan {rt.PlanPath} must be read by the caller (Hil cannot read DICOM): `metai hil run` does it; in code pass ScenarioRunOptions.Beams.");
+            }
+
+            var mapper = new BeamPoseMapper(rt.Rotation, rt.IsocenterRobotM, plan[0].IsocenterLps, rt.StandoffMm / 1000);
+            foreach (BeamPose b in plan)
+            {
+                beams.Add((b, mapper.PoseOf(b), Math.Min(b.Mu, rt.MaxMuPerBeam ?? double.PositiveInfinity)));
+            }
+        }
+
+        return new Prepared(robot, corridor, beams);
+    }
+
+    private static async Task<ScenarioResult> RunCoreAsync(HilRig rig, Scenario scenario, Prepared prepared, ScenarioRunOptions options,
+        Stopwatch wall, CancellationToken cancellationToken)
+    {
+        options.Log?.Invoke($"{scenario.Name}: bringing the controller to {scenario.Start}");
+        await rig.BringToAsync(scenario.Start, cancellationToken).ConfigureAwait(false);
+        using var recorder = new TraceRecorder(rig);
+        recorder.Start();
+        long t0 = Stopwatch.GetTimestamp();
+        long Due(double s) => t0 + (long)(s * Stopwatch.Frequency);
+        if (scenario.MasterMotion is { } motion)
+        {
+            rig.Master.Play(motion.Build(), rig.MasterHome);
+            recorder.Stimulus("master " + motion.Kind);
+        }
+
+        using var runCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var events = new List<(double At, int Order, Func<Task> Act)>();
+        foreach (TimelineStep step in scenario.Timeline)
+        {
+            events.Add((step.AtS, 1, () => StepAsync(rig, recorder, step, prepared, runCts.Token)));
+        }
+
+        var active = new Dictionary<string, (long Start, Func<Task>? Undo, FaultSpec Spec)>();
+        int injected = 0;
+        foreach (FaultSpec f in scenario.Faults)
+        {
+            events.Add((f.AtS, 0, async () =>
+            {
+                long start = Stopwatch.GetTimestamp();
+                Func<Task>? undo = await FaultInjector.StartAsync(f, rig, runCts.Token).ConfigureAwait(false);
+                injected++;
+                if (undo is null)
+                {
+                    recorder.Fault(new FaultRecord(f.Id, f.Describe(), start, 0));
+                }
+                else
+                {
+                    active[f.Id] = (start, undo, f);
+                }
+            }));
+            if (f.DurationS > 0)
+            {
+                events.Add((f.EndS, -1, async () =>
+                {
+                    if (active.Remove(f.Id, out var a) && a.Undo is not null)
+                    {
+                        await a.Undo().ConfigureAwait(false);
+                        recorder.Fault(new FaultRecord(f.Id, f.Describe(), a.Start, Stopwatch.GetTimestamp()));
+                    }
+                }));
+            }
+        }
+
+        foreach ((double at, _, Func<Task> act) in events.OrderBy(e => e.At).ThenBy(e => e.Order))
+        {
+            if (at > scenario.DurationS)
+            {
+                break;
+            }
+
+            long wait = Due(at) - Stopwatch.GetTimestamp();
+            if (wait > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency), cancellationToken).ConfigureAwait(false);
+            }
+
+            await act().ConfigureAwait(false);
+        }
+
+        long endWait = Due(scenario.DurationS) - Stopwatch.GetTimestamp();
+        if (endWait > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(endWait / (double)Stopwatch.Frequency), cancellationToken).ConfigureAwait(false);
+        }
+
+        long tEnd = Stopwatch.GetTimestamp();
+        await runCts.CancelAsync().ConfigureAwait(false);
+        foreach ((string id, var a) in active)
+        {
+            // Still active at the end: recorded as lasting to the end, then removed (a reused rig starts clean anyway).
+            recorder.Fault(new FaultRecord(id, a.Spec.Describe(), a.Start, tEnd));
+            if (a.Undo is not null)
+            {
+                await a.Undo().ConfigureAwait(false);
+            }
+        }
+
+        var context = new TraceContext
+        {
+            CorridorRobot = prepared.Corridor?.Transformed(prepared.Robot.PatientToRobot, "robot base m"),
+            BeamPoses = prepared.Beams.ToDictionary(b => b.Beam.Number, b => b.Pose),
+            BeamMu = prepared.Beams.ToDictionary(b => b.Beam.Number, b => b.Mu),
+        };
+        HilTrace trace = recorder.Stop(t0, tEnd, context);
+        var results = scenario.Assertions.Select(a => AssertionEvaluator.Evaluate(a, trace, scenario)).ToList();
+        var result = new ScenarioResult
+        {
+            Scenario = scenario,
+            Assertions = results,
+            FaultsInjected = injected,
+            Trace = trace,
+            WallSeconds = wall.Elapsed.TotalSeconds,
+            SetupAttempts = rig.LastSetupAttempts,
+            UnsafeOptions = rig.Controller.Core.HasUnsafeTestOptions ? rig.Options.Unsafe?.ToString() : null,
+            ReportDirectory = options.ReportDirectory,
+        };
+        if (options.ReportDirectory is { } dir)
+        {
+            result = Reports.ScenarioArtefacts.Write(result, dir, options.Plots);
+        }
+
+        options.Log?.Invoke($"{scenario.Name}: {(result.Passed ? "passed" : "FAILED")} ({results.Count(r => r.Passed)}/{results.Count} assertions, {injected} faults)");
+        return options.KeepTrace ? result : new ScenarioResult
+        {
+            Scenario = result.Scenario,
+            Assertions = result.Assertions,
+            FaultsInjected = result.FaultsInjected,
+            WallSeconds = result.WallSeconds,
+            SetupAttempts = result.SetupAttempts,
+            UnsafeOptions = result.UnsafeOptions,
+            ReportDirectory = result.ReportDirectory,
+            Plots = result.Plots,
+            Artefacts = result.Artefacts,
+        };
+    }
+
+    private static async Task StepAsync(HilRig rig, TraceRecorder recorder, TimelineStep step, Prepared prepared, CancellationToken cancellationToken)
+    {
+        recorder.Stimulus(step.Describe());
+        switch (step.Kind)
+        {
+            case StepKind.Command:
+                rig.Operator.Send(new ControllerCommand { Kind = step.Command, JointRad = step.JointRad, Acknowledge = step.Pressed, Operator = "hil-timeline" });
+                break;
+            case StepKind.Master:
+                rig.Master.Play(step.Motion!.Build(), rig.Master.CurrentPose);
+                break;
+            case StepKind.Clutch:
+                rig.Master.SetClutch(step.Pressed);
+                break;
+            case StepKind.Deadman:
+                rig.Master.SetOperatorPresent(step.Pressed);
+                break;
+            case StepKind.EStop:
+                rig.EStop.Set(step.Pressed);
+                break;
+            case StepKind.WaitFor:
+                {
+                    var sw = Stopwatch.StartNew();
+                    while (!step.States.Contains(rig.State) && sw.Elapsed.TotalSeconds < step.TimeoutS)
+                    {
+                        await Task.Delay(2, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (!step.States.Contains(rig.State))
+                    {
+                        recorder.Stimulus($"wait for {string.Join("|", step.States)} timed out in {rig.State}");
+                    }
+
+                    break;
+                }
+
+            case StepKind.DeliverPlan:
+                _ = Task.Run(() => DeliverPlanAsync(rig, recorder, prepared, cancellationToken), cancellationToken);
+                break;
+            default:
+                break;
+        }
+    }
+
+    // The treatment console: for each beam, move the arm to its pose (arming that beam), wait until the arm rests in
+    // Ready, then ask the linac for the beam's MU and wait until they are delivered (holds and resumes happen meanwhile).
+    private static async Task DeliverPlanAsync(HilRig rig, TraceRecorder recorder, Prepared prepared, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach ((BeamPose beam, Pose pose, double mu) in prepared.Beams)
+            {
+                for (int attempt = 0; attempt < 3 && !cancellationToken.IsCancellationRequested; attempt++)
+                {
+                    await HilRig.WaitUntilAsync(() => rig.State == SafetyState.Ready, TimeSpan.FromSeconds(20), "Ready before a beam move", cancellationToken).ConfigureAwait(false);
+                    recorder.Stimulus($"move to beam {beam.Number} ({beam.Name}) pose");
+                    rig.Operator.Send(new ControllerCommand { Kind = ControllerCommandKind.MoveToPose, Beam = beam.Number, TargetPose = pose, Operator = "hil-console" });
+                    try
+                    {
+                        await HilRig.WaitUntilAsync(() => rig.Controller.Core.ArmedBeam.Beam == beam.Number && rig.State == SafetyState.Ready,
+                            TimeSpan.FromSeconds(20), $"beam {beam.Number} pose reached", cancellationToken).ConfigureAwait(false);
+                        break;
+                    }
+                    catch (TimeoutException)
+                    {
+                        recorder.Stimulus($"beam {beam.Number}: pose not reached (state {rig.State}), retrying");
+                    }
+                }
+
+                recorder.Stimulus($"linac: deliver beam {beam.Number}, {mu:F1} MU");
+                rig.Linac!.Deliver(beam.Number, mu);
+                await HilRig.WaitUntilAsync(() => rig.Linac.DeliveredMu(beam.Number) >= mu - 1e-6, TimeSpan.FromMinutes(10), $"beam {beam.Number} delivered", cancellationToken).ConfigureAwait(false);
+                recorder.Stimulus($"beam {beam.Number} delivered");
+            }
+
+            recorder.Stimulus("plan delivered");
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
+        {
+            recorder.Stimulus("plan delivery stopped: " + ex.Message);
+        }
+    }
+}
