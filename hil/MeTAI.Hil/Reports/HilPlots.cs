@@ -65,12 +65,13 @@ public static class HilPlots
         line.LineWidth = 2;
         line.MarkerSize = 4;
         line.LegendText = "state";
+        int k = 0;
         foreach (InterlockRaise r in t.Raises.Where(x => x.CycleTicks >= t.StartTicks && x.CycleTicks <= t.EndTicks))
         {
             double x = t.Seconds(r.CycleTicks);
-            ScottPlot.Plottables.Text text = plot.Add.Text(r.Interlock.ToString(), x, order.Length - 0.5);
+            ScottPlot.Plottables.Text text = plot.Add.Text(r.Interlock.ToString(), x, order.Length + 0.2 - 0.6 * (k++ % 3));
             text.LabelFontSize = 10;
-            text.LabelRotation = -60;
+            text.LabelFontColor = Colors.DarkRed;
             plot.Add.VerticalLine(x, 1, Colors.Red.WithAlpha(0.4), LinePattern.Dotted);
         }
 
@@ -81,7 +82,7 @@ public static class HilPlots
         }
 
         plot.Axes.Left.TickGenerator = ticks;
-        plot.Axes.SetLimitsY(-0.5, order.Length + 0.5);
+        plot.Axes.SetLimitsY(-0.5, order.Length + 0.7);
         plot.Axes.SetLimitsX(0, Math.Max(0.1, t.Seconds(t.EndTicks)));
         plot.Title(title);
         plot.XLabel("scenario time (s); red dotted: interlock raised; shaded: injected fault");

@@ -78,7 +78,7 @@ public static class HilReport
             sb.Append("| Assertion | Safety | Result | Claim | Measured |\n|---|---|---|---|---|\n");
             foreach (AssertionResult a in r.Assertions)
             {
-                sb.Append("| ").Append(a.Id).Append(" | ").Append(a.Safety ? "yes" : "").Append(" | ").Append(a.Passed ? "pass" : "**FAIL**")
+                sb.Append("| ").Append(a.Id).Append(" | ").Append(a.Safety ? "yes" : "").Append(" | ").Append(a.Passed ? "pass" : a.Exercised ? "**FAIL**" : "not exercised")
                     .Append(" | ").Append(Cell(a.Claim)).Append(" | ").Append(Cell(a.Detail)).Append(" |\n");
             }
 

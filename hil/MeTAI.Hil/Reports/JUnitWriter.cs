@@ -51,7 +51,7 @@ public static class JUnitWriter
                     new XElement("system-out", $"{a.Claim}\n{a.Detail}"));
                 if (!a.Passed)
                 {
-                    testcase.AddFirst(new XElement("failure", new XAttribute("message", a.Claim), new XAttribute("type", a.Safety ? "SafetyViolation" : "AssertionFailed"), a.Detail));
+                    testcase.AddFirst(new XElement("failure", new XAttribute("message", a.Claim), new XAttribute("type", !a.Exercised ? "NotExercised" : a.Safety ? "SafetyViolation" : "AssertionFailed"), a.Detail));
                 }
 
                 suite.Add(testcase);

@@ -29,6 +29,11 @@ public static class AssertionEvaluator
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(scenario);
         string claim = a.Description.Length > 0 ? a.Description : Claim(a);
+        if (NotExercised(a, trace) is { } why)
+        {
+            return new AssertionResult(a.Id, a.Kind, a.Safety, false, claim, "not exercised: " + why, Exercised: false);
+        }
+
         (bool ok, string detail) = a.Kind switch
         {
             AssertionKind.Reaction => Reaction(a, trace),
@@ -52,6 +57,27 @@ public static class AssertionEvaluator
             _ => (false, "unknown assertion kind"),
         };
         return new AssertionResult(a.Id, a.Kind, a.Safety, ok, claim, detail);
+    }
+
+    // A reaction cannot be judged when the controller had already stopped (for another reason, e.g. a spurious trip on a
+    // loaded machine) when the fault began, or was in a state where the reaction is no change.
+    private static string? NotExercised(AssertionSpec a, HilTrace t)
+    {
+        if (a.Kind is not (AssertionKind.Reaction or AssertionKind.TorqueOff) || FaultOf(t, a.Fault) is not { } f)
+        {
+            return null;
+        }
+
+        SafetyState at = t.StateAt(f.StartTicks);
+        bool moving = SafetySupervisor.IsMotionState(at) || at is SafetyState.Aligning or SafetyState.Clutched;
+        bool holdOnly = a.Kind == AssertionKind.Reaction && a.States.All(s => s == SafetyState.Paused);
+        if (a.Kind == AssertionKind.TorqueOff ? at == SafetyState.EStop
+            : at is SafetyState.Fault or SafetyState.EStop or SafetyState.Disabled || a.States.Contains(at) || (holdOnly && !moving))
+        {
+            return $"the controller was already {at} when fault '{a.Fault}' began";
+        }
+
+        return null;
     }
 
     /// <summary>The claim of an assertion in words.</summary>

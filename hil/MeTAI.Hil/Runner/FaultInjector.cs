@@ -51,7 +51,7 @@ internal static class FaultInjector
                 rig.Proxy.Disconnect(f.Client);
                 return null;
             case FaultKind.SerialCorrupt:
-                rig.Servos.CorruptNextBytes(f.Count);
+                rig.Servos.CorruptNextReplies(f.Count);
                 return null;
             case FaultKind.SerialDrop:
                 rig.Servos.DropNextBytes(f.Count);

@@ -270,11 +270,25 @@ public sealed class HilRig : IAsyncDisposable
         await ExpectAsync(expected, timeout, cancellationToken).ConfigureAwait(false);
     }
 
+    // Waits for a state of the set-up path; gives up at once when the controller stopped instead (a spurious hold or
+    // fault under load), so the caller recovers without waiting out the timeout.
     private async Task ExpectAsync(SafetyState expected, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (!await Controller.WaitForStateAsync(expected, timeout, cancellationToken).ConfigureAwait(false))
+        var sw = Stopwatch.StartNew();
+        while (true)
         {
-            throw new TimeoutException($"expected {expected}, controller is in {State} (interlocks {Controller.Core.LastInterlocks})");
+            SafetyState s = State;
+            if (s == expected)
+            {
+                return;
+            }
+
+            if (s is SafetyState.Fault or SafetyState.EStop || (s == SafetyState.Paused && expected != SafetyState.Paused) || sw.Elapsed > timeout)
+            {
+                throw new TimeoutException($"expected {expected}, controller is in {s} (interlocks {Controller.Core.LastInterlocks})");
+            }
+
+            await Task.Delay(2, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -25,7 +25,7 @@ public sealed class ScenarioResult
     public int FaultsInjected { get; init; }
 
     /// <summary>Safety assertions broken.</summary>
-    public int Violations => Assertions.Count(a => a.Safety && !a.Passed);
+    public int Violations => Assertions.Count(a => a.IsViolation);
 
     /// <summary>The recorded trace (when kept).</summary>
     public HilTrace? Trace { get; init; }

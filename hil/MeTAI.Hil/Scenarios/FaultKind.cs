@@ -18,7 +18,7 @@ public enum FaultKind
     /// <summary>The proxy cuts the client's connection (client); it reconnects by itself.</summary>
     ClientDisconnect,
 
-    /// <summary>One bit flipped in each of the next `count` bytes the servos send.</summary>
+    /// <summary>One bit flipped inside each of the next `count` servo replies (each fails its CRC).</summary>
     SerialCorrupt,
 
     /// <summary>Every byte the servos send is corrupted for the duration.</summary>

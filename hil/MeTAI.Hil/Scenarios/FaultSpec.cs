@@ -21,7 +21,7 @@ public sealed record FaultSpec
     /// <summary>Joint index (0-based) for servo faults; −1: every joint (where that makes sense).</summary>
     public int Joint { get; init; } = -1;
 
-    /// <summary>Byte count (serial corrupt/drop).</summary>
+    /// <summary>Count: corrupted replies (serialCorrupt) or dropped bytes (serialDrop).</summary>
     public int Count { get; init; } = 1;
 
     /// <summary>Encoder noise (counts).</summary>
@@ -60,7 +60,7 @@ public sealed record FaultSpec
         FaultKind.MqttLatency => FormattableString.Invariant($"MQTT latency {LatencyMs} ± {JitterMs} ms ({Client ?? "all clients"}, {Topic ?? "all topics"})"),
         FaultKind.MqttLoss => FormattableString.Invariant($"MQTT loss p = {Probability} ({Client ?? "all clients"}, {Topic ?? "all topics"})"),
         FaultKind.MqttDuplicate => FormattableString.Invariant($"MQTT duplication p = {Probability} ({Client ?? "all clients"}, {Topic ?? "all topics"})"),
-        FaultKind.SerialCorrupt => $"serial: corrupt {Count} bytes",
+        FaultKind.SerialCorrupt => $"serial: corrupt {Count} replies",
         FaultKind.SerialDrop => $"serial: drop {Count} bytes",
         FaultKind.SerialDelay => FormattableString.Invariant($"serial: replies {DelayMs} ms late"),
         FaultKind.ServoSilent or FaultKind.StuckJoint or FaultKind.Overload => $"{Kind} joint {Joint + 1}",

@@ -10,7 +10,7 @@ namespace MeTAI.Hil.Serial;
 /// A chain of simulated XM430 servos behind a pseudo-terminal, speaking Dynamixel Protocol 2.0: Ping, Read, Write,
 /// Sync Read, Sync Write, Reboot (others answer with an instruction error). Frames with a bad CRC are dropped
 /// like a real servo does. Fault hooks for HIL scenarios: <see cref="StopResponding"/>, <see cref="CorruptNextBytes"/>,
-/// <see cref="CorruptAll"/>, <see cref="DropNextReplies"/>, <see cref="DropNextBytes"/>, <see cref="DelayReplies"/>, and per
+/// <see cref="CorruptNextReplies"/>, <see cref="CorruptAll"/>, <see cref="DropNextReplies"/>, <see cref="DropNextBytes"/>, <see cref="DelayReplies"/>, and per
 /// servo <see cref="XmServoTwin.SetHardwareError"/>, <see cref="XmServoTwin.Stick"/>, <see cref="XmServoTwin.SetResponding"/>
 /// and <see cref="XmServoTwin.SetEncoderNoise"/>. With <see cref="Recording"/> on, goal writes and torque changes are
 /// kept as <see cref="BusEvent"/>s. Start/stop with <see cref="Start"/>/<see cref="Dispose"/>.
@@ -30,6 +30,7 @@ public sealed class ServoChainTwin : IDisposable
     private int _corruptBytes;
     private int _dropReplies;
     private int _dropBytes;
+    private int _corruptReplies;
     private volatile bool _corruptAll;
     private long _delayTicks;
     private readonly ConcurrentQueue<BusEvent> _events = new();
@@ -80,6 +81,12 @@ public sealed class ServoChainTwin : IDisposable
     /// <summary>Fault hook: swallow the next <paramref name="count"/> status packets.</summary>
     public void DropNextReplies(int count) => Interlocked.Exchange(ref _dropReplies, count);
 
+    /// <summary>
+    /// Fault hook: flip one bit inside each of the next <paramref name="count"/> status packets (after the header, so the
+    /// frame is found and fails its CRC — line noise of the kind the CRC exists for).
+    /// </summary>
+    public void CorruptNextReplies(int count) => Interlocked.Exchange(ref _corruptReplies, count);
+
     /// <summary>Fault hook: drop the next <paramref name="count"/> bytes sent to the controller (frames arrive cut short).</summary>
     public void DropNextBytes(int count) => Interlocked.Exchange(ref _dropBytes, count);
 
@@ -122,6 +129,7 @@ public sealed class ServoChainTwin : IDisposable
         Interlocked.Exchange(ref _corruptBytes, 0);
         Interlocked.Exchange(ref _dropReplies, 0);
         Interlocked.Exchange(ref _dropBytes, 0);
+        Interlocked.Exchange(ref _corruptReplies, 0);
         Interlocked.Exchange(ref _delayTicks, 0);
     }
 
@@ -359,6 +367,13 @@ public sealed class ServoChainTwin : IDisposable
                 _tx[i] ^= 0x10;
                 Interlocked.Increment(ref _corruptedBytes);
             }
+        }
+
+        if (n > 9 && Volatile.Read(ref _corruptReplies) > 0 && Interlocked.Decrement(ref _corruptReplies) >= 0)
+        {
+            // The error byte (after FF FF FD 00 ID LEN LEN 55): covered by the CRC, never part of the header.
+            _tx[8] ^= 0x10;
+            Interlocked.Increment(ref _corruptedBytes);
         }
 
         int start = 0;
