@@ -68,6 +68,14 @@ public static class AssertionEvaluator
             return null;
         }
 
+        if (a.Kind == AssertionKind.TorqueOff && t.Mqtt.Count > 0 && !EStopDelivered(t, f))
+        {
+            // A broker outage or a cut connection (another fault) kept the message from the controller: the claim
+            // (torque off within 2 cycles of the message's arrival) was not put to the test. A pressed button is
+            // published again every second, so a real press still arrives once the link is back.
+            return $"the e-stop message of fault '{a.Fault}' never reached the controller (broker or connection down)";
+        }
+
         SafetyState at = t.StateAt(f.StartTicks);
         bool moving = SafetySupervisor.IsMotionState(at) || at is SafetyState.Aligning or SafetyState.Clutched;
         bool holdOnly = a.Kind == AssertionKind.Reaction && a.States.All(s => s == SafetyState.Paused);
@@ -126,6 +134,14 @@ public static class AssertionEvaluator
         }
 
         InterlockRaise? raise = t.Raises.FirstOrDefault(r => r.CycleTicks >= f.StartTicks - Slack(2) && (a.Interlock is null || r.Interlock == a.Interlock));
+        StateTransition? early = t.Transitions.FirstOrDefault(x => x.CycleTicks >= f.StartTicks - Slack(2) && x.CycleTicks <= t.EndTicks && a.States.Contains(x.To));
+        if (raise is not null && early is not null && early.CycleTicks < raise.CycleTicks)
+        {
+            // Another cause stopped the arm after the fault began and before this interlock was detected: the reaction
+            // the claim asks for was already in force.
+            return (true, F($"already {early.To} at {t.Seconds(early.CycleTicks):F3} s (trigger {early.Trigger}, interlocks {early.Interlocks}) when {raise.Interlock} was detected in cycle {raise.Cycle}"));
+        }
+
         long after = raise?.CycleTicks ?? f.StartTicks;
         StateTransition? tr = t.Transitions.FirstOrDefault(x => x.CycleTicks >= after && x.CycleTicks <= t.EndTicks && a.States.Contains(x.To));
         if (tr is null)
@@ -136,6 +152,13 @@ public static class AssertionEvaluator
 
         if (a.Interlock is { } il && raise is null)
         {
+            double preMs = HilTrace.Ms(f.StartTicks, tr.CycleTicks);
+            if (a.AllowPreemption && tr.To is SafetyState.Fault or SafetyState.EStop
+                && preMs <= (a.WithinMs ?? double.PositiveInfinity) + (t.ResyncsBetween(f.StartTicks, tr.CycleTicks) > 0 ? StallAllowanceMs : 0))
+            {
+                return (true, F($"pre-empted: the controller latched {tr.To} {preMs:F1} ms after the fault (trigger {tr.Trigger}, interlocks {tr.Interlocks}) before {il} could be raised"));
+            }
+
             return (false, $"{tr.To} reached (trigger {tr.Trigger}, interlocks {tr.Interlocks}) but {il} was never raised");
         }
 
@@ -168,7 +191,8 @@ public static class AssertionEvaluator
         InterlockRaise? raise = t.Raises.FirstOrDefault(r => r.Interlock == Interlocks.EStop && r.CycleTicks >= f.StartTicks - Slack(2));
         if (raise is null)
         {
-            return (false, "the controller never raised EStop after the press");
+            return (false, "the controller never raised EStop after the press"
+                + (t.Mqtt.Count > 0 && !EStopDelivered(t, f) ? " — and the e-stop message never reached it" : ""));
         }
 
         StateTransition? tr = t.Transitions.FirstOrDefault(x => x.To == SafetyState.EStop && x.CycleTicks >= raise.CycleTicks);
@@ -203,6 +227,11 @@ public static class AssertionEvaluator
             + (missing.Count == 0 ? F($"every servo's torque off on the bus {busMs:F2} ms after arrival") : $"torque never went off on joint(s) {string.Join(", ", missing.Select(j => j + 1))}")
             + (resyncs > 0 ? "; loop stall in the window: bus bound relaxed by 1 s" : ""));
     }
+
+    // Did the proxy forward an e-stop message that reads as pressed to the controller after the fault began?
+    private static bool EStopDelivered(HilTrace t, FaultRecord f) => t.Mqtt.Any(m => m.Ticks >= f.StartTicks && m.Direction == Mqtt.ProxyDirection.ToClient
+        && m.User == "controller" && m.Topic.EndsWith("/estop", StringComparison.Ordinal) && m.Action != "dropped"
+        && (m.Payload is null || Robotics.Transport.MqttPayloads.ReadEStopPressed(m.Payload)));
 
     private static int IndexOf(RobotModel robot, byte id)
     {
@@ -253,7 +282,10 @@ public static class AssertionEvaluator
         foreach ((long from, long to, StateTransition? entry) in t.StateIntervals(a.States))
         {
             intervals++;
-            var frames = Goals(t).Where(e => e.Ticks > from && e.Ticks < to).Skip(a.GraceFrames).ToList();
+
+            // Only frames provably sent inside the interval (after its start by the twin's read-order bound, parsed before
+            // its end); of those, the first few may still carry goals the IO thread picked up just before the hold.
+            var frames = Goals(t).Where(e => e.SentAfterTicks >= from && e.Ticks < to).Skip(a.GraceFrames).ToList();
             for (int k = 1; k < frames.Count; k++)
             {
                 checkedFrames++;
@@ -279,15 +311,34 @@ public static class AssertionEvaluator
         var lines = new List<string>();
         foreach (StateTransition e in entries)
         {
-            long until = t.Transitions.FirstOrDefault(x => x.CycleTicks > e.CycleTicks && x.To == SafetyState.Powering)?.CycleTicks ?? t.EndTicks;
-            TraceSample? off = t.Samples.FirstOrDefault(s => s.Ticks >= e.CycleTicks && s.TorqueMask == 0);
+            // Until the next power-up, or (none in the run) as far as the recording goes: it runs on a little past the end.
+            long until = t.Transitions.FirstOrDefault(x => x.CycleTicks > e.CycleTicks && x.To == SafetyState.Powering)?.CycleTicks ?? long.MaxValue;
+
+            // A silent (cut) bus cannot carry the torque-off: the bound then starts when the bus is back (meanwhile the
+            // servos' own bus watchdog stops them).
+            long from = t.Faults.Where(f => f.Kind == FaultKind.BusSilent && f.StartTicks <= e.CycleTicks && (f.EndTicks == 0 || f.EndTicks >= e.CycleTicks))
+                .Select(f => f.EndTicks == 0 ? long.MaxValue : f.EndTicks).DefaultIfEmpty(e.CycleTicks).Max();
+            if (from >= until || (from == long.MaxValue))
+            {
+                lines.Add(F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s while the bus was cut (the servos' own watchdog stops them)"));
+                continue;
+            }
+
+            TraceSample? off = t.Samples.FirstOrDefault(s => s.Ticks >= from && s.TorqueMask == 0);
+            TraceSample? last = t.Samples.Count > 0 ? t.Samples[^1] : null;
+            if (off is null && last is not null && HilTrace.Ms(from, last.Ticks) < (a.BusWithinMs ?? 100))
+            {
+                lines.Add(F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s, too close to the end of the recording to see the bus"));
+                continue;
+            }
+
             if (off is null || off.Ticks > until)
             {
                 return (false, F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s, but torque never went off on every servo"));
             }
 
-            double ms = HilTrace.Ms(e.CycleTicks, off.Ticks);
-            long resyncs = t.ResyncsBetween(e.CycleTicks, off.Ticks);
+            double ms = HilTrace.Ms(from, off.Ticks);
+            long resyncs = t.ResyncsBetween(from, off.Ticks);
             if (a.BusWithinMs is { } bound && ms > bound + (resyncs > 0 ? StallAllowanceMs : 0))
             {
                 return (false, F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s; every servo's torque off only {ms:F1} ms later"));
@@ -299,7 +350,7 @@ public static class AssertionEvaluator
                 return (false, F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s: torque came back on at {t.Seconds(back.Ticks):F3} s without a power-up"));
             }
 
-            lines.Add(F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s: all torque off within {ms:F1} ms (sampled), off until {(until == t.EndTicks ? "the end" : "the next power-up")}"));
+            lines.Add(F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s: all torque off within {ms:F1} ms (sampled), off until {(until == long.MaxValue ? "the end" : "the next power-up")}"));
         }
 
         return (true, string.Join("; ", lines));

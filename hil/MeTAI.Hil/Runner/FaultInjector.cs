@@ -44,7 +44,7 @@ internal static class FaultInjector
 
                     await rig.Broker.StopAsync(cancellationToken).ConfigureAwait(false);
                     rig.Proxy.Disconnect(null);
-                    return () => rig.Broker.StartAsync(cancellationToken);
+                    return () => rig.Broker.StartAsync(CancellationToken.None);
                 }
 
             case FaultKind.ClientDisconnect:

@@ -285,7 +285,9 @@ public sealed class HilRig : IAsyncDisposable
 
             if (s is SafetyState.Fault or SafetyState.EStop || (s == SafetyState.Paused && expected != SafetyState.Paused) || sw.Elapsed > timeout)
             {
-                throw new TimeoutException($"expected {expected}, controller is in {s} (interlocks {Controller.Core.LastInterlocks})");
+                string why = Controller.Servo.PowerUpFailure is { Length: > 0 } f ? "; last power-up failure: " + f : "";
+                var (cycle, _, state, interlocks) = Controller.Core.LastStopTransition;
+                throw new TimeoutException($"expected {expected}, controller is in {s} (interlocks {Controller.Core.LastInterlocks}; last stop: {state} in cycle {cycle} with {interlocks}{why})");
             }
 
             await Task.Delay(2, cancellationToken).ConfigureAwait(false);
@@ -322,10 +324,9 @@ public sealed class HilRig : IAsyncDisposable
         }
 
         Master.ResetForRun(MasterHome);
-        if (EStop.Pressed)
-        {
-            EStop.Set(false);
-        }
+
+        // Always say "released": a malformed message may have left the controller believing it pressed.
+        EStop.Set(false);
 
         Linac?.ResetForRun();
         Patient?.ResetForRun();

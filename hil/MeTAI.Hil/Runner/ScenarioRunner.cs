@@ -20,6 +20,9 @@ namespace MeTAI.Hil.Runner;
 /// </summary>
 public static class ScenarioRunner
 {
+    /// <summary>How long recording goes on after the scenario's end (ms), so reactions begun just before it are observed.</summary>
+    public const int TraceTailMs = 150;
+
     /// <summary>Runs <paramref name="scenario"/> on a rig of its own.</summary>
     public static async Task<ScenarioResult> RunAsync(Scenario scenario, ScenarioRunOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -175,7 +178,7 @@ public static class ScenarioRunner
                 injected++;
                 if (undo is null)
                 {
-                    recorder.Fault(new FaultRecord(f.Id, f.Describe(), start, 0));
+                    recorder.Fault(new FaultRecord(f.Id, f.Kind, f.Describe(), start, 0));
                 }
                 else
                 {
@@ -189,7 +192,7 @@ public static class ScenarioRunner
                     if (active.Remove(f.Id, out var a) && a.Undo is not null)
                     {
                         await a.Undo().ConfigureAwait(false);
-                        recorder.Fault(new FaultRecord(f.Id, f.Describe(), a.Start, Stopwatch.GetTimestamp()));
+                        recorder.Fault(new FaultRecord(f.Id, f.Kind, f.Describe(), a.Start, Stopwatch.GetTimestamp()));
                     }
                 }));
             }
@@ -218,11 +221,14 @@ public static class ScenarioRunner
         }
 
         long tEnd = Stopwatch.GetTimestamp();
+
+        // A short tail: a reaction that began just before the end still shows on the bus and in the samples.
+        await Task.Delay(TraceTailMs, cancellationToken).ConfigureAwait(false);
         await runCts.CancelAsync().ConfigureAwait(false);
         foreach ((string id, var a) in active)
         {
             // Still active at the end: recorded as lasting to the end, then removed (a reused rig starts clean anyway).
-            recorder.Fault(new FaultRecord(id, a.Spec.Describe(), a.Start, tEnd));
+            recorder.Fault(new FaultRecord(id, a.Spec.Kind, a.Spec.Describe(), a.Start, tEnd));
             if (a.Undo is not null)
             {
                 await a.Undo().ConfigureAwait(false);

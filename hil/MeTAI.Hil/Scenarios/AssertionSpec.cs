@@ -77,6 +77,12 @@ public sealed record AssertionSpec
     /// <summary>Skip the check during injected faults (corridor).</summary>
     public bool ExceptDuringFaults { get; init; } = true;
 
+    /// <summary>
+    /// Reaction: a latched stop (Fault/EStop) for another cause, reached within the bound before the expected interlock
+    /// could be raised, also satisfies the claim (campaigns, where faults overlap).
+    /// </summary>
+    public bool AllowPreemption { get; init; }
+
     /// <summary>The beam must come back on after the hold.</summary>
     public bool Resumes { get; init; } = true;
 

@@ -413,6 +413,7 @@ public static class ScenarioFile
             Min = m.Integer("min", 0, int.MaxValue) ?? 1,
             ExceptDuringFaults = m.Bool("exceptDuringFaults") ?? true,
             Resumes = m.Bool("resumes") ?? true,
+            AllowPreemption = m.Bool("allowPreemption") ?? false,
         };
         m.RejectUnknownKeys();
         void Need(bool ok, string what)

@@ -14,8 +14,11 @@ public enum BusEventKind
 }
 
 /// <summary>One bus event as the twin received it.</summary>
-/// <param name="Ticks">Stopwatch ticks when the twin parsed the instruction.</param>
+/// <param name="Ticks">Stopwatch ticks when the twin parsed the instruction (an upper bound of when it was sent).</param>
 /// <param name="Kind">What happened.</param>
 /// <param name="ServoId">Servo (0 for a goal write, which covers the chain).</param>
 /// <param name="GoalCounts">Goals in chain order (goal writes only).</param>
-public sealed record BusEvent(long Ticks, BusEventKind Kind, byte ServoId, int[]? GoalCounts);
+/// <param name="SentAfterTicks">A lower bound of when it was sent: the twin's previous read of the pty returned then,
+/// having taken every byte there was, so this instruction was written later. A twin thread that was descheduled parses a
+/// backlog late; this bound still orders the instruction correctly against the controller's own timestamps.</param>
+public sealed record BusEvent(long Ticks, BusEventKind Kind, byte ServoId, int[]? GoalCounts, long SentAfterTicks);

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Dynamixel;
 
 namespace MeTAI.Hil.Serial;
@@ -36,6 +35,8 @@ public sealed class ServoChainTwin : IDisposable
     private readonly ConcurrentQueue<BusEvent> _events = new();
     private volatile bool _recording;
     private long _corruptedBytes;
+    private long _previousReadTicks;
+    private readonly Queue<(long Due, byte[] Bytes)> _delayed = new();
     private long _droppedBytes;
     private long _instructions;
     private long _torqueOffTicks;
@@ -147,7 +148,9 @@ public sealed class ServoChainTwin : IDisposable
         long pollTicks = Stopwatch.Frequency / 50;
         while (_running)
         {
-            int n = _pty.Read(_rx, 20);
+            _previousReadTicks = last;
+            int timeoutMs = FlushDelayedReplies();
+            int n = _pty.Read(_rx, timeoutMs);
             long now = Stopwatch.GetTimestamp();
             long stall = now - last - 2 * pollTicks;
             last = now;
@@ -283,7 +286,7 @@ public sealed class ServoChainTwin : IDisposable
 
                     if (goals is not null)
                     {
-                        _events.Enqueue(new BusEvent(now, BusEventKind.GoalWrite, 0, goals));
+                        _events.Enqueue(new BusEvent(now, BusEventKind.GoalWrite, 0, goals, _previousReadTicks));
                     }
 
                     break;
@@ -323,7 +326,7 @@ public sealed class ServoChainTwin : IDisposable
 
         if (_recording && wasOn != isOn)
         {
-            _events.Enqueue(new BusEvent(now, isOn ? BusEventKind.TorqueOn : BusEventKind.TorqueOff, s.Id, null));
+            _events.Enqueue(new BusEvent(now, isOn ? BusEventKind.TorqueOn : BusEventKind.TorqueOff, s.Id, null, _previousReadTicks));
         }
     }
 
@@ -352,13 +355,6 @@ public sealed class ServoChainTwin : IDisposable
             return;
         }
 
-        long delay = Interlocked.Read(ref _delayTicks);
-        if (delay > 0)
-        {
-            // A slow link: the reply leaves late, and so does everything behind it.
-            PreciseSleeper.SleepUntil(Stopwatch.GetTimestamp() + delay, Stopwatch.Frequency / 5000);
-        }
-
         int n = DynamixelPacket.WriteStatus(_tx, id, error, parameters);
         for (int i = 0; i < n; i++)
         {
@@ -384,7 +380,33 @@ public sealed class ServoChainTwin : IDisposable
             Interlocked.Increment(ref _droppedBytes);
         }
 
+        long delay = Interlocked.Read(ref _delayTicks);
+        if (delay > 0 || _delayed.Count > 0)
+        {
+            // A slow reply path: the reply leaves late (in order), while instructions are still heard at once.
+            _delayed.Enqueue((Stopwatch.GetTimestamp() + delay, _tx[start..n]));
+            return;
+        }
+
         _pty.Write(_tx.AsSpan(start, n - start));
+    }
+
+    // Writes the delayed replies that are due; returns how long the next read may wait (ms).
+    private int FlushDelayedReplies()
+    {
+        while (_delayed.TryPeek(out var d))
+        {
+            long wait = d.Due - Stopwatch.GetTimestamp();
+            if (wait > 0)
+            {
+                return Math.Clamp((int)(wait * 1000 / Stopwatch.Frequency), 1, 20);
+            }
+
+            _delayed.Dequeue();
+            _pty.Write(d.Bytes);
+        }
+
+        return 20;
     }
 
     /// <summary>Stops the thread and closes the pty.</summary>

@@ -21,10 +21,11 @@ public sealed record InterlockRaise(long Cycle, long CycleTicks, Interlocks Inte
 
 /// <summary>A fault as injected.</summary>
 /// <param name="Id">Scenario id.</param>
+/// <param name="Kind">Kind.</param>
 /// <param name="Description">What.</param>
 /// <param name="StartTicks">Injected at.</param>
-/// <param name="EndTicks">Removed at (0: a one-off, or still active at the end).</param>
-public sealed record FaultRecord(string Id, string Description, long StartTicks, long EndTicks);
+/// <param name="EndTicks">Removed at (0: a one-off).</param>
+public sealed record FaultRecord(string Id, Scenarios.FaultKind Kind, string Description, long StartTicks, long EndTicks);
 
 /// <summary>A stimulus as applied.</summary>
 /// <param name="Ticks">When.</param>
