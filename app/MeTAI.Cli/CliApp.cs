@@ -32,13 +32,15 @@ public static class CliApp
     private static IEnumerable<Command> Verbs()
     {
         yield return AuditCommand.Create();
-
         yield return ControlCommand.Create();
         yield return DemoCommand.Create();
         yield return DicomCommand.Create();
         yield return PhantomCommand.Create();
         yield return DoseCommand.Create();
+        yield return PlanCommand.Create();
+        yield return DvhCommand.Create();
+        yield return GammaCommand.Create();
         yield return RehearseCommand.Create();
-        yield return BenchCommand.Create(BenchDicomCommand.Create(), BenchDoseCommand.Create(), BenchSoftBodyCommand.Create(), BenchControlCommand.Create());
+        yield return BenchCommand.Create(BenchDicomCommand.Create(), BenchDoseCommand.Create(), BenchOptimizeCommand.Create(), BenchSoftBodyCommand.Create(), BenchControlCommand.Create());
     }
 }

@@ -8,7 +8,8 @@ namespace MeTAI.Cli.Commands;
 /// <c>metai dose --phantom water|slab-lung|slab-bone --field 10x10 --ssd 100 --beam 6MV --histories N --voxel 5
 /// --device auto --seed S --out DIR</c>: a Monte Carlo open-field calculation on a phantom. Writes DIR/ct/,
 /// rtstruct.dcm, rtplan.dcm, rtdose.dcm, pdd.csv (central axis), profile.csv (lateral, 10 cm depth), dose.png and
-/// summary.json.
+/// summary.json. Plan mode, <c>metai dose --ct DIR --plan rtplan.dcm --out DIR [--isocenter X,Y,Z|ssd] [--fractions N]</c>:
+/// the independent second check of an existing RT Plan on a CT (<see cref="DosePlanRun"/>).
 /// </summary>
 internal static class DoseCommand
 {
@@ -25,9 +26,14 @@ internal static class DoseCommand
         var mu = new Option<double>("--mu") { Description = "Monitor units (dose in Gy for this many MU; 1 cGy/MU at dmax, 10×10, SSD 100)", DefaultValueFactory = _ => 100 };
         var toWater = new Option<bool>("--dose-to-water") { Description = "Report dose to water instead of dose to medium" };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output directory", Required = true };
-        var command = new Command("dose", "Monte Carlo dose: an open field on a phantom.")
+        var ct = new Option<DirectoryInfo?>("--ct") { Description = "Plan mode: CT directory (ct/ inside it, or the slices) to recompute --plan on" };
+        var plan = new Option<FileInfo?>("--plan") { Description = "Plan mode: DICOM RT Plan to recompute (jaws, MLC, MU, angles, isocentre)" };
+        var isocenter = new Option<string?>("--isocenter") { Description = "Plan mode: move the isocentre to X,Y,Z (LPS mm), or 'ssd' to keep the plan's SSD on the CT's central axis" };
+        var fractions = new Option<int?>("--fractions") { Description = "Plan mode: fractions to sum (default: the plan's Number of Fractions Planned)" };
+        var denoise = new Option<bool>("--denoise") { Description = "Plan mode: denoise the Monte Carlo dose (LASG)" };
+        var command = new Command("dose", "Monte Carlo dose: an open field on a phantom, or an existing RT Plan recomputed on a CT (second check).")
         {
-            phantom, field, ssd, beam, histories, voxel, device, seed, mu, toWater, output,
+            phantom, field, ssd, beam, histories, voxel, device, seed, mu, toWater, output, ct, plan, isocenter, fractions, denoise,
         };
         command.SetAction(parse =>
         {
@@ -35,9 +41,24 @@ internal static class DoseCommand
             return CommandErrors.Guard(stderr, () =>
             {
                 string? phantomName = parse.GetValue(phantom);
+                FileInfo? planFile = parse.GetValue(plan);
+                DirectoryInfo? ctDir = parse.GetValue(ct);
+                if (planFile is not null || ctDir is not null)
+                {
+                    if (planFile is null || ctDir is null || phantomName is not null)
+                    {
+                        throw new ArgumentException("Plan mode needs both --ct DIR and --plan FILE (and no --phantom).");
+                    }
+
+                    var planOptions = new DosePlanRun.Options(ctDir.FullName, planFile.FullName, parse.GetValue(isocenter), parse.GetValue(fractions),
+                        parse.GetValue(histories), DeviceKindParser.Parse(parse.GetValue(device)), parse.GetValue(seed), parse.GetValue(denoise), parse.GetValue(output)!.FullName);
+                    DosePlanRun.Run(planOptions, stdout);
+                    return 0;
+                }
+
                 if (phantomName is null)
                 {
-                    throw new ArgumentException("--phantom is required (water, slab-lung or slab-bone).");
+                    throw new ArgumentException("--phantom is required (water, slab-lung or slab-bone), or --ct DIR --plan FILE for plan mode.");
                 }
 
                 (double fx, double fy) = ParseField(parse.GetValue(field)!);

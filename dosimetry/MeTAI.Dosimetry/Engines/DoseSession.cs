@@ -46,6 +46,20 @@ public sealed class DoseSession : IDisposable
     public DoseResult Run(Beams.BeamSetup beam, long histories, ulong seed = 1, int batches = 10, IProgress<double>? progress = null, CancellationToken cancellationToken = default) =>
         Run(new DoseRequest { Phantom = Phantom, Beam = beam, Histories = histories, Seed = seed, Batches = batches, Physics = Physics }, progress, cancellationToken);
 
+    /// <summary>
+    /// A lean run for many small beams (beamlets of an influence matrix, MLC segments): <paramref name="histories"/>
+    /// histories of <paramref name="beam"/> in as few launches as possible, one tally read, and the mean dose per voxel
+    /// written into <paramref name="dose"/> (one value per voxel of the phantom; Gy for the beam's MU when the model is
+    /// calibrated, else Gy per history). No batch statistics and no result grids are made, so the host side costs one
+    /// pass over the voxels. Same seed and configuration give the same dose bit for bit.
+    /// </summary>
+    public DoseTallyResult RunDose(Beams.BeamSetup beam, long histories, ulong seed, Span<float> dose, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(beam);
+        return _engine.ExecuteTally(_buffers, Phantom, Physics, beam, histories, seed, dose, cancellationToken);
+    }
+
     internal MonteCarloEngine.RunBuffers Buffers => _buffers;
 
     /// <inheritdoc />

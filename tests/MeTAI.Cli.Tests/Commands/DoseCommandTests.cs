@@ -78,3 +78,55 @@ public class DoseCommandTests
         Assert.True(json.GetProperty("efficiency").GetDouble() > 0);
     }
 }
+
+public class DosePlanModeTests
+{
+    private const string PydicomPlan = CliRunner.PydicomTestFiles + "/rtplan.dcm";
+
+    /// <summary>
+    /// pydicom's rtplan.dcm: one 6 MV field, 20 × 20 cm² (X and Y jaws ±100 mm), gantry 0, 116.0 MU per fraction,
+    /// isocentre 101.6 mm below the surface (SSD 898.4 mm). On the water phantom with that SSD kept, our calibration
+    /// (1 cGy/MU at dmax, 10 × 10, SSD 100) predicts at the isocentre: Sp(18.3 cm at dmax) 1.025 × inverse square
+    /// (101.5/91.34)² 1.235 × PDD(10.16 cm; 20 × 20, SSD 89.84) 69.3 % (70.5 % at SSD 100 × Mayneord 0.983) = 0.877 cGy/MU,
+    /// i.e. 1.018 Gy for 116 MU (the plan itself states a beam dose of 1.03 Gy).
+    /// </summary>
+    [Fact]
+    public void Dose_PydicomPlanOnWater_GivesTheIsocentreDoseOf116Mu()
+    {
+        if (!File.Exists(PydicomPlan))
+        {
+            return;
+        }
+
+        string w = CliRunner.TempDir("water");
+        Assert.Equal(0, CliRunner.Run("phantom", "water", "--voxel", "5", "--out", w).ExitCode);
+        string outDir = CliRunner.TempDir("dose-plan");
+        (int code, string stdout, string stderr) = CliRunner.Run("dose", "--ct", w, "--plan", PydicomPlan, "--isocenter", "ssd", "--fractions", "1",
+            "--histories", "6000000", "--device", "cpu", "--out", outDir);
+        Assert.True(code == 0, stderr + stdout);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        JsonElement s = doc.RootElement;
+        Assert.Equal(-48.42, s.GetProperty("isocenterLps")[1].GetDouble(), 0.2);
+        JsonElement beam = s.GetProperty("beams")[0];
+        Assert.Equal(116.0037, beam.GetProperty("monitorUnitsPerFraction").GetDouble(), 3);
+        double iso = s.GetProperty("doseAtIsocenterGy").GetDouble();
+        Assert.True(Math.Abs(iso / 1.018 - 1) < 0.05, $"isocentre dose {iso:0.000} Gy, expected 1.018 Gy ± 5 %");
+        RtDose dose = RtDoseReader.Read(Path.Combine(outDir, "rtdose.dcm"));
+        Assert.Equal(RtPlanReader.Read(PydicomPlan).SopInstanceUid, dose.ReferencedPlanUid);
+    }
+
+    [Fact]
+    public void Dose_PlanIsocentreOutsideTheCt_SaysHowToPlaceIt()
+    {
+        if (!File.Exists(PydicomPlan))
+        {
+            return;
+        }
+
+        string w = CliRunner.TempDir("water-small");
+        Assert.Equal(0, CliRunner.Run("phantom", "water", "--voxel", "20", "--out", w).ExitCode);
+        (int code, _, string stderr) = CliRunner.Run("dose", "--ct", w, "--plan", PydicomPlan, "--histories", "10000", "--out", CliRunner.TempDir("dose-out"));
+        Assert.Equal(1, code);
+        Assert.Contains("--isocenter", stderr, StringComparison.Ordinal);
+    }
+}

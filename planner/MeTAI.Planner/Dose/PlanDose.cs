@@ -1,0 +1,58 @@
+using MeTAI.Core.Voxels;
+
+namespace MeTAI.Planner.Dose;
+
+/// <summary>The Monte Carlo dose of a whole plan: the sum of its beams, with the combined statistical uncertainty.</summary>
+public sealed class PlanDose
+{
+    /// <summary>Dose, Gy (for the MU scale asked for: per fraction or the whole course); denoised when <see cref="Denoised"/>.</summary>
+    public required VoxelGrid<float> DoseGy { get; init; }
+
+    /// <summary>Relative 1σ uncertainty per voxel of <see cref="DoseGy"/> (combined over beams: √Σ(d_b σ_b)² / Σ d_b; after denoising its propagated estimate).</summary>
+    public required VoxelGrid<float> RelativeUncertainty { get; init; }
+
+    /// <summary>Mean relative uncertainty of <see cref="DoseGy"/> over voxels above 50 % of the maximum (tissue only).</summary>
+    public required double MeanRelUncertaintyAbove50 { get; init; }
+
+    /// <summary>The Monte Carlo dose as simulated, Gy (the same grid as <see cref="DoseGy"/> when not denoised).</summary>
+    public required VoxelGrid<float> RawDoseGy { get; init; }
+
+    /// <summary>Relative 1σ uncertainty per voxel of <see cref="RawDoseGy"/>.</summary>
+    public required VoxelGrid<float> RawRelativeUncertainty { get; init; }
+
+    /// <summary>Mean relative uncertainty of <see cref="RawDoseGy"/> above 50 % of the maximum.</summary>
+    public required double RawMeanRelUncertaintyAbove50 { get; init; }
+
+    /// <summary>True when <see cref="DoseGy"/> went through <see cref="DoseDenoiser"/>.</summary>
+    public bool Denoised { get; init; }
+
+    /// <summary>Fraction of the candidate voxel-axis steps the denoiser smoothed.</summary>
+    public double SmoothedFraction { get; init; }
+
+    /// <summary>One line per simulated beam.</summary>
+    public required IReadOnlyList<BeamDoseRecord> Beams { get; init; }
+
+    /// <summary>Histories in all.</summary>
+    public long Histories => HistoriesSimulated;
+
+    /// <summary>Histories in all (set by the calculator).</summary>
+    public required long HistoriesSimulated { get; init; }
+
+    /// <summary>Wall-clock seconds of all transport.</summary>
+    public required double Seconds { get; init; }
+
+    /// <summary>Accelerator that ran the transport.</summary>
+    public required string DeviceName { get; init; }
+
+    /// <summary>Maximum dose over tissue voxels, Gy.</summary>
+    public required double MaxDoseGy { get; init; }
+}
+
+/// <summary>What one beam of a plan cost and gave.</summary>
+/// <param name="BeamNumber">RTPLAN beam number.</param>
+/// <param name="MonitorUnits">MU simulated (after scaling).</param>
+/// <param name="Rectangles">Open rectangles of its (combined, weighted) aperture.</param>
+/// <param name="Histories">Histories.</param>
+/// <param name="Seconds">Transport seconds.</param>
+/// <param name="MeanRelUncertaintyAbove50">The beam's own mean uncertainty above 50 % of its maximum.</param>
+public readonly record struct BeamDoseRecord(int BeamNumber, double MonitorUnits, int Rectangles, long Histories, double Seconds, double MeanRelUncertaintyAbove50);

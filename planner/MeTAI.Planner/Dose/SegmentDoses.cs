@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Globalization;
+using MeTAI.Core.Voxels;
+using MeTAI.Dosimetry.Beams;
+using MeTAI.Dosimetry.Engines;
+using MeTAI.Dosimetry.Phantoms;
+using MeTAI.Planner.Beams;
+using MeTAI.Planner.Influence;
+
+namespace MeTAI.Planner.Dose;
+
+/// <summary>
+/// Monte Carlo dose per MU of every deliverable segment (one MLC aperture of one beam), each with its batch-method
+/// uncertainty. A plan's dose is linear in its segment MUs, so Σₛ MUₛ·Dₛ is the Monte Carlo dose of the plan for any
+/// segment weights: the segment weights can be re-optimised on these doses (removing the error the beamlet matrix's
+/// noise left in the fluence optimisation) and the result is still a Monte Carlo dose of the deliverable apertures.
+/// </summary>
+public sealed class SegmentDoses
+{
+    private SegmentDoses(GridGeometry grid, IReadOnlyList<DeliverySegment> segments, float[][] dosePerMu, float[][] sigmaPerMu, long histories, double seconds, string device)
+    {
+        Grid = grid;
+        Segments = segments;
+        DosePerMu = dosePerMu;
+        SigmaPerMu = sigmaPerMu;
+        Histories = histories;
+        Seconds = seconds;
+        DeviceName = device;
+    }
+
+    /// <summary>The dose grid.</summary>
+    public GridGeometry Grid { get; }
+
+    /// <summary>The segments, in plan order.</summary>
+    public IReadOnlyList<DeliverySegment> Segments { get; }
+
+    /// <summary>Dose per MU of each segment (Gy), one value per grid voxel.</summary>
+    public float[][] DosePerMu { get; }
+
+    /// <summary>Absolute 1σ of <see cref="DosePerMu"/> per voxel (Gy per MU).</summary>
+    public float[][] SigmaPerMu { get; }
+
+    /// <summary>Histories simulated in all.</summary>
+    public long Histories { get; }
+
+    /// <summary>Transport seconds.</summary>
+    public double Seconds { get; }
+
+    /// <summary>Accelerator.</summary>
+    public string DeviceName { get; }
+
+    /// <summary>
+    /// Simulates every segment with <paramref name="histories"/> histories shared in proportion to the source particles
+    /// its MU stand for (equal statistics per unit fluence), 10 batches each.
+    /// </summary>
+    public static SegmentDoses Compute(MonteCarloEngine engine, BeamModel model, VoxelPhantom phantom, IReadOnlyList<DeliverySegment> segments, long histories, ulong seed, TextWriter? log = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(phantom);
+        ArgumentNullException.ThrowIfNull(segments);
+        var setups = new BeamSetup[segments.Count];
+        double particles = 0;
+        for (int s = 0; s < segments.Count; s++)
+        {
+            DeliverySegment seg = segments[s];
+            setups[s] = model.CreateBeam(new Aperture(seg.Rectangles), seg.IsocenterLps, seg.GantryDeg, seg.CollimatorDeg, seg.CouchDeg, 1.0);
+            particles += setups[s].HistoriesPerMu!.Value * seg.MonitorUnits;
+        }
+
+        var dose = new float[segments.Count][];
+        var sigma = new float[segments.Count][];
+        long total = 0;
+        var sw = Stopwatch.StartNew();
+        double last = 0;
+        using DoseSession session = engine.OpenSession(phantom);
+        for (int s = 0; s < segments.Count; s++)
+        {
+            double share = setups[s].HistoriesPerMu!.Value * segments[s].MonitorUnits / particles;
+            long h = Math.Max(10_000, (long)Math.Round(histories * share));
+            DoseResult r = session.Run(setups[s], h, seed + (ulong)s * 104_729, 10, null, cancellationToken);
+            float[] d = r.Dose.Data, u = r.RelativeUncertainty.Data;
+            var sg = new float[d.Length];
+            for (int v = 0; v < d.Length; v++)
+            {
+                sg[v] = d[v] * u[v];
+            }
+
+            dose[s] = d;
+            sigma[s] = sg;
+            total += r.Histories;
+            if (log is not null && (sw.Elapsed.TotalSeconds - last > 10 || s + 1 == segments.Count))
+            {
+                last = sw.Elapsed.TotalSeconds;
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  segment doses: {s + 1}/{segments.Count} segments, {total / 1e6:0.0} M histories, {last:0} s"));
+            }
+        }
+
+        return new SegmentDoses(phantom.Geometry, segments, dose, sigma, total, sw.Elapsed.TotalSeconds, engine.DeviceName);
+    }
+
+    /// <summary>The segments' doses per MU on <paramref name="voxelIndices"/> as a rows × segments matrix (for re-optimising segment weights).</summary>
+    public CsrMatrix Matrix(int[] voxelIndices)
+    {
+        ArgumentNullException.ThrowIfNull(voxelIndices);
+        var columns = new List<(int[] Rows, float[] Values)>(Segments.Count);
+        foreach (float[] d in DosePerMu)
+        {
+            var rows = new List<int>();
+            var vals = new List<float>();
+            for (int r = 0; r < voxelIndices.Length; r++)
+            {
+                float v = d[voxelIndices[r]];
+                if (v > 0)
+                {
+                    rows.Add(r);
+                    vals.Add(v);
+                }
+            }
+
+            columns.Add(([.. rows], [.. vals]));
+        }
+
+        return CsrMatrix.FromColumns(voxelIndices.Length, columns);
+    }
+
+    /// <summary>Σₛ MUₛ·Dₛ and its absolute 1σ √Σₛ (MUₛ σₛ)², for MUs <paramref name="monitorUnits"/> (one per segment).</summary>
+    public (VoxelGrid<float> DoseGy, VoxelGrid<float> RelativeUncertainty) Sum(ReadOnlySpan<double> monitorUnits)
+    {
+        int n = Grid.VoxelCount;
+        var sum = new double[n];
+        var var = new double[n];
+        for (int s = 0; s < DosePerMu.Length; s++)
+        {
+            double mu = monitorUnits[s];
+            float[] d = DosePerMu[s], sg = SigmaPerMu[s];
+            for (int v = 0; v < n; v++)
+            {
+                sum[v] += mu * d[v];
+                double e = mu * sg[v];
+                var[v] += e * e;
+            }
+        }
+
+        var dose = new VoxelGrid<float>(Grid);
+        var rel = new VoxelGrid<float>(Grid);
+        for (int v = 0; v < n; v++)
+        {
+            dose.Data[v] = (float)sum[v];
+            rel.Data[v] = sum[v] > 0 ? (float)(Math.Sqrt(var[v]) / sum[v]) : 0f;
+        }
+
+        return (dose, rel);
+    }
+}

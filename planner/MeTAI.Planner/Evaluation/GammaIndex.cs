@@ -1,0 +1,183 @@
+using MeTAI.Core.Geometry;
+using MeTAI.Core.Voxels;
+
+namespace MeTAI.Planner.Evaluation;
+
+/// <summary>
+/// 3D gamma index (Low, Harms, Mutic &amp; Purdy 1998): for each reference voxel r with dose D_r,
+/// γ(r) = min over evaluated points e of √(|e − r|²/DTA² + (D_e − D_r)²/ΔD²), ΔD = tolerance × reference dose (global)
+/// or × D_r (local); γ ≤ 1 passes. Conventions follow plastimatch's <c>gamma</c>: the evaluated grid is resampled
+/// trilinearly onto the reference grid (0 outside it); the reference dose defaults to the reference maximum; a voxel
+/// is analysed unless both its reference dose and the evaluated dose at the same point are below the threshold; the
+/// search covers every point within γ_max × DTA; γ is capped at γ_max. With <see cref="GammaOptions.Subdivisions"/>
+/// = 1 the search visits the (resampled) evaluated voxels; with k &gt; 1 it interpolates the evaluated dose on a
+/// lattice k times finer. The search visits offsets in order of distance and stops once the distance term alone
+/// exceeds the best γ found.
+/// </summary>
+public static class GammaIndex
+{
+    /// <summary>Compares <paramref name="evaluated"/> with <paramref name="reference"/>.</summary>
+    public static GammaResult Compute(VoxelGrid<float> reference, VoxelGrid<float> evaluated, GammaOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(evaluated);
+        options ??= new GammaOptions();
+        options.Validate();
+        GridGeometry g = reference.Geometry;
+        float[] refD = reference.Data;
+        float[] evalD = evaluated.Geometry.SameAs(g) ? evaluated.Data : Resample(evaluated, g);
+        double refMax = 0;
+        foreach (float v in refD)
+        {
+            refMax = Math.Max(refMax, v);
+        }
+
+        double refDose = options.ReferenceDoseGy ?? refMax;
+        double threshold = options.ThresholdFraction * refDose;
+        double dta = options.DtaMm, tol = options.DoseTolerance, gmax = options.GammaMax;
+        Offset[] offsets = Offsets(g.SpacingMm, dta, gmax, options.Subdivisions);
+        int sub = options.Subdivisions;
+        var gamma = new float[refD.Length];
+        long analysed = 0, passed = 0;
+        double sumGamma = 0;
+        object gate = new();
+        Parallel.For(0, g.SizeZ, () => (0L, 0L, 0.0), (k, _, acc) =>
+        {
+            for (int j = 0; j < g.SizeY; j++)
+            {
+                for (int i = 0; i < g.SizeX; i++)
+                {
+                    int n = g.Index(i, j, k);
+                    double d1 = refD[n];
+                    double same = options.ReferenceOnlyThreshold ? -1 : evalD[n];
+                    if (d1 < threshold && same < threshold)
+                    {
+                        continue;
+                    }
+
+                    double norm = options.Local ? d1 : refDose;
+                    double invDd2 = norm > 0 ? 1 / (tol * tol * norm * norm) : double.PositiveInfinity;
+                    double best = gmax * gmax;
+                    foreach (Offset o in offsets)
+                    {
+                        if (o.Distance2 >= best)
+                        {
+                            break;
+                        }
+
+                        double d2 = sub == 1 ? Sample(evalD, g, i + o.I, j + o.J, k + o.K) : Interpolate(evalD, g, i + o.Fi, j + o.Fj, k + o.Fk);
+                        if (double.IsNaN(d2))
+                        {
+                            continue;
+                        }
+
+                        double diff = d2 - d1;
+                        double dd = diff == 0 ? 0 : diff * diff * invDd2;
+                        double g2 = o.Distance2 + dd;
+                        if (g2 < best)
+                        {
+                            best = g2;
+                        }
+                    }
+
+                    double gv = Math.Min(Math.Sqrt(best), gmax);
+                    gamma[n] = (float)gv;
+                    acc.Item1++;
+                    acc.Item2 += gv <= 1 ? 1 : 0;
+                    acc.Item3 += gv;
+                }
+            }
+
+            return acc;
+        }, acc =>
+        {
+            lock (gate)
+            {
+                analysed += acc.Item1;
+                passed += acc.Item2;
+                sumGamma += acc.Item3;
+            }
+        });
+
+        return new GammaResult
+        {
+            PassRate = analysed > 0 ? (double)passed / analysed : 0,
+            AnalysedVoxels = analysed,
+            PassedVoxels = passed,
+            MeanGamma = analysed > 0 ? sumGamma / analysed : 0,
+            ReferenceDoseGy = refDose,
+            Gamma = new VoxelGrid<float>(g, gamma),
+        };
+    }
+
+    /// <summary>The evaluated dose trilinearly interpolated at the voxel centres of <paramref name="target"/> (0 outside its grid).</summary>
+    public static float[] Resample(VoxelGrid<float> source, GridGeometry target)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+        GridGeometry sg = source.Geometry;
+        var result = new float[target.VoxelCount];
+        for (int k = 0; k < target.SizeZ; k++)
+        {
+            for (int j = 0; j < target.SizeY; j++)
+            {
+                for (int i = 0; i < target.SizeX; i++)
+                {
+                    Vec3 p = sg.LpsToIndex(target.IndexToLps(i, j, k));
+                    double v = Interpolate(source.Data, sg, p.X, p.Y, p.Z);
+                    result[target.Index(i, j, k)] = double.IsNaN(v) ? 0f : (float)v;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private readonly record struct Offset(int I, int J, int K, double Fi, double Fj, double Fk, double Distance2);
+
+    private static Offset[] Offsets(Vec3 spacing, double dta, double gmax, int sub)
+    {
+        double radius = gmax * dta;
+        int ri = (int)Math.Ceiling(radius / spacing.X * sub), rj = (int)Math.Ceiling(radius / spacing.Y * sub), rk = (int)Math.Ceiling(radius / spacing.Z * sub);
+        var list = new List<Offset>();
+        for (int c = -rk; c <= rk; c++)
+        {
+            for (int b = -rj; b <= rj; b++)
+            {
+                for (int a = -ri; a <= ri; a++)
+                {
+                    double fi = (double)a / sub, fj = (double)b / sub, fk = (double)c / sub;
+                    double dx = fi * spacing.X, dy = fj * spacing.Y, dz = fk * spacing.Z;
+                    double d2 = (dx * dx + dy * dy + dz * dz) / (dta * dta);
+                    list.Add(new Offset(a, b, c, fi, fj, fk, d2));
+                }
+            }
+        }
+
+        list.Sort((p, q) => p.Distance2.CompareTo(q.Distance2));
+        return [.. list];
+    }
+
+    private static double Sample(float[] d, GridGeometry g, int i, int j, int k) =>
+        g.Contains(i, j, k) ? d[g.Index(i, j, k)] : double.NaN;
+
+    /// <summary>Trilinear interpolation at fractional index (x, y, z); NaN outside the grid's voxel centres.</summary>
+    private static double Interpolate(float[] d, GridGeometry g, double x, double y, double z)
+    {
+        const double eps = 1e-9;
+        if (x < -eps || y < -eps || z < -eps || x > g.SizeX - 1 + eps || y > g.SizeY - 1 + eps || z > g.SizeZ - 1 + eps)
+        {
+            return double.NaN;
+        }
+
+        int i0 = Math.Clamp((int)Math.Floor(x), 0, Math.Max(0, g.SizeX - 2)), j0 = Math.Clamp((int)Math.Floor(y), 0, Math.Max(0, g.SizeY - 2)), k0 = Math.Clamp((int)Math.Floor(z), 0, Math.Max(0, g.SizeZ - 2));
+        int i1 = Math.Min(i0 + 1, g.SizeX - 1), j1 = Math.Min(j0 + 1, g.SizeY - 1), k1 = Math.Min(k0 + 1, g.SizeZ - 1);
+        double fx = Math.Clamp(x - i0, 0, 1), fy = Math.Clamp(y - j0, 0, 1), fz = Math.Clamp(z - k0, 0, 1);
+        double c00 = d[g.Index(i0, j0, k0)] * (1 - fx) + d[g.Index(i1, j0, k0)] * fx;
+        double c10 = d[g.Index(i0, j1, k0)] * (1 - fx) + d[g.Index(i1, j1, k0)] * fx;
+        double c01 = d[g.Index(i0, j0, k1)] * (1 - fx) + d[g.Index(i1, j0, k1)] * fx;
+        double c11 = d[g.Index(i0, j1, k1)] * (1 - fx) + d[g.Index(i1, j1, k1)] * fx;
+        double c0 = c00 * (1 - fy) + c10 * fy, c1 = c01 * (1 - fy) + c11 * fy;
+        return c0 * (1 - fz) + c1 * fz;
+    }
+}

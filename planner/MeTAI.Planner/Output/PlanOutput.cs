@@ -1,0 +1,41 @@
+using MeTAI.Core.Phantoms;
+using MeTAI.Dicom.Rt;
+using MeTAI.Planner.Plans;
+
+namespace MeTAI.Planner.Output;
+
+/// <summary>
+/// Writes a plan's files into a directory: <c>ct/</c>, <c>rtstruct.dcm</c>, <c>rtplan.dcm</c>, <c>rtdose.dcm</c>
+/// (one consistent DICOM study: the RT objects share the CT's patient, study and frame of reference; the plan
+/// references the structure set, the dose the plan), <c>dvh.png</c>, <c>dose_axial.png</c> and <c>report.json</c>.
+/// </summary>
+public static class PlanOutput
+{
+    /// <summary>The files written, relative to the directory.</summary>
+    public static IReadOnlyList<string> Files { get; } = ["ct/", RtStudyWriter.StructureSetFile, RtStudyWriter.PlanFile, RtStudyWriter.DoseFile, "dvh.png", "dose_axial.png", "report.json"];
+
+    /// <summary>Writes everything; returns the DICOM study as written.</summary>
+    public static RtStudy Write(PlanResult result, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        Directory.CreateDirectory(directory);
+        var rois = result.Case.Structures.Select(s => new RtRoiMask(s.Mask, s.InterpretedType.Length > 0 ? s.InterpretedType : "ORGAN", s.Color)).ToList();
+        var dose = new RtDose
+        {
+            Dose = result.FinalDose.DoseGy,
+            DoseSummationType = "PLAN",
+            Comment = result.FinalDose.Denoised ? "MeTAI Monte Carlo (denoised), whole course" : "MeTAI Monte Carlo, whole course",
+            TissueHeterogeneityCorrection = ["IMAGE", "ROI_OVERRIDE"],
+        };
+        RtStudy study = RtStudyWriter.Write(directory, result.Case.Ct, rois, result.Plan, dose);
+        string title = $"{result.Case.Name} / {result.Protocol.Name}";
+        PlanPlots.SaveDvh(result.Dvhs, title + ": DVH (final Monte Carlo dose)", Path.Combine(directory, "dvh.png"));
+        PlanPlots.SaveAxial(result.Case, result.FinalDose.DoseGy.Data, result.Protocol.Prescription.DoseGy, result.IsocenterLps, title, Path.Combine(directory, "dose_axial.png"));
+        File.WriteAllText(Path.Combine(directory, "report.json"), PlanReport.ToJson(result, Files));
+        return study;
+    }
+
+    /// <summary>Unused colour helper kept for ROI types without a colour.</summary>
+    internal static RgbColor DefaultColor => new(255, 255, 0);
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MeTAI.Planner.Evaluation;
+using MeTAI.Planner.Optimization;
+using MeTAI.Planner.Plans;
+
+namespace MeTAI.Planner.Output;
+
+/// <summary>
+/// report.json (docs/planning.md): case, prescription, beams, influence matrix, optimiser runs and
+/// <c>objectiveHistory</c>, sequencing, final dose statistics, <c>goals</c> (final dose), the predicted and raw-dose
+/// goals, per-structure <c>metrics</c> and <c>timings</c>. camelCase, invariant numbers.
+/// </summary>
+public static class PlanReport
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>The report as a JSON-serialisable object.</summary>
+    public static object Build(PlanResult r, IReadOnlyList<string> files)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(files);
+        var history = new List<double>();
+        foreach (OptimizationResult run in r.FluenceRuns)
+        {
+            foreach (IterationRecord h in run.History)
+            {
+                history.Add(h.Objective);
+            }
+        }
+
+        return new
+        {
+            Case = r.Case.Name,
+            Protocol = r.Protocol.Name,
+            Prescription = new { r.Protocol.Prescription.Target, r.Protocol.Prescription.DoseGy, r.Protocol.Prescription.Fractions },
+            IsocenterLps = new[] { r.IsocenterLps.X, r.IsocenterLps.Y, r.IsocenterLps.Z },
+            Beams = r.Sequenced.Select((b, i) => new
+            {
+                b.Beam.Number,
+                b.Beam.Name,
+                b.Beam.GantryDeg,
+                b.Beam.CollimatorDeg,
+                b.Beam.CouchDeg,
+                Beamlets = r.Grids[i].Count,
+                Segments = b.Segments.Count,
+                MonitorUnitsPerFraction = b.MonitorUnits,
+                JawsMm = new[] { b.JawX1Mm, b.JawX2Mm, b.JawY1Mm, b.JawY2Mm },
+            }),
+            TotalMonitorUnitsPerFraction = r.TotalMuPerFraction,
+            Influence = new
+            {
+                r.Influence.Rows,
+                r.Influence.Columns,
+                r.Influence.NonZeros,
+                r.Settings.HistoriesPerBeamlet,
+                r.Settings.RelativeCutoff,
+                r.Influence.FromCache,
+            },
+            Optimizer = new
+            {
+                Method = "projected L-BFGS-B",
+                Operator = r.OperatorName,
+                Runs = r.FluenceRuns.Select(o => new { o.Iterations, o.Evaluations, o.Seconds, o.StopReason, InitialObjective = o.History[0].Objective, FinalObjective = o.Objective }),
+                Objectives = r.Protocol.Objectives.Select((o, i) => new { o.Structure, o.Type, o.DoseGy, o.VolumePercent, o.Exponent, ProtocolWeight = o.Weight, FinalWeight = r.FinalWeights[i], o.Priority }),
+            },
+            ObjectiveHistory = history,
+            SegmentObjectiveHistory = r.SegmentRun?.History.Select(h => h.Objective),
+            Sequencing = new
+            {
+                Algorithm = "Bortfeld et al. 1994 sweep (step-and-shoot), segment weights re-optimised",
+                Levels = r.Settings.SequencingLevels ?? r.Protocol.SequencingLevels,
+                MinSegmentMu = r.Settings.MinSegmentMu ?? r.Protocol.MinSegmentMu,
+                r.Settings.LeafWidthMm,
+                Segments = r.Sequenced.Sum(b => b.Segments.Count),
+            },
+            FinalDose = new
+            {
+                r.FinalDose.Histories,
+                r.FinalDose.Seconds,
+                Device = r.FinalDose.DeviceName,
+                r.FinalDose.Denoised,
+                r.FinalDose.MeanRelUncertaintyAbove50,
+                r.FinalDose.RawMeanRelUncertaintyAbove50,
+                r.FinalDose.SmoothedFraction,
+                r.NormalizationFactor,
+                Normalization = r.Protocol.Normalization,
+                MaxDoseGy = r.FinalDose.MaxDoseGy,
+            },
+            AllGoalsPassed = r.AllGoalsPassed,
+            Goals = r.Goals.Select(Goal),
+            RawDoseGoals = r.RawDoseGoals.Select(Goal),
+            PredictedGoals = r.PredictedGoals.Select(Goal),
+            SequencedGoals = r.SequencedGoals.Select(Goal),
+            Metrics = r.Metrics,
+            Timings = new
+            {
+                r.Timings.InfluenceSeconds,
+                r.Timings.OptimizationSeconds,
+                r.Timings.SequencingSeconds,
+                r.Timings.FinalDoseSeconds,
+                r.Timings.OtherSeconds,
+                r.Timings.TotalSeconds,
+            },
+            Files = files,
+        };
+    }
+
+    /// <summary>Serialises the report.</summary>
+    public static string ToJson(PlanResult r, IReadOnlyList<string> files) => JsonSerializer.Serialize(Build(r, files), Options);
+
+    /// <summary>Serialises any value with the report's settings.</summary>
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    private static object Goal(GoalResult g) => new { g.Structure, g.Metric, g.Comparison, g.Target, g.Achieved, g.Unit, g.Passed, g.Priority };
+}

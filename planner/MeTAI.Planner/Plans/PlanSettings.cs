@@ -1,0 +1,91 @@
+using MeTAI.Dosimetry.Engines;
+using MeTAI.Planner.Optimization;
+
+namespace MeTAI.Planner.Plans;
+
+/// <summary>
+/// How <see cref="PlanPipeline"/> runs. The defaults are sized for a prostate plan on 5 mm voxels in about two
+/// minutes on two cores; raise the histories for lower noise.
+/// </summary>
+public sealed record PlanSettings
+{
+    /// <summary>Number of beams (null: the protocol's).</summary>
+    public int? BeamCount { get; init; }
+
+    /// <summary>Monte Carlo histories per 5 × 5 mm beamlet.</summary>
+    public long HistoriesPerBeamlet { get; init; } = 5_000;
+
+    /// <summary>Savitzky–Golay window along each beamlet's ray (0: raw beamlet doses); see <see cref="Influence.DepthSmoother"/>.</summary>
+    public int BeamletDepthSmoothing { get; init; } = 9;
+
+    /// <summary>Influence entries below this fraction of their beamlet's maximum are dropped.</summary>
+    public double RelativeCutoff { get; init; } = 1e-3;
+
+    /// <summary>Histories of the final dose on the sequenced apertures (all beams together).</summary>
+    public long FinalHistories { get; init; } = 15_000_000;
+
+    /// <summary>Random seed of all Monte Carlo runs.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Voxels within this distance of the targets (inside the body) get influence-matrix rows besides the protocol's structures, mm.</summary>
+    public double RowMarginMm { get; init; } = 30;
+
+    /// <summary>Monte Carlo device.</summary>
+    public DeviceKind Device { get; init; } = DeviceKind.Auto;
+
+    /// <summary>Influence cache file (null: no cache).</summary>
+    public string? CachePath { get; init; }
+
+    /// <summary>Refuse influence matrices larger than this (bytes; 0: 80 % of the available memory).</summary>
+    public long MaxInfluenceBytes { get; init; }
+
+    /// <summary>Optimiser settings.</summary>
+    public OptimizerOptions Optimizer { get; init; } = new();
+
+    /// <summary>Strength λ of the fluence-smoothness term (0: off); see <see cref="Optimization.FluenceSmoothing"/>.</summary>
+    public double FluenceSmoothing { get; init; } = 100;
+
+    /// <summary>Re-optimisations with boosted weights when predicted goals fail.</summary>
+    public int ReweightRounds { get; init; } = 3;
+
+    /// <summary>Upper-limit goals must be met with this relative margin on the predicted dose before the re-weighting stops (sequencing and Monte Carlo noise eat into it).</summary>
+    public double GoalMargin { get; init; } = 0.03;
+
+    /// <summary>Upper-limit goals must be met with this relative margin on the final dose before the Monte Carlo segment re-weighting stops.</summary>
+    public double FinalGoalMargin { get; init; } = 0.01;
+
+    /// <summary>Re-optimise segment MUs after sequencing.</summary>
+    public bool SegmentWeightOptimization { get; init; } = true;
+
+    /// <summary>Re-optimise segment MUs once more on the Monte Carlo dose of each segment (<see cref="Dose.SegmentDoses"/>).</summary>
+    public bool MonteCarloSegmentWeights { get; init; } = true;
+
+    /// <summary>Leaf width at the isocentre, mm.</summary>
+    public double LeafWidthMm { get; init; } = 5;
+
+    /// <summary>Intensity levels (null: the protocol's).</summary>
+    public int? SequencingLevels { get; init; }
+
+    /// <summary>Minimum segment MU per fraction (null: the protocol's).</summary>
+    public double? MinSegmentMu { get; init; }
+
+    /// <summary>Run the influence-matrix products through ILGPU instead of the CPU kernels.</summary>
+    public bool IlgpuSpmv { get; init; }
+
+    /// <summary>Denoise the final Monte Carlo dose (<see cref="Dose.DoseDenoiser"/>); the raw dose's goals are reported too.</summary>
+    public bool Denoise { get; init; } = true;
+
+    /// <summary>Beam model name in configs/beams.</summary>
+    public string BeamModel { get; init; } = "6MV-mohan";
+
+    /// <summary>Throws when a setting is out of range.</summary>
+    public void Validate()
+    {
+        if (BeamCount is < 1 or > 99 || HistoriesPerBeamlet < 100 || FinalHistories < 10_000 || RowMarginMm < 0 || ReweightRounds < 0 || GoalMargin < 0 || !(LeafWidthMm > 0))
+        {
+            throw new ArgumentException("Plan settings out of range: beams 1–99, ≥ 100 histories per beamlet, ≥ 10 000 final histories, non-negative margins and rounds, positive leaf width.");
+        }
+
+        Optimizer.Validate();
+    }
+}
