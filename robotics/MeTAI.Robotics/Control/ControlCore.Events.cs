@@ -69,8 +69,9 @@ public sealed partial class ControlCore
             ("state", _supervisor.State.ToString()));
     }
 
-    // A move to a beam pose: IK from the commanded joints (many iterations, once), then a joint move at limited speed;
-    // the beam is armed only when the move is accepted, and the permit still needs the measured pose at the target.
+    // A move to a beam pose: IK from the commanded joints, else from home (many iterations, once), then a joint move at
+    // limited speed; the beam is armed only when the move is accepted, and the permit still needs the measured pose at
+    // the target.
     private bool StartPoseMove(ControllerCommand command)
     {
         if (command.TargetPose is not Pose target || !_supervisor.CanFire(SafetyTrigger.StartTrajectory))
@@ -81,7 +82,16 @@ public sealed partial class ControlCore
 
         _qCmd.CopyTo(_qIk, 0);
         IkResult r = _ik.Solve(target, _qIk, _qIk, 600);
-        if (r.PositionErrorM > 1e-4 || r.OrientationErrorRad > 2e-3)
+        if (!Reached(r))
+        {
+            // Damped least squares is local: from the arm's present configuration it can stall short of a pose that the
+            // home configuration reaches (HIL found one between two beams of a plan). Try once more from home.
+            _model.HomeRad.CopyTo(_qIk);
+            IkResult fromHome = _ik.Solve(target, _qIk, _qIk, 600);
+            r = Reached(fromHome) ? fromHome : r;
+        }
+
+        if (!Reached(r))
         {
             Audit("moveToPoseUnreachable",
                 ("beam", command.Beam.ToString(CultureInfo.InvariantCulture)),
@@ -101,6 +111,8 @@ public sealed partial class ControlCore
 
         return true;
     }
+
+    private static bool Reached(IkResult r) => r.PositionErrorM <= 1e-4 && r.OrientationErrorRad <= 2e-3;
 
     // Beam permit for this cycle (loop thread). Every change is audited with its reasons; so is every beam on/off edge the
     // linac reports.

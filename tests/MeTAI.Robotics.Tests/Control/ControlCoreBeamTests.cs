@@ -212,6 +212,28 @@ public class ControlCoreBeamTests
     }
 
     [Fact]
+    public void MoveToPose_LocalIkStallsFromPresentJoints_SolvedFromHome()
+    {
+        // Found by the HIL radiotherapy scenario: after beams at gantry 270°…330° the arm sits where damped least squares
+        // stalls 1.5 mm short of the next beam's pose (gantry 345°), which the home configuration reaches.
+        var h = new Harness();
+        h.ToReady();
+        double[] stalled = [-0.3588, 0.6730, 0.3810, -2.4629, -0.8417, 0.6691];
+        var target = new Pose(new Vec3(0.2, -0.015529142706151244, 0.0779555495773441),
+            new Quat(0.560985526796931, -0.4304593345768794, 0.4304593345768794, 0.5609855267969309));
+        var solver = new DlsIkSolver(h.Robot);
+        IkResult local = solver.Solve(target, stalled, new double[h.Robot.JointCount], 600);
+        Assert.True(local.PositionErrorM > 1e-4, "precondition: IK from the stalled joints must fall short");
+
+        h.Command(new ControllerCommand { Kind = ControllerCommandKind.MoveJoints, JointRad = stalled });
+        h.StepUntil(() => h.Core.Supervisor.State == SafetyState.ExecutingTrajectory, 10);
+        h.StepUntil(() => h.Core.Supervisor.State == SafetyState.Ready);
+        h.MoveToBeam(4, target);
+        Assert.Equal(4, h.Core.ArmedBeam.Beam);
+        Assert.True((h.Robot.ForwardKinematics(h.Core.MeasuredRad).Position - target.Position).Length < 1e-3);
+    }
+
+    [Fact]
     public void UnsafeIgnorePatientMotion_PermitsDespiteDisplacement()
     {
         var h = new Harness(new UnsafeTestOptions { IgnoredBeamHoldReasons = BeamHoldReasons.PatientMotion });
