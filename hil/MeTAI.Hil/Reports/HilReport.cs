@@ -44,7 +44,7 @@ public static class HilReport
         }
 
         string path = Path.Combine(dir, "report.md");
-        File.WriteAllText(path, sb.ToString());
+        AtomicFile.WriteAllText(path, sb.ToString());
         return path;
     }
 

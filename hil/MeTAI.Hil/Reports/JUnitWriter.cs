@@ -60,12 +60,7 @@ public static class JUnitWriter
             suites.Add(suite);
         }
 
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir))
-        {
-            Directory.CreateDirectory(dir);
-        }
-
-        new XDocument(new XDeclaration("1.0", "utf-8", null), suites).Save(path);
+        var document = new XDocument(new XDeclaration("1.0", "utf-8", null), suites);
+        AtomicFile.Write(path, document.Save);
     }
 }

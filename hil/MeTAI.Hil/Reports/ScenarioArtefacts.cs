@@ -94,7 +94,7 @@ public static class ScenarioArtefacts
             sb.Append(Inv, $",{s.ToolTrueM.X:F5},{s.ToolTrueM.Y:F5},{s.ToolTrueM.Z:F5},{s.MasterM.X:F5},{s.MasterM.Y:F5},{s.MasterM.Z:F5},{s.PatientMm.Length:F3},{(s.BeamOn ? 1 : 0)},{s.TorqueMask}\n");
         }
 
-        File.WriteAllText(path, sb.ToString());
+        AtomicFile.WriteAllText(path, sb.ToString());
         return path;
     }
 
@@ -132,7 +132,7 @@ public static class ScenarioArtefacts
             sb.Append(Inv, $"{time:F4},{kind},\"{text.Replace("\"", "'", StringComparison.Ordinal)}\"\n");
         }
 
-        File.WriteAllText(path, sb.ToString());
+        AtomicFile.WriteAllText(path, sb.ToString());
         return path;
     }
 
@@ -165,9 +165,9 @@ public static class ScenarioArtefacts
         }
 
         string csv = Path.Combine(dir, "beam-on.csv");
-        File.WriteAllText(csv, sb.ToString());
+        AtomicFile.WriteAllText(csv, sb.ToString());
         string json = Path.Combine(dir, "beam-on.json");
-        File.WriteAllText(json, JsonSerializer.Serialize(records.Select(r => new
+        AtomicFile.WriteAllText(json, JsonSerializer.Serialize(records.Select(r => new
         {
             beam = r.Beam,
             startS = Math.Round(r.StartS, 4),
