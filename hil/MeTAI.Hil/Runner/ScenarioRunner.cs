@@ -169,7 +169,11 @@ public static class ScenarioRunner
 
         var active = new Dictionary<string, (long Start, Func<Task>? Undo, FaultSpec Spec)>();
         int injected = 0;
-        foreach (FaultSpec f in scenario.Faults)
+        var afterBeamOn = scenario.Faults.Where(f => f.AfterBeamOnS is not null).ToList();
+        Task<int> beamTriggered = afterBeamOn.Count == 0 || rig.Linac is null
+            ? Task.FromResult(0)
+            : Task.Run(() => AfterBeamOnFaultsAsync(rig, recorder, afterBeamOn, runCts.Token), CancellationToken.None);
+        foreach (FaultSpec f in scenario.Faults.Where(f => f.AfterBeamOnS is null))
         {
             events.Add((f.AtS, 0, async () =>
             {
@@ -225,6 +229,7 @@ public static class ScenarioRunner
         // A short tail: a reaction that began just before the end still shows on the bus and in the samples.
         await Task.Delay(TraceTailMs, cancellationToken).ConfigureAwait(false);
         await runCts.CancelAsync().ConfigureAwait(false);
+        injected += await beamTriggered.ConfigureAwait(false);
         foreach ((string id, var a) in active)
         {
             // Still active at the end: recorded as lasting to the end, then removed (a reused rig starts clean anyway).
@@ -272,6 +277,72 @@ public static class ScenarioRunner
             Plots = result.Plots,
             Artefacts = result.Artefacts,
         };
+    }
+
+    // Faults timed from the first beam-on: wait for it, then inject each at its offset and remove it after its duration
+    // (or when the run ends). Returns how many were injected.
+    private static async Task<int> AfterBeamOnFaultsAsync(HilRig rig, TraceRecorder recorder, IReadOnlyList<FaultSpec> faults, CancellationToken cancellationToken)
+    {
+        int injected = 0;
+        try
+        {
+            while (rig.Linac!.Intervals.Count == 0)
+            {
+                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+            }
+
+            long beamOn = rig.Linac.Intervals[0].StartTicks;
+            var running = new List<Task>();
+            foreach (FaultSpec f in faults.OrderBy(f => f.AfterBeamOnS))
+            {
+                long wait = beamOn + (long)(f.AfterBeamOnS!.Value * Stopwatch.Frequency) - Stopwatch.GetTimestamp();
+                if (wait > 0)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency), cancellationToken).ConfigureAwait(false);
+                }
+
+                long start = Stopwatch.GetTimestamp();
+                Func<Task>? undo = await FaultInjector.StartAsync(f, rig, cancellationToken).ConfigureAwait(false);
+                injected++;
+                if (undo is null)
+                {
+                    recorder.Fault(new FaultRecord(f.Id, f.Kind, f.Describe(), start, 0));
+                    continue;
+                }
+
+                running.Add(EndAfterAsync(f, start, undo));
+            }
+
+            await Task.WhenAll(running).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended before the beam came on or before the next offset: what was started has been removed.
+        }
+
+        return injected;
+
+        async Task EndAfterAsync(FaultSpec f, long start, Func<Task> undo)
+        {
+            try
+            {
+                if (f.DurationS > 0)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(f.DurationS), cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Still active at the end of the run: removed now, recorded as lasting until now.
+            }
+
+            await undo().ConfigureAwait(false);
+            recorder.Fault(new FaultRecord(f.Id, f.Kind, f.Describe(), start, Stopwatch.GetTimestamp()));
+        }
     }
 
     private static async Task StepAsync(HilRig rig, TraceRecorder recorder, TimelineStep step, Prepared prepared, CancellationToken cancellationToken)

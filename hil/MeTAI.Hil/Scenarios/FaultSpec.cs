@@ -12,8 +12,14 @@ public sealed record FaultSpec
     /// <summary>Kind.</summary>
     public required FaultKind Kind { get; init; }
 
-    /// <summary>Start (scenario seconds).</summary>
+    /// <summary>Start (scenario seconds); ignored when <see cref="AfterBeamOnS"/> is set.</summary>
     public required double AtS { get; init; }
+
+    /// <summary>
+    /// Start this many seconds after the first beam-on of the run instead of at <see cref="AtS"/> (radiotherapy): a fault
+    /// that must hit an irradiation whatever the plan's beam timing. Never injected when no beam comes on.
+    /// </summary>
+    public double? AfterBeamOnS { get; init; }
 
     /// <summary>Duration (s); 0: a one-off action or until the end.</summary>
     public double DurationS { get; init; }
@@ -68,5 +74,6 @@ public sealed record FaultSpec
         FaultKind.PatientSpike => FormattableString.Invariant($"patient spike {Mm.Length:F1} mm"),
         FaultKind.ClientDisconnect => $"disconnect {Client ?? "all clients"}",
         _ => Kind.ToString(),
-    } + (DurationS > 0 ? FormattableString.Invariant($" for {DurationS:0.###} s") : "");
+    } + (DurationS > 0 ? FormattableString.Invariant($" for {DurationS:0.###} s") : "")
+      + (AfterBeamOnS is { } after ? FormattableString.Invariant($", {after:0.###} s after the first beam-on") : "");
 }

@@ -76,6 +76,11 @@ public static class ScenarioFile
             throw root.Error("timeline", "deliverPlan needs a 'radiotherapy' section");
         }
 
+        if (scenario.Radiotherapy is null && faults.FirstOrDefault(f => f.AfterBeamOnS is not null) is { } beamFault)
+        {
+            throw root.Error("faults", $"fault '{beamFault.Id}' starts afterBeamOn, but the scenario has no 'radiotherapy' section (no beam ever comes on)");
+        }
+
         if (scenario.Radiotherapy is not null && (scenario.Linac is null || scenario.Patient is null))
         {
             throw root.Error("radiotherapy", "radiotherapy needs devices.linac and devices.patient");
@@ -335,7 +340,8 @@ public static class ScenarioFile
         {
             Id = m.String("id") ?? $"{YamlMap.Camel(kind.ToString())}{index + 1}",
             Kind = kind,
-            AtS = m.Number("at", 0, 600, required: true)!.Value,
+            AtS = m.Number("at", 0, 600, required: !m.Has("afterBeamOn")) ?? 0,
+            AfterBeamOnS = m.Number("afterBeamOn", 0, 600),
             DurationS = m.Number("duration", 0, 600) ?? 0,
             Joint = m.Integer("joint", 1, 12) is int j ? j - 1 : -1,
             Count = m.Integer("count", 1, 1_000_000) ?? 1,
@@ -356,6 +362,11 @@ public static class ScenarioFile
             Mm = mm is null ? Vec3.Zero : new Vec3(mm[0], mm[1], mm[2]),
         };
         m.RejectUnknownKeys();
+        if (m.Has("at") && m.Has("afterBeamOn"))
+        {
+            throw m.Error("afterBeamOn", "give 'at' (scenario seconds) or 'afterBeamOn' (seconds after the first beam-on), not both");
+        }
+
         bool needsJoint = kind is FaultKind.ServoSilent or FaultKind.StuckJoint or FaultKind.Overload;
         if (needsJoint && f.Joint < 0)
         {
