@@ -26,16 +26,16 @@ public static class HilReport
         sb.Append(Inv, $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC · {results.Count} scenario(s), {passed} passed, {results.Count - passed} failed · ")
             .Append(Inv, $"{results.Sum(r => r.Violations)} safety violation(s) · {results.Sum(r => r.FaultsInjected)} fault(s) injected · ")
             .Append(Inv, $"{Environment.ProcessorCount} CPU(s)\n\n");
-        if (header is not null)
-        {
-            sb.Append(header).Append("\n\n");
-        }
-
         sb.Append("## Summary\n\n| Scenario | Result | Duration (s) | Assertions passed / failed | Safety violations | Faults injected |\n|---|---|---|---|---|---|\n");
         foreach (ScenarioResult r in results)
         {
             int ok = r.Assertions.Count(a => a.Passed);
             sb.Append(Inv, $"| [{r.Scenario.Name}](#{Anchor(r.Scenario.Name)}) | {(r.Passed ? "PASS" : r.Error is not null ? "ERROR" : "**FAIL**")} | {r.WallSeconds:F1} | {ok} / {r.Assertions.Count - ok} | {r.Violations} | {r.FaultsInjected} |\n");
+        }
+
+        if (header is not null)
+        {
+            sb.Append('\n').Append(header).Append('\n');
         }
 
         foreach (ScenarioResult r in results)
@@ -63,6 +63,18 @@ public static class HilReport
 
         sb.Append(Inv, $"**{(r.Passed ? "PASS" : r.Error is not null ? "ERROR" : "FAIL")}** · source `{Path.GetFileName(s.Source)}` · seed {s.Seed} · start {s.Start} · scenario time {s.DurationS:0.###} s · wall {r.WallSeconds:F1} s (set-up included");
         sb.Append(r.SetupAttempts > 1 ? string.Create(Inv, $", set-up needed {r.SetupAttempts} attempts") : "").Append(")\n\n");
+        if (s.Radiotherapy is { } rt)
+        {
+            string plan = rt.PlanPath is { } planPath ? $"RTPLAN `{Path.GetFileName(planPath)}` ({planPath})" : "beams listed in the scenario";
+            sb.Append("Plan delivered: ").Append(plan);
+            if (r.Trace is { BeamMu.Count: > 0 } planTrace)
+            {
+                sb.Append(Inv, $" — {planTrace.BeamMu.Count} beam(s), {planTrace.BeamMu.Values.Sum():F1} MU");
+            }
+
+            sb.Append("\n\n");
+        }
+
         if (r.UnsafeOptions is not null)
         {
             sb.Append("> **UNSAFE TEST OPTIONS — a safety function was removed on purpose (negative test):** `").Append(r.UnsafeOptions).Append("`\n\n");
