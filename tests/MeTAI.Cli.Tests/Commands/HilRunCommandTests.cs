@@ -55,6 +55,29 @@ public class HilRunCommandTests
     }
 
     [Fact]
+    public void HilRun_RadiotherapyWithPydicomsPlan_ReportLogsEveryBeamOnIntervalWithItsPose()
+    {
+        // README: pydicom's rtplan.dcm (one 116 MU beam at gantry 0, isocentre far from ours) instead of the shipped plan.
+        string dir = CliRunner.TempDir("hil-rt-pydicom");
+        string plan = Path.Combine(CliRunner.PydicomTestFiles, "rtplan.dcm");
+        (int code, string stdout, string stderr) = CliRunner.Run("hil", "run", Bundled("radiotherapy-delivery"), "--rtplan", plan, "--report", dir);
+        Assert.True(code == 0, stderr + stdout);
+        string report = File.ReadAllText(Path.Combine(dir, "report.md"));
+        Assert.Contains($"Plan delivered: RTPLAN `rtplan.dcm` ({plan}) — 1 beam(s), 116.0 MU", report, StringComparison.Ordinal);
+
+        // The cough 0.3 s into the beam: an interval ended by the withdrawn permit, and the resumed one completes the MU.
+        var rows = report.Split('\n').Where(l => l.StartsWith("| 1 | ", StringComparison.Ordinal)).ToList();
+        Assert.True(rows.Count >= 2, $"{rows.Count} beam-on rows");
+        Assert.Contains(rows, r => r.Contains("| permit withdrawn | (", StringComparison.Ordinal));
+        Assert.Contains("| complete | (", rows[^1], StringComparison.Ordinal);
+        Assert.All(rows, r => Assert.EndsWith("| Ready |", r, StringComparison.Ordinal));
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "radiotherapy-delivery", "beam-on.json")));
+        Assert.Equal(rows.Count, json.RootElement.GetArrayLength());
+        Assert.Equal(116.0, json.RootElement.EnumerateArray().Sum(b => b.GetProperty("mu").GetDouble()), 1);
+        Assert.All(json.RootElement.EnumerateArray(), b => Assert.True(b.GetProperty("poseErrorMm").GetDouble() < 1));
+    }
+
+    [Fact]
     public void HilRun_ImpossibleAssertion_ExitsOneAndJUnitCountsTheFailure()
     {
         string dir = CliRunner.TempDir("hil-impossible");
