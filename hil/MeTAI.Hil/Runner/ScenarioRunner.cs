@@ -164,7 +164,7 @@ public static class ScenarioRunner
         var events = new List<(double At, int Order, Func<Task> Act)>();
         foreach (TimelineStep step in scenario.Timeline)
         {
-            events.Add((step.AtS, 1, () => StepAsync(rig, recorder, step, prepared, runCts.Token)));
+            events.Add((step.AtS, 1, () => StepAsync(rig, recorder, step, prepared, (scenario.Radiotherapy?.PoseToleranceMm ?? 1) / 1000, runCts.Token)));
         }
 
         var active = new Dictionary<string, (long Start, Func<Task>? Undo, FaultSpec Spec)>();
@@ -345,7 +345,7 @@ public static class ScenarioRunner
         }
     }
 
-    private static async Task StepAsync(HilRig rig, TraceRecorder recorder, TimelineStep step, Prepared prepared, CancellationToken cancellationToken)
+    private static async Task StepAsync(HilRig rig, TraceRecorder recorder, TimelineStep step, Prepared prepared, double poseToleranceM, CancellationToken cancellationToken)
     {
         recorder.Stimulus(step.Describe());
         switch (step.Kind)
@@ -382,7 +382,7 @@ public static class ScenarioRunner
                 }
 
             case StepKind.DeliverPlan:
-                _ = Task.Run(() => DeliverPlanAsync(rig, recorder, prepared, cancellationToken), cancellationToken);
+                _ = Task.Run(() => DeliverPlanAsync(rig, recorder, prepared, poseToleranceM, cancellationToken), cancellationToken);
                 break;
             default:
                 break;
@@ -394,13 +394,13 @@ public static class ScenarioRunner
     // beam), wait until it rests there, then ask the linac for the beam's MU and wait until they are delivered (holds and
     // resumes happen meanwhile). A refused move is retried; a pose the controller cannot reach (IK) is logged and the beam
     // skipped, never irradiated — the plan-delivered assertion then names it.
-    private static async Task DeliverPlanAsync(HilRig rig, TraceRecorder recorder, Prepared prepared, CancellationToken cancellationToken)
+    private static async Task DeliverPlanAsync(HilRig rig, TraceRecorder recorder, Prepared prepared, double poseToleranceM, CancellationToken cancellationToken)
     {
         try
         {
             foreach ((BeamPose beam, Pose pose, double mu) in prepared.Beams)
             {
-                if (!await MoveToBeamAsync(rig, recorder, beam, pose, cancellationToken).ConfigureAwait(false))
+                if (!await MoveToBeamAsync(rig, recorder, prepared.Robot, beam, pose, poseToleranceM, cancellationToken).ConfigureAwait(false))
                 {
                     continue;
                 }
@@ -410,12 +410,17 @@ public static class ScenarioRunner
                 await HilRig.WaitUntilAsync(() => rig.Linac.DeliveredMu(beam.Number) >= mu - 1e-6, TimeSpan.FromMinutes(10), $"beam {beam.Number} delivered", cancellationToken).ConfigureAwait(false);
                 recorder.Stimulus($"beam {beam.Number} delivered");
 
-                // The controller withdraws the permit once it sees the request end, and holds motion until the linac
-                // acknowledges; a move sent before the withdrawal would be accepted and then held in the same cycle. The
-                // beam ends only under a permit, so the latest permit change being a withdrawal means this one.
+                // The controller withdraws the permit once it sees the request end, and holds motion (BeamOn) until the
+                // linac acknowledges that withdrawal; a move sent in between is accepted and held in the same cycle. The
+                // beam ends only under a permit, so the latest permit change being a withdrawal means this one; the
+                // console moves on once the controller has the linac's acknowledgement of it (and beam off) in hand.
                 string number = beam.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await HilRig.WaitUntilAsync(() => rig.AuditTap.Latest("beamPermit") is { } p && Field(p, "beam") == number && Field(p, "permit") == "false",
+                long withdrawal = 0;
+                await HilRig.WaitUntilAsync(() => rig.AuditTap.Latest("beamPermit") is { } p && Field(p, "beam") == number && Field(p, "permit") == "false"
+                    && long.TryParse(Field(p, "seq"), System.Globalization.CultureInfo.InvariantCulture, out withdrawal),
                     TimeSpan.FromSeconds(5), $"beam {beam.Number} permit withdrawn", cancellationToken).ConfigureAwait(false);
+                await HilRig.WaitUntilAsync(() => rig.Controller.Inputs.Linac is { On: false } linac && linac.GateSequence >= withdrawal,
+                    TimeSpan.FromSeconds(5), $"linac acknowledged the withdrawal after beam {beam.Number}", cancellationToken).ConfigureAwait(false);
             }
 
             recorder.Stimulus("plan delivery finished");
@@ -427,9 +432,15 @@ public static class ScenarioRunner
     }
 
     // True when the arm rests at the beam's pose in Ready with that beam armed.
-    private static async Task<bool> MoveToBeamAsync(HilRig rig, TraceRecorder recorder, BeamPose beam, Pose pose, CancellationToken cancellationToken)
+    private static async Task<bool> MoveToBeamAsync(HilRig rig, TraceRecorder recorder, RobotModel robot, BeamPose beam, Pose pose, double poseToleranceM,
+        CancellationToken cancellationToken)
     {
         ControlCore core = rig.Controller.Core;
+
+        // The state is published once per cycle while the armed beam changes inside it: Ready with the new beam armed can
+        // be the cycle that accepted the move. Only the measured tool at the pose says the arm has arrived.
+        bool Arrived() => core.ArmedBeam.Beam == beam.Number && rig.State == SafetyState.Ready
+            && (robot.ForwardKinematics(core.MeasuredRad).Position - pose.Position).Length <= poseToleranceM;
         for (int attempt = 1; attempt <= 3; attempt++)
         {
             if (rig.State == SafetyState.Paused)
@@ -462,7 +473,7 @@ public static class ScenarioRunner
                 && Field(unreachable, "beam") == beam.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))
             {
                 recorder.Stimulus($"beam {beam.Number} ({beam.Name}): pose unreachable for the arm (IK position error {Field(unreachable, "positionErrorM")} m, " +
-                    $"orientation {Field(unreachable, "orientationErrorRad")} rad); skipped, not irradiated");
+                    $"orientation {Field(unreachable, "orientationErrorRad")} rad) — skipped, not irradiated");
                 return false;
             }
 
@@ -474,9 +485,9 @@ public static class ScenarioRunner
 
             try
             {
-                await HilRig.WaitUntilAsync(() => (core.ArmedBeam.Beam == beam.Number && rig.State == SafetyState.Ready) || rig.State is not (SafetyState.ExecutingTrajectory or SafetyState.Ready),
+                await HilRig.WaitUntilAsync(() => Arrived() || rig.State is not (SafetyState.ExecutingTrajectory or SafetyState.Ready),
                     TimeSpan.FromSeconds(20), $"beam {beam.Number} pose reached", cancellationToken).ConfigureAwait(false);
-                if (rig.State == SafetyState.Ready && core.ArmedBeam.Beam == beam.Number)
+                if (Arrived())
                 {
                     return true;
                 }
@@ -494,7 +505,7 @@ public static class ScenarioRunner
             }
         }
 
-        recorder.Stimulus($"beam {beam.Number} ({beam.Name}): pose not reached; skipped, not irradiated");
+        recorder.Stimulus($"beam {beam.Number} ({beam.Name}): pose not reached — skipped, not irradiated");
         return false;
     }
 
