@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using MeTAI.Core.Geometry;
 using MeTAI.Robotics.Control;
@@ -12,7 +13,8 @@ namespace MeTAI.Hil.Haptics;
 /// A simulated haptic master on MQTT: publishes its stylus pose with clutch and operator-present buttons at
 /// <see cref="HapticMasterOptions.PoseRateHz"/> and a heartbeat, and receives force feedback. The pose is set
 /// directly or follows a motion function of time. Fault hooks: stop the heartbeat, stop the poses, release the
-/// deadman, press the e-stop.
+/// deadman, press the e-stop. Reconnects by itself when the broker goes away; with <see cref="Recording"/> on it keeps
+/// every force message it receives.
 /// </summary>
 public sealed class HapticMasterTwin : IAsyncDisposable
 {
@@ -40,6 +42,10 @@ public sealed class HapticMasterTwin : IAsyncDisposable
     private long _heartbeatsSent;
     private long _lastHeartbeatTicks;
     private long _estopSeq;
+    private readonly ConcurrentQueue<ForceSample> _forceLog = new();
+    private volatile bool _recording;
+    private int _reconnecting;
+    private readonly CancellationTokenSource _cts = new();
 
     /// <summary>Creates the twin (not connected).</summary>
     public HapticMasterTwin(HapticMasterOptions options)
@@ -53,6 +59,43 @@ public sealed class HapticMasterTwin : IAsyncDisposable
         _operatorPresent = options.OperatorPresent;
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessage;
+        _client.DisconnectedAsync += OnDisconnected;
+    }
+
+    /// <summary>Keep every force message received while true.</summary>
+    public bool Recording
+    {
+        get => _recording;
+        set => _recording = value;
+    }
+
+    /// <summary>True while connected to the broker.</summary>
+    public bool IsConnected => _client.IsConnected;
+
+    /// <summary>Takes the force messages recorded so far.</summary>
+    public IReadOnlyList<ForceSample> DrainForces()
+    {
+        var list = new List<ForceSample>(_forceLog.Count);
+        while (_forceLog.TryDequeue(out ForceSample f))
+        {
+            list.Add(f);
+        }
+
+        return list;
+    }
+
+    /// <summary>Back to a healthy master at <paramref name="pose"/>: heartbeat and poses on, clutch released, deadman held.</summary>
+    public void ResetForRun(Pose pose)
+    {
+        SetPose(pose);
+        SetClutch(false);
+        SetOperatorPresent(true);
+        SetHeartbeat(true);
+        SetPoses(true);
+        lock (_lock)
+        {
+            _maxForce = 0;
+        }
     }
 
     /// <summary>Force messages received.</summary>
@@ -97,12 +140,51 @@ public sealed class HapticMasterTwin : IAsyncDisposable
     /// <summary>Connects (throws when refused), subscribes to its force topic and starts publishing.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        await _client.ConnectAsync(MqttClientOptionsFactory.Create(_options.Broker), cancellationToken).ConfigureAwait(false);
-        await _client.SubscribeAsync(new MqttClientFactory().CreateSubscribeOptionsBuilder()
-            .WithTopicFilter(_topics.MasterForce(_masterId), MqttQualityOfServiceLevel.AtMostOnce).Build(), cancellationToken).ConfigureAwait(false);
+        await ConnectAsync(cancellationToken).ConfigureAwait(false);
         _running = true;
         _thread = new Thread(Run) { IsBackground = true, Name = "haptic-master-twin" };
         _thread.Start();
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        await _client.ConnectAsync(MqttClientOptionsFactory.Create(_options.Broker), cancellationToken).ConfigureAwait(false);
+        await _client.SubscribeAsync(new MqttClientFactory().CreateSubscribeOptionsBuilder()
+            .WithTopicFilter(_topics.MasterForce(_masterId), MqttQualityOfServiceLevel.AtMostOnce).Build(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task OnDisconnected(MqttClientDisconnectedEventArgs e)
+    {
+        if (_running && !_cts.IsCancellationRequested && Interlocked.Exchange(ref _reconnecting, 1) == 0)
+        {
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    while (_running && !_cts.IsCancellationRequested && !_client.IsConnected)
+                    {
+                        try
+                        {
+                            await Task.Delay(100, _cts.Token).ConfigureAwait(false);
+                            await ConnectAsync(_cts.Token).ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        {
+                            // Broker still away: try again.
+                        }
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                finally
+                {
+                    Volatile.Write(ref _reconnecting, 0);
+                }
+            });
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Sets the stylus pose (stops any motion function).</summary>
@@ -133,6 +215,34 @@ public sealed class HapticMasterTwin : IAsyncDisposable
         lock (_lock)
         {
             _motion = motion;
+            _motionStartTicks = Stopwatch.GetTimestamp();
+        }
+    }
+
+    /// <summary>
+    /// Plays <paramref name="motion"/> from now on: the stylus at <paramref name="origin"/> plus the motion's offset, and its
+    /// buttons where it has them.
+    /// </summary>
+    public void Play(MasterMotion motion, Pose origin)
+    {
+        ArgumentNullException.ThrowIfNull(motion);
+        lock (_lock)
+        {
+            _motion = t =>
+            {
+                (bool? clutch, bool? deadman) = motion.ButtonsAt(t);
+                if (clutch is bool c)
+                {
+                    _clutch = c;
+                }
+
+                if (deadman is bool d)
+                {
+                    _operatorPresent = d;
+                }
+
+                return origin with { Position = origin.Position + motion.OffsetAt(t) };
+            };
             _motionStartTicks = Stopwatch.GetTimestamp();
         }
     }
@@ -247,6 +357,11 @@ public sealed class HapticMasterTwin : IAsyncDisposable
             }
 
             Interlocked.Increment(ref _forces);
+            if (_recording)
+            {
+                _forceLog.Enqueue(new ForceSample(Stopwatch.GetTimestamp(), force, active));
+            }
+
             if (active)
             {
                 Interlocked.Increment(ref _activeForces);
@@ -260,6 +375,7 @@ public sealed class HapticMasterTwin : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _running = false;
+        await _cts.CancelAsync().ConfigureAwait(false);
         _thread?.Join(2000);
         if (_client.IsConnected)
         {
@@ -273,5 +389,6 @@ public sealed class HapticMasterTwin : IAsyncDisposable
         }
 
         _client.Dispose();
+        _cts.Dispose();
     }
 }

@@ -21,9 +21,9 @@ public sealed class ServoChainOptions
             throw new ArgumentException("Servo IDs must be unique, 1…252, and at least one servo is needed.");
         }
 
-        if (Servos.Any(s => !(s.TimeConstantS > 0) || !(s.MaxVelocityCountsPerS > 0)))
+        if (Servos.Any(s => !(s.TimeConstantS > 0) || !(s.MaxVelocityCountsPerS > 0) || !(s.MaxAccelerationCountsPerS2 >= 0) || s.EncoderNoiseCounts < 0))
         {
-            throw new ArgumentException("Servo time constants and velocity limits must be positive.");
+            throw new ArgumentException("Servo time constants and velocity limits must be positive, acceleration limits and encoder noise non-negative.");
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using MeTAI.Robotics.Dynamixel;
 
@@ -8,8 +9,10 @@ namespace MeTAI.Hil.Serial;
 /// A chain of simulated XM430 servos behind a pseudo-terminal, speaking Dynamixel Protocol 2.0: Ping, Read, Write,
 /// Sync Read, Sync Write, Reboot (others answer with an instruction error). Frames with a bad CRC are dropped
 /// like a real servo does. Fault hooks for HIL scenarios: <see cref="StopResponding"/>, <see cref="CorruptNextBytes"/>,
-/// <see cref="DropNextReplies"/>, and per servo <see cref="XmServoTwin.SetHardwareError"/> and
-/// <see cref="XmServoTwin.Stick"/>. Start/stop with <see cref="Start"/>/<see cref="Dispose"/>.
+/// <see cref="CorruptNextReplies"/>, <see cref="CorruptAll"/>, <see cref="DropNextReplies"/>, <see cref="DropNextBytes"/>, <see cref="DelayReplies"/>, and per
+/// servo <see cref="XmServoTwin.SetHardwareError"/>, <see cref="XmServoTwin.Stick"/>, <see cref="XmServoTwin.SetResponding"/>
+/// and <see cref="XmServoTwin.SetEncoderNoise"/>. With <see cref="Recording"/> on, goal writes and torque changes are
+/// kept as <see cref="BusEvent"/>s. Start/stop with <see cref="Start"/>/<see cref="Dispose"/>.
 /// </summary>
 public sealed class ServoChainTwin : IDisposable
 {
@@ -25,6 +28,16 @@ public sealed class ServoChainTwin : IDisposable
     private volatile bool _silent;
     private int _corruptBytes;
     private int _dropReplies;
+    private int _dropBytes;
+    private int _corruptReplies;
+    private volatile bool _corruptAll;
+    private long _delayTicks;
+    private readonly ConcurrentQueue<BusEvent> _events = new();
+    private volatile bool _recording;
+    private long _corruptedBytes;
+    private long _previousReadTicks;
+    private readonly Queue<(long Due, byte[] Bytes)> _delayed = new();
+    private long _droppedBytes;
     private long _instructions;
     private long _torqueOffTicks;
     private long _syncWrites;
@@ -69,6 +82,58 @@ public sealed class ServoChainTwin : IDisposable
     /// <summary>Fault hook: swallow the next <paramref name="count"/> status packets.</summary>
     public void DropNextReplies(int count) => Interlocked.Exchange(ref _dropReplies, count);
 
+    /// <summary>
+    /// Fault hook: flip one bit inside each of the next <paramref name="count"/> status packets (after the header, so the
+    /// frame is found and fails its CRC — line noise of the kind the CRC exists for).
+    /// </summary>
+    public void CorruptNextReplies(int count) => Interlocked.Exchange(ref _corruptReplies, count);
+
+    /// <summary>Fault hook: drop the next <paramref name="count"/> bytes sent to the controller (frames arrive cut short).</summary>
+    public void DropNextBytes(int count) => Interlocked.Exchange(ref _dropBytes, count);
+
+    /// <summary>Fault hook: corrupt every byte sent to the controller until turned off (a corruption storm).</summary>
+    public void CorruptAll(bool on) => _corruptAll = on;
+
+    /// <summary>Fault hook: hold every reply this long before sending it (a slow adapter, a loaded bus); zero turns it off.</summary>
+    public void DelayReplies(TimeSpan delay) => Interlocked.Exchange(ref _delayTicks, (long)(delay.TotalSeconds * Stopwatch.Frequency));
+
+    /// <summary>Bytes corrupted so far by the fault hooks.</summary>
+    public long CorruptedBytes => Interlocked.Read(ref _corruptedBytes);
+
+    /// <summary>Bytes dropped so far by the fault hooks.</summary>
+    public long DroppedBytes => Interlocked.Read(ref _droppedBytes);
+
+    /// <summary>Keep bus events (goal writes, torque changes) while true.</summary>
+    public bool Recording
+    {
+        get => _recording;
+        set => _recording = value;
+    }
+
+    /// <summary>Takes the bus events recorded so far (and forgets them).</summary>
+    public IReadOnlyList<BusEvent> DrainEvents()
+    {
+        var list = new List<BusEvent>(_events.Count);
+        while (_events.TryDequeue(out BusEvent? e))
+        {
+            list.Add(e);
+        }
+
+        return list;
+    }
+
+    /// <summary>Clears every chain-level fault hook (silence, corruption, drops, delay) — HIL runs reusing one chain.</summary>
+    public void ClearFaults()
+    {
+        _silent = false;
+        _corruptAll = false;
+        Interlocked.Exchange(ref _corruptBytes, 0);
+        Interlocked.Exchange(ref _dropReplies, 0);
+        Interlocked.Exchange(ref _dropBytes, 0);
+        Interlocked.Exchange(ref _corruptReplies, 0);
+        Interlocked.Exchange(ref _delayTicks, 0);
+    }
+
     /// <summary>Starts the thread serving the bus.</summary>
     public void Start()
     {
@@ -83,7 +148,9 @@ public sealed class ServoChainTwin : IDisposable
         long pollTicks = Stopwatch.Frequency / 50;
         while (_running)
         {
-            int n = _pty.Read(_rx, 20);
+            _previousReadTicks = last;
+            int timeoutMs = FlushDelayedReplies();
+            int n = _pty.Read(_rx, timeoutMs);
             long now = Stopwatch.GetTimestamp();
             long stall = now - last - 2 * pollTicks;
             last = now;
@@ -201,6 +268,7 @@ public sealed class ServoChainTwin : IDisposable
                     ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
                     ushort length = BinaryPrimitives.ReadUInt16LittleEndian(p[2..]);
                     Interlocked.Increment(ref _syncWrites);
+                    int[]? goals = _recording && address == XmControlTable.GoalPosition && length == 4 ? new int[_servos.Length] : null;
                     for (int k = 4; k + 1 + length <= p.Length; k += 1 + length)
                     {
                         XmServoTwin? s = Find(p[k]);
@@ -209,7 +277,16 @@ public sealed class ServoChainTwin : IDisposable
                             bool wasOn = s.TorqueEnabled;
                             s.Write(address, p.Slice(k + 1, length));
                             NoteTorqueOff(wasOn, s, now);
+                            if (goals is not null)
+                            {
+                                goals[Array.IndexOf(_servos, s)] = BinaryPrimitives.ReadInt32LittleEndian(p.Slice(k + 1, 4));
+                            }
                         }
+                    }
+
+                    if (goals is not null)
+                    {
+                        _events.Enqueue(new BusEvent(now, BusEventKind.GoalWrite, 0, goals, _previousReadTicks));
                     }
 
                     break;
@@ -241,9 +318,15 @@ public sealed class ServoChainTwin : IDisposable
 
     private void NoteTorqueOff(bool wasOn, XmServoTwin s, long now)
     {
-        if (wasOn && !s.TorqueEnabled)
+        bool isOn = s.TorqueEnabled;
+        if (wasOn && !isOn)
         {
             Interlocked.Exchange(ref _torqueOffTicks, now);
+        }
+
+        if (_recording && wasOn != isOn)
+        {
+            _events.Enqueue(new BusEvent(now, isOn ? BusEventKind.TorqueOn : BusEventKind.TorqueOff, s.Id, null, _previousReadTicks));
         }
     }
 
@@ -267,16 +350,63 @@ public sealed class ServoChainTwin : IDisposable
             return;
         }
 
-        int n = DynamixelPacket.WriteStatus(_tx, id, error, parameters);
-        for (int i = 0; i < n && Volatile.Read(ref _corruptBytes) > 0; i++)
+        if (Find(id) is { IsSilent: true })
         {
-            if (Interlocked.Decrement(ref _corruptBytes) >= 0)
+            return;
+        }
+
+        int n = DynamixelPacket.WriteStatus(_tx, id, error, parameters);
+        for (int i = 0; i < n; i++)
+        {
+            if (_corruptAll || (Volatile.Read(ref _corruptBytes) > 0 && Interlocked.Decrement(ref _corruptBytes) >= 0))
             {
                 _tx[i] ^= 0x10;
+                Interlocked.Increment(ref _corruptedBytes);
             }
         }
 
-        _pty.Write(_tx.AsSpan(0, n));
+        if (n > 9 && Volatile.Read(ref _corruptReplies) > 0 && Interlocked.Decrement(ref _corruptReplies) >= 0)
+        {
+            // The error byte (after FF FF FD 00 ID LEN LEN 55): covered by the CRC, never part of the header.
+            _tx[8] ^= 0x10;
+            Interlocked.Increment(ref _corruptedBytes);
+        }
+
+        int start = 0;
+        while (start < n && Volatile.Read(ref _dropBytes) > 0 && Interlocked.Decrement(ref _dropBytes) >= 0)
+        {
+            // Drop from the head of the frame: the controller sees a frame without its header, then the rest.
+            start++;
+            Interlocked.Increment(ref _droppedBytes);
+        }
+
+        long delay = Interlocked.Read(ref _delayTicks);
+        if (delay > 0 || _delayed.Count > 0)
+        {
+            // A slow reply path: the reply leaves late (in order), while instructions are still heard at once.
+            _delayed.Enqueue((Stopwatch.GetTimestamp() + delay, _tx[start..n]));
+            return;
+        }
+
+        _pty.Write(_tx.AsSpan(start, n - start));
+    }
+
+    // Writes the delayed replies that are due; returns how long the next read may wait (ms).
+    private int FlushDelayedReplies()
+    {
+        while (_delayed.TryPeek(out var d))
+        {
+            long wait = d.Due - Stopwatch.GetTimestamp();
+            if (wait > 0)
+            {
+                return Math.Clamp((int)(wait * 1000 / Stopwatch.Frequency), 1, 20);
+            }
+
+            _delayed.Dequeue();
+            _pty.Write(d.Bytes);
+        }
+
+        return 20;
     }
 
     /// <summary>Stops the thread and closes the pty.</summary>

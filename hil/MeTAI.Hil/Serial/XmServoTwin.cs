@@ -6,9 +6,11 @@ namespace MeTAI.Hil.Serial;
 
 /// <summary>
 /// One simulated XM430: its control table (Torque Enable, Hardware Error Status, Bus Watchdog, Goal/Present
-/// Position …) and first-order position dynamics with a velocity limit, integrated lazily at each access.
-/// Fault hooks: a hardware error (torque drops, the alert bit shows in every status), a stuck joint. The bus
-/// watchdog trips when no instruction arrives for its time: the servo stops and refuses goals until it is cleared.
+/// Position …) and second-order position dynamics — a first-order approach to the goal (τ) whose speed is limited by
+/// the velocity limit and Profile Velocity and whose change of speed is limited by the acceleration limit — integrated
+/// lazily at each access in steps of at most 1 ms. Fault hooks: a hardware error (torque drops, the alert bit shows
+/// in every status), a stuck joint, encoder noise, a servo that stops answering. The bus watchdog trips when no
+/// instruction arrives for its time: the servo stops and refuses goals until it is cleared.
 /// Accessed only from the chain's thread, except the fault hooks, which take the lock.
 /// </summary>
 public sealed class XmServoTwin
@@ -17,9 +19,13 @@ public sealed class XmServoTwin
     private readonly byte[] _table = new byte[XmControlTable.Size];
     private readonly Lock _lock = new();
     private double _position;
+    private double _velocity;
     private long _lastTicks;
     private long _lastPacketTicks;
     private bool _stuck;
+    private int _noiseCounts;
+    private volatile bool _silent;
+    private readonly Random _noise;
 
     internal XmServoTwin(ServoTwinOptions options, ushort model, byte firmware)
     {
@@ -31,6 +37,57 @@ public sealed class XmServoTwin
         BinaryPrimitives.WriteInt32LittleEndian(_table.AsSpan(XmControlTable.GoalPosition), options.InitialPositionCounts);
         _lastTicks = Stopwatch.GetTimestamp();
         _lastPacketTicks = _lastTicks;
+        _noiseCounts = options.EncoderNoiseCounts;
+        _noise = new Random(options.NoiseSeed * 7919 + options.Id);
+    }
+
+    /// <summary>True position (counts, unrounded, no encoder noise) after integrating up to now: the ground truth a HIL trace records.</summary>
+    public double TruePositionCounts
+    {
+        get
+        {
+            lock (_lock)
+            {
+                Advance(Stopwatch.GetTimestamp());
+                return _position;
+            }
+        }
+    }
+
+    /// <summary>True when the servo has been told not to answer (<see cref="SetResponding"/>).</summary>
+    public bool IsSilent => _silent;
+
+    /// <summary>Fault hook: the servo stops answering (a broken reply line) but still obeys what it hears, or answers again.</summary>
+    public void SetResponding(bool responding) => _silent = !responding;
+
+    /// <summary>Fault hook: encoder noise of ±<paramref name="counts"/> on every reported Present Position (0: none).</summary>
+    public void SetEncoderNoise(int counts)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(counts);
+        lock (_lock)
+        {
+            _noiseCounts = counts;
+        }
+    }
+
+    /// <summary>
+    /// Back to a healthy servo at rest (HIL runs reusing one chain): no error, not stuck, answering, no extra noise
+    /// (<paramref name="noiseCounts"/>), watchdog disarmed, torque off, goal = present position.
+    /// </summary>
+    public void ResetFaults(int noiseCounts = 0)
+    {
+        lock (_lock)
+        {
+            Advance(Stopwatch.GetTimestamp());
+            _stuck = false;
+            _silent = false;
+            _noiseCounts = noiseCounts;
+            _velocity = 0;
+            _table[XmControlTable.HardwareErrorStatus] = 0;
+            _table[XmControlTable.TorqueEnable] = 0;
+            _table[XmControlTable.BusWatchdog] = 0;
+            BinaryPrimitives.WriteInt32LittleEndian(_table.AsSpan(XmControlTable.GoalPosition), (int)Math.Round(_position));
+        }
     }
 
     /// <summary>Dynamixel ID.</summary>
@@ -131,6 +188,7 @@ public sealed class XmServoTwin
         lock (_lock)
         {
             _position = counts;
+            _velocity = 0;
             _lastTicks = Stopwatch.GetTimestamp();
         }
     }
@@ -180,7 +238,8 @@ public sealed class XmServoTwin
         lock (_lock)
         {
             Advance(Stopwatch.GetTimestamp());
-            BinaryPrimitives.WriteInt32LittleEndian(_table.AsSpan(XmControlTable.PresentPosition), (int)Math.Round(_position));
+            int noise = _noiseCounts > 0 ? _noise.Next(-_noiseCounts, _noiseCounts + 1) : 0;
+            BinaryPrimitives.WriteInt32LittleEndian(_table.AsSpan(XmControlTable.PresentPosition), (int)Math.Round(_position) + noise);
             _table.AsSpan(address, length).CopyTo(destination);
             return true;
         }
@@ -269,11 +328,11 @@ public sealed class XmServoTwin
 
         if (dt <= 0 || _stuck || _table[XmControlTable.TorqueEnable] == 0)
         {
+            _velocity = 0;
             return;
         }
 
         int goal = BinaryPrimitives.ReadInt32LittleEndian(_table.AsSpan(XmControlTable.GoalPosition));
-        double step = (goal - _position) * (1 - Math.Exp(-dt / _options.TimeConstantS));
         double maxVelocity = _options.MaxVelocityCountsPerS;
         uint profile = BinaryPrimitives.ReadUInt32LittleEndian(_table.AsSpan(XmControlTable.ProfileVelocity));
         if (profile > 0)
@@ -282,7 +341,28 @@ public sealed class XmServoTwin
             maxVelocity = Math.Min(maxVelocity, profile * XmControlTable.ProfileVelocityUnitRpm / 60.0 * XmControlTable.CountsPerRevolution);
         }
 
-        double maxStep = maxVelocity * dt;
-        _position += Math.Clamp(step, -maxStep, maxStep);
+        double accel = _options.MaxAccelerationCountsPerS2;
+        if (dt > 1.0)
+        {
+            // A long gap (nobody looked): the servo has long since settled as far as its limits let it.
+            dt = 1.0;
+        }
+
+        while (dt > 0)
+        {
+            double h = Math.Min(dt, 0.001);
+            dt -= h;
+
+            // First-order approach to the goal (exact over the sub-step), then speed and acceleration limits.
+            double step = (goal - _position) * (1 - Math.Exp(-h / _options.TimeConstantS));
+            double v = Math.Clamp(step / h, -maxVelocity, maxVelocity);
+            if (accel > 0)
+            {
+                v = Math.Clamp(v, _velocity - accel * h, _velocity + accel * h);
+            }
+
+            _velocity = v;
+            _position += v * h;
+        }
     }
 }

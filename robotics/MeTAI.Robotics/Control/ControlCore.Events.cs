@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using MeTAI.Core.Geometry;
 using MeTAI.Robotics.Audit;
+using MeTAI.Robotics.Kinematics;
+using MeTAI.Robotics.Radiotherapy;
 using MeTAI.Robotics.Safety;
 
 namespace MeTAI.Robotics.Control;
@@ -36,11 +39,25 @@ public sealed partial class ControlCore
                     _moveTarget[i] = command.JointRad[i];
                 }
 
-                _model.ClampToLimits(_moveTarget);
+                if (_clampJoints)
+                {
+                    _model.ClampToLimits(_moveTarget);
+                }
+
                 accepted = _supervisor.Fire(SafetyTrigger.StartTrajectory);
+                _armedBeam = accepted ? 0 : _armedBeam;
+                break;
+            case ControllerCommandKind.MoveToPose:
+                accepted = StartPoseMove(command);
                 break;
             default:
                 accepted = _supervisor.Fire(TriggerOf(command.Kind));
+                if (accepted && command.Kind is ControllerCommandKind.Home or ControllerCommandKind.StartTeleop)
+                {
+                    // The arm leaves the beam pose: the beam must be armed again by a move to its pose.
+                    _armedBeam = 0;
+                }
+
                 break;
         }
 
@@ -50,6 +67,89 @@ public sealed partial class ControlCore
             ("acknowledge", command.Acknowledge ? "true" : "false"),
             ("accepted", accepted ? "true" : "false"),
             ("state", _supervisor.State.ToString()));
+    }
+
+    // A move to a beam pose: IK from the commanded joints, else from home (many iterations, once), then a joint move at
+    // limited speed; the beam is armed only when the move is accepted, and the permit still needs the measured pose at
+    // the target.
+    private bool StartPoseMove(ControllerCommand command)
+    {
+        if (command.TargetPose is not Pose target || !_supervisor.CanFire(SafetyTrigger.StartTrajectory))
+        {
+            // Fired anyway so the refusal is audited with its reason.
+            return command.TargetPose is not null && _supervisor.Fire(SafetyTrigger.StartTrajectory);
+        }
+
+        _qCmd.CopyTo(_qIk, 0);
+        IkResult r = _ik.Solve(target, _qIk, _qIk, 600);
+        if (!Reached(r))
+        {
+            // Damped least squares is local: from the arm's present configuration it can stall short of a pose that the
+            // home configuration reaches (HIL found one between two beams of a plan). Try once more from home.
+            _model.HomeRad.CopyTo(_qIk);
+            IkResult fromHome = _ik.Solve(target, _qIk, _qIk, 600);
+            r = Reached(fromHome) ? fromHome : r;
+        }
+
+        if (!Reached(r))
+        {
+            Audit("moveToPoseUnreachable",
+                ("beam", command.Beam.ToString(CultureInfo.InvariantCulture)),
+                ("positionErrorM", r.PositionErrorM.ToString("G4", CultureInfo.InvariantCulture)),
+                ("orientationErrorRad", r.OrientationErrorRad.ToString("G4", CultureInfo.InvariantCulture)));
+            return false;
+        }
+
+        _qIk.CopyTo(_moveTarget, 0);
+        _plannedPose = target;
+        _armedBeam = command.Beam;
+        if (!_supervisor.Fire(SafetyTrigger.StartTrajectory))
+        {
+            _armedBeam = 0;
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool Reached(IkResult r) => r.PositionErrorM <= 1e-4 && r.OrientationErrorRad <= 2e-3;
+
+    // Beam permit for this cycle (loop thread). Every change is audited with its reasons; so is every beam on/off edge the
+    // linac reports.
+    private void StepBeam(Interlocks live)
+    {
+        PatientMotionReading patient = _inputs.Patient;
+        BeamHoldReasons reasons = _beamGate!.Evaluate(_supervisor.State, live & ~Interlocks.BeamOn, _qMeas, _now, _linac, patient, _armedBeam, _plannedPose);
+        reasons &= ~_ignoredBeamReasons;
+        bool permit = reasons == BeamHoldReasons.None;
+        if (permit != _permit)
+        {
+            _permit = permit;
+            _permitSeq++;
+            if (!permit)
+            {
+                _withdrawnSeq = _permitSeq;
+            }
+
+            Audit("beamPermit",
+                ("permit", permit ? "true" : "false"),
+                ("beam", _armedBeam.ToString(CultureInfo.InvariantCulture)),
+                ("seq", _permitSeq.ToString(CultureInfo.InvariantCulture)),
+                ("reasons", reasons.ToString()),
+                ("positionErrorMm", (_beamGate.PositionErrorM * 1e3).ToString("F3", CultureInfo.InvariantCulture)),
+                ("cycleTicks", _now.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (_linac.On != _linacOnSeen && _linac.ReceivedTicks != 0)
+        {
+            _linacOnSeen = _linac.On;
+            Audit("linacBeam",
+                ("on", _linac.On ? "true" : "false"),
+                ("beam", _linac.Beam.ToString(CultureInfo.InvariantCulture)),
+                ("receivedTicks", _linac.ReceivedTicks.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        _outputs.PublishBeam(new BeamPermit(permit, _armedBeam, _permitSeq, reasons, _cycle));
     }
 
     private static SafetyTrigger TriggerOf(ControllerCommandKind kind) => kind switch
@@ -85,6 +185,7 @@ public sealed partial class ControlCore
                 _mapper.Disengage();
                 Array.Clear(_vCmd);
                 _haveLastGoal = false;
+                _armedBeam = 0;
                 break;
             case SafetyState.Powering:
                 _power.RequestPowerUp();
@@ -124,7 +225,8 @@ public sealed partial class ControlCore
             ("from", from.ToString()),
             ("to", to.ToString()),
             ("trigger", trigger.ToString()),
-            ("interlocks", active.ToString()));
+            ("interlocks", active.ToString()),
+            ("cycleTicks", _now.ToString(CultureInfo.InvariantCulture)));
     }
 
     private void StartFromHold()
@@ -161,8 +263,19 @@ public sealed partial class ControlCore
         public void OnRefused(SafetyState state, SafetyTrigger trigger, string reason) =>
             core.Audit("refused", ("state", state.ToString()), ("trigger", trigger.ToString()), ("reason", reason));
 
+        // Besides the readable detail, each record carries the loop's deadline for this cycle and the controller's own
+        // timestamp of the input behind the interlock, so a HIL harness can measure reaction times on the controller's clock.
         public void OnInterlockRaised(Interlocks interlock, InterlockReaction reaction, SafetyState state) =>
             core.Audit("interlockRaised", ("interlock", interlock.ToString()), ("reaction", reaction.ToString()), ("state", state.ToString()),
+                ("cycleTicks", core._now.ToString(CultureInfo.InvariantCulture)),
+                ("inputTicks", (interlock switch
+                {
+                    Interlocks.HapticHeartbeat => core.LastHeartbeatLoss.HeartbeatTicks,
+                    Interlocks.EStop => core._inputs.EStopChangedTicks,
+                    Interlocks.ServoBus => core._fbTicks,
+                    _ => 0L,
+                }).ToString(CultureInfo.InvariantCulture)),
+                ("inputCycle", (interlock == Interlocks.EStop ? core._inputs.EStopChangedCycle : -1L).ToString(CultureInfo.InvariantCulture)),
                 ("detail", interlock switch
                 {
                     Interlocks.HapticHeartbeat => string.Create(CultureInfo.InvariantCulture,

@@ -4,6 +4,7 @@ using MeTAI.Core.Trajectories;
 using MeTAI.Robotics.Audit;
 using MeTAI.Robotics.Dynamixel;
 using MeTAI.Robotics.Kinematics;
+using MeTAI.Robotics.Radiotherapy;
 using MeTAI.Robotics.Safety;
 using MeTAI.Robotics.Teleoperation;
 
@@ -72,11 +73,35 @@ public sealed partial class ControlCore
     private long _now;
     private MasterSample _master;
     private bool _haveMaster;
+    private long _fbTicks;
+    private readonly UnsafeTestOptions? _unsafe;
+    private readonly Interlocks _disabledInterlocks;
+    private readonly bool _clampJoints = true;
+    private readonly BeamGate? _beamGate;
+    private readonly BeamHoldReasons _ignoredBeamReasons;
+    private LinacReading _linac;
+    private Pose _plannedPose = Pose.Identity;
+    private int _armedBeam;
+    private bool _permit;
+    private long _permitSeq;
+    private long _withdrawnSeq;
+    private bool _linacOnSeen;
 
-    /// <summary>Creates the core. <paramref name="corridorLps"/> (patient LPS mm) enables the virtual fixture.</summary>
+    /// <summary>
+    /// Creates the core. <paramref name="corridorLps"/> (patient LPS mm) enables the virtual fixture;
+    /// <paramref name="beam"/> enables the radiotherapy beam gate (permit, <see cref="Interlocks.BeamOn"/>).
+    /// </summary>
     public ControlCore(RobotModel model, ControllerOptions options, TeleopOptions teleop, ControllerInputs inputs,
         ControllerOutputs outputs, ServoFeedback feedback, IServoCommandSink sink, IServoPower power,
-        Corridor? corridorLps = null, IAuditSink? audit = null, IkOptions? ikOptions = null)
+        Corridor? corridorLps = null, IAuditSink? audit = null, IkOptions? ikOptions = null, BeamGateOptions? beam = null)
+        : this(model, options, teleop, inputs, outputs, feedback, sink, power, corridorLps, audit, ikOptions, beam, unsafeOptions: null)
+    {
+    }
+
+    /// <summary>Creates the core with test-only switches that remove safety functions (HIL negative tests; audited loudly).</summary>
+    internal ControlCore(RobotModel model, ControllerOptions options, TeleopOptions teleop, ControllerInputs inputs,
+        ControllerOutputs outputs, ServoFeedback feedback, IServoCommandSink sink, IServoPower power,
+        Corridor? corridorLps, IAuditSink? audit, IkOptions? ikOptions, BeamGateOptions? beam, UnsafeTestOptions? unsafeOptions)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
@@ -100,7 +125,23 @@ public sealed partial class ControlCore
         _gate = new ServoCommandGate(_supervisor, sink, _n);
         _ik = new DlsIkSolver(model, ikOptions);
         _mapper = new TeleopMapper(teleop);
-        if (corridorLps is not null)
+        if (unsafeOptions is { Any: true })
+        {
+            _unsafe = unsafeOptions;
+            _disabledInterlocks = unsafeOptions.DisabledInterlocks;
+            _clampJoints = !unsafeOptions.SkipJointLimitClamp;
+            _ignoredBeamReasons = unsafeOptions.IgnoredBeamHoldReasons;
+            Audit("unsafeTestOptions",
+                ("warning", "UNSAFE TEST OPTIONS ACTIVE: safety functions removed for a HIL negative test; never run hardware with this controller"),
+                ("options", unsafeOptions.ToString()));
+        }
+
+        if (beam is not null)
+        {
+            _beamGate = new BeamGate(model, beam);
+        }
+
+        if (corridorLps is not null && _unsafe?.DisableCorridorFixture != true)
         {
             _fixture = new CorridorFixture(corridorLps.Transformed(model.PatientToRobot, "robot base m"), teleop);
         }
@@ -148,6 +189,15 @@ public sealed partial class ControlCore
     /// <summary>Heartbeat ticks that were last when the heartbeat interlock was raised (detection-time checks).</summary>
     public (long HeartbeatTicks, long DetectedTicks, long DetectedCycle) LastHeartbeatLoss { get; private set; }
 
+    /// <summary>True when built with test-only switches that remove safety functions.</summary>
+    public bool HasUnsafeTestOptions => _unsafe is not null;
+
+    /// <summary>The beam gate, if configured.</summary>
+    public BeamGate? BeamGate => _beamGate;
+
+    /// <summary>The beam armed by the last accepted move to a beam pose (0: none) and that pose (robot base frame).</summary>
+    public (int Beam, Pose Pose) ArmedBeam => (_armedBeam, _plannedPose);
+
     /// <summary>Commanded joints (rad).</summary>
     public ReadOnlySpan<double> CommandRad => _qCmd;
 
@@ -168,6 +218,7 @@ public sealed partial class ControlCore
         {
             _model.ToRad(_measCounts, _qMeas);
             _gate.UpdateMeasured(_measCounts);
+            _beamGate?.UpdateMeasured(_qMeas, fbTicks);
         }
 
         _haveMaster = _inputs.TryReadMaster(out _master);
@@ -219,6 +270,11 @@ public sealed partial class ControlCore
         }
 
         RecordGoal();
+        if (_beamGate is not null)
+        {
+            StepBeam(live);
+        }
+
         _outputs.Publish(cycle, _supervisor.State, live, _forceMasterN, _fixtureActive, _qCmd, _qMeas, ToolPosition());
     }
 
@@ -261,6 +317,7 @@ public sealed partial class ControlCore
         if (SafetySupervisor.IsTorqueOnState(state))
         {
             _feedbackAgeTicks = haveFeedback ? _now - fbTicks : long.MaxValue;
+            _fbTicks = haveFeedback ? fbTicks : 0;
             _watchdogTripped = watchdogTripped;
             if (!haveFeedback || _now - fbTicks > _servoTimeoutTicks || watchdogTripped)
             {
@@ -283,7 +340,17 @@ public sealed partial class ControlCore
             live |= Interlocks.CorridorViolation;
         }
 
-        return live;
+        if (_beamGate is not null)
+        {
+            _linac = _inputs.Linac;
+            if (_beamGate.IsLinacStale(_linac, _now) || _linac.On || _linac.GateSequence < _withdrawnSeq)
+            {
+                // The arm never moves under beam: motion waits for the linac to confirm beam off after the last withdrawal.
+                live |= Interlocks.BeamOn;
+            }
+        }
+
+        return live & ~_disabledInterlocks;
     }
 
     private bool AnyHardwareError()
@@ -452,7 +519,11 @@ public sealed partial class ControlCore
     {
         ReadOnlySpan<double> target = _supervisor.State == SafetyState.Homing ? _model.HomeRad : _moveTarget;
         target.CopyTo(_qTarget);
-        _model.ClampToLimits(_qTarget);
+        if (_clampJoints)
+        {
+            _model.ClampToLimits(_qTarget);
+        }
+
         RateLimit();
         Submit(live, stamp);
 
@@ -525,8 +596,11 @@ public sealed partial class ControlCore
                 || _fixture.Penetration(measuredTool) > _mapper.Options.MeasuredHoldPenetrationM)
             {
                 // Hold now (the gate sees the bit this cycle); the supervisor pauses on the next update.
-                _corridorViolation = true;
-                live |= Interlocks.CorridorViolation;
+                if ((_disabledInterlocks & Interlocks.CorridorViolation) == 0)
+                {
+                    _corridorViolation = true;
+                    live |= Interlocks.CorridorViolation;
+                }
             }
         }
 
@@ -572,7 +646,7 @@ public sealed partial class ControlCore
             }
 
             _vCmd[i] = v;
-            _qCmd[i] = Math.Clamp(_qCmd[i] + v * _dt, j.MinRad, j.MaxRad);
+            _qCmd[i] = _clampJoints ? Math.Clamp(_qCmd[i] + v * _dt, j.MinRad, j.MaxRad) : _qCmd[i] + v * _dt;
         }
     }
 }

@@ -1,3 +1,5 @@
+using MeTAI.Core.Geometry;
+
 namespace MeTAI.Robotics.Control;
 
 /// <summary>An operator command as the loop receives it.</summary>
@@ -14,4 +16,10 @@ public sealed class ControllerCommand
 
     /// <summary>Target joints for <see cref="ControllerCommandKind.MoveJoints"/> (rad).</summary>
     public IReadOnlyList<double>? JointRad { get; init; }
+
+    /// <summary>Target tool pose for <see cref="ControllerCommandKind.MoveToPose"/> (robot base frame, m).</summary>
+    public Pose? TargetPose { get; init; }
+
+    /// <summary>Beam armed by <see cref="ControllerCommandKind.MoveToPose"/> (RT beam number; 0: none).</summary>
+    public int Beam { get; init; }
 }

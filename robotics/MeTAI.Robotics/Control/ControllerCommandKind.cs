@@ -21,6 +21,13 @@ public enum ControllerCommandKind
     /// <summary>Move to <see cref="ControllerCommand.JointRad"/> at limited speed.</summary>
     MoveJoints,
 
+    /// <summary>
+    /// Move the tool to <see cref="ControllerCommand.TargetPose"/> (robot base frame; joint targets by IK, then a joint
+    /// move at limited speed) and arm <see cref="ControllerCommand.Beam"/>: the beam permit for that beam is granted only
+    /// while the arm rests at this pose.
+    /// </summary>
+    MoveToPose,
+
     /// <summary>Stop a joint move.</summary>
     StopTrajectory,
 

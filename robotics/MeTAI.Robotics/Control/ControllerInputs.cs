@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using MeTAI.Core.Geometry;
+using MeTAI.Robotics.Radiotherapy;
 
 namespace MeTAI.Robotics.Control;
 
@@ -20,6 +22,10 @@ public sealed class ControllerInputs
     private long _estopChangedTicks;
     private long _estopChangedCycle;
     private long _currentCycle;
+    private readonly SeqLockValue<LinacReading> _linac = new();
+    private readonly SeqLockValue<PatientMotionReading> _patient = new();
+    private readonly Lock _linacWriter = new();
+    private readonly Lock _patientWriter = new();
 
     /// <summary>Writer: a new master sample.</summary>
     public void PublishMaster(in MasterSample sample)
@@ -107,6 +113,50 @@ public sealed class ControllerInputs
 
     /// <summary>Loop: next queued command.</summary>
     public bool TryDequeue(out ControllerCommand? command) => _commands.TryDequeue(out command);
+
+    /// <summary>Writer: the linac's status arrived now (beam on, requested beam, last gate sequence it acted on).</summary>
+    public void SetLinacState(bool on, int beam, long gateSequence) => SetLinacState(on, beam, gateSequence, Stopwatch.GetTimestamp());
+
+    /// <summary>Writer: the linac's status arrived at <paramref name="ticks"/> (simulated time in tests).</summary>
+    public void SetLinacState(bool on, int beam, long gateSequence, long ticks)
+    {
+        lock (_linacWriter)
+        {
+            _linac.Write(new LinacReading(on, beam, gateSequence, ticks));
+        }
+    }
+
+    /// <summary>Reader: the linac's last status (default, with zero ticks, when none arrived).</summary>
+    public LinacReading Linac
+    {
+        get
+        {
+            _linac.TryRead(out LinacReading r);
+            return r;
+        }
+    }
+
+    /// <summary>Writer: a patient-motion reading arrived now (target displacement, patient LPS mm).</summary>
+    public void SetPatientDisplacement(Vec3 displacementMm) => SetPatientDisplacement(displacementMm, Stopwatch.GetTimestamp());
+
+    /// <summary>Writer: a patient-motion reading arrived at <paramref name="ticks"/> (simulated time in tests).</summary>
+    public void SetPatientDisplacement(Vec3 displacementMm, long ticks)
+    {
+        lock (_patientWriter)
+        {
+            _patient.Write(new PatientMotionReading(displacementMm, ticks));
+        }
+    }
+
+    /// <summary>Reader: the last patient-motion reading (default, with zero ticks, when none arrived).</summary>
+    public PatientMotionReading Patient
+    {
+        get
+        {
+            _patient.TryRead(out PatientMotionReading r);
+            return r;
+        }
+    }
 
     /// <summary>Loop: publishes its current cycle (for input timestamps in cycles).</summary>
     internal void SetCycle(long cycle) => Interlocked.Exchange(ref _currentCycle, cycle);

@@ -1,4 +1,5 @@
 using MeTAI.Core.Geometry;
+using MeTAI.Robotics.Radiotherapy;
 using MeTAI.Robotics.Safety;
 
 namespace MeTAI.Robotics.Control;
@@ -18,6 +19,7 @@ public sealed class ControllerOutputs
     private Interlocks _interlocks;
     private long _cycle;
     private Vec3 _toolM;
+    private readonly SeqLockValue<BeamPermit> _beam = new();
 
     /// <summary>Creates outputs for <paramref name="joints"/> joints.</summary>
     public ControllerOutputs(int joints)
@@ -47,6 +49,12 @@ public sealed class ControllerOutputs
         Interlocked.MemoryBarrier();
         Volatile.Write(ref _version, v + 2);
     }
+
+    /// <summary>Loop: publishes the beam permit (only with a beam gate).</summary>
+    public void PublishBeam(in BeamPermit permit) => _beam.Write(permit);
+
+    /// <summary>Reader: the last beam permit; false without a beam gate.</summary>
+    public bool TryReadBeam(out BeamPermit permit) => _beam.TryRead(out permit);
 
     /// <summary>Reader: a consistent copy.</summary>
     public ControllerSnapshot Read(Span<double> commandRad, Span<double> measuredRad)

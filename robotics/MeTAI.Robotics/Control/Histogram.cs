@@ -80,6 +80,12 @@ public sealed class Histogram
         return _maxUs;
     }
 
+    /// <summary>Bin width (µs).</summary>
+    public double BinUs => _binUs;
+
+    /// <summary>A copy of the bin counts (bin i covers [i·BinUs, (i+1)·BinUs); the last one is the overflow bin).</summary>
+    public long[] SnapshotBins() => (long[])_bins.Clone();
+
     /// <summary>Forgets every sample.</summary>
     public void Reset()
     {

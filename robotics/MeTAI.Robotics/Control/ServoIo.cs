@@ -10,8 +10,8 @@ namespace MeTAI.Robotics.Control;
 /// The servo IO thread: owns the <see cref="DynamixelBus"/>, so the 1 kHz loop never waits on a serial round trip.
 /// Each iteration it Sync-Writes the newest goals from <see cref="Commands"/> (if torque is on), Sync-Reads present
 /// positions into <see cref="Feedback"/>, and every few iterations reads Hardware Error Status and Bus Watchdog.
-/// Power-up runs here on request. Torque off is written by the caller's thread at once (<see cref="TorqueOffNow"/>)
-/// and then repeated by this thread.
+/// Power-up runs here on request. Torque off is written by the caller's thread at once (<see cref="TorqueOffNow"/>),
+/// then repeated by this thread, and again every <see cref="ServoIoOptions.TorqueOffRepeatMs"/> while torque is off.
 /// </summary>
 public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
 {
@@ -48,6 +48,7 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
     private long _iterations;
     private long _goalWrites;
     private long _ioErrors;
+    private long _torqueOffRepeats;
 
     /// <summary>Creates the IO worker for the servos <paramref name="ids"/> (joint order).</summary>
     /// <param name="bus">The bus (opened by <see cref="Start"/> if needed).</param>
@@ -107,6 +108,9 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
 
     /// <summary>Immediate torque-off writes so far.</summary>
     public long TorqueOffCount => Interlocked.Read(ref _torqueOffCount);
+
+    /// <summary>Torque-off broadcasts repeated by the IO thread while torque is off.</summary>
+    public long TorqueOffRepeats => Interlocked.Read(ref _torqueOffRepeats);
 
     /// <summary>IO iterations so far.</summary>
     public long Iterations => Interlocked.Read(ref _iterations);
@@ -174,15 +178,27 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
         }
 
         int sinceStatus = 0;
+        long repeatTicks = (long)(_options.TorqueOffRepeatMs * 1e-3 * Stopwatch.Frequency);
+        long lastTorqueOff = 0;
         while (_running)
         {
             try
             {
                 Interlocked.Increment(ref _iterations);
+                long now = Stopwatch.GetTimestamp();
                 if (Volatile.Read(ref _torqueOffPending) == 1)
                 {
                     Volatile.Write(ref _torqueOffPending, 0);
                     _bus.WriteImmediate(_torqueOffPacket.AsSpan(0, _torqueOffLength));
+                    lastTorqueOff = now;
+                }
+                else if (!_torqueOn && PowerUp != PowerUpStatus.Running && now - lastTorqueOff > repeatTicks)
+                {
+                    // While torque should be off, say so again now and then: a servo that missed the broadcast (a cut
+                    // cable, a reboot) must not keep holding torque once it hears the bus again.
+                    _bus.WriteImmediate(_torqueOffPacket.AsSpan(0, _torqueOffLength));
+                    lastTorqueOff = now;
+                    Interlocked.Increment(ref _torqueOffRepeats);
                 }
 
                 if (PowerUp == PowerUpStatus.Running)

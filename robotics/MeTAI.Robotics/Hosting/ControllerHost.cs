@@ -80,11 +80,18 @@ public sealed class ControllerHost : IAsyncDisposable
         uint[] profile = [.. _options.Robot.Joints.Select(j => XmControlTable.ProfileVelocityFor(j.MaxVelocityRadS))];
         _servo = new ServoIo(_bus, ids, _options.ServoIo, profile);
         _servo.Start();
+        IAuditSink? sink = (_audit, _options.AuditTap) switch
+        {
+            ({ } log, { } tap) => new TeeAuditSink(log, tap),
+            ({ } log, null) => log,
+            (null, { } tap) => tap,
+            _ => null,
+        };
         _core = new ControlCore(_options.Robot, _options.Controller, _options.Teleop, Inputs, Outputs, _servo.Feedback,
-            _servo.Commands, _servo, _options.Corridor, _audit, _options.Ik);
+            _servo.Commands, _servo, _options.Corridor, sink, _options.Ik, _options.Beam, _options.Unsafe);
         _loop = new ControlLoop(_core, _options.Controller);
         _loop.Start();
-        _link = new ControllerMqttLink(_options.Broker, Topics, _options.MasterId, Inputs);
+        _link = new ControllerMqttLink(_options.Broker, Topics, _options.MasterId, Inputs, beam: _options.Beam is not null);
         await _link.ConnectAsync(cancellationToken).ConfigureAwait(false);
         _publisher = new ControllerPublisher(_link, Outputs, TelemetryJson);
         _publisher.Start();
@@ -93,6 +100,9 @@ public sealed class ControllerHost : IAsyncDisposable
     /// <summary>Queues a command as if it came from MQTT (local consoles, tests).</summary>
     public void Command(ControllerCommandKind kind, bool acknowledge = false, IReadOnlyList<double>? jointRad = null) =>
         Inputs.Enqueue(new ControllerCommand { Kind = kind, Acknowledge = acknowledge, Operator = "local", JointRad = jointRad });
+
+    /// <summary>Queues a command as if it came from MQTT.</summary>
+    public void Command(ControllerCommand command) => Inputs.Enqueue(command);
 
     /// <summary>Current supervisor state as published by the loop.</summary>
     public SafetyState State

@@ -1,6 +1,8 @@
 using MeTAI.Core.Trajectories;
 using MeTAI.Robotics.Control;
+using MeTAI.Robotics.Audit;
 using MeTAI.Robotics.Kinematics;
+using MeTAI.Robotics.Radiotherapy;
 using MeTAI.Robotics.Serial;
 using MeTAI.Robotics.Teleoperation;
 using MeTAI.Robotics.Transport;
@@ -40,6 +42,18 @@ public sealed class ControllerHostOptions
     /// <summary>Audit log file; none disables the audit (tests only).</summary>
     public string? AuditPath { get; init; }
 
+    /// <summary>
+    /// Receives every audit event of the control core as it is written (an in-process observer such as the HIL
+    /// recorder); must not block. Independent of <see cref="AuditPath"/>.
+    /// </summary>
+    public IAuditSink? AuditTap { get; init; }
+
+    /// <summary>Radiotherapy beam gate (beam permit to the linac, no motion under beam); none: no linac attached.</summary>
+    public BeamGateOptions? Beam { get; init; }
+
+    /// <summary>Test-only switches that remove safety functions (HIL negative tests); never set by the CLI.</summary>
+    internal UnsafeTestOptions? Unsafe { get; init; }
+
     /// <summary>Throws when something is missing or out of range.</summary>
     public void Validate()
     {
@@ -52,5 +66,6 @@ public sealed class ControllerHostOptions
         Teleop.Validate();
         ServoIo.Validate();
         Ik.Validate();
+        Beam?.Validate();
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MeTAI.Robotics.Control;
+using MeTAI.Robotics.Radiotherapy;
 using MeTAI.Robotics.Safety;
 using MeTAI.Robotics.Transport;
 
@@ -55,7 +56,8 @@ public sealed class ControllerPublisher : IDisposable
         MqttTopics t = _link.Topics;
         string forceTopic = t.MasterForce(_link.MasterId);
         long f = Stopwatch.Frequency;
-        long lastForce = 0, lastHeartbeat = 0, lastTelemetry = 0;
+        long lastForce = 0, lastHeartbeat = 0, lastTelemetry = 0, lastGate = 0;
+        long lastGateSeq = -1;
         long seq = 0;
         bool wasActive = false;
         SafetyState lastState = (SafetyState)(-1);
@@ -103,6 +105,14 @@ public sealed class ControllerPublisher : IDisposable
                 }), reliable: true))
             {
                 lastInterlocks = s.Interlocks;
+            }
+
+            // The beam permit: at once on every change, else at 20 Hz (the linac treats a permit older than 150 ms as withdrawn).
+            if (_outputs.TryReadBeam(out BeamPermit permit) && (permit.Sequence != lastGateSeq || now - lastGate > f / 20)
+                && _link.Publish(t.BeamGate, BeamJson.FormatGate(permit.Permit, permit.Beam, permit.Sequence, permit.Reasons, permit.Cycle), reliable: true))
+            {
+                lastGateSeq = permit.Sequence;
+                lastGate = now;
             }
 
             if (now - lastTelemetry > f / 10)

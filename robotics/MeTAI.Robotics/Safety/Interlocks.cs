@@ -39,4 +39,10 @@ public enum Interlocks : uint
 
     /// <summary>The operator-present (deadman) input is released. Reaction: hold.</summary>
     DeadmanReleased = 1 << 9,
+
+    /// <summary>
+    /// Radiotherapy: the linac reports its beam on, has not confirmed beam off since the beam permit was withdrawn, or its
+    /// status is stale (only when a beam gate is configured). Reaction: hold — the arm never moves under beam.
+    /// </summary>
+    BeamOn = 1 << 10,
 }

@@ -24,10 +24,15 @@ public sealed class ControllerMqttLink : IAsyncDisposable
     private long _rejected;
     private long _poses;
     private int _reconnecting;
+    private readonly bool _beam;
 
-    /// <summary>Creates the link for master <paramref name="masterId"/>.</summary>
-    public ControllerMqttLink(MqttEndpoint endpoint, MqttTopics topics, string masterId, ControllerInputs inputs)
+    /// <summary>
+    /// Creates the link for master <paramref name="masterId"/>; with <paramref name="beam"/> it also listens to the linac
+    /// status and the patient-motion source.
+    /// </summary>
+    public ControllerMqttLink(MqttEndpoint endpoint, MqttTopics topics, string masterId, ControllerInputs inputs, bool beam = false)
     {
+        _beam = beam;
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(topics);
         ArgumentException.ThrowIfNullOrWhiteSpace(masterId);
@@ -62,12 +67,18 @@ public sealed class ControllerMqttLink : IAsyncDisposable
     public async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
         await _client.ConnectAsync(MqttClientOptionsFactory.Create(_endpoint), cancellationToken).ConfigureAwait(false);
-        MqttClientSubscribeOptions subscribe = new MqttClientFactory().CreateSubscribeOptionsBuilder()
+        MqttClientSubscribeOptionsBuilder builder = new MqttClientFactory().CreateSubscribeOptionsBuilder()
             .WithTopicFilter(_poseTopic, MqttQualityOfServiceLevel.AtMostOnce)
             .WithTopicFilter(_heartbeatTopic, MqttQualityOfServiceLevel.AtMostOnce)
             .WithTopicFilter(_topics.EStop, MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTopicFilter(_topics.Command, MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
+            .WithTopicFilter(_topics.Command, MqttQualityOfServiceLevel.AtLeastOnce);
+        if (_beam)
+        {
+            builder = builder.WithTopicFilter(_topics.BeamState, MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithTopicFilter(_topics.PatientMotion, MqttQualityOfServiceLevel.AtMostOnce);
+        }
+
+        MqttClientSubscribeOptions subscribe = builder.Build();
         await _client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
         _inputs.BrokerConnected = true;
     }
@@ -132,6 +143,28 @@ public sealed class ControllerMqttLink : IAsyncDisposable
         else if (string.Equals(topic, _topics.EStop, StringComparison.Ordinal))
         {
             _inputs.SetEStop(MqttPayloads.ReadEStopPressed(data));
+        }
+        else if (_beam && string.Equals(topic, _topics.BeamState, StringComparison.Ordinal))
+        {
+            if (BeamJson.TryReadLinacState(data, out bool on, out int beam, out long gateSeq))
+            {
+                _inputs.SetLinacState(on, beam, gateSeq);
+            }
+            else
+            {
+                Interlocked.Increment(ref _rejected);
+            }
+        }
+        else if (_beam && string.Equals(topic, _topics.PatientMotion, StringComparison.Ordinal))
+        {
+            if (BeamJson.TryReadPatientMotion(data, out MeTAI.Core.Geometry.Vec3 displacement))
+            {
+                _inputs.SetPatientDisplacement(displacement);
+            }
+            else
+            {
+                Interlocked.Increment(ref _rejected);
+            }
         }
         else if (string.Equals(topic, _topics.Command, StringComparison.Ordinal))
         {

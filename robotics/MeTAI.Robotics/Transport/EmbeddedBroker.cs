@@ -57,6 +57,15 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             Port = FreeTcpPort(_options.Address);
         }
 
+        if (_server is not null)
+        {
+            // A restart (HIL broker-restart fault): the same port, a fresh server; forget the old one.
+            await StopAsync(cancellationToken).ConfigureAwait(false);
+            _server.Dispose();
+            _server = null;
+            _clientUsers.Clear();
+        }
+
         var factory = new MqttServerFactory();
         MqttServerOptions serverOptions = factory.CreateServerOptionsBuilder()
             .WithDefaultEndpoint()

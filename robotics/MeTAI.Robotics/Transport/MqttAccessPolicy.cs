@@ -25,10 +25,13 @@ public sealed class MqttAccessPolicy
             MqttRole.Controller =>
             [
                 _topics.State, _topics.Telemetry, _topics.Interlocks, _topics.CommandResult, _topics.ControllerHeartbeat,
-                r + "/servo/#", r + "/master/+/force",
+                r + "/servo/#", r + "/master/+/force", _topics.BeamGate,
             ],
             MqttRole.Master => [_topics.MasterPose(userName), _topics.MasterHeartbeat(userName), _topics.EStop],
             MqttRole.Operator => [_topics.Command, _topics.EStop],
+            MqttRole.Linac => [_topics.BeamState],
+            MqttRole.PatientMonitor => [_topics.PatientMotion],
+            MqttRole.EStopButton => [_topics.EStop],
             _ => [],
         };
     }
@@ -39,10 +42,12 @@ public sealed class MqttAccessPolicy
         string r = _topics.Root;
         return role switch
         {
-            MqttRole.Controller => [r + "/master/+/pose", r + "/master/+/heartbeat", _topics.Command, _topics.EStop],
+            MqttRole.Controller => [r + "/master/+/pose", r + "/master/+/heartbeat", _topics.Command, _topics.EStop, _topics.BeamState, _topics.PatientMotion],
             MqttRole.Master => [_topics.MasterForce(userName), _topics.State, _topics.ControllerHeartbeat],
-            MqttRole.Operator => [_topics.State, _topics.Telemetry, _topics.Interlocks, _topics.CommandResult, _topics.EStop],
-            MqttRole.Observer => [_topics.State, _topics.Telemetry, _topics.Interlocks],
+            MqttRole.Operator => [_topics.State, _topics.Telemetry, _topics.Interlocks, _topics.CommandResult, _topics.EStop, _topics.BeamGate, _topics.BeamState],
+            MqttRole.Observer => [_topics.State, _topics.Telemetry, _topics.Interlocks, _topics.BeamGate, _topics.BeamState],
+            MqttRole.Linac => [_topics.BeamGate, _topics.State],
+            MqttRole.EStopButton => [_topics.State],
             _ => [],
         };
     }

@@ -14,4 +14,13 @@ public enum MqttRole
 
     /// <summary>Read-only monitor.</summary>
     Observer,
+
+    /// <summary>A linac's beam interface: publishes its beam status, reads the beam permit.</summary>
+    Linac,
+
+    /// <summary>A patient-motion source (surface or breathing monitor): publishes the target's displacement.</summary>
+    PatientMonitor,
+
+    /// <summary>A stand-alone e-stop button: publishes the e-stop state only.</summary>
+    EStopButton,
 }

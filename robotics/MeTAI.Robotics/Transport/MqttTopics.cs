@@ -52,6 +52,15 @@ public sealed class MqttTopics
     /// <summary>Binary goal-position mirror at 100 Hz (controller → monitors).</summary>
     public string ServoGoal => Root + "/servo/goal";
 
+    /// <summary>JSON beam permit (controller → linac), on change and at 20 Hz.</summary>
+    public string BeamGate => Root + "/beam/gate";
+
+    /// <summary>JSON linac status: beam on/off, requested beam, acknowledged gate sequence (linac → controller).</summary>
+    public string BeamState => Root + "/beam/state";
+
+    /// <summary>JSON patient target displacement (patient-motion source → controller).</summary>
+    public string PatientMotion => Root + "/patient/motion";
+
     /// <summary>Binary master pose + buttons (master → controller).</summary>
     public string MasterPose(string masterId) => $"{Root}/master/{masterId}/pose";
 

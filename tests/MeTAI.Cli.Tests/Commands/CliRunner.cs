@@ -23,6 +23,18 @@ internal static class CliRunner
         return doc.RootElement.Clone();
     }
 
+    /// <summary>The repository root (the folder with MeTAI.Intervention.sln above the test binaries).</summary>
+    public static string RepositoryRoot()
+    {
+        string? dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "MeTAI.Intervention.sln")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        return dir ?? throw new InvalidOperationException("Repository root not found above " + AppContext.BaseDirectory);
+    }
+
     public static string TempDir(string name)
     {
         string dir = Path.Combine(Path.GetTempPath(), "metai-cli-tests", name + "-" + Guid.NewGuid().ToString("N")[..8]);

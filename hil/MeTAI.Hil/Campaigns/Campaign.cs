@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using MeTAI.Hil.Runner;
+using MeTAI.Hil.Scenarios;
+
+namespace MeTAI.Hil.Campaigns;
+
+/// <summary>
+/// A fault campaign: many short randomized scenarios (<see cref="CampaignScenario"/>), each run against the real
+/// controller over real transports on a rig reused by its worker (reset between runs), the workers in parallel. A
+/// violation is any safety assertion broken; the first failing seed (by run index) is reported for replay.
+/// </summary>
+public static class Campaign
+{
+    /// <summary>The seed of run <paramref name="index"/> of a campaign with seed <paramref name="seed"/>.</summary>
+    public static int RunSeed(int seed, int index) => (int)((uint)(seed * 1_000_003 + index * 7919 + 17) & 0x7FFF_FFFF);
+
+    /// <summary>Runs the campaign.</summary>
+    public static async Task<CampaignResult> RunAsync(CampaignOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var sw = Stopwatch.StartNew();
+        int next = -1;
+        var outcomes = new ConcurrentBag<(int Index, int Seed, ScenarioResult Result)>();
+        var workers = Enumerable.Range(0, Math.Min(options.Parallelism, options.Runs)).Select(w => Task.Run(async () =>
+        {
+            HilRig? rig = null;
+            try
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < options.Runs && !cancellationToken.IsCancellationRequested)
+                {
+                    int seed = RunSeed(options.Seed, i);
+                    Scenario s = CampaignScenario.Generate(seed, options.RobotPath);
+                    rig ??= await StartRigAsync(s, options, cancellationToken).ConfigureAwait(false);
+                    ScenarioResult r = await ScenarioRunner.RunOnRigAsync(rig, s, new ScenarioRunOptions { KeepTrace = false, Unsafe = options.Unsafe }, cancellationToken).ConfigureAwait(false);
+                    outcomes.Add((i, seed, r));
+                    if (r.Error is not null)
+                    {
+                        // Start the next run on a fresh rig: whatever broke must not spill over.
+                        await rig.DisposeAsync().ConfigureAwait(false);
+                        rig = null;
+                    }
+
+                    if ((i + 1) % 25 == 0)
+                    {
+                        options.Log?.Invoke($"campaign: {i + 1}/{options.Runs} runs, {sw.Elapsed.TotalSeconds:F0} s");
+                    }
+                }
+            }
+            finally
+            {
+                if (rig is not null)
+                {
+                    await rig.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }, cancellationToken)).ToList();
+        await Task.WhenAll(workers).ConfigureAwait(false);
+
+        var all = outcomes.OrderBy(o => o.Index).ToList();
+        var failing = all.Where(o => o.Result.Violations > 0).ToList();
+        (int Index, int Seed, ScenarioResult Result)? first = failing.Count > 0 ? failing[0] : null;
+        var byKind = all.SelectMany(o => o.Result.Error is null ? o.Result.Scenario.Faults : []).GroupBy(f => f.Kind.ToString())
+            .ToDictionary(g => char.ToLowerInvariant(g.Key[0]) + g.Key[1..], g => g.Count());
+        return new CampaignResult
+        {
+            Runs = all.Count,
+            Violations = all.Sum(o => o.Result.Violations),
+            RunsWithViolations = failing.Count,
+            FaultsInjected = all.Sum(o => o.Result.FaultsInjected),
+            FaultsByKind = byKind,
+            NotExercised = all.Sum(o => o.Result.Assertions.Count(a => !a.Exercised)),
+            ReactionsChecked = all.Sum(o => o.Result.Assertions.Count(a => a.Exercised && a.Kind is AssertionKind.Reaction or AssertionKind.TorqueOff)),
+            Errors = all.Count(o => o.Result.Error is not null),
+            FirstFailingSeed = first?.Seed,
+            FirstFailure = first is { } f ? string.Join("; ", f.Result.Assertions.Where(a => a.IsViolation).Select(a => $"{a.Id}: {a.Detail}")) : null,
+            Seed = options.Seed,
+            Parallelism = options.Parallelism,
+            ElapsedS = sw.Elapsed.TotalSeconds,
+            ErrorSamples = [.. all.Where(o => o.Result.Error is not null).Take(5).Select(o => $"seed {o.Seed}: {o.Result.Error}")],
+        };
+    }
+
+    /// <summary>Runs one campaign scenario by its run seed on a rig of its own (replay), optionally with a report folder.</summary>
+    public static Task<ScenarioResult> ReplayAsync(int runSeed, string robotPath, string? reportDirectory = null, CancellationToken cancellationToken = default) =>
+        ScenarioRunner.RunAsync(CampaignScenario.Generate(runSeed, robotPath), new ScenarioRunOptions { ReportDirectory = reportDirectory }, cancellationToken);
+
+    private static Task<HilRig> StartRigAsync(Scenario s, CampaignOptions options, CancellationToken cancellationToken)
+    {
+        var runOptions = new ScenarioRunOptions { ExternalBroker = options.ExternalBroker, Users = options.Users, Unsafe = options.Unsafe };
+        ScenarioRunner.Prepared prepared = ScenarioRunner.Prepare(s, runOptions);
+        return HilRig.StartAsync(ScenarioRunner.RigOptionsFor(s, prepared, runOptions, null), cancellationToken);
+    }
+}

@@ -1,0 +1,50 @@
+namespace MeTAI.Hil.Campaigns;
+
+/// <summary>What a campaign found.</summary>
+public sealed class CampaignResult
+{
+    /// <summary>Runs completed (errors included).</summary>
+    public int Runs { get; init; }
+
+    /// <summary>Safety assertions broken, over all runs.</summary>
+    public int Violations { get; init; }
+
+    /// <summary>Runs with at least one violation.</summary>
+    public int RunsWithViolations { get; init; }
+
+    /// <summary>Faults injected, over all runs.</summary>
+    public int FaultsInjected { get; init; }
+
+    /// <summary>Faults injected by kind.</summary>
+    public IReadOnlyDictionary<string, int> FaultsByKind { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Reactions a run never put to the test (the controller had already stopped for another reason).</summary>
+    public int NotExercised { get; init; }
+
+    /// <summary>Reactions that were put to the test (and held or broke).</summary>
+    public int ReactionsChecked { get; init; }
+
+    /// <summary>Runs that could not complete (set-up failed; a rig is rebuilt after one).</summary>
+    public int Errors { get; init; }
+
+    /// <summary>Seed of the first run (by index) with a violation; replay with <c>metai hil campaign --replay SEED</c>.</summary>
+    public int? FirstFailingSeed { get; init; }
+
+    /// <summary>What broke in that run.</summary>
+    public string? FirstFailure { get; init; }
+
+    /// <summary>Campaign seed.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Workers.</summary>
+    public int Parallelism { get; init; }
+
+    /// <summary>Wall-clock seconds.</summary>
+    public double ElapsedS { get; init; }
+
+    /// <summary>Runs per minute of wall-clock time.</summary>
+    public double RunsPerMinute => ElapsedS > 0 ? Runs / ElapsedS * 60 : 0;
+
+    /// <summary>First error messages (at most 5).</summary>
+    public IReadOnlyList<string> ErrorSamples { get; init; } = [];
+}

@@ -1,0 +1,149 @@
+using MeTAI.Core.Geometry;
+using MeTAI.Hil.Mqtt;
+using MeTAI.Hil.Scenarios;
+using MeTAI.Robotics.Safety;
+
+namespace MeTAI.Hil.Campaigns;
+
+/// <summary>
+/// Draws one short randomized scenario from a seed: the arm following a random surgeon motion, one to three faults of
+/// random kinds at random times with random parameters, and the safety assertions that must hold whatever happens — no
+/// goal outside the joint limits, no goal jumps, the arm still while held or stopped, every Fault/EStop latched with
+/// torque off — plus the reaction each fault demands when it is long enough to demand one. The same seed always
+/// gives the same scenario (replay).
+/// </summary>
+public static class CampaignScenario
+{
+    /// <summary>Controller settings of campaign rigs: the watchdogs and timeouts the reactions are judged against.</summary>
+    public static ControllerSettings Controller { get; } = new()
+    {
+        HeartbeatWatchdogMs = 100,
+        ServoTimeoutMs = 200,
+        TrackingLagMs = 1000,
+        BusWatchdogMs = 1000,
+        ReplyTimeoutMs = 50,
+        Retries = 3,
+    };
+
+    private static readonly FaultKind[] Pool =
+    [
+        FaultKind.MqttLatency, FaultKind.MqttLoss, FaultKind.MqttDuplicate, FaultKind.BrokerRestart, FaultKind.ClientDisconnect,
+        FaultKind.SerialCorrupt, FaultKind.SerialCorruptStorm, FaultKind.SerialDrop, FaultKind.SerialDelay, FaultKind.ServoSilent,
+        FaultKind.BusSilent, FaultKind.StuckJoint, FaultKind.EncoderNoise, FaultKind.Overload, FaultKind.HeartbeatStop,
+        FaultKind.PosesStop, FaultKind.DeadmanRelease, FaultKind.EStopPress, FaultKind.EStopMalformed,
+    ];
+
+    /// <summary>The fault kinds a campaign draws from.</summary>
+    public static IReadOnlyList<FaultKind> FaultKinds => Pool;
+
+    /// <summary>The scenario of run seed <paramref name="seed"/>.</summary>
+    public static Scenario Generate(int seed, string robotPath, int jointCount = 6)
+    {
+        var rng = new Random(seed);
+        double duration = Math.Round(0.8 + 0.8 * rng.NextDouble(), 3);
+        MotionSpec motion = rng.Next(3) switch
+        {
+            0 => new MotionSpec { Kind = "circle", RadiusM = 0.005 + 0.01 * rng.NextDouble(), PeriodS = 0.8 + rng.NextDouble() },
+            1 => new MotionSpec { Kind = "sine", Vector = new Vec3(Sym(rng, 0.015), Sym(rng, 0.015), Sym(rng, 0.015)), PeriodS = 0.6 + rng.NextDouble() },
+            _ => new MotionSpec { Kind = "line", Vector = new Vec3(Sym(rng, 0.02), Sym(rng, 0.02), Sym(rng, 0.02)), MaxDistanceM = 0.02 },
+        };
+        int count = 1 + rng.Next(3);
+        var faults = new List<FaultSpec>();
+        var assertions = new List<AssertionSpec>
+        {
+            new() { Id = "joint-limits", Kind = AssertionKind.JointLimits, Safety = true },
+            new() { Id = "goal-steps", Kind = AssertionKind.GoalSteps, Safety = true },
+            new() { Id = "still-while-held", Kind = AssertionKind.HoldStill, Safety = true, States = [SafetyState.Paused, SafetyState.Fault, SafetyState.EStop] },
+            new() { Id = "latched-torque-off", Kind = AssertionKind.LatchedTorqueOff, Safety = true, BusWithinMs = 250 },
+        };
+        double watchdog = Controller.HeartbeatWatchdogMs!.Value, servoTimeout = Controller.ServoTimeoutMs!.Value;
+        for (int i = 0; i < count; i++)
+        {
+            FaultKind kind = Pool[rng.Next(Pool.Length)];
+            double at = Math.Round(0.15 + (duration - 0.45) * rng.NextDouble(), 3);
+            double length = Math.Round(0.05 + 0.4 * rng.NextDouble(), 3);
+            string id = $"f{i + 1}-{char.ToLowerInvariant(kind.ToString()[0])}{kind.ToString()[1..]}";
+            var f = new FaultSpec
+            {
+                Id = id,
+                Kind = kind,
+                AtS = at,
+                DurationS = kind is FaultKind.ClientDisconnect or FaultKind.SerialCorrupt or FaultKind.SerialDrop or FaultKind.EStopMalformed ? 0 : length,
+                Joint = rng.Next(jointCount),
+                Count = 1 + rng.Next(30),
+                Counts = 1 + rng.Next(4),
+                Probability = Math.Round(0.05 + 0.6 * rng.NextDouble(), 3),
+                LatencyMs = Math.Round(1 + 40 * rng.NextDouble(), 1),
+                JitterMs = Math.Round(10 * rng.NextDouble(), 1),
+                DelayMs = Math.Round(1 + 15 * rng.NextDouble(), 1),
+                Client = kind is FaultKind.ClientDisconnect or FaultKind.MqttLatency or FaultKind.MqttLoss or FaultKind.MqttDuplicate
+                    ? (rng.Next(3) == 0 ? "controller" : "master1") : null,
+                Direction = ProxyDirection.Both,
+            };
+            faults.Add(f);
+            string? reaction = null;
+            switch (kind)
+            {
+                case FaultKind.HeartbeatStop when f.DurationS * 1000 > watchdog + 20:
+                    assertions.Add(Reaction(f, [SafetyState.Paused], Interlocks.HapticHeartbeat, watchdog + 3, 2));
+                    reaction = "hold";
+                    break;
+                case FaultKind.DeadmanRelease when f.DurationS > 0.05:
+                    assertions.Add(Reaction(f, [SafetyState.Paused], Interlocks.DeadmanReleased, 250, 2));
+                    reaction = "hold";
+                    break;
+                case FaultKind.BrokerRestart:
+                    assertions.Add(Reaction(f, [SafetyState.Paused], Interlocks.BrokerConnection, 500, null));
+                    reaction = "hold";
+                    break;
+                case FaultKind.ServoSilent or FaultKind.BusSilent or FaultKind.SerialCorruptStorm when f.DurationS * 1000 > servoTimeout + 60:
+                    assertions.Add(Reaction(f, [SafetyState.Fault], Interlocks.ServoBus, servoTimeout + 5, 2));
+                    reaction = "fault";
+                    break;
+                case FaultKind.Overload:
+                    assertions.Add(Reaction(f, [SafetyState.Fault], Interlocks.ServoHardwareError, 1000, 2));
+                    reaction = "fault";
+                    break;
+                case FaultKind.EStopPress:
+                case FaultKind.EStopMalformed:
+                    assertions.Add(new AssertionSpec { Id = id + "-torque-off", Kind = AssertionKind.TorqueOff, Safety = true, Fault = id, WithinCycles = 2, BusWithinMs = 50 });
+                    reaction = "estop";
+                    break;
+                default:
+                    break;
+            }
+
+            _ = reaction;
+        }
+
+        return new Scenario
+        {
+            Name = $"campaign-{seed}",
+            Description = $"Randomized run (seed {seed}): {count} fault(s) while following a {motion.Kind} motion.",
+            Source = $"campaign seed {seed}",
+            Seed = seed,
+            DurationS = duration,
+            Start = ScenarioStart.Following,
+            RobotPath = robotPath,
+            Controller = Controller,
+            MasterMotion = motion,
+            Faults = faults,
+            Assertions = assertions,
+        };
+    }
+
+    private static double Sym(Random rng, double amplitude) => Math.Round(amplitude * (2 * rng.NextDouble() - 1), 4);
+
+    private static AssertionSpec Reaction(FaultSpec f, IReadOnlyList<SafetyState> states, Interlocks interlock, double withinMs, int? cycles) => new()
+    {
+        Id = f.Id + "-reaction",
+        Kind = AssertionKind.Reaction,
+        Safety = true,
+        Fault = f.Id,
+        States = [.. states, SafetyState.Fault, SafetyState.EStop],
+        Interlock = interlock,
+        WithinMs = withinMs,
+        WithinCycles = cycles,
+        AllowPreemption = true,
+    };
+}

@@ -1,0 +1,33 @@
+using MeTAI.Hil.Bench;
+using MeTAI.Hil.Radiotherapy;
+using MeTAI.Robotics.Control;
+
+namespace MeTAI.Hil.Runner;
+
+/// <summary>How to run a scenario.</summary>
+public sealed class ScenarioRunOptions
+{
+    /// <summary>Folder for this scenario's artefacts (plots, trace CSV, beam log, audit log); none: nothing written.</summary>
+    public string? ReportDirectory { get; init; }
+
+    /// <summary>Write PNG plots into the report folder.</summary>
+    public bool Plots { get; init; } = true;
+
+    /// <summary>An external broker (host, port) that knows <see cref="Users"/>; none: the embedded broker.</summary>
+    public (string Host, int Port)? ExternalBroker { get; init; }
+
+    /// <summary>Accounts for an external broker.</summary>
+    public IReadOnlyList<RigUser>? Users { get; init; }
+
+    /// <summary>Plan beams (the CLI reads the scenario's RTPLAN and passes them); overrides the scenario's inline beams.</summary>
+    public IReadOnlyList<BeamPose>? Beams { get; init; }
+
+    /// <summary>Progress messages.</summary>
+    public Action<string>? Log { get; init; }
+
+    /// <summary>Keep the trace in the result (tests; reports need it while they are written).</summary>
+    public bool KeepTrace { get; init; } = true;
+
+    /// <summary>Test-only: build the controller with one safety function removed (negative tests).</summary>
+    internal UnsafeTestOptions? Unsafe { get; init; }
+}

@@ -1,0 +1,71 @@
+namespace MeTAI.Hil.Scenarios;
+
+/// <summary>Faults a scenario can schedule (docs/hil.md lists each one's parameters).</summary>
+public enum FaultKind
+{
+    /// <summary>MQTT latency and jitter through the proxy (latencyMs, jitterMs, client, topic, direction).</summary>
+    MqttLatency,
+
+    /// <summary>Loss of QoS 0 PUBLISH packets (probability, client, topic, direction).</summary>
+    MqttLoss,
+
+    /// <summary>Duplicated QoS 0 PUBLISH packets (probability, client, topic, direction).</summary>
+    MqttDuplicate,
+
+    /// <summary>The embedded broker stops for the fault's duration, then starts again on the same port.</summary>
+    BrokerRestart,
+
+    /// <summary>The proxy cuts the client's connection (client); it reconnects by itself.</summary>
+    ClientDisconnect,
+
+    /// <summary>One bit flipped inside each of the next `count` servo replies (each fails its CRC).</summary>
+    SerialCorrupt,
+
+    /// <summary>Every byte the servos send is corrupted for the duration.</summary>
+    SerialCorruptStorm,
+
+    /// <summary>The next `count` bytes the servos send are lost.</summary>
+    SerialDrop,
+
+    /// <summary>Every servo reply leaves `delayMs` late for the duration.</summary>
+    SerialDelay,
+
+    /// <summary>One servo (joint) stops answering for the duration; it still obeys what it hears.</summary>
+    ServoSilent,
+
+    /// <summary>The whole chain stops answering and listening for the duration (a cut cable).</summary>
+    BusSilent,
+
+    /// <summary>A joint jams for the duration (goals accepted, position frozen).</summary>
+    StuckJoint,
+
+    /// <summary>Encoder noise of ±`counts` on a joint (or all) for the duration.</summary>
+    EncoderNoise,
+
+    /// <summary>A servo latches the Overload hardware error (torque drops); cleared at the end of the duration.</summary>
+    Overload,
+
+    /// <summary>The haptic master stops its heartbeat for the duration.</summary>
+    HeartbeatStop,
+
+    /// <summary>The haptic master stops sending poses for the duration.</summary>
+    PosesStop,
+
+    /// <summary>The operator releases the deadman for the duration.</summary>
+    DeadmanRelease,
+
+    /// <summary>The e-stop button is pressed (released at the end of the duration, if any).</summary>
+    EStopPress,
+
+    /// <summary>The e-stop button sends a malformed payload (the controller must read it as pressed).</summary>
+    EStopMalformed,
+
+    /// <summary>The patient's target jumps by `mm` for the duration.</summary>
+    PatientSpike,
+
+    /// <summary>The patient-motion source goes silent for the duration.</summary>
+    PatientMonitorStop,
+
+    /// <summary>The linac stops reporting its status for the duration.</summary>
+    LinacStatusStop,
+}

@@ -1,0 +1,109 @@
+using MeTAI.Core.Geometry;
+using MeTAI.Hil.Radiotherapy;
+
+namespace MeTAI.Hil.Scenarios;
+
+/// <summary>Controller settings a scenario may override (null: the controller's default).</summary>
+public sealed record ControllerSettings
+{
+    /// <summary>Haptic heartbeat watchdog (ms).</summary>
+    public double? HeartbeatWatchdogMs { get; init; }
+
+    /// <summary>Servo feedback timeout (ms).</summary>
+    public double? ServoTimeoutMs { get; init; }
+
+    /// <summary>Tracking-error look-back (ms).</summary>
+    public double? TrackingLagMs { get; init; }
+
+    /// <summary>Serial reply timeout (ms).</summary>
+    public int? ReplyTimeoutMs { get; init; }
+
+    /// <summary>Serial retries.</summary>
+    public int? Retries { get; init; }
+
+    /// <summary>Servo bus watchdog armed at power-up (ms, multiple of 20).</summary>
+    public int? BusWatchdogMs { get; init; }
+}
+
+/// <summary>Physical settings of the simulated servos.</summary>
+public sealed record ServoSettings
+{
+    /// <summary>First-order time constant (ms).</summary>
+    public double TimeConstantMs { get; init; } = 15;
+
+    /// <summary>Acceleration limit (rad/s²).</summary>
+    public double AccelerationRadS2 { get; init; } = 40;
+
+    /// <summary>Encoder noise (± counts).</summary>
+    public int EncoderNoiseCounts { get; init; }
+}
+
+/// <summary>The corridor for the virtual fixture: a rehearsal corridor file, or one around the home tool pose.</summary>
+public sealed record CorridorSpec
+{
+    /// <summary>Corridor JSON (CorridorJson, patient LPS mm), resolved against the scenario file.</summary>
+    public string? File { get; init; }
+
+    /// <summary>Radius of a corridor around home (mm).</summary>
+    public double RadiusMm { get; init; } = 5;
+
+    /// <summary>Corridor around home: length behind the tip (mm).</summary>
+    public double BackMm { get; init; } = 20;
+
+    /// <summary>Corridor around home: length ahead of the tip (mm).</summary>
+    public double ForwardMm { get; init; } = 60;
+}
+
+/// <summary>The linac twin.</summary>
+public sealed record LinacSettings
+{
+    /// <summary>Dose rate (MU/min).</summary>
+    public double DoseRateMuPerMin { get; init; } = 600;
+
+    /// <summary>A permit older than this is treated as withdrawn (ms).</summary>
+    public double PermitTimeoutMs { get; init; } = 150;
+}
+
+/// <summary>The patient-motion twin.</summary>
+public sealed record PatientSettings
+{
+    /// <summary>Breathing amplitude (mm).</summary>
+    public double AmplitudeMm { get; init; } = 1.5;
+
+    /// <summary>Breathing period (s).</summary>
+    public double PeriodS { get; init; } = 4;
+
+    /// <summary>Breathing axis (LPS).</summary>
+    public Vec3 Axis { get; init; } = new(0, 0, 1);
+
+    /// <summary>Publishing rate (Hz).</summary>
+    public double RateHz { get; init; } = 50;
+}
+
+/// <summary>The radiotherapy set-up: the plan, the treatment-room registration and the beam gate tolerances.</summary>
+public sealed record RadiotherapySettings
+{
+    /// <summary>RTPLAN file (read by the CLI; Hil cannot read DICOM), resolved against the scenario file.</summary>
+    public string? PlanPath { get; init; }
+
+    /// <summary>Beams listed in the scenario (used when there is no plan file, or given by the caller).</summary>
+    public IReadOnlyList<BeamPose> Beams { get; init; } = [];
+
+    /// <summary>Where the plan isocentre lies in the robot frame (m).</summary>
+    public Vec3 IsocenterRobotM { get; init; }
+
+    /// <summary>Patient LPS → robot rotation.</summary>
+    public Mat3 Rotation { get; init; } = Mat3.Identity;
+
+    /// <summary>Tool tip to isocentre (mm).</summary>
+    public double StandoffMm { get; init; } = 60;
+
+    /// <summary>Beam gate: pose tolerance (mm).</summary>
+    public double PoseToleranceMm { get; init; } = 1;
+
+    /// <summary>Beam gate: patient tolerance (mm).</summary>
+    public double PatientToleranceMm { get; init; } = 3;
+
+    /// <summary>Largest MU delivered per beam in HIL (scenario time is short); null: the plan's MU.</summary>
+    public double? MaxMuPerBeam { get; init; }
+}

@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Globalization;
+using MeTAI.Core.Geometry;
+using MeTAI.Core.Trajectories;
+using MeTAI.Hil.Devices;
+using MeTAI.Hil.Haptics;
+using MeTAI.Hil.Mqtt;
+using MeTAI.Hil.Serial;
+using MeTAI.Robotics.Audit;
+using MeTAI.Robotics.Kinematics;
+using MeTAI.Robotics.Safety;
+
+namespace MeTAI.Hil.Traces;
+
+/// <summary>
+/// Everything recorded during one scenario run, on one clock (Stopwatch ticks): rig samples, the controller's audit
+/// stream (transitions, interlocks, beam permits), bus events seen by the servo twins, MQTT messages seen by the
+/// proxy, forces at the master, beam-on intervals, patient motion, and the faults and stimuli as applied.
+/// Assertions judge it; reports plot it.
+/// </summary>
+public sealed class HilTrace
+{
+    /// <summary>Creates a trace.</summary>
+    public HilTrace(RobotModel robot, long startTicks, long endTicks)
+    {
+        Robot = robot;
+        StartTicks = startTicks;
+        EndTicks = endTicks;
+    }
+
+    /// <summary>The robot.</summary>
+    public RobotModel Robot { get; }
+
+    /// <summary>Scenario time 0.</summary>
+    public long StartTicks { get; }
+
+    /// <summary>Scenario end.</summary>
+    public long EndTicks { get; }
+
+    /// <summary>Loop period (s).</summary>
+    public double PeriodS { get; init; } = 0.001;
+
+    /// <summary>Rig samples.</summary>
+    public IReadOnlyList<TraceSample> Samples { get; init; } = [];
+
+    /// <summary>The controller's audit events (also those before time 0).</summary>
+    public IReadOnlyList<AuditEvent> Audit { get; init; } = [];
+
+    /// <summary>Bus events.</summary>
+    public IReadOnlyList<BusEvent> Bus { get; init; } = [];
+
+    /// <summary>MQTT PUBLISH packets through the proxy.</summary>
+    public IReadOnlyList<MqttTraceMessage> Mqtt { get; init; } = [];
+
+    /// <summary>Force messages received by the master.</summary>
+    public IReadOnlyList<ForceSample> Forces { get; init; } = [];
+
+    /// <summary>Beam-on intervals.</summary>
+    public IReadOnlyList<BeamInterval> Beams { get; init; } = [];
+
+    /// <summary>Faults as injected.</summary>
+    public IReadOnlyList<FaultRecord> Faults { get; init; } = [];
+
+    /// <summary>Stimuli as applied.</summary>
+    public IReadOnlyList<StimulusRecord> Stimuli { get; init; } = [];
+
+    /// <summary>Corridor in the robot frame (m), if the fixture was on.</summary>
+    public Corridor? CorridorRobot { get; init; }
+
+    /// <summary>Planned beam poses (robot frame) by beam number.</summary>
+    public IReadOnlyDictionary<int, Pose> BeamPoses { get; init; } = new Dictionary<int, Pose>();
+
+    /// <summary>Planned MU by beam number.</summary>
+    public IReadOnlyDictionary<int, double> BeamMu { get; init; } = new Dictionary<int, double>();
+
+    /// <summary>MU delivered by beam number (linac twin).</summary>
+    public IReadOnlyDictionary<int, double> DeliveredMu { get; init; } = new Dictionary<int, double>();
+
+    /// <summary>Haptic → servo latency percentiles (ms) as the controller measured them: p50, p99, max, count.</summary>
+    public (double P50, double P99, double Max, long Count) HapticToServoMs { get; init; }
+
+    /// <summary>Latency samples for the histogram (ms).</summary>
+    public IReadOnlyList<double> LatencySamplesMs { get; init; } = [];
+
+    /// <summary>Bad serial frames the controller counted and dropped during the run.</summary>
+    public long CrcErrors { get; init; }
+
+    /// <summary>The audit log file of the run.</summary>
+    public string? AuditPath { get; init; }
+
+    /// <summary>Seconds from time 0.</summary>
+    public double Seconds(long ticks) => (ticks - StartTicks) / (double)Stopwatch.Frequency;
+
+    /// <summary>Ticks at scenario time <paramref name="seconds"/>.</summary>
+    public long TicksAt(double seconds) => StartTicks + (long)(seconds * Stopwatch.Frequency);
+
+    /// <summary>Milliseconds between two tick stamps.</summary>
+    public static double Ms(long fromTicks, long toTicks) => (toTicks - fromTicks) * 1e3 / Stopwatch.Frequency;
+
+    private List<StateTransition>? _transitions;
+    private List<InterlockRaise>? _raises;
+
+    /// <summary>Supervisor transitions, in order.</summary>
+    public IReadOnlyList<StateTransition> Transitions => _transitions ??= [.. Audit.Where(e => e.Kind == "transition").Select(e => new StateTransition(
+        e.Cycle, Long(e, "cycleTicks") ?? e.MonotonicTicks, Enum.Parse<SafetyState>(Field(e, "from")!), Enum.Parse<SafetyState>(Field(e, "to")!),
+        Field(e, "trigger") ?? "", Field(e, "interlocks") ?? ""))];
+
+    /// <summary>Interlocks raised, in order.</summary>
+    public IReadOnlyList<InterlockRaise> Raises => _raises ??= [.. Audit.Where(e => e.Kind == "interlockRaised").Select(e => new InterlockRaise(
+        e.Cycle, Long(e, "cycleTicks") ?? e.MonotonicTicks, Enum.Parse<Interlocks>(Field(e, "interlock")!), Long(e, "inputTicks") ?? 0, Long(e, "inputCycle") ?? -1))];
+
+    /// <summary>The state at <paramref name="ticks"/> (by the transitions' deadlines).</summary>
+    public SafetyState StateAt(long ticks)
+    {
+        SafetyState s = SafetyState.Disabled;
+        foreach (StateTransition t in Transitions)
+        {
+            if (t.CycleTicks > ticks)
+            {
+                break;
+            }
+
+            s = t.To;
+        }
+
+        return s;
+    }
+
+    /// <summary>Intervals [from, to) during which the state was one of <paramref name="states"/> (clipped to the run).</summary>
+    public IEnumerable<(long From, long To, StateTransition? Entry)> StateIntervals(IReadOnlyCollection<SafetyState> states)
+    {
+        SafetyState current = StateAt(StartTicks);
+        long since = StartTicks;
+        StateTransition? entry = null;
+        foreach (StateTransition t in Transitions.Where(t => t.CycleTicks > StartTicks && t.CycleTicks <= EndTicks))
+        {
+            if (states.Contains(current))
+            {
+                yield return (since, t.CycleTicks, entry);
+            }
+
+            current = t.To;
+            since = t.CycleTicks;
+            entry = t;
+        }
+
+        if (states.Contains(current))
+        {
+            yield return (since, EndTicks, entry);
+        }
+    }
+
+    /// <summary>Loop re-bases recorded between two instants (a machine stall; timing bounds are then relaxed and say so).</summary>
+    public long ResyncsBetween(long from, long to)
+    {
+        long a = -1, b = -1;
+        foreach (TraceSample s in Samples)
+        {
+            if (s.Ticks <= from)
+            {
+                a = s.Resyncs;
+            }
+
+            if (s.Ticks <= to + Stopwatch.Frequency / 100)
+            {
+                b = s.Resyncs;
+            }
+        }
+
+        if (a < 0 && Samples.Count > 0)
+        {
+            a = Samples[0].Resyncs;
+        }
+
+        return Math.Max(0, b - a);
+    }
+
+    /// <summary>True when <paramref name="ticks"/> lies inside an injected fault (plus <paramref name="afterMs"/> after it).</summary>
+    public bool DuringFault(long ticks, double afterMs)
+    {
+        long after = (long)(afterMs * 1e-3 * Stopwatch.Frequency);
+        foreach (FaultRecord f in Faults)
+        {
+            long end = f.EndTicks == 0 ? (f.StartTicks + after) : f.EndTicks + after;
+            if (ticks >= f.StartTicks && ticks <= end)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A string field of an audit event.</summary>
+    public static string? Field(AuditEvent e, string name)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        foreach (KeyValuePair<string, string> kv in e.Fields)
+        {
+            if (kv.Key == name)
+            {
+                return kv.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A numeric field of an audit event.</summary>
+    public static long? Long(AuditEvent e, string name) =>
+        long.TryParse(Field(e, name), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : null;
+}

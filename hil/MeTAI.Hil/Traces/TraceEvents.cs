@@ -1,0 +1,33 @@
+using MeTAI.Robotics.Safety;
+
+namespace MeTAI.Hil.Traces;
+
+/// <summary>A supervisor transition from the controller's audit stream.</summary>
+/// <param name="Cycle">Loop cycle.</param>
+/// <param name="CycleTicks">The cycle's deadline (the loop's clock).</param>
+/// <param name="From">From.</param>
+/// <param name="To">To.</param>
+/// <param name="Trigger">Trigger.</param>
+/// <param name="Interlocks">Active interlocks then.</param>
+public sealed record StateTransition(long Cycle, long CycleTicks, SafetyState From, SafetyState To, string Trigger, string Interlocks);
+
+/// <summary>An interlock raised, with the controller's own timestamp of the input behind it.</summary>
+/// <param name="Cycle">Detection cycle.</param>
+/// <param name="CycleTicks">Its deadline.</param>
+/// <param name="Interlock">The bit.</param>
+/// <param name="InputTicks">When the input behind it arrived (last heartbeat, e-stop message, last servo reading); 0: none.</param>
+/// <param name="InputCycle">Cycle the input arrived in (e-stop), else −1.</param>
+public sealed record InterlockRaise(long Cycle, long CycleTicks, Interlocks Interlock, long InputTicks, long InputCycle);
+
+/// <summary>A fault as injected.</summary>
+/// <param name="Id">Scenario id.</param>
+/// <param name="Kind">Kind.</param>
+/// <param name="Description">What.</param>
+/// <param name="StartTicks">Injected at.</param>
+/// <param name="EndTicks">Removed at (0: a one-off).</param>
+public sealed record FaultRecord(string Id, Scenarios.FaultKind Kind, string Description, long StartTicks, long EndTicks);
+
+/// <summary>A stimulus as applied.</summary>
+/// <param name="Ticks">When.</param>
+/// <param name="Description">What.</param>
+public sealed record StimulusRecord(long Ticks, string Description);

@@ -1,0 +1,113 @@
+using MeTAI.Hil.Campaigns;
+using MeTAI.Hil.Runner;
+using MeTAI.Hil.Scenarios;
+using MeTAI.Robotics.Control;
+using Il = MeTAI.Robotics.Safety.Interlocks;
+using Xunit.Abstractions;
+
+namespace MeTAI.Hil.Tests.Campaigns;
+
+/// <summary>
+/// The fault campaign: its draws are reproducible from the seed and always judged by the safety assertions; a short
+/// campaign against the real controller finds no violation, and one against a controller with the e-stop interlock
+/// removed finds it and names the run seed, whose replay against the real controller holds.
+/// </summary>
+public class CampaignTests(ITestOutputHelper output)
+{
+    private static string RobotPath => Path.Combine(TestRobots.RepositoryRoot(), "configs", "robots", "metai-arm6.json");
+
+    private static string Fingerprint(Scenario s) =>
+        $"{s.DurationS}|{s.MasterMotion?.Kind}|{s.MasterMotion?.RadiusM}|{s.MasterMotion?.Vector}|{s.MasterMotion?.PeriodS}|" +
+        string.Join(";", s.Faults.Select(f => $"{f.Id}@{f.AtS}:{f.Describe()}:{f.Joint}")) + "|" + string.Join(";", s.Assertions.Select(a => a.Id));
+
+    [Fact]
+    public void RunSeed_IsDeterministicAndDistinctAcrossRuns()
+    {
+        Assert.Equal(Campaign.RunSeed(1, 5), Campaign.RunSeed(1, 5));
+        var seeds = Enumerable.Range(0, 10_000).Select(i => Campaign.RunSeed(1, i)).ToList();
+        Assert.Equal(seeds.Count, seeds.Distinct().Count());
+        Assert.All(seeds, s => Assert.True(s >= 0));
+    }
+
+    [Fact]
+    public void Generate_SameSeed_SameScenario()
+    {
+        for (int i = 0; i < 50; i++)
+        {
+            int seed = Campaign.RunSeed(42, i);
+            Assert.Equal(Fingerprint(CampaignScenario.Generate(seed, RobotPath)), Fingerprint(CampaignScenario.Generate(seed, RobotPath)));
+        }
+
+        Assert.NotEqual(Fingerprint(CampaignScenario.Generate(1, RobotPath)), Fingerprint(CampaignScenario.Generate(2, RobotPath)));
+    }
+
+    [Fact]
+    public void Generate_ManySeeds_FaultsInsideTheRunAndTheSafetyAssertionsAlwaysThere()
+    {
+        var kinds = new HashSet<FaultKind>();
+        for (int i = 0; i < 500; i++)
+        {
+            Scenario s = CampaignScenario.Generate(Campaign.RunSeed(1, i), RobotPath);
+            Assert.InRange(s.Faults.Count, 1, 3);
+            Assert.All(s.Faults, f =>
+            {
+                Assert.Contains(f.Kind, CampaignScenario.FaultKinds);
+                Assert.InRange(f.AtS, 0.15, s.DurationS - 0.3);
+                kinds.Add(f.Kind);
+            });
+            foreach (string id in new[] { "joint-limits", "goal-steps", "still-while-held", "latched-torque-off" })
+            {
+                Assert.True(s.Assertions.Single(a => a.Id == id).Safety, id);
+            }
+
+            var faultIds = s.Faults.Select(f => f.Id).ToHashSet();
+            Assert.All(s.Assertions.Where(a => a.Fault is not null), a => Assert.Contains(a.Fault!, faultIds));
+            Assert.All(s.Assertions, a => Assert.True(a.Safety, $"{a.Id}: a campaign judges safety only"));
+        }
+
+        Assert.Equal(CampaignScenario.FaultKinds.Count, kinds.Count);
+    }
+
+    [Fact]
+    public async Task Campaign_ShortRun_NoViolations()
+    {
+        CampaignResult r = await Campaign.RunAsync(new CampaignOptions { Runs = 8, Seed = 11, RobotPath = RobotPath, Log = output.WriteLine });
+        output.WriteLine($"{r.Runs} runs, {r.Violations} violations, {r.FaultsInjected} faults, {r.Errors} errors: {string.Join("; ", r.ErrorSamples)}");
+        Assert.Equal(8, r.Runs);
+        Assert.True(r.Violations == 0, $"seed {r.FirstFailingSeed}: {r.FirstFailure}");
+        Assert.Null(r.FirstFailingSeed);
+        Assert.True(r.FaultsInjected >= 8);
+        Assert.Equal(r.FaultsInjected, r.FaultsByKind.Values.Sum());
+    }
+
+    [Fact]
+    public async Task Campaign_EStopInterlockRemoved_FindsTheViolationAndReplayOnTheRealControllerHolds()
+    {
+        // A campaign whose first run presses the e-stop and nothing else, against a controller that ignores the button.
+        int campaignSeed = Enumerable.Range(1, 10_000).First(s =>
+            CampaignScenario.Generate(Campaign.RunSeed(s, 0), RobotPath).Faults is [{ Kind: FaultKind.EStopPress }]);
+        int runSeed = Campaign.RunSeed(campaignSeed, 0);
+        CampaignResult r = await Campaign.RunAsync(new CampaignOptions
+        {
+            Runs = 1,
+            Seed = campaignSeed,
+            RobotPath = RobotPath,
+            Parallelism = 1,
+            Unsafe = new UnsafeTestOptions { DisabledInterlocks = Il.EStop },
+        });
+        output.WriteLine($"campaign seed {campaignSeed}: {r.Violations} violations, first {r.FirstFailingSeed}: {r.FirstFailure}");
+        Assert.True(r.Violations > 0, "a controller that ignores the e-stop must break the campaign's safety assertions");
+        Assert.Equal(runSeed, r.FirstFailingSeed);
+        Assert.Contains("torque-off", r.FirstFailure, StringComparison.Ordinal);
+
+        ScenarioResult replay = await Campaign.ReplayAsync(runSeed, RobotPath);
+        foreach (AssertionResult a in replay.Assertions)
+        {
+            output.WriteLine($"replay {a.Id}: {(a.Passed ? "pass" : a.Exercised ? "FAIL" : "not exercised")} {a.Detail}");
+        }
+
+        Assert.Null(replay.Error);
+        Assert.Equal(0, replay.Violations);
+        Assert.Contains(replay.Assertions, a => a.Id.EndsWith("-torque-off", StringComparison.Ordinal) && a.Passed);
+    }
+}
