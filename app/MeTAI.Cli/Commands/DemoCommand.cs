@@ -57,12 +57,14 @@ internal static class DemoCommand
             {
                 ProgressTask planTask = ctx.AddTask("Plan prostate", maxValue: 1);
                 ProgressTask rehearsalTask = ctx.AddTask("Rehearse liver-needle", maxValue: 1, autoStart: false);
+                ProgressTask teleopTask = ctx.AddTask("HIL nominal teleoperation", maxValue: 1, autoStart: false);
+                ProgressTask rtTask = ctx.AddTask("HIL radiotherapy delivery", maxValue: 1, autoStart: false);
 
                 (DemoPart planPart, plan) = DemoPlan.Run(Path.Combine(dir, "plan"), quick, device,
                     (fraction, stage) =>
                     {
                         planTask.Value = Math.Max(planTask.Value, fraction);
-                        planTask.Description = $"Plan prostate: {stage}";
+                        planTask.Description = $"Plan prostate: {Markup.Escape(Shorten(stage))}";
                     },
                     cancellationToken);
                 planTask.Description = "Plan prostate";
@@ -76,6 +78,13 @@ internal static class DemoCommand
                 rehearsalTask.Value = 1;
                 rehearsalTask.StopTask();
                 parts.Add(rehearsalPart);
+
+                parts.Add(RunHil(teleopTask, "nominal-teleop", "HIL nominal teleoperation (serial CRC burst)", Path.Combine(dir, "hil", "nominal-teleop"), null, cancellationToken));
+
+                // The radiotherapy scenario delivers the plan just made: the robot takes each beam's pose, the beam is on
+                // only in Ready at that pose, and a patient-motion spike holds it.
+                string rtPlan = Path.Combine(planPart.Directory, "rtplan.dcm");
+                parts.Add(RunHil(rtTask, "radiotherapy-delivery", "HIL radiotherapy delivery of the plan (patient motion spike)", Path.Combine(dir, "hil", "radiotherapy-delivery"), rtPlan, cancellationToken));
             });
 
         PrintSummary(console, dir, parts, plan, clock.Elapsed.TotalSeconds);
@@ -88,6 +97,20 @@ internal static class DemoCommand
         bool safe = parts.Where(p => p.SafetyCritical).All(p => p.Passed);
         return filesOk && safe ? 0 : 1;
     }
+
+    private static DemoPart RunHil(ProgressTask task, string scenario, string title, string directory, string? rtPlan, CancellationToken cancellationToken)
+    {
+        task.StartTask();
+        task.IsIndeterminate = true;
+        DemoPart part = DemoHil.Run(scenario, title, directory, rtPlan, line => task.Description = $"HIL {scenario}: {Markup.Escape(Shorten(line))}", cancellationToken);
+        task.IsIndeterminate = false;
+        task.Description = $"HIL {scenario}";
+        task.Value = 1;
+        task.StopTask();
+        return part;
+    }
+
+    private static string Shorten(string line) => line.Length <= 60 ? line.Trim() : line.Trim()[..57] + "…";
 
     private static void PrintSummary(IAnsiConsole console, string dir, IReadOnlyList<DemoPart> parts, PlanResult? plan, double seconds)
     {

@@ -18,6 +18,12 @@ public class DemoCommandTests
         JsonElement parts = summary.RootElement.GetProperty("parts");
         Assert.Contains(parts.EnumerateArray(), p => p.GetProperty("name").GetString()!.StartsWith("Plan prostate", StringComparison.Ordinal));
         Assert.Contains(parts.EnumerateArray(), p => p.GetProperty("name").GetString()!.StartsWith("Rehearse liver-needle", StringComparison.Ordinal));
+
+        // Both HIL scenarios ran against the real controller with their fault and kept every safety assertion.
+        JsonElement[] hil = [.. parts.EnumerateArray().Where(p => p.GetProperty("name").GetString()!.StartsWith("HIL ", StringComparison.Ordinal))];
+        Assert.Equal(2, hil.Length);
+        Assert.All(hil, p => Assert.True(p.GetProperty("passed").GetBoolean(), p.GetProperty("figures").GetString()));
+        Assert.Contains("beam-on interval", hil[1].GetProperty("figures").GetString()!, StringComparison.Ordinal);
         foreach (JsonElement part in parts.EnumerateArray())
         {
             foreach (JsonElement file in part.GetProperty("files").EnumerateArray())

@@ -7,7 +7,7 @@ using MeTAI.Planner.Plans;
 
 namespace MeTAI.Cli.Commands.Demo;
 
-/// <summary>The dosimetrist's part of the demo: an IMRT plan on the prostate phantom, written as DICOM RT and PNGs.</summary>
+/// <summary>The dosimetrist's part of the demo: an IMRT plan on the prostate phantom (TG-119 goals, five beams the HIL arm can reach), written as DICOM RT and PNGs.</summary>
 internal static class DemoPlan
 {
     /// <summary>Plans the prostate phantom into <paramref name="directory"/>; progress 0–1 follows the pipeline's log.</summary>
@@ -16,7 +16,9 @@ internal static class DemoPlan
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Directory.CreateDirectory(directory);
         PlanCase planCase = PlanCase.FromPhantom(PhantomLibrary.Build("prostate", 5));
-        Protocol protocol = ProtocolLoader.Load(Path.Combine(DosimetryPaths.ConfigsDirectory(), "protocols", "prostate.json"));
+        // The TG-119 prostate goals with five beams from anterior and lateral directions: the beam poses the HIL arm can
+        // carry the beam device to, so the radiotherapy-delivery scenario can deliver this very plan.
+        Protocol protocol = ProtocolLoader.Load(Path.Combine(DosimetryPaths.ConfigsDirectory(), "hil", "plans", "prostate-robot-protocol.json"));
         var defaults = new PlanSettings();
         var settings = defaults with
         {
@@ -43,7 +45,7 @@ internal static class DemoPlan
             $"{result.Sequenced.Sum(b => b.Segments.Count)} segments, {result.TotalMuPerFraction:0} MU/fx");
         var part = new DemoPart
         {
-            Name = "Plan prostate (IMRT, Monte Carlo)",
+            Name = "Plan prostate (IMRT, 5 beams, Monte Carlo)",
             Passed = result.AllGoalsPassed,
             Figures = figures,
             Directory = directory,
