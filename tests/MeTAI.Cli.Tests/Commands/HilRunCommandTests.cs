@@ -139,6 +139,31 @@ public class HilRunCommandTests
     }
 
     [Fact]
+    public void HilRun_AgainstMosquitto_PassesThroughTheFaultProxy()
+    {
+        // A real Mosquitto with a password file and the ACL generated from the access policy; the accounts reach the
+        // CLI in a file, never on the command line.
+        IReadOnlyList<MeTAI.Hil.Bench.RigUser> users = MeTAI.Hil.Runner.HilRig.DefaultUsers();
+        using MeTAI.Hil.Tests.Security.MosquittoBroker mosquitto = MeTAI.Hil.Tests.Security.MosquittoBroker.Start("metai-arm6", users);
+        string dir = CliRunner.TempDir("hil-mosquitto");
+        string accounts = Path.Combine(dir, "accounts.json");
+        File.WriteAllText(accounts, System.Text.Json.JsonSerializer.Serialize(users.Select(u => new { name = u.Name, role = u.Role.ToString(), password = u.Password })));
+        string broker = $"mqtt://127.0.0.1:{mosquitto.Port}";
+        int code = -1;
+        string stdout = "";
+        for (int attempt = 1; attempt <= 3 && code != 0; attempt++)
+        {
+            (code, stdout, string stderr) = CliRunner.Run("hil", "run", Bundled("heartbeat-loss"), "--broker", broker, "--broker-users", accounts,
+                "--report", Path.Combine(dir, $"report{attempt}"));
+            Assert.True(code is 0 or 1, stderr);
+            Assert.Contains(", 0 safety violation(s); report", stdout, StringComparison.Ordinal);
+        }
+
+        Assert.True(code == 0, stdout);
+        Assert.Contains("PASS heartbeat-loss: 4/4 assertions", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void HilRun_ExternalBrokerWithoutAccounts_IsAClearError()
     {
         (int code, _, string stderr) = CliRunner.Run("hil", "run", Bundled("heartbeat-loss"), "--report", CliRunner.TempDir("hil-broker"), "--broker", "mqtt://127.0.0.1:1883");

@@ -8,6 +8,8 @@ namespace MeTAI.Hil.Tests.Security;
 /// <summary>
 /// A real Mosquitto (Debian package, installed by ./test.sh) on a free loopback port, with a password file made by
 /// mosquitto_passwd and the ACL generated from <see cref="MqttAccessPolicy"/>. Stopped (killed by its PID) on dispose.
+/// <c>set_tcp_nodelay true</c>: with Nagle on (Mosquitto's default) the broker held the master's 100 Hz heartbeats back
+/// past the controller's 30 ms watchdog. Also compiled into MeTAI.Cli.Tests (metai hil run --broker).
 /// </summary>
 internal sealed class MosquittoBroker : IDisposable
 {
@@ -59,6 +61,7 @@ internal sealed class MosquittoBroker : IDisposable
             password_file {passwd}
             acl_file {acl}
             persistence false
+            set_tcp_nodelay true
             log_dest stderr
             """.Replace("            ", "", StringComparison.Ordinal));
         var psi = new ProcessStartInfo(exe, ["-c", conf]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
