@@ -2,6 +2,8 @@ using System.Text.Json;
 
 namespace MeTAI.Cli.Tests.Commands;
 
+/// <summary>The demo runs HIL scenarios with reaction-time budgets, so it runs with the HIL tests, alone.</summary>
+[Collection(HilTestGroup.Name)]
 public class DemoCommandTests
 {
     [Fact]

@@ -106,7 +106,7 @@ public class WebInterfaceTests
         IPage page = await host.OpenWithKeyAsync("/controller.html");
         await page.WaitForSelectorAsync(".state.current", new() { Timeout = 40_000 });
         await page.WaitForFunctionAsync("() => document.querySelector('.state.current')?.textContent === 'Ready'", null, new() { Timeout = 40_000 });
-        Assert.Equal(10, await page.Locator("#interlocks tbody tr").CountAsync());
+        Assert.Equal(MeTAI.Robotics.Safety.InterlockCatalog.All.Count, await page.Locator("#interlocks tbody tr").CountAsync());
         await page.WaitForFunctionAsync("() => window.metaiLatencyChart && window.metaiLatencyChart.data.datasets[0].data.length >= 40", null, new() { Timeout = 20_000 });
         Assert.Equal("connected", await page.TextContentAsync("#link"));
         await page.ScreenshotAsync(new() { Path = BrowserHost.ScreenshotPath("web-controller.png"), FullPage = true });
