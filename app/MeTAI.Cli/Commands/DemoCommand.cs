@@ -92,8 +92,8 @@ internal static class DemoCommand
         bool filesOk = parts.All(p => p.MissingFiles().Count == 0);
         console.MarkupLine(filesOk ? "every listed file exists" : "[red]some listed files are missing[/]");
 
-        // Plan goals and rehearsal feasibility are findings shown in the table; a broken safety assertion or a
-        // missing file is a failure of the run itself.
+        // Plan goals and rehearsal feasibility are findings shown in the table; a failed HIL scenario (its assertions
+        // are the controller's safety claims and the delivery's completeness) or a missing file fails the run itself.
         bool safe = parts.Where(p => p.SafetyCritical).All(p => p.Passed);
         return filesOk && safe ? 0 : 1;
     }

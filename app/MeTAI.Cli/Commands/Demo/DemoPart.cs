@@ -9,7 +9,7 @@ internal sealed record DemoPart
     /// <summary>True when the part did what it promised (goals met, feasible path, scenario passed).</summary>
     public required bool Passed { get; init; }
 
-    /// <summary>True for parts whose failure fails the demo (HIL safety scenarios); plan goals and rehearsal feasibility are findings.</summary>
+    /// <summary>True for parts whose failure fails the demo (the HIL scenarios); plan goals and rehearsal feasibility are findings.</summary>
     public bool SafetyCritical { get; init; }
 
     /// <summary>One line of headline figures for the summary table.</summary>
