@@ -219,12 +219,22 @@ public static class AssertionEvaluator
         // A servo whose torque was already off (e.g. by its own hardware error) needs no write.
         TraceSample? atPress = t.Samples.LastOrDefault(s => s.Ticks <= raise.InputTicks);
         var missing = Enumerable.Range(0, n).Where(j => offAt[j] == 0 && (atPress is null || (atPress.TorqueMask & (1 << j)) != 0)).ToList();
-        double busMs = offAt.Where(x => x > 0).Select(x => HilTrace.Ms(raise.InputTicks, x)).DefaultIfEmpty(0).Max();
-        long resyncs = t.ResyncsBetween(raise.InputTicks, raise.InputTicks + Slack(busMs));
-        bool ok = cycles <= (a.WithinCycles ?? 2) && missing.Count == 0
-            && (a.BusWithinMs is null || busMs <= a.BusWithinMs + (resyncs > 0 ? StallAllowanceMs : 0));
-        return (ok, F($"e-stop arrived in cycle {raise.InputCycle}; torque off written in cycle {tr.Cycle} ({cycles} cycle(s)); ")
-            + (missing.Count == 0 ? F($"every servo's torque off on the bus {busMs:F2} ms after arrival") : $"torque never went off on joint(s) {string.Join(", ", missing.Select(j => j + 1))}")
+        // A silent (cut) bus cannot carry the torque-off (as in latched-torque-off): the bus bound then starts when the
+        // bus is back, and a bus cut to the end of the run leaves the bus part unexercised (the write is still judged).
+        long busFrom = t.Faults.Where(x => x.Kind == FaultKind.BusSilent && x.StartTicks <= raise.InputTicks && (x.EndTicks == 0 || x.EndTicks >= raise.InputTicks))
+            .Select(x => x.EndTicks == 0 ? long.MaxValue : x.EndTicks).DefaultIfEmpty(raise.InputTicks).Max();
+        bool cutToEnd = busFrom == long.MaxValue || (t.Samples.Count > 0 && busFrom >= t.Samples[^1].Ticks);
+        bool cutAtArrival = busFrom != raise.InputTicks;
+        double busMs = cutToEnd ? 0 : offAt.Where(x => x > 0).Select(x => HilTrace.Ms(busFrom, Math.Max(x, busFrom))).DefaultIfEmpty(0).Max();
+        long resyncs = cutToEnd ? 0 : t.ResyncsBetween(busFrom, busFrom + Slack(busMs));
+        bool ok = cycles <= (a.WithinCycles ?? 2) && (cutToEnd || (missing.Count == 0
+            && (a.BusWithinMs is null || busMs <= a.BusWithinMs + (resyncs > 0 ? StallAllowanceMs : 0))));
+        string bus = cutToEnd
+            ? "the bus was cut from before the e-stop to the end of the run (the servos' own watchdog stops them)"
+            : missing.Count > 0
+                ? $"torque never went off on joint(s) {string.Join(", ", missing.Select(j => j + 1))}"
+                : F($"every servo's torque off on the bus {busMs:F2} ms after {(cutAtArrival ? "the bus came back (it was cut when the e-stop arrived)" : "arrival")}");
+        return (ok, F($"e-stop arrived in cycle {raise.InputCycle}; torque off written in cycle {tr.Cycle} ({cycles} cycle(s)); ") + bus
             + (resyncs > 0 ? "; loop stall in the window: bus bound relaxed by 1 s" : ""));
     }
 
