@@ -110,6 +110,13 @@ internal static class HilCampaignCommand
         ["firstFailingSeed"] = r.FirstFailingSeed,
         ["firstFailure"] = r.FirstFailure,
         ["replay"] = r.FirstFailingSeed is int s ? ReplayCommand(s) : null,
+        ["failingRuns"] = new JsonArray([.. r.FailingRuns.Select(f => (JsonNode?)new JsonObject
+        {
+            ["index"] = f.Index,
+            ["seed"] = f.Seed,
+            ["failure"] = f.Failure,
+            ["replay"] = ReplayCommand(f.Seed),
+        })]),
         ["seed"] = r.Seed,
         ["workers"] = r.Parallelism,
         ["runsWithViolations"] = r.RunsWithViolations,
@@ -141,6 +148,10 @@ internal static class HilCampaignCommand
             stdout.WriteLine(string.Create(inv, $"VIOLATIONS: {r.Violations} safety assertion(s) broken in {r.RunsWithViolations} run(s)"));
             stdout.WriteLine(string.Create(inv, $"first failing seed {s}: {r.FirstFailure}"));
             stdout.WriteLine("replay: " + ReplayCommand(s));
+            foreach (CampaignFailure f in r.FailingRuns.Skip(1))
+            {
+                stdout.WriteLine(string.Create(inv, $"also failing: run {f.Index}, seed {f.Seed}: {f.Failure}"));
+            }
         }
         else
         {

@@ -8,7 +8,7 @@ namespace MeTAI.Hil.Campaigns;
 /// <summary>
 /// A fault campaign: many short randomized scenarios (<see cref="CampaignScenario"/>), each run against the real
 /// controller over real transports on a rig reused by its worker (reset between runs), the workers in parallel. A
-/// violation is any safety assertion broken; the first failing seed (by run index) is reported for replay.
+/// violation is any safety assertion broken; every failing seed is reported (in run order) for replay.
 /// </summary>
 public static class Campaign
 {
@@ -61,7 +61,8 @@ public static class Campaign
 
         var all = outcomes.OrderBy(o => o.Index).ToList();
         var failing = all.Where(o => o.Result.Violations > 0).ToList();
-        (int Index, int Seed, ScenarioResult Result)? first = failing.Count > 0 ? failing[0] : null;
+        var failures = failing.Select(o => new CampaignFailure(o.Index, o.Seed,
+            string.Join("; ", o.Result.Assertions.Where(a => a.IsViolation).Select(a => $"{a.Id}: {a.Detail}")))).ToList();
         var byKind = all.SelectMany(o => o.Result.Error is null ? o.Result.Scenario.Faults : []).GroupBy(f => f.Kind.ToString())
             .ToDictionary(g => char.ToLowerInvariant(g.Key[0]) + g.Key[1..], g => g.Count());
         return new CampaignResult
@@ -74,8 +75,9 @@ public static class Campaign
             NotExercised = all.Sum(o => o.Result.Assertions.Count(a => !a.Exercised)),
             ReactionsChecked = all.Sum(o => o.Result.Assertions.Count(a => a.Exercised && a.Kind is AssertionKind.Reaction or AssertionKind.TorqueOff)),
             Errors = all.Count(o => o.Result.Error is not null),
-            FirstFailingSeed = first?.Seed,
-            FirstFailure = first is { } f ? string.Join("; ", f.Result.Assertions.Where(a => a.IsViolation).Select(a => $"{a.Id}: {a.Detail}")) : null,
+            FirstFailingSeed = failures.Count > 0 ? failures[0].Seed : null,
+            FirstFailure = failures.Count > 0 ? failures[0].Failure : null,
+            FailingRuns = failures,
             Seed = options.Seed,
             Parallelism = options.Parallelism,
             ElapsedS = sw.Elapsed.TotalSeconds,

@@ -33,6 +33,9 @@ public sealed class CampaignResult
     /// <summary>What broke in that run.</summary>
     public string? FirstFailure { get; init; }
 
+    /// <summary>Every run with a violation, by run index: its seed (for replay) and what broke.</summary>
+    public IReadOnlyList<CampaignFailure> FailingRuns { get; init; } = [];
+
     /// <summary>Campaign seed.</summary>
     public int Seed { get; init; }
 
@@ -48,3 +51,9 @@ public sealed class CampaignResult
     /// <summary>First error messages (at most 5).</summary>
     public IReadOnlyList<string> ErrorSamples { get; init; } = [];
 }
+
+/// <summary>One campaign run that broke a safety assertion.</summary>
+/// <param name="Index">Run index within the campaign.</param>
+/// <param name="Seed">Run seed; replay with <c>metai hil campaign --replay SEED</c>.</param>
+/// <param name="Failure">The broken assertions and what the evaluator saw.</param>
+public sealed record CampaignFailure(int Index, int Seed, string Failure);

@@ -37,7 +37,7 @@ public static class AssertionEvaluator
         (bool ok, string detail) = a.Kind switch
         {
             AssertionKind.Reaction => Reaction(a, trace),
-            AssertionKind.TorqueOff => TorqueOff(a, trace),
+            AssertionKind.TorqueOff => TorqueOff(a, trace, scenario.Controller.ReplyTimeoutMs ?? 10),
             AssertionKind.JointLimits => JointLimits(a, trace),
             AssertionKind.HoldStill => HoldStill(a, trace),
             AssertionKind.LatchedTorqueOff => LatchedTorqueOff(a, trace),
@@ -99,7 +99,7 @@ public static class AssertionEvaluator
                 + (a.WithinMs is { } ms ? F($" within {ms:0.###} ms of the input behind it (controller clock)") : "")
                 + (a.WithinCycles is { } c ? $" and within {c} cycles of detection" : ""),
             AssertionKind.TorqueOff => $"after e-stop '{a.Fault}', torque off is written within {a.WithinCycles ?? 2} cycles of the message's arrival"
-                + (a.BusWithinMs is { } b ? F($" and every servo's torque is off on the bus within {b:0.###} ms") : ""),
+                + (a.BusWithinMs is { } b ? F($" and every servo's torque is off on the bus within {b:0.###} ms (after a bus cut: of the bus coming back, plus one reply timeout)") : ""),
             AssertionKind.JointLimits => F($"no goal position on the bus outside the joint limits (+{a.MarginRad:0.###} rad), at any time"),
             AssertionKind.HoldStill => $"while {states}, the goals on the bus do not change",
             AssertionKind.LatchedTorqueOff => "every Fault/EStop turns torque off on every servo" + (a.BusWithinMs is { } lb ? F($" within {lb:0.###} ms") : "") + ", and it stays off until the next power-up",
@@ -181,7 +181,7 @@ public static class AssertionEvaluator
         return (ok, detail);
     }
 
-    private static (bool, string) TorqueOff(AssertionSpec a, HilTrace t)
+    private static (bool, string) TorqueOff(AssertionSpec a, HilTrace t, int replyTimeoutMs)
     {
         if (FaultOf(t, a.Fault) is not { } f)
         {
@@ -227,13 +227,16 @@ public static class AssertionEvaluator
         bool cutAtArrival = busFrom != raise.InputTicks;
         double busMs = cutToEnd ? 0 : offAt.Where(x => x > 0).Select(x => HilTrace.Ms(busFrom, Math.Max(x, busFrom))).DefaultIfEmpty(0).Max();
         long resyncs = cutToEnd ? 0 : t.ResyncsBetween(busFrom, busFrom + Slack(busMs));
-        bool ok = cycles <= (a.WithinCycles ?? 2) && (cutToEnd || (missing.Count == 0
-            && (a.BusWithinMs is null || busMs <= a.BusWithinMs + (resyncs > 0 ? StallAllowanceMs : 0))));
+        // When the bus comes back, the IO thread may be waiting out the reply timeout of a transaction it sent into the
+        // silence; the torque-off repeat follows that transaction. So a cut-at-arrival bound adds one reply timeout.
+        double? bound = a.BusWithinMs is { } b ? b + (cutAtArrival ? replyTimeoutMs : 0) + (resyncs > 0 ? StallAllowanceMs : 0) : null;
+        bool ok = cycles <= (a.WithinCycles ?? 2) && (cutToEnd || (missing.Count == 0 && (bound is null || busMs <= bound)));
         string bus = cutToEnd
             ? "the bus was cut from before the e-stop to the end of the run (the servos' own watchdog stops them)"
             : missing.Count > 0
                 ? $"torque never went off on joint(s) {string.Join(", ", missing.Select(j => j + 1))}"
-                : F($"every servo's torque off on the bus {busMs:F2} ms after {(cutAtArrival ? "the bus came back (it was cut when the e-stop arrived)" : "arrival")}");
+                : F($"every servo's torque off on the bus {busMs:F2} ms after {(cutAtArrival ? "the bus came back (it was cut when the e-stop arrived)" : "arrival")}")
+                    + (bound is { } bb ? F($" (bound {bb:0.###} ms{(cutAtArrival ? F($", incl. one {replyTimeoutMs} ms reply timeout in flight") : "")})") : "");
         return (ok, F($"e-stop arrived in cycle {raise.InputCycle}; torque off written in cycle {tr.Cycle} ({cycles} cycle(s)); ") + bus
             + (resyncs > 0 ? "; loop stall in the window: bus bound relaxed by 1 s" : ""));
     }

@@ -9,8 +9,12 @@ public sealed class ServoIoOptions
     /// <summary>Read Hardware Error Status and Bus Watchdog every this many transactions.</summary>
     public int StatusPollEvery { get; set; } = 20;
 
-    /// <summary>While torque is off, the torque-off broadcast is repeated this often (ms).</summary>
-    public double TorqueOffRepeatMs { get; set; } = 100;
+    /// <summary>
+    /// While torque is off, the torque-off broadcast is repeated this often (ms), so a servo that missed it (a cut
+    /// cable, a bus that was silent when the e-stop came) is torqued off within this time of hearing the bus again.
+    /// A broadcast has no reply: 14 bytes every 20 ms costs the bus nothing, and only while torque is off.
+    /// </summary>
+    public double TorqueOffRepeatMs { get; set; } = 20;
 
     /// <summary>Try SCHED_FIFO (priority 70, below the loop's 80) for the IO thread; it is on the real-time path too.</summary>
     public bool UseRealtimeScheduling { get; set; }
