@@ -1,3 +1,4 @@
 using MeTAI.Cli;
 
-return CliApp.Run(args);
+// The control loop's verbs run in a process with a small gen0 budget (ControllerProcess); everything else runs here.
+return ControllerProcess.RunInTunedProcess(args) ?? CliApp.Run(args);

@@ -44,9 +44,19 @@ public static class ControlBench
         long tx0 = servo.BusStatistics.Transactions;
         long timeouts0 = servo.BusStatistics.Timeouts;
         var sw = Stopwatch.StartNew();
+        TimeSpan pause = GC.GetTotalPauseDuration();
+        int collections = GC.CollectionCount(0);
+        double pauseMaxMs = 0;
         while (sw.Elapsed.TotalSeconds < seconds)
         {
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            (TimeSpan p, int c) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0));
+            if (c > collections)
+            {
+                pauseMaxMs = Math.Max(pauseMaxMs, (p - pause).TotalMilliseconds / (c - collections));
+            }
+
+            (pause, collections) = (p, c);
             if (rig.Controller.State != SafetyState.Following)
             {
                 interruptions++;
@@ -70,6 +80,7 @@ public static class ControlBench
             Resyncs = loop.Resyncs,
             GcPauseMs = loop.GcPauseMs,
             GcCount = loop.GcCount,
+            GcPauseMaxMs = pauseMaxMs,
             HapticToServoLatencyMs = new Percentiles(lat.Percentile(0.5) / 1000, lat.Percentile(0.99) / 1000, lat.Percentile(0.999) / 1000, lat.MaxUs / 1000),
             LatencySamples = lat.Count,
             GoalWritesPerSecond = (servo.GoalWrites - writes0) / elapsed,

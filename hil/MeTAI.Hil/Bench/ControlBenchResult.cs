@@ -33,6 +33,15 @@ public sealed record ControlBenchResult
     /// <summary>GC collections while measuring.</summary>
     public required int GcCount { get; init; }
 
+    /// <summary>
+    /// Longest pause of one collection while measuring (ms), from the pause total sampled every 50 ms (two collections
+    /// in one sample count as their mean).
+    /// </summary>
+    public required double GcPauseMaxMs { get; init; }
+
+    /// <summary>The gen0 budget the process ran with (bytes; <c>DOTNET_GCgen0size</c>), null for the runtime's default.</summary>
+    public long? GcGen0BudgetBytes { get; init; }
+
     /// <summary>Master sample sent → goals written on the serial port, per master sample that reached the bus (ms).</summary>
     public required Percentiles HapticToServoLatencyMs { get; init; }
 

@@ -32,7 +32,7 @@ public sealed class LoopStatistics
     /// <summary>GC pause time at start (for the delta).</summary>
     public TimeSpan GcPauseAtStart { get; internal set; }
 
-    /// <summary>GC collections (all generations) at start.</summary>
+    /// <summary>GC collections (every generation; a gen1 or gen2 collection also counts as gen0) at start.</summary>
     public int GcCountAtStart { get; internal set; }
 
     /// <summary>Stopwatch ticks when the loop started and (if stopped) ended.</summary>
@@ -48,7 +48,7 @@ public sealed class LoopStatistics
     public double GcPauseMs => (GC.GetTotalPauseDuration() - GcPauseAtStart).TotalMilliseconds;
 
     /// <summary>GC collections since the loop started.</summary>
-    public int GcCount => GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2) - GcCountAtStart;
+    public int GcCount => GC.CollectionCount(0) - GcCountAtStart;
 
     internal void CountCycle() => Interlocked.Increment(ref _cycles);
 
@@ -65,6 +65,6 @@ public sealed class LoopStatistics
         Interlocked.Exchange(ref _overruns, 0);
         Interlocked.Exchange(ref _resyncs, 0);
         GcPauseAtStart = GC.GetTotalPauseDuration();
-        GcCountAtStart = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
+        GcCountAtStart = GC.CollectionCount(0);
     }
 }
