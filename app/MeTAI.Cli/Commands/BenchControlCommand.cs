@@ -32,7 +32,7 @@ internal static class BenchControlCommand
                 }
 
                 RobotModel model = RobotConfigJson.Load(parse.GetValue(robot) ?? ControlCommand.DefaultRobotPath());
-                ControlBenchResult r = ControlBench.RunAsync(model, s, parse.GetValue(rt), m => stderr.WriteLine("bench: " + m)).GetAwaiter().GetResult()
+                ControlBenchResult r = ControlBench.RunAsync(model, s, parse.GetValue(rt), m => stderr.WriteLine("bench: " + m), ControllerProcess.Gen0Bytes()).GetAwaiter().GetResult()
                     with { GcGen0BudgetBytes = ControllerProcess.Gen0Bytes() };
                 if (parse.GetValue(json))
                 {
@@ -41,7 +41,7 @@ internal static class BenchControlCommand
                 else
                 {
                     stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"rate {r.RateHz:F1} Hz over {r.Seconds:F1} s; period jitter p50 {r.PeriodJitterUs.P50} µs, p99 {r.PeriodJitterUs.P99} µs, p99.9 {r.PeriodJitterUs.P999} µs, max {r.PeriodJitterUs.Max:F0} µs; overruns {r.Overruns}; GC {r.GcCount} collections, {r.GcPauseMs:F2} ms in all, longest {r.GcPauseMaxMs:F3} ms; haptic→servo p50 {r.HapticToServoLatencyMs.P50:F2} ms, p99 {r.HapticToServoLatencyMs.P99:F2} ms, max {r.HapticToServoLatencyMs.Max:F2} ms"));
+                        $"rate {r.RateHz:F1} Hz over {r.Seconds:F1} s; period jitter p50 {r.PeriodJitterUs.P50} µs, p99 {r.PeriodJitterUs.P99} µs, p99.9 {r.PeriodJitterUs.P999} µs, max {r.PeriodJitterUs.Max:F0} µs; overruns {r.Overruns}; GC {r.GcCount} collections, {r.GcPauseMs:F2} ms in all, longest {r.GcPauseMaxMs:F3} ms, {r.GcSlots} in the loop's slot (max {r.GcSlotUs.Max:F0} µs); haptic→servo p50 {r.HapticToServoLatencyMs.P50:F2} ms, p99 {r.HapticToServoLatencyMs.P99:F2} ms, max {r.HapticToServoLatencyMs.Max:F2} ms"));
                 }
 
                 return 0;

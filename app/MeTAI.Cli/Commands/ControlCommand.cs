@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using MeTAI.Core.Trajectories;
+using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Hosting;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Serial;
@@ -88,6 +89,7 @@ internal static class ControlCommand
                 MasterId = masterId,
                 Corridor = corridor,
                 AuditPath = auditPath,
+                Controller = new ControllerOptions { GcSlotBudgetBytes = ControllerProcess.Gen0Bytes() },
             });
             await host.StartAsync().ConfigureAwait(false);
             stdout.WriteLine($"control: {model.Name} ({model.JointCount} joints) on {serial}, broker {endpoint}, topics {host.Topics.Root}/…, audit {auditPath}; Ctrl+C to stop.");

@@ -15,15 +15,21 @@ namespace MeTAI.Hil.Bench;
 public static class ControlBench
 {
     /// <summary>Runs the benchmark for <paramref name="seconds"/> (plus warm-up).</summary>
+    /// <param name="robot">The arm.</param>
+    /// <param name="seconds">Seconds to measure.</param>
+    /// <param name="realtime">Try SCHED_FIFO for the loop and servo IO threads.</param>
+    /// <param name="log">Progress messages.</param>
+    /// <param name="gcSlotBudgetBytes">The process's gen0 budget: the loop then runs the collections itself (<see cref="ControllerOptions.GcSlotBudgetBytes"/>).</param>
+    /// <param name="cancellationToken">Stops the run.</param>
     public static async Task<ControlBenchResult> RunAsync(RobotModel robot, double seconds, bool realtime = false,
-        Action<string>? log = null, CancellationToken cancellationToken = default)
+        Action<string>? log = null, long? gcSlotBudgetBytes = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(robot);
         await using ControlRig rig = await ControlRig.StartAsync(new ControlRigOptions
         {
             Robot = robot,
             Corridor = ControlRig.CorridorAroundHome(robot, radiusMm: 20),
-            Controller = new ControllerOptions { UseRealtimeScheduling = realtime },
+            Controller = new ControllerOptions { UseRealtimeScheduling = realtime, GcSlotBudgetBytes = gcSlotBudgetBytes },
             ServoIo = new ServoIoOptions { UseRealtimeScheduling = realtime },
         }, cancellationToken).ConfigureAwait(false);
 
@@ -81,6 +87,8 @@ public static class ControlBench
             GcPauseMs = loop.GcPauseMs,
             GcCount = loop.GcCount,
             GcPauseMaxMs = pauseMaxMs,
+            GcSlots = loop.GcSlots,
+            GcSlotUs = Of(loop.GcSlotUs),
             HapticToServoLatencyMs = new Percentiles(lat.Percentile(0.5) / 1000, lat.Percentile(0.99) / 1000, lat.Percentile(0.999) / 1000, lat.MaxUs / 1000),
             LatencySamples = lat.Count,
             GoalWritesPerSecond = (servo.GoalWrites - writes0) / elapsed,

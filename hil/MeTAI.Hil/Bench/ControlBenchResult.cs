@@ -39,6 +39,12 @@ public sealed record ControlBenchResult
     /// </summary>
     public required double GcPauseMaxMs { get; init; }
 
+    /// <summary>Collections the loop ran itself between steps (its GC slot; 0 when off).</summary>
+    public required long GcSlots { get; init; }
+
+    /// <summary>Duration of the loop's own collections (µs).</summary>
+    public required Percentiles GcSlotUs { get; init; }
+
     /// <summary>The gen0 budget the process ran with (bytes; <c>DOTNET_GCgen0size</c>), null for the runtime's default.</summary>
     public long? GcGen0BudgetBytes { get; init; }
 

@@ -70,6 +70,10 @@ public sealed class ControlLoop : IDisposable
         long deadline = Stopwatch.GetTimestamp() + period;
         long previousStart = 0;
         long cycle = 0;
+        long gcHalfBudget = _options.GcSlotBudgetBytes is { } budget ? budget / 2 : long.MaxValue;
+        long gcSlotTicks = (long)(_options.GcSlotMinimumUs * 1e-6 * Stopwatch.Frequency);
+        int gcCount = GC.CollectionCount(0);
+        long gcAllocatedAt = GC.GetTotalAllocatedBytes(false);
         Statistics.ResetTiming();
         Statistics.StartTicks = deadline;
         _started.Set();
@@ -93,6 +97,11 @@ public sealed class ControlLoop : IDisposable
             Statistics.CountCycle();
             cycle++;
             deadline += period;
+            if (gcHalfBudget != long.MaxValue)
+            {
+                end = CollectInSlot(end, deadline, gcHalfBudget, gcSlotTicks, ref gcCount, ref gcAllocatedAt);
+            }
+
             if (end > deadline)
             {
                 Statistics.CountOverrun();
@@ -105,6 +114,34 @@ public sealed class ControlLoop : IDisposable
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The loop's GC slot: once half the gen0 budget has been allocated since the last collection (by any thread), and
+    /// enough of this cycle is left, collect gen0 now — between steps — rather than let another thread's allocation
+    /// trigger it at a random moment. Returns the time after it.
+    /// </summary>
+    private long CollectInSlot(long now, long deadline, long halfBudget, long slotTicks, ref int count, ref long allocatedAt)
+    {
+        int c = GC.CollectionCount(0);
+        long allocated = GC.GetTotalAllocatedBytes(false);
+        if (c != count)
+        {
+            (count, allocatedAt) = (c, allocated);
+            return now;
+        }
+
+        if (allocated - allocatedAt < halfBudget || deadline - now < slotTicks)
+        {
+            return now;
+        }
+
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true, compacting: false);
+        long after = Stopwatch.GetTimestamp();
+        Statistics.GcSlotUs.RecordTicks(after - now);
+        Statistics.CountGcSlot();
+        (count, allocatedAt) = (GC.CollectionCount(0), GC.GetTotalAllocatedBytes(false));
+        return after;
     }
 
     /// <summary>Stops the loop.</summary>

@@ -30,6 +30,18 @@ public sealed class ControllerOptions
     /// <summary>Try SCHED_FIFO for the loop thread (needs CAP_SYS_NICE; falls back silently).</summary>
     public bool UseRealtimeScheduling { get; set; }
 
+    /// <summary>
+    /// The process's gen0 budget in bytes (<c>DOTNET_GCgen0size</c>), or null (off). When set, the loop runs the gen0
+    /// collections itself: right after a step, once half the budget has been allocated since the last collection and
+    /// at least <see cref="GcSlotMinimumUs"/> remain before the next deadline, so a collection pauses the other
+    /// threads while the loop has nothing to do, instead of stopping the loop at a random point of its cycle.
+    /// Allocation-free (<c>GC.GetTotalAllocatedBytes(false)</c>, <c>GC.Collect(0)</c>).
+    /// </summary>
+    public long? GcSlotBudgetBytes { get; set; }
+
+    /// <summary>Time (µs) that must remain before the next deadline for the loop to run a collection.</summary>
+    public double GcSlotMinimumUs { get; set; } = 700;
+
     /// <summary>Operator commands applied per cycle at most.</summary>
     public int CommandsPerCycle { get; set; } = 4;
 
@@ -40,7 +52,8 @@ public sealed class ControllerOptions
     public void Validate()
     {
         if (!(RateHz >= 10 && RateHz <= 10_000) || !(HeartbeatWatchdogMs > 0) || !(ServoTimeoutMs > 0) || !(JointLimitMarginRad >= 0)
-            || !(VelocityMarginRadS >= 0) || !(VelocityWindowMs > 0) || !(TrackingLagMs >= 0) || !(SpinMarginUs >= 0) || CommandsPerCycle < 1 || IkIterationsPerCycle < 1)
+            || !(VelocityMarginRadS >= 0) || !(VelocityWindowMs > 0) || !(TrackingLagMs >= 0) || !(SpinMarginUs >= 0) || CommandsPerCycle < 1 || IkIterationsPerCycle < 1
+            || GcSlotBudgetBytes is <= 0 || !(GcSlotMinimumUs >= 0))
         {
             throw new ArgumentException("ControllerOptions: a value is out of range (rate 10…10 000 Hz; times, margins positive).");
         }

@@ -50,6 +50,16 @@ public sealed class LoopStatistics
     /// <summary>GC collections since the loop started.</summary>
     public int GcCount => GC.CollectionCount(0) - GcCountAtStart;
 
+    private long _gcSlots;
+
+    /// <summary>Gen0 collections the loop ran itself in the idle part of a cycle (<see cref="ControllerOptions.GcSlotBudgetBytes"/>).</summary>
+    public long GcSlots => Interlocked.Read(ref _gcSlots);
+
+    /// <summary>Time (µs) the loop's own collections took.</summary>
+    public Histogram GcSlotUs { get; } = new(50_000, 1);
+
+    internal void CountGcSlot() => Interlocked.Increment(ref _gcSlots);
+
     internal void CountCycle() => Interlocked.Increment(ref _cycles);
 
     internal void CountOverrun() => Interlocked.Increment(ref _overruns);
@@ -62,6 +72,8 @@ public sealed class LoopStatistics
         PeriodJitterUs.Reset();
         LatenessUs.Reset();
         StepUs.Reset();
+        GcSlotUs.Reset();
+        Interlocked.Exchange(ref _gcSlots, 0);
         Interlocked.Exchange(ref _overruns, 0);
         Interlocked.Exchange(ref _resyncs, 0);
         GcPauseAtStart = GC.GetTotalPauseDuration();

@@ -1,5 +1,6 @@
 using MeTAI.Core.Geometry;
 using MeTAI.Hil.Bench;
+using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Safety;
 
 namespace MeTAI.Hil.Tests.Bench;
@@ -22,5 +23,31 @@ public class ControlRigTests
         Assert.Equal(SafetyState.Following, rig.Controller.State);
         Assert.NotEqual(before, rig.Servos.Servos[0].GoalCounts);
         Assert.True(rig.Servos.SyncWrites > 10);
+    }
+}
+
+public class GcSlotTests
+{
+    [Fact]
+    public async Task GcSlot_LoopRunsTheCollectionsItselfBetweenSteps()
+    {
+        // A 512 KiB "budget": the rig's broker, clients and twins allocate that in well under a second, so the loop must
+        // have collected by itself (half the budget allocated since the last collection) several times within 3 s.
+        ControllerOptions controller = TestRigs.Relaxed();
+        controller.GcSlotBudgetBytes = 512 * 1024;
+        await using ControlRig rig = await ControlRig.StartAsync(TestRigs.Options(controller));
+        await rig.FollowAsync();
+        LoopStatistics stats = rig.Controller.Loop.Statistics;
+        long before = stats.GcSlots;
+        await ControlRig.WaitUntilAsync(() => stats.GcSlots - before >= 3, TimeSpan.FromSeconds(30));
+        Assert.True(stats.GcSlotUs.Count >= 3);
+        Assert.Equal(SafetyState.Following, rig.Controller.State);
+    }
+
+    [Fact]
+    public void GcSlot_RejectsANonPositiveBudget()
+    {
+        var options = new ControllerOptions { GcSlotBudgetBytes = 0 };
+        Assert.Throws<ArgumentException>(options.Validate);
     }
 }
