@@ -1,6 +1,5 @@
 using ILGPU;
 using ILGPU.Runtime;
-using ILGPU.Runtime.CPU;
 using MeTAI.Dosimetry.Materials;
 using MeTAI.Dosimetry.MonteCarlo;
 
@@ -23,26 +22,16 @@ public sealed partial class MonteCarloEngine : IDoseEngine, IDisposable
     public MonteCarloEngine(DeviceKind device = DeviceKind.Auto)
     {
         _context = Context.Create(b => b.Default().EnableAlgorithms());
-        Device? chosen = null;
-        if (device != DeviceKind.Cpu)
+        try
         {
-            foreach (Device d in _context)
-            {
-                if (d.AcceleratorType == AcceleratorType.Cuda)
-                {
-                    chosen = d;
-                    break;
-                }
-            }
-
-            if (chosen is null && device == DeviceKind.Cuda)
-            {
-                _context.Dispose();
-                throw new InvalidOperationException("No CUDA device is available (use --device cpu or auto).");
-            }
+            _accelerator = IlgpuAccelerators.Open(_context, device, "the Monte Carlo transport kernel");
+        }
+        catch
+        {
+            _context.Dispose();
+            throw;
         }
 
-        _accelerator = chosen is not null ? chosen.CreateAccelerator(_context) : _context.CreateCPUAccelerator(0);
         IsCuda = _accelerator.AcceleratorType == AcceleratorType.Cuda;
         _kernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, KernelTables, KernelPhantom, KernelSource, KernelScratch, KernelRun>(TransportKernel.Kernel);
         // CPU: a few indices per hardware thread, each simulating a long chunk, so ILGPU's per-index cost vanishes.

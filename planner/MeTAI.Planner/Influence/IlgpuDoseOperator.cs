@@ -1,6 +1,5 @@
 using ILGPU;
 using ILGPU.Runtime;
-using ILGPU.Runtime.CPU;
 using MeTAI.Dosimetry.Engines;
 
 namespace MeTAI.Planner.Influence;
@@ -34,26 +33,16 @@ public sealed class IlgpuDoseOperator : IDoseOperator
         Rows = matrix.Rows;
         Columns = matrix.Columns;
         _context = Context.Create(b => b.Default());
-        Device? chosen = null;
-        if (device != DeviceKind.Cpu)
+        try
         {
-            foreach (Device d in _context)
-            {
-                if (d.AcceleratorType == AcceleratorType.Cuda)
-                {
-                    chosen = d;
-                    break;
-                }
-            }
-
-            if (chosen is null && device == DeviceKind.Cuda)
-            {
-                _context.Dispose();
-                throw new InvalidOperationException("No CUDA device is available for the influence-matrix kernels (use --device cpu or auto).");
-            }
+            _accelerator = IlgpuAccelerators.Open(_context, device, "the influence-matrix kernels");
+        }
+        catch
+        {
+            _context.Dispose();
+            throw;
         }
 
-        _accelerator = chosen is not null ? chosen.CreateAccelerator(_context) : _context.CreateCPUAccelerator(0);
         _ptr = _accelerator.Allocate1D(matrix.RowPointers);
         _cols = _accelerator.Allocate1D(matrix.ColumnIndices.Length == 0 ? new ushort[1] : matrix.ColumnIndices);
         _vals = _accelerator.Allocate1D(matrix.Values.Length == 0 ? new float[1] : matrix.Values);
@@ -101,36 +90,24 @@ public sealed class IlgpuDoseOperator : IDoseOperator
     }
 
     /// <inheritdoc />
-    public void Adjoint(float[] doseGradient, double[] gradient)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentNullException.ThrowIfNull(doseGradient);
-        ArgumentNullException.ThrowIfNull(gradient);
-        _acc.MemSetToZero();
-        if (Rows > 0)
-        {
-            ArrayView<float> g = _g.View;
-            g.SubView(0, Rows).CopyFromCPU(doseGradient.AsSpan(0, Rows));
-            _adjoint(Rows, _ptr.View, _cols.View, _vals.View, _g.View, _acc.View);
-        }
-
-        _accelerator.Synchronize();
-        ArrayView<double> acc = _acc.View;
-        acc.SubView(0, Columns).CopyToCPU(gradient.AsSpan(0, Columns));
-    }
+    public void Adjoint(float[] doseGradient, double[] gradient) => Accumulate(_adjoint, doseGradient, gradient);
 
     /// <inheritdoc />
-    public void AdjointSquares(float[] rowWeights, double[] result)
+    public void AdjointSquares(float[] rowWeights, double[] result) => Accumulate(_squares, rowWeights, result);
+
+    /// <summary>Runs a per-row kernel that accumulates into one double per column: uploads the row values, zeroes, copies back.</summary>
+    private void Accumulate(Action<Index1D, ArrayView<int>, ArrayView<ushort>, ArrayView<float>, ArrayView<float>, ArrayView<double>> kernel,
+        float[] rowValues, double[] result)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentNullException.ThrowIfNull(rowWeights);
+        ArgumentNullException.ThrowIfNull(rowValues);
         ArgumentNullException.ThrowIfNull(result);
         _acc.MemSetToZero();
         if (Rows > 0)
         {
             ArrayView<float> g = _g.View;
-            g.SubView(0, Rows).CopyFromCPU(rowWeights.AsSpan(0, Rows));
-            _squares(Rows, _ptr.View, _cols.View, _vals.View, _g.View, _acc.View);
+            g.SubView(0, Rows).CopyFromCPU(rowValues.AsSpan(0, Rows));
+            kernel(Rows, _ptr.View, _cols.View, _vals.View, _g.View, _acc.View);
         }
 
         _accelerator.Synchronize();
