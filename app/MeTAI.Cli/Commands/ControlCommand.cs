@@ -33,9 +33,10 @@ internal static class ControlCommand
         var corridor = new Option<string?>("--corridor") { Description = "Rehearsal corridor JSON (patient LPS mm) for the virtual fixture" };
         var audit = new Option<string>("--audit") { Description = "Audit log file", DefaultValueFactory = _ => Path.Combine("out", "audit", "controller.jsonl") };
         var seconds = new Option<double>("--seconds") { Description = "Stop after this many seconds (0: until Ctrl+C)" };
+        var rt = new Option<bool>("--rt") { Description = "SCHED_FIFO for the loop (80) and servo IO (70) threads (needs CAP_SYS_NICE; falls back silently)" };
         var command = new Command("control", "Run the robot controller (1 kHz loop, safety supervisor, MQTT + serial).")
         {
-            robot, broker, port, serial, baud, users, user, master, corridor, audit, seconds,
+            robot, broker, port, serial, baud, users, user, master, corridor, audit, seconds, rt,
         };
         command.SetAction(parse =>
         {
@@ -43,13 +44,13 @@ internal static class ControlCommand
             return CommandErrors.Guard(parse.InvocationConfiguration.Error, () => RunAsync(
                 parse.GetValue(robot)!, parse.GetValue(broker)!, parse.GetValue(port), parse.GetValue(serial)!, parse.GetValue(baud),
                 parse.GetValue(users), parse.GetValue(user)!, parse.GetValue(master)!, parse.GetValue(corridor), parse.GetValue(audit)!,
-                parse.GetValue(seconds), stdout).GetAwaiter().GetResult());
+                parse.GetValue(seconds), parse.GetValue(rt), stdout).GetAwaiter().GetResult());
         });
         return command;
     }
 
     private static async Task<int> RunAsync(string robotPath, string broker, int port, string serial, int baud, string? usersPath,
-        string mqttUser, string masterId, string? corridorPath, string auditPath, double seconds, TextWriter stdout)
+        string mqttUser, string masterId, string? corridorPath, string auditPath, double seconds, bool realtime, TextWriter stdout)
     {
         RobotModel model = RobotConfigJson.Load(robotPath);
         Corridor? corridor = corridorPath is null ? null : CorridorJson.Parse(File.ReadAllText(corridorPath), corridorPath);
@@ -89,7 +90,8 @@ internal static class ControlCommand
                 MasterId = masterId,
                 Corridor = corridor,
                 AuditPath = auditPath,
-                Controller = new ControllerOptions { GcSlotBudgetBytes = ControllerProcess.Gen0Bytes() },
+                Controller = new ControllerOptions { GcSlotBudgetBytes = ControllerProcess.Gen0Bytes(), UseRealtimeScheduling = realtime },
+                ServoIo = new ServoIoOptions { UseRealtimeScheduling = realtime },
             });
             await host.StartAsync().ConfigureAwait(false);
             stdout.WriteLine($"control: {model.Name} ({model.JointCount} joints) on {serial}, broker {endpoint}, topics {host.Topics.Root}/…, audit {auditPath}; Ctrl+C to stop.");
