@@ -216,8 +216,18 @@ public static class AssertionEvaluator
             }
         }
 
-        // A servo whose torque was already off (e.g. by its own hardware error) needs no write.
+        // A servo whose torque was already off (e.g. by its own hardware error) needs no write; one whose torque drops by
+        // itself after the press (an overload latched at the same moment) shows no write either: its torque-off time is
+        // the first sample that shows it off.
         TraceSample? atPress = t.Samples.LastOrDefault(s => s.Ticks <= raise.InputTicks);
+        for (int j = 0; j < n; j++)
+        {
+            if (offAt[j] == 0 && t.Samples.FirstOrDefault(s => s.Ticks >= raise.InputTicks && (s.TorqueMask & (1 << j)) == 0) is { } selfOff)
+            {
+                offAt[j] = selfOff.Ticks;
+            }
+        }
+
         var missing = Enumerable.Range(0, n).Where(j => offAt[j] == 0 && (atPress is null || (atPress.TorqueMask & (1 << j)) != 0)).ToList();
         // A silent (cut) bus cannot carry the torque-off (as in latched-torque-off): the bus bound then starts when the
         // bus is back, and a bus cut to the end of the run leaves the bus part unexercised (the write is still judged).

@@ -66,8 +66,8 @@ internal static class FaultInjector
                 Servo(rig, f).SetResponding(false);
                 return Undo(() => Servo(rig, f).SetResponding(true));
             case FaultKind.BusSilent:
-                rig.Servos.StopResponding(true);
-                return Undo(() => rig.Servos.StopResponding(false));
+                rig.Servos.BeginSilence();
+                return Undo(rig.Servos.EndSilence);
             case FaultKind.StuckJoint:
                 Servo(rig, f).Stick(true);
                 return Undo(() => Servo(rig, f).Stick(false));

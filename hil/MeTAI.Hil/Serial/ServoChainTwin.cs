@@ -26,6 +26,8 @@ public sealed class ServoChainTwin : IDisposable
     private Thread? _thread;
     private volatile bool _running;
     private volatile bool _silent;
+    private readonly Lock _silenceLock = new();
+    private int _silences;
     private int _corruptBytes;
     private int _dropReplies;
     private int _dropBytes;
@@ -76,6 +78,32 @@ public sealed class ServoChainTwin : IDisposable
     /// <summary>Fault hook: stop answering (and ignore every instruction) until turned off again.</summary>
     public void StopResponding(bool silent = true) => _silent = silent;
 
+    /// <summary>
+    /// Starts one bus cut of possibly overlapping ones (HIL faults): the bus stays silent until the last one has ended
+    /// (<see cref="EndSilence"/>), so the end of a short cut cannot bring the bus back during a longer one.
+    /// </summary>
+    public void BeginSilence()
+    {
+        lock (_silenceLock)
+        {
+            _silences++;
+            _silent = true;
+        }
+    }
+
+    /// <summary>True while the chain neither answers nor listens.</summary>
+    public bool IsSilent => _silent;
+
+    /// <summary>Ends one bus cut started by <see cref="BeginSilence"/>; the bus answers again when none is left.</summary>
+    public void EndSilence()
+    {
+        lock (_silenceLock)
+        {
+            _silences = Math.Max(0, _silences - 1);
+            _silent = _silences > 0;
+        }
+    }
+
     /// <summary>Fault hook: flip one bit in each of the next <paramref name="count"/> bytes sent to the controller.</summary>
     public void CorruptNextBytes(int count) => Interlocked.Exchange(ref _corruptBytes, count);
 
@@ -125,7 +153,11 @@ public sealed class ServoChainTwin : IDisposable
     /// <summary>Clears every chain-level fault hook (silence, corruption, drops, delay) — HIL runs reusing one chain.</summary>
     public void ClearFaults()
     {
-        _silent = false;
+        lock (_silenceLock)
+        {
+            _silences = 0;
+            _silent = false;
+        }
         _corruptAll = false;
         Interlocked.Exchange(ref _corruptBytes, 0);
         Interlocked.Exchange(ref _dropReplies, 0);

@@ -28,6 +28,21 @@ public sealed class DynamixelBusOverPtyTests : IDisposable
     }
 
     [Fact]
+    public void OverlappingBusCuts_TheBusComesBackOnlyWhenTheLastEnds()
+    {
+        // Campaign run seed 2061514891: a 145 ms cut inside a 406 ms one; the short one's end brought the bus back,
+        // so the long one never lasted long enough to fault the arm.
+        _twin.BeginSilence();
+        _twin.BeginSilence();
+        _twin.EndSilence();
+        Assert.True(_twin.IsSilent);
+        Assert.False(_bus.Ping(1, out _, out _));
+        _twin.EndSilence();
+        Assert.False(_twin.IsSilent);
+        Assert.True(_bus.Ping(1, out _, out _));
+    }
+
+    [Fact]
     public void Ping_ExistingServo_ReturnsXm430ModelAndFirmware()
     {
         Assert.True(_bus.Ping(1, out ushort model, out byte firmware));
