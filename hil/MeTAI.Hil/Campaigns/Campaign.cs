@@ -12,6 +12,12 @@ namespace MeTAI.Hil.Campaigns;
 /// </summary>
 public static class Campaign
 {
+    /// <summary>
+    /// Spin margin (µs) of campaign rigs' controller loop and haptic master: the campaign judges reactions in
+    /// milliseconds, and a rig that spins less leaves the machine's cores to the other workers (replays use it too).
+    /// </summary>
+    public const double SpinMarginUs = 50;
+
     /// <summary>The seed of run <paramref name="index"/> of a campaign with seed <paramref name="seed"/>.</summary>
     public static int RunSeed(int seed, int index) => (int)((uint)(seed * 1_000_003 + index * 7919 + 17) & 0x7FFF_FFFF);
 
@@ -34,7 +40,7 @@ public static class Campaign
                     int seed = RunSeed(options.Seed, i);
                     Scenario s = CampaignScenario.Generate(seed, options.RobotPath);
                     rig ??= await StartRigAsync(s, options, cancellationToken).ConfigureAwait(false);
-                    ScenarioResult r = await ScenarioRunner.RunOnRigAsync(rig, s, new ScenarioRunOptions { KeepTrace = false, Unsafe = options.Unsafe }, cancellationToken).ConfigureAwait(false);
+                    ScenarioResult r = await ScenarioRunner.RunOnRigAsync(rig, s, new ScenarioRunOptions { KeepTrace = false, Unsafe = options.Unsafe, SpinMarginUs = SpinMarginUs }, cancellationToken).ConfigureAwait(false);
                     outcomes.Add((i, seed, r));
                     if (r.Error is not null)
                     {
@@ -87,11 +93,11 @@ public static class Campaign
 
     /// <summary>Runs one campaign scenario by its run seed on a rig of its own (replay), optionally with a report folder.</summary>
     public static Task<ScenarioResult> ReplayAsync(int runSeed, string robotPath, string? reportDirectory = null, CancellationToken cancellationToken = default) =>
-        ScenarioRunner.RunAsync(CampaignScenario.Generate(runSeed, robotPath), new ScenarioRunOptions { ReportDirectory = reportDirectory }, cancellationToken);
+        ScenarioRunner.RunAsync(CampaignScenario.Generate(runSeed, robotPath), new ScenarioRunOptions { ReportDirectory = reportDirectory, SpinMarginUs = SpinMarginUs }, cancellationToken);
 
     private static Task<HilRig> StartRigAsync(Scenario s, CampaignOptions options, CancellationToken cancellationToken)
     {
-        var runOptions = new ScenarioRunOptions { ExternalBroker = options.ExternalBroker, Users = options.Users, Unsafe = options.Unsafe };
+        var runOptions = new ScenarioRunOptions { ExternalBroker = options.ExternalBroker, Users = options.Users, Unsafe = options.Unsafe, SpinMarginUs = SpinMarginUs };
         ScenarioRunner.Prepared prepared = ScenarioRunner.Prepare(s, runOptions);
         return HilRig.StartAsync(ScenarioRunner.RigOptionsFor(s, prepared, runOptions, null), cancellationToken);
     }

@@ -21,6 +21,9 @@ public sealed class HapticMasterOptions
     /// <summary>Heartbeat rate (Hz); must beat the controller's 30 ms watchdog with margin.</summary>
     public double HeartbeatRateHz { get; init; } = 100;
 
+    /// <summary>Before each pose deadline the publisher sleeps until this many µs remain, then spins.</summary>
+    public double SpinMarginUs { get; init; } = 200;
+
     /// <summary>Stylus pose at start (master base frame, m).</summary>
     public Pose InitialPose { get; init; } = Pose.Identity;
 
@@ -32,9 +35,9 @@ public sealed class HapticMasterOptions
     {
         ArgumentNullException.ThrowIfNull(Broker);
         ArgumentException.ThrowIfNullOrWhiteSpace(Robot);
-        if (!(PoseRateHz > 0 && PoseRateHz <= 5000) || !(HeartbeatRateHz > 0 && HeartbeatRateHz <= 1000))
+        if (!(PoseRateHz > 0 && PoseRateHz <= 5000) || !(HeartbeatRateHz > 0 && HeartbeatRateHz <= 1000) || !(SpinMarginUs >= 0))
         {
-            throw new ArgumentException("Pose rate must be in (0, 5000] Hz and heartbeat rate in (0, 1000] Hz.");
+            throw new ArgumentException("Pose rate must be in (0, 5000] Hz, heartbeat rate in (0, 1000] Hz and the spin margin ≥ 0 µs.");
         }
     }
 }

@@ -284,7 +284,7 @@ public sealed class HapticMasterTwin : IAsyncDisposable
     {
         long period = (long)(Stopwatch.Frequency / _options.PoseRateHz);
         long heartbeatPeriod = (long)(Stopwatch.Frequency / _options.HeartbeatRateHz);
-        long margin = Stopwatch.Frequency / 5000;
+        long margin = (long)(_options.SpinMarginUs * 1e-6 * Stopwatch.Frequency);
         long deadline = Stopwatch.GetTimestamp() + period;
         long nextHeartbeat = 0;
         string poseTopic = _topics.MasterPose(_masterId);

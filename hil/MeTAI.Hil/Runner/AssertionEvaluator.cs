@@ -29,7 +29,7 @@ public static class AssertionEvaluator
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(scenario);
         string claim = a.Description.Length > 0 ? a.Description : Claim(a);
-        if (NotExercised(a, trace) is { } why)
+        if (NotExercised(a, trace, scenario.Controller.HeartbeatWatchdogMs) is { } why)
         {
             return new AssertionResult(a.Id, a.Kind, a.Safety, false, claim, "not exercised: " + why, Exercised: false);
         }
@@ -61,7 +61,7 @@ public static class AssertionEvaluator
 
     // A reaction cannot be judged when the controller had already stopped (for another reason, e.g. a spurious trip on a
     // loaded machine) when the fault began, or was in a state where the reaction is no change.
-    private static string? NotExercised(AssertionSpec a, HilTrace t)
+    private static string? NotExercised(AssertionSpec a, HilTrace t, double? heartbeatWatchdogMs)
     {
         if (a.Kind is not (AssertionKind.Reaction or AssertionKind.TorqueOff) || FaultOf(t, a.Fault) is not { } f)
         {
@@ -74,6 +74,21 @@ public static class AssertionEvaluator
             // (torque off within 2 cycles of the message's arrival) was not put to the test. A pressed button is
             // published again every second, so a real press still arrives once the link is back.
             return $"the e-stop message of fault '{a.Fault}' never reached the controller (broker or connection down)";
+        }
+
+        if (a.Kind == AssertionKind.Reaction && a.Interlock == Interlocks.DeadmanReleased && t.Mqtt.Count > 0 && DeadmanArrival(t, f) is null)
+        {
+            // The release travels in the master's pose messages: with the poses stopped, dropped or the master's
+            // connection down for the whole release, the controller could not know (it holds the last pose meanwhile).
+            return $"no pose carrying the deadman release of fault '{a.Fault}' reached the controller (poses stopped, lost or the master disconnected)";
+        }
+
+        if (a.Kind == AssertionKind.Reaction && a.Interlock == Interlocks.HapticHeartbeat && t.Mqtt.Count > 0 && heartbeatWatchdogMs is { } watchdog
+            && LongestHeartbeatGapMs(t, f) is { } gap && gap <= watchdog + HeartbeatGapMarginMs)
+        {
+            // Injected latency that changed during the stop (the last heartbeat before it delayed, the first after it
+            // not) shortens the silence the controller sees below its watchdog: nothing to react to.
+            return F($"the heartbeats of fault '{a.Fault}' reached the controller at most {gap:F1} ms apart (watchdog {watchdog:0.###} ms): injected latency shortened the silence");
         }
 
         SafetyState at = t.StateAt(f.StartTicks);
@@ -133,8 +148,8 @@ public static class AssertionEvaluator
             return (false, $"fault '{a.Fault}' was never injected (scheduled after the end?)");
         }
 
-        InterlockRaise? raise = t.Raises.FirstOrDefault(r => r.CycleTicks >= f.StartTicks - Slack(2) && (a.Interlock is null || r.Interlock == a.Interlock));
-        StateTransition? early = t.Transitions.FirstOrDefault(x => x.CycleTicks >= f.StartTicks - Slack(2) && x.CycleTicks <= t.EndTicks && a.States.Contains(x.To));
+        InterlockRaise? raise = t.Raises.FirstOrDefault(r => r.IsAfter(f.StartTicks) && (a.Interlock is null || r.Interlock == a.Interlock));
+        StateTransition? early = t.Transitions.FirstOrDefault(x => x.IsAfter(f.StartTicks) && x.CycleTicks <= t.EndTicks && a.States.Contains(x.To));
         if (raise is not null && early is not null && early.CycleTicks < raise.CycleTicks)
         {
             // Another cause stopped the arm after the fault began and before this interlock was detected: the reaction
@@ -143,7 +158,7 @@ public static class AssertionEvaluator
         }
 
         long after = raise?.CycleTicks ?? f.StartTicks;
-        StateTransition? tr = t.Transitions.FirstOrDefault(x => x.CycleTicks >= after && x.CycleTicks <= t.EndTicks && a.States.Contains(x.To));
+        StateTransition? tr = t.Transitions.FirstOrDefault(x => (raise is null ? x.IsAfter(after) : x.CycleTicks >= after) && x.CycleTicks <= t.EndTicks && a.States.Contains(x.To));
         if (tr is null)
         {
             return (false, $"no transition to {string.Join("/", a.States)} after the fault (state at the end: {t.StateAt(t.EndTicks)}; "
@@ -162,14 +177,15 @@ public static class AssertionEvaluator
             return (false, $"{tr.To} reached (trigger {tr.Trigger}, interlocks {tr.Interlocks}) but {il} was never raised");
         }
 
-        long reference = raise is { InputTicks: > 0 } ? raise.InputTicks : f.StartTicks;
+        long reference = raise is { InputTicks: > 0 } ? raise.InputTicks
+            : a.Interlock == Interlocks.DeadmanReleased && DeadmanArrival(t, f) is { } arrival ? Math.Max(f.StartTicks, arrival) : f.StartTicks;
         string refName = raise is { InputTicks: > 0 } ? raise.Interlock switch
         {
             Interlocks.HapticHeartbeat => "the last heartbeat",
             Interlocks.EStop => "the e-stop message",
             Interlocks.ServoBus => "the last complete servo reading",
             _ => "the input",
-        } : "the injection";
+        } : reference != f.StartTicks ? "the first pose carrying the release reached the controller" : "the injection";
         double ms = HilTrace.Ms(reference, tr.CycleTicks);
         long cycles = raise is null ? 0 : tr.Cycle - raise.Cycle;
         long resyncs = t.ResyncsBetween(reference, tr.CycleTicks);
@@ -188,7 +204,7 @@ public static class AssertionEvaluator
             return (false, $"fault '{a.Fault}' was never injected");
         }
 
-        InterlockRaise? raise = t.Raises.FirstOrDefault(r => r.Interlock == Interlocks.EStop && r.CycleTicks >= f.StartTicks - Slack(2));
+        InterlockRaise? raise = t.Raises.FirstOrDefault(r => r.Interlock == Interlocks.EStop && r.IsAfter(f.StartTicks));
         if (raise is null)
         {
             return (false, "the controller never raised EStop after the press"
@@ -231,8 +247,7 @@ public static class AssertionEvaluator
         var missing = Enumerable.Range(0, n).Where(j => offAt[j] == 0 && (atPress is null || (atPress.TorqueMask & (1 << j)) != 0)).ToList();
         // A silent (cut) bus cannot carry the torque-off (as in latched-torque-off): the bus bound then starts when the
         // bus is back, and a bus cut to the end of the run leaves the bus part unexercised (the write is still judged).
-        long busFrom = t.Faults.Where(x => x.Kind == FaultKind.BusSilent && x.StartTicks <= raise.InputTicks && (x.EndTicks == 0 || x.EndTicks >= raise.InputTicks))
-            .Select(x => x.EndTicks == 0 ? long.MaxValue : x.EndTicks).DefaultIfEmpty(raise.InputTicks).Max();
+        long busFrom = BusBackAfter(t, raise.InputTicks, a.BusWithinMs ?? 0);
         bool cutToEnd = busFrom == long.MaxValue || (t.Samples.Count > 0 && busFrom >= t.Samples[^1].Ticks);
         bool cutAtArrival = busFrom != raise.InputTicks;
         double busMs = cutToEnd ? 0 : offAt.Where(x => x > 0).Select(x => HilTrace.Ms(busFrom, Math.Max(x, busFrom))).DefaultIfEmpty(0).Max();
@@ -255,6 +270,80 @@ public static class AssertionEvaluator
     private static bool EStopDelivered(HilTrace t, FaultRecord f) => t.Mqtt.Any(m => m.Ticks >= f.StartTicks && m.Direction == Mqtt.ProxyDirection.ToClient
         && m.User == "controller" && m.Topic.EndsWith("/estop", StringComparison.Ordinal) && m.Action != "dropped"
         && (m.Payload is null || Robotics.Transport.MqttPayloads.ReadEStopPressed(m.Payload)));
+
+    // Margin between the proxy's clock of a heartbeat's forwarding and the controller's of its arrival (scheduling of
+    // delayed packets, the client's receive path).
+    private const double HeartbeatGapMarginMs = 5;
+
+    /// <summary>
+    /// When the bus can carry a write made at <paramref name="ticks"/>: at once, or after the end of a bus cut under way
+    /// then or beginning within <paramref name="windowMs"/> after it (a write just before a cut may be lost in it, and the
+    /// claim's bound is only fair on a bus that is up for that long), chained over cuts that follow one another.
+    /// <see cref="long.MaxValue"/>: cut to the end.
+    /// </summary>
+    private static long BusBackAfter(HilTrace t, long ticks, double windowMs)
+    {
+        long from = ticks;
+        for (bool moved = true; moved && from != long.MaxValue;)
+        {
+            moved = false;
+            foreach (FaultRecord x in t.Faults)
+            {
+                long end = x.EndTicks == 0 ? long.MaxValue : x.EndTicks;
+                if (x.Kind == FaultKind.BusSilent && x.StartTicks <= from + Slack(windowMs) && end > from)
+                {
+                    from = end;
+                    moved = true;
+                }
+            }
+        }
+
+        return from;
+    }
+
+    // Arrival at the controller (the proxy's forwarding time plus injected delay) of the first pose from a master that
+    // carries the deadman release of fault f; null if none did.
+    private static long? DeadmanArrival(HilTrace t, FaultRecord f)
+    {
+        long? first = null;
+        foreach (Mqtt.MqttTraceMessage m in t.Mqtt)
+        {
+            if (m.Ticks >= f.StartTicks && (f.EndTicks == 0 || m.Ticks <= f.EndTicks) && ToController(m, "/pose") && m.Payload is { } p
+                && Robotics.Transport.MqttPayloads.TryReadPose(p, out Robotics.Control.MasterSample sample) && !sample.OperatorPresent)
+            {
+                long arrival = m.Ticks + Slack(m.DelayMs);
+                first = first is { } a ? Math.Min(a, arrival) : arrival;
+            }
+        }
+
+        return first;
+    }
+
+    // The longest silence between heartbeats arriving at the controller that overlaps fault f (to the end of the
+    // recording if none came after it); null without any heartbeat before it.
+    private static double? LongestHeartbeatGapMs(HilTrace t, FaultRecord f)
+    {
+        var arrivals = t.Mqtt.Where(m => ToController(m, "/heartbeat") && m.Topic.Contains("/master/", StringComparison.Ordinal))
+            .Select(m => m.Ticks + Slack(m.DelayMs)).Order().ToList();
+        long end = f.EndTicks == 0 ? t.EndTicks : f.EndTicks;
+        int before = arrivals.FindLastIndex(x => x <= f.StartTicks);
+        if (before < 0)
+        {
+            return null;
+        }
+
+        double longest = 0;
+        for (int i = before; i < arrivals.Count && arrivals[i] <= end; i++)
+        {
+            long next = i + 1 < arrivals.Count ? arrivals[i + 1] : Math.Max(t.EndTicks, end);
+            longest = Math.Max(longest, HilTrace.Ms(arrivals[i], next));
+        }
+
+        return longest;
+    }
+
+    private static bool ToController(Mqtt.MqttTraceMessage m, string topicSuffix) => m.Direction == Mqtt.ProxyDirection.ToClient && m.User == "controller"
+        && m.Action != "dropped" && m.Topic.EndsWith(topicSuffix, StringComparison.Ordinal);
 
     private static int IndexOf(RobotModel robot, byte id)
     {
@@ -339,8 +428,7 @@ public static class AssertionEvaluator
 
             // A silent (cut) bus cannot carry the torque-off: the bound then starts when the bus is back (meanwhile the
             // servos' own bus watchdog stops them).
-            long from = t.Faults.Where(f => f.Kind == FaultKind.BusSilent && f.StartTicks <= e.CycleTicks && (f.EndTicks == 0 || f.EndTicks >= e.CycleTicks))
-                .Select(f => f.EndTicks == 0 ? long.MaxValue : f.EndTicks).DefaultIfEmpty(e.CycleTicks).Max();
+            long from = BusBackAfter(t, e.CycleTicks, a.BusWithinMs ?? 0);
             if (from >= until || (from == long.MaxValue))
             {
                 lines.Add(F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s while the bus was cut (the servos' own watchdog stops them)"));

@@ -168,7 +168,7 @@ public sealed class HilRig : IAsyncDisposable
 
         Quat slaveHome = Robot.ForwardKinematics(Robot.HomeRad).Orientation;
         MasterHome = new Pose(Vec3.Zero, (_options.Teleop.MasterToRobot.Conjugate() * slaveHome).Normalized());
-        Master = new HapticMasterTwin(new HapticMasterOptions { Broker = Endpoint("master1"), Robot = Robot.Name, InitialPose = MasterHome });
+        Master = new HapticMasterTwin(new HapticMasterOptions { Broker = Endpoint("master1"), Robot = Robot.Name, InitialPose = MasterHome, SpinMarginUs = _options.MasterSpinMarginUs });
         await Master.StartAsync(cancellationToken).ConfigureAwait(false);
         EStop = new EStopButtonTwin(Endpoint("estop"), Robot.Name);
         await EStop.StartAsync(cancellationToken).ConfigureAwait(false);

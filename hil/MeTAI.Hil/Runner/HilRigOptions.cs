@@ -17,6 +17,9 @@ public sealed class HilRigOptions
     /// <summary>Loop and interlock settings.</summary>
     public ControllerOptions Controller { get; init; } = new();
 
+    /// <summary>Spin margin (µs) of the haptic master's publisher.</summary>
+    public double MasterSpinMarginUs { get; init; } = 200;
+
     /// <summary>Teleoperation settings.</summary>
     public TeleopOptions Teleop { get; init; } = new();
 

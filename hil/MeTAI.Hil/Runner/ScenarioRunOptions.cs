@@ -28,6 +28,13 @@ public sealed class ScenarioRunOptions
     /// <summary>Keep the trace in the result (tests; reports need it while they are written).</summary>
     public bool KeepTrace { get; init; } = true;
 
+    /// <summary>
+    /// Spin margin (µs) of the controller loop and the haptic master's publisher, when not their default 200 µs. A
+    /// campaign uses less: timing precision within a millisecond is not what it tests, and each spinning thread costs a
+    /// fifth of a core, which several rigs on a small machine cannot spare.
+    /// </summary>
+    public double? SpinMarginUs { get; init; }
+
     /// <summary>Test-only: build the controller with one safety function removed (negative tests).</summary>
     internal UnsafeTestOptions? Unsafe { get; init; }
 }

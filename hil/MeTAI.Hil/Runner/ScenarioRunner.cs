@@ -93,11 +93,13 @@ public static class ScenarioRunner
         controller.HeartbeatWatchdogMs = c.HeartbeatWatchdogMs ?? controller.HeartbeatWatchdogMs;
         controller.ServoTimeoutMs = c.ServoTimeoutMs ?? controller.ServoTimeoutMs;
         controller.TrackingLagMs = c.TrackingLagMs ?? controller.TrackingLagMs;
+        controller.SpinMarginUs = options.SpinMarginUs ?? controller.SpinMarginUs;
         RadiotherapySettings? rt = scenario.Radiotherapy;
         return new HilRigOptions
         {
             Robot = prepared.Robot,
             Controller = controller,
+            MasterSpinMarginUs = options.SpinMarginUs ?? 200,
             ServoIo = new ServoIoOptions { BusWatchdog20Ms = (byte)((c.BusWatchdogMs ?? 100) / 20) },
             ReplyTimeoutMs = c.ReplyTimeoutMs ?? 10,
             Retries = c.Retries ?? 2,

@@ -103,11 +103,11 @@ public sealed class HilTrace
     /// <summary>Supervisor transitions, in order.</summary>
     public IReadOnlyList<StateTransition> Transitions => _transitions ??= [.. Audit.Where(e => e.Kind == "transition").Select(e => new StateTransition(
         e.Cycle, Long(e, "cycleTicks") ?? e.MonotonicTicks, Enum.Parse<SafetyState>(Field(e, "from")!), Enum.Parse<SafetyState>(Field(e, "to")!),
-        Field(e, "trigger") ?? "", Field(e, "interlocks") ?? ""))];
+        Field(e, "trigger") ?? "", Field(e, "interlocks") ?? "", e.MonotonicTicks))];
 
     /// <summary>Interlocks raised, in order.</summary>
     public IReadOnlyList<InterlockRaise> Raises => _raises ??= [.. Audit.Where(e => e.Kind == "interlockRaised").Select(e => new InterlockRaise(
-        e.Cycle, Long(e, "cycleTicks") ?? e.MonotonicTicks, Enum.Parse<Interlocks>(Field(e, "interlock")!), Long(e, "inputTicks") ?? 0, Long(e, "inputCycle") ?? -1))];
+        e.Cycle, Long(e, "cycleTicks") ?? e.MonotonicTicks, Enum.Parse<Interlocks>(Field(e, "interlock")!), Long(e, "inputTicks") ?? 0, Long(e, "inputCycle") ?? -1, e.MonotonicTicks))];
 
     /// <summary>The state at <paramref name="ticks"/> (by the transitions' deadlines).</summary>
     public SafetyState StateAt(long ticks)

@@ -9,7 +9,12 @@ namespace MeTAI.Hil.Traces;
 /// <param name="To">To.</param>
 /// <param name="Trigger">Trigger.</param>
 /// <param name="Interlocks">Active interlocks then.</param>
-public sealed record StateTransition(long Cycle, long CycleTicks, SafetyState From, SafetyState To, string Trigger, string Interlocks);
+/// <param name="WrittenTicks">When the controller wrote the record (real time; after a stall of the loop thread, later than the deadline).</param>
+public sealed record StateTransition(long Cycle, long CycleTicks, SafetyState From, SafetyState To, string Trigger, string Interlocks, long WrittenTicks)
+{
+    /// <summary>Did the transition happen after <paramref name="ticks"/>? By its deadline (2 ms slack) or, when the loop ran late after a stall, by when it was written.</summary>
+    public bool IsAfter(long ticks) => CycleTicks >= ticks - TraceTime.TwoMs || WrittenTicks >= ticks;
+}
 
 /// <summary>An interlock raised, with the controller's own timestamp of the input behind it.</summary>
 /// <param name="Cycle">Detection cycle.</param>
@@ -17,7 +22,23 @@ public sealed record StateTransition(long Cycle, long CycleTicks, SafetyState Fr
 /// <param name="Interlock">The bit.</param>
 /// <param name="InputTicks">When the input behind it arrived (last heartbeat, e-stop message, last servo reading); 0: none.</param>
 /// <param name="InputCycle">Cycle the input arrived in (e-stop), else −1.</param>
-public sealed record InterlockRaise(long Cycle, long CycleTicks, Interlocks Interlock, long InputTicks, long InputCycle);
+/// <param name="WrittenTicks">When the controller wrote the record (real time).</param>
+public sealed record InterlockRaise(long Cycle, long CycleTicks, Interlocks Interlock, long InputTicks, long InputCycle, long WrittenTicks)
+{
+    /// <summary>
+    /// Was it raised after <paramref name="ticks"/>? By its cycle's deadline (2 ms slack) or by when it was written: a loop
+    /// thread descheduled for a few milliseconds runs its next cycle with the old deadline, so an input that arrived
+    /// during the stall is acted on in a cycle whose deadline is before the input.
+    /// </summary>
+    public bool IsAfter(long ticks) => CycleTicks >= ticks - TraceTime.TwoMs || WrittenTicks >= ticks;
+}
+
+/// <summary>Tick constants of trace comparisons.</summary>
+internal static class TraceTime
+{
+    /// <summary>2 ms in Stopwatch ticks.</summary>
+    public static readonly long TwoMs = System.Diagnostics.Stopwatch.Frequency / 500;
+}
 
 /// <summary>A fault as injected.</summary>
 /// <param name="Id">Scenario id.</param>

@@ -182,6 +182,7 @@ public sealed partial class ControlCore
             case SafetyState.Disabled:
                 // Torque off goes straight to the bus from this (the loop's) thread.
                 _gate.TorqueOffNow();
+                _torqueOffTicks = _now;
                 _mapper.Disengage();
                 Array.Clear(_vCmd);
                 _haveLastGoal = false;

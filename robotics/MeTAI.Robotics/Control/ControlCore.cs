@@ -71,6 +71,8 @@ public sealed partial class ControlCore
     private bool _fixtureActive;
     private long _cycle;
     private long _now;
+    private long _torqueOffTicks;
+    private readonly long _torqueOffRepeatTicks;
     private MasterSample _master;
     private bool _haveMaster;
     private long _fbTicks;
@@ -115,6 +117,7 @@ public sealed partial class ControlCore
         teleop.Validate();
         _model = model;
         _options = options;
+        _torqueOffRepeatTicks = (long)(options.LatchedTorqueOffRepeatMs * 1e-3 * Stopwatch.Frequency);
         _inputs = inputs;
         _outputs = outputs;
         _feedback = feedback;
@@ -264,8 +267,19 @@ public sealed partial class ControlCore
             case SafetyState.Paused:
                 Hold(stamp);
                 break;
+            case SafetyState.Fault:
+            case SafetyState.EStop:
+                // Torque is off and stays off: say so again now and then from this thread (never queued behind the IO
+                // thread's transactions, which may be waiting out reply timeouts of a silent servo).
+                if (nowTicks - _torqueOffTicks >= _torqueOffRepeatTicks)
+                {
+                    _gate.TorqueOffNow();
+                    _torqueOffTicks = nowTicks;
+                }
+
+                break;
             default:
-                // Disabled, Fault, EStop: torque is off; nothing is written.
+                // Disabled: torque is off; nothing is written.
                 break;
         }
 

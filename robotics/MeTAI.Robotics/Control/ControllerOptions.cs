@@ -24,6 +24,13 @@ public sealed class ControllerOptions
     /// <summary>How far before a reading's request the goal may lie that the reading is compared with (servo response time).</summary>
     public double TrackingLagMs { get; set; } = 50;
 
+    /// <summary>
+    /// While latched in Fault or EStop, the loop writes torque off again this often (ms), straight to the bus from its
+    /// own thread like the first one: a servo that missed it (a cut cable, a reboot) hears it soon after it hears the
+    /// bus again, however long the IO thread's read transactions wait on a silent servo.
+    /// </summary>
+    public double LatchedTorqueOffRepeatMs { get; set; } = 20;
+
     /// <summary>Before each deadline the loop sleeps until this many µs remain, then spins.</summary>
     public double SpinMarginUs { get; set; } = 200;
 
@@ -52,7 +59,7 @@ public sealed class ControllerOptions
     public void Validate()
     {
         if (!(RateHz >= 10 && RateHz <= 10_000) || !(HeartbeatWatchdogMs > 0) || !(ServoTimeoutMs > 0) || !(JointLimitMarginRad >= 0)
-            || !(VelocityMarginRadS >= 0) || !(VelocityWindowMs > 0) || !(TrackingLagMs >= 0) || !(SpinMarginUs >= 0) || CommandsPerCycle < 1 || IkIterationsPerCycle < 1
+            || !(VelocityMarginRadS >= 0) || !(VelocityWindowMs > 0) || !(TrackingLagMs >= 0) || !(SpinMarginUs >= 0) || !(LatchedTorqueOffRepeatMs > 0) || CommandsPerCycle < 1 || IkIterationsPerCycle < 1
             || GcSlotBudgetBytes is <= 0 || !(GcSlotMinimumUs >= 0))
         {
             throw new ArgumentException("ControllerOptions: a value is out of range (rate 10…10 000 Hz; times, margins positive).");

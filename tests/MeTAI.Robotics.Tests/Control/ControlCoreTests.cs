@@ -230,6 +230,35 @@ public class ControlCoreTests
     }
 
     [Fact]
+    public void Latched_RepeatsTorqueOffFromTheLoopEvery20Ms_NeverInDisabled()
+    {
+        // The IO thread's reads may wait out reply timeouts of a silent servo for hundreds of ms; the loop's own repeat
+        // must not depend on it. 1 kHz simulated: 200 cycles in Fault ⇒ the first write plus one every 20 ms.
+        var h = new Harness();
+        h.ToFollowing();
+        h.Servos.Stuck = true;
+        h.StepUntil(() => h.Core.Supervisor.State == SafetyState.Fault, h.MasterHome with { Position = new Vec3(0, 0.2, 0) }, 20_000);
+        int atFault = h.Servos.TorqueOffs;
+        for (int i = 0; i < 200; i++)
+        {
+            h.Step(h.MasterHome);
+        }
+
+        Assert.Equal(SafetyState.Fault, h.Core.Supervisor.State);
+        Assert.InRange(h.Servos.TorqueOffs - atFault, 9, 11);
+
+        h.Inputs.Enqueue(new ControllerCommand { Kind = ControllerCommandKind.Reset, Acknowledge = true });
+        h.StepUntil(() => h.Core.Supervisor.State == SafetyState.Disabled, h.MasterHome);
+        int atDisabled = h.Servos.TorqueOffs;
+        for (int i = 0; i < 200; i++)
+        {
+            h.Step(h.MasterHome);
+        }
+
+        Assert.Equal(atDisabled, h.Servos.TorqueOffs);
+    }
+
+    [Fact]
     public void MoveJoints_FromReady_ReachesTargetWithinLimitsThenReady()
     {
         var h = new Harness();
