@@ -91,7 +91,9 @@ public static class AssertionEvaluator
             return F($"the heartbeats of fault '{a.Fault}' reached the controller at most {gap:F1} ms apart (watchdog {watchdog:0.###} ms): injected latency shortened the silence");
         }
 
-        SafetyState at = t.StateAt(f.StartTicks);
+        // The state when the fault began, by when the transitions were made (written), not by their cycles' deadlines: a
+        // cycle that ran late after a stall of the loop thread carries a deadline from before the fault.
+        SafetyState at = t.Transitions.LastOrDefault(x => x.WrittenTicks < f.StartTicks)?.To ?? SafetyState.Disabled;
         bool moving = SafetySupervisor.IsMotionState(at) || at is SafetyState.Aligning or SafetyState.Clutched;
         bool holdOnly = a.Kind == AssertionKind.Reaction && a.States.All(s => s == SafetyState.Paused);
         if (a.Kind == AssertionKind.TorqueOff ? at == SafetyState.EStop

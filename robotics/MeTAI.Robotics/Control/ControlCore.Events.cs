@@ -272,11 +272,11 @@ public sealed partial class ControlCore
                 ("inputTicks", (interlock switch
                 {
                     Interlocks.HapticHeartbeat => core.LastHeartbeatLoss.HeartbeatTicks,
-                    Interlocks.EStop => core._inputs.EStopChangedTicks,
+                    Interlocks.EStop => core._inputs.EStopPressedTicks,
                     Interlocks.ServoBus => core._fbTicks,
                     _ => 0L,
                 }).ToString(CultureInfo.InvariantCulture)),
-                ("inputCycle", (interlock == Interlocks.EStop ? core._inputs.EStopChangedCycle : -1L).ToString(CultureInfo.InvariantCulture)),
+                ("inputCycle", (interlock == Interlocks.EStop ? core._inputs.EStopPressedCycle : -1L).ToString(CultureInfo.InvariantCulture)),
                 ("detail", interlock switch
                 {
                     Interlocks.HapticHeartbeat => string.Create(CultureInfo.InvariantCulture,

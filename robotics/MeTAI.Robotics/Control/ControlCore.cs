@@ -297,7 +297,8 @@ public sealed partial class ControlCore
     private Interlocks Evaluate(bool haveFeedback, int statusOr, bool watchdogTripped, long fbTicks)
     {
         Interlocks live = Interlocks.None;
-        if (_inputs.EStopPressed)
+        // The latch catches a press released again before this cycle (a pulse between two cycles must still stop the arm).
+        if (_inputs.TakeEStopPress() | _inputs.EStopPressed)
         {
             live |= Interlocks.EStop;
         }

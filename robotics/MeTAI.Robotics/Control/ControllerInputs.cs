@@ -21,6 +21,9 @@ public sealed class ControllerInputs
     private volatile bool _estopPressed;
     private long _estopChangedTicks;
     private long _estopChangedCycle;
+    private long _estopPressedTicks;
+    private long _estopPressedCycle = -1;
+    private int _estopLatch;
     private long _currentCycle;
     private readonly SeqLockValue<LinacReading> _linac = new();
     private readonly SeqLockValue<PatientMotionReading> _patient = new();
@@ -91,9 +94,29 @@ public sealed class ControllerInputs
     /// <summary>Stopwatch ticks when the e-stop input last changed.</summary>
     public long EStopChangedTicks => Interlocked.Read(ref _estopChangedTicks);
 
-    /// <summary>Writer: sets the e-stop input (MQTT e-stop topic, a local button).</summary>
+    /// <summary>Stopwatch ticks of the last press (released → pressed), 0 if none.</summary>
+    public long EStopPressedTicks => Interlocked.Read(ref _estopPressedTicks);
+
+    /// <summary>Loop cycle current at the last press, −1 if none.</summary>
+    public long EStopPressedCycle => Interlocked.Read(ref _estopPressedCycle);
+
+    /// <summary>
+    /// Writer: sets the e-stop input (MQTT e-stop topic, a local button). A press is also latched for the loop
+    /// (<see cref="TakeEStopPress"/>), so one that is released again before the loop's next cycle is not lost.
+    /// </summary>
     public void SetEStop(bool pressed)
     {
+        if (pressed)
+        {
+            if (!_estopPressed)
+            {
+                Interlocked.Exchange(ref _estopPressedTicks, Stopwatch.GetTimestamp());
+                Interlocked.Exchange(ref _estopPressedCycle, Interlocked.Read(ref _currentCycle));
+            }
+
+            Volatile.Write(ref _estopLatch, 1);
+        }
+
         if (_estopPressed == pressed)
         {
             return;
@@ -103,6 +126,9 @@ public sealed class ControllerInputs
         Interlocked.Exchange(ref _estopChangedCycle, Interlocked.Read(ref _currentCycle));
         _estopPressed = pressed;
     }
+
+    /// <summary>Loop: was the e-stop pressed at any moment since the last call, even if released again since?</summary>
+    public bool TakeEStopPress() => Interlocked.Exchange(ref _estopLatch, 0) == 1;
 
     /// <summary>Writer: queues an operator command for the loop.</summary>
     public void Enqueue(ControllerCommand command)

@@ -230,6 +230,27 @@ public class ControlCoreTests
     }
 
     [Fact]
+    public void EStop_PressedAndReleasedBetweenTwoCycles_StillLatchesEStopWithTorqueOff()
+    {
+        // A malformed e-stop message (read as pressed) followed within the same millisecond by the button's periodic
+        // "released": the loop never sees the pressed level, only the latched press — and must stop on it.
+        var h = new Harness();
+        h.ToFollowing();
+        int before = h.Servos.TorqueOffs;
+        h.Inputs.SetEStop(true);
+        h.Inputs.SetEStop(false);
+        h.Step(h.MasterHome);
+        Assert.Equal(SafetyState.EStop, h.Core.Supervisor.State);
+        Assert.True(h.Servos.TorqueOffs > before);
+
+        // The latch is consumed: one cycle later the interlock is clear, and an acknowledged reset leaves EStop.
+        h.Step(h.MasterHome);
+        Assert.Equal(Interlocks.None, h.Core.LastInterlocks & Interlocks.EStop);
+        h.Inputs.Enqueue(new ControllerCommand { Kind = ControllerCommandKind.Reset, Acknowledge = true });
+        h.StepUntil(() => h.Core.Supervisor.State == SafetyState.Disabled, h.MasterHome);
+    }
+
+    [Fact]
     public void Latched_RepeatsTorqueOffFromTheLoopEvery20Ms_NeverInDisabled()
     {
         // The IO thread's reads may wait out reply timeouts of a silent servo for hundreds of ms; the loop's own repeat

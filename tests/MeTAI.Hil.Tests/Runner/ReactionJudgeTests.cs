@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Globalization;
+using MeTAI.Core.Geometry;
+using MeTAI.Hil.Mqtt;
+using MeTAI.Hil.Runner;
+using MeTAI.Hil.Scenarios;
+using MeTAI.Hil.Traces;
+using MeTAI.Robotics.Audit;
+using MeTAI.Robotics.Control;
+using MeTAI.Robotics.Safety;
+using MeTAI.Robotics.Transport;
+
+namespace MeTAI.Hil.Tests.Runner;
+
+using Interlocks = MeTAI.Robotics.Safety.Interlocks;
+
+/// <summary>
+/// The reaction judge on hand-made traces: what the controller could not see is not held against it (a deadman release
+/// none of whose poses arrived; a heartbeat silence that injected latency shortened below the watchdog), and an
+/// interlock acted on in a cycle whose deadline predates its input (a descheduled loop thread) still counts.
+/// </summary>
+public sealed class ReactionJudgeTests
+{
+    private static readonly long F = Stopwatch.Frequency;
+    private static readonly long T0 = 10 * F;
+
+    private static long Ms(double ms) => (long)(ms * 1e-3 * F);
+
+    private static Scenario Scenario() => new()
+    {
+        Name = "judge",
+        DurationS = 1,
+        RobotPath = "configs/robots/metai-arm6.json",
+        Controller = new ControllerSettings { HeartbeatWatchdogMs = 100, ReplyTimeoutMs = 50 },
+    };
+
+    private static AssertionSpec Deadman() => new()
+    {
+        Id = "f1-reaction",
+        Kind = AssertionKind.Reaction,
+        Safety = true,
+        Fault = "f1",
+        States = [SafetyState.Paused, SafetyState.Fault, SafetyState.EStop],
+        Interlock = Interlocks.DeadmanReleased,
+        WithinMs = 250,
+        WithinCycles = 2,
+        AllowPreemption = true,
+    };
+
+    private static AssertionSpec Heartbeat() => Deadman() with { Interlock = Interlocks.HapticHeartbeat, WithinMs = 103 };
+
+    private static MqttTraceMessage PoseMessage(long ticks, bool present, double delayMs = 0)
+    {
+        byte[] p = new byte[MqttPayloads.PoseLength];
+        MqttPayloads.WritePose(p, new MasterSample(Pose.Identity, false, present, ticks, ticks));
+        return new MqttTraceMessage(ticks, ProxyDirection.ToClient, "controller", "metai/arm6/master/master1/pose", 0, p.Length, p, delayMs > 0 ? "delayed" : "forwarded", delayMs);
+    }
+
+    private static MqttTraceMessage Beat(long ticks, double delayMs = 0) =>
+        new(ticks, ProxyDirection.ToClient, "controller", "metai/arm6/master/master1/heartbeat", 0, MqttPayloads.HeartbeatLength, null, delayMs > 0 ? "delayed" : "forwarded", delayMs);
+
+    private static AuditEvent Transition(long cycleTicks, long writtenTicks, SafetyState from, SafetyState to, string trigger) =>
+        new("transition", cycleTicks / Ms(1), writtenTicks,
+        [
+            new("from", from.ToString()), new("to", to.ToString()), new("trigger", trigger), new("interlocks", "None"),
+            new("cycleTicks", cycleTicks.ToString(CultureInfo.InvariantCulture)),
+        ]);
+
+    private static AuditEvent Raise(Interlocks interlock, long cycleTicks, long writtenTicks, long inputTicks = 0) =>
+        new("interlockRaised", cycleTicks / Ms(1), writtenTicks,
+        [
+            new("interlock", interlock.ToString()), new("reaction", "Hold"), new("state", "Following"),
+            new("cycleTicks", cycleTicks.ToString(CultureInfo.InvariantCulture)),
+            new("inputTicks", inputTicks.ToString(CultureInfo.InvariantCulture)), new("inputCycle", "-1"),
+        ]);
+
+    private static HilTrace Trace(FaultKind kind, double lengthMs, IReadOnlyList<MqttTraceMessage> mqtt, params AuditEvent[] audit) =>
+        new(TestRobots.Arm6(), T0 - F, T0 + F)
+        {
+            Faults = [new FaultRecord("f1", kind, kind.ToString(), T0, T0 + Ms(lengthMs))],
+            Mqtt = mqtt,
+            Audit = [Transition(T0 - Ms(500), T0 - Ms(500), SafetyState.Aligning, SafetyState.Following, "Aligned"), .. audit],
+        };
+
+    private static List<MqttTraceMessage> PosesUntil(long endTicks, bool present = true)
+    {
+        var list = new List<MqttTraceMessage>();
+        for (long t = T0 - Ms(50); t < endTicks; t += Ms(1))
+        {
+            list.Add(PoseMessage(t, present));
+        }
+
+        return list;
+    }
+
+    [Fact]
+    public void DeadmanRelease_NoPoseCarryingItArrived_NotExercised()
+    {
+        // Poses stopped at the fault (posesStop): the controller holds the last pose and cannot know of the release.
+        HilTrace t = Trace(FaultKind.DeadmanRelease, 200, PosesUntil(T0));
+        AssertionResult r = AssertionEvaluator.Evaluate(Deadman(), t, Scenario());
+        Assert.False(r.Exercised);
+        Assert.False(r.IsViolation);
+        Assert.Contains("no pose carrying the deadman release", r.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DeadmanRelease_TimedFromTheFirstPoseThatCarriedIt()
+    {
+        // Poses resume 300 ms into a 400 ms release; the controller holds 1 ms later: within 250 ms of what it saw.
+        List<MqttTraceMessage> mqtt = PosesUntil(T0);
+        mqtt.Add(PoseMessage(T0 + Ms(300), present: false));
+        HilTrace t = Trace(FaultKind.DeadmanRelease, 400, mqtt,
+            Raise(Interlocks.DeadmanReleased, T0 + Ms(301), T0 + Ms(301.01)),
+            Transition(T0 + Ms(301), T0 + Ms(301.02), SafetyState.Following, SafetyState.Paused, "InterlockHold"));
+        AssertionResult r = AssertionEvaluator.Evaluate(Deadman(), t, Scenario());
+        Assert.True(r.Exercised);
+        Assert.True(r.Passed, r.Detail);
+        Assert.Contains("first pose carrying the release", r.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DeadmanRelease_ActedOnInALateCycleWhoseDeadlinePredatesIt_Counts()
+    {
+        // The loop thread was descheduled: the cycle that saw the release ran 5 ms late, with its old deadline.
+        List<MqttTraceMessage> mqtt = PosesUntil(T0);
+        mqtt.Add(PoseMessage(T0 + Ms(0.5), present: false));
+        HilTrace t = Trace(FaultKind.DeadmanRelease, 200, mqtt,
+            Raise(Interlocks.DeadmanReleased, T0 - Ms(4), T0 + Ms(1)),
+            Transition(T0 - Ms(4), T0 + Ms(1.01), SafetyState.Following, SafetyState.Paused, "InterlockHold"));
+        AssertionResult r = AssertionEvaluator.Evaluate(Deadman(), t, Scenario());
+        Assert.True(r.Exercised);
+        Assert.True(r.Passed, r.Detail);
+    }
+
+    [Fact]
+    public void DeadmanRelease_SeenButNeverActedOn_IsAViolation()
+    {
+        List<MqttTraceMessage> mqtt = PosesUntil(T0);
+        mqtt.AddRange(Enumerable.Range(0, 200).Select(i => PoseMessage(T0 + Ms(i), present: false)));
+        HilTrace t = Trace(FaultKind.DeadmanRelease, 200, mqtt);
+        AssertionResult r = AssertionEvaluator.Evaluate(Deadman(), t, Scenario());
+        Assert.True(r.IsViolation, r.Detail);
+    }
+
+    [Fact]
+    public void HeartbeatStop_LatencyShortenedTheSilenceBelowTheWatchdog_NotExercised()
+    {
+        // 10 ms heartbeats; the last before a 128 ms stop was delayed 41 ms, the first after it not: 87 ms apart.
+        var beats = Enumerable.Range(1, 20).Select(i => Beat(T0 - Ms(10 * i))).ToList();
+        beats.Add(Beat(T0, delayMs: 41));
+        beats.AddRange(Enumerable.Range(0, 20).Select(i => Beat(T0 + Ms(128 + 10 * i))));
+        HilTrace t = Trace(FaultKind.HeartbeatStop, 128, beats);
+        AssertionResult r = AssertionEvaluator.Evaluate(Heartbeat(), t, Scenario());
+        Assert.False(r.Exercised);
+        Assert.Contains("87.0 ms apart", r.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HeartbeatStop_SilenceLongerThanTheWatchdogAndNoHold_IsAViolation()
+    {
+        var beats = Enumerable.Range(0, 20).Select(i => Beat(T0 - Ms(10 * i))).ToList();
+        beats.AddRange(Enumerable.Range(0, 20).Select(i => Beat(T0 + Ms(128 + 10 * i))));
+        HilTrace t = Trace(FaultKind.HeartbeatStop, 128, beats);
+        AssertionResult r = AssertionEvaluator.Evaluate(Heartbeat(), t, Scenario());
+        Assert.True(r.IsViolation, r.Detail);
+    }
+}
