@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using MeTAI.Hil.Bench;
 using MeTAI.Robotics.Kinematics;
@@ -18,7 +19,11 @@ internal static class BenchControlCommand
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var robot = new Option<string?>("--robot") { Description = "Robot file (default configs/robots/metai-arm6.json)" };
         var rt = new Option<bool>("--rt") { Description = "Try SCHED_FIFO for the control thread (needs CAP_SYS_NICE)" };
-        var command = new Command("control", "Run the 1 kHz controller against simulated devices on real transports and report loop timing and latency.") { seconds, json, robot, rt };
+        var split = new Option<bool>("--split")
+        {
+            Description = "Run the broker, servo chain and haptic master in a child process, so this process holds the controller alone (as on a real cell)",
+        };
+        var command = new Command("control", "Run the 1 kHz controller against simulated devices on real transports and report loop timing and latency.") { seconds, json, robot, rt, split };
         command.SetAction(parse =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;
@@ -31,9 +36,11 @@ internal static class BenchControlCommand
                     throw new ArgumentException("--seconds must be in (0, 3600]");
                 }
 
-                RobotModel model = RobotConfigJson.Load(parse.GetValue(robot) ?? ControlCommand.DefaultRobotPath());
-                ControlBenchResult r = ControlBench.RunAsync(model, s, parse.GetValue(rt), m => stderr.WriteLine("bench: " + m), ControllerProcess.Gen0Bytes()).GetAwaiter().GetResult()
-                    with { GcGen0BudgetBytes = ControllerProcess.Gen0Bytes() };
+                string robotPath = parse.GetValue(robot) ?? ControlCommand.DefaultRobotPath();
+                RobotModel model = RobotConfigJson.Load(robotPath);
+                using DevicesProcess? devices = parse.GetValue(split) ? DevicesProcess.Start(robotPath) : null;
+                ControlBenchResult r = ControlBench.RunAsync(model, s, parse.GetValue(rt), m => stderr.WriteLine("bench: " + m), ControllerProcess.Gen0Bytes(),
+                    devices?.Info).GetAwaiter().GetResult() with { GcGen0BudgetBytes = ControllerProcess.Gen0Bytes() };
                 if (parse.GetValue(json))
                 {
                     stdout.WriteLine(CliJson.Serialize(r));
@@ -48,5 +55,110 @@ internal static class BenchControlCommand
             });
         });
         return command;
+    }
+
+    /// <summary>
+    /// <c>metai bench control-devices --robot FILE</c> (hidden): the devices of <c>bench control --split</c>. Announces
+    /// one JSON line on stdout and runs until stdin closes (the parent ended).
+    /// </summary>
+    public static Command CreateDevices()
+    {
+        var robot = new Option<string>("--robot") { Description = "Robot file", Required = true };
+        var command = new Command("control-devices", "The devices process of bench control --split (broker, servo chain, haptic master).") { robot };
+        command.Hidden = true;
+        command.SetAction(parse => CommandErrors.Guard(parse.InvocationConfiguration.Error, () =>
+        {
+            RobotModel model = RobotConfigJson.Load(parse.GetValue(robot)!);
+            using var stop = new CancellationTokenSource();
+            var watch = new Thread(() =>
+            {
+                try
+                {
+                    Console.In.ReadToEnd();
+                }
+                finally
+                {
+                    stop.Cancel();
+                }
+            }) { IsBackground = true, Name = "stdin-watch" };
+            watch.Start();
+            ControlBenchDevices.RunAsync(model, parse.InvocationConfiguration.Output, stop.Token).GetAwaiter().GetResult();
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>The child process of <c>--split</c>: this CLI again, running <c>bench control-devices</c>.</summary>
+    private sealed class DevicesProcess : IDisposable
+    {
+        private readonly Process _process;
+
+        private DevicesProcess(Process process, ControlBenchDevicesInfo info)
+        {
+            _process = process;
+            Info = info;
+        }
+
+        public ControlBenchDevicesInfo Info { get; }
+
+        public static DevicesProcess Start(string robotPath)
+        {
+            string host = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell this process's executable to start the devices process.");
+            var psi = new ProcessStartInfo(host)
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            };
+            if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+            {
+                psi.ArgumentList.Add(typeof(BenchControlCommand).Assembly.Location);
+            }
+
+            foreach (string a in new[] { "bench", "control-devices", "--robot", Path.GetFullPath(robotPath) })
+            {
+                psi.ArgumentList.Add(a);
+            }
+
+            Process p = Process.Start(psi) ?? throw new InvalidOperationException("The devices process did not start.");
+            try
+            {
+                Task<string?> line = p.StandardOutput.ReadLineAsync();
+                if (!line.Wait(TimeSpan.FromSeconds(60)))
+                {
+                    throw new TimeoutException("The devices process announced nothing within 60 s.");
+                }
+
+                return new DevicesProcess(p, ControlBenchDevices.Parse(line.Result));
+            }
+            catch
+            {
+                Stop(p);
+                throw;
+            }
+        }
+
+        public void Dispose() => Stop(_process);
+
+        private static void Stop(Process p)
+        {
+            try
+            {
+                // Closing its stdin ends it in order (master, servo chain, broker); a stuck one is killed.
+                p.StandardInput.Close();
+                if (!p.WaitForExit(TimeSpan.FromSeconds(10)))
+                {
+                    p.Kill(entireProcessTree: true);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+            finally
+            {
+                p.Dispose();
+            }
+        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using MeTAI.Core.Geometry;
 using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Safety;
@@ -20,9 +19,11 @@ public static class ControlBench
     /// <param name="realtime">Try SCHED_FIFO for the loop and servo IO threads.</param>
     /// <param name="log">Progress messages.</param>
     /// <param name="gcSlotBudgetBytes">The process's gen0 budget: the loop then runs the collections itself (<see cref="ControllerOptions.GcSlotBudgetBytes"/>).</param>
+    /// <param name="devices">The broker, servo chain and master run in another process (<see cref="ControlBenchDevices"/>),
+    /// which announced these; null runs them in this one.</param>
     /// <param name="cancellationToken">Stops the run.</param>
     public static async Task<ControlBenchResult> RunAsync(RobotModel robot, double seconds, bool realtime = false,
-        Action<string>? log = null, long? gcSlotBudgetBytes = null, CancellationToken cancellationToken = default)
+        Action<string>? log = null, long? gcSlotBudgetBytes = null, ControlBenchDevicesInfo? devices = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(robot);
         await using ControlRig rig = await ControlRig.StartAsync(new ControlRigOptions
@@ -31,13 +32,20 @@ public static class ControlBench
             Corridor = ControlRig.CorridorAroundHome(robot, radiusMm: 20),
             Controller = new ControllerOptions { UseRealtimeScheduling = realtime, GcSlotBudgetBytes = gcSlotBudgetBytes },
             ServoIo = new ServoIoOptions { UseRealtimeScheduling = realtime },
+            ExternalBroker = devices is null ? null : ("127.0.0.1", devices.BrokerPort),
+            Users = devices?.Users,
+            ExternalServoPath = devices?.ServoPath,
+            ExternalMaster = devices is not null,
         }, cancellationToken).ConfigureAwait(false);
 
-        log?.Invoke($"broker 127.0.0.1:{rig.BrokerPort}, servos on {rig.Servos.SlavePath}");
+        log?.Invoke($"broker 127.0.0.1:{rig.BrokerPort}, servos on {rig.ServoPath}" + (devices is null ? "" : " (devices in their own process)"));
         int interruptions = 0;
         await FollowAsync(rig, cancellationToken).ConfigureAwait(false);
-        Pose home = rig.MasterHome;
-        rig.Master.Follow(t => home with { Position = new Vec3(0, 0.02 * Math.Sin(2 * Math.PI * 0.25 * t), 0.02 * (Math.Cos(2 * Math.PI * 0.25 * t) - 1)) });
+        if (devices is null)
+        {
+            // (The devices process draws the same circle from its start.)
+            rig.Master.Follow(ControlBenchDevices.Circle(rig.MasterHome));
+        }
 
         // Warm-up: JIT, tiered compilation, caches.
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
@@ -96,6 +104,7 @@ public static class ControlBench
             SerialTimeouts = servo.BusStatistics.Timeouts - timeouts0,
             Interruptions = interruptions,
             Realtime = loop.Realtime,
+            DevicesInOwnProcess = devices is not null,
         };
     }
 

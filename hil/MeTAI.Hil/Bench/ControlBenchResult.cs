@@ -69,6 +69,9 @@ public sealed record ControlBenchResult
     /// <summary>SCHED_FIFO obtained for the loop thread.</summary>
     public required bool Realtime { get; init; }
 
+    /// <summary>The broker, servo chain and haptic master ran in a process of their own (<c>--split</c>).</summary>
+    public bool DevicesInOwnProcess { get; init; }
+
     /// <summary>Logical processors.</summary>
     public int ProcessorCount { get; init; } = Environment.ProcessorCount;
 }

@@ -7,6 +7,7 @@ using MeTAI.Robotics.Hosting;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Safety;
 using MeTAI.Robotics.Serial;
+using MeTAI.Robotics.Teleoperation;
 using MeTAI.Robotics.Transport;
 
 namespace MeTAI.Hil.Bench;
@@ -39,13 +40,16 @@ public sealed class ControlRig : IAsyncDisposable
     /// <summary>Broker port.</summary>
     public int BrokerPort { get; private set; }
 
-    /// <summary>The servo chain twin.</summary>
+    /// <summary>The servo chain twin (null when it runs in another process: <see cref="ControlRigOptions.ExternalServoPath"/>).</summary>
     public ServoChainTwin Servos { get; private set; } = null!;
+
+    /// <summary>The serial device the controller opens (the twin's pty).</summary>
+    public string ServoPath { get; private set; } = "";
 
     /// <summary>The controller.</summary>
     public ControllerHost Controller { get; private set; } = null!;
 
-    /// <summary>The haptic master twin.</summary>
+    /// <summary>The haptic master twin (null when it runs in another process: <see cref="ControlRigOptions.ExternalMaster"/>).</summary>
     public HapticMasterTwin Master { get; private set; } = null!;
 
     /// <summary>The robot.</summary>
@@ -88,16 +92,20 @@ public sealed class ControlRig : IAsyncDisposable
             BrokerPort = Broker.Port;
         }
 
-        Servos = new ServoChainTwin(new ServoChainOptions
+        if (_options.ExternalServoPath is { } servoPath)
         {
-            Servos = [.. Robot.Joints.Select(j => new ServoTwinOptions { Id = j.ServoId, InitialPositionCounts = Robot.Servo.ToCounts(0, j) })],
-        });
-        Servos.Start();
+            ServoPath = servoPath;
+        }
+        else
+        {
+            Servos = StartServoTwin(Robot);
+            ServoPath = Servos.SlavePath;
+        }
 
         Controller = new ControllerHost(new ControllerHostOptions
         {
             Robot = Robot,
-            Bus = new DynamixelBusOptions { PortName = Servos.SlavePath, ReplyTimeoutMs = _options.ReplyTimeoutMs, Retries = _options.Retries },
+            Bus = new DynamixelBusOptions { PortName = ServoPath, ReplyTimeoutMs = _options.ReplyTimeoutMs, Retries = _options.Retries },
             Broker = Endpoint("controller"),
             MasterId = "master1",
             Controller = _options.Controller,
@@ -108,10 +116,33 @@ public sealed class ControlRig : IAsyncDisposable
         });
         await Controller.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        Quat slaveHome = Robot.ForwardKinematics(Robot.HomeRad).Orientation;
-        MasterHome = new Pose(Vec3.Zero, (_options.Teleop.MasterToRobot.Conjugate() * slaveHome).Normalized());
-        Master = new HapticMasterTwin(new HapticMasterOptions { Broker = Endpoint("master1"), Robot = Robot.Name, InitialPose = MasterHome });
-        await Master.StartAsync(cancellationToken).ConfigureAwait(false);
+        MasterHome = MasterHomeFor(Robot, _options.Teleop);
+        if (!_options.ExternalMaster)
+        {
+            Master = new HapticMasterTwin(new HapticMasterOptions { Broker = Endpoint("master1"), Robot = Robot.Name, InitialPose = MasterHome });
+            await Master.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The stylus pose aligned with the slave's home orientation, at the master's origin.</summary>
+    public static Pose MasterHomeFor(RobotModel robot, TeleopOptions teleop)
+    {
+        ArgumentNullException.ThrowIfNull(robot);
+        ArgumentNullException.ThrowIfNull(teleop);
+        Quat slaveHome = robot.ForwardKinematics(robot.HomeRad).Orientation;
+        return new Pose(Vec3.Zero, (teleop.MasterToRobot.Conjugate() * slaveHome).Normalized());
+    }
+
+    /// <summary>A started servo chain twin with the robot's servo IDs, every joint at zero.</summary>
+    public static ServoChainTwin StartServoTwin(RobotModel robot)
+    {
+        ArgumentNullException.ThrowIfNull(robot);
+        var servos = new ServoChainTwin(new ServoChainOptions
+        {
+            Servos = [.. robot.Joints.Select(j => new ServoTwinOptions { Id = j.ServoId, InitialPositionCounts = robot.Servo.ToCounts(0, j) })],
+        });
+        servos.Start();
+        return servos;
     }
 
     /// <summary>Endpoint for one of the rig's users.</summary>

@@ -38,6 +38,15 @@ public sealed class ControlRigOptions
     /// </summary>
     public (string Host, int Port)? ExternalBroker { get; init; }
 
+    /// <summary>
+    /// The servo chain runs elsewhere (another process, see <see cref="ControlBenchDevices"/>): the pty path the
+    /// controller opens. None starts the twin in this process.
+    /// </summary>
+    public string? ExternalServoPath { get; init; }
+
+    /// <summary>The haptic master runs elsewhere (another process): none is started in this one.</summary>
+    public bool ExternalMaster { get; init; }
+
     /// <summary>Users and passwords; none generates random ones (controller, master1, operator, observer).</summary>
     public IReadOnlyList<RigUser>? Users { get; init; }
 }
