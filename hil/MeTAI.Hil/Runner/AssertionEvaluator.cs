@@ -269,8 +269,7 @@ public static class AssertionEvaluator
     }
 
     // Did the proxy forward an e-stop message that reads as pressed to the controller after the fault began?
-    private static bool EStopDelivered(HilTrace t, FaultRecord f) => t.Mqtt.Any(m => m.Ticks >= f.StartTicks && m.Direction == Mqtt.ProxyDirection.ToClient
-        && m.User == "controller" && m.Topic.EndsWith("/estop", StringComparison.Ordinal) && m.Action != "dropped"
+    private static bool EStopDelivered(HilTrace t, FaultRecord f) => t.Mqtt.Any(m => m.Ticks >= f.StartTicks && ToController(m, "/estop")
         && (m.Payload is null || Robotics.Transport.MqttPayloads.ReadEStopPressed(m.Payload)));
 
     // Margin between the proxy's clock of a heartbeat's forwarding and the controller's of its arrival (scheduling of
