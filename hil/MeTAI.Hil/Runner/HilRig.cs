@@ -62,6 +62,9 @@ public sealed class HilRig : IAsyncDisposable
     /// <summary>The fault proxy every client connects through.</summary>
     public MqttFaultProxy Proxy { get; private set; } = null!;
 
+    /// <summary>Which faults are on now, so that overlapping ones of one kind merge (<see cref="FaultInjector"/>).</summary>
+    internal FaultOverlaps Overlaps { get; } = new();
+
     /// <summary>The servo chain twin.</summary>
     public ServoChainTwin Servos { get; private set; } = null!;
 
@@ -406,6 +409,7 @@ public sealed class HilRig : IAsyncDisposable
         }
 
         Servos?.Dispose();
+        Overlaps.Dispose();
         if (Proxy is not null)
         {
             await Proxy.DisposeAsync().ConfigureAwait(false);

@@ -110,4 +110,26 @@ public class CampaignTests(ITestOutputHelper output)
         Assert.Equal(0, replay.Violations);
         Assert.Contains(replay.Assertions, a => a.Id.EndsWith("-torque-off", StringComparison.Ordinal) && a.Passed);
     }
+
+    [Fact]
+    public async Task Replay_OverlappingCorruptionStorms_MergeIntoOne_AndTheControllerFaults()
+    {
+        // Run seed 2100680973 of the 10,000-run campaign of 2026-11-26: a 134 ms storm, then a 282 ms one starting
+        // before the first ended. The first one's end used to switch the corruption off, so the second lasted 24 ms and
+        // the campaign demanded a ServoBus fault the controller had no cause for.
+        const int seed = 2100680973;
+        Scenario s = CampaignScenario.Generate(seed, RobotPath);
+        Assert.Equal([FaultKind.SerialCorruptStorm, FaultKind.SerialCorruptStorm], s.Faults.Select(f => f.Kind).Order());
+        Assert.True(s.Faults.Min(f => f.EndS) > s.Faults.Max(f => f.AtS), "the two storms overlap");
+
+        ScenarioResult replay = await Campaign.ReplayAsync(seed, RobotPath);
+        foreach (AssertionResult a in replay.Assertions)
+        {
+            output.WriteLine($"replay {a.Id}: {(a.Passed ? "pass" : a.Exercised ? "FAIL" : "not exercised")} {a.Detail}");
+        }
+
+        Assert.Null(replay.Error);
+        Assert.Equal(0, replay.Violations);
+        Assert.Contains(replay.Assertions, a => a.Id == "f1-serialCorruptStorm-reaction" && a.Passed && a.Exercised);
+    }
 }
