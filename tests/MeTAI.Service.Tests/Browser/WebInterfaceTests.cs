@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace MeTAI.Service.Tests.Browser;
@@ -36,7 +37,7 @@ public class WebInterfaceTests
         }
         catch (TimeoutException)
         {
-            Assert.Fail("The form did not open the plan page; the page says: " + await page.TextContentAsync("#error"));
+            Assert.Fail($"The form did not open the plan page within 90 s; the browser is at {page.Url}, the page's error says '{await page.TextContentAsync("#error")}', and the service holds {host.Service.Services.GetRequiredService<MeTAI.Service.Jobs.PlanJobs>().Store.ListJobs().Count} plan(s).");
         }
 
         // Progress rises to 100 %.
