@@ -18,7 +18,7 @@ internal static class TestRigs
     };
 
     public static ControlRigOptions Options(ControllerOptions? controller = null, Corridor? corridor = null, string? auditPath = null,
-        (string Host, int Port)? externalBroker = null, IReadOnlyList<RigUser>? users = null) => new()
+        (string Host, int Port)? externalBroker = null, IReadOnlyList<RigUser>? users = null, long? noGcRegionBytes = null) => new()
     {
         Robot = TestRobots.Arm6(),
         Controller = controller ?? Relaxed(),
@@ -31,6 +31,7 @@ internal static class TestRigs
         Retries = 3,
         ExternalBroker = externalBroker,
         Users = users,
+        NoGcRegionBytes = noGcRegionBytes,
     };
 
     public static string TempAudit() => Path.Combine(Path.GetTempPath(), "metai-audit-" + Guid.NewGuid().ToString("N") + ".jsonl");

@@ -23,7 +23,20 @@ internal static class BenchControlCommand
         {
             Description = "Run the broker, servo chain and haptic master in a child process, so this process holds the controller alone (as on a real cell)",
         };
-        var command = new Command("control", "Run the 1 kHz controller against simulated devices on real transports and report loop timing and latency.") { seconds, json, robot, rt, split };
+        var devicesNice = new Option<int>("--devices-nice")
+        {
+            Description = "With --split: the devices process's nice value (0-19), so the controller's threads win the cores as they would on a cell where the devices are other machines",
+            DefaultValueFactory = _ => 0,
+        };
+        var gcTrace = new Option<bool>("--gc-trace")
+        {
+            Description = "Listen to the runtime's GC events and add each collection (generation, reason, suspension, pause) and the largest allocators to the result (a diagnostic: it perturbs the figures)",
+        };
+        var noGc = ControlCommand.NoGcRegionOption();
+        var command = new Command("control", "Run the 1 kHz controller against simulated devices on real transports and report loop timing and latency.")
+        {
+            seconds, json, robot, rt, split, devicesNice, gcTrace, noGc,
+        };
         command.SetAction(parse =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;
@@ -36,11 +49,34 @@ internal static class BenchControlCommand
                     throw new ArgumentException("--seconds must be in (0, 3600]");
                 }
 
+                int nice = parse.GetValue(devicesNice);
+                if (nice is < 0 or > 19)
+                {
+                    throw new ArgumentException("--devices-nice must be 0-19");
+                }
+
+                if (nice != 0 && !parse.GetValue(split))
+                {
+                    throw new ArgumentException("--devices-nice needs --split (without it the devices run in this process)");
+                }
+
+                long? noGcBytes = ControlCommand.NoGcRegionBytes(parse.GetValue(noGc));
                 string robotPath = parse.GetValue(robot) ?? ControlCommand.DefaultRobotPath();
                 RobotModel model = RobotConfigJson.Load(robotPath);
-                using DevicesProcess? devices = parse.GetValue(split) ? DevicesProcess.Start(robotPath) : null;
-                ControlBenchResult r = ControlBench.RunAsync(model, s, parse.GetValue(rt), m => stderr.WriteLine("bench: " + m), ControllerProcess.Gen0Bytes(),
-                    devices?.Info).GetAwaiter().GetResult() with { GcGen0BudgetBytes = ControllerProcess.Gen0Bytes() };
+                using DevicesProcess? devices = parse.GetValue(split) ? DevicesProcess.Start(robotPath, nice) : null;
+                var options = new ControlBenchOptions
+                {
+                    Realtime = parse.GetValue(rt),
+                    GcSlotBudgetBytes = noGcBytes is null ? ControllerProcess.Gen0Bytes() : null, // a slot's collection would end the region
+                    NoGcRegionBytes = noGcBytes,
+                    Devices = devices?.Info,
+                    GcTrace = parse.GetValue(gcTrace),
+                };
+                ControlBenchResult r = ControlBench.RunAsync(model, s, options, m => stderr.WriteLine("bench: " + m)).GetAwaiter().GetResult() with
+                {
+                    GcGen0BudgetBytes = ControllerProcess.Gen0Bytes(),
+                    DevicesNice = devices is null ? null : nice,
+                };
                 if (parse.GetValue(json))
                 {
                     stdout.WriteLine(CliJson.Serialize(r));
@@ -101,15 +137,25 @@ internal static class BenchControlCommand
 
         public ControlBenchDevicesInfo Info { get; }
 
-        public static DevicesProcess Start(string robotPath)
+        public static DevicesProcess Start(string robotPath, int nice)
         {
             string host = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell this process's executable to start the devices process.");
-            var psi = new ProcessStartInfo(host)
+
+            // Linux keeps nice per thread and a thread inherits its creator's: only starting the process under nice(1)
+            // lowers every thread of it, the runtime's own included.
+            var psi = new ProcessStartInfo(nice == 0 ? host : "nice")
             {
                 RedirectStandardInput = true,
                 RedirectStandardOutput = true,
                 UseShellExecute = false,
             };
+            if (nice != 0)
+            {
+                psi.ArgumentList.Add("-n");
+                psi.ArgumentList.Add(nice.ToString(CultureInfo.InvariantCulture));
+                psi.ArgumentList.Add(host);
+            }
+
             if (Path.GetFileNameWithoutExtension(host) == "dotnet")
             {
                 psi.ArgumentList.Add(typeof(BenchControlCommand).Assembly.Location);

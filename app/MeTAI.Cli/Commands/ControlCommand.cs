@@ -17,8 +17,30 @@ namespace MeTAI.Cli.Commands;
 /// </summary>
 internal static class ControlCommand
 {
+    /// <summary>
+    /// Default size of the no-GC region opened while the arm is still (MiB; 0 turns it off): the controller process
+    /// allocates ~3.5 MB/s (System.IO.Ports requests, MQTTnet packets; measured with bench control --gc-trace), so 1 GiB
+    /// is about five minutes of motion without a collection, renewed at every still moment.
+    /// </summary>
+    public const int DefaultNoGcRegionMb = 1024;
+
     public static string DefaultRobotPath() =>
         Path.Combine(Environment.GetEnvironmentVariable("METAI_HOME") ?? ".", "configs", "robots", "metai-arm6.json");
+
+    /// <summary><c>--no-gc-region-mb</c>, shared by <c>control</c> and <c>bench control</c>.</summary>
+    public static Option<int> NoGcRegionOption() => new("--no-gc-region-mb")
+    {
+        Description = "While the arm is still, set this many MiB aside so that motion runs without a garbage collection until it is spent (0: off)",
+        DefaultValueFactory = _ => DefaultNoGcRegionMb,
+    };
+
+    /// <summary>The region in bytes, or null when <paramref name="mb"/> is 0.</summary>
+    public static long? NoGcRegionBytes(int mb) => mb switch
+    {
+        0 => null,
+        >= 16 and <= 4096 => mb * (1L << 20),
+        _ => throw new ArgumentException("--no-gc-region-mb must be 0 (off) or 16-4096"),
+    };
 
     public static Command Create()
     {
@@ -34,9 +56,10 @@ internal static class ControlCommand
         var audit = new Option<string>("--audit") { Description = "Audit log file", DefaultValueFactory = _ => Path.Combine("out", "audit", "controller.jsonl") };
         var seconds = new Option<double>("--seconds") { Description = "Stop after this many seconds (0: until Ctrl+C)" };
         var rt = new Option<bool>("--rt") { Description = "SCHED_FIFO for the loop (80) and servo IO (70) threads (needs CAP_SYS_NICE; falls back silently)" };
+        var noGc = NoGcRegionOption();
         var command = new Command("control", "Run the robot controller (1 kHz loop, safety supervisor, MQTT + serial).")
         {
-            robot, broker, port, serial, baud, users, user, master, corridor, audit, seconds, rt,
+            robot, broker, port, serial, baud, users, user, master, corridor, audit, seconds, rt, noGc,
         };
         command.SetAction(parse =>
         {
@@ -44,13 +67,13 @@ internal static class ControlCommand
             return CommandErrors.Guard(parse.InvocationConfiguration.Error, () => RunAsync(
                 parse.GetValue(robot)!, parse.GetValue(broker)!, parse.GetValue(port), parse.GetValue(serial)!, parse.GetValue(baud),
                 parse.GetValue(users), parse.GetValue(user)!, parse.GetValue(master)!, parse.GetValue(corridor), parse.GetValue(audit)!,
-                parse.GetValue(seconds), parse.GetValue(rt), stdout).GetAwaiter().GetResult());
+                parse.GetValue(seconds), parse.GetValue(rt), NoGcRegionBytes(parse.GetValue(noGc)), stdout).GetAwaiter().GetResult());
         });
         return command;
     }
 
     private static async Task<int> RunAsync(string robotPath, string broker, int port, string serial, int baud, string? usersPath,
-        string mqttUser, string masterId, string? corridorPath, string auditPath, double seconds, bool realtime, TextWriter stdout)
+        string mqttUser, string masterId, string? corridorPath, string auditPath, double seconds, bool realtime, long? noGcRegionBytes, TextWriter stdout)
     {
         RobotModel model = RobotConfigJson.Load(robotPath);
         Corridor? corridor = corridorPath is null ? null : CorridorJson.Parse(File.ReadAllText(corridorPath), corridorPath);
@@ -90,8 +113,10 @@ internal static class ControlCommand
                 MasterId = masterId,
                 Corridor = corridor,
                 AuditPath = auditPath,
-                Controller = new ControllerOptions { GcSlotBudgetBytes = ControllerProcess.Gen0Bytes(), UseRealtimeScheduling = realtime },
+                // The loop's own collections would end a no-GC region: one or the other.
+                Controller = new ControllerOptions { GcSlotBudgetBytes = noGcRegionBytes is null ? ControllerProcess.Gen0Bytes() : null, UseRealtimeScheduling = realtime },
                 ServoIo = new ServoIoOptions { UseRealtimeScheduling = realtime },
+                NoGcRegionBytes = noGcRegionBytes,
             });
             await host.StartAsync().ConfigureAwait(false);
             stdout.WriteLine($"control: {model.Name} ({model.JointCount} joints) on {serial}, broker {endpoint}, topics {host.Topics.Root}/…, audit {auditPath}; Ctrl+C to stop.");

@@ -16,26 +16,28 @@ public static class ControlBench
     /// <summary>Runs the benchmark for <paramref name="seconds"/> (plus warm-up).</summary>
     /// <param name="robot">The arm.</param>
     /// <param name="seconds">Seconds to measure.</param>
-    /// <param name="realtime">Try SCHED_FIFO for the loop and servo IO threads.</param>
+    /// <param name="options">Scheduling, GC and process settings.</param>
     /// <param name="log">Progress messages.</param>
-    /// <param name="gcSlotBudgetBytes">The process's gen0 budget: the loop then runs the collections itself (<see cref="ControllerOptions.GcSlotBudgetBytes"/>).</param>
-    /// <param name="devices">The broker, servo chain and master run in another process (<see cref="ControlBenchDevices"/>),
-    /// which announced these; null runs them in this one.</param>
     /// <param name="cancellationToken">Stops the run.</param>
-    public static async Task<ControlBenchResult> RunAsync(RobotModel robot, double seconds, bool realtime = false,
-        Action<string>? log = null, long? gcSlotBudgetBytes = null, ControlBenchDevicesInfo? devices = null, CancellationToken cancellationToken = default)
+    public static async Task<ControlBenchResult> RunAsync(RobotModel robot, double seconds, ControlBenchOptions? options = null,
+        Action<string>? log = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(robot);
+        options ??= new ControlBenchOptions();
+        bool realtime = options.Realtime;
+        ControlBenchDevicesInfo? devices = options.Devices;
+        using GcTrace? trace = options.GcTrace ? new GcTrace() : null;
         await using ControlRig rig = await ControlRig.StartAsync(new ControlRigOptions
         {
             Robot = robot,
             Corridor = ControlRig.CorridorAroundHome(robot, radiusMm: 20),
-            Controller = new ControllerOptions { UseRealtimeScheduling = realtime, GcSlotBudgetBytes = gcSlotBudgetBytes },
+            Controller = new ControllerOptions { UseRealtimeScheduling = realtime, GcSlotBudgetBytes = options.GcSlotBudgetBytes },
             ServoIo = new ServoIoOptions { UseRealtimeScheduling = realtime },
             ExternalBroker = devices is null ? null : ("127.0.0.1", devices.BrokerPort),
             Users = devices?.Users,
             ExternalServoPath = devices?.ServoPath,
             ExternalMaster = devices is not null,
+            NoGcRegionBytes = options.NoGcRegionBytes,
         }, cancellationToken).ConfigureAwait(false);
 
         log?.Invoke($"broker 127.0.0.1:{rig.BrokerPort}, servos on {rig.ServoPath}" + (devices is null ? "" : " (devices in their own process)"));
@@ -57,6 +59,10 @@ public static class ControlBench
         long writes0 = servo.GoalWrites;
         long tx0 = servo.BusStatistics.Transactions;
         long timeouts0 = servo.BusStatistics.Timeouts;
+        long noGcOpened0 = rig.Controller.NoGc?.Opened ?? 0;
+        long noGcExhausted0 = rig.Controller.NoGc?.Exhausted ?? 0;
+        trace?.Record(true);
+        long measureStart = Stopwatch.GetTimestamp();
         var sw = Stopwatch.StartNew();
         TimeSpan pause = GC.GetTotalPauseDuration();
         int collections = GC.CollectionCount(0);
@@ -80,6 +86,7 @@ public static class ControlBench
         }
 
         double elapsed = sw.Elapsed.TotalSeconds;
+        trace?.Record(false);
         long cycles = loop.Cycles - cycles0;
         Histogram lat = servo.HapticToServoLatency;
         return new ControlBenchResult
@@ -90,6 +97,7 @@ public static class ControlBench
             PeriodJitterUs = Of(loop.PeriodJitterUs),
             LatenessUs = Of(loop.LatenessUs),
             StepUs = Of(loop.StepUs),
+            WorstJitterAtS = loop.WorstJitterAtTicks == 0 ? null : (double)(loop.WorstJitterAtTicks - measureStart) / Stopwatch.Frequency,
             Overruns = loop.Overruns,
             Resyncs = loop.Resyncs,
             GcPauseMs = loop.GcPauseMs,
@@ -105,6 +113,10 @@ public static class ControlBench
             Interruptions = interruptions,
             Realtime = loop.Realtime,
             DevicesInOwnProcess = devices is not null,
+            GcTrace = trace?.Result(),
+            NoGcRegionBytes = rig.Controller.NoGc?.Bytes,
+            NoGcRegionsOpened = rig.Controller.NoGc is { } noGc ? noGc.Opened - noGcOpened0 : null,
+            NoGcRegionsExhausted = rig.Controller.NoGc is { } noGc2 ? noGc2.Exhausted - noGcExhausted0 : null,
         };
     }
 
@@ -152,4 +164,26 @@ public static class ControlBench
     }
 
     private static Percentiles Of(Histogram h) => new(h.Percentile(0.5), h.Percentile(0.99), h.Percentile(0.999), h.MaxUs);
+}
+
+/// <summary>Settings of <see cref="ControlBench.RunAsync"/>.</summary>
+public sealed record ControlBenchOptions
+{
+    /// <summary>Try SCHED_FIFO for the loop and servo IO threads.</summary>
+    public bool Realtime { get; init; }
+
+    /// <summary>The process's gen0 budget: the loop then runs the collections itself (<see cref="ControllerOptions.GcSlotBudgetBytes"/>).</summary>
+    public long? GcSlotBudgetBytes { get; init; }
+
+    /// <summary>The controller's no-GC region while the arm is still (<see cref="NoGcRegionSteward"/>); null: off.</summary>
+    public long? NoGcRegionBytes { get; init; }
+
+    /// <summary>
+    /// The broker, servo chain and master run in another process (<see cref="ControlBenchDevices"/>), which announced
+    /// these; null runs them in this one.
+    /// </summary>
+    public ControlBenchDevicesInfo? Devices { get; init; }
+
+    /// <summary>Listen to the runtime's GC events and report each collection and the largest allocators (<see cref="MeTAI.Hil.Bench.GcTrace"/>; a diagnostic that perturbs the figures a little).</summary>
+    public bool GcTrace { get; init; }
 }

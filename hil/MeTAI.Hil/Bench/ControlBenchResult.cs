@@ -15,6 +15,9 @@ public sealed record ControlBenchResult
     /// <summary>|start-to-start interval − period| percentiles and maximum (µs).</summary>
     public required Percentiles PeriodJitterUs { get; init; }
 
+    /// <summary>When the largest period jitter happened (seconds into the measurement; compare <see cref="GcTracePause.AtS"/>).</summary>
+    public double? WorstJitterAtS { get; init; }
+
     /// <summary>Wake-up lateness against the absolute deadline (µs).</summary>
     public required Percentiles LatenessUs { get; init; }
 
@@ -71,6 +74,21 @@ public sealed record ControlBenchResult
 
     /// <summary>The broker, servo chain and haptic master ran in a process of their own (<c>--split</c>).</summary>
     public bool DevicesInOwnProcess { get; init; }
+
+    /// <summary>Bytes of the controller's no-GC region while the arm is still; null when off.</summary>
+    public long? NoGcRegionBytes { get; init; }
+
+    /// <summary>No-GC regions opened while measuring; null when off.</summary>
+    public long? NoGcRegionsOpened { get; init; }
+
+    /// <summary>No-GC regions spent while measuring (each ends in an ordinary collection); null when off.</summary>
+    public long? NoGcRegionsExhausted { get; init; }
+
+    /// <summary>The devices process's nice value (<c>--split --devices-nice</c>), null without <c>--split</c>.</summary>
+    public int? DevicesNice { get; init; }
+
+    /// <summary>The runtime's GC events while measuring (<c>--gc-trace</c>), else null.</summary>
+    public GcTraceResult? GcTrace { get; init; }
 
     /// <summary>Logical processors.</summary>
     public int ProcessorCount { get; init; } = Environment.ProcessorCount;

@@ -113,6 +113,7 @@ public sealed class ControlRig : IAsyncDisposable
             ServoIo = _options.ServoIo,
             Corridor = _options.Corridor,
             AuditPath = _options.AuditPath,
+            NoGcRegionBytes = _options.NoGcRegionBytes,
         });
         await Controller.StartAsync(cancellationToken).ConfigureAwait(false);
 

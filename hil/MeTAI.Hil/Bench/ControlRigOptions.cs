@@ -47,6 +47,9 @@ public sealed class ControlRigOptions
     /// <summary>The haptic master runs elsewhere (another process): none is started in this one.</summary>
     public bool ExternalMaster { get; init; }
 
+    /// <summary>The controller's no-GC region while the arm is still (<see cref="NoGcRegionSteward"/>); none: off.</summary>
+    public long? NoGcRegionBytes { get; init; }
+
     /// <summary>Users and passwords; none generates random ones (controller, master1, operator, observer).</summary>
     public IReadOnlyList<RigUser>? Users { get; init; }
 }

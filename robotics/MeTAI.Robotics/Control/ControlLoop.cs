@@ -83,7 +83,13 @@ public sealed class ControlLoop : IDisposable
             long start = Stopwatch.GetTimestamp();
             if (previousStart != 0)
             {
-                Statistics.PeriodJitterUs.RecordTicks(Math.Abs(start - previousStart - period));
+                long jitter = Math.Abs(start - previousStart - period);
+                Statistics.PeriodJitterUs.RecordTicks(jitter);
+                if (jitter > Statistics.WorstJitterTicks)
+                {
+                    Statistics.WorstJitterTicks = jitter;
+                    Statistics.WorstJitterAtTicks = start;
+                }
             }
 
             Statistics.LatenessUs.RecordTicks(start - deadline);

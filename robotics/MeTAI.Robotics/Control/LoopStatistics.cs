@@ -41,6 +41,12 @@ public sealed class LoopStatistics
     /// <summary>Stopwatch ticks of the last cycle start.</summary>
     public long LastTicks { get; internal set; }
 
+    /// <summary>Stopwatch ticks of the start of the cycle with the largest period jitter since the last reset (0: none yet).</summary>
+    public long WorstJitterAtTicks { get; internal set; }
+
+    /// <summary>That cycle's jitter in Stopwatch ticks.</summary>
+    internal long WorstJitterTicks { get; set; }
+
     /// <summary>True if SCHED_FIFO was obtained.</summary>
     public bool Realtime { get; internal set; }
 
@@ -76,6 +82,8 @@ public sealed class LoopStatistics
         Interlocked.Exchange(ref _gcSlots, 0);
         Interlocked.Exchange(ref _overruns, 0);
         Interlocked.Exchange(ref _resyncs, 0);
+        WorstJitterTicks = 0;
+        WorstJitterAtTicks = 0;
         GcPauseAtStart = GC.GetTotalPauseDuration();
         GcCountAtStart = GC.CollectionCount(0);
     }

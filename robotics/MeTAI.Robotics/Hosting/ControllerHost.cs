@@ -24,6 +24,7 @@ public sealed class ControllerHost : IAsyncDisposable
     private ControlLoop? _loop;
     private ControllerMqttLink? _link;
     private ControllerPublisher? _publisher;
+    private NoGcRegionSteward? _noGc;
     private ControlCore? _core;
 
     /// <summary>Creates the host (nothing runs yet).</summary>
@@ -60,6 +61,9 @@ public sealed class ControllerHost : IAsyncDisposable
     /// <summary>The publisher (after start).</summary>
     public ControllerPublisher Publisher => _publisher ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>The no-GC region steward (<see cref="ControllerHostOptions.NoGcRegionBytes"/>), or null when off.</summary>
+    public NoGcRegionSteward? NoGc => _noGc;
+
     /// <summary>The audit log, if any.</summary>
     public AuditLog? Audit => _audit;
 
@@ -93,7 +97,8 @@ public sealed class ControllerHost : IAsyncDisposable
         _loop.Start();
         _link = new ControllerMqttLink(_options.Broker, Topics, _options.MasterId, Inputs, beam: _options.Beam is not null);
         await _link.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        _publisher = new ControllerPublisher(_link, Outputs, TelemetryJson);
+        _noGc = _options.NoGcRegionBytes is { } noGcBytes ? new NoGcRegionSteward(noGcBytes) : null;
+        _publisher = new ControllerPublisher(_link, Outputs, TelemetryJson, _noGc);
         _publisher.Start();
     }
 
@@ -196,6 +201,7 @@ public sealed class ControllerHost : IAsyncDisposable
     {
         _servo?.TorqueOffNow();
         _publisher?.Dispose();
+        _noGc?.Dispose();
         _loop?.Dispose();
         _servo?.Dispose();
         if (_link is not null)

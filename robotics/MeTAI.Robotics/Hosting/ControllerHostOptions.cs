@@ -51,6 +51,13 @@ public sealed class ControllerHostOptions
     /// <summary>Radiotherapy beam gate (beam permit to the linac, no motion under beam); none: no linac attached.</summary>
     public BeamGateOptions? Beam { get; init; }
 
+    /// <summary>
+    /// Bytes of a no-GC region to open while the arm is still (<see cref="NoGcRegionSteward"/>), or null (off). The
+    /// region is the process's: set it only where the process holds one controller (<c>metai control</c>,
+    /// <c>metai bench control</c>), never in test hosts that run several.
+    /// </summary>
+    public long? NoGcRegionBytes { get; init; }
+
     /// <summary>Test-only switches that remove safety functions (HIL negative tests); never set by the CLI.</summary>
     internal UnsafeTestOptions? Unsafe { get; init; }
 
@@ -67,5 +74,9 @@ public sealed class ControllerHostOptions
         ServoIo.Validate();
         Ik.Validate();
         Beam?.Validate();
+        if (NoGcRegionBytes is < 1L << 20)
+        {
+            throw new ArgumentException("NoGcRegionBytes must be at least 1 MiB.");
+        }
     }
 }

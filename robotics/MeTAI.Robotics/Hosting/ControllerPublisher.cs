@@ -12,13 +12,15 @@ namespace MeTAI.Robotics.Hosting;
 /// <summary>
 /// Publishes the loop's outputs from its own thread so the loop never waits on the network: force feedback to the
 /// master whenever the fixture pushes (and a zero force once when it stops, then at 20 Hz), the controller heartbeat
-/// at 100 Hz, retained state on every change, interlock changes, and telemetry at 10 Hz.
+/// at 100 Hz, retained state on every change, interlock changes, and telemetry at 10 Hz. It also shows the state to
+/// the no-GC region steward, if any, which opens its regions from this thread.
 /// </summary>
 public sealed class ControllerPublisher : IDisposable
 {
     private readonly ControllerMqttLink _link;
     private readonly ControllerOutputs _outputs;
     private readonly Func<string> _telemetry;
+    private readonly NoGcRegionSteward? _noGc;
     private readonly double[] _cmd;
     private readonly double[] _meas;
     private readonly byte[] _force = new byte[MqttPayloads.ForceLength];
@@ -28,7 +30,7 @@ public sealed class ControllerPublisher : IDisposable
     private long _forcesSent;
 
     /// <summary>Creates the publisher; <paramref name="telemetry"/> builds the telemetry JSON.</summary>
-    public ControllerPublisher(ControllerMqttLink link, ControllerOutputs outputs, Func<string> telemetry)
+    public ControllerPublisher(ControllerMqttLink link, ControllerOutputs outputs, Func<string> telemetry, NoGcRegionSteward? noGc = null)
     {
         ArgumentNullException.ThrowIfNull(link);
         ArgumentNullException.ThrowIfNull(outputs);
@@ -36,6 +38,7 @@ public sealed class ControllerPublisher : IDisposable
         _link = link;
         _outputs = outputs;
         _telemetry = telemetry;
+        _noGc = noGc;
         _cmd = new double[outputs.JointCount];
         _meas = new double[outputs.JointCount];
     }
@@ -67,6 +70,7 @@ public sealed class ControllerPublisher : IDisposable
             Thread.Sleep(1);
             long now = Stopwatch.GetTimestamp();
             ControllerSnapshot s = _outputs.Read(_cmd, _meas);
+            _noGc?.Observe(s.State);
             if (s.FixtureActive || wasActive || now - lastForce > f / 20)
             {
                 MqttPayloads.WriteForce(_force, s.ForceMasterN, s.FixtureActive, ++seq, now);

@@ -68,5 +68,18 @@ public class ControlCommandTests
         {
             Assert.True(json.GetProperty("hapticToServoLatencyMs").TryGetProperty(p, out _));
         }
+
+        // The controller runs as `control` does: a 1 GiB no-GC region while the arm is still.
+        Assert.Equal(1L << 30, json.GetProperty("noGcRegionBytes").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("--no-gc-region-mb", "8", "--no-gc-region-mb must be 0 (off) or 16-4096")]
+    [InlineData("--devices-nice", "5", "--devices-nice needs --split")]
+    public void BenchControl_BadOption_ExitsWithTheReason(string option, string value, string reason)
+    {
+        (int code, _, string stderr) = CliRunner.Run("bench", "control", "--seconds", "1", option, value);
+        Assert.NotEqual(0, code);
+        Assert.Contains(reason, stderr, StringComparison.Ordinal);
     }
 }
