@@ -9,6 +9,19 @@ public static partial class TransportKernel
     private const int WalkLeftGrid = 2;
 
     /// <summary>
+    /// Deepest point of a primary electron along the beam axis. Called at the hinge and at the end of every step (and
+    /// wherever a walk stops early): the path between them is straight, so its deepest point is one of those ends.
+    /// </summary>
+    private static void TrackPrimaryDepth(ref History hist, in Particle p, in KernelSource src)
+    {
+        float depth = (p.X - hist.EntryX) * src.Ax + (p.Y - hist.EntryY) * src.Ay + (p.Z - hist.EntryZ) * src.Az;
+        if (depth > hist.MaxDepth)
+        {
+            hist.MaxDepth = depth;
+        }
+    }
+
+    /// <summary>
     /// Class II condensed history (DPM-like): steps in g/cm² limited by the maximum fractional energy loss and by the
     /// distance to the next hard event (majorant + rejection); restricted continuous loss deposited along the path;
     /// multiple scattering by one Wentzel deflection per step at a random hinge point, its screening fixed by the
@@ -56,7 +69,9 @@ public static partial class TransportKernel
 
             float sigHard = a0.HardSigmaMax + f * (a1.HardSigmaMax - a0.HardSigmaMax);
             float tMax = a0.MaxStep + f * (a1.MaxStep - a0.MaxStep);
-            float tHard = sigHard > 0 ? eta / sigHard : 1e30f;
+            // η is 0 when the uniform draw is exactly 1 (NextFloat is in (0, 1]) and may round a hair below 0 after a
+            // step that ended on the hard event at a boundary: the event is then here, at zero distance.
+            float tHard = sigHard > 0 ? XMath.Max(eta, 0f) / sigHard : 1e30f;
             bool hard = tHard < tMax;
             float step = hard ? tHard : tMax;
 
@@ -84,13 +99,20 @@ public static partial class TransportKernel
                 step = de / lMid;
             }
 
-            float rate = de / step;
+            // A zero-length step (hard event at once) loses nothing; 0/0 here made the energy NaN, and a NaN electron
+            // walked straight through the grid depositing nothing (1 in ~10⁷ draws).
+            float rate = step > 0f ? de / step : lMid;
             float g1 = m0.TransportSigma + fm * (m1.TransportSigma - m0.TransportSigma);
 
             // Random hinge: straight to ζ·step, deflect, straight for the rest.
             float first = hist.Rng.NextFloat() * step;
             float moved = 0f;
             int status = Walk(ref hist, ref p, first, rate, m, ph, s, ref moved);
+            if (primary)
+            {
+                TrackPrimaryDepth(ref hist, p, src);
+            }
+
             if (status != WalkDone)
             {
                 gx = AfterLoss(t, gx, rate * moved, p.E);
@@ -114,11 +136,7 @@ public static partial class TransportKernel
             eta -= sigHard * (first + moved2);
             if (primary)
             {
-                float depth = (p.X - hist.EntryX) * src.Ax + (p.Y - hist.EntryY) * src.Ay + (p.Z - hist.EntryZ) * src.Az;
-                if (depth > hist.MaxDepth)
-                {
-                    hist.MaxDepth = depth;
-                }
+                TrackPrimaryDepth(ref hist, p, src);
             }
 
             if (status == WalkLeftGrid)
