@@ -1,18 +1,12 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using MeTAI.Core.Json;
 
 namespace MeTAI.Cli.Commands;
 
-/// <summary>JSON settings for everything the CLI prints or writes: camelCase, indented, invariant numbers.</summary>
+/// <summary>JSON for everything the CLI prints or writes: the project's shared settings (<see cref="JsonDefaults"/>).</summary>
 internal static class CliJson
 {
-    public static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    public static JsonSerializerOptions Options => JsonDefaults.Indented;
 
-    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+    public static string Serialize<T>(T value) => JsonDefaults.Serialize(value);
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using MeTAI.Core.IO;
 using MeTAI.Core.Trajectories;
 using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Hosting;
@@ -24,8 +25,8 @@ internal static class ControlCommand
     /// </summary>
     public const int DefaultNoGcRegionMb = 1024;
 
-    public static string DefaultRobotPath() =>
-        Path.Combine(Environment.GetEnvironmentVariable("METAI_HOME") ?? ".", "configs", "robots", "metai-arm6.json");
+    /// <summary>The default robot, <c>configs/robots/metai-arm6.json</c> (<see cref="ConfigFiles"/>).</summary>
+    public static string DefaultRobotPath() => ConfigFiles.PathOf("robots", "metai-arm6.json");
 
     /// <summary><c>--no-gc-region-mb</c>, shared by <c>control</c> and <c>bench control</c>.</summary>
     public static Option<int> NoGcRegionOption() => new("--no-gc-region-mb")

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MeTAI.Cli.Commands.Demo;
+using MeTAI.Core.IO;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Planner.Evaluation;
 using MeTAI.Planner.Plans;
@@ -170,8 +171,6 @@ internal static class DemoCommand
             }).ToArray(),
         };
         string path = Path.Combine(dir, "summary.json");
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, CliJson.Serialize(doc));
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, CliJson.Serialize(doc));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MeTAI.Core.Geometry;
+using MeTAI.Core.IO;
 using MeTAI.Core.Phantoms;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom.Rt;
@@ -88,17 +89,17 @@ internal static class DosePhantomRun
 
         if (result.CentralAxis is { } pdd)
         {
-            AtomicText(Path.Combine(dir, "pdd.csv"), pdd.ToCsv());
+            AtomicFile.WriteAllText(Path.Combine(dir, "pdd.csv"), pdd.ToCsv());
         }
 
         if (result.LateralProfile is { } profile)
         {
-            AtomicText(Path.Combine(dir, "profile.csv"), profile.ToCsv());
+            AtomicFile.WriteAllText(Path.Combine(dir, "profile.csv"), profile.ToCsv());
         }
 
         DosePlot.CentralPlane(Path.Combine(dir, "dose.png"), phantom.CtHu, result.Dose, beam.Geometry,
             $"{o.Phantom}: {model.Name} {o.FieldXCm}×{o.FieldYCm} cm², SSD {o.SsdCm} cm");
-        AtomicText(Path.Combine(dir, "summary.json"), CliJson.Serialize(Summary(o, result)));
+        AtomicFile.WriteAllText(Path.Combine(dir, "summary.json"), CliJson.Serialize(Summary(o, result)));
     }
 
     /// <summary>The JSON summary (field names are a contract: histories, seconds, historiesPerSecond, …).</summary>
@@ -178,13 +179,5 @@ internal static class DosePhantomRun
             FractionGroups = [new RtFractionGroup { FractionsPlanned = 1, ReferencedBeams = [new RtReferencedBeam { BeamNumber = 1, MetersetMu = o.MonitorUnits }] }],
             PatientSetups = [new RtPatientSetup()],
         };
-    }
-
-    /// <summary>Writes text through a temporary file and a rename, so a reader never sees half a file.</summary>
-    public static void AtomicText(string path, string text)
-    {
-        string temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
     }
 }

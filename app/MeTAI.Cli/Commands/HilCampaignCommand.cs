@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MeTAI.Cli.Hil;
-using MeTAI.Dosimetry.Engines;
+using MeTAI.Core.IO;
 using MeTAI.Hil.Campaigns;
 using MeTAI.Hil.Runner;
 
@@ -35,7 +35,7 @@ internal static class HilCampaignCommand
             TextWriter stdout = parse.InvocationConfiguration.Output, stderr = parse.InvocationConfiguration.Error;
             return CommandErrors.Guard(stderr, () =>
             {
-                string robotPath = parse.GetValue(robot)?.FullName ?? Path.Combine(DosimetryPaths.ConfigsDirectory(), "robots", "metai-arm6.json");
+                string robotPath = parse.GetValue(robot)?.FullName ?? ConfigFiles.PathOf("robots", "metai-arm6.json");
                 if (!File.Exists(robotPath))
                 {
                     throw new FileNotFoundException($"--robot: {robotPath} does not exist.", robotPath);

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using MeTAI.Core.Phantoms;
+using MeTAI.Core.IO;
 using MeTAI.Dosimetry.Engines;
+using MeTAI.Core.Phantoms;
 using MeTAI.Planner.Evaluation;
 using MeTAI.Planner.Output;
 using MeTAI.Planner.Plans;
@@ -48,7 +49,7 @@ internal static class PlanCommand
                 string protocolPath = parse.GetValue(protocol)?.FullName ?? DefaultProtocol(isDir ? null : planCase.Name);
                 if (!File.Exists(protocolPath))
                 {
-                    string shipped = Path.Combine(DosimetryPaths.ConfigsDirectory(), "protocols");
+                    string shipped = ConfigFiles.PathOf("protocols");
                     throw new FileNotFoundException(
                         $"Protocol file {protocolPath} does not exist; shipped protocols in {shipped}: {string.Join(", ", ProtocolLoader.Available(shipped))}.", protocolPath);
                 }
@@ -99,7 +100,7 @@ internal static class PlanCommand
     /// <summary>configs/protocols/&lt;case&gt;.json, or an error listing the protocols there.</summary>
     private static string DefaultProtocol(string? caseName)
     {
-        string dir = Path.Combine(DosimetryPaths.ConfigsDirectory(), "protocols");
+        string dir = ConfigFiles.PathOf("protocols");
         IReadOnlyList<string> available = ProtocolLoader.Available(dir);
         if (caseName is not null)
         {

@@ -1,4 +1,4 @@
-using MeTAI.Dosimetry.Engines;
+using MeTAI.Core.IO;
 using MeTAI.Hil.Radiotherapy;
 using MeTAI.Hil.Runner;
 using MeTAI.Hil.Scenarios;
@@ -13,7 +13,7 @@ namespace MeTAI.Cli.Hil;
 public static class HilScenarios
 {
     /// <summary>The bundled scenarios' folder, <c>configs/hil</c> (under METAI_HOME, else above the program).</summary>
-    public static string BundledDirectory() => Path.Combine(DosimetryPaths.ConfigsDirectory(), "hil");
+    public static string BundledDirectory() => ConfigFiles.PathOf("hil");
 
     /// <summary>Names of the bundled scenarios (file names without <c>.yaml</c>), sorted.</summary>
     public static IReadOnlyList<string> BundledNames() =>

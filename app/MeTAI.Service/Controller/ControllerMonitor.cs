@@ -4,11 +4,11 @@ using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using MeTAI.Core.IO;
 using MeTAI.Hil.Bench;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Safety;
 using MeTAI.Robotics.Transport;
-using MeTAI.Dosimetry.Engines;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -56,7 +56,7 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
                 LogNoController(logger);
                 return;
             case "sim":
-                RobotModel robot = RobotConfigJson.Load(o.RobotFile ?? Path.Combine(DosimetryPaths.ConfigsDirectory(), "robots", "metai-arm6.json"));
+                RobotModel robot = RobotConfigJson.Load(o.RobotFile ?? ConfigFiles.PathOf("robots", "metai-arm6.json"));
                 _rig = await ControlRig.StartAsync(SimRigOptions(robot), cancellationToken).ConfigureAwait(false);
                 _topics = new MqttTopics(robot.Name);
                 await ConnectAsync(_rig.Endpoint("observer"), cancellationToken).ConfigureAwait(false);

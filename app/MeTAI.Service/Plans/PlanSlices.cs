@@ -176,50 +176,8 @@ public sealed class PlanSlices
             return Math.Clamp((int)Math.Round(ijk.Z), 0, ct.SizeZ - 1);
         }
 
-        // Trilinear interpolation of the dose at every CT voxel centre (a copy when the grids are the same).
-        private static float[] Resample(VoxelGrid<float> dose, GridGeometry ct)
-        {
-            if (dose.Geometry.SameAs(ct))
-            {
-                return (float[])dose.Data.Clone();
-            }
-
-            GridGeometry dg = dose.Geometry;
-            var result = new float[ct.VoxelCount];
-            for (int k = 0; k < ct.SizeZ; k++)
-            {
-                for (int j = 0; j < ct.SizeY; j++)
-                {
-                    for (int i = 0; i < ct.SizeX; i++)
-                    {
-                        Vec3 p = dg.LpsToIndex(ct.IndexToLps(i, j, k));
-                        result[ct.Index(i, j, k)] = Trilinear(dose, p.X, p.Y, p.Z);
-                    }
-                }
-            }
-
-            return result;
-        }
-
-        private static float Trilinear(VoxelGrid<float> grid, double x, double y, double z)
-        {
-            GridGeometry g = grid.Geometry;
-            if (x < -0.5 || y < -0.5 || z < -0.5 || x > g.SizeX - 0.5 || y > g.SizeY - 0.5 || z > g.SizeZ - 0.5)
-            {
-                return 0;
-            }
-
-            x = Math.Clamp(x, 0, g.SizeX - 1);
-            y = Math.Clamp(y, 0, g.SizeY - 1);
-            z = Math.Clamp(z, 0, g.SizeZ - 1);
-            int i0 = (int)Math.Floor(x), j0 = (int)Math.Floor(y), k0 = (int)Math.Floor(z);
-            int i1 = Math.Min(i0 + 1, g.SizeX - 1), j1 = Math.Min(j0 + 1, g.SizeY - 1), k1 = Math.Min(k0 + 1, g.SizeZ - 1);
-            double fx = x - i0, fy = y - j0, fz = z - k0;
-            double c00 = grid[i0, j0, k0] * (1 - fx) + grid[i1, j0, k0] * fx;
-            double c10 = grid[i0, j1, k0] * (1 - fx) + grid[i1, j1, k0] * fx;
-            double c01 = grid[i0, j0, k1] * (1 - fx) + grid[i1, j0, k1] * fx;
-            double c11 = grid[i0, j1, k1] * (1 - fx) + grid[i1, j1, k1] * fx;
-            return (float)((c00 * (1 - fy) + c10 * fy) * (1 - fz) + (c01 * (1 - fy) + c11 * fy) * fz);
-        }
+        // Trilinear interpolation of the dose at every CT voxel centre inside the dose grid's outer faces (a copy when
+        // the grids are the same; 0 outside).
+        private static float[] Resample(VoxelGrid<float> dose, GridGeometry ct) => GridSampling.Resample(dose, ct, marginVoxels: 0.5);
     }
 }

@@ -1,4 +1,4 @@
-using MeTAI.Dosimetry.Engines;
+using MeTAI.Core.IO;
 using MeTAI.Planner.Plans;
 
 namespace MeTAI.Service.Plans;
@@ -23,7 +23,7 @@ public sealed class ProtocolCatalog
 
         try
         {
-            _directory = Path.Combine(DosimetryPaths.ConfigsDirectory(), "protocols");
+            _directory = ConfigFiles.PathOf("protocols");
         }
         catch (DirectoryNotFoundException)
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using MeTAI.Core.Geometry;
+using MeTAI.Core.IO;
 
 namespace MeTAI.Core.Trajectories;
 
@@ -79,5 +80,5 @@ public static class CorridorJson
     }
 
     /// <summary>Writes a corridor file atomically (temporary file beside it, then rename).</summary>
-    public static void Save(Corridor corridor, string path) => JsonFields.WriteAtomically(path, Serialize(corridor));
+    public static void Save(Corridor corridor, string path) => AtomicFile.WriteAllText(path, Serialize(corridor));
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using MeTAI.Core.Geometry;
 
@@ -86,35 +85,6 @@ internal static class JsonFields
         writer.WriteNumberValue(v.Y);
         writer.WriteNumberValue(v.Z);
         writer.WriteEndArray();
-    }
-
-    /// <summary>Writes UTF-8 text to a temporary file beside <paramref name="path"/>, then renames it over the target,
-    /// so a reader never sees a half-written file.</summary>
-    public static void WriteAtomically(string path, string text)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full) ?? ".";
-        Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                byte[] bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text);
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
     }
 
     /// <summary>An argument exception's message without the " (Parameter 'x')" suffix.</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using MeTAI.Core.Geometry;
+using MeTAI.Core.IO;
 
 namespace MeTAI.Core.Trajectories;
 
@@ -87,5 +88,5 @@ public static class TrajectoryJson
     }
 
     /// <summary>Writes a trajectory file atomically (temporary file beside it, then rename).</summary>
-    public static void Save(Trajectory trajectory, string path) => JsonFields.WriteAtomically(path, Serialize(trajectory));
+    public static void Save(Trajectory trajectory, string path) => AtomicFile.WriteAllText(path, Serialize(trajectory));
 }

@@ -1,3 +1,4 @@
+using MeTAI.Core.IO;
 using MeTAI.Dicom.Rt;
 
 namespace MeTAI.Dicom.Deid;
@@ -120,7 +121,7 @@ public sealed class Deidentifier
         var bytes = results.Select(r => (r.Path, Bytes: RtFiles.ToBytes(r.Dataset))).ToList();
         foreach ((string path, byte[] b) in bytes)
         {
-            RtFiles.WriteAtomically(path, b);
+            AtomicFile.WriteAllBytes(path, b);
         }
 
         return [.. bytes.Select(b => b.Path)];

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using MeTAI.Core.IO;
 
 namespace MeTAI.Dicom.IO;
 
@@ -69,26 +70,7 @@ public sealed class DicomWriter
     {
         ArgumentNullException.ThrowIfNull(path);
         byte[] bytes = Write(file, options);
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        AtomicFile.WriteAllBytes(path, bytes);
     }
 
     /// <summary>A dataset alone (no preamble or meta) in Explicit or Implicit VR Little Endian.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using MeTAI.Core.IO;
 
 namespace MeTAI.Dicom.Rt;
 
@@ -45,32 +46,7 @@ internal static class RtFiles
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        WriteAtomically(path, ToBytes(dataset));
-    }
-
-    /// <summary>Writes bytes to a temporary file in the same directory, then renames it over <paramref name="path"/>.</summary>
-    public static void WriteAtomically(string path, ReadOnlySpan<byte> bytes)
-    {
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        Directory.CreateDirectory(dir);
-        string temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                stream.Write(bytes);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        AtomicFile.WriteAllBytes(path, ToBytes(dataset));
     }
 
     /// <summary>The Part 10 encoding (preamble, file meta, Explicit VR Little Endian dataset) of a dataset.</summary>

@@ -93,7 +93,7 @@ public sealed class DepthDoseCurve
         for (int i = 0; i < n; i++)
         {
             d[i] = (i + 0.5) * stepMm;
-            v[i] = DoseSampling.Trilinear(geometry, dose, surfaceLps + a * d[i]);
+            v[i] = GridSampling.TrilinearClamped(geometry, dose, surfaceLps + a * d[i]);
         }
 
         return new DepthDoseCurve(d, v);

@@ -89,7 +89,7 @@ public sealed class DoseProfile
         for (int i = -n; i <= n; i++)
         {
             x[i + n] = i * stepMm;
-            v[i + n] = DoseSampling.Trilinear(geometry, dose, centerLps + d * (i * stepMm));
+            v[i + n] = GridSampling.TrilinearClamped(geometry, dose, centerLps + d * (i * stepMm));
         }
 
         return new DoseProfile(x, v);

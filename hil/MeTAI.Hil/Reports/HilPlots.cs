@@ -1,3 +1,4 @@
+using MeTAI.Core.IO;
 using MeTAI.Hil.Traces;
 using MeTAI.Robotics.Safety;
 using ScottPlot;
@@ -35,7 +36,7 @@ public static class HilPlots
         plot.XLabel("scenario time (s)");
         plot.YLabel("joint angle (rad): true (solid), commanded (dashed)");
         plot.ShowLegend(Alignment.UpperRight);
-        AtomicFile.Write(path, temp => plot.SavePng(temp, Width, 520));
+        AtomicFile.WriteVia(path, temp => plot.SavePng(temp, Width, 520));
     }
 
     /// <summary>Controller state over time (step plot) with the interlocks raised marked, faults shaded.</summary>
@@ -86,7 +87,7 @@ public static class HilPlots
         plot.Axes.SetLimitsX(0, Math.Max(0.1, t.Seconds(t.EndTicks)));
         plot.Title(title);
         plot.XLabel("scenario time (s); red dotted: interlock raised; shaded: injected fault");
-        AtomicFile.Write(path, temp => plot.SavePng(temp, Width, 420));
+        AtomicFile.WriteVia(path, temp => plot.SavePng(temp, Width, 420));
     }
 
     /// <summary>Histogram of haptic → servo latency (master sample sent → Sync Write on the bus, controller's measurement).</summary>
@@ -125,7 +126,7 @@ public static class HilPlots
 
         plot.XLabel("haptic → servo latency (ms)");
         plot.YLabel("samples");
-        AtomicFile.Write(path, temp => plot.SavePng(temp, Width, 380));
+        AtomicFile.WriteVia(path, temp => plot.SavePng(temp, Width, 380));
     }
 
     /// <summary>Beam on/off and patient displacement over time, beam-on intervals shaded.</summary>
@@ -154,7 +155,7 @@ public static class HilPlots
         plot.YLabel("mm");
         plot.Axes.SetLimitsY(0, 10.5);
         plot.ShowLegend(Alignment.UpperRight);
-        AtomicFile.Write(path, temp => plot.SavePng(temp, Width, 380));
+        AtomicFile.WriteVia(path, temp => plot.SavePng(temp, Width, 380));
     }
 
     private static double PoseErrorMm(HilTrace t, TraceSample s)

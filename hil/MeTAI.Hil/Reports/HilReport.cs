@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MeTAI.Core.IO;
 using MeTAI.Hil.Runner;
 using MeTAI.Hil.Traces;
 

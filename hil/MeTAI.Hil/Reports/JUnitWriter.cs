@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using MeTAI.Core.IO;
 using MeTAI.Hil.Runner;
 
 namespace MeTAI.Hil.Reports;
@@ -61,6 +62,6 @@ public static class JUnitWriter
         }
 
         var document = new XDocument(new XDeclaration("1.0", "utf-8", null), suites);
-        AtomicFile.Write(path, document.Save);
+        AtomicFile.WriteVia(path, document.Save);
     }
 }

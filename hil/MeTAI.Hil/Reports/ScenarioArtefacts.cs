@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MeTAI.Core.Geometry;
+using MeTAI.Core.IO;
 using MeTAI.Hil.Devices;
 using MeTAI.Hil.Runner;
 using MeTAI.Hil.Traces;

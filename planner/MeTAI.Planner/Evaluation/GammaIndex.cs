@@ -16,6 +16,9 @@ namespace MeTAI.Planner.Evaluation;
 /// </summary>
 public static class GammaIndex
 {
+    // How far beyond the outermost voxel centres (in voxels) a point still counts as inside: rounding only.
+    private const double OutsideEps = 1e-9;
+
     /// <summary>Compares <paramref name="evaluated"/> with <paramref name="reference"/>.</summary>
     public static GammaResult Compute(VoxelGrid<float> reference, VoxelGrid<float> evaluated, GammaOptions? options = null)
     {
@@ -111,27 +114,7 @@ public static class GammaIndex
     }
 
     /// <summary>The evaluated dose trilinearly interpolated at the voxel centres of <paramref name="target"/> (0 outside its grid).</summary>
-    public static float[] Resample(VoxelGrid<float> source, GridGeometry target)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(target);
-        GridGeometry sg = source.Geometry;
-        var result = new float[target.VoxelCount];
-        for (int k = 0; k < target.SizeZ; k++)
-        {
-            for (int j = 0; j < target.SizeY; j++)
-            {
-                for (int i = 0; i < target.SizeX; i++)
-                {
-                    Vec3 p = sg.LpsToIndex(target.IndexToLps(i, j, k));
-                    double v = Interpolate(source.Data, sg, p.X, p.Y, p.Z);
-                    result[target.Index(i, j, k)] = double.IsNaN(v) ? 0f : (float)v;
-                }
-            }
-        }
-
-        return result;
-    }
+    public static float[] Resample(VoxelGrid<float> source, GridGeometry target) => GridSampling.Resample(source, target, OutsideEps);
 
     private readonly record struct Offset(int I, int J, int K, double Fi, double Fj, double Fk, double Distance2);
 
@@ -162,22 +145,6 @@ public static class GammaIndex
         g.Contains(i, j, k) ? d[g.Index(i, j, k)] : double.NaN;
 
     /// <summary>Trilinear interpolation at fractional index (x, y, z); NaN outside the grid's voxel centres.</summary>
-    private static double Interpolate(float[] d, GridGeometry g, double x, double y, double z)
-    {
-        const double eps = 1e-9;
-        if (x < -eps || y < -eps || z < -eps || x > g.SizeX - 1 + eps || y > g.SizeY - 1 + eps || z > g.SizeZ - 1 + eps)
-        {
-            return double.NaN;
-        }
-
-        int i0 = Math.Clamp((int)Math.Floor(x), 0, Math.Max(0, g.SizeX - 2)), j0 = Math.Clamp((int)Math.Floor(y), 0, Math.Max(0, g.SizeY - 2)), k0 = Math.Clamp((int)Math.Floor(z), 0, Math.Max(0, g.SizeZ - 2));
-        int i1 = Math.Min(i0 + 1, g.SizeX - 1), j1 = Math.Min(j0 + 1, g.SizeY - 1), k1 = Math.Min(k0 + 1, g.SizeZ - 1);
-        double fx = Math.Clamp(x - i0, 0, 1), fy = Math.Clamp(y - j0, 0, 1), fz = Math.Clamp(z - k0, 0, 1);
-        double c00 = d[g.Index(i0, j0, k0)] * (1 - fx) + d[g.Index(i1, j0, k0)] * fx;
-        double c10 = d[g.Index(i0, j1, k0)] * (1 - fx) + d[g.Index(i1, j1, k0)] * fx;
-        double c01 = d[g.Index(i0, j0, k1)] * (1 - fx) + d[g.Index(i1, j0, k1)] * fx;
-        double c11 = d[g.Index(i0, j1, k1)] * (1 - fx) + d[g.Index(i1, j1, k1)] * fx;
-        double c0 = c00 * (1 - fy) + c10 * fy, c1 = c01 * (1 - fy) + c11 * fy;
-        return c0 * (1 - fz) + c1 * fz;
-    }
+    private static double Interpolate(float[] d, GridGeometry g, double x, double y, double z) =>
+        GridSampling.Within(g, x, y, z, OutsideEps) ? GridSampling.TrilinearClamped(g, d, x, y, z) : double.NaN;
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using MeTAI.Core.Geometry;
+using MeTAI.Core.IO;
 using MeTAI.Core.Voxels;
 
 namespace MeTAI.Planner.Influence;
@@ -36,15 +37,13 @@ public static class InfluenceCache
             throw new ArgumentException("The parameters hash must be a 32-byte SHA-256.", nameof(parametersHash));
         }
 
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + ".tmp-" + Environment.ProcessId;
         CsrMatrix a = matrix.Matrix;
-        using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        byte[] parameters = parametersHash.ToArray();
+        AtomicFile.Write(path, stream =>
         {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var header = new byte[HeaderBytes];
-            WriteHeader(header, matrix, parametersHash);
+            WriteHeader(header, matrix, parameters);
             Write(stream, hash, header);
             var beamlets = new int[3 * matrix.Columns];
             for (int c = 0; c < matrix.Columns; c++)
@@ -60,9 +59,7 @@ public static class InfluenceCache
             Write(stream, hash, MemoryMarshal.AsBytes(a.ColumnIndices.AsSpan()));
             Write(stream, hash, MemoryMarshal.AsBytes(a.Values.AsSpan()));
             stream.Write(hash.GetHashAndReset());
-        }
-
-        File.Move(temp, full, overwrite: true);
+        });
     }
 
     /// <summary>

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using MeTAI.Core.Json;
 using MeTAI.Planner.Evaluation;
 using MeTAI.Planner.Optimization;
 using MeTAI.Planner.Plans;
@@ -13,14 +13,6 @@ namespace MeTAI.Planner.Output;
 /// </summary>
 public static class PlanReport
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     /// <summary>The report as a JSON-serialisable object.</summary>
     public static object Build(PlanResult r, IReadOnlyList<string> files)
     {
@@ -113,10 +105,10 @@ public static class PlanReport
     }
 
     /// <summary>Serialises the report.</summary>
-    public static string ToJson(PlanResult r, IReadOnlyList<string> files) => JsonSerializer.Serialize(Build(r, files), Options);
+    public static string ToJson(PlanResult r, IReadOnlyList<string> files) => JsonSerializer.Serialize(Build(r, files), JsonDefaults.Indented);
 
     /// <summary>Serialises any value with the report's settings.</summary>
-    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, JsonDefaults.Indented);
 
     private static object Goal(GoalResult g) => new { g.Structure, g.Metric, g.Comparison, g.Target, g.Achieved, g.Unit, g.Passed, g.Priority };
 }

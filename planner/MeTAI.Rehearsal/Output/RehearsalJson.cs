@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using MeTAI.Core.Json;
 using MeTAI.Core.Geometry;
 using MeTAI.Rehearsal.Avatar;
 using MeTAI.Rehearsal.Instruments;
@@ -13,14 +13,6 @@ namespace MeTAI.Rehearsal.Output;
 /// </summary>
 public static class RehearsalJson
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     /// <summary>Text of <c>trajectories.json</c>.</summary>
     public static string Trajectories(RehearsalPlan plan, PatientAvatar avatar)
     {
@@ -75,7 +67,7 @@ public static class RehearsalJson
                 simulated = plan.Candidates.Count,
             },
         };
-        return JsonSerializer.Serialize(document, Options) + "\n";
+        return JsonSerializer.Serialize(document, JsonDefaults.Indented) + "\n";
     }
 
     /// <summary>Text of <c>summary.json</c>.</summary>
@@ -123,7 +115,7 @@ public static class RehearsalJson
             missingStructures = avatar.MissingStructures.Count > 0 ? avatar.MissingStructures : null,
             files,
         };
-        return JsonSerializer.Serialize(document, Options) + "\n";
+        return JsonSerializer.Serialize(document, JsonDefaults.Indented) + "\n";
     }
 
     private static double[] Point(Vec3 p) => [Round(p.X, 3), Round(p.Y, 3), Round(p.Z, 3)];

@@ -1,3 +1,4 @@
+using MeTAI.Core.IO;
 using MeTAI.Core.Trajectories;
 using MeTAI.Rehearsal.Avatar;
 using MeTAI.Rehearsal.Search;
@@ -20,19 +21,7 @@ public static class RehearsalOutput
         CorridorJson.Save(plan.Corridor, Path.Combine(directory, "corridor.json"));
         TrajectoryJson.Save(plan.Trajectory, Path.Combine(directory, "trajectory.json"));
         string png = Path.Combine(directory, "rehearsal.png");
-        string temp = Path.Combine(directory, $".rehearsal.{Guid.NewGuid():N}.png");
-        try
-        {
-            RehearsalPlot.Save(plan, avatar, temp);
-            File.Move(temp, png, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        AtomicFile.WriteVia(png, temp => RehearsalPlot.Save(plan, avatar, temp));
 
         AtomicFile.WriteAllText(Path.Combine(directory, "summary.json"), RehearsalJson.Summary(plan, avatar, Files));
     }

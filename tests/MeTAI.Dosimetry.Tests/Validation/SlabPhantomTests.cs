@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using MeTAI.Core.Geometry;
+using MeTAI.Core.IO;
 using MeTAI.Core.Voxels;
 using MeTAI.Dosimetry.Beams;
 using MeTAI.Dosimetry.Engines;
@@ -142,7 +143,7 @@ public class SlabPhantomTests(EngineFixture fixture, ITestOutputHelper output)
             return;
         }
 
-        string dir = Path.Combine(Path.GetDirectoryName(DosimetryPaths.ConfigsDirectory())!, "docs", "validation");
+        string dir = Path.Combine(Path.GetDirectoryName(ConfigFiles.Directory())!, "docs", "validation");
         Directory.CreateDirectory(dir);
         double max = water.Max();
         var csv = new StringBuilder("depth_mm,water_percent,slab_percent\n");

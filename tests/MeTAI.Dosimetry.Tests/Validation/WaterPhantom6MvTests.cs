@@ -1,4 +1,5 @@
 using System.Globalization;
+using MeTAI.Core.IO;
 using MeTAI.Core.Voxels;
 using MeTAI.Dosimetry.Analysis;
 using MeTAI.Dosimetry.Beams;
@@ -117,7 +118,7 @@ public class WaterPhantom6MvTests(EngineFixture fixture, ITestOutputHelper outpu
             return;
         }
 
-        string dir = Path.Combine(Path.GetDirectoryName(DosimetryPaths.ConfigsDirectory())!, "docs", "validation");
+        string dir = Path.Combine(Path.GetDirectoryName(ConfigFiles.Directory())!, "docs", "validation");
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "water-6mv-10x10-pdd.csv"), s.Curve.ToCsv());
         double[] pdd = s.Curve.Dose.Select(d => 100 * d / s.Curve.MaxDose).ToArray();

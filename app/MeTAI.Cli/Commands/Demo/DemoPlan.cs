@@ -1,4 +1,5 @@
 using System.Globalization;
+using MeTAI.Core.IO;
 using MeTAI.Core.Phantoms;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Planner.Evaluation;
@@ -18,7 +19,7 @@ internal static class DemoPlan
         PlanCase planCase = PlanCase.FromPhantom(PhantomLibrary.Build("prostate", 5));
         // The TG-119 prostate goals with five beams from anterior and lateral directions: the beam poses the HIL arm can
         // carry the beam device to, so the radiotherapy-delivery scenario can deliver this very plan.
-        Protocol protocol = ProtocolLoader.Load(Path.Combine(DosimetryPaths.ConfigsDirectory(), "hil", "plans", "prostate-robot-protocol.json"));
+        Protocol protocol = ProtocolLoader.Load(ConfigFiles.PathOf("hil", "plans", "prostate-robot-protocol.json"));
         var defaults = new PlanSettings();
         var settings = defaults with
         {
