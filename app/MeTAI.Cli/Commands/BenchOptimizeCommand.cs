@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using MeTAI.Core.Compute;
 using MeTAI.Dosimetry.Engines;
-using MeTAI.Planner.Compute;
 using MeTAI.Planner.Influence;
 using MeTAI.Planner.Optimization;
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ILGPU.Algorithms;
 
 namespace MeTAI.Dosimetry.MonteCarlo;
@@ -44,136 +45,29 @@ public static partial class TransportKernel
                 break;
             }
 
-            int voxel = p.Voxel;
-            VoxelRecord vr = ph.Voxels[voxel];
-            int m = vr.Material;
-            float rho = vr.Density;
-            int off = m * t.GridSize;
-            int i = gx <= 0 ? 0 : (int)gx;
-            i = i > t.GridSize - 2 ? t.GridSize - 2 : i;
-            float f = gx <= 0 ? 0 : XMath.Min(gx - i, 1f);
+            VoxelRecord vr = ph.Voxels[p.Voxel];
+            int off = vr.Material * t.GridSize;
+            NodeAt(t, gx, out int i, out float f);
             ElectronNode a0 = t.Electron[off + i];
             ElectronNode a1 = t.Electron[off + i + 1];
-
-            if (p.E < run.RangeRejectionBelow)
+            if (p.E < run.RangeRejectionBelow && (a0.CsdaRange + f * (a1.CsdaRange - a0.CsdaRange)) / vr.Density < DistanceToNearestFace(p, ph))
             {
                 // Range rejection: the CSDA range cannot reach the nearest face of this voxel.
-                float range = (a0.CsdaRange + f * (a1.CsdaRange - a0.CsdaRange)) / rho;
-                float fx = p.X - p.Ix * ph.Dx, fy = p.Y - p.Iy * ph.Dy, fz = p.Z - p.Iz * ph.Dz;
-                float dmin = XMath.Min(XMath.Min(XMath.Min(fx, ph.Dx - fx), XMath.Min(fy, ph.Dy - fy)), XMath.Min(fz, ph.Dz - fz));
-                if (range < dmin)
-                {
-                    break;
-                }
+                break;
             }
 
-            float sigHard = a0.HardSigmaMax + f * (a1.HardSigmaMax - a0.HardSigmaMax);
-            float tMax = a0.MaxStep + f * (a1.MaxStep - a0.MaxStep);
-            // η is 0 when the uniform draw is exactly 1 (NextFloat is in (0, 1]) and may round a hair below 0 after a
-            // step that ended on the hard event at a boundary: the event is then here, at zero distance.
-            float tHard = sigHard > 0 ? XMath.Max(eta, 0f) / sigHard : 1e30f;
-            bool hard = tHard < tMax;
-            float step = hard ? tHard : tMax;
-
-            // Continuous loss with the stopping power at the step's mid energy (second order in the step).
-            float l0 = a0.StoppingPower + f * (a1.StoppingPower - a0.StoppingPower);
-            float eMid = p.E - 0.5f * l0 * step;
-            if (eMid < 0.5f * p.E)
-            {
-                eMid = 0.5f * p.E;
-            }
-
-            // ln(eMid) = ln E + ln(1 − δ): shift the grid coordinate instead of taking another logarithm.
-            float delta = 1f - eMid / p.E;
-            float xm = i + f - (delta + 0.5f * delta * delta + 0.33333334f * delta * delta * delta) * t.InvLogStep;
-            int im = xm <= 0 ? 0 : (int)xm;
-            float fm = xm <= 0 ? 0 : xm - im;
-            im = im > t.GridSize - 2 ? t.GridSize - 2 : im;
-            ElectronNode m0 = t.Electron[off + im];
-            ElectronNode m1 = t.Electron[off + im + 1];
-            float lMid = m0.StoppingPower + fm * (m1.StoppingPower - m0.StoppingPower);
-            float de = lMid * step;
-            if (de > p.E)
-            {
-                de = p.E;
-                step = de / lMid;
-            }
-
-            // A zero-length step (hard event at once) loses nothing; 0/0 here made the energy NaN, and a NaN electron
-            // walked straight through the grid depositing nothing (1 in ~10⁷ draws).
-            float rate = step > 0f ? de / step : lMid;
-            float g1 = m0.TransportSigma + fm * (m1.TransportSigma - m0.TransportSigma);
-
-            // Random hinge: straight to ζ·step, deflect, straight for the rest.
-            float first = hist.Rng.NextFloat() * step;
-            float moved = 0f;
-            int status = Walk(ref hist, ref p, first, rate, m, ph, s, ref moved);
-            if (primary)
-            {
-                TrackPrimaryDepth(ref hist, p, src);
-            }
-
-            if (status != WalkDone)
-            {
-                gx = AfterLoss(t, gx, rate * moved, p.E);
-                p.E -= rate * moved;
-                eta -= sigHard * moved;
-                if (status == WalkLeftGrid)
-                {
-                    Escape(s, p.E > 0 ? p.E + (positron ? 2 * ElectronMass : 0) : (positron ? 2 * ElectronMass : 0));
-                    return;
-                }
-
-                MultipleScatter(ref hist, ref p, t, moved * g1);
-                continue;
-            }
-
-            MultipleScatter(ref hist, ref p, t, step * g1);
-            float moved2 = 0f;
-            status = Walk(ref hist, ref p, step - first, rate, m, ph, s, ref moved2);
-            gx = AfterLoss(t, gx, rate * (first + moved2), p.E);
-            p.E -= rate * (first + moved2);
-            eta -= sigHard * (first + moved2);
-            if (primary)
-            {
-                TrackPrimaryDepth(ref hist, p, src);
-            }
-
+            ElectronStep step = PlanStep(t, p.E, off, i, f, a0, a1, eta);
+            int status = TakeStep(ref hist, ref p, t, ph, src, s, step, vr.Material, primary, ref gx, ref eta);
             if (status == WalkLeftGrid)
             {
                 Escape(s, p.E > 0 ? p.E + (positron ? 2 * ElectronMass : 0) : (positron ? 2 * ElectronMass : 0));
                 return;
             }
 
-            if (status != WalkDone || !hard || p.E <= run.ElectronCut)
+            if (status == WalkDone && step.Hard && p.E > run.ElectronCut)
             {
-                continue;
+                HardEventCandidate(ref hist, ref p, t, s, run, off, step.SigmaHard, ref gx, ref eta);
             }
-
-            // Hard event candidate: accept with σ(E)/σ_max, then Møller or bremsstrahlung by their cross sections.
-            eta = -XMath.Log(hist.Rng.NextFloat());
-            int ih = gx <= 0 ? 0 : (int)gx;
-            ih = ih > t.GridSize - 2 ? t.GridSize - 2 : ih;
-            float fh = gx <= 0 ? 0 : XMath.Min(gx - ih, 1f);
-            ElectronNode h0 = t.Electron[off + ih];
-            ElectronNode h1 = t.Electron[off + ih + 1];
-            float sm = h0.MollerSigma + fh * (h1.MollerSigma - h0.MollerSigma);
-            float sb = h0.BremsSigma + fh * (h1.BremsSigma - h0.BremsSigma);
-            if (hist.Rng.NextFloat() * sigHard > sm + sb)
-            {
-                continue;
-            }
-
-            if (hist.Rng.NextFloat() * (sm + sb) < sm)
-            {
-                Moller(ref hist, ref p, s, run);
-            }
-            else
-            {
-                Bremsstrahlung(ref hist, ref p, s, run);
-            }
-
-            gx = GridCoordinate(t, p.E);
         }
 
         if (p.E > 0)
@@ -185,6 +79,140 @@ public static partial class TransportKernel
         {
             Annihilate(ref hist, ref p, s);
         }
+    }
+
+    /// <summary>Table node and fraction of grid coordinate <paramref name="gx"/>, clamped to the table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void NodeAt(in KernelTables t, float gx, out int i, out float f)
+    {
+        i = gx <= 0 ? 0 : (int)gx;
+        i = i > t.GridSize - 2 ? t.GridSize - 2 : i;
+        f = gx <= 0 ? 0 : XMath.Min(gx - i, 1f);
+    }
+
+    /// <summary>
+    /// The next step of an electron of energy <paramref name="e"/> at table node <paramref name="i"/> + <paramref name="f"/>
+    /// of the material at <paramref name="off"/>: its length (the maximum step, or the distance to the hard event
+    /// <paramref name="eta"/> majorant mean free paths away), the loss rate at its mid energy and the scattering power.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ElectronStep PlanStep(in KernelTables t, float e, int off, int i, float f, in ElectronNode a0, in ElectronNode a1, float eta)
+    {
+        float sigHard = a0.HardSigmaMax + f * (a1.HardSigmaMax - a0.HardSigmaMax);
+        float tMax = a0.MaxStep + f * (a1.MaxStep - a0.MaxStep);
+        // η is 0 when the uniform draw is exactly 1 (NextFloat is in (0, 1]) and may round a hair below 0 after a
+        // step that ended on the hard event at a boundary: the event is then here, at zero distance.
+        float tHard = sigHard > 0 ? XMath.Max(eta, 0f) / sigHard : 1e30f;
+        bool hard = tHard < tMax;
+        float step = hard ? tHard : tMax;
+
+        // Continuous loss with the stopping power at the step's mid energy (second order in the step).
+        float l0 = a0.StoppingPower + f * (a1.StoppingPower - a0.StoppingPower);
+        float eMid = e - 0.5f * l0 * step;
+        if (eMid < 0.5f * e)
+        {
+            eMid = 0.5f * e;
+        }
+
+        // ln(eMid) = ln E + ln(1 − δ): shift the grid coordinate instead of taking another logarithm.
+        float delta = 1f - eMid / e;
+        float xm = i + f - (delta + 0.5f * delta * delta + 0.33333334f * delta * delta * delta) * t.InvLogStep;
+        int im = xm <= 0 ? 0 : (int)xm;
+        float fm = xm <= 0 ? 0 : xm - im;
+        im = im > t.GridSize - 2 ? t.GridSize - 2 : im;
+        ElectronNode m0 = t.Electron[off + im];
+        ElectronNode m1 = t.Electron[off + im + 1];
+        float lMid = m0.StoppingPower + fm * (m1.StoppingPower - m0.StoppingPower);
+        float de = lMid * step;
+        if (de > e)
+        {
+            de = e;
+            step = de / lMid;
+        }
+
+        return new ElectronStep
+        {
+            Length = step,
+            // A zero-length step (hard event at once) loses nothing; 0/0 here made the energy NaN, and a NaN electron
+            // walked straight through the grid depositing nothing (1 in ~10⁷ draws).
+            Rate = step > 0f ? de / step : lMid,
+            ScatteringPower = m0.TransportSigma + fm * (m1.TransportSigma - m0.TransportSigma),
+            SigmaHard = sigHard,
+            Hard = hard,
+        };
+    }
+
+    /// <summary>
+    /// Moves the electron along <paramref name="step"/>: straight to a random hinge, one multiple-scattering deflection,
+    /// straight for the rest, losing energy (and hard-event distance) for the mass thickness travelled. Returns how the
+    /// walk ended: <see cref="WalkDone"/> at the end of the step, else where it stopped early (the deflection then
+    /// covers the path travelled).
+    /// </summary>
+    private static int TakeStep(ref History hist, ref Particle p, in KernelTables t, in KernelPhantom ph, in KernelSource src, in KernelScratch s, in ElectronStep step, int material, bool primary, ref float gx, ref float eta)
+    {
+        float rate = step.Rate;
+        float first = hist.Rng.NextFloat() * step.Length;
+        float moved = 0f;
+        int status = Walk(ref hist, ref p, first, rate, material, ph, s, ref moved);
+        if (primary)
+        {
+            TrackPrimaryDepth(ref hist, p, src);
+        }
+
+        if (status != WalkDone)
+        {
+            gx = AfterLoss(t, gx, rate * moved, p.E);
+            p.E -= rate * moved;
+            eta -= step.SigmaHard * moved;
+            if (status != WalkLeftGrid)
+            {
+                MultipleScatter(ref hist, ref p, t, moved * step.ScatteringPower);
+            }
+
+            return status;
+        }
+
+        MultipleScatter(ref hist, ref p, t, step.Length * step.ScatteringPower);
+        float moved2 = 0f;
+        status = Walk(ref hist, ref p, step.Length - first, rate, material, ph, s, ref moved2);
+        gx = AfterLoss(t, gx, rate * (first + moved2), p.E);
+        p.E -= rate * (first + moved2);
+        eta -= step.SigmaHard * (first + moved2);
+        if (primary)
+        {
+            TrackPrimaryDepth(ref hist, p, src);
+        }
+
+        return status;
+    }
+
+    /// <summary>
+    /// A hard-event candidate at the end of a step: a fresh distance to the next one, then acceptance with σ(E)/σ_max
+    /// and Møller or bremsstrahlung by their cross sections.
+    /// </summary>
+    private static void HardEventCandidate(ref History hist, ref Particle p, in KernelTables t, in KernelScratch s, in KernelRun run, int off, float sigHard, ref float gx, ref float eta)
+    {
+        eta = -XMath.Log(hist.Rng.NextFloat());
+        NodeAt(t, gx, out int ih, out float fh);
+        ElectronNode h0 = t.Electron[off + ih];
+        ElectronNode h1 = t.Electron[off + ih + 1];
+        float sm = h0.MollerSigma + fh * (h1.MollerSigma - h0.MollerSigma);
+        float sb = h0.BremsSigma + fh * (h1.BremsSigma - h0.BremsSigma);
+        if (hist.Rng.NextFloat() * sigHard > sm + sb)
+        {
+            return;
+        }
+
+        if (hist.Rng.NextFloat() * (sm + sb) < sm)
+        {
+            Moller(ref hist, ref p, s, run);
+        }
+        else
+        {
+            Bremsstrahlung(ref hist, ref p, s, run);
+        }
+
+        gx = GridCoordinate(t, p.E);
     }
 
     /// <summary>Grid coordinate (node units) of ln E.</summary>
@@ -217,93 +245,98 @@ public static partial class TransportKernel
         for (int guard = 0; guard < 4096; guard++)
         {
             float rho = ph.Voxels[p.Voxel].Density;
-            float need0 = remaining / rho;
+            float need = remaining / rho;
             // Safety: closer to no face than the path length ⇒ the segment ends inside this voxel, no divisions needed.
-            float fx = p.X - p.Ix * ph.Dx, fy = p.Y - p.Iy * ph.Dy, fz = p.Z - p.Iz * ph.Dz;
-            float safety = XMath.Min(XMath.Min(XMath.Min(fx, ph.Dx - fx), XMath.Min(fy, ph.Dy - fy)), XMath.Min(fz, ph.Dz - fz));
-            if (need0 < safety)
+            // (Negated comparisons, so that a NaN length crosses the face rather than ending the walk here.)
+            if (!(need < DistanceToNearestFace(p, ph)))
             {
-                p.X += need0 * p.U;
-                p.Y += need0 * p.V;
-                p.Z += need0 * p.W;
-                Deposit(ref hist, s, p.Voxel, rate * remaining);
-                moved += remaining;
-                return WalkDone;
-            }
-
-            float dx = p.U > 0 ? ((p.Ix + 1) * ph.Dx - p.X) / p.U : p.U < 0 ? (p.Ix * ph.Dx - p.X) / p.U : 1e30f;
-            float dy = p.V > 0 ? ((p.Iy + 1) * ph.Dy - p.Y) / p.V : p.V < 0 ? (p.Iy * ph.Dy - p.Y) / p.V : 1e30f;
-            float dz = p.W > 0 ? ((p.Iz + 1) * ph.Dz - p.Z) / p.W : p.W < 0 ? (p.Iz * ph.Dz - p.Z) / p.W : 1e30f;
-            int axis = 0;
-            float db = dx;
-            if (dy < db)
-            {
-                db = dy;
-                axis = 1;
-            }
-
-            if (dz < db)
-            {
-                db = dz;
-                axis = 2;
-            }
-
-            if (db < 0)
-            {
-                db = 0;
-            }
-
-            float need = need0;
-            if (need <= db)
-            {
-                p.X += need * p.U;
-                p.Y += need * p.V;
-                p.Z += need * p.W;
-                Deposit(ref hist, s, p.Voxel, rate * remaining);
-                moved += remaining;
-                return WalkDone;
-            }
-
-            p.X += db * p.U;
-            p.Y += db * p.V;
-            p.Z += db * p.W;
-            float used = rho * db;
-            Deposit(ref hist, s, p.Voxel, rate * used);
-            moved += used;
-            remaining -= used;
-            if (axis == 0)
-            {
-                p.Ix += p.U > 0 ? 1 : -1;
-                if (p.Ix < 0 || p.Ix >= ph.Nx)
+                float db = DistanceToExitFace(p, ph, out int axis);
+                if (!(need <= db))
                 {
-                    return WalkLeftGrid;
-                }
-            }
-            else if (axis == 1)
-            {
-                p.Iy += p.V > 0 ? 1 : -1;
-                if (p.Iy < 0 || p.Iy >= ph.Ny)
-                {
-                    return WalkLeftGrid;
-                }
-            }
-            else
-            {
-                p.Iz += p.W > 0 ? 1 : -1;
-                if (p.Iz < 0 || p.Iz >= ph.Nz)
-                {
-                    return WalkLeftGrid;
+                    // Up to the face, then into the next voxel.
+                    Advance(ref p, db);
+                    float used = rho * db;
+                    Deposit(ref hist, s, p.Voxel, rate * used);
+                    moved += used;
+                    remaining -= used;
+                    if (!CrossFace(ref p, ph, axis))
+                    {
+                        return WalkLeftGrid;
+                    }
+
+                    if (ph.Voxels[p.Voxel].Material != material)
+                    {
+                        return WalkMaterialChange;
+                    }
+
+                    continue;
                 }
             }
 
-            p.Voxel = p.Ix + ph.Nx * (p.Iy + ph.Ny * p.Iz);
-            if (ph.Voxels[p.Voxel].Material != material)
-            {
-                return WalkMaterialChange;
-            }
+            Advance(ref p, need);
+            Deposit(ref hist, s, p.Voxel, rate * remaining);
+            moved += remaining;
+            return WalkDone;
         }
 
         return WalkDone;
+    }
+
+    /// <summary>Distance (cm) to the face of the particle's voxel it crosses first along its direction, and that face's axis.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float DistanceToExitFace(in Particle p, in KernelPhantom ph, out int axis)
+    {
+        float dx = p.U > 0 ? ((p.Ix + 1) * ph.Dx - p.X) / p.U : p.U < 0 ? (p.Ix * ph.Dx - p.X) / p.U : 1e30f;
+        float dy = p.V > 0 ? ((p.Iy + 1) * ph.Dy - p.Y) / p.V : p.V < 0 ? (p.Iy * ph.Dy - p.Y) / p.V : 1e30f;
+        float dz = p.W > 0 ? ((p.Iz + 1) * ph.Dz - p.Z) / p.W : p.W < 0 ? (p.Iz * ph.Dz - p.Z) / p.W : 1e30f;
+        axis = 0;
+        float db = dx;
+        if (dy < db)
+        {
+            db = dy;
+            axis = 1;
+        }
+
+        if (dz < db)
+        {
+            db = dz;
+            axis = 2;
+        }
+
+        return db < 0 ? 0 : db;
+    }
+
+    /// <summary>Steps the voxel index across the face of axis <paramref name="axis"/>; false when that leaves the grid.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool CrossFace(ref Particle p, in KernelPhantom ph, int axis)
+    {
+        if (axis == 0)
+        {
+            p.Ix += p.U > 0 ? 1 : -1;
+            if (p.Ix < 0 || p.Ix >= ph.Nx)
+            {
+                return false;
+            }
+        }
+        else if (axis == 1)
+        {
+            p.Iy += p.V > 0 ? 1 : -1;
+            if (p.Iy < 0 || p.Iy >= ph.Ny)
+            {
+                return false;
+            }
+        }
+        else
+        {
+            p.Iz += p.W > 0 ? 1 : -1;
+            if (p.Iz < 0 || p.Iz >= ph.Nz)
+            {
+                return false;
+            }
+        }
+
+        p.Voxel = p.Ix + ph.Nx * (p.Iy + ph.Ny * p.Iz);
+        return true;
     }
 
     /// <summary>

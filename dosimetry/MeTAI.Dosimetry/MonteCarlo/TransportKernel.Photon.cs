@@ -31,10 +31,7 @@ public static partial class TransportKernel
                 eLast = p.E;
             }
 
-            float dist = -XMath.Log(hist.Rng.NextFloat()) / muMax;
-            p.X += dist * p.U;
-            p.Y += dist * p.V;
-            p.Z += dist * p.W;
+            Advance(ref p, -XMath.Log(hist.Rng.NextFloat()) / muMax);
             int voxel = VoxelAt(ref p, ph);
             if (voxel < 0)
             {
@@ -58,54 +55,76 @@ public static partial class TransportKernel
             }
 
             p.Flags &= ~FlagUnscattered;
-            float r = hist.Rng.NextFloat();
-            if (r < n0.FracCoherent + f * (n1.FracCoherent - n0.FracCoherent))
+            if (!Interact(ref hist, ref p, s, run, n0, n1, f))
             {
-                // Rayleigh: elastic; angular shape (1 + cos²θ)/2 without atomic form factors (see docs).
-                float c;
-                int k = 0;
-                do
-                {
-                    c = 2 * hist.Rng.NextFloat() - 1;
-                    k++;
-                }
-                while (2 * hist.Rng.NextFloat() > 1 + c * c && k < 64);
-                Rotate(ref p, c, ref hist);
-                continue;
-            }
-
-            if (r < n0.FracIncoherent + f * (n1.FracIncoherent - n0.FracIncoherent))
-            {
-                Compton(ref hist, ref p, s, run);
-                continue;
-            }
-
-            if (r < n0.FracPhoto + f * (n1.FracPhoto - n0.FracPhoto))
-            {
-                // Photoelectric absorption: the electron takes the photon's energy (binding energies < 5 keV here).
-                p.Flags = FlagElectron;
-                CreateElectron(ref hist, ref p, s, run);
                 return;
             }
+        }
+    }
 
-            // Pair production: electron and positron share E − 2mc² uniformly, both along the photon direction.
-            float avail = p.E - 2 * ElectronMass;
-            if (avail <= 0)
-            {
-                Deposit(ref hist, s, p.Voxel, p.E);
-                return;
-            }
+    /// <summary>
+    /// A real interaction, chosen by the partial cross sections at table node <paramref name="n0"/> + <paramref name="f"/>;
+    /// true when the photon goes on (coherent or incoherent scattering), false when it is absorbed.
+    /// </summary>
+    private static bool Interact(ref History hist, ref Particle p, in KernelScratch s, in KernelRun run, in PhotonNode n0, in PhotonNode n1, float f)
+    {
+        float r = hist.Rng.NextFloat();
+        if (r < n0.FracCoherent + f * (n1.FracCoherent - n0.FracCoherent))
+        {
+            Rayleigh(ref hist, ref p);
+            return true;
+        }
 
-            float te = hist.Rng.NextFloat() * avail;
-            var pos = p;
-            pos.E = avail - te;
-            pos.Flags = FlagElectron | FlagPositron;
-            p.E = te;
+        if (r < n0.FracIncoherent + f * (n1.FracIncoherent - n0.FracIncoherent))
+        {
+            Compton(ref hist, ref p, s, run);
+            return true;
+        }
+
+        if (r < n0.FracPhoto + f * (n1.FracPhoto - n0.FracPhoto))
+        {
+            // Photoelectric absorption: the electron takes the photon's energy (binding energies < 5 keV here).
             p.Flags = FlagElectron;
-            CreateElectron(ref hist, ref pos, s, run);
             CreateElectron(ref hist, ref p, s, run);
+            return false;
+        }
+
+        PairProduction(ref hist, ref p, s, run);
+        return false;
+    }
+
+    /// <summary>Rayleigh: elastic; angular shape (1 + cos²θ)/2 without atomic form factors (see docs).</summary>
+    private static void Rayleigh(ref History hist, ref Particle p)
+    {
+        float c;
+        int k = 0;
+        do
+        {
+            c = 2 * hist.Rng.NextFloat() - 1;
+            k++;
+        }
+        while (2 * hist.Rng.NextFloat() > 1 + c * c && k < 64);
+        Rotate(ref p, c, ref hist);
+    }
+
+    /// <summary>Pair production: electron and positron share E − 2mc² uniformly, both along the photon direction.</summary>
+    private static void PairProduction(ref History hist, ref Particle p, in KernelScratch s, in KernelRun run)
+    {
+        float avail = p.E - 2 * ElectronMass;
+        if (avail <= 0)
+        {
+            Deposit(ref hist, s, p.Voxel, p.E);
             return;
         }
+
+        float te = hist.Rng.NextFloat() * avail;
+        var pos = p;
+        pos.E = avail - te;
+        pos.Flags = FlagElectron | FlagPositron;
+        p.E = te;
+        p.Flags = FlagElectron;
+        CreateElectron(ref hist, ref pos, s, run);
+        CreateElectron(ref hist, ref p, s, run);
     }
 
     /// <summary>Klein–Nishina scattering (composition–rejection of Butcher &amp; Messel as in EGS4); pushes the recoil electron.</summary>

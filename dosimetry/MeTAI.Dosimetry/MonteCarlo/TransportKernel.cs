@@ -65,6 +65,25 @@ public static partial class TransportKernel
         public int Ix, Iy, Iz, Voxel;
     }
 
+    /// <summary>One condensed-history step of an electron (<see cref="PlanStep"/>).</summary>
+    private struct ElectronStep
+    {
+        /// <summary>Step length, g/cm².</summary>
+        public float Length;
+
+        /// <summary>Continuous loss per mass thickness at the step's mid energy, MeV cm²/g.</summary>
+        public float Rate;
+
+        /// <summary>Transport mean free paths per g/cm² at the mid energy (multiple scattering).</summary>
+        public float ScatteringPower;
+
+        /// <summary>Majorant cross section of hard events, cm²/g.</summary>
+        public float SigmaHard;
+
+        /// <summary>True when the step ends on a hard-event candidate.</summary>
+        public bool Hard;
+    }
+
     /// <summary>Kernel entry: index <paramref name="index"/> simulates its chunk of the launch's histories.</summary>
     public static void Kernel(Index1D index, KernelTables t, KernelPhantom ph, KernelSource src, KernelScratch s, KernelRun run)
     {
@@ -207,6 +226,23 @@ public static partial class TransportKernel
         p.Iy = iy < 0 ? 0 : iy >= ph.Ny ? ph.Ny - 1 : iy;
         p.Iz = iz < 0 ? 0 : iz >= ph.Nz ? ph.Nz - 1 : iz;
         p.Voxel = p.Ix + ph.Nx * (p.Iy + ph.Ny * p.Iz);
+    }
+
+    /// <summary>Distance (cm) from the particle to the nearest face of its voxel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float DistanceToNearestFace(in Particle p, in KernelPhantom ph)
+    {
+        float fx = p.X - p.Ix * ph.Dx, fy = p.Y - p.Iy * ph.Dy, fz = p.Z - p.Iz * ph.Dz;
+        return XMath.Min(XMath.Min(XMath.Min(fx, ph.Dx - fx), XMath.Min(fy, ph.Dy - fy)), XMath.Min(fz, ph.Dz - fz));
+    }
+
+    /// <summary>Moves the particle <paramref name="distanceCm"/> along its direction (its voxel indices are not updated).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Advance(ref Particle p, float distanceCm)
+    {
+        p.X += distanceCm * p.U;
+        p.Y += distanceCm * p.V;
+        p.Z += distanceCm * p.W;
     }
 
     /// <summary>Voxel of a point, or −1 outside the grid.</summary>

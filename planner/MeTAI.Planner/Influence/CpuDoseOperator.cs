@@ -1,4 +1,4 @@
-using MeTAI.Planner.Compute;
+using MeTAI.Core.Compute;
 
 namespace MeTAI.Planner.Influence;
 

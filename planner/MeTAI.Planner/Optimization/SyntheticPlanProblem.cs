@@ -1,4 +1,4 @@
-using MeTAI.Planner.Compute;
+using MeTAI.Core.Compute;
 using MeTAI.Planner.Influence;
 
 namespace MeTAI.Planner.Optimization;

@@ -63,6 +63,25 @@ public static class AvatarBuilder
 
         LabelVolume labels = LabelVolume.Paint(painted, tissueOf);
         double cell = cellMm ?? config.CellMm;
+        TetMesh mesh = VoxelTetMesher.Build(labels, new MeshingOptions { CellMm = cell, SmoothingIterations = smoothingIterations, StrictLabels = FixedLabels(config) });
+        bool[] bone = BoneNodes(mesh, labels, config);
+        bool[] fixedNodes = FixNodes(mesh, bone, config, out FixedNodeCounts counts);
+
+        var structures = new List<VoxelMask> { painted[0] };
+        foreach (VoxelMask m in masks)
+        {
+            if (!ReferenceEquals(m, painted[0]))
+            {
+                structures.Add(m);
+            }
+        }
+
+        return new PatientAvatar(name, config, mesh, fixedNodes, structures, landmarksLps, cell, missing, counts);
+    }
+
+    /// <summary>The labels (tissue index + 1) of the fixed tissues, whose boundaries the mesher keeps strictly.</summary>
+    private static List<byte> FixedLabels(AvatarConfig config)
+    {
         var strict = new List<byte>();
         for (int t = 0; t < config.Tissues.Count; t++)
         {
@@ -72,11 +91,12 @@ public static class AvatarBuilder
             }
         }
 
-        TetMesh mesh = VoxelTetMesher.Build(labels, new MeshingOptions { CellMm = cell, SmoothingIterations = smoothingIterations, StrictLabels = strict });
+        return strict;
+    }
 
-        // Supports: bone (nodes inside a fixed-tissue ROI, and nodes of tets that are mostly bone), couch contact
-        // (supine: the posterior, +y, side), field-of-view cuts.
-        var fixedNodes = new bool[mesh.NodeCount];
+    /// <summary>Bone nodes: nodes of tets of a fixed tissue, and nodes inside a fixed-tissue ROI.</summary>
+    private static bool[] BoneNodes(TetMesh mesh, LabelVolume labels, AvatarConfig config)
+    {
         var bone = new bool[mesh.NodeCount];
         for (int t = 0; t < mesh.TetCount; t++)
         {
@@ -99,6 +119,15 @@ public static class AvatarBuilder
             }
         }
 
+        return bone;
+    }
+
+    /// <summary>
+    /// The supports: bone, couch contact (supine: boundary nodes within the config's band of the posterior, +y, side)
+    /// and field-of-view cuts; <paramref name="counts"/> says how many of each.
+    /// </summary>
+    private static bool[] FixNodes(TetMesh mesh, bool[] bone, AvatarConfig config, out FixedNodeCounts counts)
+    {
         double maxY = double.NegativeInfinity;
         for (int v = 0; v < mesh.NodeCount; v++)
         {
@@ -108,6 +137,7 @@ public static class AvatarBuilder
             }
         }
 
+        var fixedNodes = new bool[mesh.NodeCount];
         int boneCount = 0, couchCount = 0, cutCount = 0, total = 0;
         for (int v = 0; v < mesh.NodeCount; v++)
         {
@@ -120,16 +150,8 @@ public static class AvatarBuilder
             total += fixedNodes[v] ? 1 : 0;
         }
 
-        var structures = new List<VoxelMask> { painted[0] };
-        foreach (VoxelMask m in masks)
-        {
-            if (!ReferenceEquals(m, painted[0]))
-            {
-                structures.Add(m);
-            }
-        }
-
-        return new PatientAvatar(name, config, mesh, fixedNodes, structures, landmarksLps, cell, missing, new FixedNodeCounts(boneCount, couchCount, cutCount, total));
+        counts = new FixedNodeCounts(boneCount, couchCount, cutCount, total);
+        return fixedNodes;
     }
 
     private static VoxelMask? Find(IReadOnlyList<VoxelMask> masks, string roi)

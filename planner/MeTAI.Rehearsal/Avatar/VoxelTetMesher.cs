@@ -10,7 +10,7 @@ namespace MeTAI.Rehearsal.Avatar;
 /// points inside it. The boundary surface is then smoothed with Taubin's λ/μ filter (no shrinkage), keeping
 /// field-of-view cut planes flat and backing off any move that would flatten or invert a tet.
 /// </summary>
-public static class VoxelTetMesher
+public static partial class VoxelTetMesher
 {
     // Cube corners c = x + 2y + 4z. Even cells: a central tet on the odd corners plus four corner tets; odd cells mirror it.
     private static readonly int[][] EvenTets = [[1, 2, 4, 7], [0, 1, 2, 4], [3, 1, 2, 7], [5, 1, 4, 7], [6, 2, 4, 7]];
@@ -25,8 +25,51 @@ public static class VoxelTetMesher
         options.Validate();
         GridGeometry g = labels.Geometry;
         byte[] lab = labels.Labels;
+        BodyBox body = BodyBounds(g, lab);
+        if (body.I1 < 0)
+        {
+            throw new ArgumentException("The body outline is empty; nothing to mesh.", nameof(labels));
+        }
 
-        // Body bounds in voxel indices.
+        var step = new Vec3(options.CellMm / g.SpacingMm.X, options.CellMm / g.SpacingMm.Y, options.CellMm / g.SpacingMm.Z);
+        var origin = new Vec3(body.I0 - 0.5, body.J0 - 0.5, body.K0 - 0.5);
+        int nx = Math.Max(1, (int)Math.Ceiling((body.I1 - body.I0 + 1) / step.X - 1e-9));
+        int ny = Math.Max(1, (int)Math.Ceiling((body.J1 - body.J0 + 1) / step.Y - 1e-9));
+        int nz = Math.Max(1, (int)Math.Ceiling((body.K1 - body.K0 + 1) / step.Z - 1e-9));
+        var lattice = new MeshLattice(g, origin, step, nx, ny, nz, new int[nx * ny * nz]);
+        bool[] inside = CellOccupancy(labels, options, lattice, out byte[] majority);
+        var cells = new CellTets(labels, lattice, options.StrictLabels);
+        cells.AddCells(inside, majority);
+        if (cells.Tissue.Count == 0)
+        {
+            throw new ArgumentException($"No lattice cell of {options.CellMm} mm is mostly inside the body; use a smaller cell size.", nameof(options));
+        }
+
+        byte[] planeMask = TruncationPlanes(cells.NodeLattice, body, g, lattice);
+        var truncation = new bool[cells.Nodes.Count];
+        var mesh = new TetMesh([.. cells.Nodes], [.. cells.Tets], [.. cells.Tissue], lattice, truncation);
+        for (int n = 0; n < truncation.Length; n++)
+        {
+            truncation[n] = planeMask[n] != 0 && mesh.IsBoundaryNode[n];
+        }
+
+        if (options.SmoothingIterations > 0)
+        {
+            long bodyVoxels = 0;
+            foreach (byte l in lab)
+            {
+                bodyVoxels += l != 0 ? 1 : 0;
+            }
+
+            SmoothBoundary(mesh, planeMask, options, bodyVoxels * g.VoxelVolumeMm3);
+        }
+
+        return mesh;
+    }
+
+    /// <summary>The body's bounds in voxel indices (<see cref="BodyBox.I1"/> &lt; 0 when it is empty).</summary>
+    private static BodyBox BodyBounds(GridGeometry g, byte[] lab)
+    {
         int i0 = int.MaxValue, j0 = int.MaxValue, k0 = int.MaxValue, i1 = -1, j1 = -1, k1 = -1;
         for (int k = 0; k < g.SizeZ; k++)
         {
@@ -48,22 +91,22 @@ public static class VoxelTetMesher
             }
         }
 
-        if (i1 < 0)
-        {
-            throw new ArgumentException("The body outline is empty; nothing to mesh.", nameof(labels));
-        }
+        return new BodyBox(i0, j0, k0, i1, j1, k1);
+    }
 
-        var step = new Vec3(options.CellMm / g.SpacingMm.X, options.CellMm / g.SpacingMm.Y, options.CellMm / g.SpacingMm.Z);
-        var origin = new Vec3(i0 - 0.5, j0 - 0.5, k0 - 0.5);
-        int nx = Math.Max(1, (int)Math.Ceiling((i1 - i0 + 1) / step.X - 1e-9));
-        int ny = Math.Max(1, (int)Math.Ceiling((j1 - j0 + 1) / step.Y - 1e-9));
-        int nz = Math.Max(1, (int)Math.Ceiling((k1 - k0 + 1) / step.Z - 1e-9));
-
-        // Cell occupancy from a regular sub-sample of each cell.
+    /// <summary>
+    /// Cell occupancy from a regular sub-sample of each cell: inside when at least the occupancy threshold of the samples
+    /// is body; <paramref name="majority"/> receives each cell's most sampled label.
+    /// </summary>
+    private static bool[] CellOccupancy(LabelVolume labels, MeshingOptions options, MeshLattice lattice, out byte[] majority)
+    {
+        GridGeometry g = labels.Geometry;
+        int nx = lattice.Nx, ny = lattice.Ny, nz = lattice.Nz;
+        Vec3 origin = lattice.OriginIndex, step = lattice.StepIndex;
         double minSpacing = Math.Min(g.SpacingMm.X, Math.Min(g.SpacingMm.Y, g.SpacingMm.Z));
         int s = Math.Clamp((int)Math.Ceiling(options.CellMm / minSpacing), 2, 8);
         var inside = new bool[nx * ny * nz];
-        var majority = new byte[nx * ny * nz];
+        majority = new byte[nx * ny * nz];
         Span<int> votes = stackalloc int[256];
         for (int c = 0; c < nz; c++)
         {
@@ -99,107 +142,28 @@ public static class VoxelTetMesher
             }
         }
 
-        // Nodes at the corners of included cells, in lattice order.
-        int px = nx + 1, py = ny + 1;
-        var nodeOf = new int[px * py * (nz + 1)];
-        Array.Fill(nodeOf, -1);
-        var nodes = new List<Vec3>();
-        var nodeLattice = new List<(int A, int B, int C)>();
-        var cellFirstTet = new int[nx * ny * nz];
-        Array.Fill(cellFirstTet, -1);
-        var tets = new List<int>();
-        var tissue = new List<byte>();
-        Span<int> corner = stackalloc int[8];
-        var lattice = new MeshLattice(g, origin, step, nx, ny, nz, cellFirstTet);
-        var strict = new bool[256];
-        foreach (byte l in options.StrictLabels)
-        {
-            strict[l] = true;
-        }
+        return inside;
+    }
 
-        for (int c = 0; c < nz; c++)
-        {
-            for (int b = 0; b < ny; b++)
-            {
-                for (int a = 0; a < nx; a++)
-                {
-                    int cell = a + nx * (b + ny * c);
-                    if (!inside[cell])
-                    {
-                        continue;
-                    }
-
-                    for (int q = 0; q < 8; q++)
-                    {
-                        int qa = a + (q & 1), qb = b + ((q >> 1) & 1), qc = c + ((q >> 2) & 1);
-                        int key = qa + px * (qb + py * qc);
-                        if (nodeOf[key] < 0)
-                        {
-                            nodeOf[key] = nodes.Count;
-                            nodes.Add(lattice.NodeLps(qa, qb, qc));
-                            nodeLattice.Add((qa, qb, qc));
-                        }
-
-                        corner[q] = nodeOf[key];
-                    }
-
-                    cellFirstTet[cell] = tissue.Count;
-                    int[][] split = ((a + b + c) & 1) == 0 ? EvenTets : OddTets;
-                    foreach (int[] t in split)
-                    {
-                        int v0 = corner[t[0]], v1 = corner[t[1]], v2 = corner[t[2]], v3 = corner[t[3]];
-                        if (TetMesh.SignedVolume(nodes[v0], nodes[v1], nodes[v2], nodes[v3]) < 0)
-                        {
-                            (v2, v3) = (v3, v2);
-                        }
-
-                        tets.Add(v0);
-                        tets.Add(v1);
-                        tets.Add(v2);
-                        tets.Add(v3);
-                        tissue.Add(TetLabel(labels, lattice, nodeLattice[v0], nodeLattice[v1], nodeLattice[v2], nodeLattice[v3], majority[cell], strict));
-                    }
-                }
-            }
-        }
-
-        if (tissue.Count == 0)
-        {
-            throw new ArgumentException($"No lattice cell of {options.CellMm} mm is mostly inside the body; use a smaller cell size.", nameof(options));
-        }
-
-        // Planes where the image cuts the body: the body touches that side of the grid.
-        var truncation = new bool[nodes.Count];
-        bool cutI0 = i0 == 0, cutI1 = i1 == g.SizeX - 1, cutJ0 = j0 == 0, cutJ1 = j1 == g.SizeY - 1, cutK0 = k0 == 0, cutK1 = k1 == g.SizeZ - 1;
-        var planeMask = new byte[nodes.Count];
-        for (int n = 0; n < nodes.Count; n++)
+    /// <summary>
+    /// Planes where the image cuts the body (the body touches that side of the grid): per node, bit 0/1/2 when it lies
+    /// on such a plane across the i/j/k axis.
+    /// </summary>
+    private static byte[] TruncationPlanes(List<(int A, int B, int C)> nodeLattice, BodyBox body, GridGeometry g, MeshLattice lattice)
+    {
+        bool cutI0 = body.I0 == 0, cutI1 = body.I1 == g.SizeX - 1, cutJ0 = body.J0 == 0, cutJ1 = body.J1 == g.SizeY - 1, cutK0 = body.K0 == 0, cutK1 = body.K1 == g.SizeZ - 1;
+        var planeMask = new byte[nodeLattice.Count];
+        for (int n = 0; n < planeMask.Length; n++)
         {
             (int qa, int qb, int qc) = nodeLattice[n];
             byte m = 0;
-            m |= (byte)(cutI0 && qa == 0 || cutI1 && qa == nx ? 1 : 0);
-            m |= (byte)(cutJ0 && qb == 0 || cutJ1 && qb == ny ? 2 : 0);
-            m |= (byte)(cutK0 && qc == 0 || cutK1 && qc == nz ? 4 : 0);
+            m |= (byte)(cutI0 && qa == 0 || cutI1 && qa == lattice.Nx ? 1 : 0);
+            m |= (byte)(cutJ0 && qb == 0 || cutJ1 && qb == lattice.Ny ? 2 : 0);
+            m |= (byte)(cutK0 && qc == 0 || cutK1 && qc == lattice.Nz ? 4 : 0);
             planeMask[n] = m;
         }
 
-        var mesh = new TetMesh([.. nodes], [.. tets], [.. tissue], lattice, truncation);
-        for (int n = 0; n < nodes.Count; n++)
-        {
-            truncation[n] = planeMask[n] != 0 && mesh.IsBoundaryNode[n];
-        }
-
-        if (options.SmoothingIterations > 0)
-        {
-            long bodyVoxels = 0;
-            foreach (byte l in lab)
-            {
-                bodyVoxels += l != 0 ? 1 : 0;
-            }
-
-            SmoothBoundary(mesh, planeMask, options, bodyVoxels * g.VoxelVolumeMm3);
-        }
-
-        return mesh;
+        return planeMask;
     }
 
     private static byte TetLabel(LabelVolume labels, MeshLattice lattice, (int A, int B, int C) p0, (int A, int B, int C) p1, (int A, int B, int C) p2, (int A, int B, int C) p3, byte cellMajority, bool[] strict)
@@ -249,143 +213,94 @@ public static class VoxelTetMesher
         return (byte)best;
     }
 
-    private static void SmoothBoundary(TetMesh mesh, byte[] planeMask, MeshingOptions options, double bodyVolumeMm3)
+    /// <summary>Voxel-index bounds of the body (inclusive).</summary>
+    private readonly record struct BodyBox(int I0, int J0, int K0, int I1, int J1, int K1);
+
+    /// <summary>
+    /// The tets of the included cells: nodes at their corners (created in lattice order, shared between cells), five
+    /// tets per cell with the split alternating by parity, each with its tissue label.
+    /// </summary>
+    private sealed class CellTets
     {
-        Vec3[] x = mesh.NodesLps;
-        Vec3[] rest = (Vec3[])x.Clone();
-        int n = x.Length;
+        private readonly LabelVolume _labels;
+        private readonly MeshLattice _lattice;
+        private readonly bool[] _strict = new bool[256];
+        private readonly int[] _nodeOf;
 
-        // Boundary-surface neighbours of each boundary node (CSR).
-        var neighbourSets = new SortedSet<int>?[n];
-        int[] faces = mesh.BoundaryFaces;
-        for (int f = 0; f < faces.Length; f += 3)
+        public CellTets(LabelVolume labels, MeshLattice lattice, IReadOnlyList<byte> strictLabels)
         {
-            for (int e = 0; e < 3; e++)
+            _labels = labels;
+            _lattice = lattice;
+            _nodeOf = new int[(lattice.Nx + 1) * (lattice.Ny + 1) * (lattice.Nz + 1)];
+            Array.Fill(_nodeOf, -1);
+            Array.Fill(lattice.CellFirstTet, -1);
+            foreach (byte l in strictLabels)
             {
-                int p = faces[f + e], q = faces[f + (e + 1) % 3];
-                (neighbourSets[p] ??= []).Add(q);
-                (neighbourSets[q] ??= []).Add(p);
+                _strict[l] = true;
             }
         }
 
-        var start = new int[n + 1];
-        for (int v = 0; v < n; v++)
-        {
-            start[v + 1] = start[v] + (neighbourSets[v]?.Count ?? 0);
-        }
+        public List<Vec3> Nodes { get; } = [];
 
-        var adjacency = new int[start[n]];
-        for (int v = 0; v < n; v++)
+        public List<(int A, int B, int C)> NodeLattice { get; } = [];
+
+        public List<int> Tets { get; } = [];
+
+        public List<byte> Tissue { get; } = [];
+
+        /// <summary>Adds the tets of every included cell, in lattice order.</summary>
+        public void AddCells(bool[] inside, byte[] majority)
         {
-            if (neighbourSets[v] is { } set)
+            int nx = _lattice.Nx, ny = _lattice.Ny, nz = _lattice.Nz;
+            Span<int> corner = stackalloc int[8];
+            for (int c = 0; c < nz; c++)
             {
-                set.CopyTo(adjacency, start[v]);
+                for (int b = 0; b < ny; b++)
+                {
+                    for (int a = 0; a < nx; a++)
+                    {
+                        int cell = a + nx * (b + ny * c);
+                        if (inside[cell])
+                        {
+                            AddCell(a, b, c, majority[cell], corner);
+                        }
+                    }
+                }
             }
         }
 
-        Mat3 dir = mesh.Lattice.Grid.Direction;
-        Vec3 axisI = dir.Column(0), axisJ = dir.Column(1), axisK = dir.Column(2);
-        var delta = new Vec3[n];
-        for (int it = 0; it < 2 * options.SmoothingIterations; it++)
+        private void AddCell(int a, int b, int c, byte cellMajority, Span<int> corner)
         {
-            double factor = (it & 1) == 0 ? options.TaubinLambda : options.TaubinMu;
-            for (int v = 0; v < n; v++)
+            int px = _lattice.Nx + 1, py = _lattice.Ny + 1;
+            for (int q = 0; q < 8; q++)
             {
-                int count = start[v + 1] - start[v];
-                if (count == 0)
+                int qa = a + (q & 1), qb = b + ((q >> 1) & 1), qc = c + ((q >> 2) & 1);
+                int key = qa + px * (qb + py * qc);
+                if (_nodeOf[key] < 0)
                 {
-                    delta[v] = Vec3.Zero;
-                    continue;
+                    _nodeOf[key] = Nodes.Count;
+                    Nodes.Add(_lattice.NodeLps(qa, qb, qc));
+                    NodeLattice.Add((qa, qb, qc));
                 }
 
-                Vec3 mean = Vec3.Zero;
-                for (int a = start[v]; a < start[v + 1]; a++)
-                {
-                    mean += x[adjacency[a]];
-                }
-
-                Vec3 d = (mean / count - x[v]) * factor;
-
-                // Field-of-view cut planes stay flat: no motion along their normals.
-                byte m = planeMask[v];
-                if ((m & 1) != 0)
-                {
-                    d -= axisI * Vec3.Dot(d, axisI);
-                }
-
-                if ((m & 2) != 0)
-                {
-                    d -= axisJ * Vec3.Dot(d, axisJ);
-                }
-
-                if ((m & 4) != 0)
-                {
-                    d -= axisK * Vec3.Dot(d, axisK);
-                }
-
-                delta[v] = d;
+                corner[q] = _nodeOf[key];
             }
 
-            for (int v = 0; v < n; v++)
+            _lattice.CellFirstTet[a + _lattice.Nx * (b + _lattice.Ny * c)] = Tissue.Count;
+            int[][] split = ((a + b + c) & 1) == 0 ? EvenTets : OddTets;
+            foreach (int[] t in split)
             {
-                x[v] += delta[v];
-            }
-        }
-
-        // The staircase (cells at least half inside) overestimates convex bodies; move the skin along its normals so the
-        // mesh holds the body's volume: one offset δ = (V_body − V_mesh) / A_skin for every free skin node.
-        var normals = new Vec3[n];
-        double area = 0;
-        for (int f = 0; f < faces.Length; f += 3)
-        {
-            Vec3 a = x[faces[f]], b = x[faces[f + 1]], c = x[faces[f + 2]];
-            Vec3 areaNormal = Vec3.Cross(b - a, c - a) / 2;
-            area += areaNormal.Length;
-            normals[faces[f]] += areaNormal;
-            normals[faces[f + 1]] += areaNormal;
-            normals[faces[f + 2]] += areaNormal;
-        }
-
-        double offset = area > 0 ? (bodyVolumeMm3 - mesh.TotalVolumeMm3()) / area : 0;
-        for (int v = 0; v < n; v++)
-        {
-            if (start[v + 1] == start[v] || planeMask[v] != 0 || normals[v].LengthSquared == 0)
-            {
-                continue;
-            }
-
-            x[v] += normals[v].Normalized() * offset;
-        }
-
-        // Back off moves that squash a tet below a fifth of its lattice volume (or invert it).
-        var restVolume = new double[mesh.TetCount];
-        for (int t = 0; t < mesh.TetCount; t++)
-        {
-            int q = 4 * t;
-            restVolume[t] = TetMesh.SignedVolume(rest[mesh.Tets[q]], rest[mesh.Tets[q + 1]], rest[mesh.Tets[q + 2]], rest[mesh.Tets[q + 3]]);
-        }
-
-        for (int pass = 0; pass < 12; pass++)
-        {
-            bool changed = false;
-            for (int t = 0; t < mesh.TetCount; t++)
-            {
-                if (mesh.TetVolumeMm3(t) >= 0.2 * restVolume[t])
+                int v0 = corner[t[0]], v1 = corner[t[1]], v2 = corner[t[2]], v3 = corner[t[3]];
+                if (TetMesh.SignedVolume(Nodes[v0], Nodes[v1], Nodes[v2], Nodes[v3]) < 0)
                 {
-                    continue;
+                    (v2, v3) = (v3, v2);
                 }
 
-                changed = true;
-                for (int c = 0; c < 4; c++)
-                {
-                    int v = mesh.Tets[4 * t + c];
-                    x[v] = pass < 11 ? Vec3.Lerp(rest[v], x[v], 0.5) : rest[v];
-                }
-            }
-
-            if (!changed)
-            {
-                break;
+                Tets.Add(v0);
+                Tets.Add(v1);
+                Tets.Add(v2);
+                Tets.Add(v3);
+                Tissue.Add(TetLabel(_labels, _lattice, NodeLattice[v0], NodeLattice[v1], NodeLattice[v2], NodeLattice[v3], cellMajority, _strict));
             }
         }
     }

@@ -34,24 +34,10 @@ public static class TrajectorySearch
 
         VoxelMask target = avatar.Structure(targetRoi);
         Vec3 targetLps = target.CentroidLps();
-        var avoid = new List<(string Name, EmbeddedPoints Points)>();
-        var avoidRest = new List<Vec3[]>();
-        foreach (string roi in avoidRois)
-        {
-            VoxelMask mask = avatar.Structure(roi);
-            if (string.Equals(mask.Name, target.Name, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ArgumentException($"ROI '{roi}' cannot be both the target and avoided.", nameof(avoidRois));
-            }
-
-            EmbeddedPoints points = EmbeddedPoints.FromMaskSurface(avatar.Mesh, mask, insertion.ClearancePointSpacingMm);
-            avoid.Add((mask.Name, points));
-            avoidRest.Add(points.RestLps);
-        }
-
+        List<(string Name, EmbeddedPoints Points)> avoid = AvoidedSurfaces(avatar, target, avoidRois, insertion);
         VoxelMask? bone = BoneMask(avatar, search.BoneMarginMm + needle.RadiusMm);
         Vec3? defaultEntry = avatar.LandmarksLps.TryGetValue(search.DefaultEntryLandmark, out Vec3 d) ? d : null;
-        EntryCandidates sampling = EntryCandidates.Select(avatar.Body, targetLps, bone, avoidRest, defaultEntry, needle.RadiusMm, search);
+        EntryCandidates sampling = EntryCandidates.Select(avatar.Body, targetLps, bone, [.. avoid.Select(a => a.Points.RestLps)], defaultEntry, needle.RadiusMm, search);
         if (sampling.EntriesLps.Count == 0)
         {
             throw new ArgumentException(
@@ -69,45 +55,18 @@ public static class TrajectorySearch
             }
         }
 
-        // Simulate: a fixed candidate → worker assignment, so results never depend on timing or thread count.
         SoftBodyModel model = SoftBodyModel.Create(avatar);
         EmbeddedPoints targetPoint = EmbeddedPoints.FromPoints(avatar.Mesh, [targetLps]);
-        XpbdSettings single = xpbd with { Threads = 1 };
-        int count = sampling.EntriesLps.Count;
-        var results = new InsertionResult[count];
-        int workers = Math.Min(search.Threads, count);
-        bool simd = false;
         var clock = Stopwatch.StartNew();
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-        {
-            using var simulator = new InsertionSimulator(model, single, needle, insertion, avoid, targetPoint);
-            simd = simulator.Solver.UsesSimd;
-            for (int c = w; c < count; c += workers)
-            {
-                results[c] = simulator.Run(sampling.EntriesLps[c], targetLps);
-            }
-        });
+        InsertionResult[] results = SimulateAll(model, xpbd with { Threads = 1 }, needle, insertion, avoid, targetPoint, sampling.EntriesLps, targetLps, search.Threads, out bool simd);
         clock.Stop();
-
-        var order = new int[count];
-        var scores = new double[count];
-        for (int c = 0; c < count; c++)
-        {
-            order[c] = c;
-            scores[c] = CandidateScore.Score(results[c], search.MinClearanceMm);
-        }
-
-        Array.Sort(order, (a, b) => scores[a] != scores[b] ? scores[b].CompareTo(scores[a]) : a.CompareTo(b));
-        var ranked = new RankedCandidate[count];
+        RankedCandidate[] ranked = Rank(results, sampling, search.MinClearanceMm);
         long steps = 0;
         double simSeconds = 0;
-        for (int r = 0; r < count; r++)
+        foreach (RankedCandidate r in ranked)
         {
-            int c = order[r];
-            ranked[r] = new RankedCandidate(r + 1, scores[c], CandidateScore.IsFeasible(results[c], search.MinClearanceMm),
-                c == sampling.DefaultEntryIndex, sampling.RestClearanceMm[c], results[c]);
-            steps += results[c].Steps;
-            simSeconds += results[c].WallSeconds;
+            steps += r.Result.Steps;
+            simSeconds += r.Result.WallSeconds;
         }
 
         InsertionResult best = ranked[0].Result;
@@ -138,6 +97,72 @@ public static class TrajectorySearch
             Insertion = insertion,
             Xpbd = xpbd,
         };
+    }
+
+    /// <summary>Clearance points on the surface of each avoided ROI (none may be the target).</summary>
+    private static List<(string Name, EmbeddedPoints Points)> AvoidedSurfaces(PatientAvatar avatar, VoxelMask target, IReadOnlyList<string> avoidRois, InsertionSettings insertion)
+    {
+        var avoid = new List<(string Name, EmbeddedPoints Points)>();
+        foreach (string roi in avoidRois)
+        {
+            VoxelMask mask = avatar.Structure(roi);
+            if (string.Equals(mask.Name, target.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"ROI '{roi}' cannot be both the target and avoided.", nameof(avoidRois));
+            }
+
+            avoid.Add((mask.Name, EmbeddedPoints.FromMaskSurface(avatar.Mesh, mask, insertion.ClearancePointSpacingMm)));
+        }
+
+        return avoid;
+    }
+
+    /// <summary>
+    /// Simulates the insertion from every entry, candidates in parallel on up to <paramref name="threads"/> threads, each
+    /// simulation single-threaded (<paramref name="single"/>). A fixed candidate → worker assignment, so results never depend on timing or thread count.
+    /// </summary>
+    private static InsertionResult[] SimulateAll(SoftBodyModel model, XpbdSettings single, NeedleSettings needle, InsertionSettings insertion,
+        List<(string Name, EmbeddedPoints Points)> avoid, EmbeddedPoints targetPoint, IReadOnlyList<Vec3> entriesLps, Vec3 targetLps, int threads, out bool simd)
+    {
+        int count = entriesLps.Count;
+        var results = new InsertionResult[count];
+        int workers = Math.Min(threads, count);
+        bool usesSimd = false;
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        {
+            using var simulator = new InsertionSimulator(model, single, needle, insertion, avoid, targetPoint);
+            usesSimd = simulator.Solver.UsesSimd;
+            for (int c = w; c < count; c += workers)
+            {
+                results[c] = simulator.Run(entriesLps[c], targetLps);
+            }
+        });
+        simd = usesSimd;
+        return results;
+    }
+
+    /// <summary>Candidates ranked by score, best first (ties by sampling order).</summary>
+    private static RankedCandidate[] Rank(InsertionResult[] results, EntryCandidates sampling, double minClearanceMm)
+    {
+        int count = results.Length;
+        var order = new int[count];
+        var scores = new double[count];
+        for (int c = 0; c < count; c++)
+        {
+            order[c] = c;
+            scores[c] = CandidateScore.Score(results[c], minClearanceMm);
+        }
+
+        Array.Sort(order, (a, b) => scores[a] != scores[b] ? scores[b].CompareTo(scores[a]) : a.CompareTo(b));
+        var ranked = new RankedCandidate[count];
+        for (int r = 0; r < count; r++)
+        {
+            int c = order[r];
+            ranked[r] = new RankedCandidate(r + 1, scores[c], CandidateScore.IsFeasible(results[c], minClearanceMm),
+                c == sampling.DefaultEntryIndex, sampling.RestClearanceMm[c], results[c]);
+        }
+
+        return ranked;
     }
 
     /// <summary>Union of the ROIs made of fixed tissue (bone), grown by <paramref name="marginMm"/>; null when there are none.</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using MeTAI.Core.Compute;
 
 namespace MeTAI.Rehearsal.Solver;
 
@@ -13,8 +14,8 @@ namespace MeTAI.Rehearsal.Solver;
 /// colour), then on the calling thread the boundary tets and the instrument's constraints
 /// (<see cref="ISubstepConstraints"/>); each constraint takes Δλ = (−C − α̃λ)/(∇C M⁻¹∇Cᵀ + α̃), α̃ = α/h².</item>
 /// </list>
-/// Fixed time step, no allocation per step. Parallel phases are claimed by whichever threads are running
-/// (<see cref="WorkerTeam"/>) and touch disjoint nodes, so the result depends neither on the thread count nor on timing:
+/// Fixed time step, no allocation per step. The items of a parallel phase are claimed by whichever threads are running
+/// (a <see cref="WorkerPool"/> whose idle workers spin briefly between phases) and touch disjoint nodes, so the result depends neither on the thread count nor on timing:
 /// only on the model (its regions) and the settings.
 /// </summary>
 public sealed class XpbdSolver : IDisposable
@@ -27,7 +28,12 @@ public sealed class XpbdSolver : IDisposable
     private const int WriteLambda = 16;
     private const int VelocityOnly = 32;
 
-    private readonly WorkerTeam? _team;
+    // Idle workers spin this long before sleeping: the phases of a step follow one another within microseconds, and a
+    // real-time loop steps again within a millisecond.
+    private static readonly TimeSpan SpinBeforeSleep = TimeSpan.FromMilliseconds(0.5);
+
+    private readonly WorkerPool? _pool;
+    private readonly PhaseJob _phase;
     private readonly int _workers;
     private readonly bool _simd;
     private float _h, _invH2;
@@ -45,9 +51,10 @@ public sealed class XpbdSolver : IDisposable
 
         // More threads than regions cannot help: each phase has one item per region (plus the shared nodes).
         _workers = Math.Max(1, Math.Min(settings.Threads, model.Partitions));
+        _phase = new PhaseJob(this);
         if (_workers > 1)
         {
-            _team = new WorkerTeam(this, _workers);
+            _pool = new WorkerPool(_workers, SpinBeforeSleep, "xpbd-worker");
         }
     }
 
@@ -126,13 +133,13 @@ public sealed class XpbdSolver : IDisposable
     }
 
     /// <summary>Releases the worker threads.</summary>
-    public void Dispose() => _team?.Dispose();
+    public void Dispose() => _pool?.Dispose();
 
     /// <summary>
     /// One work item: region <paramref name="index"/> (its nodes and, with <see cref="Interior"/>, its interior tets) or,
     /// for index = regions, the shared nodes. Items of one phase touch disjoint nodes.
     /// </summary>
-    internal void RunItem(int flags, int index)
+    private void RunItem(int flags, int index)
     {
         bool shared = index >= Model.Partitions;
         int[] nodes = shared ? Model.SharedNodes : Model.RegionNodes[index];
@@ -154,9 +161,11 @@ public sealed class XpbdSolver : IDisposable
 
     private void RunPhase(int flags, int items)
     {
-        if (_team is not null)
+        if (_pool is not null)
         {
-            _team.RunPhase(flags, items);
+            // The pool's ticket publishes the flags written here to the workers.
+            _phase.Flags = flags;
+            _pool.Run(_phase, items);
             return;
         }
 
@@ -239,4 +248,12 @@ public sealed class XpbdSolver : IDisposable
     }
 
     private float VelocityScale(float h) => (float)((1.0 - Math.Min(1.0, Settings.DampingPerSecond * h)) / h);
+
+    /// <summary>The items of one phase for the pool: reused every phase, so stepping allocates nothing.</summary>
+    private sealed class PhaseJob(XpbdSolver solver) : IParallelJob
+    {
+        public int Flags;
+
+        public void Execute(int item) => solver.RunItem(Flags, item);
+    }
 }

@@ -1,5 +1,5 @@
+using MeTAI.Core.Compute;
 using MeTAI.Dosimetry.Engines;
-using MeTAI.Planner.Compute;
 using MeTAI.Planner.Influence;
 
 namespace MeTAI.Planner.Tests.Influence;
