@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Dynamixel;
 using MeTAI.Robotics.Safety;
-using MeTAI.Robotics.Serial;
 
-namespace MeTAI.Robotics.Control;
+namespace MeTAI.Robotics.ServoBus;
 
 /// <summary>
 /// The servo IO thread: owns the <see cref="DynamixelBus"/>, so the 1 kHz loop never waits on a serial round trip.
