@@ -3,8 +3,9 @@ using MeTAI.Robotics.Radiotherapy;
 namespace MeTAI.Robotics.Safety;
 
 /// <summary>
-/// Everything one cycle's interlock evaluation reads, gathered by the control loop just before it (in this order:
-/// e-stop, heartbeat, broker, master, servo reading, linac). Times are monotonic Stopwatch ticks, joints radians.
+/// Everything one cycle's interlock evaluation reads, gathered by the control loop just before it (the servo reading and
+/// the master sample first, then the e-stop, heartbeat, broker and linac inputs). Times are monotonic Stopwatch ticks,
+/// joints radians.
 /// </summary>
 public readonly ref struct InterlockInputs
 {
