@@ -27,7 +27,7 @@ internal static class TestRigs
         ReplyTimeoutMs = 150,
 
         // 1 s instead of 100 ms: the servos' own watchdog is tested on its own (ServoFaultTests).
-        ServoIo = new MeTAI.Robotics.Control.ServoIoOptions { BusWatchdog20Ms = 50 },
+        ServoIo = new MeTAI.Robotics.ServoBus.ServoIoOptions { BusWatchdog20Ms = 50 },
         Retries = 3,
         ExternalBroker = externalBroker,
         Users = users,

@@ -5,7 +5,7 @@ using MeTAI.Core.Trajectories;
 using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Hosting;
 using MeTAI.Robotics.Kinematics;
-using MeTAI.Robotics.Serial;
+using MeTAI.Robotics.ServoBus;
 using MeTAI.Robotics.Transport;
 
 namespace MeTAI.Cli.Commands;

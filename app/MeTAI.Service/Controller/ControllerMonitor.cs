@@ -87,7 +87,7 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
     {
         Robot = robot,
         Controller = new MeTAI.Robotics.Control.ControllerOptions { HeartbeatWatchdogMs = 400, ServoTimeoutMs = 1000, TrackingLagMs = 300 },
-        ServoIo = new MeTAI.Robotics.Control.ServoIoOptions { BusWatchdog20Ms = 50 },
+        ServoIo = new MeTAI.Robotics.ServoBus.ServoIoOptions { BusWatchdog20Ms = 50 },
         ReplyTimeoutMs = 150,
         Retries = 3,
     };

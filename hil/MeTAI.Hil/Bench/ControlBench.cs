@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Safety;
+using MeTAI.Robotics.ServoBus;
 
 namespace MeTAI.Hil.Bench;
 

@@ -6,7 +6,7 @@ using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Hosting;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Safety;
-using MeTAI.Robotics.Serial;
+using MeTAI.Robotics.ServoBus;
 using MeTAI.Robotics.Teleoperation;
 using MeTAI.Robotics.Transport;
 

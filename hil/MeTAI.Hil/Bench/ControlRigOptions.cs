@@ -1,6 +1,7 @@
 using MeTAI.Core.Trajectories;
 using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Kinematics;
+using MeTAI.Robotics.ServoBus;
 using MeTAI.Robotics.Teleoperation;
 
 namespace MeTAI.Hil.Bench;

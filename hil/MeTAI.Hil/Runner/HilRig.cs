@@ -10,7 +10,7 @@ using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Hosting;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Safety;
-using MeTAI.Robotics.Serial;
+using MeTAI.Robotics.ServoBus;
 using MeTAI.Robotics.Transport;
 
 namespace MeTAI.Hil.Runner;

@@ -4,6 +4,7 @@ using MeTAI.Hil.Scenarios;
 using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Radiotherapy;
+using MeTAI.Robotics.ServoBus;
 using MeTAI.Robotics.Teleoperation;
 
 namespace MeTAI.Hil.Runner;

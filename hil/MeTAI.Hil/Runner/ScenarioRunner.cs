@@ -9,6 +9,7 @@ using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Radiotherapy;
 using MeTAI.Robotics.Safety;
+using MeTAI.Robotics.ServoBus;
 
 namespace MeTAI.Hil.Runner;
 

@@ -13,8 +13,7 @@ namespace MeTAI.Robotics.Control;
 public sealed class ControllerInputs
 {
     private readonly ConcurrentQueue<ControllerCommand> _commands = new();
-    private MasterSample _master;
-    private long _masterVersion;
+    private readonly SeqLockValue<MasterSample> _master = new();
     private long _lastHeartbeatTicks;
     private long _heartbeats;
     private volatile bool _brokerConnected;
@@ -30,37 +29,11 @@ public sealed class ControllerInputs
     private readonly Lock _linacWriter = new();
     private readonly Lock _patientWriter = new();
 
-    /// <summary>Writer: a new master sample.</summary>
-    public void PublishMaster(in MasterSample sample)
-    {
-        long v = _masterVersion;
-        Volatile.Write(ref _masterVersion, v + 1);
-        Interlocked.MemoryBarrier();
-        _master = sample;
-        Interlocked.MemoryBarrier();
-        Volatile.Write(ref _masterVersion, v + 2);
-    }
+    /// <summary>Writer: a new master sample (one writer at a time, as <see cref="SeqLockValue{T}"/> requires).</summary>
+    public void PublishMaster(in MasterSample sample) => _master.Write(sample);
 
     /// <summary>Reader: the latest master sample; false when none has arrived.</summary>
-    public bool TryReadMaster(out MasterSample sample)
-    {
-        var spin = default(SpinWait);
-        while (true)
-        {
-            long v1 = Volatile.Read(ref _masterVersion);
-            if ((v1 & 1) == 0)
-            {
-                sample = _master;
-                Interlocked.MemoryBarrier();
-                if (Volatile.Read(ref _masterVersion) == v1)
-                {
-                    return v1 != 0;
-                }
-            }
-
-            spin.SpinOnce(-1);
-        }
-    }
+    public bool TryReadMaster(out MasterSample sample) => _master.TryRead(out sample);
 
     /// <summary>Writer: a master heartbeat arrived now.</summary>
     public void Heartbeat() => Heartbeat(Stopwatch.GetTimestamp());

@@ -6,7 +6,7 @@ using MeTAI.Robotics.Audit;
 using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Dynamixel;
 using MeTAI.Robotics.Safety;
-using MeTAI.Robotics.Serial;
+using MeTAI.Robotics.ServoBus;
 using MeTAI.Robotics.Transport;
 
 namespace MeTAI.Robotics.Hosting;

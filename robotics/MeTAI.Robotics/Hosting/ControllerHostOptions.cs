@@ -1,9 +1,9 @@
 using MeTAI.Core.Trajectories;
-using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Audit;
+using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Radiotherapy;
-using MeTAI.Robotics.Serial;
+using MeTAI.Robotics.ServoBus;
 using MeTAI.Robotics.Teleoperation;
 using MeTAI.Robotics.Transport;
 

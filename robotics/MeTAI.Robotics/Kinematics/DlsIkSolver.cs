@@ -88,64 +88,10 @@ public sealed class DlsIkSolver
             _e[4] = w * dr.Y;
             _e[5] = w * dr.Z;
 
-            // Weighted Jacobian: orientation rows scaled by w; frozen joints contribute nothing.
-            for (int i = 0; i < n; i++)
-            {
-                int c = 6 * i;
-                if (_frozen[i])
-                {
-                    for (int r = 0; r < 6; r++)
-                    {
-                        _jacobian[c + r] = 0;
-                    }
-                }
-                else
-                {
-                    _jacobian[c + 3] *= w;
-                    _jacobian[c + 4] *= w;
-                    _jacobian[c + 5] *= w;
-                }
-            }
-
-            // A = J Jᵀ + λ² I (6×6, symmetric positive definite).
-            for (int r = 0; r < 6; r++)
-            {
-                for (int s = 0; s <= r; s++)
-                {
-                    double sum = r == s ? lambdaSq : 0;
-                    for (int i = 0; i < n; i++)
-                    {
-                        sum += _jacobian[6 * i + r] * _jacobian[6 * i + s];
-                    }
-
-                    _a[6 * r + s] = sum;
-                    _a[6 * s + r] = sum;
-                }
-            }
-
+            WeightJacobian(n, w);
+            BuildDampedNormalMatrix(n, lambdaSq);
             CholeskySolve(_a, _e, _y);
-            atLimit = false;
-            for (int i = 0; i < n; i++)
-            {
-                double dq = 0;
-                int c = 6 * i;
-                for (int r = 0; r < 6; r++)
-                {
-                    dq += _jacobian[c + r] * _y[r];
-                }
-
-                dq = Math.Clamp(dq, -_options.MaxStepRad, _options.MaxStepRad);
-                JointSpec j = _model.Joints[i];
-                double q = result[i] + dq;
-                if (q <= j.MinRad || q >= j.MaxRad)
-                {
-                    q = Math.Clamp(q, j.MinRad, j.MaxRad);
-                    _frozen[i] = true;
-                    atLimit = true;
-                }
-
-                result[i] = q;
-            }
+            atLimit = TakeStep(result);
         }
 
         return new IkResult(false, it, posErr, rotErr, atLimit || IsAtLimit(result));
@@ -168,6 +114,77 @@ public sealed class DlsIkSolver
 
         double angle = 2 * Math.Atan2(s, d.W);
         return new Vec3(d.X, d.Y, d.Z) * (angle / s);
+    }
+
+    // Weighted Jacobian: orientation rows scaled by w; frozen joints contribute nothing.
+    private void WeightJacobian(int n, double w)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            int c = 6 * i;
+            if (_frozen[i])
+            {
+                for (int r = 0; r < 6; r++)
+                {
+                    _jacobian[c + r] = 0;
+                }
+            }
+            else
+            {
+                _jacobian[c + 3] *= w;
+                _jacobian[c + 4] *= w;
+                _jacobian[c + 5] *= w;
+            }
+        }
+    }
+
+    // A = J Jᵀ + λ² I (6×6, symmetric positive definite).
+    private void BuildDampedNormalMatrix(int n, double lambdaSq)
+    {
+        for (int r = 0; r < 6; r++)
+        {
+            for (int s = 0; s <= r; s++)
+            {
+                double sum = r == s ? lambdaSq : 0;
+                for (int i = 0; i < n; i++)
+                {
+                    sum += _jacobian[6 * i + r] * _jacobian[6 * i + s];
+                }
+
+                _a[6 * r + s] = sum;
+                _a[6 * s + r] = sum;
+            }
+        }
+    }
+
+    // q += Δq = Jᵀy, each joint's step bounded; a joint that reaches a limit is clamped there and frozen for the next
+    // iteration. Returns true when any joint hit a limit.
+    private bool TakeStep(Span<double> result)
+    {
+        bool atLimit = false;
+        for (int i = 0; i < result.Length; i++)
+        {
+            double dq = 0;
+            int c = 6 * i;
+            for (int r = 0; r < 6; r++)
+            {
+                dq += _jacobian[c + r] * _y[r];
+            }
+
+            dq = Math.Clamp(dq, -_options.MaxStepRad, _options.MaxStepRad);
+            JointSpec j = _model.Joints[i];
+            double q = result[i] + dq;
+            if (q <= j.MinRad || q >= j.MaxRad)
+            {
+                q = Math.Clamp(q, j.MinRad, j.MaxRad);
+                _frozen[i] = true;
+                atLimit = true;
+            }
+
+            result[i] = q;
+        }
+
+        return atLimit;
     }
 
     private bool IsAtLimit(ReadOnlySpan<double> q)

@@ -204,10 +204,9 @@ public sealed class SafetySupervisor
 
     private bool EStopReleased() => _resetAcknowledged && (_active & Interlocks.EStop) == 0;
 
+    // The state machine, state by state. Permits, then ignores, in the order the exported diagram lists them.
     private void Configure(StateMachine<SafetyState, SafetyTrigger> m)
     {
-        const string NoInterlock = "no interlock active";
-
         m.Configure(SafetyState.Disabled)
             .PermitIf(SafetyTrigger.Enable, SafetyState.Powering, NoInterlocksExceptHold, "no e-stop and no fault interlock")
             .Permit(SafetyTrigger.EStopPressed, SafetyState.EStop)
@@ -218,46 +217,62 @@ public sealed class SafetySupervisor
         m.Configure(SafetyState.Powering)
             .Permit(SafetyTrigger.PowerReady, SafetyState.Enabled)
             .Permit(SafetyTrigger.PowerFailed, SafetyState.Fault)
-            .Permit(SafetyTrigger.Disable, SafetyState.Disabled)
-            .Permit(SafetyTrigger.InterlockFault, SafetyState.Fault)
-            .Permit(SafetyTrigger.EStopPressed, SafetyState.EStop)
+            .StopsOnDisableFaultEStop()
             .Ignore(SafetyTrigger.InterlockHold);
 
         m.Configure(SafetyState.Enabled)
-            .PermitIf(SafetyTrigger.Home, SafetyState.Homing, NoInterlocks, NoInterlock)
-            .Permit(SafetyTrigger.Disable, SafetyState.Disabled)
-            .Permit(SafetyTrigger.InterlockFault, SafetyState.Fault)
-            .Permit(SafetyTrigger.EStopPressed, SafetyState.EStop)
+            .PermitIfClear(SafetyTrigger.Home, SafetyState.Homing, NoInterlocks)
+            .StopsOnDisableFaultEStop()
             .Ignore(SafetyTrigger.InterlockHold);
 
         m.Configure(SafetyState.Homing)
             .Permit(SafetyTrigger.HomingDone, SafetyState.Ready)
-            .Permit(SafetyTrigger.Pause, SafetyState.Paused)
-            .Permit(SafetyTrigger.InterlockHold, SafetyState.Paused)
-            .Permit(SafetyTrigger.Disable, SafetyState.Disabled)
-            .Permit(SafetyTrigger.InterlockFault, SafetyState.Fault)
-            .Permit(SafetyTrigger.EStopPressed, SafetyState.EStop);
+            .PausesOnPauseOrHold()
+            .StopsOnDisableFaultEStop();
 
         m.Configure(SafetyState.Ready)
-            .PermitIf(SafetyTrigger.StartTeleop, SafetyState.Aligning, NoInterlocks, NoInterlock)
-            .PermitIf(SafetyTrigger.StartTrajectory, SafetyState.ExecutingTrajectory, NoInterlocks, NoInterlock)
-            .PermitIf(SafetyTrigger.Home, SafetyState.Homing, NoInterlocks, NoInterlock)
-            .Permit(SafetyTrigger.Disable, SafetyState.Disabled)
-            .Permit(SafetyTrigger.InterlockFault, SafetyState.Fault)
-            .Permit(SafetyTrigger.EStopPressed, SafetyState.EStop)
+            .PermitIfClear(SafetyTrigger.StartTeleop, SafetyState.Aligning, NoInterlocks)
+            .PermitIfClear(SafetyTrigger.StartTrajectory, SafetyState.ExecutingTrajectory, NoInterlocks)
+            .PermitIfClear(SafetyTrigger.Home, SafetyState.Homing, NoInterlocks)
+            .StopsOnDisableFaultEStop()
             .Ignore(SafetyTrigger.InterlockHold);
 
+        ConfigureTeleoperation(m);
+
+        m.Configure(SafetyState.ExecutingTrajectory)
+            .Permit(SafetyTrigger.TrajectoryDone, SafetyState.Ready)
+            .Permit(SafetyTrigger.StopTrajectory, SafetyState.Ready)
+            .PausesOnPauseOrHold()
+            .StopsOnDisableFaultEStop();
+
+        m.Configure(SafetyState.Paused)
+            .PermitIfClear(SafetyTrigger.Resume, SafetyState.Ready, NoInterlocks)
+            .StopsOnDisableFaultEStop()
+            .Ignore(SafetyTrigger.InterlockHold)
+            .Ignore(SafetyTrigger.Pause);
+
+        m.Configure(SafetyState.Fault)
+            .PermitIf(SafetyTrigger.Reset, SafetyState.Disabled, FaultCleared, "acknowledged and no fault or e-stop interlock active")
+            .Permit(SafetyTrigger.EStopPressed, SafetyState.EStop)
+            .IgnoresWhileLatched();
+
+        m.Configure(SafetyState.EStop)
+            .PermitIf(SafetyTrigger.Reset, SafetyState.Disabled, EStopReleased, "acknowledged and e-stop released")
+            .Ignore(SafetyTrigger.EStopPressed)
+            .IgnoresWhileLatched();
+    }
+
+    // Teleoperating is a superstate: its substates share its stops, pause and hold.
+    private void ConfigureTeleoperation(StateMachine<SafetyState, SafetyTrigger> m)
+    {
         m.Configure(SafetyState.Teleoperating)
             .Permit(SafetyTrigger.StopTeleop, SafetyState.Ready)
-            .Permit(SafetyTrigger.Pause, SafetyState.Paused)
-            .Permit(SafetyTrigger.InterlockHold, SafetyState.Paused)
-            .Permit(SafetyTrigger.Disable, SafetyState.Disabled)
-            .Permit(SafetyTrigger.InterlockFault, SafetyState.Fault)
-            .Permit(SafetyTrigger.EStopPressed, SafetyState.EStop);
+            .PausesOnPauseOrHold()
+            .StopsOnDisableFaultEStop();
 
         m.Configure(SafetyState.Aligning)
             .SubstateOf(SafetyState.Teleoperating)
-            .PermitIf(SafetyTrigger.Aligned, SafetyState.Following, NoInterlocks, NoInterlock);
+            .PermitIfClear(SafetyTrigger.Aligned, SafetyState.Following, NoInterlocks);
 
         m.Configure(SafetyState.Following)
             .SubstateOf(SafetyState.Teleoperating)
@@ -266,38 +281,36 @@ public sealed class SafetySupervisor
         m.Configure(SafetyState.Clutched)
             .SubstateOf(SafetyState.Teleoperating)
             .Permit(SafetyTrigger.ClutchReleased, SafetyState.Aligning);
-
-        m.Configure(SafetyState.ExecutingTrajectory)
-            .Permit(SafetyTrigger.TrajectoryDone, SafetyState.Ready)
-            .Permit(SafetyTrigger.StopTrajectory, SafetyState.Ready)
-            .Permit(SafetyTrigger.Pause, SafetyState.Paused)
-            .Permit(SafetyTrigger.InterlockHold, SafetyState.Paused)
-            .Permit(SafetyTrigger.Disable, SafetyState.Disabled)
-            .Permit(SafetyTrigger.InterlockFault, SafetyState.Fault)
-            .Permit(SafetyTrigger.EStopPressed, SafetyState.EStop);
-
-        m.Configure(SafetyState.Paused)
-            .PermitIf(SafetyTrigger.Resume, SafetyState.Ready, NoInterlocks, NoInterlock)
-            .Permit(SafetyTrigger.Disable, SafetyState.Disabled)
-            .Permit(SafetyTrigger.InterlockFault, SafetyState.Fault)
-            .Permit(SafetyTrigger.EStopPressed, SafetyState.EStop)
-            .Ignore(SafetyTrigger.InterlockHold)
-            .Ignore(SafetyTrigger.Pause);
-
-        m.Configure(SafetyState.Fault)
-            .PermitIf(SafetyTrigger.Reset, SafetyState.Disabled, FaultCleared, "acknowledged and no fault or e-stop interlock active")
-            .Permit(SafetyTrigger.EStopPressed, SafetyState.EStop)
-            .Ignore(SafetyTrigger.InterlockFault)
-            .Ignore(SafetyTrigger.InterlockHold)
-            .Ignore(SafetyTrigger.PowerFailed);
-
-        m.Configure(SafetyState.EStop)
-            .PermitIf(SafetyTrigger.Reset, SafetyState.Disabled, EStopReleased, "acknowledged and e-stop released")
-            .Ignore(SafetyTrigger.EStopPressed)
-            .Ignore(SafetyTrigger.InterlockFault)
-            .Ignore(SafetyTrigger.InterlockHold)
-            .Ignore(SafetyTrigger.PowerFailed);
     }
 
     private bool NoInterlocksExceptHold() => (_active & ~InterlockCatalog.HoldClass) == Interlocks.None;
+}
+
+/// <summary>The transitions that several states of <see cref="SafetySupervisor"/> share, each with its reason.</summary>
+file static class SafetyStateConfiguration
+{
+    /// <summary>An operator or progress trigger allowed only while no interlock is active.</summary>
+    public static StateMachine<SafetyState, SafetyTrigger>.StateConfiguration PermitIfClear(
+        this StateMachine<SafetyState, SafetyTrigger>.StateConfiguration state, SafetyTrigger trigger, SafetyState destination, Func<bool> noInterlocks) =>
+        state.PermitIf(trigger, destination, noInterlocks, "no interlock active");
+
+    /// <summary>Every powered state: Disable powers down, a fault interlock faults, the e-stop latches EStop.</summary>
+    public static StateMachine<SafetyState, SafetyTrigger>.StateConfiguration StopsOnDisableFaultEStop(
+        this StateMachine<SafetyState, SafetyTrigger>.StateConfiguration state) =>
+        state.Permit(SafetyTrigger.Disable, SafetyState.Disabled)
+            .Permit(SafetyTrigger.InterlockFault, SafetyState.Fault)
+            .Permit(SafetyTrigger.EStopPressed, SafetyState.EStop);
+
+    /// <summary>Every motion state: an operator pause or a hold interlock pauses (torque on).</summary>
+    public static StateMachine<SafetyState, SafetyTrigger>.StateConfiguration PausesOnPauseOrHold(
+        this StateMachine<SafetyState, SafetyTrigger>.StateConfiguration state) =>
+        state.Permit(SafetyTrigger.Pause, SafetyState.Paused)
+            .Permit(SafetyTrigger.InterlockHold, SafetyState.Paused);
+
+    /// <summary>Fault and EStop: further interlocks and a late power-up failure change nothing (torque is off).</summary>
+    public static StateMachine<SafetyState, SafetyTrigger>.StateConfiguration IgnoresWhileLatched(
+        this StateMachine<SafetyState, SafetyTrigger>.StateConfiguration state) =>
+        state.Ignore(SafetyTrigger.InterlockFault)
+            .Ignore(SafetyTrigger.InterlockHold)
+            .Ignore(SafetyTrigger.PowerFailed);
 }

@@ -3,7 +3,7 @@ using MeTAI.Hil.Serial;
 using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Dynamixel;
 using MeTAI.Robotics.Safety;
-using MeTAI.Robotics.Serial;
+using MeTAI.Robotics.ServoBus;
 
 namespace MeTAI.Hil.Tests.Interlocks;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using MeTAI.Hil.Serial;
 using MeTAI.Robotics.Dynamixel;
-using MeTAI.Robotics.Serial;
+using MeTAI.Robotics.ServoBus;
 
 namespace MeTAI.Hil.Tests.Serial;
 

@@ -1,7 +1,6 @@
 using MeTAI.Hil.Serial;
-using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Safety;
-using MeTAI.Robotics.Serial;
+using MeTAI.Robotics.ServoBus;
 
 namespace MeTAI.Hil.Tests.Serial;
 

@@ -1,5 +1,5 @@
-using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Safety;
+using MeTAI.Robotics.ServoBus;
 
 namespace MeTAI.Robotics.Tests.Control;
 

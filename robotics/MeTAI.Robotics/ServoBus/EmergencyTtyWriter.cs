@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace MeTAI.Robotics.Serial;
+namespace MeTAI.Robotics.ServoBus;
 
 /// <summary>
 /// A second, write-only, non-blocking descriptor on the serial device for emergency frames (torque off). System.IO.Ports

@@ -1,6 +1,6 @@
 using MeTAI.Robotics.Safety;
 
-namespace MeTAI.Robotics.Control;
+namespace MeTAI.Robotics.ServoBus;
 
 /// <summary>
 /// The gate's sink in production: goal positions handed from the control loop to the servo IO thread through a

@@ -1,4 +1,4 @@
-namespace MeTAI.Robotics.Control;
+namespace MeTAI.Robotics.ServoBus;
 
 /// <summary>The power-up side of the servo IO, as the control loop sees it.</summary>
 public interface IServoPower

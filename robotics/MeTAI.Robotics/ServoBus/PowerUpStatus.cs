@@ -1,4 +1,4 @@
-namespace MeTAI.Robotics.Control;
+namespace MeTAI.Robotics.ServoBus;
 
 /// <summary>Progress of the servo power-up sequence.</summary>
 public enum PowerUpStatus

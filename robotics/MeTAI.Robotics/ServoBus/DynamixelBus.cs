@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.IO.Ports;
 using MeTAI.Robotics.Dynamixel;
 
-namespace MeTAI.Robotics.Serial;
+namespace MeTAI.Robotics.ServoBus;
 
 /// <summary>
 /// A Dynamixel Protocol 2.0 bus on a serial port (System.IO.Ports — a USB adapter or a twin's pty). One thread (the

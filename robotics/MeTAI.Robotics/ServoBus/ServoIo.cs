@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Dynamixel;
 using MeTAI.Robotics.Safety;
-using MeTAI.Robotics.Serial;
 
-namespace MeTAI.Robotics.Control;
+namespace MeTAI.Robotics.ServoBus;
 
 /// <summary>
 /// The servo IO thread: owns the <see cref="DynamixelBus"/>, so the 1 kHz loop never waits on a serial round trip.
@@ -302,67 +302,12 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
         _watchdogTripped = tripped;
     }
 
+    // One power-up attempt: every servo answers and is clear, then torque on where each stands. False: failed, try again
+    // (never on the last attempt, nor once torque off was requested: the failure is then final).
     private bool DoPowerUp(bool lastAttempt)
     {
-        bool ok = true;
-        string failure = "";
-        for (int i = 0; i < _ids.Length && ok; i++)
-        {
-            ok = _bus.Ping(_ids[i], out _, out _);
-            failure = ok ? failure : $"servo {_ids[i]} does not answer Ping";
-        }
-
-        // Clear a tripped bus watchdog (it reads −1) so goals are accepted again.
-        for (int i = 0; i < _ids.Length && ok; i++)
-        {
-            ok = _bus.WriteByte(_ids[i], XmControlTable.BusWatchdog, 0, out _);
-            failure = ok ? failure : $"servo {_ids[i]}: writing Bus Watchdog failed";
-        }
-
-        if (ok)
-        {
-            ReadStatus();
-            for (int i = 0; i < _ids.Length; i++)
-            {
-                if (_hwError[i] != 0)
-                {
-                    ok = false;
-                    failure = $"servo {_ids[i]} reports Hardware Error Status 0x{_hwError[i]:X2}";
-                }
-            }
-        }
-
-        if (ok && _bus.SyncRead(XmControlTable.PresentPosition, 4, _ids, _readBytes, _errors, _received) != _ids.Length)
-        {
-            ok = false;
-            failure = "Sync Read of Present Position incomplete";
-        }
-
-        if (ok)
-        {
-            for (int i = 0; i < _ids.Length; i++)
-            {
-                _present[i] = BinaryPrimitives.ReadInt32LittleEndian(_readBytes.AsSpan(4 * i));
-                _powerUpPresent[i] = _present[i];
-            }
-
-            _bus.SyncWrite(XmControlTable.GoalPosition, 4, _ids, _readBytes);
-            Span<byte> profile = stackalloc byte[4];
-            for (int i = 0; i < _ids.Length && ok && _profileVelocity is not null; i++)
-            {
-                BinaryPrimitives.WriteUInt32LittleEndian(profile, _profileVelocity[i]);
-                ok = _bus.Write(_ids[i], XmControlTable.ProfileVelocity, profile, out _);
-                failure = ok ? failure : $"servo {_ids[i]}: writing Profile Velocity failed";
-            }
-
-            for (int i = 0; i < _ids.Length && ok; i++)
-            {
-                ok = _bus.WriteByte(_ids[i], XmControlTable.TorqueEnable, 1, out _)
-                    && _bus.WriteByte(_ids[i], XmControlTable.BusWatchdog, _options.BusWatchdog20Ms, out _);
-                failure = ok ? failure : $"servo {_ids[i]}: enabling torque or arming the bus watchdog failed";
-            }
-        }
-
+        string failure = PingAndClearWatchdogs() ?? CheckHardwareErrors() ?? ReadPowerUpPositions() ?? EnableTorque() ?? "";
+        bool ok = failure.Length == 0;
         if (ok && Volatile.Read(ref _torqueOffPending) != 0)
         {
             ok = false;
@@ -395,6 +340,86 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
         }
 
         return true;
+    }
+
+    // Power-up steps: each returns null when done, else why it failed.
+    private string? PingAndClearWatchdogs()
+    {
+        for (int i = 0; i < _ids.Length; i++)
+        {
+            if (!_bus.Ping(_ids[i], out _, out _))
+            {
+                return $"servo {_ids[i]} does not answer Ping";
+            }
+        }
+
+        // Clear a tripped bus watchdog (it reads −1) so goals are accepted again.
+        for (int i = 0; i < _ids.Length; i++)
+        {
+            if (!_bus.WriteByte(_ids[i], XmControlTable.BusWatchdog, 0, out _))
+            {
+                return $"servo {_ids[i]}: writing Bus Watchdog failed";
+            }
+        }
+
+        return null;
+    }
+
+    private string? CheckHardwareErrors()
+    {
+        ReadStatus();
+        string? failure = null;
+        for (int i = 0; i < _ids.Length; i++)
+        {
+            if (_hwError[i] != 0)
+            {
+                failure = $"servo {_ids[i]} reports Hardware Error Status 0x{_hwError[i]:X2}";
+            }
+        }
+
+        return failure;
+    }
+
+    private string? ReadPowerUpPositions()
+    {
+        if (_bus.SyncRead(XmControlTable.PresentPosition, 4, _ids, _readBytes, _errors, _received) != _ids.Length)
+        {
+            return "Sync Read of Present Position incomplete";
+        }
+
+        for (int i = 0; i < _ids.Length; i++)
+        {
+            _present[i] = BinaryPrimitives.ReadInt32LittleEndian(_readBytes.AsSpan(4 * i));
+            _powerUpPresent[i] = _present[i];
+        }
+
+        return null;
+    }
+
+    // Goal = present position first, so torque on moves nothing; then each servo's speed limit, torque and watchdog.
+    private string? EnableTorque()
+    {
+        _bus.SyncWrite(XmControlTable.GoalPosition, 4, _ids, _readBytes);
+        Span<byte> profile = stackalloc byte[4];
+        for (int i = 0; i < _ids.Length && _profileVelocity is not null; i++)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(profile, _profileVelocity[i]);
+            if (!_bus.Write(_ids[i], XmControlTable.ProfileVelocity, profile, out _))
+            {
+                return $"servo {_ids[i]}: writing Profile Velocity failed";
+            }
+        }
+
+        for (int i = 0; i < _ids.Length; i++)
+        {
+            if (!_bus.WriteByte(_ids[i], XmControlTable.TorqueEnable, 1, out _)
+                || !_bus.WriteByte(_ids[i], XmControlTable.BusWatchdog, _options.BusWatchdog20Ms, out _))
+            {
+                return $"servo {_ids[i]}: enabling torque or arming the bus watchdog failed";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Stops the IO thread (torque is left as it is; call <see cref="TorqueOffNow"/> first to power down).</summary>

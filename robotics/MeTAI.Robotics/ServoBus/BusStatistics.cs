@@ -1,4 +1,4 @@
-namespace MeTAI.Robotics.Serial;
+namespace MeTAI.Robotics.ServoBus;
 
 /// <summary>Counters of a <see cref="DynamixelBus"/> (read from any thread; approximate while it runs).</summary>
 public sealed class BusStatistics

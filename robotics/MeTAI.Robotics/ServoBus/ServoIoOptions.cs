@@ -1,4 +1,4 @@
-namespace MeTAI.Robotics.Control;
+namespace MeTAI.Robotics.ServoBus;
 
 /// <summary>Options of the servo IO thread; validated once.</summary>
 public sealed class ServoIoOptions

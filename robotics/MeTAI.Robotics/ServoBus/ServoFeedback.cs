@@ -1,4 +1,4 @@
-namespace MeTAI.Robotics.Control;
+namespace MeTAI.Robotics.ServoBus;
 
 /// <summary>
 /// Latest servo readings, written by the servo IO thread and read by the control loop through a sequence lock

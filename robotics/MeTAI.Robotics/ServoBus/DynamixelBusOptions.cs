@@ -1,4 +1,4 @@
-namespace MeTAI.Robotics.Serial;
+namespace MeTAI.Robotics.ServoBus;
 
 /// <summary>Options of a <see cref="DynamixelBus"/>; validated once when the bus is created.</summary>
 public sealed class DynamixelBusOptions

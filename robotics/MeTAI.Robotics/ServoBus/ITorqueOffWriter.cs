@@ -1,4 +1,4 @@
-namespace MeTAI.Robotics.Control;
+namespace MeTAI.Robotics.ServoBus;
 
 /// <summary>Writes torque off to every servo immediately from the calling thread (no queue).</summary>
 public interface ITorqueOffWriter
