@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MeTAI.Core.Json;
 using MeTAI.Planner.Evaluation;
-using MeTAI.Planner.Optimization;
+using MeTAI.Planner.Optimization.Solver;
 using MeTAI.Planner.Plans;
 
 namespace MeTAI.Planner.Output;

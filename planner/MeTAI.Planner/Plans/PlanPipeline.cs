@@ -15,6 +15,8 @@ using MeTAI.Planner.Dose;
 using MeTAI.Planner.Evaluation;
 using MeTAI.Planner.Influence;
 using MeTAI.Planner.Optimization;
+using MeTAI.Planner.Optimization.Objectives;
+using MeTAI.Planner.Optimization.Solver;
 using MeTAI.Planner.Output;
 using MeTAI.Planner.Sequencing;
 
@@ -141,7 +143,7 @@ public static class PlanPipeline
         var planObjective = new PlanObjective(objectives, influence.Rows);
         var problem = new FluenceProblem(op, planObjective);
         int[] rxRows = influence.RowsOf(rxMask);
-        double[] x = OptimizationBenchmark.InitialWeights(op, rxRows, rx.DoseGy);
+        double[] x = InitialFluence.Uniform(op, rxRows, rx.DoseGy);
         if (settings.FluenceSmoothing > 0)
         {
             problem.Smoothing = new FluenceSmoothing(grids, settings.FluenceSmoothing, x.Average());

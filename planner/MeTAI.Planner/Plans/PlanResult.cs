@@ -3,7 +3,7 @@ using MeTAI.Dicom.Rt;
 using MeTAI.Planner.Beams;
 using MeTAI.Planner.Dose;
 using MeTAI.Planner.Evaluation;
-using MeTAI.Planner.Optimization;
+using MeTAI.Planner.Optimization.Solver;
 using MeTAI.Planner.Sequencing;
 
 namespace MeTAI.Planner.Plans;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using MeTAI.Planner.Evaluation;
-using MeTAI.Planner.Optimization;
+using MeTAI.Planner.Optimization.Objectives;
 
 namespace MeTAI.Planner.Plans;
 

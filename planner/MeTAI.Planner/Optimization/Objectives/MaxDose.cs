@@ -1,4 +1,4 @@
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Planner.Optimization.Objectives;
 
 /// <summary>
 /// A soft maximum-dose limit: M = m + τ ln Σ exp((dᵢ − m)/τ) (m = max dᵢ; M lies between the maximum and the maximum

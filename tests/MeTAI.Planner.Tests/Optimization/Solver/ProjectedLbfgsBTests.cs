@@ -1,7 +1,9 @@
 using MeTAI.Planner.Influence;
 using MeTAI.Planner.Optimization;
+using MeTAI.Planner.Optimization.Objectives;
+using MeTAI.Planner.Optimization.Solver;
 
-namespace MeTAI.Planner.Tests.Optimization;
+namespace MeTAI.Planner.Tests.Optimization.Solver;
 
 public class ProjectedLbfgsBTests
 {
@@ -114,7 +116,7 @@ public class ProjectedLbfgsBTests
         var objective = new PlanObjective([new SquaredDeviation("T", target, 10, 100), new SquaredOverdose("O", organ, 3, 10)], 300);
         using var op = new CpuDoseOperator(a);
         var problem = new FluenceProblem(op, objective);
-        double[] x = OptimizationBenchmark.InitialWeights(op, target, 10);
+        double[] x = InitialFluence.Uniform(op, target, 10);
         OptimizationResult r = new ProjectedLbfgsB().Minimize(problem, x, new double[x.Length], preconditioner: problem.DiagonalPreconditioner(x));
         Assert.True(r.Objective < r.History[0].Objective);
         Assert.Equal("relative function tolerance", r.StopReason);

@@ -1,4 +1,4 @@
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Planner.Optimization.Solver;
 
 /// <summary>What <see cref="ProjectedLbfgsB.Minimize"/> did.</summary>
 public sealed class OptimizationResult

@@ -1,31 +1,21 @@
-using MeTAI.Planner.Compute;
-
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Planner.Optimization.Objectives;
 
 /// <summary>
 /// Maximum DVH point "V(d̂) ≤ v %" (Wu &amp; Mohan 2000, as in matRad): with D_v the dose that the hottest v % of the
 /// voxels reach, the voxels with d̂ &lt; dᵢ ≤ D_v — the cheapest ones to bring under d̂ — are penalised,
 /// f = (1/N) Σ (dᵢ − d̂)² over them; zero when D_v ≤ d̂.
 /// </summary>
-public sealed class MaxDvh : DoseObjective
+public sealed class MaxDvh : DvhObjective
 {
-    private readonly float[] _scratch;
-
     /// <summary>At most <paramref name="volumePercent"/> % of the structure above <paramref name="referenceDoseGy"/>.</summary>
     public MaxDvh(string structure, int[] rows, double referenceDoseGy, double volumePercent, double weight, int priority = 1)
-        : base(structure, rows, referenceDoseGy, weight, priority)
+        : base(structure, rows, referenceDoseGy, volumePercent, weight, priority)
     {
         if (!(volumePercent >= 0 && volumePercent < 100))
         {
             throw new ArgumentOutOfRangeException(nameof(volumePercent), volumePercent, "Maximum-DVH volumes are in [0, 100) %.");
         }
-
-        VolumePercent = volumePercent;
-        _scratch = new float[rows.Length];
     }
-
-    /// <summary>The volume v, percent.</summary>
-    public double VolumePercent { get; }
 
     /// <inheritdoc />
     public override string Type => "maxDvh";
@@ -37,7 +27,7 @@ public sealed class MaxDvh : DoseObjective
     public override double Evaluate(ReadOnlySpan<float> dose, Span<float> gradient)
     {
         // V = 0 % has no voxel to spare: D_0 is the maximum.
-        float dv = VolumePercent > 0 ? Selection.DoseAtVolume(dose, Rows, VolumePercent, _scratch) : float.MaxValue;
+        float dv = VolumePercent > 0 ? DoseAtVolume(dose) : float.MaxValue;
         double r = ReferenceDoseGy;
         if (dv <= r)
         {
@@ -60,12 +50,5 @@ public sealed class MaxDvh : DoseObjective
     }
 
     /// <inheritdoc />
-    public override void AddCurvature(ReadOnlySpan<float> dose, Span<float> curvature)
-    {
-        float c = (float)(2 * Weight * InverseCount);
-        foreach (int i in Rows)
-        {
-            curvature[i] += dose[i] > ReferenceDoseGy ? c : 0;
-        }
-    }
+    public override void AddCurvature(ReadOnlySpan<float> dose, Span<float> curvature) => AddCurvatureWhereAbove(dose, curvature);
 }

@@ -1,4 +1,4 @@
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Planner.Optimization.Objectives;
 
 /// <summary>
 /// One dose objective on one structure (matRad's <c>DoseObjectives</c>): a value f(d) of the dose in the structure's

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Planner.Optimization.Solver;
 
 /// <summary>
 /// Bound-constrained limited-memory BFGS by projection (a two-metric projection method in the sense of Bertsekas 1982;

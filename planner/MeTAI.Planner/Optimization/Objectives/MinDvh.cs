@@ -1,31 +1,21 @@
-using MeTAI.Planner.Compute;
-
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Planner.Optimization.Objectives;
 
 /// <summary>
 /// Minimum DVH point "V(d̂) ≥ v %" (Wu &amp; Mohan 2000, as in matRad): with D_v the dose that the hottest v % of the
 /// voxels reach, the voxels with D_v ≤ dᵢ &lt; d̂ — the cheapest ones to lift over d̂ — are penalised,
 /// f = (1/N) Σ (dᵢ − d̂)² over them; zero when D_v ≥ d̂.
 /// </summary>
-public sealed class MinDvh : DoseObjective
+public sealed class MinDvh : DvhObjective
 {
-    private readonly float[] _scratch;
-
     /// <summary>At least <paramref name="volumePercent"/> % of the structure at <paramref name="referenceDoseGy"/> or more.</summary>
     public MinDvh(string structure, int[] rows, double referenceDoseGy, double volumePercent, double weight, int priority = 1)
-        : base(structure, rows, referenceDoseGy, weight, priority)
+        : base(structure, rows, referenceDoseGy, volumePercent, weight, priority)
     {
         if (!(volumePercent > 0 && volumePercent <= 100))
         {
             throw new ArgumentOutOfRangeException(nameof(volumePercent), volumePercent, "DVH volumes are in (0, 100] %.");
         }
-
-        VolumePercent = volumePercent;
-        _scratch = new float[rows.Length];
     }
-
-    /// <summary>The volume v, percent.</summary>
-    public double VolumePercent { get; }
 
     /// <inheritdoc />
     public override string Type => "minDvh";
@@ -36,7 +26,7 @@ public sealed class MinDvh : DoseObjective
     /// <inheritdoc />
     public override double Evaluate(ReadOnlySpan<float> dose, Span<float> gradient)
     {
-        float dv = Selection.DoseAtVolume(dose, Rows, VolumePercent, _scratch);
+        float dv = DoseAtVolume(dose);
         double r = ReferenceDoseGy;
         if (dv >= r)
         {
@@ -59,12 +49,5 @@ public sealed class MinDvh : DoseObjective
     }
 
     /// <inheritdoc />
-    public override void AddCurvature(ReadOnlySpan<float> dose, Span<float> curvature)
-    {
-        float c = (float)(2 * Weight * InverseCount);
-        foreach (int i in Rows)
-        {
-            curvature[i] += dose[i] < ReferenceDoseGy ? c : 0;
-        }
-    }
+    public override void AddCurvature(ReadOnlySpan<float> dose, Span<float> curvature) => AddCurvatureWhereBelow(dose, curvature);
 }

@@ -1,4 +1,4 @@
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Planner.Optimization.Objectives;
 
 /// <summary>
 /// One objective as a protocol states it (<c>configs/protocols/*.json</c>, <c>objectives</c> list). Types:

@@ -1,4 +1,4 @@
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Planner.Optimization.Solver;
 
 /// <summary>A smooth function of n variables that returns its value and writes its gradient.</summary>
 public interface IDifferentiableFunction

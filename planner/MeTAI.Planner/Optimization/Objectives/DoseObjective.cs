@@ -1,4 +1,4 @@
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Planner.Optimization.Objectives;
 
 /// <summary>Shared state of the dose objectives: rows, weight, reference dose, priority, description.</summary>
 public abstract class DoseObjective : IObjective
@@ -69,6 +69,26 @@ public abstract class DoseObjective : IObjective
         foreach (int i in Rows)
         {
             curvature[i] += c;
+        }
+    }
+
+    /// <summary>Adds 2w/N at the rows whose dose is above d̂ (where a one-sided over-dose penalty is active).</summary>
+    protected void AddCurvatureWhereAbove(ReadOnlySpan<float> dose, Span<float> curvature)
+    {
+        float c = (float)(2 * Weight * InverseCount);
+        foreach (int i in Rows)
+        {
+            curvature[i] += dose[i] > ReferenceDoseGy ? c : 0;
+        }
+    }
+
+    /// <summary>Adds 2w/N at the rows whose dose is below d̂ (where a one-sided under-dose penalty is active).</summary>
+    protected void AddCurvatureWhereBelow(ReadOnlySpan<float> dose, Span<float> curvature)
+    {
+        float c = (float)(2 * Weight * InverseCount);
+        foreach (int i in Rows)
+        {
+            curvature[i] += dose[i] < ReferenceDoseGy ? c : 0;
         }
     }
 

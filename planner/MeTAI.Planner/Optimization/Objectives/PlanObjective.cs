@@ -1,4 +1,4 @@
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Planner.Optimization.Objectives;
 
 /// <summary>The weighted sum of a plan's objectives: F(d) = Σₖ wₖ fₖ(d) and ∂F/∂d.</summary>
 public sealed class PlanObjective

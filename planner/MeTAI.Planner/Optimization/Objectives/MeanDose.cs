@@ -1,4 +1,4 @@
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Planner.Optimization.Objectives;
 
 /// <summary>
 /// f = max(0, d̄ − d̂)² with d̄ = (1/N) Σ dᵢ; ∂f/∂dᵢ = (2/N) max(0, d̄ − d̂). With d̂ = 0 it is the squared mean dose,

@@ -1,4 +1,4 @@
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Planner.Optimization.Solver;
 
 /// <summary>Settings of <see cref="ProjectedLbfgsB"/>. Plain options with defaults, validated once.</summary>
 public sealed record OptimizerOptions

@@ -1,6 +1,6 @@
-using MeTAI.Planner.Optimization;
+using MeTAI.Planner.Optimization.Objectives;
 
-namespace MeTAI.Planner.Tests.Optimization;
+namespace MeTAI.Planner.Tests.Optimization.Objectives;
 
 public class ObjectiveGradientTests
 {

@@ -1,4 +1,4 @@
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Planner.Optimization.Objectives;
 
 /// <summary>f = (1/N) Σ max(0, dᵢ − d̂)²; ∂f/∂dᵢ = (2/N) max(0, dᵢ − d̂). Organs at risk and targets' hot spots.</summary>
 public sealed class SquaredOverdose(string structure, int[] rows, double referenceDoseGy, double weight, int priority = 1)
@@ -28,12 +28,5 @@ public sealed class SquaredOverdose(string structure, int[] rows, double referen
     }
 
     /// <inheritdoc />
-    public override void AddCurvature(ReadOnlySpan<float> dose, Span<float> curvature)
-    {
-        float c = (float)(2 * Weight * InverseCount);
-        foreach (int i in Rows)
-        {
-            curvature[i] += dose[i] > ReferenceDoseGy ? c : 0;
-        }
-    }
+    public override void AddCurvature(ReadOnlySpan<float> dose, Span<float> curvature) => AddCurvatureWhereAbove(dose, curvature);
 }

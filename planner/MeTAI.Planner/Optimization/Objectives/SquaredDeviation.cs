@@ -1,4 +1,4 @@
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Planner.Optimization.Objectives;
 
 /// <summary>f = (1/N) Σ (dᵢ − d̂)²; ∂f/∂dᵢ = (2/N)(dᵢ − d̂). The usual target objective: homogeneous prescription dose.</summary>
 public sealed class SquaredDeviation(string structure, int[] rows, double referenceDoseGy, double weight, int priority = 1)

@@ -1,4 +1,4 @@
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Planner.Optimization.Solver;
 
 /// <summary>One line of the convergence history.</summary>
 /// <param name="Iteration">Iteration (0 = starting point).</param>

@@ -1,4 +1,4 @@
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Planner.Optimization.Objectives;
 
 /// <summary>
 /// Generalised equivalent uniform dose (Niemierko 1999): EUD = ((1/N) Σ dᵢᵃ)^(1/a), with
