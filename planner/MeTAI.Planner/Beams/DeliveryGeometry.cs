@@ -3,8 +3,9 @@ using MeTAI.Dosimetry.Beams;
 namespace MeTAI.Planner.Beams;
 
 /// <summary>
-/// The geometry of one delivered segment read from an RT Plan (<see cref="RtPlanBeams"/>): angles and the open
-/// rectangles of jaws and leaves.
+/// The geometry of one delivered segment, in one place for the two ways segments are made — read from an RT Plan
+/// (<see cref="RtPlanBeams"/>) and straight from sequencing (<see cref="Sequencing.SequencedBeam.DeliverySegments"/>) —
+/// so both give the same numbers to the bit.
 /// </summary>
 internal static class DeliveryGeometry
 {

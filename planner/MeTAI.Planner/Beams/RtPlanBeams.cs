@@ -7,8 +7,8 @@ namespace MeTAI.Planner.Beams;
 
 /// <summary>
 /// The one reader of DICOM RT Plan beams. <see cref="Segments"/> turns a plan into what the Monte Carlo engine
-/// simulates (the second check, <c>metai dose --plan</c>, and a plan's final dose on its sequenced apertures);
-/// <see cref="TreatmentBeams(string)"/>
+/// simulates (the second check, <c>metai dose --plan</c>; sequencing makes the same segments for a plan's final dose
+/// without the round trip, <see cref="Sequencing.SequencedBeam.DeliverySegments"/>); <see cref="TreatmentBeams(string)"/>
 /// describes each treatment beam as the room is set up for it (the HIL delivery moves the arm to those poses):
 /// <list type="bullet">
 /// <item>Jaws: X / ASYMX give [X1, X2], Y / ASYMY give [Y1, Y2] (mm at the isocentre); a missing pair is open
