@@ -1,4 +1,5 @@
 using System.Globalization;
+using MeTAI.Core.Geometry;
 using MeTAI.Dicom.Rt;
 using MeTAI.Planner.Plans;
 using MeTAI.Planner.Sequencing;
@@ -10,7 +11,8 @@ namespace MeTAI.Planner.Output;
 /// model's leaf boundaries; step-and-shoot control points in pairs (segment s from cumulative weight c_s to c_{s+1} with
 /// the same leaves; the leaves move between pairs with the beam off), cumulative weights normalised to 1
 /// (<see cref="SequencedBeam.CumulativeMetersetWeights"/>); the fraction group holds each beam's MU per fraction
-/// (<see cref="SequencedBeam.MetersetMu"/>); the dose reference the prescription.
+/// (<see cref="SequencedBeam.MetersetMu"/>); the dose reference the prescription. Open fields are one segment whose
+/// leaves stand open over the jaws (<see cref="OpenField"/>).
 /// </summary>
 public static class RtPlanBuilder
 {
@@ -64,6 +66,54 @@ public static class RtPlanBuilder
             FractionGroups = [new RtFractionGroup { Number = 1, FractionsPlanned = prescription.Fractions, ReferencedBeams = referenced }],
             Beams = rtBeams,
             PatientSetups = [new RtPatientSetup { Number = 1, PatientPosition = "HFS" }],
+        };
+    }
+
+    /// <summary>
+    /// The verification plan of one open field at gantry, collimator and couch 0 (what <c>metai dose --phantom</c>
+    /// writes beside its dose): beam 1 "AP" with symmetric ASYMX/ASYMY jaws giving <paramref name="fieldXMm"/> ×
+    /// <paramref name="fieldYMm"/> at the isocentre, no MLC, the source-to-surface distance on its first control point,
+    /// and <paramref name="monitorUnits"/> MU in one fraction.
+    /// </summary>
+    public static RtPlan OpenField(double fieldXMm, double fieldYMm, Vec3 isocenterLps, double ssdMm, double monitorUnits, string name, string machineName, double sadMm)
+    {
+        double x = 0.5 * fieldXMm, y = 0.5 * fieldYMm;
+        RtControlPoint cp0 = new()
+        {
+            Index = 0,
+            CumulativeMetersetWeight = 0,
+            NominalBeamEnergyMV = 6,
+            GantryDeg = 0,
+            GantryRotationDirection = "NONE",
+            CollimatorDeg = 0,
+            CollimatorRotationDirection = "NONE",
+            CouchDeg = 0,
+            CouchRotationDirection = "NONE",
+            IsocenterLps = isocenterLps,
+            SourceToSurfaceDistanceMm = ssdMm,
+            DevicePositions = [Jaw("ASYMX", -x, x), Jaw("ASYMY", -y, y)],
+        };
+        RtControlPoint cp1 = new() { Index = 1, CumulativeMetersetWeight = 1 };
+        return new RtPlan
+        {
+            Label = "OPEN FIELD",
+            Name = name,
+            Intent = "VERIFICATION",
+            Beams =
+            [
+                new RtBeam
+                {
+                    Number = 1,
+                    Name = "AP",
+                    TreatmentMachineName = machineName,
+                    SourceAxisDistanceMm = sadMm,
+                    BeamLimitingDevices = [new RtBeamLimitingDevice { Type = "ASYMX" }, new RtBeamLimitingDevice { Type = "ASYMY" }],
+                    ControlPoints = [cp0, cp1],
+                    ReferencedPatientSetupNumber = 1,
+                },
+            ],
+            FractionGroups = [new RtFractionGroup { FractionsPlanned = 1, ReferencedBeams = [new RtReferencedBeam { BeamNumber = 1, MetersetMu = monitorUnits }] }],
+            PatientSetups = [new RtPatientSetup()],
         };
     }
 

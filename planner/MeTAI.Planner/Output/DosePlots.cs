@@ -3,10 +3,10 @@ using MeTAI.Core.Voxels;
 using MeTAI.Dosimetry.Beams;
 using ScottPlot;
 
-namespace MeTAI.Cli.Commands;
+namespace MeTAI.Planner.Output;
 
-/// <summary>Dose pictures for the CLI (ScottPlot, PNG).</summary>
-internal static class DosePlot
+/// <summary>Dose pictures of a Monte Carlo calculation (ScottPlot, PNG); a plan's own pictures are <see cref="PlanPlots"/>.</summary>
+public static class DosePlots
 {
     /// <summary>
     /// The axial slice through the isocentre: CT in grey, dose as a colour wash (Turbo, transparent below 5 % of the
@@ -14,6 +14,9 @@ internal static class DosePlot
     /// </summary>
     public static void CentralPlane(string path, VoxelGrid<short> ctHu, VoxelGrid<float> doseGy, BeamGeometry beam, string title)
     {
+        ArgumentNullException.ThrowIfNull(ctHu);
+        ArgumentNullException.ThrowIfNull(doseGy);
+        ArgumentNullException.ThrowIfNull(beam);
         GridGeometry g = doseGy.Geometry;
         if (!g.TryNearestVoxel(beam.IsocenterLps, out _, out _, out int k))
         {
