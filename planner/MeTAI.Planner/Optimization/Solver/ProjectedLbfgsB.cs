@@ -43,24 +43,8 @@ public sealed class ProjectedLbfgsB
             throw new ArgumentException($"x and the bounds need {n} values.");
         }
 
-        int m = _options.Memory;
-        var g = new double[n];
-        var xt = new double[n];
-        var gt = new double[n];
-        var d = new double[n];
-        var free = new bool[n];
-        var s = new double[m][];
-        var y = new double[m][];
-        var rho = new double[m];
-        var alpha = new double[m];
-        for (int i = 0; i < m; i++)
-        {
-            s[i] = new double[n];
-            y[i] = new double[n];
-        }
-
-        int stored = 0, newest = -1;
-        double gamma = 1;
+        var w = new Workspace(n, _options.Memory, preconditioner);
+        double[] g = w.G;
         var history = new List<IterationRecord>(Math.Min(_options.MaxIterations + 1, 4096));
         var sw = Stopwatch.StartNew();
         Project(x, lower, upper);
@@ -86,119 +70,18 @@ public sealed class ProjectedLbfgsB
         {
             cancellationToken.ThrowIfCancellationRequested();
             it++;
-            int nFree = 0;
-            for (int j = 0; j < n; j++)
-            {
-                bool atLower = x[j] <= lower[j] && g[j] > 0;
-                bool atUpper = upper is not null && x[j] >= upper[j] && g[j] < 0;
-                free[j] = !(atLower || atUpper);
-                nFree += free[j] ? 1 : 0;
-            }
-
-            // Two-loop recursion on the free variables.
-            for (int j = 0; j < n; j++)
-            {
-                d[j] = free[j] ? g[j] : 0;
-            }
-
-            for (int c = 0, i = newest; c < stored; c++, i = (i - 1 + m) % m)
-            {
-                alpha[i] = rho[i] * DotFree(s[i], d, free);
-                AxpyFree(-alpha[i], y[i], d, free);
-            }
-
-            double scale = stored > 0 ? gamma : InitialScale(x, g, preconditioner);
-            for (int j = 0; j < n; j++)
-            {
-                d[j] *= preconditioner is null ? scale : scale * preconditioner[j];
-            }
-
-            for (int c = 0, i = (newest - stored + 1 + m) % m; c < stored; c++, i = (i + 1) % m)
-            {
-                double beta = rho[i] * DotFree(y[i], d, free);
-                AxpyFree(alpha[i] - beta, s[i], d, free);
-            }
-
-            double slope = 0;
-            for (int j = 0; j < n; j++)
-            {
-                d[j] = free[j] ? -d[j] : -g[j];
-                slope += free[j] ? g[j] * d[j] : 0;
-            }
-
-            if (!(slope < 0))
-            {
-                stored = 0;
-                newest = -1;
-                double sc = InitialScale(x, g, preconditioner);
-                for (int j = 0; j < n; j++)
-                {
-                    d[j] = -sc * g[j] * (preconditioner is null ? 1 : preconditioner[j]);
-                }
-            }
-
-            // Backtracking on the projection arc.
-            double step = 1, ft = double.NaN;
-            bool accepted = false;
-            for (int ls = 0; ls < _options.MaxLineSearchSteps; ls++)
-            {
-                double dec = 0;
-                for (int j = 0; j < n; j++)
-                {
-                    double v = x[j] + step * d[j];
-                    v = Math.Max(v, lower[j]);
-                    if (upper is not null)
-                    {
-                        v = Math.Min(v, upper[j]);
-                    }
-
-                    xt[j] = v;
-                    dec += g[j] * (v - x[j]);
-                }
-
-                ft = f.Evaluate(xt, gt);
-                evals++;
-                if (double.IsFinite(ft) && ft <= fx + _options.ArmijoC1 * dec)
-                {
-                    accepted = true;
-                    break;
-                }
-
-                // Quadratic model through f(0), the arc's slope and f(step); keep the new step in [0.1, 0.5]·step.
-                double denom = 2 * (ft - fx - dec);
-                double t = double.IsFinite(ft) && denom > 0 ? -dec / denom : 0.5;
-                step *= Math.Clamp(t, 0.1, 0.5);
-            }
-
-            if (!accepted)
+            int nFree = w.SelectFree(x, lower, upper);
+            w.Direction(x);
+            if (!w.LineSearch(f, x, lower, upper, fx, _options, ref evals, out double ft))
             {
                 reason = "line search found no decrease";
                 break;
             }
 
-            // Curvature pair.
-            int slot = (newest + 1) % m;
-            double sy = 0, yy = 0;
-            double[] sv = s[slot], yv = y[slot];
-            for (int j = 0; j < n; j++)
-            {
-                sv[j] = xt[j] - x[j];
-                yv[j] = gt[j] - g[j];
-                sy += sv[j] * yv[j];
-                yy += yv[j] * yv[j] * (preconditioner is null ? 1 : preconditioner[j]);
-            }
-
-            if (sy > 1e-12 * yy && yy > 0)
-            {
-                rho[slot] = 1 / sy;
-                gamma = sy / yy;
-                newest = slot;
-                stored = Math.Min(stored + 1, m);
-            }
-
+            w.StorePair(x);
             double rel = (fx - ft) / Math.Max(Math.Abs(fx), 1e-300);
-            Array.Copy(xt, x, n);
-            Array.Copy(gt, g, n);
+            Array.Copy(w.Xt, x, n);
+            Array.Copy(w.Gt, g, n);
             fx = ft;
             double pg = ProjectedGradientNorm(x, g, lower, upper);
             history.Add(new IterationRecord(it, fx, pg, evals, sw.Elapsed.TotalSeconds, nFree));
@@ -300,6 +183,182 @@ public sealed class ProjectedLbfgsB
             if (free[j])
             {
                 y[j] += a * x[j];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The arrays of one <see cref="Minimize"/> call — gradient, trial point, direction, free set, and the L-BFGS memory
+    /// of (s, y) pairs as a ring — allocated once, so the iterations allocate nothing.
+    /// </summary>
+    private sealed class Workspace
+    {
+        private readonly int _m;
+        private readonly double[]? _p;
+        private readonly double[] _d;
+        private readonly bool[] _free;
+        private readonly double[][] _s;
+        private readonly double[][] _y;
+        private readonly double[] _rho;
+        private readonly double[] _alpha;
+        private int _stored, _newest = -1;
+        private double _gamma = 1;
+
+        public Workspace(int n, int memory, double[]? preconditioner)
+        {
+            _m = memory;
+            _p = preconditioner;
+            G = new double[n];
+            Xt = new double[n];
+            Gt = new double[n];
+            _d = new double[n];
+            _free = new bool[n];
+            _s = new double[memory][];
+            _y = new double[memory][];
+            _rho = new double[memory];
+            _alpha = new double[memory];
+            for (int i = 0; i < memory; i++)
+            {
+                _s[i] = new double[n];
+                _y[i] = new double[n];
+            }
+        }
+
+        /// <summary>Gradient at the current point.</summary>
+        public double[] G { get; }
+
+        /// <summary>The accepted trial point of the line search.</summary>
+        public double[] Xt { get; }
+
+        /// <summary>Gradient at <see cref="Xt"/>.</summary>
+        public double[] Gt { get; }
+
+        /// <summary>Holds the variables at a bound whose gradient points out of the box; returns how many are free.</summary>
+        public int SelectFree(double[] x, double[] lower, double[]? upper)
+        {
+            int nFree = 0;
+            for (int j = 0; j < x.Length; j++)
+            {
+                bool atLower = x[j] <= lower[j] && G[j] > 0;
+                bool atUpper = upper is not null && x[j] >= upper[j] && G[j] < 0;
+                _free[j] = !(atLower || atUpper);
+                nFree += _free[j] ? 1 : 0;
+            }
+
+            return nFree;
+        }
+
+        /// <summary>
+        /// The search direction: the two-loop recursion on the free variables (−∇f on the held ones); when that is not a
+        /// descent direction, the memory is dropped and a scaled −∇f used.
+        /// </summary>
+        public void Direction(double[] x)
+        {
+            int n = x.Length;
+            double[] g = G, d = _d;
+            for (int j = 0; j < n; j++)
+            {
+                d[j] = _free[j] ? g[j] : 0;
+            }
+
+            for (int c = 0, i = _newest; c < _stored; c++, i = (i - 1 + _m) % _m)
+            {
+                _alpha[i] = _rho[i] * DotFree(_s[i], d, _free);
+                AxpyFree(-_alpha[i], _y[i], d, _free);
+            }
+
+            double scale = _stored > 0 ? _gamma : InitialScale(x, g, _p);
+            for (int j = 0; j < n; j++)
+            {
+                d[j] *= _p is null ? scale : scale * _p[j];
+            }
+
+            for (int c = 0, i = (_newest - _stored + 1 + _m) % _m; c < _stored; c++, i = (i + 1) % _m)
+            {
+                double beta = _rho[i] * DotFree(_y[i], d, _free);
+                AxpyFree(_alpha[i] - beta, _s[i], d, _free);
+            }
+
+            double slope = 0;
+            for (int j = 0; j < n; j++)
+            {
+                d[j] = _free[j] ? -d[j] : -g[j];
+                slope += _free[j] ? g[j] * d[j] : 0;
+            }
+
+            if (!(slope < 0))
+            {
+                _stored = 0;
+                _newest = -1;
+                double sc = InitialScale(x, g, _p);
+                for (int j = 0; j < n; j++)
+                {
+                    d[j] = -sc * g[j] * (_p is null ? 1 : _p[j]);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Backtracking on the projection arc x(α) = P(x + α·d): the first α from 1 with f(x(α)) ≤ f(x) + c₁∇f·(x(α) − x),
+        /// shrunk by safeguarded quadratic interpolation. The accepted point is in <see cref="Xt"/>, its gradient in <see cref="Gt"/>.
+        /// </summary>
+        public bool LineSearch(IDifferentiableFunction f, double[] x, double[] lower, double[]? upper, double fx, OptimizerOptions options, ref int evals, out double ft)
+        {
+            double[] g = G, d = _d;
+            double step = 1;
+            ft = double.NaN;
+            for (int ls = 0; ls < options.MaxLineSearchSteps; ls++)
+            {
+                double dec = 0;
+                for (int j = 0; j < x.Length; j++)
+                {
+                    double v = x[j] + step * d[j];
+                    v = Math.Max(v, lower[j]);
+                    if (upper is not null)
+                    {
+                        v = Math.Min(v, upper[j]);
+                    }
+
+                    Xt[j] = v;
+                    dec += g[j] * (v - x[j]);
+                }
+
+                ft = f.Evaluate(Xt, Gt);
+                evals++;
+                if (double.IsFinite(ft) && ft <= fx + options.ArmijoC1 * dec)
+                {
+                    return true;
+                }
+
+                // Quadratic model through f(0), the arc's slope and f(step); keep the new step in [0.1, 0.5]·step.
+                double denom = 2 * (ft - fx - dec);
+                double t = double.IsFinite(ft) && denom > 0 ? -dec / denom : 0.5;
+                step *= Math.Clamp(t, 0.1, 0.5);
+            }
+
+            return false;
+        }
+
+        /// <summary>Stores the step from <paramref name="x"/> to <see cref="Xt"/> and its gradient change when sᵀy &gt; 0.</summary>
+        public void StorePair(double[] x)
+        {
+            int slot = (_newest + 1) % _m;
+            double sy = 0, yy = 0;
+            double[] sv = _s[slot], yv = _y[slot];
+            for (int j = 0; j < x.Length; j++)
+            {
+                sv[j] = Xt[j] - x[j];
+                yv[j] = Gt[j] - G[j];
+                sy += sv[j] * yv[j];
+                yy += yv[j] * yv[j] * (_p is null ? 1 : _p[j]);
+            }
+
+            if (sy > 1e-12 * yy && yy > 0)
+            {
+                _rho[slot] = 1 / sy;
+                _gamma = sy / yy;
+                _newest = slot;
+                _stored = Math.Min(_stored + 1, _m);
             }
         }
     }
