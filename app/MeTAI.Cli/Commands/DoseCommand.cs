@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MeTAI.Dosimetry.Engines;
+using MeTAI.Planner.Dose;
 
 namespace MeTAI.Cli.Commands;
 
@@ -9,7 +10,8 @@ namespace MeTAI.Cli.Commands;
 /// --device auto --seed S --out DIR</c>: a Monte Carlo open-field calculation on a phantom. Writes DIR/ct/,
 /// rtstruct.dcm, rtplan.dcm, rtdose.dcm, pdd.csv (central axis), profile.csv (lateral, 10 cm depth), dose.png and
 /// summary.json. Plan mode, <c>metai dose --ct DIR --plan rtplan.dcm --out DIR [--isocenter X,Y,Z|ssd] [--fractions N]</c>:
-/// the independent second check of an existing RT Plan on a CT (<see cref="DosePlanRun"/>).
+/// the independent second check of an existing RT Plan on a CT. Both runs are the planner's (<see cref="OpenFieldRun"/>,
+/// <see cref="SecondCheckRun"/>); this command parses the options and prints.
 /// </summary>
 internal static class DoseCommand
 {
@@ -50,9 +52,13 @@ internal static class DoseCommand
                         throw new ArgumentException("Plan mode needs both --ct DIR and --plan FILE (and no --phantom).");
                     }
 
-                    var planOptions = new DosePlanRun.Options(ctDir.FullName, planFile.FullName, parse.GetValue(isocenter), parse.GetValue(fractions),
+                    var check = new SecondCheckRequest(ctDir.FullName, planFile.FullName, parse.GetValue(isocenter), parse.GetValue(fractions),
                         parse.GetValue(histories), DeviceKindParser.Parse(parse.GetValue(device)), parse.GetValue(seed), parse.GetValue(denoise), parse.GetValue(output)!.FullName);
-                    DosePlanRun.Run(planOptions, stdout);
+                    SecondCheckResult c = SecondCheckRun.Run(check, stdout);
+                    PlanDose d = c.Dose;
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{d.Histories:N0} histories in {d.Seconds:0.0} s on {d.DeviceName}; σ(D>50%) {100 * d.MeanRelUncertaintyAbove50:0.0} %; max {d.MaxDoseGy:0.000} Gy; at the isocentre {c.DoseAtIsocenterGy:0.000} Gy ({c.DoseAtIsocenterGy / c.Fractions:0.000} Gy per fraction)"));
+                    stdout.WriteLine($"wrote rtdose.dcm, summary.json to {c.OutDir}");
                     return 0;
                 }
 
@@ -62,10 +68,10 @@ internal static class DoseCommand
                 }
 
                 (double fx, double fy) = ParseField(parse.GetValue(field)!);
-                var options = new DosePhantomRun.Options(phantomName, fx, fy, parse.GetValue(ssd), parse.GetValue(beam)!,
+                var options = new OpenFieldRequest(phantomName, fx, fy, parse.GetValue(ssd), parse.GetValue(beam)!,
                     parse.GetValue(histories), parse.GetValue(voxel), DeviceKindParser.Parse(parse.GetValue(device)),
                     parse.GetValue(seed), parse.GetValue(mu), parse.GetValue(toWater), parse.GetValue(output)!.FullName);
-                DoseResult r = DosePhantomRun.Run(options, stdout);
+                DoseResult r = OpenFieldRun.Run(options, stdout);
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{r.Histories:N0} histories in {r.Seconds:0.0} s ({r.HistoriesPerSecond:N0}/s) on {r.DeviceName}; mean uncertainty (D > 50 % Dmax) {100 * r.MeanRelUncertaintyAbove50:0.00} %, efficiency {r.Efficiency:0.0} s⁻¹; max {r.MaxDose:0.000} {r.DoseUnit}, dmax {r.DmaxMm:0.0} mm"));
                 stdout.WriteLine($"wrote ct/, rtstruct.dcm, rtplan.dcm, rtdose.dcm, pdd.csv, profile.csv, dose.png, summary.json to {options.OutDir}");

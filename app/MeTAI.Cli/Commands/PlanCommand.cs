@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using MeTAI.Core.IO;
+using MeTAI.Dicom.Cases;
 using MeTAI.Dosimetry.Engines;
-using MeTAI.Core.Phantoms;
 using MeTAI.Planner.Evaluation;
 using MeTAI.Planner.Output;
 using MeTAI.Planner.Plans;
@@ -44,9 +44,9 @@ internal static class PlanCommand
             return CommandErrors.Guard(stderr, () =>
             {
                 string caseName = parse.GetValue(caseOption)!;
-                bool isDir = PatientCase.IsDirectory(caseName);
-                PlanCase planCase = isDir ? PlanCase.FromDicomDirectory(caseName) : PlanCase.FromPhantom(PhantomLibrary.Build(caseName, parse.GetValue(voxel)));
-                string protocolPath = parse.GetValue(protocol)?.FullName ?? DefaultProtocol(isDir ? null : planCase.Name);
+                PatientCase patient = CaseLoader.Load(caseName, parse.GetValue(voxel));
+                PlanCase planCase = PlanCase.From(patient);
+                string protocolPath = parse.GetValue(protocol)?.FullName ?? DefaultProtocol(patient.Phantom is null ? null : planCase.Name);
                 if (!File.Exists(protocolPath))
                 {
                     string shipped = ConfigFiles.PathOf("protocols");

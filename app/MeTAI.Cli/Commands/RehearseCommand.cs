@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MeTAI.Dicom.Cases;
 using MeTAI.Rehearsal.Avatar;
 using MeTAI.Rehearsal.Instruments;
 using MeTAI.Rehearsal.Output;
@@ -42,7 +43,7 @@ internal static class RehearseCommand
                 string caseName = parse.GetValue(caseOption)!;
                 // A built-in phantom brings its own avatar config (configs/avatars/<case>.json); a DICOM case directory
                 // uses --avatar-config, or the liver-needle tissue set when its ROI names match.
-                PatientCase patient = PatientCase.Load(caseName, parse.GetValue(voxel));
+                PatientCase patient = CaseLoader.Load(caseName, parse.GetValue(voxel));
                 string configPath = parse.GetValue(config)?.FullName
                     ?? CaseFiles.AvatarConfigPath(patient.Phantom is null ? "liver-needle" : caseName);
                 AvatarConfig avatarConfig = AvatarConfigLoader.Load(configPath);

@@ -2,13 +2,15 @@ using MeTAI.Core.IO;
 using MeTAI.Hil.Radiotherapy;
 using MeTAI.Hil.Runner;
 using MeTAI.Hil.Scenarios;
+using MeTAI.Planner.Beams;
 
 namespace MeTAI.Cli.Hil;
 
 /// <summary>
 /// HIL scenarios for callers at the composition root (<c>metai hil run</c>, <c>metai demo</c>): loads scenario files
 /// (the bundled ones in <c>configs/hil</c> by name), reads the RTPLAN a radiotherapy scenario delivers (Hil cannot read
-/// DICOM), and runs them against the real controller over real transports into a report folder.
+/// DICOM: the planner's <see cref="RtPlanBeams"/> reads it, mapped here to the HIL's <see cref="BeamPose"/>), and runs
+/// them against the real controller over real transports into a report folder.
 /// </summary>
 public static class HilScenarios
 {
@@ -46,7 +48,15 @@ public static class HilScenarios
         }
 
         string? plan = rtPlanPath ?? rt.PlanPath;
-        return plan is null ? null : RtPlanBeamReader.Read(plan);
+        return plan is null ? null : [.. RtPlanBeams.TreatmentBeams(plan).Select(Pose)];
+    }
+
+    /// <summary>A plan's treatment beam as the pose the HIL delivery moves the arm to.</summary>
+    public static BeamPose Pose(TreatmentBeam beam)
+    {
+        ArgumentNullException.ThrowIfNull(beam);
+        PlanBeam b = beam.Beam;
+        return new BeamPose(b.Number, b.Name, b.GantryDeg, b.CollimatorDeg, b.CouchDeg, b.IsocenterLps, beam.MonitorUnits);
     }
 
     /// <summary>The scenario with <paramref name="rtPlanPath"/> recorded as its plan (so the report names the file read).</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using MeTAI.Core.Phantoms;
+using MeTAI.Dicom.Cases;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Planner.Evaluation;
 using MeTAI.Planner.Output;
@@ -97,12 +98,11 @@ public sealed class PlannerRunner : IPlanRunner
     {
         if (request.CaseDirectory is { } dir)
         {
-            PlanCase c = PlanCase.FromDicomDirectory(dir);
-            return new PlanCase(request.CaseName, c.Ct, c.Structures);
+            return PlanCase.From(CaseLoader.FromDirectory(dir) with { Name = request.CaseName });
         }
 
         string phantom = request.Case ?? throw new ArgumentException("The request names neither a case nor a case directory.", nameof(request));
-        return PlanCase.FromPhantom(PhantomLibrary.Build(phantom, request.VoxelMm));
+        return PlanCase.From(CaseLoader.FromPhantom(PhantomLibrary.Build(phantom, request.VoxelMm)));
     }
 
     /// <summary>A goal as report.json writes it (same values: the API's goals are the report's).</summary>

@@ -60,70 +60,9 @@ public static class DoseDenoiser
         var outS = new float[d.Length];
         for (int axis = 0; axis < 3; axis++)
         {
-            int stride = strides[axis], size = sizes[axis];
-            for (int n = 0; n < d.Length; n++)
-            {
-                outD[n] = d[n];
-                outS[n] = sigma[n];
-                int coord = axis == 0 ? n % g.SizeX : axis == 1 ? n / g.SizeX % g.SizeY : n / (g.SizeX * g.SizeY);
-                if (coord < 2 || coord >= size - 2 || d[n] < MinRelativeDose * max)
-                {
-                    continue;
-                }
-
-                candidates++;
-                bool ok = true;
-                for (int k = -2; k <= 2; k++)
-                {
-                    ok &= densityGPerCm3[n + k * stride] >= 0.05f && sigma[n + k * stride] > 0;
-                }
-
-                if (!ok)
-                {
-                    continue;
-                }
-
-                // The batch-method σ of one voxel is itself uncertain (10 batches: ± 24 %), so the test uses the
-                // pooled variance of the window.
-                double pooled = 0;
-                for (int r = 0; r < 5; r++)
-                {
-                    double s = sigma[n + (r - 2) * stride];
-                    pooled += s * s / 5;
-                }
-
-                double chi2 = 0;
-                for (int r = 0; r < 5; r++)
-                {
-                    double fit = 0;
-                    for (int c = 0; c < 5; c++)
-                    {
-                        fit += Hat[r, c] * d[n + (c - 2) * stride];
-                    }
-
-                    double res = d[n + (r - 2) * stride] - fit / 35.0;
-                    chi2 += res * res / pooled;
-                }
-
-                if (chi2 > ChiSquareLimit)
-                {
-                    continue;
-                }
-
-                double centre = 0, var = 0;
-                for (int c = 0; c < 5; c++)
-                {
-                    double w = Hat[2, c] / 35.0;
-                    centre += w * d[n + (c - 2) * stride];
-                    double s = sigma[n + (c - 2) * stride];
-                    var += w * w * s * s;
-                }
-
-                outD[n] = (float)Math.Max(0, centre);
-                outS[n] = (float)Math.Sqrt(var);
-                smoothed++;
-            }
-
+            (long s, long c) = SmoothAlong(axis, strides[axis], sizes[axis], g, d, sigma, densityGPerCm3, max, outD, outS);
+            smoothed += s;
+            candidates += c;
             (d, outD) = (outD, d);
             (sigma, outS) = (outS, sigma);
         }
@@ -136,5 +75,91 @@ public static class DoseDenoiser
         }
 
         return (result, unc, candidates > 0 ? (double)smoothed / candidates : 0);
+    }
+
+    /// <summary>One pass along <paramref name="axis"/>: every voxel far enough from the edges and above the dose floor is a candidate, smoothed when its window passes.</summary>
+    private static (long Smoothed, long Candidates) SmoothAlong(int axis, int stride, int size, GridGeometry g, float[] d, float[] sigma, float[] rho, float max, float[] outD, float[] outS)
+    {
+        long smoothed = 0, candidates = 0;
+        for (int n = 0; n < d.Length; n++)
+        {
+            outD[n] = d[n];
+            outS[n] = sigma[n];
+            int coord = axis == 0 ? n % g.SizeX : axis == 1 ? n / g.SizeX % g.SizeY : n / (g.SizeX * g.SizeY);
+            if (coord < 2 || coord >= size - 2 || d[n] < MinRelativeDose * max)
+            {
+                continue;
+            }
+
+            candidates++;
+            if (TryFit(d, sigma, rho, n, stride, out float dose, out float sd))
+            {
+                outD[n] = dose;
+                outS[n] = sd;
+                smoothed++;
+            }
+        }
+
+        return (smoothed, candidates);
+    }
+
+    /// <summary>
+    /// The quadratic fit's centre value over the five voxels centred on <paramref name="n"/> (step <paramref name="stride"/>)
+    /// and its 1σ, when all five are tissue with an uncertainty and the fit's χ² is below <see cref="ChiSquareLimit"/>.
+    /// </summary>
+    private static bool TryFit(float[] d, float[] sigma, float[] rho, int n, int stride, out float dose, out float sd)
+    {
+        dose = 0;
+        sd = 0;
+        bool ok = true;
+        for (int k = -2; k <= 2; k++)
+        {
+            ok &= rho[n + k * stride] >= 0.05f && sigma[n + k * stride] > 0;
+        }
+
+        if (!ok)
+        {
+            return false;
+        }
+
+        // The batch-method σ of one voxel is itself uncertain (10 batches: ± 24 %), so the test uses the
+        // pooled variance of the window.
+        double pooled = 0;
+        for (int r = 0; r < 5; r++)
+        {
+            double s = sigma[n + (r - 2) * stride];
+            pooled += s * s / 5;
+        }
+
+        double chi2 = 0;
+        for (int r = 0; r < 5; r++)
+        {
+            double fit = 0;
+            for (int c = 0; c < 5; c++)
+            {
+                fit += Hat[r, c] * d[n + (c - 2) * stride];
+            }
+
+            double res = d[n + (r - 2) * stride] - fit / 35.0;
+            chi2 += res * res / pooled;
+        }
+
+        if (chi2 > ChiSquareLimit)
+        {
+            return false;
+        }
+
+        double centre = 0, var = 0;
+        for (int c = 0; c < 5; c++)
+        {
+            double w = Hat[2, c] / 35.0;
+            centre += w * d[n + (c - 2) * stride];
+            double s = sigma[n + (c - 2) * stride];
+            var += w * w * s * s;
+        }
+
+        dose = (float)Math.Max(0, centre);
+        sd = (float)Math.Sqrt(var);
+        return true;
     }
 }

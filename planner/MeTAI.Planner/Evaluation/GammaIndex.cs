@@ -37,9 +37,7 @@ public static class GammaIndex
 
         double refDose = options.ReferenceDoseGy ?? refMax;
         double threshold = options.ThresholdFraction * refDose;
-        double dta = options.DtaMm, tol = options.DoseTolerance, gmax = options.GammaMax;
-        Offset[] offsets = Offsets(g.SpacingMm, dta, gmax, options.Subdivisions);
-        int sub = options.Subdivisions;
+        var search = new Search(g, refD, evalD, options, refDose, threshold);
         var gamma = new float[refD.Length];
         long analysed = 0, passed = 0;
         double sumGamma = 0;
@@ -50,44 +48,13 @@ public static class GammaIndex
             {
                 for (int i = 0; i < g.SizeX; i++)
                 {
-                    int n = g.Index(i, j, k);
-                    double d1 = refD[n];
-                    double same = options.ReferenceOnlyThreshold ? -1 : evalD[n];
-                    if (d1 < threshold && same < threshold)
+                    if (search.TryGamma(i, j, k, out double gv))
                     {
-                        continue;
+                        gamma[g.Index(i, j, k)] = (float)gv;
+                        acc.Item1++;
+                        acc.Item2 += gv <= 1 ? 1 : 0;
+                        acc.Item3 += gv;
                     }
-
-                    double norm = options.Local ? d1 : refDose;
-                    double invDd2 = norm > 0 ? 1 / (tol * tol * norm * norm) : double.PositiveInfinity;
-                    double best = gmax * gmax;
-                    foreach (Offset o in offsets)
-                    {
-                        if (o.Distance2 >= best)
-                        {
-                            break;
-                        }
-
-                        double d2 = sub == 1 ? Sample(evalD, g, i + o.I, j + o.J, k + o.K) : Interpolate(evalD, g, i + o.Fi, j + o.Fj, k + o.Fk);
-                        if (double.IsNaN(d2))
-                        {
-                            continue;
-                        }
-
-                        double diff = d2 - d1;
-                        double dd = diff == 0 ? 0 : diff * diff * invDd2;
-                        double g2 = o.Distance2 + dd;
-                        if (g2 < best)
-                        {
-                            best = g2;
-                        }
-                    }
-
-                    double gv = Math.Min(Math.Sqrt(best), gmax);
-                    gamma[n] = (float)gv;
-                    acc.Item1++;
-                    acc.Item2 += gv <= 1 ? 1 : 0;
-                    acc.Item3 += gv;
                 }
             }
 
@@ -115,6 +82,55 @@ public static class GammaIndex
 
     /// <summary>The evaluated dose trilinearly interpolated at the voxel centres of <paramref name="target"/> (0 outside its grid).</summary>
     public static float[] Resample(VoxelGrid<float> source, GridGeometry target) => GridSampling.Resample(source, target, OutsideEps);
+
+    /// <summary>The search around one reference voxel, with everything that is the same for all of them.</summary>
+    private sealed class Search(GridGeometry g, float[] refD, float[] evalD, GammaOptions options, double refDose, double threshold)
+    {
+        private readonly Offset[] _offsets = Offsets(g.SpacingMm, options.DtaMm, options.GammaMax, options.Subdivisions);
+
+        /// <summary>γ at voxel (i, j, k), capped at γ_max; false when the voxel is below the threshold (not analysed).</summary>
+        public bool TryGamma(int i, int j, int k, out double gamma)
+        {
+            int n = g.Index(i, j, k);
+            double d1 = refD[n];
+            double same = options.ReferenceOnlyThreshold ? -1 : evalD[n];
+            if (d1 < threshold && same < threshold)
+            {
+                gamma = 0;
+                return false;
+            }
+
+            double tol = options.DoseTolerance, gmax = options.GammaMax;
+            int sub = options.Subdivisions;
+            double norm = options.Local ? d1 : refDose;
+            double invDd2 = norm > 0 ? 1 / (tol * tol * norm * norm) : double.PositiveInfinity;
+            double best = gmax * gmax;
+            foreach (Offset o in _offsets)
+            {
+                if (o.Distance2 >= best)
+                {
+                    break;
+                }
+
+                double d2 = sub == 1 ? Sample(evalD, g, i + o.I, j + o.J, k + o.K) : Interpolate(evalD, g, i + o.Fi, j + o.Fj, k + o.Fk);
+                if (double.IsNaN(d2))
+                {
+                    continue;
+                }
+
+                double diff = d2 - d1;
+                double dd = diff == 0 ? 0 : diff * diff * invDd2;
+                double g2 = o.Distance2 + dd;
+                if (g2 < best)
+                {
+                    best = g2;
+                }
+            }
+
+            gamma = Math.Min(Math.Sqrt(best), gmax);
+            return true;
+        }
+    }
 
     private readonly record struct Offset(int I, int J, int K, double Fi, double Fj, double Fk, double Distance2);
 

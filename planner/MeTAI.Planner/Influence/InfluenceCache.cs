@@ -85,7 +85,32 @@ public static class InfluenceCache
         }
 
         Read(stream, hash, header);
-        ReadOnlySpan<byte> h = header;
+        Header head = ParseHeader(path, header, length, expectedParametersHash);
+        return ReadMatrix(path, stream, hash, head);
+    }
+
+    /// <summary>The SHA-256 of a canonical description of everything the matrix depends on.</summary>
+    public static byte[] ParametersHash(IEnumerable<byte[]> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> len = stackalloc byte[8];
+        foreach (byte[] p in parts)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(len, p.Length);
+            hash.AppendData(len);
+            hash.AppendData(p);
+        }
+
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>What the fixed header says: sizes, grid and Monte Carlo settings.</summary>
+    private readonly record struct Header(int Rows, int Columns, long NonZeros, GridGeometry Grid, long HistoriesPerBeamlet, double RelativeCutoff);
+
+    /// <summary>Checks the fixed header field by field (magic, version, sizes, length, inputs hash, grid), in that order.</summary>
+    private static Header ParseHeader(string path, ReadOnlySpan<byte> h, long length, ReadOnlySpan<byte> expectedParametersHash)
+    {
         if (!h[..8].SequenceEqual(Magic))
         {
             throw new InfluenceCacheException(path, "magic", "is not METAIINF (not an influence cache)");
@@ -133,21 +158,26 @@ public static class InfluenceCache
             throw new InfluenceCacheException(path, "parametersHash", "was computed from other inputs (CT, beams, beamlets, voxels or Monte Carlo settings); rebuild it");
         }
 
-        GridGeometry grid;
         try
         {
-            grid = new GridGeometry(nx, ny, nz, spacing, origin, new Mat3(dir[0], dir[1], dir[2], dir[3], dir[4], dir[5], dir[6], dir[7], dir[8]));
+            var grid = new GridGeometry(nx, ny, nz, spacing, origin, new Mat3(dir[0], dir[1], dir[2], dir[3], dir[4], dir[5], dir[6], dir[7], dir[8]));
+            return new Header(rows, columns, nnz, grid, histories, cutoff);
         }
         catch (ArgumentException ex)
         {
             throw new InfluenceCacheException(path, "grid", ex.Message);
         }
+    }
 
+    /// <summary>Reads the beamlet table, row voxels and CSR arrays after the header, checks the checksum and the matrix structure.</summary>
+    private static InfluenceMatrix ReadMatrix(string path, FileStream stream, IncrementalHash hash, Header head)
+    {
+        int rows = head.Rows, columns = head.Columns;
         var beamletData = new int[3 * columns];
         var voxels = new int[rows];
         var ptr = new int[rows + 1];
-        var cols = new ushort[nnz];
-        var vals = new float[nnz];
+        var cols = new ushort[head.NonZeros];
+        var vals = new float[head.NonZeros];
         Read(stream, hash, MemoryMarshal.AsBytes(beamletData.AsSpan()));
         Read(stream, hash, MemoryMarshal.AsBytes(voxels.AsSpan()));
         Read(stream, hash, MemoryMarshal.AsBytes(ptr.AsSpan()));
@@ -189,28 +219,12 @@ public static class InfluenceCache
                 }
             }
 
-            return new InfluenceMatrix(grid, voxels, beamlets, new CsrMatrix(rows, columns, ptr, cols, vals), histories, cutoff);
+            return new InfluenceMatrix(head.Grid, voxels, beamlets, new CsrMatrix(rows, columns, ptr, cols, vals), head.HistoriesPerBeamlet, head.RelativeCutoff);
         }
         catch (ArgumentException ex)
         {
             throw new InfluenceCacheException(path, "matrix", ex.Message);
         }
-    }
-
-    /// <summary>The SHA-256 of a canonical description of everything the matrix depends on.</summary>
-    public static byte[] ParametersHash(IEnumerable<byte[]> parts)
-    {
-        ArgumentNullException.ThrowIfNull(parts);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> len = stackalloc byte[8];
-        foreach (byte[] p in parts)
-        {
-            BinaryPrimitives.WriteInt64LittleEndian(len, p.Length);
-            hash.AppendData(len);
-            hash.AppendData(p);
-        }
-
-        return hash.GetHashAndReset();
     }
 
     private static void WriteHeader(Span<byte> h, InfluenceMatrix m, ReadOnlySpan<byte> parametersHash)

@@ -1,4 +1,6 @@
 using MeTAI.Planner.Influence;
+using MeTAI.Planner.Optimization.Objectives;
+using MeTAI.Planner.Optimization.Solver;
 
 namespace MeTAI.Planner.Optimization;
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using MeTAI.Planner.Influence;
+using MeTAI.Planner.Optimization.Objectives;
+using MeTAI.Planner.Optimization.Solver;
 
 namespace MeTAI.Planner.Optimization;
 
@@ -28,34 +30,13 @@ public static class OptimizationBenchmark
         ArgumentNullException.ThrowIfNull(op);
         var objective = new PlanObjective(problem.Objectives(), problem.Matrix.Rows);
         var f = new FluenceProblem(op, objective);
-        double[] x = InitialWeights(op, problem.TargetRows, SyntheticPlanProblem.PrescriptionGy);
+        double[] x = InitialFluence.Uniform(op, problem.TargetRows, SyntheticPlanProblem.PrescriptionGy);
         var lower = new double[x.Length];
         TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         double[] pre = f.DiagonalPreconditioner(x);
         OptimizationResult r = new ProjectedLbfgsB(options).Minimize(f, x, lower, preconditioner: pre);
         double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         return (new Run(r.Iterations, r.Evaluations, r.Seconds, cpu, r.History[0].Objective, r.Objective, r.StopReason), x);
-    }
-
-    /// <summary>Uniform weights scaled so that the mean dose over <paramref name="targetRows"/> is <paramref name="prescriptionGy"/> (matRad's start).</summary>
-    public static double[] InitialWeights(IDoseOperator op, int[] targetRows, double prescriptionGy)
-    {
-        ArgumentNullException.ThrowIfNull(op);
-        ArgumentNullException.ThrowIfNull(targetRows);
-        var ones = new float[op.Columns];
-        Array.Fill(ones, 1f);
-        var dose = new float[op.Rows];
-        op.Forward(ones, dose);
-        double mean = 0;
-        foreach (int r in targetRows)
-        {
-            mean += dose[r];
-        }
-
-        mean /= Math.Max(1, targetRows.Length);
-        var x = new double[op.Columns];
-        Array.Fill(x, mean > 0 ? prescriptionGy / mean : 1);
-        return x;
     }
 
     /// <summary>Median seconds of <paramref name="repeats"/> forward and adjoint products.</summary>

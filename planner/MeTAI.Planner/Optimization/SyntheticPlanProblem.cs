@@ -1,5 +1,6 @@
 using MeTAI.Core.Compute;
 using MeTAI.Planner.Influence;
+using MeTAI.Planner.Optimization.Objectives;
 
 namespace MeTAI.Planner.Optimization;
 

@@ -1,4 +1,3 @@
-using MeTAI.Core.Phantoms;
 using MeTAI.Dicom.Rt;
 using MeTAI.Planner.Plans;
 
@@ -7,7 +6,8 @@ namespace MeTAI.Planner.Output;
 /// <summary>
 /// Writes a plan's files into a directory: <c>ct/</c>, <c>rtstruct.dcm</c>, <c>rtplan.dcm</c>, <c>rtdose.dcm</c>
 /// (one consistent DICOM study: the RT objects share the CT's patient, study and frame of reference; the plan
-/// references the structure set, the dose the plan), <c>dvh.png</c>, <c>dose_axial.png</c> and <c>report.json</c>.
+/// references the structure set, the dose the plan; the plan from <see cref="RtPlanBuilder"/>), <c>dvh.png</c>,
+/// <c>dose_axial.png</c> and <c>report.json</c>.
 /// </summary>
 public static class PlanOutput
 {
@@ -28,14 +28,11 @@ public static class PlanOutput
             Comment = result.FinalDose.Denoised ? "MeTAI Monte Carlo (denoised), whole course" : "MeTAI Monte Carlo, whole course",
             TissueHeterogeneityCorrection = ["IMAGE"],
         };
-        RtStudy study = RtStudyWriter.Write(directory, result.Case.Ct, rois, result.Plan, dose);
+        RtStudy study = RtStudyWriter.Write(directory, result.Case.Ct, rois, RtPlanBuilder.Build(result), dose);
         string title = $"{result.Case.Name} / {result.Protocol.Name}";
         PlanPlots.SaveDvh(result.Dvhs, title + ": DVH (final Monte Carlo dose)", Path.Combine(directory, "dvh.png"));
         PlanPlots.SaveAxial(result.Case, result.FinalDose.DoseGy.Data, result.Protocol.Prescription.DoseGy, result.IsocenterLps, title, Path.Combine(directory, "dose_axial.png"));
         File.WriteAllText(Path.Combine(directory, "report.json"), PlanReport.ToJson(result, Files));
         return study;
     }
-
-    /// <summary>Unused colour helper kept for ROI types without a colour.</summary>
-    internal static RgbColor DefaultColor => new(255, 255, 0);
 }

@@ -93,6 +93,21 @@ public static class PlanPlots
         doseMap.Rectangle = rect;
         plot.Add.ColorBar(doseMap).Label = "Dose (Gy)";
 
+        AddIsodoseLines(plot, doseLines, prescriptionGy, g, k);
+        AddOutlines(plot, plan, k);
+
+        plot.Title(string.Create(CultureInfo.InvariantCulture, $"{title} — axial z = {g.IndexToLps(0, 0, k).Z:0.0} mm"));
+        plot.XLabel("x (mm, LPS: patient left →)");
+        plot.YLabel("−y (mm, anterior ↑)");
+        plot.Axes.SetLimits(rect.Left, rect.Right, rect.Bottom, rect.Top);
+        plot.Axes.SquareUnits();
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.SavePng(path, width, height);
+    }
+
+    /// <summary>The isodose lines of <see cref="IsodosePercents"/> on slice <paramref name="k"/>, each coloured as the dose wash colours its level.</summary>
+    private static void AddIsodoseLines(Plot plot, double[,] doseLines, double prescriptionGy, GridGeometry g, int k)
+    {
         for (int l = 0; l < IsodosePercents.Count; l++)
         {
             double level = IsodosePercents[l] / 100 * prescriptionGy;
@@ -111,7 +126,11 @@ public static class PlanPlots
                 }
             }
         }
+    }
 
+    /// <summary>The outline of every structure but the body on slice <paramref name="k"/>: targets solid and thick, organs dashed.</summary>
+    private static void AddOutlines(Plot plot, PlanCase plan, int k)
+    {
         int s = 0;
         foreach (PlanStructure structure in plan.Structures)
         {
@@ -145,13 +164,5 @@ public static class PlanPlots
                 }
             }
         }
-
-        plot.Title(string.Create(CultureInfo.InvariantCulture, $"{title} — axial z = {g.IndexToLps(0, 0, k).Z:0.0} mm"));
-        plot.XLabel("x (mm, LPS: patient left →)");
-        plot.YLabel("−y (mm, anterior ↑)");
-        plot.Axes.SetLimits(rect.Left, rect.Right, rect.Bottom, rect.Top);
-        plot.Axes.SquareUnits();
-        plot.ShowLegend(Alignment.UpperRight);
-        plot.SavePng(path, width, height);
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MeTAI.Core.Json;
 using MeTAI.Planner.Evaluation;
-using MeTAI.Planner.Optimization;
+using MeTAI.Planner.Optimization.Solver;
 using MeTAI.Planner.Plans;
 
 namespace MeTAI.Planner.Output;
@@ -18,33 +18,13 @@ public static class PlanReport
     {
         ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(files);
-        var history = new List<double>();
-        foreach (OptimizationResult run in r.FluenceRuns)
-        {
-            foreach (IterationRecord h in run.History)
-            {
-                history.Add(h.Objective);
-            }
-        }
-
         return new
         {
             Case = r.Case.Name,
             Protocol = r.Protocol.Name,
             Prescription = new { r.Protocol.Prescription.Target, r.Protocol.Prescription.DoseGy, r.Protocol.Prescription.Fractions },
             IsocenterLps = new[] { r.IsocenterLps.X, r.IsocenterLps.Y, r.IsocenterLps.Z },
-            Beams = r.Sequenced.Select((b, i) => new
-            {
-                b.Beam.Number,
-                b.Beam.Name,
-                b.Beam.GantryDeg,
-                b.Beam.CollimatorDeg,
-                b.Beam.CouchDeg,
-                Beamlets = r.Grids[i].Count,
-                Segments = b.Segments.Count,
-                MonitorUnitsPerFraction = b.MonitorUnits,
-                JawsMm = new[] { b.JawX1Mm, b.JawX2Mm, b.JawY1Mm, b.JawY2Mm },
-            }),
+            Beams = Beams(r),
             TotalMonitorUnitsPerFraction = r.TotalMuPerFraction,
             Influence = new
             {
@@ -55,14 +35,8 @@ public static class PlanReport
                 r.Settings.RelativeCutoff,
                 r.Influence.FromCache,
             },
-            Optimizer = new
-            {
-                Method = "projected L-BFGS-B",
-                Operator = r.OperatorName,
-                Runs = r.FluenceRuns.Select(o => new { o.Iterations, o.Evaluations, o.Seconds, o.StopReason, InitialObjective = o.History[0].Objective, FinalObjective = o.Objective }),
-                Objectives = r.Protocol.Objectives.Select((o, i) => new { o.Structure, o.Type, o.DoseGy, o.VolumePercent, o.Exponent, ProtocolWeight = o.Weight, FinalWeight = r.FinalWeights[i], o.Priority }),
-            },
-            ObjectiveHistory = history,
+            Optimizer = Optimizer(r),
+            ObjectiveHistory = ObjectiveHistory(r),
             SegmentObjectiveHistory = r.SegmentRun?.History.Select(h => h.Objective),
             Sequencing = new
             {
@@ -72,19 +46,7 @@ public static class PlanReport
                 r.Settings.LeafWidthMm,
                 Segments = r.Sequenced.Sum(b => b.Segments.Count),
             },
-            FinalDose = new
-            {
-                r.FinalDose.Histories,
-                r.FinalDose.Seconds,
-                Device = r.FinalDose.DeviceName,
-                r.FinalDose.Denoised,
-                r.FinalDose.MeanRelUncertaintyAbove50,
-                r.FinalDose.RawMeanRelUncertaintyAbove50,
-                r.FinalDose.SmoothedFraction,
-                r.NormalizationFactor,
-                Normalization = r.Protocol.Normalization,
-                MaxDoseGy = r.FinalDose.MaxDoseGy,
-            },
+            FinalDose = FinalDose(r),
             AllGoalsPassed = r.AllGoalsPassed,
             Goals = r.Goals.Select(Goal),
             RawDoseGoals = r.RawDoseGoals.Select(Goal),
@@ -109,6 +71,59 @@ public static class PlanReport
 
     /// <summary>Serialises any value with the report's settings.</summary>
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, JsonDefaults.Indented);
+
+    /// <summary>Per beam: angles, beamlets, segments, MU per fraction and jaws.</summary>
+    private static object Beams(PlanResult r) => r.Sequenced.Select((b, i) => new
+    {
+        b.Beam.Number,
+        b.Beam.Name,
+        b.Beam.GantryDeg,
+        b.Beam.CollimatorDeg,
+        b.Beam.CouchDeg,
+        Beamlets = r.Grids[i].Count,
+        Segments = b.Segments.Count,
+        MonitorUnitsPerFraction = b.MonitorUnits,
+        JawsMm = new[] { b.JawX1Mm, b.JawX2Mm, b.JawY1Mm, b.JawY2Mm },
+    });
+
+    /// <summary>The fluence optimiser: its runs and each objective's protocol and final weight.</summary>
+    private static object Optimizer(PlanResult r) => new
+    {
+        Method = "projected L-BFGS-B",
+        Operator = r.OperatorName,
+        Runs = r.FluenceRuns.Select(o => new { o.Iterations, o.Evaluations, o.Seconds, o.StopReason, InitialObjective = o.History[0].Objective, FinalObjective = o.Objective }),
+        Objectives = r.Protocol.Objectives.Select((o, i) => new { o.Structure, o.Type, o.DoseGy, o.VolumePercent, o.Exponent, ProtocolWeight = o.Weight, FinalWeight = r.FinalWeights[i], o.Priority }),
+    };
+
+    /// <summary>The objective at every iteration of every fluence run, in order.</summary>
+    private static List<double> ObjectiveHistory(PlanResult r)
+    {
+        var history = new List<double>();
+        foreach (OptimizationResult run in r.FluenceRuns)
+        {
+            foreach (IterationRecord h in run.History)
+            {
+                history.Add(h.Objective);
+            }
+        }
+
+        return history;
+    }
+
+    /// <summary>The final Monte Carlo dose: statistics, denoising, normalisation.</summary>
+    private static object FinalDose(PlanResult r) => new
+    {
+        r.FinalDose.Histories,
+        r.FinalDose.Seconds,
+        Device = r.FinalDose.DeviceName,
+        r.FinalDose.Denoised,
+        r.FinalDose.MeanRelUncertaintyAbove50,
+        r.FinalDose.RawMeanRelUncertaintyAbove50,
+        r.FinalDose.SmoothedFraction,
+        r.NormalizationFactor,
+        Normalization = r.Protocol.Normalization,
+        MaxDoseGy = r.FinalDose.MaxDoseGy,
+    };
 
     private static object Goal(GoalResult g) => new { g.Structure, g.Metric, g.Comparison, g.Target, g.Achieved, g.Unit, g.Passed, g.Priority };
 }

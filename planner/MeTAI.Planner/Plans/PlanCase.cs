@@ -1,13 +1,14 @@
 using MeTAI.Core.Phantoms;
 using MeTAI.Core.Voxels;
+using MeTAI.Dicom.Cases;
 using MeTAI.Dicom.Rt;
 
 namespace MeTAI.Planner.Plans;
 
 /// <summary>
-/// A patient to plan: a CT series (HU, LPS mm) and structures on its grid. From a built-in phantom
-/// (<see cref="FromPhantom"/>) or a DICOM directory holding <c>ct/</c> and <c>rtstruct.dcm</c>
-/// (<see cref="FromDicomDirectory"/>). Structure look-ups are case-insensitive and name what exists when they fail.
+/// A patient to plan: a CT series (HU, LPS mm) and structures on its grid, made from a <see cref="PatientCase"/> (a
+/// built-in phantom or a DICOM case directory, loaded by <see cref="CaseLoader"/>). Structure look-ups are
+/// case-insensitive and name what exists when they fail.
 /// </summary>
 public sealed class PlanCase
 {
@@ -45,61 +46,15 @@ public sealed class PlanCase
     /// <summary>Structures on the CT grid.</summary>
     public IReadOnlyList<PlanStructure> Structures { get; }
 
-    /// <summary>A built-in phantom as a case (fresh DICOM identities).</summary>
-    public static PlanCase FromPhantom(Phantom phantom)
+    /// <summary>A loaded patient (<see cref="CaseLoader"/>) as a case: its CT series and every ROI as a structure.</summary>
+    public static PlanCase From(PatientCase patient)
     {
-        ArgumentNullException.ThrowIfNull(phantom);
-        var list = new List<PlanStructure>(phantom.Structures.Count);
-        foreach (PhantomStructure s in phantom.Structures)
-        {
-            list.Add(new PlanStructure(s.Mask, RtPhantom.InterpretedType(s.Kind), s.Color));
-        }
-
-        return new PlanCase(phantom.Name, RtPhantom.ToCtSeries(phantom), list);
+        ArgumentNullException.ThrowIfNull(patient);
+        return new PlanCase(patient.Name, patient.Ct, [.. patient.Rois.Select(r => new PlanStructure(r.Mask, r.InterpretedType, r.Color))]);
     }
 
-    /// <summary>
-    /// A DICOM case: the CT series in <c>ct/</c> (or in the directory itself) and <c>rtstruct.dcm</c>; every ROI with
-    /// closed planar contours becomes a structure rasterised on the CT grid.
-    /// </summary>
-    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
-    /// <exception cref="FileNotFoundException">No rtstruct.dcm.</exception>
-    public static PlanCase FromDicomDirectory(string directory)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        string dir = Path.GetFullPath(directory);
-        if (!Directory.Exists(dir))
-        {
-            throw new DirectoryNotFoundException($"Case directory {dir} does not exist.");
-        }
-
-        string rtstruct = Path.Combine(dir, RtStudyWriter.StructureSetFile);
-        if (!File.Exists(rtstruct))
-        {
-            throw new FileNotFoundException($"Case directory {dir} has no {RtStudyWriter.StructureSetFile} (expected ct/ and rtstruct.dcm).", rtstruct);
-        }
-
-        RtStudy study = RtStudyReader.Read(dir);
-        RtStructureSet ss = study.StructureSet ?? throw new FileNotFoundException($"{rtstruct}: not read as an RT Structure Set.", rtstruct);
-        var list = new List<PlanStructure>();
-        foreach (RtRoi roi in ss.Rois)
-        {
-            if (roi.ClosedPlanarCount == 0)
-            {
-                continue;
-            }
-
-            VoxelMask mask = ss.ToMask(roi, study.Ct.Geometry);
-            list.Add(new PlanStructure(mask, roi.InterpretedType, roi.Color ?? new RgbColor(255, 255, 0)));
-        }
-
-        if (list.Count == 0)
-        {
-            throw new ArgumentException($"{rtstruct}: no ROI has closed planar contours.");
-        }
-
-        return new PlanCase(Path.GetFileName(dir.TrimEnd(Path.DirectorySeparatorChar)), study.Ct, list);
-    }
+    /// <summary>A built-in phantom as a case (fresh DICOM identities); see <see cref="CaseLoader.FromPhantom"/>.</summary>
+    public static PlanCase FromPhantom(Phantom phantom) => From(CaseLoader.FromPhantom(phantom));
 
     /// <summary>The structure named <paramref name="name"/> (case-insensitive); throws listing the structures when absent.</summary>
     /// <exception cref="KeyNotFoundException">No such structure.</exception>

@@ -1,9 +1,8 @@
 using MeTAI.Core.Geometry;
-using MeTAI.Dicom.Rt;
 using MeTAI.Planner.Beams;
 using MeTAI.Planner.Dose;
 using MeTAI.Planner.Evaluation;
-using MeTAI.Planner.Optimization;
+using MeTAI.Planner.Optimization.Solver;
 using MeTAI.Planner.Sequencing;
 
 namespace MeTAI.Planner.Plans;
@@ -22,6 +21,9 @@ public sealed class PlanResult
 
     /// <summary>The isocentre, LPS mm.</summary>
     public required Vec3 IsocenterLps { get; init; }
+
+    /// <summary>Source-axis distance of the beam model, mm (the RT Plan's, <see cref="Output.RtPlanBuilder.Build(PlanResult)"/>).</summary>
+    public required double SadMm { get; init; }
 
     /// <summary>Beamlet grids, one per beam.</summary>
     public required IReadOnlyList<BeamletGrid> Grids { get; init; }
@@ -50,11 +52,8 @@ public sealed class PlanResult
     /// <summary>Goals on the sequenced segments' dose predicted by the influence matrix, normalised like the final dose.</summary>
     public required IReadOnlyList<GoalResult> SequencedGoals { get; init; }
 
-    /// <summary>The sequenced beams, MU per fraction after normalisation.</summary>
+    /// <summary>The sequenced beams, MU per fraction after normalisation (the RT Plan: <see cref="Output.RtPlanBuilder.Build(PlanResult)"/>).</summary>
     public required IReadOnlyList<SequencedBeam> Sequenced { get; init; }
-
-    /// <summary>The RT Plan (MU per fraction after normalisation).</summary>
-    public required RtPlan Plan { get; init; }
 
     /// <summary>The final Monte Carlo dose of the course (Gy), after normalisation.</summary>
     public required PlanDose FinalDose { get; init; }

@@ -1,5 +1,5 @@
 using MeTAI.Dosimetry.Engines;
-using MeTAI.Planner.Optimization;
+using MeTAI.Planner.Optimization.Solver;
 
 namespace MeTAI.Planner.Plans;
 

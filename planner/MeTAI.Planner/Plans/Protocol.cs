@@ -1,5 +1,5 @@
 using MeTAI.Planner.Evaluation;
-using MeTAI.Planner.Optimization;
+using MeTAI.Planner.Optimization.Objectives;
 
 namespace MeTAI.Planner.Plans;
 

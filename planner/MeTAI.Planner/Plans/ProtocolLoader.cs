@@ -1,6 +1,6 @@
 using System.Text.Json;
 using MeTAI.Planner.Evaluation;
-using MeTAI.Planner.Optimization;
+using MeTAI.Planner.Optimization.Objectives;
 
 namespace MeTAI.Planner.Plans;
 
@@ -73,7 +73,35 @@ public static class ProtocolLoader
 
         // A misspelt field ("priorty") must not silently fall back to a default.
         KnownFields(root, src, string.Empty, "name", "description", "prescription", "beams", "rings", "objectives", "goals", "normalization", "sequencing");
+        Prescription prescription = ParsePrescription(root, src);
+        BeamsSection beams = ParseBeams(root, src);
+        List<RingSpec> rings = ParseRings(root, src);
+        List<ObjectiveSpec> objectives = ParseObjectives(root, src, prescription);
+        List<GoalSpec> goals = ParseGoals(root, src);
+        NormalizationSpec? norm = ParseNormalization(root, src);
+        (int levels, double minMu) = ParseSequencing(root, src);
+        return new Protocol
+        {
+            Name = root.TryGetProperty("name", out JsonElement nm) && nm.ValueKind == JsonValueKind.String ? nm.GetString()! : System.IO.Path.GetFileNameWithoutExtension(src),
+            Path = File.Exists(src) ? System.IO.Path.GetFullPath(src) : string.Empty,
+            Description = root.TryGetProperty("description", out JsonElement d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : string.Empty,
+            Prescription = prescription,
+            BeamCount = beams.Count,
+            StartGantryDeg = beams.StartDeg,
+            GantryDeg = beams.GantryDeg,
+            BeamletMm = beams.BeamletMm,
+            BeamletMarginMm = beams.MarginMm,
+            Rings = rings,
+            Objectives = objectives,
+            Goals = goals,
+            Normalization = norm,
+            SequencingLevels = levels,
+            MinSegmentMu = minMu,
+        };
+    }
 
+    private static Prescription ParsePrescription(JsonElement root, string src)
+    {
         JsonElement rx = Required(root, "prescription", src, JsonValueKind.Object);
         KnownFields(rx, src, "prescription.", "target", "doseGy", "fractions");
         var prescription = new Prescription(String(rx, "target", src, "prescription.target"), Number(rx, "doseGy", src, "prescription.doseGy"),
@@ -87,6 +115,14 @@ public static class ProtocolLoader
             throw Error(src, "prescription", ex.Message);
         }
 
+        return prescription;
+    }
+
+    /// <summary>The <c>beams</c> section: 7 equi-spaced beams from 0°, 5 mm beamlets with a 5 mm margin unless it says otherwise.</summary>
+    private readonly record struct BeamsSection(int Count, double StartDeg, List<double> GantryDeg, double BeamletMm, double MarginMm);
+
+    private static BeamsSection ParseBeams(JsonElement root, string src)
+    {
         int beamCount = 7;
         double start = 0, beamletMm = 5, marginMm = 5;
         var gantry = new List<double>();
@@ -132,6 +168,11 @@ public static class ProtocolLoader
             throw Error(src, "beams", "count must be 1–99, beamletMm positive, marginMm non-negative");
         }
 
+        return new BeamsSection(beamCount, start, gantry, beamletMm, marginMm);
+    }
+
+    private static List<RingSpec> ParseRings(JsonElement root, string src)
+    {
         var rings = new List<RingSpec>();
         if (root.TryGetProperty("rings", out JsonElement ringList))
         {
@@ -145,40 +186,16 @@ public static class ProtocolLoader
             }
         }
 
+        return rings;
+    }
+
+    private static List<ObjectiveSpec> ParseObjectives(JsonElement root, string src, Prescription prescription)
+    {
         var objectives = new List<ObjectiveSpec>();
         int k = 0;
         foreach (JsonElement o in Array(Required(root, "objectives", src, JsonValueKind.Array), src, "objectives"))
         {
-            string f = $"objectives[{k++}]";
-            KnownFields(o, src, f + ".", "structure", "type", "dosePercent", "doseGy", "weight", "priority", "volumePercent", "exponent");
-            string type = String(o, "type", src, f + ".type");
-            if (!ObjectiveSpec.Types.Contains(type))
-            {
-                throw Error(src, f + ".type", $"'{type}' is not an objective type ({string.Join(", ", ObjectiveSpec.Types)})");
-            }
-
-            double dose = o.TryGetProperty("dosePercent", out _)
-                ? Number(o, "dosePercent", src, f + ".dosePercent") / 100 * prescription.DoseGy
-                : Number(o, "doseGy", src, f + ".doseGy (or dosePercent)");
-            objectives.Add(new ObjectiveSpec
-            {
-                Structure = String(o, "structure", src, f + ".structure"),
-                Type = type,
-                DoseGy = dose,
-                Weight = Number(o, "weight", src, f + ".weight"),
-                Priority = o.TryGetProperty("priority", out _) ? (int)Number(o, "priority", src, f + ".priority") : 2,
-                VolumePercent = o.TryGetProperty("volumePercent", out _) ? Number(o, "volumePercent", src, f + ".volumePercent") : null,
-                Exponent = o.TryGetProperty("exponent", out _) ? Number(o, "exponent", src, f + ".exponent") : null,
-            });
-            if (type is "minDvh" or "maxDvh" && objectives[^1].VolumePercent is null)
-            {
-                throw Error(src, f + ".volumePercent", $"is required for {type}");
-            }
-
-            if (type is "minEud" or "maxEud" && objectives[^1].Exponent is null)
-            {
-                throw Error(src, f + ".exponent", $"is required for {type}");
-            }
+            objectives.Add(ParseObjective(o, src, $"objectives[{k++}]", prescription));
         }
 
         if (objectives.Count == 0)
@@ -186,52 +203,105 @@ public static class ProtocolLoader
             throw Error(src, "objectives", "needs at least one objective");
         }
 
-        var goals = new List<GoalSpec>();
-        if (root.TryGetProperty("goals", out JsonElement goalList))
-        {
-            int n = 0;
-            foreach (JsonElement g in Array(goalList, src, "goals"))
-            {
-                string f = $"goals[{n++}]";
-                KnownFields(g, src, f + ".", "structure", "metric", "comparison", "value", "unit", "priority");
-                var goal = new GoalSpec
-                {
-                    Structure = String(g, "structure", src, f + ".structure"),
-                    Metric = String(g, "metric", src, f + ".metric"),
-                    Comparison = String(g, "comparison", src, f + ".comparison"),
-                    Value = Number(g, "value", src, f + ".value"),
-                    Unit = g.TryGetProperty("unit", out _) ? String(g, "unit", src, f + ".unit") : "Gy",
-                    Priority = g.TryGetProperty("priority", out _) ? (int)Number(g, "priority", src, f + ".priority") : 1,
-                };
-                try
-                {
-                    goal.Validate();
-                }
-                catch (ArgumentException ex)
-                {
-                    throw Error(src, f, ex.Message);
-                }
+        return objectives;
+    }
 
-                goals.Add(goal);
-            }
+    private static ObjectiveSpec ParseObjective(JsonElement o, string src, string f, Prescription prescription)
+    {
+        KnownFields(o, src, f + ".", "structure", "type", "dosePercent", "doseGy", "weight", "priority", "volumePercent", "exponent");
+        string type = String(o, "type", src, f + ".type");
+        if (!ObjectiveSpec.Types.Contains(type))
+        {
+            throw Error(src, f + ".type", $"'{type}' is not an objective type ({string.Join(", ", ObjectiveSpec.Types)})");
         }
 
-        NormalizationSpec? norm = null;
-        if (root.TryGetProperty("normalization", out JsonElement nz) && nz.ValueKind == JsonValueKind.Object)
+        double dose = o.TryGetProperty("dosePercent", out _)
+            ? Number(o, "dosePercent", src, f + ".dosePercent") / 100 * prescription.DoseGy
+            : Number(o, "doseGy", src, f + ".doseGy (or dosePercent)");
+        var spec = new ObjectiveSpec
         {
-            KnownFields(nz, src, "normalization.", "structure", "metric", "percent");
-            norm = new NormalizationSpec(String(nz, "structure", src, "normalization.structure"), String(nz, "metric", src, "normalization.metric"),
-                Number(nz, "percent", src, "normalization.percent"));
+            Structure = String(o, "structure", src, f + ".structure"),
+            Type = type,
+            DoseGy = dose,
+            Weight = Number(o, "weight", src, f + ".weight"),
+            Priority = o.TryGetProperty("priority", out _) ? (int)Number(o, "priority", src, f + ".priority") : 2,
+            VolumePercent = o.TryGetProperty("volumePercent", out _) ? Number(o, "volumePercent", src, f + ".volumePercent") : null,
+            Exponent = o.TryGetProperty("exponent", out _) ? Number(o, "exponent", src, f + ".exponent") : null,
+        };
+        if (type is "minDvh" or "maxDvh" && spec.VolumePercent is null)
+        {
+            throw Error(src, f + ".volumePercent", $"is required for {type}");
+        }
+
+        if (type is "minEud" or "maxEud" && spec.Exponent is null)
+        {
+            throw Error(src, f + ".exponent", $"is required for {type}");
+        }
+
+        return spec;
+    }
+
+    private static List<GoalSpec> ParseGoals(JsonElement root, string src)
+    {
+        var goals = new List<GoalSpec>();
+        if (!root.TryGetProperty("goals", out JsonElement goalList))
+        {
+            return goals;
+        }
+
+        int n = 0;
+        foreach (JsonElement g in Array(goalList, src, "goals"))
+        {
+            string f = $"goals[{n++}]";
+            KnownFields(g, src, f + ".", "structure", "metric", "comparison", "value", "unit", "priority");
+            var goal = new GoalSpec
+            {
+                Structure = String(g, "structure", src, f + ".structure"),
+                Metric = String(g, "metric", src, f + ".metric"),
+                Comparison = String(g, "comparison", src, f + ".comparison"),
+                Value = Number(g, "value", src, f + ".value"),
+                Unit = g.TryGetProperty("unit", out _) ? String(g, "unit", src, f + ".unit") : "Gy",
+                Priority = g.TryGetProperty("priority", out _) ? (int)Number(g, "priority", src, f + ".priority") : 1,
+            };
             try
             {
-                _ = DoseMetrics.Parse(norm.Metric);
+                goal.Validate();
             }
             catch (ArgumentException ex)
             {
-                throw Error(src, "normalization.metric", ex.Message);
+                throw Error(src, f, ex.Message);
             }
+
+            goals.Add(goal);
         }
 
+        return goals;
+    }
+
+    private static NormalizationSpec? ParseNormalization(JsonElement root, string src)
+    {
+        if (!root.TryGetProperty("normalization", out JsonElement nz) || nz.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        KnownFields(nz, src, "normalization.", "structure", "metric", "percent");
+        var norm = new NormalizationSpec(String(nz, "structure", src, "normalization.structure"), String(nz, "metric", src, "normalization.metric"),
+            Number(nz, "percent", src, "normalization.percent"));
+        try
+        {
+            _ = DoseMetrics.Parse(norm.Metric);
+        }
+        catch (ArgumentException ex)
+        {
+            throw Error(src, "normalization.metric", ex.Message);
+        }
+
+        return norm;
+    }
+
+    private static (int Levels, double MinSegmentMu) ParseSequencing(JsonElement root, string src)
+    {
         int levels = 10;
         double minMu = 2;
         if (root.TryGetProperty("sequencing", out JsonElement seq))
@@ -253,24 +323,7 @@ public static class ProtocolLoader
             throw Error(src, "sequencing", "levels must be ≥ 1 and minSegmentMu ≥ 0");
         }
 
-        return new Protocol
-        {
-            Name = root.TryGetProperty("name", out JsonElement nm) && nm.ValueKind == JsonValueKind.String ? nm.GetString()! : System.IO.Path.GetFileNameWithoutExtension(src),
-            Path = File.Exists(src) ? System.IO.Path.GetFullPath(src) : string.Empty,
-            Description = root.TryGetProperty("description", out JsonElement d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : string.Empty,
-            Prescription = prescription,
-            BeamCount = beamCount,
-            StartGantryDeg = start,
-            GantryDeg = gantry,
-            BeamletMm = beamletMm,
-            BeamletMarginMm = marginMm,
-            Rings = rings,
-            Objectives = objectives,
-            Goals = goals,
-            Normalization = norm,
-            SequencingLevels = levels,
-            MinSegmentMu = minMu,
-        };
+        return (levels, minMu);
     }
 
     private static void KnownFields(JsonElement e, string src, string prefix, params string[] known)

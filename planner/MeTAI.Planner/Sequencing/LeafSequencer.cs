@@ -32,12 +32,36 @@ public static class LeafSequencer
         }
 
         int ix0 = grid.Ix.Min(), ix1 = grid.Ix.Max();
-        int nx = ix1 - ix0 + 1;
-        double w = grid.WidthMm, h = grid.HeightMm;
-        // Leaf-row fluence: each leaf row takes the overlap-weighted mean of the beamlet rows it covers.
-        int pairs = mlc.Pairs;
-        var rowFluence = new double[pairs][];
+        double[]?[] rowFluence = RowFluence(grid, weightsMuPerFraction, mlc, ix0, ix1 - ix0 + 1);
         double max = 0;
+        foreach (double[]? r in rowFluence)
+        {
+            if (r is not null)
+            {
+                foreach (double v in r)
+                {
+                    max = Math.Max(max, v);
+                }
+            }
+        }
+
+        if (!(max > 0))
+        {
+            return new SequencedBeam(grid.Beam, mlc, 0, 0, 0, 0, []);
+        }
+
+        double step = Math.Max(options.MinSegmentMu, max / options.Levels);
+        List<Segment> list = Segments(rowFluence, step, ix0, grid.WidthMm);
+        (double x1, double x2, double y1, double y2) = Jaws(list, mlc);
+        return new SequencedBeam(grid.Beam, mlc, x1, x2, y1, y2, list);
+    }
+
+    /// <summary>Leaf-row fluence: each leaf row takes the overlap-weighted mean of the beamlet rows it covers (null: a row no beamlet reaches).</summary>
+    private static double[]?[] RowFluence(BeamletGrid grid, ReadOnlySpan<double> weightsMuPerFraction, MlcModel mlc, int ix0, int nx)
+    {
+        double h = grid.HeightMm;
+        int pairs = mlc.Pairs;
+        var rowFluence = new double[]?[pairs];
         for (int n = 0; n < grid.Count; n++)
         {
             double wt = weightsMuPerFraction[n];
@@ -56,27 +80,20 @@ public static class LeafSequencer
                 }
 
                 rowFluence[k] ??= new double[nx];
-                rowFluence[k][grid.Ix[n] - ix0] += wt * (hi - lo) / (mlc.Boundaries[k + 1] - mlc.Boundaries[k]);
+                rowFluence[k]![grid.Ix[n] - ix0] += wt * (hi - lo) / (mlc.Boundaries[k + 1] - mlc.Boundaries[k]);
             }
         }
 
-        foreach (double[]? r in rowFluence)
-        {
-            if (r is not null)
-            {
-                foreach (double v in r)
-                {
-                    max = Math.Max(max, v);
-                }
-            }
-        }
+        return rowFluence;
+    }
 
-        if (!(max > 0))
-        {
-            return new SequencedBeam(grid.Beam, mlc, 0, 0, 0, 0, []);
-        }
-
-        double step = Math.Max(options.MinSegmentMu, max / options.Levels);
+    /// <summary>
+    /// Segment u opens, in every row, that row's u-th unit interval (<see cref="Sweep"/>; rows with fewer park closed at
+    /// the field edge, under the X1 jaw); consecutive equal segments merge, each worth <paramref name="step"/> MU.
+    /// </summary>
+    private static List<Segment> Segments(double[]?[] rowFluence, double step, int ix0, double widthMm)
+    {
+        int pairs = rowFluence.Length;
         var starts = new List<int>[pairs];
         var ends = new List<int>[pairs];
         int segments = 0;
@@ -91,8 +108,7 @@ public static class LeafSequencer
             segments = Math.Max(segments, starts[k].Count);
         }
 
-        // Parked (closed) pairs sit at the beam's field edge, under the X1 jaw.
-        double park = ix0 * w;
+        double park = ix0 * widthMm;
         var list = new List<Segment>();
         for (int u = 0; u < segments; u++)
         {
@@ -102,8 +118,8 @@ public static class LeafSequencer
             {
                 if (starts[k] is List<int> s && u < s.Count)
                 {
-                    a[k] = (ix0 + s[u]) * w;
-                    b[k] = (ix0 + ends[k][u]) * w;
+                    a[k] = (ix0 + s[u]) * widthMm;
+                    b[k] = (ix0 + ends[k][u]) * widthMm;
                 }
                 else
                 {
@@ -123,8 +139,7 @@ public static class LeafSequencer
             }
         }
 
-        (double x1, double x2, double y1, double y2) = Jaws(list, mlc);
-        return new SequencedBeam(grid.Beam, mlc, x1, x2, y1, y2, list);
+        return list;
     }
 
     /// <summary>

@@ -1,8 +1,11 @@
 using System.Text.Json;
 using MeTAI.Core.Phantoms;
+using MeTAI.Dicom.Rt;
+using MeTAI.Planner.Beams;
 using MeTAI.Planner.Evaluation;
 using MeTAI.Planner.Output;
 using MeTAI.Planner.Plans;
+using MeTAI.Planner.Tests.Sequencing;
 using Xunit.Abstractions;
 
 namespace MeTAI.Planner.Tests.Plans;
@@ -43,6 +46,10 @@ public class PlanPipelineTests(ITestOutputHelper output)
         {
             Assert.True(r.AllGoalsPassed, string.Join("; ", r.Goals.Where(g => !g.Passed).Select(g => $"{g.Structure} {g.Metric} {g.Achieved:0.00} {g.Comparison} {g.Target:0.00}")));
         }
+
+        // The segments sequencing handed the final dose are the plan written: rtplan.dcm read back gives them again.
+        DeliverySegmentsTests.AssertSameSegments(RtPlanBeams.Segments(RtPlanBuilder.Build(r)), [.. r.Sequenced.SelectMany(b => b.DeliverySegments(r.SadMm))], tolerance: 0);
+        DeliverySegmentsTests.AssertSameSegments(RtPlanBeams.Segments(RtPlanReader.Read(Path.Combine(dir, "rtplan.dcm"))), [.. r.Sequenced.SelectMany(b => b.DeliverySegments(r.SadMm))], tolerance: 1e-9);
 
         foreach (string f in PlanOutput.Files)
         {

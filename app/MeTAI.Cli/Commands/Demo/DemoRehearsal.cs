@@ -1,4 +1,6 @@
 using System.Globalization;
+using MeTAI.Core.Phantoms;
+using MeTAI.Dicom.Cases;
 using MeTAI.Rehearsal.Avatar;
 using MeTAI.Rehearsal.Instruments;
 using MeTAI.Rehearsal.Output;
@@ -20,7 +22,7 @@ internal static class DemoRehearsal
     public static (DemoPart Part, RehearsalPlan Plan) Run(string directory, bool quick)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        PatientCase patient = PatientCase.Load("liver-needle", 2);
+        PatientCase patient = CaseLoader.FromPhantom(PhantomLibrary.Build("liver-needle", 2));
         AvatarConfig config = AvatarConfigLoader.Load(CaseFiles.AvatarConfigPath("liver-needle"));
         PatientAvatar avatar = AvatarBuilder.FromMasks(patient.Name, patient.Masks, patient.LandmarksLps, config);
         var search = new SearchSettings { Candidates = quick ? 3 : 8, Seed = 1, Threads = Environment.ProcessorCount >= 2 ? 2 : 1 };

@@ -1,0 +1,47 @@
+using MeTAI.Core.Geometry;
+using MeTAI.Core.Phantoms;
+using MeTAI.Core.Voxels;
+using MeTAI.Dicom.Rt;
+
+namespace MeTAI.Dicom.Cases;
+
+/// <summary>
+/// A patient as the planning, dose and rehearsal verbs take it (<see cref="CaseLoader"/> loads it): a CT series in HU
+/// (LPS mm), one mask per ROI on the CT grid with its RT ROI Interpreted Type and colour, named landmarks, and where it
+/// came from — the DICOM study it was read from, or the built-in phantom it was built from.
+/// </summary>
+/// <param name="Name">Phantom name or directory name.</param>
+/// <param name="Ct">The CT series (a phantom's gets fresh DICOM identities; a DICOM case keeps its own).</param>
+/// <param name="Rois">One mask per ROI, on the CT grid, with its interpreted type (EXTERNAL, PTV, ORGAN, …) and colour.</param>
+/// <param name="LandmarksLps">Named points in LPS mm (phantoms define some; DICOM cases have none).</param>
+/// <param name="Study">The DICOM study for directory cases, else null.</param>
+/// <param name="Phantom">The phantom for built-in cases, else null.</param>
+public sealed record PatientCase(
+    string Name,
+    CtSeries Ct,
+    IReadOnlyList<RtRoiMask> Rois,
+    IReadOnlyDictionary<string, Vec3> LandmarksLps,
+    RtStudy? Study,
+    Phantom? Phantom)
+{
+    /// <summary>CT numbers in HU.</summary>
+    public VoxelGrid<short> CtHu => Ct.Hu;
+
+    /// <summary>The ROI masks, in the case's order (each mask's name is its ROI's).</summary>
+    public IReadOnlyList<VoxelMask> Masks => [.. Rois.Select(r => r.Mask)];
+
+    /// <summary>The mask of ROI <paramref name="name"/>; throws listing the ROIs present.</summary>
+    /// <exception cref="KeyNotFoundException">No ROI of that name.</exception>
+    public VoxelMask Mask(string name)
+    {
+        foreach (RtRoiMask roi in Rois)
+        {
+            if (roi.Mask.Name == name)
+            {
+                return roi.Mask;
+            }
+        }
+
+        throw new KeyNotFoundException($"ROI '{name}' not found in case '{Name}'; it has {string.Join(", ", Rois.Select(r => $"'{r.Mask.Name}'"))}.");
+    }
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using MeTAI.Core.Geometry;
+using MeTAI.Core.Phantoms;
+using MeTAI.Core.Voxels;
+using MeTAI.Dicom.Cases;
+using MeTAI.Dosimetry.Beams;
+using MeTAI.Dosimetry.Engines;
+using MeTAI.Dosimetry.Materials;
+using MeTAI.Dosimetry.Phantoms;
+using MeTAI.Planner.Output;
+
+namespace MeTAI.Planner.Dose;
+
+/// <summary>
+/// One open field on a built-in dose phantom at a given SSD, gantry 0 (beam from anterior), by Monte Carlo
+/// (<c>metai dose --phantom</c>), written by <see cref="OpenFieldOutput"/> as a consistent DICOM RT set plus the
+/// central-axis depth dose, the lateral profile at 10 cm depth, a dose picture and a JSON summary.
+/// </summary>
+public static class OpenFieldRun
+{
+    /// <summary>Runs the calculation and writes the outputs; returns the result.</summary>
+    /// <param name="request">What to calculate.</param>
+    /// <param name="log">A line saying what runs, before it runs (null: none).</param>
+    /// <param name="progress">Fraction of the histories done (null: none).</param>
+    /// <exception cref="ArgumentException">Not a dose phantom, or an unknown beam model.</exception>
+    public static DoseResult Run(OpenFieldRequest request, TextWriter? log = null, IProgress<double>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        OpenFieldRequest o = request;
+        if (o.Phantom is not ("water" or "slab-lung" or "slab-bone"))
+        {
+            throw new ArgumentException($"--phantom '{o.Phantom}' is not a dose phantom; use water, slab-lung or slab-bone.");
+        }
+
+        PatientCase patient = CaseLoader.FromPhantom(PhantomLibrary.Build(o.Phantom, o.VoxelMm));
+        VoxelPhantom voxels = VoxelPhantom.FromCt(patient.CtHu, HuCalibration.Load(DosimetryPaths.HuCalibrationFile()));
+        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile(BeamFileName(o.Beam)));
+
+        // Gantry 0: the beam enters through the anterior surface (−y) on the phantom's central axis.
+        Vec3 axis = new(0, 1, 0);
+        Vec3 surface = BodySurface.Entrance(patient.CtHu, axis) ?? throw new InvalidOperationException("The beam axis does not cross the phantom.");
+        Vec3 isocenter = BeamGeometry.IsocenterForSsd(surface, axis, model.SadMm, o.SsdCm * 10);
+        BeamSetup beam = model.CreateBeam(Aperture.Field(o.FieldXCm * 10, o.FieldYCm * 10), isocenter, monitorUnits: o.MonitorUnits);
+        var doseRequest = new DoseRequest
+        {
+            Phantom = voxels,
+            Beam = beam,
+            Histories = o.Histories,
+            Seed = o.Seed,
+            DoseToWater = o.DoseToWater,
+        };
+        GridGeometry g = patient.CtHu.Geometry;
+        log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"dose: {o.Phantom} ({g.SizeX}×{g.SizeY}×{g.SizeZ} voxels of {o.VoxelMm} mm), {model.Name} {o.FieldXCm}×{o.FieldYCm} cm² at SSD {o.SsdCm} cm, {o.Histories:N0} histories, {o.MonitorUnits} MU"));
+        DoseResult result = DoseCalculation.Run(doseRequest, progress, o.Device);
+        OpenFieldOutput.Write(o, patient, beam, model, result);
+        return result;
+    }
+
+    private static string BeamFileName(string beam) => beam.Trim().ToUpperInvariant() switch
+    {
+        "6MV" or "6MV-MOHAN" => "6MV-mohan",
+        _ => throw new ArgumentException($"--beam '{beam}': the available beam model is 6MV (configs/beams/6MV-mohan.json)."),
+    };
+}

@@ -1,0 +1,16 @@
+using MeTAI.Dosimetry.Engines;
+
+namespace MeTAI.Planner.Dose;
+
+/// <summary>An existing RT Plan to recompute by Monte Carlo on a CT (<see cref="SecondCheckRun"/>).</summary>
+/// <param name="CtPath">Case directory with the CT series in <c>ct/</c>, or the directory of the slices.</param>
+/// <param name="PlanPath">The RT Plan file.</param>
+/// <param name="Isocenter">Null: the plan's isocentres; "X,Y,Z": that point (LPS mm) for every beam; "ssd": the point on
+/// the first beam's axis through the CT centre that keeps the plan's source-to-surface distance.</param>
+/// <param name="Fractions">Fractions to sum (null: the plan's Number of Fractions Planned, else 1).</param>
+/// <param name="Histories">Histories in all.</param>
+/// <param name="Device">Monte Carlo device.</param>
+/// <param name="Seed">Random seed.</param>
+/// <param name="Denoise">Denoise the Monte Carlo dose.</param>
+/// <param name="OutDir">Output directory.</param>
+public sealed record SecondCheckRequest(string CtPath, string PlanPath, string? Isocenter, int? Fractions, long Histories, DeviceKind Device, ulong Seed, bool Denoise, string OutDir);

@@ -1,0 +1,32 @@
+namespace MeTAI.Planner.Optimization.Objectives;
+
+/// <summary>f = (1/N) Σ max(0, dᵢ − d̂)²; ∂f/∂dᵢ = (2/N) max(0, dᵢ − d̂). Organs at risk and targets' hot spots.</summary>
+public sealed class SquaredOverdose(string structure, int[] rows, double referenceDoseGy, double weight, int priority = 1)
+    : DoseObjective(structure, rows, referenceDoseGy, weight, priority)
+{
+    /// <inheritdoc />
+    public override string Type => "squaredOverdose";
+
+    /// <inheritdoc />
+    public override bool PenalizesHighDose => true;
+
+    /// <inheritdoc />
+    public override double Evaluate(ReadOnlySpan<float> dose, Span<float> gradient)
+    {
+        double f = 0, r = ReferenceDoseGy, c = 2 * Weight * InverseCount;
+        foreach (int i in Rows)
+        {
+            double dev = dose[i] - r;
+            if (dev > 0)
+            {
+                f += dev * dev;
+                gradient[i] += (float)(c * dev);
+            }
+        }
+
+        return Weight * InverseCount * f;
+    }
+
+    /// <inheritdoc />
+    public override void AddCurvature(ReadOnlySpan<float> dose, Span<float> curvature) => AddCurvatureWhereAbove(dose, curvature);
+}

@@ -1,0 +1,87 @@
+using MeTAI.Core.IO;
+using MeTAI.Core.Json;
+using MeTAI.Dicom.Cases;
+using MeTAI.Dicom.Rt;
+using MeTAI.Dosimetry.Analysis;
+using MeTAI.Dosimetry.Beams;
+using MeTAI.Dosimetry.Engines;
+using MeTAI.Planner.Dose;
+
+namespace MeTAI.Planner.Output;
+
+/// <summary>
+/// The files of an open-field calculation (<see cref="OpenFieldRun"/>): <c>ct/</c>, <c>rtstruct.dcm</c>,
+/// <c>rtplan.dcm</c> (<see cref="RtPlanBuilder.OpenField"/>), <c>rtdose.dcm</c> as one DICOM study, <c>pdd.csv</c>
+/// (central axis), <c>profile.csv</c> (lateral, 10 cm depth), <c>dose.png</c> and <c>summary.json</c>.
+/// </summary>
+public static class OpenFieldOutput
+{
+    /// <summary>Writes every file into the request's output directory.</summary>
+    public static void Write(OpenFieldRequest request, PatientCase phantom, BeamSetup beam, BeamModel model, DoseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(phantom);
+        ArgumentNullException.ThrowIfNull(beam);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(result);
+        OpenFieldRequest o = request;
+        string dir = Path.GetFullPath(o.OutDir);
+        Directory.CreateDirectory(dir);
+        RtPlan plan = RtPlanBuilder.OpenField(o.FieldXCm * 10, o.FieldYCm * 10, beam.Geometry.IsocenterLps, o.SsdCm * 10, o.MonitorUnits,
+            $"{o.FieldXCm}x{o.FieldYCm} SSD{o.SsdCm}", model.Name, model.SadMm);
+        var dose = new RtDose { Dose = result.Dose, Comment = $"MeTAI Monte Carlo, {result.Histories} histories, {(result.IsDoseToWater ? "dose to water" : "dose to medium")}" };
+        RtStudyWriter.Write(dir, phantom.Ct, phantom.Rois, plan, dose);
+
+        if (result.CentralAxis is { } pdd)
+        {
+            AtomicFile.WriteAllText(Path.Combine(dir, "pdd.csv"), pdd.ToCsv());
+        }
+
+        if (result.LateralProfile is { } profile)
+        {
+            AtomicFile.WriteAllText(Path.Combine(dir, "profile.csv"), profile.ToCsv());
+        }
+
+        DosePlots.CentralPlane(Path.Combine(dir, "dose.png"), phantom.CtHu, result.Dose, beam.Geometry,
+            $"{o.Phantom}: {model.Name} {o.FieldXCm}×{o.FieldYCm} cm², SSD {o.SsdCm} cm");
+        AtomicFile.WriteAllText(Path.Combine(dir, "summary.json"), JsonDefaults.Serialize(Summary(o, result)));
+    }
+
+    /// <summary>The JSON summary (field names are a contract: histories, seconds, historiesPerSecond, …).</summary>
+    public static object Summary(OpenFieldRequest request, DoseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(result);
+        DoseResult r = result;
+        return new
+        {
+            phantom = request.Phantom,
+            fieldCm = new[] { request.FieldXCm, request.FieldYCm },
+            ssdCm = request.SsdCm,
+            beam = request.Beam,
+            monitorUnits = request.MonitorUnits,
+            doseUnit = r.DoseUnit,
+            doseToWater = r.IsDoseToWater,
+            histories = r.Histories,
+            seconds = r.Seconds,
+            historiesPerSecond = r.HistoriesPerSecond,
+            meanRelUncertaintyAbove50 = r.MeanRelUncertaintyAbove50,
+            efficiency = r.Efficiency,
+            device = r.DeviceName,
+            maxDose = r.MaxDose,
+            dmaxMm = r.DmaxMm,
+            pdd = r.CentralAxis is { } c ? PddPoints(c) : [],
+        };
+    }
+
+    private static object[] PddPoints(DepthDoseCurve c)
+    {
+        var points = new object[c.DepthMm.Length];
+        for (int n = 0; n < points.Length; n++)
+        {
+            points[n] = new { depthMm = c.DepthMm[n], percent = 100 * c.Dose[n] / c.MaxDose };
+        }
+
+        return points;
+    }
+}

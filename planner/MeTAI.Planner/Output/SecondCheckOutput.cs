@@ -1,0 +1,71 @@
+using System.Globalization;
+using MeTAI.Core.Json;
+using MeTAI.Dicom.Rt;
+using MeTAI.Planner.Dose;
+
+namespace MeTAI.Planner.Output;
+
+/// <summary>
+/// The files of a second check (<see cref="SecondCheckRun"/>): <c>rtdose.dcm</c> on the CT grid, in the CT's study
+/// and frame of reference, referencing the plan recomputed, and <c>summary.json</c> (plan, beams, statistics, the dose
+/// at the isocentre).
+/// </summary>
+public static class SecondCheckOutput
+{
+    /// <summary>The files written, relative to the output directory.</summary>
+    public static IReadOnlyList<string> Files { get; } = [RtStudyWriter.DoseFile, "summary.json"];
+
+    /// <summary>Writes both files into <see cref="SecondCheckResult.OutDir"/>.</summary>
+    public static void Write(SecondCheckResult result, CtSeries ct)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(ct);
+        Directory.CreateDirectory(result.OutDir);
+        PlanDose dose = result.Dose;
+        var rtDose = new RtDose
+        {
+            Dose = dose.DoseGy,
+            PatientStudy = ct.PatientStudy,
+            FrameOfReferenceUid = ct.FrameOfReferenceUid,
+            DoseSummationType = "PLAN",
+            ReferencedPlanUid = result.Plan.SopInstanceUid,
+            Comment = string.Create(CultureInfo.InvariantCulture, $"MeTAI Monte Carlo second check, {result.Fractions} fraction(s), {dose.Histories} histories"),
+        };
+        RtDoseWriter.Write(rtDose, Path.Combine(result.OutDir, RtStudyWriter.DoseFile));
+        File.WriteAllText(Path.Combine(result.OutDir, "summary.json"), JsonDefaults.Serialize(Summary(result)));
+    }
+
+    /// <summary>The JSON summary (field names are a contract).</summary>
+    public static object Summary(SecondCheckResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        PlanDose dose = result.Dose;
+        return new
+        {
+            plan = result.Plan.Label,
+            planUid = result.Plan.SopInstanceUid,
+            ct = result.CtDirectory,
+            fractions = result.Fractions,
+            beams = result.Segments.GroupBy(s => s.BeamNumber).Select(b => new
+            {
+                number = b.Key,
+                name = b.First().BeamName,
+                gantryDeg = b.First().GantryDeg,
+                collimatorDeg = b.First().CollimatorDeg,
+                couchDeg = b.First().CouchDeg,
+                segments = b.Count(),
+                monitorUnitsPerFraction = b.Sum(s => s.MonitorUnits),
+                isocenterLps = new[] { b.First().IsocenterLps.X, b.First().IsocenterLps.Y, b.First().IsocenterLps.Z },
+            }),
+            histories = dose.Histories,
+            seconds = dose.Seconds,
+            device = dose.DeviceName,
+            denoised = dose.Denoised,
+            meanRelUncertaintyAbove50 = dose.MeanRelUncertaintyAbove50,
+            maxDoseGy = dose.MaxDoseGy,
+            isocenterLps = new[] { result.IsocenterLps.X, result.IsocenterLps.Y, result.IsocenterLps.Z },
+            doseAtIsocenterGy = result.DoseAtIsocenterGy,
+            doseAtIsocenterPerFractionGy = result.DoseAtIsocenterGy / result.Fractions,
+        };
+    }
+}
