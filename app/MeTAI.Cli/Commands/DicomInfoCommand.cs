@@ -3,6 +3,7 @@ using System.Globalization;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
 
 namespace MeTAI.Cli.Commands;
 

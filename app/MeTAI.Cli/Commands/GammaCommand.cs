@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
 using MeTAI.Planner.Evaluation;
 
 namespace MeTAI.Cli.Commands;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MeTAI.Core.Phantoms;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Writers;
 
 namespace MeTAI.Cli.Commands;
 

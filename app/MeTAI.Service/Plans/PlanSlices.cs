@@ -3,6 +3,8 @@ using System.Text.Json;
 using MeTAI.Core.Geometry;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
+using MeTAI.Dicom.Rt.Writers;
 
 namespace MeTAI.Service.Plans;
 

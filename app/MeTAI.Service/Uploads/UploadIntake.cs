@@ -3,6 +3,8 @@ using System.Text.Json;
 using MeTAI.Dicom;
 using MeTAI.Dicom.Deid;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
+using MeTAI.Dicom.Rt.Writers;
 using MeTAI.Service.Hosting;
 using MeTAI.Service.Jobs;
 using Microsoft.Extensions.Options;

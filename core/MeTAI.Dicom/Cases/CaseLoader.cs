@@ -2,6 +2,8 @@ using MeTAI.Core.Geometry;
 using MeTAI.Core.Phantoms;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
+using MeTAI.Dicom.Rt.Writers;
 
 namespace MeTAI.Dicom.Cases;
 

@@ -5,7 +5,7 @@ namespace MeTAI.Dicom.Rt;
 /// <summary>
 /// A dose grid (RT Dose IOD, PS3.3 A.18): values on a <see cref="GridGeometry"/> in LPS mm, in <see cref="DoseUnits"/>
 /// (GY: Gy; RELATIVE: relative to an implicit reference), with what the dose is and which plan it belongs to.
-/// Read and written by <see cref="RtDoseReader"/> and <see cref="RtDoseWriter"/>.
+/// Read and written by <see cref="Readers.RtDoseReader"/> and <see cref="Writers.RtDoseWriter"/>.
 /// </summary>
 public sealed record RtDose
 {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MeTAI.Dicom.Rt.Readers;
 
 namespace MeTAI.Dicom.Rt;
 

@@ -1,4 +1,5 @@
 using MeTAI.Core.Phantoms;
+using MeTAI.Dicom.Rt.Writers;
 
 namespace MeTAI.Dicom.Rt;
 

@@ -3,7 +3,7 @@ namespace MeTAI.Dicom.Rt;
 /// <summary>
 /// An external-beam treatment plan (RT Plan IOD, PS3.3 A.20): label and name, prescription, fraction scheme, beams
 /// with their control points, patient setup, and the structure set it was planned on. Read and written by
-/// <see cref="RtPlanReader"/> and <see cref="RtPlanWriter"/>.
+/// <see cref="Readers.RtPlanReader"/> and <see cref="Writers.RtPlanWriter"/>.
 /// </summary>
 public sealed record RtPlan
 {

@@ -1,6 +1,7 @@
 using MeTAI.Core.Contours;
 using MeTAI.Core.Geometry;
 using MeTAI.Core.Voxels;
+using MeTAI.Dicom.Rt.Writers;
 
 namespace MeTAI.Dicom.Rt;
 
@@ -8,7 +9,7 @@ namespace MeTAI.Dicom.Rt;
 /// An RT Structure Set (PS3.3 A.19): ROIs with their contours in LPS mm, and the CT series they were drawn on
 /// (frame of reference, study, series and image UIDs). <see cref="FromMasks"/> builds one from voxel masks on a CT;
 /// <see cref="ToMask(RtRoi, GridGeometry, double?)"/> turns an ROI back into a mask on any grid. Read and written by
-/// <see cref="RtStructureSetReader"/> and <see cref="RtStructureSetWriter"/>.
+/// <see cref="Readers.RtStructureSetReader"/> and <see cref="Writers.RtStructureSetWriter"/>.
 /// </summary>
 public sealed record RtStructureSet
 {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MeTAI.Core.Geometry;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
 
 namespace MeTAI.Planner.Beams;
 

@@ -3,6 +3,7 @@ using MeTAI.Core.Geometry;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom.Cases;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
 using MeTAI.Dosimetry.Beams;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Dosimetry.Materials;

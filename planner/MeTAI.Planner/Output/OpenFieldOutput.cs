@@ -2,6 +2,7 @@ using MeTAI.Core.IO;
 using MeTAI.Core.Json;
 using MeTAI.Dicom.Cases;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Writers;
 using MeTAI.Dosimetry.Analysis;
 using MeTAI.Dosimetry.Beams;
 using MeTAI.Dosimetry.Engines;

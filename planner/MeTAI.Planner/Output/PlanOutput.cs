@@ -1,4 +1,5 @@
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Writers;
 using MeTAI.Planner.Plans;
 
 namespace MeTAI.Planner.Output;

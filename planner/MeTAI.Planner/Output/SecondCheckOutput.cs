@@ -1,6 +1,7 @@
 using System.Globalization;
 using MeTAI.Core.Json;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Writers;
 using MeTAI.Planner.Dose;
 
 namespace MeTAI.Planner.Output;

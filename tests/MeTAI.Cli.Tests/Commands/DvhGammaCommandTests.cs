@@ -2,6 +2,7 @@ using System.Text.Json;
 using MeTAI.Core.Phantoms;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Writers;
 
 namespace MeTAI.Cli.Tests.Commands;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
 
 namespace MeTAI.Cli.Tests.Commands;
 

@@ -1,6 +1,7 @@
 using MeTAI.Core.Phantoms;
 using MeTAI.Dicom.Cases;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Writers;
 using MeTAI.Dicom.Tests.Rt;
 
 namespace MeTAI.Dicom.Tests.Cases;

@@ -1,6 +1,8 @@
 using System.Text;
 using MeTAI.Dicom.Deid;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
+using MeTAI.Dicom.Rt.Writers;
 using MeTAI.Dicom.Tests.Rt;
 
 namespace MeTAI.Dicom.Tests.Deid;

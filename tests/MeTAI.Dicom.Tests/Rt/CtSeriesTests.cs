@@ -1,6 +1,8 @@
 using MeTAI.Core.Geometry;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
+using MeTAI.Dicom.Rt.Writers;
 
 namespace MeTAI.Dicom.Tests.Rt;
 

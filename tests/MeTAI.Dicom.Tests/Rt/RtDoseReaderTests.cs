@@ -1,5 +1,6 @@
 using MeTAI.Core.Geometry;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
 
 namespace MeTAI.Dicom.Tests.Rt;
 

@@ -3,6 +3,8 @@ using System.Text.Json;
 using MeTAI.Core.Phantoms;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
+using MeTAI.Dicom.Rt.Writers;
 using Xunit.Abstractions;
 
 namespace MeTAI.Dicom.Tests.Rt;

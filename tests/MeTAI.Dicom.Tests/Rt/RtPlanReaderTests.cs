@@ -1,4 +1,5 @@
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
 
 namespace MeTAI.Dicom.Tests.Rt;
 

@@ -1,4 +1,6 @@
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
+using MeTAI.Dicom.Rt.Writers;
 
 namespace MeTAI.Dicom.Tests.Rt;
 

@@ -1,5 +1,6 @@
 using MeTAI.Core.Geometry;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
 using MeTAI.Hil.Radiotherapy;
 
 namespace MeTAI.Hil.Tests.Scenarios;

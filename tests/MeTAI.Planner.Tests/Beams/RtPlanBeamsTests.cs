@@ -1,5 +1,7 @@
 using MeTAI.Core.Geometry;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
+using MeTAI.Dicom.Rt.Writers;
 using MeTAI.Dosimetry.Beams;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Planner.Beams;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Planner.Dose;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MeTAI.Core.Phantoms;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Planner.Dose;
 

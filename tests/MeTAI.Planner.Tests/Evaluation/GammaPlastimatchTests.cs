@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using MeTAI.Core.Geometry;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
+using MeTAI.Dicom.Rt.Writers;
 using MeTAI.Planner.Evaluation;
 using MeTAI.Planner.Tests.Tools;
 

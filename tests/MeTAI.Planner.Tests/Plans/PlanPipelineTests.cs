@@ -1,6 +1,6 @@
 using System.Text.Json;
 using MeTAI.Core.Phantoms;
-using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
 using MeTAI.Planner.Beams;
 using MeTAI.Planner.Evaluation;
 using MeTAI.Planner.Output;

@@ -1,5 +1,7 @@
 using MeTAI.Core.Phantoms;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
+using MeTAI.Dicom.Rt.Writers;
 using MeTAI.Dosimetry.Beams;
 using MeTAI.Planner.Beams;
 using MeTAI.Planner.Output;

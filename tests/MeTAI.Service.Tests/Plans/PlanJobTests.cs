@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
 
 namespace MeTAI.Service.Tests.Plans;
 

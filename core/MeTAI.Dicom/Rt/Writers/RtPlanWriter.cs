@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MeTAI.Dicom.Rt;
+namespace MeTAI.Dicom.Rt.Writers;
 
 /// <summary>
 /// Writes an <see cref="RtPlan"/> as an RT Plan Storage instance with the modules of the RT Plan IOD: Patient, General

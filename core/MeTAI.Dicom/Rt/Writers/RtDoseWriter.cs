@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using MeTAI.Core.Geometry;
 using MeTAI.Core.Voxels;
 
-namespace MeTAI.Dicom.Rt;
+namespace MeTAI.Dicom.Rt.Writers;
 
 /// <summary>
 /// Writes an <see cref="RtDose"/> as an RT Dose Storage instance (Patient, General Study, RT Series, Frame of

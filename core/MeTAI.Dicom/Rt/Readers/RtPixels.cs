@@ -1,6 +1,6 @@
 using MeTAI.Dicom.Imaging;
 
-namespace MeTAI.Dicom.Rt;
+namespace MeTAI.Dicom.Rt.Readers;
 
 /// <summary>Pixel data of the images and dose grids we read, as little-endian samples, through <see cref="DicomPixelData"/>.</summary>
 internal static class RtPixels

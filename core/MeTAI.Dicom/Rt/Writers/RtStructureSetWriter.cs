@@ -1,7 +1,7 @@
 using System.Globalization;
 using MeTAI.Core.Geometry;
 
-namespace MeTAI.Dicom.Rt;
+namespace MeTAI.Dicom.Rt.Writers;
 
 /// <summary>
 /// Writes an <see cref="RtStructureSet"/> as an RT Structure Set Storage instance with the modules of the RT

@@ -1,7 +1,7 @@
 using System.Globalization;
 using MeTAI.Core.Geometry;
 
-namespace MeTAI.Dicom.Rt;
+namespace MeTAI.Dicom.Rt.Writers;
 
 /// <summary>The modules every object we write shares (SOP Common, series, equipment) and small item builders.</summary>
 internal static class RtWrite

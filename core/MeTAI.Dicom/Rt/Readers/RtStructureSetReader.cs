@@ -1,7 +1,7 @@
 using MeTAI.Core.Geometry;
 using MeTAI.Core.Phantoms;
 
-namespace MeTAI.Dicom.Rt;
+namespace MeTAI.Dicom.Rt.Readers;
 
 /// <summary>Reads RT Structure Set Storage instances into <see cref="RtStructureSet"/>; errors name the file and attribute.</summary>
 public static class RtStructureSetReader

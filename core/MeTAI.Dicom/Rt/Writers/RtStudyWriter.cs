@@ -1,4 +1,4 @@
-namespace MeTAI.Dicom.Rt;
+namespace MeTAI.Dicom.Rt.Writers;
 
 /// <summary>
 /// Writes a CT, its ROIs and optionally a plan and a dose as one consistent set under a directory:

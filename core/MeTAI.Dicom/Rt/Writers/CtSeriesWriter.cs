@@ -3,7 +3,7 @@ using System.Globalization;
 using MeTAI.Core.Geometry;
 using MeTAI.Core.Voxels;
 
-namespace MeTAI.Dicom.Rt;
+namespace MeTAI.Dicom.Rt.Writers;
 
 /// <summary>
 /// Writes a <see cref="CtSeries"/> as CT Image Storage instances, one per slice, with every Type 1 and Type 2

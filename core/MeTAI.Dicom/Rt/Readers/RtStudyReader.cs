@@ -1,7 +1,7 @@
-namespace MeTAI.Dicom.Rt;
+namespace MeTAI.Dicom.Rt.Readers;
 
 /// <summary>
-/// Reads a directory holding one CT series and at most one RTSTRUCT, RTPLAN and RTDOSE (as <see cref="RtStudyWriter"/>
+/// Reads a directory holding one CT series and at most one RTSTRUCT, RTPLAN and RTDOSE (as <see cref="Writers.RtStudyWriter"/>
 /// writes them, or any layout: files are told apart by SOP Class UID).
 /// </summary>
 public static class RtStudyReader

@@ -3,7 +3,7 @@ using System.Globalization;
 using MeTAI.Core.Geometry;
 using MeTAI.Core.Voxels;
 
-namespace MeTAI.Dicom.Rt;
+namespace MeTAI.Dicom.Rt.Readers;
 
 /// <summary>
 /// Reads RT Dose Storage instances into <see cref="RtDose"/>: multi-frame 16- or 32-bit grids scaled by Dose Grid

@@ -3,7 +3,7 @@ using System.Globalization;
 using MeTAI.Core.Geometry;
 using MeTAI.Core.Voxels;
 
-namespace MeTAI.Dicom.Rt;
+namespace MeTAI.Dicom.Rt.Readers;
 
 /// <summary>
 /// Reads CT Image Storage slices into a <see cref="CtSeries"/>: groups them by Series Instance UID, orders them along

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using MeTAI.Core.Geometry;
 
-namespace MeTAI.Dicom.Rt;
+namespace MeTAI.Dicom.Rt.Readers;
 
 /// <summary>
 /// Typed reads for the RT readers that fail with a <see cref="DicomFormatException"/> naming the file and the

@@ -1,4 +1,4 @@
-namespace MeTAI.Dicom.Rt;
+namespace MeTAI.Dicom.Rt.Readers;
 
 /// <summary>Reads RT Plan Storage instances into <see cref="RtPlan"/>; errors name the file and attribute.</summary>
 public static class RtPlanReader
