@@ -43,6 +43,5 @@ public static class CliApp
         yield return RehearseCommand.Create();
         yield return ServeCommand.Create();
         yield return HilCommand.Create();
-        yield return BenchCommand.Create(BenchDicomCommand.Create(), BenchDoseCommand.Create(), BenchOptimizeCommand.Create(), BenchSoftBodyCommand.Create(), BenchControlCommand.Create(), BenchControlCommand.CreateDevices());
     }
 }

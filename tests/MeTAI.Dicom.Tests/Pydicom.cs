@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace MeTAI.Dicom.Tests;
@@ -9,7 +8,7 @@ namespace MeTAI.Dicom.Tests;
 /// </summary>
 internal static class Pydicom
 {
-    public const string Python = "/usr/bin/python3";
+    public const string Python = OutsideTools.Python;
 
     private static readonly Lazy<string?> Missing = new(Probe);
 
@@ -22,33 +21,8 @@ internal static class Pydicom
     /// <summary>Runs a python script with arguments; returns stdout; throws with stderr on failure.</summary>
     public static string Run(string script, IEnumerable<string> arguments, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo(Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Script(script));
-        foreach (string a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using Process p = Process.Start(start) ?? throw new InvalidOperationException("could not start " + Python);
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{script} did not finish");
-        }
-
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{script} failed ({p.ExitCode}): {stderr.Result}");
-        }
-
-        return stdout;
+        ProcessOutput r = OutsideTools.Run(Python, [Script(script), .. arguments], timeout ?? TimeSpan.FromMinutes(2));
+        return r.ExitCode == 0 ? r.Stdout : throw new InvalidOperationException($"{script} failed ({r.ExitCode}): {r.Stderr}");
     }
 
     /// <summary>Parses JSON lines.</summary>
@@ -64,25 +38,7 @@ internal static class Pydicom
         return list;
     }
 
-    private static string? Probe()
-    {
-        if (!File.Exists(Python))
-        {
-            return $"{Python} is not installed (test.sh installs python3-pydicom)";
-        }
-
-        try
-        {
-            var start = new ProcessStartInfo(Python, "-c \"import pydicom, numpy\"") { RedirectStandardError = true, UseShellExecute = false };
-            using Process p = Process.Start(start)!;
-            p.WaitForExit(30_000);
-            return p.ExitCode == 0 ? null : $"{Python} has no pydicom/numpy (test.sh installs python3-pydicom, python3-numpy)";
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            return $"{Python} could not run: {ex.Message}";
-        }
-    }
+    private static string? Probe() => OutsideTools.Missing("pydicom");
 }
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MeTAI.Dicom.Tests.Rt;
 
 /// <summary>Runs the outside validators test.sh installs: dcmtk's dcmdump, dicom3tools' dciodvfy, Debian's python3 with pydicom and dicompyler-core.</summary>
@@ -10,27 +8,8 @@ internal static class OutsideTools
 
     public static (int ExitCode, string Stdout, string Stderr) Run(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using Process p = Process.Start(start) ?? throw new InvalidOperationException("could not start " + program);
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(120_000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} did not finish");
-        }
-
-        return (p.ExitCode, stdout, stderr.Result);
+        ProcessOutput r = MeTAI.TestUtilities.OutsideTools.Run(program, arguments, TimeSpan.FromMinutes(2));
+        return (r.ExitCode, r.Stdout, r.Stderr);
     }
 
     public static string? SkipReason(params string[] programs)

@@ -63,7 +63,7 @@ public class WaterPhantom6MvTests(EngineFixture fixture, ITestOutputHelper outpu
 
     internal static Summary Simulate(MonteCarloEngine engine, long histories, ulong seed = 2026, bool perHistory = false)
     {
-        DoseRequest request = DoseBenchmark.ReferenceRequest(histories, seed) with { KeepBatchDoses = true, Batches = 20 };
+        DoseRequest request = ReferenceSetup.Water6Mv10x10(histories, seed) with { KeepBatchDoses = true, Batches = 20 };
         if (perHistory)
         {
             request = request with { Beam = request.Beam with { FluencePerMuPerCm2 = null } };
@@ -160,7 +160,7 @@ public class WaterPhantom6MvTests(EngineFixture fixture, ITestOutputHelper outpu
     public void Calibrate6Mv_DoseAtDmax_GivesFluencePerMu()
     {
         Summary s = Simulate(fixture.Engine, 20_000_000, seed: 1, perHistory: true);
-        double area = DoseBenchmark.ReferenceRequest(1).Beam.EffectiveAreaCm2();
+        double area = ReferenceSetup.Water6Mv10x10(1).Beam.EffectiveAreaCm2();
         double fluencePerMu = 0.01 / (s.Dmax * area);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"D(dmax) = {s.Dmax:E5} Gy/history ± {100 * s.DmaxSigmaRel:F2} %, A_eff = {area:F3} cm², fluence per MU = {fluencePerMu:E6} /cm²"));
         if (Environment.GetEnvironmentVariable("METAI_WRITE_CALIBRATION") == "1")

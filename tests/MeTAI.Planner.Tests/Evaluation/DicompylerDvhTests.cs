@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MeTAI.Core.Phantoms;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Writers;
 using MeTAI.Planner.Evaluation;
 using MeTAI.Planner.Tests.Tools;
 
@@ -25,7 +26,7 @@ public class DicompylerDvhTests
         RtDoseWriter.Write(dose with { FrameOfReferenceUid = study.Ct.FrameOfReferenceUid, PatientStudy = study.Ct.PatientStudy }, Path.Combine(dir, "rtdose.dcm"));
         string rtstruct = Path.Combine(dir, "rtstruct.dcm"), rtdose = Path.Combine(dir, "rtdose.dcm");
         IReadOnlyList<DicomDvh.RoiDvh> ours = DicomDvh.Compute(rtstruct, rtdose);
-        List<JsonElement> theirs = OutsideTools.PythonJsonLines("dicompyler_dvh.py", rtstruct, rtdose);
+        List<JsonElement> theirs = PythonScripts.PythonJsonLines("dicompyler_dvh.py", rtstruct, rtdose);
         Assert.True(theirs.Count >= 5, "dicompyler returned too few ROIs");
         int compared = 0;
         foreach (JsonElement t in theirs)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using MeTAI.Core.Geometry;
 using MeTAI.Core.Phantoms;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Writers;
 using MeTAI.Planner.Beams;
 using MeTAI.Planner.Output;
 using MeTAI.Planner.Plans;
@@ -50,7 +51,7 @@ public class DicomOutputTests
     {
         (string dir, IReadOnlyList<SequencedBeam> beams, RtStudy study) = WriteSmallPlan();
         Assert.Empty(study.CheckReferences());
-        List<JsonElement> lines = OutsideTools.PythonJsonLines("rtplan_summary.py", Path.Combine(dir, "rtplan.dcm"));
+        List<JsonElement> lines = PythonScripts.PythonJsonLines("rtplan_summary.py", Path.Combine(dir, "rtplan.dcm"));
         Assert.Equal(beams.Count, lines.Count);
         for (int b = 0; b < beams.Count; b++)
         {

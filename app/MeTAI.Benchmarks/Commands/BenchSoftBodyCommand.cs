@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using MeTAI.Benchmarks.SoftBody;
+using MeTAI.Cli.Commands;
 using MeTAI.Core.Phantoms;
 using MeTAI.Rehearsal.Avatar;
 using MeTAI.Rehearsal.Solver;
 
-namespace MeTAI.Cli.Commands;
+namespace MeTAI.Benchmarks.Commands;
 
 /// <summary>
 /// <c>metai bench softbody --tets 1000,10000,50000</c>: XPBD steps per second on the liver-needle avatar meshed to each

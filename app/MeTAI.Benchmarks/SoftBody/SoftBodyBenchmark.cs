@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using MeTAI.Core.Phantoms;
 using MeTAI.Rehearsal.Avatar;
+using MeTAI.Rehearsal.Solver;
 
-namespace MeTAI.Rehearsal.Solver;
+namespace MeTAI.Benchmarks.SoftBody;
 
 /// <summary>One benchmark row: a mesh, the settings, and the best of several timed runs.</summary>
 /// <param name="RequestedTets">Tets asked for.</param>

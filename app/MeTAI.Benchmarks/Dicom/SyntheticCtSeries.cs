@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using MeTAI.Dicom;
 
-namespace MeTAI.Dicom.Benchmarks;
+namespace MeTAI.Benchmarks.Dicom;
 
 /// <summary>
 /// A synthetic axial CT series (CT Image Storage, Explicit VR Little Endian, signed 16-bit pixels equal to HU): a

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using MeTAI.Benchmarks.Dose;
+using MeTAI.Cli.Commands;
 using MeTAI.Dosimetry.Engines;
 
-namespace MeTAI.Cli.Commands;
+namespace MeTAI.Benchmarks.Commands;
 
 /// <summary>
 /// <c>metai bench dose [--device cpu|cuda|auto] [--seconds 60] [--json]</c>: the reference Monte Carlo setup (30 cm water

@@ -1,7 +1,8 @@
-using MeTAI.Dicom.Benchmarks;
+using MeTAI.Benchmarks.Dicom;
+using MeTAI.Dicom;
 using MeTAI.Dicom.Imaging;
 
-namespace MeTAI.Dicom.Tests.Benchmarks;
+namespace MeTAI.Benchmarks.Tests.Dicom;
 
 public sealed class DicomBenchmarkTests : IDisposable
 {

@@ -1,5 +1,4 @@
-
-namespace MeTAI.Cli.Tests.Commands;
+namespace MeTAI.Benchmarks.Tests.Commands;
 
 public class BenchCommandTests
 {
@@ -8,7 +7,7 @@ public class BenchCommandTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int code = CliApp.Run(["bench", "softbody", "--tets", "1000", "--threads", "1", "--seconds", "0.2", "--repeats", "1"], stdout, stderr);
+        int code = BenchApp.Run(["bench", "softbody", "--tets", "1000", "--threads", "1", "--seconds", "0.2", "--repeats", "1"], stdout, stderr);
         Assert.True(code == 0, stderr.ToString());
         string text = stdout.ToString();
         Assert.Contains("4 substeps x 1 iteration", text);
@@ -21,7 +20,7 @@ public class BenchCommandTests
     public void Bench_ListsSoftbody()
     {
         var stdout = new StringWriter();
-        CliApp.Run(["bench", "--help"], stdout, new StringWriter());
+        BenchApp.Run(["bench", "--help"], stdout, new StringWriter());
         Assert.Contains("softbody", stdout.ToString());
     }
 
@@ -29,7 +28,7 @@ public class BenchCommandTests
     public void BenchSoftbody_BadTets_IsAClearError()
     {
         var stderr = new StringWriter();
-        int code = CliApp.Run(["bench", "softbody", "--tets", "ten"], new StringWriter(), stderr);
+        int code = BenchApp.Run(["bench", "softbody", "--tets", "ten"], new StringWriter(), stderr);
         Assert.Equal(1, code);
         Assert.Contains("--tets", stderr.ToString());
     }

@@ -1,9 +1,7 @@
 using System.Globalization;
-using MeTAI.Core.Geometry;
-using MeTAI.Dosimetry.Beams;
-using MeTAI.Dosimetry.Phantoms;
+using MeTAI.Dosimetry.Engines;
 
-namespace MeTAI.Dosimetry.Engines;
+namespace MeTAI.Benchmarks.Dose;
 
 /// <summary>Outcome of a <see cref="DoseBenchmark"/> run.</summary>
 public sealed record DoseBenchmarkResult(
@@ -31,21 +29,12 @@ public sealed record DoseBenchmarkResult(
 }
 
 /// <summary>
-/// The reference benchmark of docs/benchmarks.md: 30 cm water cube, 5 mm voxels, 6 MV Mohan point source,
-/// 10 × 10 cm² at SSD 100 cm (isocentre on the surface), 10 batches. A warm-up run compiles the kernel, a short run
+/// The reference benchmark of docs/benchmarks.md: the <see cref="ReferenceSetup"/> (30 cm water cube, 5 mm voxels,
+/// 6 MV Mohan point source, 10 × 10 cm² at SSD 100 cm, isocentre on the surface, 10 batches). A warm-up run compiles the kernel, a short run
 /// measures the speed, then the timed run simulates about <c>seconds</c> worth of histories.
 /// </summary>
 public static class DoseBenchmark
 {
-    /// <summary>The reference request for <paramref name="histories"/> histories.</summary>
-    public static DoseRequest ReferenceRequest(long histories, ulong seed = 12345)
-    {
-        VoxelPhantom phantom = VoxelPhantom.Box(new Vec3(300, 300, 300), 5.0);
-        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan"));
-        BeamSetup beam = model.CreateBeam(Aperture.Field(100, 100), new Vec3(0, 0, 0));
-        return new DoseRequest { Phantom = phantom, Beam = beam, Histories = histories, Batches = 10, Seed = seed };
-    }
-
     /// <summary>Runs the benchmark on <paramref name="device"/> for about <paramref name="seconds"/> seconds.</summary>
     public static DoseBenchmarkResult Run(DeviceKind device = DeviceKind.Auto, double seconds = 60, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -59,10 +48,10 @@ public static class DoseBenchmark
         ArgumentNullException.ThrowIfNull(engine);
         // The first run pays for kernel compilation; the second measures the speed that sizes the timed run.
         long warmHistories = engine.IsCuda ? 10_000_000 : 100_000;
-        engine.Run(ReferenceRequest(warmHistories, seed: 1), null, cancellationToken);
-        DoseResult probe = engine.Run(ReferenceRequest(4 * warmHistories, seed: 2), null, cancellationToken);
+        engine.Run(ReferenceSetup.Water6Mv10x10(warmHistories, seed: 1), null, cancellationToken);
+        DoseResult probe = engine.Run(ReferenceSetup.Water6Mv10x10(4 * warmHistories, seed: 2), null, cancellationToken);
         long histories = Math.Max(100_000, (long)(probe.HistoriesPerSecond * seconds));
-        DoseResult r = engine.Run(ReferenceRequest(histories), progress, cancellationToken);
+        DoseResult r = engine.Run(ReferenceSetup.Water6Mv10x10(histories), progress, cancellationToken);
         return new DoseBenchmarkResult(r.DeviceName, r.Histories, r.Seconds, r.HistoriesPerSecond, r.MeanRelUncertaintyAbove50, r.Efficiency, Environment.ProcessorCount, DateTime.UtcNow, r.ProcessCpuSeconds);
     }
 }

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using MeTAI.Planner.Influence;
+using MeTAI.Planner.Optimization;
 using MeTAI.Planner.Optimization.Objectives;
 using MeTAI.Planner.Optimization.Solver;
 
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Benchmarks.Optimization;
 
 /// <summary>
 /// <c>metai bench optimize</c>: the fluence optimisation alone on <see cref="SyntheticPlanProblem"/> — uniform start

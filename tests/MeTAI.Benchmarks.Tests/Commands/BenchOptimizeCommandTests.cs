@@ -1,13 +1,13 @@
 using System.Text.Json;
 
-namespace MeTAI.Cli.Tests.Commands;
+namespace MeTAI.Benchmarks.Tests.Commands;
 
 public class BenchOptimizeCommandTests
 {
     [Fact]
     public void BenchOptimize_SmallProblem_ReportsIterationsAndSeconds()
     {
-        JsonElement r = CliRunner.Json("bench", "optimize", "--size", "40", "--repeats", "1", "--json");
+        JsonElement r = BenchRunner.Json("bench", "optimize", "--size", "40", "--repeats", "1", "--json");
         Assert.Equal(64000, r.GetProperty("voxels").GetInt32());
         Assert.True(r.GetProperty("beamlets").GetInt32() > 1000);
         Assert.True(r.GetProperty("nonZeros").GetInt64() > 100_000);

@@ -2,7 +2,7 @@ using MeTAI.Core.Compute;
 using MeTAI.Planner.Influence;
 using MeTAI.Planner.Optimization.Objectives;
 
-namespace MeTAI.Planner.Optimization;
+namespace MeTAI.Benchmarks.Optimization;
 
 /// <summary>
 /// A matRad-sized fluence problem made up from a fixed seed, for <c>metai bench optimize</c>: a water cube of

@@ -1,12 +1,14 @@
-namespace MeTAI.Cli.Tests.Commands;
+using MeTAI.TestUtilities;
+
+namespace MeTAI.Benchmarks.Tests.Commands;
 
 public class BenchDicomCommandTests
 {
     [Fact]
     public void BenchDicom_SmallSeries_ReportsThroughputOfEveryFile()
     {
-        string dir = CliRunner.TempDir("bench-dicom");
-        System.Text.Json.JsonElement json = CliRunner.Json("bench", "dicom", "--slices", "4", "--size", "64", "--runs", "2", "--dir", dir, "--json");
+        string dir = RepositoryPaths.TempDir("bench-dicom");
+        System.Text.Json.JsonElement json = BenchRunner.Json("bench", "dicom", "--slices", "4", "--size", "64", "--runs", "2", "--dir", dir, "--json");
 
         Assert.Equal(4, json.GetProperty("files").GetInt32());
         // 4 slices of 64×64 16-bit pixels plus headers.
@@ -18,7 +20,7 @@ public class BenchDicomCommandTests
     [Fact]
     public void BenchDicom_ZeroSlices_FailsWithClearError()
     {
-        (int code, _, string stderr) = CliRunner.Run("bench", "dicom", "--slices", "0", "--json");
+        (int code, _, string stderr) = BenchRunner.Run("bench", "dicom", "--slices", "0", "--json");
         Assert.Equal(1, code);
         Assert.Contains("slices", stderr, StringComparison.OrdinalIgnoreCase);
     }

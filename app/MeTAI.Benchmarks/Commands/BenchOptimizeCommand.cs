@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using MeTAI.Benchmarks.Optimization;
+using MeTAI.Cli.Commands;
 using MeTAI.Core.Compute;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Planner.Influence;
-using MeTAI.Planner.Optimization;
 
-namespace MeTAI.Cli.Commands;
+namespace MeTAI.Benchmarks.Commands;
 
 /// <summary>
 /// <c>metai bench optimize [--size 122] [--repeats 3] [--threads N] [--scalar] [--json]</c>: fluence optimisation alone

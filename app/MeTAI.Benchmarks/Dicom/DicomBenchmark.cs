@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using MeTAI.Dicom;
 using MeTAI.Dicom.Imaging;
 
-namespace MeTAI.Dicom.Benchmarks;
+namespace MeTAI.Benchmarks.Dicom;
 
 /// <summary>The outcome of <see cref="DicomBenchmark.Run"/>.</summary>
 /// <param name="Files">Files read per run.</param>

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using MeTAI.Dicom.Benchmarks;
+using MeTAI.Benchmarks.Dicom;
+using MeTAI.Cli.Commands;
 
-namespace MeTAI.Cli.Commands;
+namespace MeTAI.Benchmarks.Commands;
 
 /// <summary>
 /// <c>metai bench dicom [--slices 200] [--size 512] [--runs 10] [--dir DIR] [--pydicom] [--json]</c>: writes a

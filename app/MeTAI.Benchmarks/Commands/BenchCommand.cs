@@ -1,10 +1,10 @@
 using System.CommandLine;
 
-namespace MeTAI.Cli.Commands;
+namespace MeTAI.Benchmarks.Commands;
 
 /// <summary>
-/// <c>metai bench &lt;subject&gt;</c>: performance measurements, one subcommand per subject (<c>softbody</c> here; others add
-/// theirs by passing their command to <see cref="Create"/> in <see cref="CliApp"/>).
+/// <c>metai bench &lt;subject&gt;</c>: performance measurements, one subcommand per subject (<see cref="BenchApp"/> passes
+/// them to <see cref="Create"/>).
 /// </summary>
 internal static class BenchCommand
 {

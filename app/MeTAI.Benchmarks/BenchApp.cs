@@ -1,0 +1,25 @@
+using System.CommandLine;
+using MeTAI.Benchmarks.Commands;
+using MeTAI.Cli.Commands;
+
+namespace MeTAI.Benchmarks;
+
+/// <summary>
+/// The <c>metai bench</c> command tree (the <c>metai</c> wrapper runs this program for <c>bench</c>): one subcommand per
+/// subject, each in <c>Commands/</c>, with the subject itself in a folder of its own.
+/// </summary>
+public static class BenchApp
+{
+    /// <summary>The root command, with <c>bench</c> and its subjects.</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("MeTAI.Intervention benchmarks (results belong in docs/benchmarks.md with machine, date and command).");
+        root.Subcommands.Add(BenchCommand.Create(BenchDicomCommand.Create(), BenchDoseCommand.Create(), BenchOptimizeCommand.Create(), BenchSoftBodyCommand.Create(),
+            BenchControlCommand.Create(), BenchControlCommand.CreateDevices()));
+        return root;
+    }
+
+    /// <summary>Parses and runs <c>bench …</c>; returns the exit code (0 success, 1 failure, 2 usage error).</summary>
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null) =>
+        BuildRoot().Parse(args).Invoke(new InvocationConfiguration { Output = stdout ?? Console.Out, Error = stderr ?? Console.Error });
+}

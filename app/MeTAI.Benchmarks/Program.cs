@@ -1,0 +1,3 @@
+using MeTAI.Benchmarks;
+
+return BenchApp.Run(args);
