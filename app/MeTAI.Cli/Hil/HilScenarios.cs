@@ -1,7 +1,7 @@
 using MeTAI.Core.IO;
-using MeTAI.Hil.Radiotherapy;
 using MeTAI.Hil.Runner;
 using MeTAI.Hil.Scenarios;
+using MeTAI.Robotics.Radiotherapy;
 
 namespace MeTAI.Cli.Hil;
 

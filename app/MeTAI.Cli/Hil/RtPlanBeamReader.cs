@@ -1,7 +1,7 @@
 using System.Globalization;
 using MeTAI.Core.Geometry;
 using MeTAI.Dicom.Rt;
-using MeTAI.Hil.Radiotherapy;
+using MeTAI.Robotics.Radiotherapy;
 
 namespace MeTAI.Cli.Hil;
 

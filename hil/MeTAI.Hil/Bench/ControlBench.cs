@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Safety;
+using MeTAI.Simulation;
 
 namespace MeTAI.Hil.Bench;
 
@@ -27,10 +28,10 @@ public static class ControlBench
         bool realtime = options.Realtime;
         ControlBenchDevicesInfo? devices = options.Devices;
         using GcTrace? trace = options.GcTrace ? new GcTrace() : null;
-        await using ControlRig rig = await ControlRig.StartAsync(new ControlRigOptions
+        await using SimulatedRig rig = await SimulatedRig.StartAsync(new SimulatedRigOptions
         {
             Robot = robot,
-            Corridor = ControlRig.CorridorAroundHome(robot, radiusMm: 20),
+            Corridor = SimulatedRig.CorridorAroundHome(robot, radiusMm: 20),
             Controller = new ControllerOptions { UseRealtimeScheduling = realtime, GcSlotBudgetBytes = options.GcSlotBudgetBytes },
             ServoIo = new ServoIoOptions { UseRealtimeScheduling = realtime },
             ExternalBroker = devices is null ? null : ("127.0.0.1", devices.BrokerPort),
@@ -120,7 +121,7 @@ public static class ControlBench
         };
     }
 
-    private static async Task FollowAsync(ControlRig rig, CancellationToken cancellationToken)
+    private static async Task FollowAsync(SimulatedRig rig, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {

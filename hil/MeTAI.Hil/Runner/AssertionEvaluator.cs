@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using MeTAI.Core.Geometry;
-using MeTAI.Hil.Devices;
 using MeTAI.Hil.Scenarios;
-using MeTAI.Hil.Serial;
 using MeTAI.Hil.Traces;
 using MeTAI.Robotics.Audit;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Safety;
+using MeTAI.Simulation.Devices;
+using MeTAI.Simulation.Serial;
 
 namespace MeTAI.Hil.Runner;
 

@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using MeTAI.Core.Geometry;
 using MeTAI.Core.Trajectories;
-using MeTAI.Hil.Bench;
-using MeTAI.Hil.Radiotherapy;
 using MeTAI.Hil.Scenarios;
 using MeTAI.Hil.Traces;
 using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Radiotherapy;
 using MeTAI.Robotics.Safety;
+using MeTAI.Simulation;
 
 namespace MeTAI.Hil.Runner;
 
@@ -97,21 +96,24 @@ public static class ScenarioRunner
         RadiotherapySettings? rt = scenario.Radiotherapy;
         return new HilRigOptions
         {
-            Robot = prepared.Robot,
-            Controller = controller,
-            MasterSpinMarginUs = options.SpinMarginUs ?? 200,
-            ServoIo = new ServoIoOptions { BusWatchdog20Ms = (byte)((c.BusWatchdogMs ?? 100) / 20) },
-            ReplyTimeoutMs = c.ReplyTimeoutMs ?? 10,
-            Retries = c.Retries ?? 2,
-            Corridor = prepared.Corridor,
-            Servos = scenario.Servos,
-            Linac = scenario.Linac,
-            Patient = scenario.Patient,
-            Beam = rt is null ? null : new BeamGateOptions { PoseToleranceM = rt.PoseToleranceMm / 1000, PatientToleranceMm = rt.PatientToleranceMm },
-            ExternalBroker = options.ExternalBroker,
-            Users = options.Users,
-            AuditPath = auditPath,
-            Seed = scenario.Seed,
+            Rig = new SimulatedRigOptions
+            {
+                Robot = prepared.Robot,
+                Controller = controller,
+                MasterSpinMarginUs = options.SpinMarginUs ?? 200,
+                ServoIo = new ServoIoOptions { BusWatchdog20Ms = (byte)((c.BusWatchdogMs ?? 100) / 20) },
+                ReplyTimeoutMs = c.ReplyTimeoutMs ?? 10,
+                Retries = c.Retries ?? 2,
+                Corridor = prepared.Corridor,
+                Servos = scenario.Servos,
+                Linac = scenario.Linac,
+                Patient = scenario.Patient,
+                Beam = rt is null ? null : new BeamGateOptions { PoseToleranceM = rt.PoseToleranceMm / 1000, PatientToleranceMm = rt.PatientToleranceMm },
+                ExternalBroker = options.ExternalBroker,
+                Users = options.Users,
+                AuditPath = auditPath,
+                Seed = scenario.Seed,
+            },
             Unsafe = options.Unsafe,
         };
     }
@@ -126,7 +128,7 @@ public static class ScenarioRunner
         {
             null => null,
             { File: { } file } => CorridorJson.Load(file),
-            { } around => ControlRig.CorridorAroundHome(robot, around.RadiusMm, around.BackMm, around.ForwardMm),
+            { } around => SimulatedRig.CorridorAroundHome(robot, around.RadiusMm, around.BackMm, around.ForwardMm),
         };
         var beams = new List<(BeamPose, Pose, double)>();
         if (scenario.Radiotherapy is { } rt)
@@ -409,7 +411,7 @@ public static class ScenarioRunner
 
                 recorder.Stimulus($"linac: deliver beam {beam.Number}, {mu:F1} MU");
                 rig.Linac!.Deliver(beam.Number, mu);
-                await HilRig.WaitUntilAsync(() => rig.Linac.DeliveredMu(beam.Number) >= mu - 1e-6, TimeSpan.FromMinutes(10), $"beam {beam.Number} delivered", cancellationToken).ConfigureAwait(false);
+                await SimulatedRig.WaitUntilAsync(() => rig.Linac.DeliveredMu(beam.Number) >= mu - 1e-6, TimeSpan.FromMinutes(10), $"beam {beam.Number} delivered", cancellationToken).ConfigureAwait(false);
                 recorder.Stimulus($"beam {beam.Number} delivered");
 
                 // The controller withdraws the permit once it sees the request end, and holds motion (BeamOn) until the
@@ -418,10 +420,10 @@ public static class ScenarioRunner
                 // console moves on once the controller has the linac's acknowledgement of it (and beam off) in hand.
                 string number = beam.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 long withdrawal = 0;
-                await HilRig.WaitUntilAsync(() => rig.AuditTap.Latest("beamPermit") is { } p && Field(p, "beam") == number && Field(p, "permit") == "false"
+                await SimulatedRig.WaitUntilAsync(() => rig.AuditTap.Latest("beamPermit") is { } p && Field(p, "beam") == number && Field(p, "permit") == "false"
                     && long.TryParse(Field(p, "seq"), System.Globalization.CultureInfo.InvariantCulture, out withdrawal),
                     TimeSpan.FromSeconds(5), $"beam {beam.Number} permit withdrawn", cancellationToken).ConfigureAwait(false);
-                await HilRig.WaitUntilAsync(() => rig.Controller.Inputs.Linac is { On: false } linac && linac.GateSequence >= withdrawal,
+                await SimulatedRig.WaitUntilAsync(() => rig.Controller.Inputs.Linac is { On: false } linac && linac.GateSequence >= withdrawal,
                     TimeSpan.FromSeconds(5), $"linac acknowledged the withdrawal after beam {beam.Number}", cancellationToken).ConfigureAwait(false);
             }
 
@@ -448,12 +450,12 @@ public static class ScenarioRunner
             if (rig.State == SafetyState.Paused)
             {
                 // Held by an interlock (the operator resumes once it clears, as a therapist would).
-                await HilRig.WaitUntilAsync(() => core.LastInterlocks == Interlocks.None, TimeSpan.FromSeconds(20), "interlocks clear before resuming", cancellationToken).ConfigureAwait(false);
+                await SimulatedRig.WaitUntilAsync(() => core.LastInterlocks == Interlocks.None, TimeSpan.FromSeconds(20), "interlocks clear before resuming", cancellationToken).ConfigureAwait(false);
                 recorder.Stimulus($"console: resume (held in Paused before beam {beam.Number})");
                 rig.Operator.Send(new ControllerCommand { Kind = ControllerCommandKind.Resume, Operator = "hil-console" });
             }
 
-            await HilRig.WaitUntilAsync(() => rig.State == SafetyState.Ready && (core.LastInterlocks & Interlocks.BeamOn) == 0,
+            await SimulatedRig.WaitUntilAsync(() => rig.State == SafetyState.Ready && (core.LastInterlocks & Interlocks.BeamOn) == 0,
                 TimeSpan.FromSeconds(20), "Ready with the beam confirmed off, before a beam move", cancellationToken).ConfigureAwait(false);
             long sent = Stopwatch.GetTimestamp();
             recorder.Stimulus($"move to beam {beam.Number} ({beam.Name}) pose{(attempt > 1 ? $", attempt {attempt}" : "")}");
@@ -463,7 +465,7 @@ public static class ScenarioRunner
             bool answered = true;
             try
             {
-                await HilRig.WaitUntilAsync(() => core.ArmedBeam.Beam == beam.Number || Refused(rig, sent), TimeSpan.FromSeconds(5),
+                await SimulatedRig.WaitUntilAsync(() => core.ArmedBeam.Beam == beam.Number || Refused(rig, sent), TimeSpan.FromSeconds(5),
                     $"beam {beam.Number} move answered", cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
@@ -487,7 +489,7 @@ public static class ScenarioRunner
 
             try
             {
-                await HilRig.WaitUntilAsync(() => Arrived() || rig.State is not (SafetyState.ExecutingTrajectory or SafetyState.Ready),
+                await SimulatedRig.WaitUntilAsync(() => Arrived() || rig.State is not (SafetyState.ExecutingTrajectory or SafetyState.Ready),
                     TimeSpan.FromSeconds(20), $"beam {beam.Number} pose reached", cancellationToken).ConfigureAwait(false);
                 if (Arrived())
                 {

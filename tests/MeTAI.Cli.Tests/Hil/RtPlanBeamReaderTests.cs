@@ -1,6 +1,6 @@
 using MeTAI.Cli.Hil;
 using MeTAI.Cli.Tests.Commands;
-using MeTAI.Hil.Radiotherapy;
+using MeTAI.Robotics.Radiotherapy;
 
 namespace MeTAI.Cli.Tests.Hil;
 
