@@ -1,6 +1,6 @@
 namespace MeTAI.Simulation;
 
-/// <summary>The linac twin.</summary>
+/// <summary>The linac twin of a <see cref="SimulatedRig"/> (a HIL scenario's <c>linac:</c>).</summary>
 public sealed record LinacSettings
 {
     /// <summary>Dose rate (MU/min).</summary>

@@ -2,7 +2,7 @@ using MeTAI.Core.Geometry;
 
 namespace MeTAI.Simulation;
 
-/// <summary>The patient-motion twin.</summary>
+/// <summary>The patient-motion twin of a <see cref="SimulatedRig"/> (a HIL scenario's <c>patient:</c>).</summary>
 public sealed record PatientSettings
 {
     /// <summary>Breathing amplitude (mm).</summary>

@@ -1,6 +1,6 @@
 namespace MeTAI.Simulation;
 
-/// <summary>Physical settings of the simulated servos.</summary>
+/// <summary>Physical settings of the simulated servos (a <see cref="SimulatedRig"/>'s servo chain; a HIL scenario's <c>servos:</c>).</summary>
 public sealed record ServoSettings
 {
     /// <summary>First-order time constant (ms).</summary>

@@ -116,13 +116,17 @@ public sealed class HilRig : IAsyncDisposable
         try
         {
             rig.Sim = await SimulatedRig.StartAsync(rig._rigOptions, cancellationToken).ConfigureAwait(false);
-            return rig;
         }
-        catch
+        finally
         {
-            await rig.DisposeAsync().ConfigureAwait(false);
-            throw;
+            if (rig.Sim is null)
+            {
+                // The simulated rig has stopped what it started; the proxy and the audit file go too.
+                await rig.DisposeAsync().ConfigureAwait(false);
+            }
         }
+
+        return rig;
     }
 
     // The simulated rig's broker is up: every client (the controller's too) goes through the fault proxy instead.

@@ -20,7 +20,7 @@ public class MqttConnectionTests
             {
                 Robot = "arm",
                 Users = [MqttUser.Create("controller", MqttRole.Controller, "c-pw"), MqttUser.Create("observer", MqttRole.Observer, "o-pw")],
-                Port = port,
+                Port = port == 0 ? EmbeddedBroker.FreeTcpPort() : port,
             });
         }
 
@@ -69,20 +69,51 @@ public class MqttConnectionTests
         }, "'" + payload + "' delivered");
     }
 
+    // A running broker with an observer (subscribed to the state) and a controller (publishing it) connected to it.
+    private sealed class Connected : IAsyncDisposable
+    {
+        private int _connects;
+
+        private Connected()
+        {
+            Observer = MqttConnectionTests.Observer(Broker.Endpoint("observer"), Received, () => Interlocked.Increment(ref _connects));
+            Controller = Publisher(Broker.Endpoint("controller"));
+        }
+
+        public Broker Broker { get; } = new();
+
+        public ConcurrentQueue<string> Received { get; } = new();
+
+        public MqttConnection Observer { get; }
+
+        public MqttConnection Controller { get; }
+
+        public int Connects => Volatile.Read(ref _connects);
+
+        public static async Task<Connected> StartAsync()
+        {
+            var c = new Connected();
+            await c.Broker.Server.StartAsync();
+            await c.Observer.ConnectAsync();
+            await c.Controller.ConnectAsync();
+            return c;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Observer.DisposeAsync();
+            await Controller.DisposeAsync();
+            await Broker.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task ConnectAsync_SubscribesAndReceives()
     {
-        await using var broker = new Broker();
-        await broker.Server.StartAsync();
-        var received = new ConcurrentQueue<string>();
-        int connects = 0;
-        await using MqttConnection observer = Observer(broker.Endpoint("observer"), received, () => Interlocked.Increment(ref connects));
-        await using MqttConnection controller = Publisher(broker.Endpoint("controller"));
-        await observer.ConnectAsync();
-        await controller.ConnectAsync();
-        Assert.True(observer.IsConnected);
-        Assert.Equal(1, connects);
-        await DeliveredAsync(controller, received, "{\"state\":\"Ready\"}");
+        await using Connected c = await Connected.StartAsync();
+        Assert.True(c.Observer.IsConnected);
+        Assert.Equal(1, c.Connects);
+        await DeliveredAsync(c.Controller, c.Received, "{\"state\":\"Ready\"}");
     }
 
     [Fact]
@@ -101,27 +132,20 @@ public class MqttConnectionTests
     [Fact]
     public async Task BrokerRestart_ReconnectsAndSubscribesAgain()
     {
-        await using var broker = new Broker();
-        await broker.Server.StartAsync();
-        var received = new ConcurrentQueue<string>();
-        int connects = 0;
-        await using MqttConnection observer = Observer(broker.Endpoint("observer"), received, () => Interlocked.Increment(ref connects));
-        await using MqttConnection controller = Publisher(broker.Endpoint("controller"));
-        await observer.ConnectAsync();
-        await controller.ConnectAsync();
-        await DeliveredAsync(controller, received, "before");
+        await using Connected c = await Connected.StartAsync();
+        await DeliveredAsync(c.Controller, c.Received, "before");
 
-        await broker.Server.StopAsync();
-        await Until(() => !observer.IsConnected && !controller.IsConnected, "both disconnected");
-        Assert.False(controller.Publish(Topics.State, "lost"u8.ToArray()));
+        await c.Broker.Server.StopAsync();
+        await Until(() => !c.Observer.IsConnected && !c.Controller.IsConnected, "both disconnected");
+        Assert.False(c.Controller.Publish(Topics.State, "lost"u8.ToArray()));
         await Task.Delay(200);
-        await broker.Server.StartAsync();
+        await c.Broker.Server.StartAsync();
 
-        await Until(() => observer.IsConnected && controller.IsConnected, "both reconnected");
-        Assert.True(Volatile.Read(ref connects) >= 2);
+        await Until(() => c.Observer.IsConnected && c.Controller.IsConnected, "both reconnected");
+        Assert.True(c.Connects >= 2);
 
         // A fresh broker knows no subscription: the message arrives only because the connection subscribed again.
-        await DeliveredAsync(controller, received, "after");
+        await DeliveredAsync(c.Controller, c.Received, "after");
     }
 
     [Fact]
