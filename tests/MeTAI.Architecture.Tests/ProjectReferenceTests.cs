@@ -14,7 +14,8 @@ public class ProjectReferenceTests
         ["MeTAI.Planner"] = ["MeTAI.Core", "MeTAI.Dosimetry", "MeTAI.Dicom"],
         ["MeTAI.Rehearsal"] = ["MeTAI.Core"],
         ["MeTAI.Robotics"] = ["MeTAI.Core"],
-        ["MeTAI.Hil"] = ["MeTAI.Core", "MeTAI.Robotics"],
+        ["MeTAI.Simulation"] = ["MeTAI.Core", "MeTAI.Robotics"],
+        ["MeTAI.Hil"] = ["MeTAI.Core", "MeTAI.Robotics", "MeTAI.Simulation"],
     };
 
     private static readonly string[] CompositionRoots = ["MeTAI.Cli", "MeTAI.Service"];
@@ -97,6 +98,29 @@ public class ProjectReferenceTests
         Assert.DoesNotContain("MeTAI.Dicom", Allowed["MeTAI.Dosimetry"]);
         Assert.DoesNotContain("MeTAI.Robotics", Allowed["MeTAI.Rehearsal"]);
         Assert.Empty(Allowed["MeTAI.Core"]);
+    }
+
+    [Fact]
+    public void Service_DoesNotReferenceTheHilHarness()
+    {
+        // The service's simulated controller is MeTAI.Simulation's rig; the test harness does not ship with the service,
+        // neither directly nor through another project.
+        var projects = ProductionProjects().ToDictionary(p => Path.GetFileNameWithoutExtension(p), StringComparer.Ordinal);
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(ReferencesOf(projects["MeTAI.Service"]));
+        while (pending.TryPop(out string? name))
+        {
+            if (reached.Add(name) && projects.TryGetValue(name, out string? csproj))
+            {
+                foreach (string reference in ReferencesOf(csproj))
+                {
+                    pending.Push(reference);
+                }
+            }
+        }
+
+        Assert.Contains("MeTAI.Simulation", reached);
+        Assert.DoesNotContain("MeTAI.Hil", reached);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using MeTAI.Hil.Bench;
 using MeTAI.Robotics.Transport;
+using MeTAI.Simulation;
 
 namespace MeTAI.Cli.Commands;
 

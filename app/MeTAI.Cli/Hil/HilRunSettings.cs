@@ -1,4 +1,4 @@
-using MeTAI.Hil.Bench;
+using MeTAI.Simulation;
 
 namespace MeTAI.Cli.Hil;
 

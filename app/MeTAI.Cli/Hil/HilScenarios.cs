@@ -1,8 +1,8 @@
 using MeTAI.Core.IO;
-using MeTAI.Hil.Radiotherapy;
 using MeTAI.Hil.Runner;
 using MeTAI.Hil.Scenarios;
 using MeTAI.Planner.Beams;
+using MeTAI.Robotics.Radiotherapy;
 
 namespace MeTAI.Cli.Hil;
 

@@ -1,24 +1,24 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using MeTAI.Core.IO;
-using MeTAI.Hil.Bench;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Safety;
 using MeTAI.Robotics.Transport;
+using MeTAI.Simulation;
 using Microsoft.Extensions.Options;
-using MQTTnet;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 
 namespace MeTAI.Service.Controller;
 
 /// <summary>
 /// Follows a controller over MQTT as an observer (state, interlocks, telemetry topics; docs/mqtt-topics.md), keeps the
-/// latest of each and fans them out to server-sent-event subscribers. In <c>sim</c> mode it first starts a simulated
-/// rig (<see cref="ControlRig"/>) and observes that, over the same MQTT path.
+/// latest of each and fans them out to server-sent-event subscribers; in <c>mqtt</c> mode it keeps trying to reach the
+/// broker every 2 s and reconnects after a loss (<see cref="MqttConnection"/>). In <c>sim</c> mode it first starts a
+/// simulated rig (<see cref="SimulatedRig"/>) and observes that, over the same MQTT path.
 /// </summary>
 public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions> options, ILogger<ControllerMonitor> logger, TimeProvider time)
     : IHostedService, IAsyncDisposable
@@ -26,8 +26,8 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
     private readonly ConcurrentDictionary<Channel<SseItem<string>>, bool> _subscribers = new();
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
-    private ControlRig? _rig;
-    private IMqttClient? _client;
+    private SimulatedRig? _rig;
+    private MqttConnection? _connection;
     private MqttTopics? _topics;
     private string? _state;
     private string[] _interlocks = [];
@@ -43,7 +43,7 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
     public string Mode { get; } = options.Value.Mode.Trim().ToLowerInvariant();
 
     /// <summary>The simulated rig in sim mode (tests inject faults through it), else null.</summary>
-    public ControlRig? Rig => _rig;
+    public SimulatedRig? Rig => _rig;
 
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -57,9 +57,10 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
                 return;
             case "sim":
                 RobotModel robot = RobotConfigJson.Load(o.RobotFile ?? ConfigFiles.PathOf("robots", "metai-arm6.json"));
-                _rig = await ControlRig.StartAsync(SimRigOptions(robot), cancellationToken).ConfigureAwait(false);
+                _rig = await SimulatedRig.StartAsync(SimRigOptions(robot), cancellationToken).ConfigureAwait(false);
                 _topics = new MqttTopics(robot.Name);
-                await ConnectAsync(_rig.Endpoint("observer"), cancellationToken).ConfigureAwait(false);
+                _connection = Observe(_rig.Endpoint("observer"));
+                await _connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
                 LogSimStarted(logger, robot.Name, _rig.BrokerPort);
                 if (o.SimBringUp)
                 {
@@ -71,7 +72,8 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
                 string password = o.Password ?? Environment.GetEnvironmentVariable("METAI_MQTT_PASSWORD") ?? string.Empty;
                 MqttEndpoint endpoint = MqttEndpoint.Parse(o.Broker ?? throw new InvalidOperationException("Controller:Mode=mqtt needs Controller:Broker (mqtt://host:port)."), o.User, password);
                 _topics = new MqttTopics(o.Robot);
-                _background = Task.Run(() => KeepConnectedAsync(endpoint, _stop.Token), CancellationToken.None);
+                _connection = Observe(endpoint);
+                _connection.KeepConnected();
                 return;
             default:
                 throw new InvalidOperationException($"Controller:Mode '{o.Mode}' is not none, sim or mqtt.");
@@ -83,7 +85,7 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
     /// would trip by scheduling stalls alone (heartbeat watchdog, servo timeout, tracking lag, the servos' bus watchdog,
     /// serial reply timeout), as the HIL tests relax them; the sim is for the web interface, not for timing evidence.
     /// </summary>
-    public static ControlRigOptions SimRigOptions(RobotModel robot) => new()
+    public static SimulatedRigOptions SimRigOptions(RobotModel robot) => new()
     {
         Robot = robot,
         Controller = new MeTAI.Robotics.Control.ControllerOptions { HeartbeatWatchdogMs = 400, ServoTimeoutMs = 1000, TrackingLagMs = 300 },
@@ -95,7 +97,7 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
     // Enable → Home → Ready; after a hold or fault on the way (load on a shared machine), Resume or an acknowledged Reset and again.
     private async Task BringUpAsync(CancellationToken ct)
     {
-        ControlRig rig = _rig!;
+        SimulatedRig rig = _rig!;
         for (int attempt = 1; attempt <= 5 && !ct.IsCancellationRequested; attempt++)
         {
             try
@@ -130,65 +132,35 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
         }
     }
 
-    private async Task KeepConnectedAsync(MqttEndpoint endpoint, CancellationToken ct)
+    // The observer's connection: state, interlocks and telemetry; every loss pushes a status event (connected: false),
+    // and in mqtt mode every failed try says why in the snapshot's note.
+    private MqttConnection Observe(MqttEndpoint endpoint) => new(new MqttConnectionOptions
     {
-        while (!ct.IsCancellationRequested)
+        Endpoint = endpoint,
+        Subscriptions =
+        [
+            new MqttTopicFilter { Topic = _topics!.State, QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce },
+            new MqttTopicFilter { Topic = _topics.Interlocks, QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce },
+            new MqttTopicFilter { Topic = _topics.Telemetry, QualityOfServiceLevel = MqttQualityOfServiceLevel.AtMostOnce },
+        ],
+        ReconnectDelay = TimeSpan.FromSeconds(2),
+        OnMessage = OnMessage,
+        OnConnected = () =>
         {
-            if (_client is not { IsConnected: true })
-            {
-                try
-                {
-                    await ConnectAsync(endpoint, ct).ConfigureAwait(false);
-                    LogConnected(logger, endpoint);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    _note = $"Cannot reach the controller's broker at {endpoint}: {ex.Message}";
-                    LogConnectFailed(logger, endpoint, ex.Message);
-                }
-            }
+            _note = null;
+            LogConnected(logger, endpoint);
+        },
+        OnDisconnected = () => Broadcast("status", JsonSerializer.Serialize(Snapshot(), Jobs.PlanJobs.Json)),
+        OnConnectFailed = ex =>
+        {
+            _note = $"Cannot reach the controller's broker at {endpoint}: {ex.Message}";
+            LogConnectFailed(logger, endpoint, ex.Message);
+        },
+    });
 
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    private async Task ConnectAsync(MqttEndpoint endpoint, CancellationToken ct)
+    private void OnMessage(string topic, ReadOnlySpan<byte> payload)
     {
-        if (_client is not null)
-        {
-            _client.Dispose();
-        }
-
-        IMqttClient client = new MqttClientFactory().CreateMqttClient();
-        client.ApplicationMessageReceivedAsync += OnMessage;
-        client.DisconnectedAsync += _ =>
-        {
-            Broadcast("status", JsonSerializer.Serialize(Snapshot(), Jobs.PlanJobs.Json));
-            return Task.CompletedTask;
-        };
-        await client.ConnectAsync(MqttClientOptionsFactory.Create(endpoint), ct).ConfigureAwait(false);
-        MqttClientSubscribeOptions subscribe = new MqttClientFactory().CreateSubscribeOptionsBuilder()
-            .WithTopicFilter(_topics!.State, MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTopicFilter(_topics.Interlocks, MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTopicFilter(_topics.Telemetry, MqttQualityOfServiceLevel.AtMostOnce)
-            .Build();
-        await client.SubscribeAsync(subscribe, ct).ConfigureAwait(false);
-        _client = client;
-        _note = null;
-    }
-
-    private Task OnMessage(MqttApplicationMessageReceivedEventArgs e)
-    {
-        string topic = e.ApplicationMessage.Topic;
-        ReadOnlySequence<byte> payload = e.ApplicationMessage.Payload;
-        string json = Encoding.UTF8.GetString(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray());
+        string json = Encoding.UTF8.GetString(payload);
         string kind;
         try
         {
@@ -231,11 +203,10 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
         }
         catch (JsonException)
         {
-            return Task.CompletedTask; // not ours to repair; the controller publishes valid JSON
+            return; // not ours to repair; the controller publishes valid JSON
         }
 
         Broadcast(kind, json);
-        return Task.CompletedTask;
     }
 
     private static string[] SplitFlags(string? text) =>
@@ -258,7 +229,7 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
             return new ControllerStatus
             {
                 Mode = Mode,
-                Connected = _client?.IsConnected ?? false,
+                Connected = _connection?.IsConnected ?? false,
                 Robot = _topics?.Robot,
                 State = _state,
                 Interlocks = _interlocks,
@@ -322,14 +293,9 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
             await _background.ConfigureAwait(false);
         }
 
-        if (Interlocked.Exchange(ref _client, null) is { } client)
+        if (Interlocked.Exchange(ref _connection, null) is { } connection)
         {
-            if (client.IsConnected)
-            {
-                await client.DisconnectAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-
-            client.Dispose();
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
 
         if (Interlocked.Exchange(ref _rig, null) is { } rig)

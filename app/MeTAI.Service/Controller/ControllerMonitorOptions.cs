@@ -3,7 +3,7 @@ namespace MeTAI.Service.Controller;
 /// <summary>
 /// The <c>Controller</c> configuration section: where the controller page's data comes from. <c>Mode</c>:
 /// <c>none</c> (default), <c>sim</c> (the service starts a simulated rig: embedded broker, pty servo twin, haptic
-/// master twin and the real controller, MeTAI.Hil's <c>ControlRig</c>) or <c>mqtt</c> (subscribe to a running
+/// master twin and the real controller, MeTAI.Simulation's <c>SimulatedRig</c>) or <c>mqtt</c> (subscribe to a running
 /// controller's telemetry on <see cref="Broker"/> as an observer).
 /// </summary>
 public sealed class ControllerMonitorOptions

@@ -3,6 +3,7 @@ using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Safety;
 using MeTAI.Robotics.ServoBus;
+using MeTAI.Simulation;
 
 namespace MeTAI.Hil.Bench;
 
@@ -28,10 +29,10 @@ public static class ControlBench
         bool realtime = options.Realtime;
         ControlBenchDevicesInfo? devices = options.Devices;
         using GcTrace? trace = options.GcTrace ? new GcTrace() : null;
-        await using ControlRig rig = await ControlRig.StartAsync(new ControlRigOptions
+        await using SimulatedRig rig = await SimulatedRig.StartAsync(new SimulatedRigOptions
         {
             Robot = robot,
-            Corridor = ControlRig.CorridorAroundHome(robot, radiusMm: 20),
+            Corridor = SimulatedRig.CorridorAroundHome(robot, radiusMm: 20),
             Controller = new ControllerOptions { UseRealtimeScheduling = realtime, GcSlotBudgetBytes = options.GcSlotBudgetBytes },
             ServoIo = new ServoIoOptions { UseRealtimeScheduling = realtime },
             ExternalBroker = devices is null ? null : ("127.0.0.1", devices.BrokerPort),
@@ -121,7 +122,7 @@ public static class ControlBench
         };
     }
 
-    private static async Task FollowAsync(ControlRig rig, CancellationToken cancellationToken)
+    private static async Task FollowAsync(SimulatedRig rig, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {

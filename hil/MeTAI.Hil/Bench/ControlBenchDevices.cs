@@ -1,10 +1,11 @@
 using System.Text.Json;
 using MeTAI.Core.Geometry;
-using MeTAI.Hil.Haptics;
-using MeTAI.Hil.Serial;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Teleoperation;
 using MeTAI.Robotics.Transport;
+using MeTAI.Simulation;
+using MeTAI.Simulation.Haptics;
+using MeTAI.Simulation.Serial;
 
 namespace MeTAI.Hil.Bench;
 
@@ -36,8 +37,8 @@ public static class ControlBenchDevices
             Users = [.. users.Select(u => MqttUser.Create(u.Name, u.Role, u.Password))],
         });
         await broker.StartAsync(cancellationToken).ConfigureAwait(false);
-        using ServoChainTwin servos = ControlRig.StartServoTwin(robot);
-        Pose home = ControlRig.MasterHomeFor(robot, new TeleopOptions());
+        using ServoChainTwin servos = SimulatedRig.StartServoTwin(robot);
+        Pose home = SimulatedRig.MasterHomeFor(robot, new TeleopOptions());
         RigUser master1 = users.First(u => u.Name == "master1");
         await using var master = new HapticMasterTwin(new HapticMasterOptions
         {

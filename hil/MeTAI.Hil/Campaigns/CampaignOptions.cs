@@ -1,5 +1,5 @@
-using MeTAI.Hil.Bench;
 using MeTAI.Robotics.Control;
+using MeTAI.Simulation;
 
 namespace MeTAI.Hil.Campaigns;
 

@@ -135,7 +135,7 @@ public static class HilPlots
         ArgumentNullException.ThrowIfNull(t);
         var samples = t.Samples.Where(s => s.Ticks >= t.StartTicks && s.Ticks <= t.EndTicks).ToList();
         var plot = new Plot();
-        foreach (Devices.BeamInterval b in t.Beams)
+        foreach (Simulation.Devices.BeamInterval b in t.Beams)
         {
             double x1 = t.Seconds(b.StartTicks), x2 = t.Seconds(b.EndTicks == 0 ? t.EndTicks : b.EndTicks);
             ScottPlot.Plottables.HorizontalSpan span = plot.Add.HorizontalSpan(x1, x2);

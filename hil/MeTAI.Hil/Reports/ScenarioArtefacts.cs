@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.Json;
 using MeTAI.Core.Geometry;
 using MeTAI.Core.IO;
-using MeTAI.Hil.Devices;
 using MeTAI.Hil.Runner;
 using MeTAI.Hil.Traces;
+using MeTAI.Simulation.Devices;
 
 namespace MeTAI.Hil.Reports;
 

@@ -1,8 +1,8 @@
 using MeTAI.Core.Geometry;
 using MeTAI.Hil.Mqtt;
 using MeTAI.Hil.Scenarios;
-using MeTAI.Hil.Serial;
 using MeTAI.Robotics.Dynamixel;
+using MeTAI.Simulation.Serial;
 
 namespace MeTAI.Hil.Runner;
 
@@ -163,7 +163,7 @@ internal static class FaultInjector
                     {
                         foreach (XmServoTwin s in servos)
                         {
-                            s.SetEncoderNoise(rig.Options.Servos.EncoderNoiseCounts);
+                            s.SetEncoderNoise(rig.ServoSettings.EncoderNoiseCounts);
                         }
                     });
                 }

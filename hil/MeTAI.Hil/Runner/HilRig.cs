@@ -1,63 +1,73 @@
 using System.Diagnostics;
 using MeTAI.Core.Geometry;
-using MeTAI.Hil.Bench;
-using MeTAI.Hil.Devices;
-using MeTAI.Hil.Haptics;
 using MeTAI.Hil.Mqtt;
 using MeTAI.Hil.Scenarios;
-using MeTAI.Hil.Serial;
 using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Hosting;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Safety;
-using MeTAI.Robotics.ServoBus;
 using MeTAI.Robotics.Transport;
+using MeTAI.Simulation;
+using MeTAI.Simulation.Devices;
+using MeTAI.Simulation.Haptics;
+using MeTAI.Simulation.Serial;
 
 namespace MeTAI.Hil.Runner;
 
 /// <summary>
-/// The controller and every device twin on real transports: an MQTT broker (embedded, or external) behind the
-/// <see cref="MqttFaultProxy"/> that every client goes through; the pty servo chain the controller opens with
-/// System.IO.Ports; the haptic master, e-stop button, operator console and — for radiotherapy — linac and patient-motion
-/// twins, each with its own broker account. One rig can run many scenarios (<see cref="ResetAsync"/> between runs).
+/// The HIL's rig: a <see cref="SimulatedRig"/> (the controller and its device twins on real transports) with the
+/// harness's parts added — the <see cref="MqttFaultProxy"/> that every client goes through to the broker, the e-stop
+/// button and operator console twins, an in-memory audit recorder, and the controller's unsafe test switches of a
+/// negative run. One rig can run many scenarios (<see cref="ResetAsync"/> between runs).
 /// </summary>
 public sealed class HilRig : IAsyncDisposable
 {
     private readonly HilRigOptions _options;
+    private readonly SimulatedRigOptions _rigOptions;
     private readonly bool _ownsAudit;
 
     private HilRig(HilRigOptions options)
     {
         _options = options;
-        Users = options.Users ?? DefaultUsers();
-        AuditPath = options.AuditPath ?? Path.Combine(Path.GetTempPath(), "metai-hil-audit-" + Guid.NewGuid().ToString("N")[..12] + ".jsonl");
-        _ownsAudit = options.AuditPath is null;
-        Topics = new MqttTopics(options.Robot.Name);
+        SimulatedRigOptions rig = options.Rig;
+        AuditPath = rig.AuditPath ?? Path.Combine(Path.GetTempPath(), "metai-hil-audit-" + Guid.NewGuid().ToString("N")[..12] + ".jsonl");
+        _ownsAudit = rig.AuditPath is null;
+        _rigOptions = rig with
+        {
+            Users = rig.Users ?? DefaultUsers(),
+            AuditPath = AuditPath,
+            AuditTap = AuditTap,
+            Servos = rig.Servos ?? new ServoSettings(),
+            EStopButton = true,
+            OperatorConsole = true,
+            ClientRoute = RouteThroughProxy,
+            ConfigureController = options.Unsafe is { } unsafeOptions ? o => WithUnsafe(o, unsafeOptions) : rig.ConfigureController,
+        };
     }
 
     /// <summary>Accounts: controller, master1, operator, observer, estop, linac, patient.</summary>
-    public static IReadOnlyList<RigUser> DefaultUsers() =>
-    [
-        .. RigUser.Generate(),
-        new("estop", MqttRole.EStopButton, MqttUser.RandomPassword()),
-        new("linac", MqttRole.Linac, MqttUser.RandomPassword()),
-        new("patient", MqttRole.PatientMonitor, MqttUser.RandomPassword()),
-    ];
+    public static IReadOnlyList<RigUser> DefaultUsers() => RigUser.Generate(deviceTwins: true);
+
+    /// <summary>The simulated rig under test.</summary>
+    public SimulatedRig Sim { get; private set; } = null!;
 
     /// <summary>Accounts in use.</summary>
-    public IReadOnlyList<RigUser> Users { get; }
+    public IReadOnlyList<RigUser> Users => _rigOptions.Users!;
 
     /// <summary>The robot.</summary>
-    public RobotModel Robot => _options.Robot;
+    public RobotModel Robot => _rigOptions.Robot;
 
     /// <summary>Options.</summary>
     public HilRigOptions Options => _options;
 
+    /// <summary>The servo twins' physics (the scenario's, or the defaults).</summary>
+    public ServoSettings ServoSettings => _rigOptions.Servos!;
+
     /// <summary>Topics of the robot.</summary>
-    public MqttTopics Topics { get; }
+    public MqttTopics Topics => Sim.Topics;
 
     /// <summary>The embedded broker (null with an external one).</summary>
-    public EmbeddedBroker? Broker { get; private set; }
+    public EmbeddedBroker? Broker => Sim.Broker;
 
     /// <summary>The fault proxy every client connects through.</summary>
     public MqttFaultProxy Proxy { get; private set; } = null!;
@@ -66,25 +76,25 @@ public sealed class HilRig : IAsyncDisposable
     internal FaultOverlaps Overlaps { get; } = new();
 
     /// <summary>The servo chain twin.</summary>
-    public ServoChainTwin Servos { get; private set; } = null!;
+    public ServoChainTwin Servos => Sim.Servos;
 
     /// <summary>The controller.</summary>
-    public ControllerHost Controller { get; private set; } = null!;
+    public ControllerHost Controller => Sim.Controller;
 
     /// <summary>The haptic master twin.</summary>
-    public HapticMasterTwin Master { get; private set; } = null!;
+    public HapticMasterTwin Master => Sim.Master;
 
     /// <summary>The e-stop button twin.</summary>
-    public EStopButtonTwin EStop { get; private set; } = null!;
+    public EStopButtonTwin EStop => Sim.EStop!;
 
     /// <summary>The operator console.</summary>
-    public OperatorConsoleClient Operator { get; private set; } = null!;
+    public OperatorConsoleClient Operator => Sim.Operator!;
 
     /// <summary>The linac twin (radiotherapy rigs).</summary>
-    public LinacTwin? Linac { get; private set; }
+    public LinacTwin? Linac => Sim.Linac;
 
     /// <summary>The patient-motion twin (radiotherapy rigs).</summary>
-    public PatientMotionTwin? Patient { get; private set; }
+    public PatientMotionTwin? Patient => Sim.Patient;
 
     /// <summary>Every audit event of the controller, in memory.</summary>
     public AuditRecorder AuditTap { get; } = new();
@@ -93,7 +103,7 @@ public sealed class HilRig : IAsyncDisposable
     public string AuditPath { get; }
 
     /// <summary>Master stylus pose aligned with the slave's home orientation.</summary>
-    public Pose MasterHome { get; private set; }
+    public Pose MasterHome => Sim.MasterHome;
 
     /// <summary>Attempts the last <see cref="BringToAsync"/> needed (more than 1: load on the machine tripped something on the way).</summary>
     public int LastSetupAttempts { get; private set; }
@@ -105,105 +115,49 @@ public sealed class HilRig : IAsyncDisposable
         var rig = new HilRig(options);
         try
         {
-            await rig.StartCoreAsync(cancellationToken).ConfigureAwait(false);
-            return rig;
+            rig.Sim = await SimulatedRig.StartAsync(rig._rigOptions, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        finally
         {
-            await rig.DisposeAsync().ConfigureAwait(false);
-            throw;
+            if (rig.Sim is null)
+            {
+                // The simulated rig has stopped what it started; the proxy and the audit file go too.
+                await rig.DisposeAsync().ConfigureAwait(false);
+            }
         }
+
+        return rig;
     }
 
-    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    // The simulated rig's broker is up: every client (the controller's too) goes through the fault proxy instead.
+    private (string Host, int Port) RouteThroughProxy(string brokerHost, int brokerPort)
     {
-        string upstreamHost = "127.0.0.1";
-        int upstreamPort;
-        if (_options.ExternalBroker is { } external)
-        {
-            (upstreamHost, upstreamPort) = external;
-        }
-        else
-        {
-            Broker = new EmbeddedBroker(new EmbeddedBrokerOptions
-            {
-                Robot = Robot.Name,
-                Users = [.. Users.Select(u => MqttUser.Create(u.Name, u.Role, u.Password))],
-            });
-            await Broker.StartAsync(cancellationToken).ConfigureAwait(false);
-            upstreamPort = Broker.Port;
-        }
-
-        Proxy = new MqttFaultProxy(upstreamHost, upstreamPort, _options.Seed);
+        Proxy = new MqttFaultProxy(brokerHost, brokerPort, _rigOptions.Seed);
         Proxy.Start();
-
-        double countsPerRad = Robot.Servo.CountsPerRad;
-        Servos = new ServoChainTwin(new ServoChainOptions
-        {
-            Servos = [.. Robot.Joints.Select(j => new ServoTwinOptions
-            {
-                Id = j.ServoId,
-                InitialPositionCounts = Robot.Servo.ToCounts(0, j),
-                TimeConstantS = _options.Servos.TimeConstantMs / 1000,
-                MaxAccelerationCountsPerS2 = _options.Servos.AccelerationRadS2 * countsPerRad,
-                EncoderNoiseCounts = _options.Servos.EncoderNoiseCounts,
-                NoiseSeed = _options.Seed,
-            })],
-        });
-        Servos.Start();
-
-        Controller = new ControllerHost(new ControllerHostOptions
-        {
-            Robot = Robot,
-            Bus = new DynamixelBusOptions { PortName = Servos.SlavePath, ReplyTimeoutMs = _options.ReplyTimeoutMs, Retries = _options.Retries },
-            Broker = Endpoint("controller"),
-            MasterId = "master1",
-            Controller = _options.Controller,
-            Teleop = _options.Teleop,
-            ServoIo = _options.ServoIo,
-            Corridor = _options.Corridor,
-            AuditPath = AuditPath,
-            AuditTap = AuditTap,
-            Beam = _options.Linac is null ? null : _options.Beam ?? new Robotics.Radiotherapy.BeamGateOptions(),
-            Unsafe = _options.Unsafe,
-        });
-        await Controller.StartAsync(cancellationToken).ConfigureAwait(false);
-
-        Quat slaveHome = Robot.ForwardKinematics(Robot.HomeRad).Orientation;
-        MasterHome = new Pose(Vec3.Zero, (_options.Teleop.MasterToRobot.Conjugate() * slaveHome).Normalized());
-        Master = new HapticMasterTwin(new HapticMasterOptions { Broker = Endpoint("master1"), Robot = Robot.Name, InitialPose = MasterHome, SpinMarginUs = _options.MasterSpinMarginUs });
-        await Master.StartAsync(cancellationToken).ConfigureAwait(false);
-        EStop = new EStopButtonTwin(Endpoint("estop"), Robot.Name);
-        await EStop.StartAsync(cancellationToken).ConfigureAwait(false);
-        Operator = new OperatorConsoleClient(Endpoint("operator"), Robot.Name);
-        await Operator.StartAsync(cancellationToken).ConfigureAwait(false);
-        if (_options.Linac is { } linac)
-        {
-            Linac = new LinacTwin(Endpoint("linac"), Robot.Name, linac.DoseRateMuPerMin) { PermitTimeoutMs = linac.PermitTimeoutMs };
-            await Linac.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (_options.Patient is { } patient)
-        {
-            Patient = new PatientMotionTwin(Endpoint("patient"), Robot.Name)
-            {
-                BreathingAmplitudeMm = patient.AmplitudeMm,
-                BreathingPeriodS = patient.PeriodS,
-                BreathingAxis = patient.Axis,
-                RateHz = patient.RateHz,
-            };
-            await Patient.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
+        return ("127.0.0.1", Proxy.Port);
     }
+
+    /// <summary>The controller's options with one or more safety functions removed (a negative run); every other option kept.</summary>
+    internal static ControllerHostOptions WithUnsafe(ControllerHostOptions options, UnsafeTestOptions unsafeOptions) => new()
+    {
+        Robot = options.Robot,
+        Bus = options.Bus,
+        Broker = options.Broker,
+        MasterId = options.MasterId,
+        Controller = options.Controller,
+        Teleop = options.Teleop,
+        ServoIo = options.ServoIo,
+        Ik = options.Ik,
+        Corridor = options.Corridor,
+        AuditPath = options.AuditPath,
+        AuditTap = options.AuditTap,
+        Beam = options.Beam,
+        NoGcRegionBytes = options.NoGcRegionBytes,
+        Unsafe = unsafeOptions,
+    };
 
     /// <summary>Endpoint (through the proxy) for one of the rig's users.</summary>
-    public MqttEndpoint Endpoint(string user) => new()
-    {
-        Host = "127.0.0.1",
-        Port = Proxy.Port,
-        UserName = user,
-        Password = Users.First(u => u.Name == user).Password,
-    };
+    public MqttEndpoint Endpoint(string user) => Sim.Endpoint(user);
 
     /// <summary>Current controller state.</summary>
     public SafetyState State => Controller.State;
@@ -214,7 +168,7 @@ public sealed class HilRig : IAsyncDisposable
     /// </summary>
     public async Task BringToAsync(ScenarioStart start, CancellationToken cancellationToken = default)
     {
-        await WaitUntilAsync(() => Controller.Inputs.Heartbeats > 0 && Operator.IsConnected
+        await SimulatedRig.WaitUntilAsync(() => Controller.Inputs.Heartbeats > 0 && Operator.IsConnected
             && (Linac is null || Controller.Inputs.Linac.ReceivedTicks != 0), TimeSpan.FromSeconds(10), "devices connected", cancellationToken).ConfigureAwait(false);
         for (int attempt = 1; ; attempt++)
         {
@@ -319,7 +273,7 @@ public sealed class HilRig : IAsyncDisposable
         {
             s.Stick(false);
             s.SetResponding(true);
-            s.SetEncoderNoise(_options.Servos.EncoderNoiseCounts);
+            s.SetEncoderNoise(ServoSettings.EncoderNoiseCounts);
             if (s.HardwareError != 0)
             {
                 s.SetHardwareError(0);
@@ -338,9 +292,9 @@ public sealed class HilRig : IAsyncDisposable
             await Broker.StartAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await WaitUntilAsync(() => Controller.Link.IsConnected && Master.IsConnected && Operator.IsConnected && EStop.IsConnected,
+        await SimulatedRig.WaitUntilAsync(() => Controller.Link.IsConnected && Master.IsConnected && Operator.IsConnected && EStop.IsConnected,
             TimeSpan.FromSeconds(10), "clients reconnected", cancellationToken).ConfigureAwait(false);
-        await WaitUntilAsync(() => !Controller.Inputs.EStopPressed, TimeSpan.FromSeconds(5), "e-stop released", cancellationToken).ConfigureAwait(false);
+        await SimulatedRig.WaitUntilAsync(() => !Controller.Inputs.EStopPressed, TimeSpan.FromSeconds(5), "e-stop released", cancellationToken).ConfigureAwait(false);
         await RecoverAsync(cancellationToken).ConfigureAwait(false);
         _ = AuditTap.Drain();
         _ = Servos.DrainEvents();
@@ -359,65 +313,18 @@ public sealed class HilRig : IAsyncDisposable
         await broker.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Polls every 2 ms; throws a <see cref="TimeoutException"/> naming <paramref name="what"/>.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(condition);
-        var sw = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (sw.Elapsed > timeout)
-            {
-                throw new TimeoutException($"waited {timeout.TotalSeconds:F1} s for {what}");
-            }
-
-            await Task.Delay(2, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Stops every device, the controller (torque off), the servo chain, the proxy and the broker.</summary>
+    /// <summary>Stops the simulated rig (twins, controller with torque off, servo chain, broker), then the proxy.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Patient is not null)
+        if (Sim is not null)
         {
-            await Patient.DisposeAsync().ConfigureAwait(false);
+            await Sim.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (Linac is not null)
-        {
-            await Linac.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (Operator is not null)
-        {
-            await Operator.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (EStop is not null)
-        {
-            await EStop.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (Master is not null)
-        {
-            await Master.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (Controller is not null)
-        {
-            await Controller.DisposeAsync().ConfigureAwait(false);
-        }
-
-        Servos?.Dispose();
         Overlaps.Dispose();
         if (Proxy is not null)
         {
             await Proxy.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (Broker is not null)
-        {
-            await Broker.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_ownsAudit)

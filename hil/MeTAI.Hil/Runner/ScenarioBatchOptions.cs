@@ -1,6 +1,6 @@
-using MeTAI.Hil.Bench;
-using MeTAI.Hil.Radiotherapy;
 using MeTAI.Hil.Scenarios;
+using MeTAI.Robotics.Radiotherapy;
+using MeTAI.Simulation;
 
 namespace MeTAI.Hil.Runner;
 

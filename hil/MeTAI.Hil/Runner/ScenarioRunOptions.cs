@@ -1,11 +1,11 @@
-using MeTAI.Hil.Bench;
-using MeTAI.Hil.Radiotherapy;
 using MeTAI.Robotics.Control;
+using MeTAI.Robotics.Radiotherapy;
+using MeTAI.Simulation;
 
 namespace MeTAI.Hil.Runner;
 
 /// <summary>How to run a scenario.</summary>
-public sealed class ScenarioRunOptions
+public sealed record ScenarioRunOptions
 {
     /// <summary>Folder for this scenario's artefacts (plots, trace CSV, beam log, audit log); none: nothing written.</summary>
     public string? ReportDirectory { get; init; }

@@ -1,5 +1,5 @@
 using MeTAI.Core.Geometry;
-using MeTAI.Hil.Haptics;
+using MeTAI.Simulation.Haptics;
 
 namespace MeTAI.Hil.Scenarios;
 

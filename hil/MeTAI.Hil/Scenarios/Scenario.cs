@@ -1,3 +1,5 @@
+using MeTAI.Simulation;
+
 namespace MeTAI.Hil.Scenarios;
 
 /// <summary>

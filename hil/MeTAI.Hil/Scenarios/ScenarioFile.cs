@@ -1,8 +1,9 @@
 using MeTAI.Core.Geometry;
 using MeTAI.Hil.Mqtt;
-using MeTAI.Hil.Radiotherapy;
 using MeTAI.Robotics.Control;
+using MeTAI.Robotics.Radiotherapy;
 using MeTAI.Robotics.Safety;
+using MeTAI.Simulation;
 
 namespace MeTAI.Hil.Scenarios;
 
@@ -191,7 +192,7 @@ public static class ScenarioFile
         {
             try
             {
-                _ = Haptics.MasterMotion.FromCsv(spec.File);
+                _ = Simulation.Haptics.MasterMotion.FromCsv(spec.File);
             }
             catch (FormatException ex)
             {

@@ -1,5 +1,5 @@
 using MeTAI.Core.Geometry;
-using MeTAI.Hil.Radiotherapy;
+using MeTAI.Robotics.Radiotherapy;
 
 namespace MeTAI.Hil.Scenarios;
 
@@ -25,19 +25,6 @@ public sealed record ControllerSettings
     public int? BusWatchdogMs { get; init; }
 }
 
-/// <summary>Physical settings of the simulated servos.</summary>
-public sealed record ServoSettings
-{
-    /// <summary>First-order time constant (ms).</summary>
-    public double TimeConstantMs { get; init; } = 15;
-
-    /// <summary>Acceleration limit (rad/s²).</summary>
-    public double AccelerationRadS2 { get; init; } = 40;
-
-    /// <summary>Encoder noise (± counts).</summary>
-    public int EncoderNoiseCounts { get; init; }
-}
-
 /// <summary>The corridor for the virtual fixture: a rehearsal corridor file, or one around the home tool pose.</summary>
 public sealed record CorridorSpec
 {
@@ -52,32 +39,6 @@ public sealed record CorridorSpec
 
     /// <summary>Corridor around home: length ahead of the tip (mm).</summary>
     public double ForwardMm { get; init; } = 60;
-}
-
-/// <summary>The linac twin.</summary>
-public sealed record LinacSettings
-{
-    /// <summary>Dose rate (MU/min).</summary>
-    public double DoseRateMuPerMin { get; init; } = 600;
-
-    /// <summary>A permit older than this is treated as withdrawn (ms).</summary>
-    public double PermitTimeoutMs { get; init; } = 150;
-}
-
-/// <summary>The patient-motion twin.</summary>
-public sealed record PatientSettings
-{
-    /// <summary>Breathing amplitude (mm).</summary>
-    public double AmplitudeMm { get; init; } = 1.5;
-
-    /// <summary>Breathing period (s).</summary>
-    public double PeriodS { get; init; } = 4;
-
-    /// <summary>Breathing axis (LPS).</summary>
-    public Vec3 Axis { get; init; } = new(0, 0, 1);
-
-    /// <summary>Publishing rate (Hz).</summary>
-    public double RateHz { get; init; } = 50;
 }
 
 /// <summary>The radiotherapy set-up: the plan, the treatment-room registration and the beam gate tolerances.</summary>

@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using MeTAI.Core.Geometry;
 using MeTAI.Core.Trajectories;
-using MeTAI.Hil.Devices;
-using MeTAI.Hil.Haptics;
 using MeTAI.Hil.Mqtt;
-using MeTAI.Hil.Serial;
 using MeTAI.Robotics.Audit;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Safety;
+using MeTAI.Simulation.Devices;
+using MeTAI.Simulation.Haptics;
+using MeTAI.Simulation.Serial;
 
 namespace MeTAI.Hil.Traces;
 

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using MeTAI.Core.Geometry;
 using MeTAI.Hil.Runner;
-using MeTAI.Hil.Serial;
 using MeTAI.Robotics.Control;
+using MeTAI.Simulation.Serial;
 
 namespace MeTAI.Hil.Traces;
 
@@ -118,7 +118,7 @@ public sealed class TraceRecorder : IDisposable
         var faults = _faults.ToList();
         return new HilTrace(_rig.Robot, startTicks, endTicks)
         {
-            PeriodS = 1.0 / _rig.Options.Controller.RateHz,
+            PeriodS = 1.0 / _rig.Options.Rig.Controller.RateHz,
             Samples = [.. _samples],
             Audit = _rig.AuditTap.Drain(),
             Bus = _rig.Servos.DrainEvents(),

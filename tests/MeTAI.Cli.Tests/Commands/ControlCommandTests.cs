@@ -1,4 +1,4 @@
-using MeTAI.Hil.Serial;
+using MeTAI.Simulation.Serial;
 
 namespace MeTAI.Cli.Tests.Commands;
 

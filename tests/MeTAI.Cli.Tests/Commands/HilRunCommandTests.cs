@@ -143,8 +143,8 @@ public class HilRunCommandTests
     {
         // A real Mosquitto with a password file and the ACL generated from the access policy; the accounts reach the
         // CLI in a file, never on the command line.
-        IReadOnlyList<MeTAI.Hil.Bench.RigUser> users = MeTAI.Hil.Runner.HilRig.DefaultUsers();
-        using MeTAI.Hil.Tests.Security.MosquittoBroker mosquitto = MeTAI.Hil.Tests.Security.MosquittoBroker.Start("metai-arm6", users);
+        IReadOnlyList<MeTAI.Simulation.RigUser> users = MeTAI.Hil.Runner.HilRig.DefaultUsers();
+        using MeTAI.Simulation.Tests.Security.MosquittoBroker mosquitto = MeTAI.Simulation.Tests.Security.MosquittoBroker.Start("metai-arm6", users);
         string dir = CliRunner.TempDir("hil-mosquitto");
         string accounts = Path.Combine(dir, "accounts.json");
         File.WriteAllText(accounts, System.Text.Json.JsonSerializer.Serialize(users.Select(u => new { name = u.Name, role = u.Role.ToString(), password = u.Password })));

@@ -1,7 +1,7 @@
 using MeTAI.Cli.Hil;
 using MeTAI.Cli.Tests.Commands;
-using MeTAI.Hil.Radiotherapy;
 using MeTAI.Planner.Beams;
+using MeTAI.Robotics.Radiotherapy;
 
 namespace MeTAI.Cli.Tests.Hil;
 

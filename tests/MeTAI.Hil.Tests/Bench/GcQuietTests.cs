@@ -1,6 +1,8 @@
 using MeTAI.Hil.Bench;
 using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Safety;
+using MeTAI.Simulation;
+using MeTAI.Simulation.Tests;
 
 namespace MeTAI.Hil.Tests.Bench;
 
@@ -56,9 +58,9 @@ public class GcQuietTests
     {
         // 512 MiB: the in-process rig (broker, twins, MQTT clients) allocates a few MB a second, so 3 s of following
         // fits in it many times over.
-        await using ControlRig rig = await ControlRig.StartAsync(TestRigs.Options(noGcRegionBytes: 512L << 20));
+        await using SimulatedRig rig = await SimulatedRig.StartAsync(TestRigs.Options(noGcRegionBytes: 512L << 20));
         NoGcRegionSteward steward = rig.Controller.NoGc!;
-        await ControlRig.WaitUntilAsync(() => steward.IsOpen, TimeSpan.FromSeconds(10));
+        await SimulatedRig.WaitUntilAsync(() => steward.IsOpen, TimeSpan.FromSeconds(10));
         await rig.FollowAsync();
         Assert.True(steward.IsOpen);
         int collections = GC.CollectionCount(0);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using MeTAI.Robotics.Transport;
 
 namespace MeTAI.Service.Tests.Controller;
 
@@ -101,5 +103,71 @@ public class ControllerApiTests : IClassFixture<ControllerApiTests.Fixture>
         Assert.Equal("none", s.GetProperty("mode").GetString());
         Assert.False(s.GetProperty("connected").GetBoolean());
         Assert.Contains("No controller is configured", s.GetProperty("note").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task State_MqttMode_SaysWhyUntilTheBrokerRuns_ThenFollowsIt_AcrossARestart()
+    {
+        int port = EmbeddedBroker.FreeTcpPort();
+        using var service = new ServiceFactory(null, settings: new Dictionary<string, string?>
+        {
+            ["Controller:Mode"] = "mqtt",
+            ["Controller:Broker"] = $"mqtt://127.0.0.1:{port}",
+            ["Controller:Password"] = "observer-pw",
+        });
+        HttpClient c = service.KeyedClient();
+        await StateUntil(c, s => !s.GetProperty("connected").GetBoolean()
+            && s.GetProperty("note").GetString() is { } note && note.Contains("Cannot reach the controller's broker", StringComparison.Ordinal), "the reason in the note");
+
+        await using var broker = new EmbeddedBroker(new EmbeddedBrokerOptions
+        {
+            Robot = "metai-arm6",
+            Users = [MqttUser.Create("observer", MqttRole.Observer, "observer-pw"), MqttUser.Create("controller", MqttRole.Controller, "controller-pw")],
+            Port = port,
+        });
+        await broker.StartAsync();
+        var controller = new MqttEndpoint { Host = "127.0.0.1", Port = port, UserName = "controller", Password = "controller-pw" };
+        await using (var publisher = new MqttConnection(new MqttConnectionOptions { Endpoint = controller }))
+        {
+            await publisher.ConnectAsync();
+            await StateUntil(c, s => s.GetProperty("connected").GetBoolean() && s.GetProperty("state").GetString() == "Ready"
+                && s.GetProperty("note").ValueKind == JsonValueKind.Null, "connected, following the state", () => PublishState(publisher, "Ready"));
+        }
+
+        await broker.StopAsync();
+        await StateUntil(c, s => !s.GetProperty("connected").GetBoolean(), "the loss seen");
+        await broker.StartAsync();
+        await using (var publisher = new MqttConnection(new MqttConnectionOptions { Endpoint = controller }))
+        {
+            await publisher.ConnectAsync();
+
+            // A fresh broker knows no subscription: the state arrives only because the monitor subscribed again.
+            await StateUntil(c, s => s.GetProperty("state").GetString() == "Paused", "reconnected and subscribed again", () => PublishState(publisher, "Paused"));
+        }
+    }
+
+    private static void PublishState(MqttConnection publisher, string state) =>
+        publisher.Publish(new MqttTopics("metai-arm6").State, Encoding.UTF8.GetBytes($"{{\"state\":\"{state}\",\"cycle\":1}}"), reliable: true);
+
+    // Polls the state endpoint until `condition` holds, doing `each` before every look (a publisher repeats its message
+    // until the monitor's subscription is in place).
+    private static async Task StateUntil(HttpClient c, Func<JsonElement, bool> condition, string what, Action? each = null)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        JsonElement s;
+        do
+        {
+            each?.Invoke();
+            s = await c.GetFromJsonAsync<JsonElement>("/api/controller/state");
+            if (condition(s))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+        while (sw.Elapsed < TimeSpan.FromSeconds(30));
+
+        Assert.Fail($"waited 30 s for {what}: {s}");
     }
 }

@@ -1,0 +1,191 @@
+using MeTAI.Hil.Scenarios;
+using MeTAI.Hil.Traces;
+using MeTAI.Robotics.Kinematics;
+using MeTAI.Robotics.Safety;
+using MeTAI.Simulation.Serial;
+
+namespace MeTAI.Hil.Runner;
+
+// What reached the servo bus: goals within the joint limits and velocity limits, goals held still while stopped, torque
+// off after every latch.
+public static partial class AssertionEvaluator
+{
+    /// <summary>
+    /// When the bus can carry a write made at <paramref name="ticks"/>: at once, or after the end of a bus cut under way
+    /// then or beginning within <paramref name="windowMs"/> after it (a write just before a cut may be lost in it, and the
+    /// claim's bound is only fair on a bus that is up for that long), chained over cuts that follow one another.
+    /// <see cref="long.MaxValue"/>: cut to the end.
+    /// </summary>
+    private static long BusBackAfter(HilTrace t, long ticks, double windowMs)
+    {
+        long from = ticks;
+        for (bool moved = true; moved && from != long.MaxValue;)
+        {
+            moved = false;
+            foreach (FaultRecord x in t.Faults)
+            {
+                long end = x.EndTicks == 0 ? long.MaxValue : x.EndTicks;
+                if (x.Kind == FaultKind.BusSilent && x.StartTicks <= from + Slack(windowMs) && end > from)
+                {
+                    from = end;
+                    moved = true;
+                }
+            }
+        }
+
+        return from;
+    }
+
+    private static int IndexOf(RobotModel robot, byte id)
+    {
+        for (int i = 0; i < robot.JointCount; i++)
+        {
+            if (robot.Joints[i].ServoId == id)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static IEnumerable<BusEvent> Goals(HilTrace t) => t.Bus.Where(e => e.Kind == BusEventKind.GoalWrite && e.Ticks >= t.StartTicks && e.Ticks <= t.EndTicks);
+
+    private static (bool, string) JointLimits(AssertionSpec a, HilTrace t)
+    {
+        RobotModel r = t.Robot;
+        double count = 1 / r.Servo.CountsPerRad;
+        double worst = double.NegativeInfinity;
+        string where = "";
+        int frames = 0;
+        foreach (BusEvent e in Goals(t))
+        {
+            frames++;
+            for (int i = 0; i < r.JointCount; i++)
+            {
+                JointSpec j = r.Joints[i];
+                double q = r.Servo.ToRad(e.GoalCounts![i], j);
+                double beyond = Math.Max(j.MinRad - q, q - j.MaxRad);
+                if (beyond > worst)
+                {
+                    worst = beyond;
+                    where = F($"joint {i + 1} ({j.Name}) goal {q:F4} rad at {t.Seconds(e.Ticks):F3} s, limits [{j.MinRad}, {j.MaxRad}]");
+                }
+            }
+        }
+
+        // One count of rounding is allowed: a goal exactly at the limit may round just past it.
+        bool ok = frames > 0 && worst <= a.MarginRad + count;
+        return (ok, frames == 0 ? "no goal frames on the bus" : F($"{frames} goal frames; closest approach: {where} ({(worst > 0 ? $"{worst:F4} rad beyond" : $"{-worst:F4} rad inside")})"));
+    }
+
+    private static (bool, string) HoldStill(AssertionSpec a, HilTrace t)
+    {
+        int intervals = 0, checkedFrames = 0;
+        foreach ((long from, long to, StateTransition? entry) in t.StateIntervals(a.States))
+        {
+            intervals++;
+
+            // Only frames provably sent inside the interval (after its start by the twin's read-order bound, parsed before
+            // its end); of those, the first few may still carry goals the IO thread picked up just before the hold.
+            var frames = Goals(t).Where(e => e.SentAfterTicks >= from && e.Ticks < to).Skip(a.GraceFrames).ToList();
+            for (int k = 1; k < frames.Count; k++)
+            {
+                checkedFrames++;
+                if (!frames[k].GoalCounts!.AsSpan().SequenceEqual(frames[0].GoalCounts))
+                {
+                    int joint = Enumerable.Range(0, t.Robot.JointCount).First(j => frames[k].GoalCounts![j] != frames[0].GoalCounts![j]);
+                    return (false, F($"in {t.StateAt(from + 1)} from {t.Seconds(from):F3} s the goal of joint {joint + 1} moved from {frames[0].GoalCounts![joint]} to {frames[k].GoalCounts![joint]} counts at {t.Seconds(frames[k].Ticks):F3} s"));
+                }
+            }
+        }
+
+        return (true, $"{intervals} interval(s) in {string.Join("/", a.States)}; {checkedFrames} goal frames checked, all equal to the hold");
+    }
+
+    private static (bool, string) LatchedTorqueOff(AssertionSpec a, HilTrace t)
+    {
+        var entries = t.Transitions.Where(x => x.To is SafetyState.Fault or SafetyState.EStop && x.CycleTicks >= t.StartTicks && x.CycleTicks <= t.EndTicks).ToList();
+        if (entries.Count == 0)
+        {
+            return (true, "no Fault or EStop during the run");
+        }
+
+        var lines = new List<string>();
+        foreach (StateTransition e in entries)
+        {
+            // Until the next power-up, or (none in the run) as far as the recording goes: it runs on a little past the end.
+            long until = t.Transitions.FirstOrDefault(x => x.CycleTicks > e.CycleTicks && x.To == SafetyState.Powering)?.CycleTicks ?? long.MaxValue;
+
+            // A silent (cut) bus cannot carry the torque-off: the bound then starts when the bus is back (meanwhile the
+            // servos' own bus watchdog stops them).
+            long from = BusBackAfter(t, e.CycleTicks, a.BusWithinMs ?? 0);
+            if (from >= until || (from == long.MaxValue))
+            {
+                lines.Add(F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s while the bus was cut (the servos' own watchdog stops them)"));
+                continue;
+            }
+
+            TraceSample? off = t.Samples.FirstOrDefault(s => s.Ticks >= from && s.TorqueMask == 0);
+            TraceSample? last = t.Samples.Count > 0 ? t.Samples[^1] : null;
+            if (off is null && last is not null && HilTrace.Ms(from, last.Ticks) < (a.BusWithinMs ?? 100))
+            {
+                lines.Add(F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s, too close to the end of the recording to see the bus"));
+                continue;
+            }
+
+            if (off is null || off.Ticks > until)
+            {
+                return (false, F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s, but torque never went off on every servo"));
+            }
+
+            double ms = HilTrace.Ms(from, off.Ticks);
+            long resyncs = t.ResyncsBetween(from, off.Ticks);
+            if (a.BusWithinMs is { } bound && ms > bound + (resyncs > 0 ? StallAllowanceMs : 0))
+            {
+                return (false, F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s; every servo's torque off only {ms:F1} ms later"));
+            }
+
+            TraceSample? back = t.Samples.FirstOrDefault(s => s.Ticks > off.Ticks && s.Ticks < until && s.TorqueMask != 0);
+            if (back is not null)
+            {
+                return (false, F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s: torque came back on at {t.Seconds(back.Ticks):F3} s without a power-up"));
+            }
+
+            lines.Add(F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s: all torque off within {ms:F1} ms (sampled), off until {(until == long.MaxValue ? "the end" : "the next power-up")}"));
+        }
+
+        return (true, string.Join("; ", lines));
+    }
+
+    private static (bool, string) GoalSteps(AssertionSpec a, HilTrace t)
+    {
+        RobotModel r = t.Robot;
+        BusEvent? prev = null;
+        double worst = 0;
+        string where = "";
+        foreach (BusEvent e in Goals(t))
+        {
+            if (prev is not null)
+            {
+                // Frames can queue in the pty and be parsed back to back: allow 20 ms of transit on top of the interval.
+                double dt = HilTrace.Ms(prev.Ticks, e.Ticks) / 1000 + 0.020;
+                for (int i = 0; i < r.JointCount; i++)
+                {
+                    JointSpec j = r.Joints[i];
+                    double dq = Math.Abs(r.Servo.ToRad(e.GoalCounts![i], j) - r.Servo.ToRad(prev.GoalCounts![i], j));
+                    double allowed = j.MaxVelocityRadS * dt + a.MarginRadS * dt + 0.01;
+                    if (dq / allowed > worst)
+                    {
+                        worst = dq / allowed;
+                        where = F($"joint {i + 1} stepped {dq:F4} rad in {(dt - 0.020) * 1000:F1} ms at {t.Seconds(e.Ticks):F3} s");
+                    }
+                }
+            }
+
+            prev = e;
+        }
+
+        return (worst <= 1, prev is null ? "no goal frames" : F($"largest step relative to the limit: {worst:P0} ({where})"));
+    }
+}

@@ -1,0 +1,234 @@
+using MeTAI.Hil.Scenarios;
+using MeTAI.Hil.Traces;
+using MeTAI.Robotics.Safety;
+using MeTAI.Simulation.Serial;
+
+namespace MeTAI.Hil.Runner;
+
+// Reactions to a fault: the state reached and the torque taken off, timed on the controller's clock from the input
+// behind them, and when a reaction was not put to the test.
+public static partial class AssertionEvaluator
+{
+    // A reaction cannot be judged when the controller had already stopped (for another reason, e.g. a spurious trip on a
+    // loaded machine) when the fault began, or was in a state where the reaction is no change.
+    private static string? NotExercised(AssertionSpec a, HilTrace t, double? heartbeatWatchdogMs)
+    {
+        if (a.Kind is not (AssertionKind.Reaction or AssertionKind.TorqueOff) || FaultOf(t, a.Fault) is not { } f)
+        {
+            return null;
+        }
+
+        if (a.Kind == AssertionKind.TorqueOff && t.Mqtt.Count > 0 && !EStopDelivered(t, f))
+        {
+            // A broker outage or a cut connection (another fault) kept the message from the controller: the claim
+            // (torque off within 2 cycles of the message's arrival) was not put to the test. A pressed button is
+            // published again every second, so a real press still arrives once the link is back.
+            return $"the e-stop message of fault '{a.Fault}' never reached the controller (broker or connection down)";
+        }
+
+        if (a.Kind == AssertionKind.Reaction && a.Interlock == Interlocks.DeadmanReleased && t.Mqtt.Count > 0 && DeadmanArrival(t, f) is null)
+        {
+            // The release travels in the master's pose messages: with the poses stopped, dropped or the master's
+            // connection down for the whole release, the controller could not know (it holds the last pose meanwhile).
+            return $"no pose carrying the deadman release of fault '{a.Fault}' reached the controller (poses stopped, lost or the master disconnected)";
+        }
+
+        if (a.Kind == AssertionKind.Reaction && a.Interlock == Interlocks.HapticHeartbeat && t.Mqtt.Count > 0 && heartbeatWatchdogMs is { } watchdog
+            && LongestHeartbeatGapMs(t, f) is { } gap && gap <= watchdog + HeartbeatGapMarginMs)
+        {
+            // Injected latency that changed during the stop (the last heartbeat before it delayed, the first after it
+            // not) shortens the silence the controller sees below its watchdog: nothing to react to.
+            return F($"the heartbeats of fault '{a.Fault}' reached the controller at most {gap:F1} ms apart (watchdog {watchdog:0.###} ms): injected latency shortened the silence");
+        }
+
+        // The state when the fault began, by when the transitions were made (written), not by their cycles' deadlines: a
+        // cycle that ran late after a stall of the loop thread carries a deadline from before the fault.
+        SafetyState at = t.Transitions.LastOrDefault(x => x.WrittenTicks < f.StartTicks)?.To ?? SafetyState.Disabled;
+        bool moving = SafetySupervisor.IsMotionState(at) || at is SafetyState.Aligning or SafetyState.Clutched;
+        bool holdOnly = a.Kind == AssertionKind.Reaction && a.States.All(s => s == SafetyState.Paused);
+        if (a.Kind == AssertionKind.TorqueOff ? at == SafetyState.EStop
+            : at is SafetyState.Fault or SafetyState.EStop or SafetyState.Disabled || a.States.Contains(at) || (holdOnly && !moving))
+        {
+            return $"the controller was already {at} when fault '{a.Fault}' began";
+        }
+
+        return null;
+    }
+
+    private static (bool, string) Reaction(AssertionSpec a, HilTrace t)
+    {
+        if (FaultOf(t, a.Fault) is not { } f)
+        {
+            return (false, $"fault '{a.Fault}' was never injected (scheduled after the end?)");
+        }
+
+        InterlockRaise? raise = t.Raises.FirstOrDefault(r => r.IsAfter(f.StartTicks) && (a.Interlock is null || r.Interlock == a.Interlock));
+        StateTransition? early = t.Transitions.FirstOrDefault(x => x.IsAfter(f.StartTicks) && x.CycleTicks <= t.EndTicks && a.States.Contains(x.To));
+        if (raise is not null && early is not null && early.CycleTicks < raise.CycleTicks)
+        {
+            // Another cause stopped the arm after the fault began and before this interlock was detected: the reaction
+            // the claim asks for was already in force.
+            return (true, F($"already {early.To} at {t.Seconds(early.CycleTicks):F3} s (trigger {early.Trigger}, interlocks {early.Interlocks}) when {raise.Interlock} was detected in cycle {raise.Cycle}"));
+        }
+
+        long after = raise?.CycleTicks ?? f.StartTicks;
+        StateTransition? tr = t.Transitions.FirstOrDefault(x => (raise is null ? x.IsAfter(after) : x.CycleTicks >= after) && x.CycleTicks <= t.EndTicks && a.States.Contains(x.To));
+        if (tr is null)
+        {
+            return (false, $"no transition to {string.Join("/", a.States)} after the fault (state at the end: {t.StateAt(t.EndTicks)}; "
+                + (raise is null ? (a.Interlock is null ? "no interlock raised" : $"{a.Interlock} never raised") : $"{raise.Interlock} raised in cycle {raise.Cycle}") + ")");
+        }
+
+        if (a.Interlock is { } il && raise is null)
+        {
+            double preMs = HilTrace.Ms(f.StartTicks, tr.CycleTicks);
+            if (a.AllowPreemption && tr.To is SafetyState.Fault or SafetyState.EStop
+                && preMs <= (a.WithinMs ?? double.PositiveInfinity) + (t.ResyncsBetween(f.StartTicks, tr.CycleTicks) > 0 ? StallAllowanceMs : 0))
+            {
+                return (true, F($"pre-empted: the controller latched {tr.To} {preMs:F1} ms after the fault (trigger {tr.Trigger}, interlocks {tr.Interlocks}) before {il} could be raised"));
+            }
+
+            return (false, $"{tr.To} reached (trigger {tr.Trigger}, interlocks {tr.Interlocks}) but {il} was never raised");
+        }
+
+        long reference = raise is { InputTicks: > 0 } ? raise.InputTicks
+            : a.Interlock == Interlocks.DeadmanReleased && DeadmanArrival(t, f) is { } arrival ? Math.Max(f.StartTicks, arrival) : f.StartTicks;
+        string refName = raise is { InputTicks: > 0 } ? raise.Interlock switch
+        {
+            Interlocks.HapticHeartbeat => "the last heartbeat",
+            Interlocks.EStop => "the e-stop message",
+            Interlocks.ServoBus => "the last complete servo reading",
+            _ => "the input",
+        } : reference != f.StartTicks ? "the first pose carrying the release reached the controller" : "the injection";
+        double ms = HilTrace.Ms(reference, tr.CycleTicks);
+        long cycles = raise is null ? 0 : tr.Cycle - raise.Cycle;
+        long resyncs = t.ResyncsBetween(reference, tr.CycleTicks);
+        double bound = (a.WithinMs ?? double.PositiveInfinity) + (resyncs > 0 ? StallAllowanceMs : 0);
+        bool ok = ms <= bound && (a.WithinCycles is null || cycles <= a.WithinCycles);
+        string detail = F($"{tr.To} at cycle {tr.Cycle}, {ms:F1} ms after {refName} (loop deadline)")
+            + (raise is null ? "" : F($", {cycles} cycle(s) after {raise.Interlock} was detected"))
+            + (resyncs > 0 ? $"; the loop re-based its schedule {resyncs}× in this window (machine stall): bound relaxed by 1 s" : "");
+        return (ok, detail);
+    }
+
+    private static (bool, string) TorqueOff(AssertionSpec a, HilTrace t, int replyTimeoutMs)
+    {
+        if (FaultOf(t, a.Fault) is not { } f)
+        {
+            return (false, $"fault '{a.Fault}' was never injected");
+        }
+
+        InterlockRaise? raise = t.Raises.FirstOrDefault(r => r.Interlock == Interlocks.EStop && r.IsAfter(f.StartTicks));
+        if (raise is null)
+        {
+            return (false, "the controller never raised EStop after the press"
+                + (t.Mqtt.Count > 0 && !EStopDelivered(t, f) ? " — and the e-stop message never reached it" : ""));
+        }
+
+        StateTransition? tr = t.Transitions.FirstOrDefault(x => x.To == SafetyState.EStop && x.CycleTicks >= raise.CycleTicks);
+        if (tr is null)
+        {
+            return (false, "EStop raised but the controller never entered EStop (no torque-off written)");
+        }
+
+        long cycles = tr.Cycle - raise.InputCycle;
+        int n = t.Robot.JointCount;
+        var offAt = new long[n];
+        foreach (BusEvent e in t.Bus)
+        {
+            if (e.Kind == BusEventKind.TorqueOff && e.Ticks >= raise.InputTicks)
+            {
+                int j = IndexOf(t.Robot, e.ServoId);
+                if (j >= 0 && offAt[j] == 0)
+                {
+                    offAt[j] = e.Ticks;
+                }
+            }
+        }
+
+        // A servo whose torque was already off (e.g. by its own hardware error) needs no write; one whose torque drops by
+        // itself after the press (an overload latched at the same moment) shows no write either: its torque-off time is
+        // the first sample that shows it off.
+        TraceSample? atPress = t.Samples.LastOrDefault(s => s.Ticks <= raise.InputTicks);
+        for (int j = 0; j < n; j++)
+        {
+            if (offAt[j] == 0 && t.Samples.FirstOrDefault(s => s.Ticks >= raise.InputTicks && (s.TorqueMask & (1 << j)) == 0) is { } selfOff)
+            {
+                offAt[j] = selfOff.Ticks;
+            }
+        }
+
+        var missing = Enumerable.Range(0, n).Where(j => offAt[j] == 0 && (atPress is null || (atPress.TorqueMask & (1 << j)) != 0)).ToList();
+        // A silent (cut) bus cannot carry the torque-off (as in latched-torque-off): the bus bound then starts when the
+        // bus is back, and a bus cut to the end of the run leaves the bus part unexercised (the write is still judged).
+        long busFrom = BusBackAfter(t, raise.InputTicks, a.BusWithinMs ?? 0);
+        bool cutToEnd = busFrom == long.MaxValue || (t.Samples.Count > 0 && busFrom >= t.Samples[^1].Ticks);
+        bool cutAtArrival = busFrom != raise.InputTicks;
+        double busMs = cutToEnd ? 0 : offAt.Where(x => x > 0).Select(x => HilTrace.Ms(busFrom, Math.Max(x, busFrom))).DefaultIfEmpty(0).Max();
+        long resyncs = cutToEnd ? 0 : t.ResyncsBetween(busFrom, busFrom + Slack(busMs));
+        // When the bus comes back, the IO thread may be waiting out the reply timeout of a transaction it sent into the
+        // silence; the torque-off repeat follows that transaction. So a cut-at-arrival bound adds one reply timeout.
+        double? bound = a.BusWithinMs is { } b ? b + (cutAtArrival ? replyTimeoutMs : 0) + (resyncs > 0 ? StallAllowanceMs : 0) : null;
+        bool ok = cycles <= (a.WithinCycles ?? 2) && (cutToEnd || (missing.Count == 0 && (bound is null || busMs <= bound)));
+        string bus = cutToEnd
+            ? "the bus was cut from before the e-stop to the end of the run (the servos' own watchdog stops them)"
+            : missing.Count > 0
+                ? $"torque never went off on joint(s) {string.Join(", ", missing.Select(j => j + 1))}"
+                : F($"every servo's torque off on the bus {busMs:F2} ms after {(cutAtArrival ? "the bus came back (it was cut when the e-stop arrived)" : "arrival")}")
+                    + (bound is { } bb ? F($" (bound {bb:0.###} ms{(cutAtArrival ? F($", incl. one {replyTimeoutMs} ms reply timeout in flight") : "")})") : "");
+        return (ok, F($"e-stop arrived in cycle {raise.InputCycle}; torque off written in cycle {tr.Cycle} ({cycles} cycle(s)); ") + bus
+            + (resyncs > 0 ? "; loop stall in the window: bus bound relaxed by 1 s" : ""));
+    }
+
+    // Did the proxy forward an e-stop message that reads as pressed to the controller after the fault began?
+    private static bool EStopDelivered(HilTrace t, FaultRecord f) => t.Mqtt.Any(m => m.Ticks >= f.StartTicks && ToController(m, "/estop")
+        && (m.Payload is null || Robotics.Transport.MqttPayloads.ReadEStopPressed(m.Payload)));
+
+    // Margin between the proxy's clock of a heartbeat's forwarding and the controller's of its arrival (scheduling of
+    // delayed packets, the client's receive path).
+    private const double HeartbeatGapMarginMs = 5;
+
+    // Arrival at the controller (the proxy's forwarding time plus injected delay) of the first pose from a master that
+    // carries the deadman release of fault f; null if none did.
+    private static long? DeadmanArrival(HilTrace t, FaultRecord f)
+    {
+        long? first = null;
+        foreach (Mqtt.MqttTraceMessage m in t.Mqtt)
+        {
+            if (m.Ticks >= f.StartTicks && (f.EndTicks == 0 || m.Ticks <= f.EndTicks) && ToController(m, "/pose") && m.Payload is { } p
+                && Robotics.Transport.MqttPayloads.TryReadPose(p, out Robotics.Control.MasterSample sample) && !sample.OperatorPresent)
+            {
+                long arrival = m.Ticks + Slack(m.DelayMs);
+                first = first is { } a ? Math.Min(a, arrival) : arrival;
+            }
+        }
+
+        return first;
+    }
+
+    // The longest silence between heartbeats arriving at the controller that overlaps fault f (to the end of the
+    // recording if none came after it); null without any heartbeat before it.
+    private static double? LongestHeartbeatGapMs(HilTrace t, FaultRecord f)
+    {
+        var arrivals = t.Mqtt.Where(m => ToController(m, "/heartbeat") && m.Topic.Contains("/master/", StringComparison.Ordinal))
+            .Select(m => m.Ticks + Slack(m.DelayMs)).Order().ToList();
+        long end = f.EndTicks == 0 ? t.EndTicks : f.EndTicks;
+        int before = arrivals.FindLastIndex(x => x <= f.StartTicks);
+        if (before < 0)
+        {
+            return null;
+        }
+
+        double longest = 0;
+        for (int i = before; i < arrivals.Count && arrivals[i] <= end; i++)
+        {
+            long next = i + 1 < arrivals.Count ? arrivals[i + 1] : Math.Max(t.EndTicks, end);
+            longest = Math.Max(longest, HilTrace.Ms(arrivals[i], next));
+        }
+
+        return longest;
+    }
+
+    private static bool ToController(Mqtt.MqttTraceMessage m, string topicSuffix) => m.Direction == Mqtt.ProxyDirection.ToClient && m.User == "controller"
+        && m.Action != "dropped" && m.Topic.EndsWith(topicSuffix, StringComparison.Ordinal);
+}

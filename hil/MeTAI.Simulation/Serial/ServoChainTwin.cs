@@ -1,0 +1,451 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using MeTAI.Robotics.Dynamixel;
+
+namespace MeTAI.Simulation.Serial;
+
+/// <summary>
+/// A chain of simulated XM430 servos behind a pseudo-terminal, speaking Dynamixel Protocol 2.0: Ping, Read, Write,
+/// Sync Read, Sync Write, Reboot (others answer with an instruction error). Frames with a bad CRC are dropped
+/// like a real servo does. Fault hooks for HIL scenarios: <see cref="StopResponding"/>, <see cref="CorruptNextBytes"/>,
+/// <see cref="CorruptNextReplies"/>, <see cref="CorruptAll"/>, <see cref="DropNextReplies"/>, <see cref="DropNextBytes"/>, <see cref="DelayReplies"/>, and per
+/// servo <see cref="XmServoTwin.SetHardwareError"/>, <see cref="XmServoTwin.Stick"/>, <see cref="XmServoTwin.SetResponding"/>
+/// and <see cref="XmServoTwin.SetEncoderNoise"/>. With <see cref="Recording"/> on, goal writes and torque changes are
+/// kept as <see cref="BusEvent"/>s. Start/stop with <see cref="Start"/>/<see cref="Dispose"/>.
+/// </summary>
+public sealed class ServoChainTwin : IDisposable
+{
+    private readonly ServoChainOptions _options;
+    private readonly PseudoTerminal _pty;
+    private readonly DynamixelFrameReader _reader = new(4096);
+    private readonly XmServoTwin[] _servos;
+    private readonly byte[] _rx = new byte[4096];
+    private readonly byte[] _tx = new byte[1024];
+    private readonly byte[] _data = new byte[512];
+    private Thread? _thread;
+    private volatile bool _running;
+    private volatile bool _silent;
+    private readonly Lock _silenceLock = new();
+    private int _silences;
+    private int _corruptBytes;
+    private int _dropReplies;
+    private int _dropBytes;
+    private int _corruptReplies;
+    private volatile bool _corruptAll;
+    private long _delayTicks;
+    private readonly ConcurrentQueue<BusEvent> _events = new();
+    private volatile bool _recording;
+    private long _corruptedBytes;
+    private long _previousReadTicks;
+    private readonly Queue<(long Due, byte[] Bytes)> _delayed = new();
+    private long _droppedBytes;
+    private long _instructions;
+    private long _torqueOffTicks;
+    private long _syncWrites;
+
+    /// <summary>Creates the chain and its pty (not started).</summary>
+    public ServoChainTwin(ServoChainOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _servos = [.. options.Servos.Select(s => new XmServoTwin(s, options.ModelNumber, options.Firmware))];
+        _pty = new PseudoTerminal();
+    }
+
+    /// <summary>The serial device the controller opens.</summary>
+    public string SlavePath => _pty.SlavePath;
+
+    /// <summary>The servos, in the order given.</summary>
+    public IReadOnlyList<XmServoTwin> Servos => _servos;
+
+    /// <summary>Instruction packets received with a valid CRC.</summary>
+    public long Instructions => Interlocked.Read(ref _instructions);
+
+    /// <summary>Instruction packets dropped for a bad CRC.</summary>
+    public long CrcErrors => _reader.CrcErrors;
+
+    /// <summary>Sync Writes received.</summary>
+    public long SyncWrites => Interlocked.Read(ref _syncWrites);
+
+    /// <summary>Stopwatch ticks of the last packet that turned torque off on any servo (0: none).</summary>
+    public long TorqueOffTicks => Interlocked.Read(ref _torqueOffTicks);
+
+    /// <summary>The servo with <paramref name="id"/>.</summary>
+    public XmServoTwin Servo(byte id) => _servos.First(s => s.Id == id);
+
+    /// <summary>Fault hook: stop answering (and ignore every instruction) until turned off again.</summary>
+    public void StopResponding(bool silent = true) => _silent = silent;
+
+    /// <summary>
+    /// Starts one bus cut of possibly overlapping ones (HIL faults): the bus stays silent until the last one has ended
+    /// (<see cref="EndSilence"/>), so the end of a short cut cannot bring the bus back during a longer one.
+    /// </summary>
+    public void BeginSilence()
+    {
+        lock (_silenceLock)
+        {
+            _silences++;
+            _silent = true;
+        }
+    }
+
+    /// <summary>True while the chain neither answers nor listens.</summary>
+    public bool IsSilent => _silent;
+
+    /// <summary>Ends one bus cut started by <see cref="BeginSilence"/>; the bus answers again when none is left.</summary>
+    public void EndSilence()
+    {
+        lock (_silenceLock)
+        {
+            _silences = Math.Max(0, _silences - 1);
+            _silent = _silences > 0;
+        }
+    }
+
+    /// <summary>Fault hook: flip one bit in each of the next <paramref name="count"/> bytes sent to the controller.</summary>
+    public void CorruptNextBytes(int count) => Interlocked.Exchange(ref _corruptBytes, count);
+
+    /// <summary>Fault hook: swallow the next <paramref name="count"/> status packets.</summary>
+    public void DropNextReplies(int count) => Interlocked.Exchange(ref _dropReplies, count);
+
+    /// <summary>
+    /// Fault hook: flip one bit inside each of the next <paramref name="count"/> status packets (after the header, so the
+    /// frame is found and fails its CRC — line noise of the kind the CRC exists for).
+    /// </summary>
+    public void CorruptNextReplies(int count) => Interlocked.Exchange(ref _corruptReplies, count);
+
+    /// <summary>Fault hook: drop the next <paramref name="count"/> bytes sent to the controller (frames arrive cut short).</summary>
+    public void DropNextBytes(int count) => Interlocked.Exchange(ref _dropBytes, count);
+
+    /// <summary>Fault hook: corrupt every byte sent to the controller until turned off (a corruption storm).</summary>
+    public void CorruptAll(bool on) => _corruptAll = on;
+
+    /// <summary>Fault hook: hold every reply this long before sending it (a slow adapter, a loaded bus); zero turns it off.</summary>
+    public void DelayReplies(TimeSpan delay) => Interlocked.Exchange(ref _delayTicks, (long)(delay.TotalSeconds * Stopwatch.Frequency));
+
+    /// <summary>Bytes corrupted so far by the fault hooks.</summary>
+    public long CorruptedBytes => Interlocked.Read(ref _corruptedBytes);
+
+    /// <summary>Bytes dropped so far by the fault hooks.</summary>
+    public long DroppedBytes => Interlocked.Read(ref _droppedBytes);
+
+    /// <summary>Keep bus events (goal writes, torque changes) while true.</summary>
+    public bool Recording
+    {
+        get => _recording;
+        set => _recording = value;
+    }
+
+    /// <summary>Takes the bus events recorded so far (and forgets them).</summary>
+    public IReadOnlyList<BusEvent> DrainEvents()
+    {
+        var list = new List<BusEvent>(_events.Count);
+        while (_events.TryDequeue(out BusEvent? e))
+        {
+            list.Add(e);
+        }
+
+        return list;
+    }
+
+    /// <summary>Clears every chain-level fault hook (silence, corruption, drops, delay) — HIL runs reusing one chain.</summary>
+    public void ClearFaults()
+    {
+        lock (_silenceLock)
+        {
+            _silences = 0;
+            _silent = false;
+        }
+        _corruptAll = false;
+        Interlocked.Exchange(ref _corruptBytes, 0);
+        Interlocked.Exchange(ref _dropReplies, 0);
+        Interlocked.Exchange(ref _dropBytes, 0);
+        Interlocked.Exchange(ref _corruptReplies, 0);
+        Interlocked.Exchange(ref _delayTicks, 0);
+    }
+
+    /// <summary>Starts the thread serving the bus.</summary>
+    public void Start()
+    {
+        _running = true;
+        _thread = new Thread(Run) { IsBackground = true, Name = "servo-chain-twin" };
+        _thread.Start();
+    }
+
+    private void Run()
+    {
+        long last = Stopwatch.GetTimestamp();
+        long pollTicks = Stopwatch.Frequency / 50;
+        while (_running)
+        {
+            _previousReadTicks = last;
+            int timeoutMs = FlushDelayedReplies();
+            int n = _pty.Read(_rx, timeoutMs);
+            long now = Stopwatch.GetTimestamp();
+            long stall = now - last - 2 * pollTicks;
+            last = now;
+            foreach (XmServoTwin s in _servos)
+            {
+                if (stall > 0)
+                {
+                    s.ForgiveStall(stall);
+                }
+
+                s.CheckWatchdog(now);
+            }
+
+            if (n <= 0)
+            {
+                continue;
+            }
+
+            _reader.Append(_rx.AsSpan(0, n));
+            while (_reader.TryRead(out DynamixelFrame frame))
+            {
+                if (_silent || frame.IsStatus)
+                {
+                    continue;
+                }
+
+                Interlocked.Increment(ref _instructions);
+                Handle(frame);
+            }
+        }
+    }
+
+    private void Handle(DynamixelFrame f)
+    {
+        long now = Stopwatch.GetTimestamp();
+        bool broadcast = f.Id == DynamixelInstruction.BroadcastId;
+        foreach (XmServoTwin s in _servos)
+        {
+            if (broadcast || s.Id == f.Id)
+            {
+                s.NoteInstruction(now);
+            }
+        }
+
+        ReadOnlySpan<byte> p = f.Parameters;
+        switch (f.Instruction)
+        {
+            case DynamixelInstruction.Ping:
+                foreach (XmServoTwin s in _servos)
+                {
+                    if (broadcast || s.Id == f.Id)
+                    {
+                        Span<byte> info = _data.AsSpan(0, 3);
+                        s.TryRead(XmControlTable.ModelNumber, 2, info);
+                        info[2] = _options.Firmware;
+                        Reply(s.Id, s.StatusError(), info);
+                    }
+                }
+
+                break;
+            case DynamixelInstruction.Read when p.Length == 4 && !broadcast:
+                {
+                    XmServoTwin? s = Find(f.Id);
+                    ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
+                    ushort length = BinaryPrimitives.ReadUInt16LittleEndian(p[2..]);
+                    if (s is not null)
+                    {
+                        Span<byte> d = _data.AsSpan(0, Math.Min(length, (ushort)_data.Length));
+                        bool ok = s.TryRead(address, length, d);
+                        Reply(s.Id, ok ? s.StatusError() : (byte)0x04, ok ? d : []);
+                    }
+
+                    break;
+                }
+
+            case DynamixelInstruction.Write when p.Length >= 3:
+                {
+                    ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
+                    foreach (XmServoTwin s in _servos)
+                    {
+                        if (broadcast || s.Id == f.Id)
+                        {
+                            bool wasOn = s.TorqueEnabled;
+                            byte error = s.Write(address, p[2..]);
+                            NoteTorqueOff(wasOn, s, now);
+                            if (!broadcast)
+                            {
+                                Reply(s.Id, (byte)(error | s.StatusError()), []);
+                            }
+                        }
+                    }
+
+                    break;
+                }
+
+            case DynamixelInstruction.SyncRead when broadcast && p.Length >= 5:
+                {
+                    ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
+                    ushort length = BinaryPrimitives.ReadUInt16LittleEndian(p[2..]);
+                    foreach (byte id in p[4..])
+                    {
+                        XmServoTwin? s = Find(id);
+                        Span<byte> d = _data.AsSpan(0, Math.Min(length, (ushort)_data.Length));
+                        if (s is not null && s.TryRead(address, length, d))
+                        {
+                            Reply(s.Id, s.StatusError(), d);
+                        }
+                    }
+
+                    break;
+                }
+
+            case DynamixelInstruction.SyncWrite when broadcast && p.Length >= 4:
+                {
+                    ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
+                    ushort length = BinaryPrimitives.ReadUInt16LittleEndian(p[2..]);
+                    Interlocked.Increment(ref _syncWrites);
+                    int[]? goals = _recording && address == XmControlTable.GoalPosition && length == 4 ? new int[_servos.Length] : null;
+                    for (int k = 4; k + 1 + length <= p.Length; k += 1 + length)
+                    {
+                        XmServoTwin? s = Find(p[k]);
+                        if (s is not null)
+                        {
+                            bool wasOn = s.TorqueEnabled;
+                            s.Write(address, p.Slice(k + 1, length));
+                            NoteTorqueOff(wasOn, s, now);
+                            if (goals is not null)
+                            {
+                                goals[Array.IndexOf(_servos, s)] = BinaryPrimitives.ReadInt32LittleEndian(p.Slice(k + 1, 4));
+                            }
+                        }
+                    }
+
+                    if (goals is not null)
+                    {
+                        _events.Enqueue(new BusEvent(now, BusEventKind.GoalWrite, 0, goals, _previousReadTicks));
+                    }
+
+                    break;
+                }
+
+            case DynamixelInstruction.Reboot:
+                foreach (XmServoTwin s in _servos)
+                {
+                    if (broadcast || s.Id == f.Id)
+                    {
+                        s.Reboot();
+                        if (!broadcast)
+                        {
+                            Reply(s.Id, 0, []);
+                        }
+                    }
+                }
+
+                break;
+            default:
+                if (!broadcast && Find(f.Id) is { } target)
+                {
+                    Reply(target.Id, 0x02, []);
+                }
+
+                break;
+        }
+    }
+
+    private void NoteTorqueOff(bool wasOn, XmServoTwin s, long now)
+    {
+        bool isOn = s.TorqueEnabled;
+        if (wasOn && !isOn)
+        {
+            Interlocked.Exchange(ref _torqueOffTicks, now);
+        }
+
+        if (_recording && wasOn != isOn)
+        {
+            _events.Enqueue(new BusEvent(now, isOn ? BusEventKind.TorqueOn : BusEventKind.TorqueOff, s.Id, null, _previousReadTicks));
+        }
+    }
+
+    private XmServoTwin? Find(byte id)
+    {
+        foreach (XmServoTwin s in _servos)
+        {
+            if (s.Id == id)
+            {
+                return s;
+            }
+        }
+
+        return null;
+    }
+
+    private void Reply(byte id, byte error, ReadOnlySpan<byte> parameters)
+    {
+        if (_dropReplies > 0 && Interlocked.Decrement(ref _dropReplies) >= 0)
+        {
+            return;
+        }
+
+        if (Find(id) is { IsSilent: true })
+        {
+            return;
+        }
+
+        int n = DynamixelPacket.WriteStatus(_tx, id, error, parameters);
+        for (int i = 0; i < n; i++)
+        {
+            if (_corruptAll || (Volatile.Read(ref _corruptBytes) > 0 && Interlocked.Decrement(ref _corruptBytes) >= 0))
+            {
+                _tx[i] ^= 0x10;
+                Interlocked.Increment(ref _corruptedBytes);
+            }
+        }
+
+        if (n > 9 && Volatile.Read(ref _corruptReplies) > 0 && Interlocked.Decrement(ref _corruptReplies) >= 0)
+        {
+            // The error byte (after FF FF FD 00 ID LEN LEN 55): covered by the CRC, never part of the header.
+            _tx[8] ^= 0x10;
+            Interlocked.Increment(ref _corruptedBytes);
+        }
+
+        int start = 0;
+        while (start < n && Volatile.Read(ref _dropBytes) > 0 && Interlocked.Decrement(ref _dropBytes) >= 0)
+        {
+            // Drop from the head of the frame: the controller sees a frame without its header, then the rest.
+            start++;
+            Interlocked.Increment(ref _droppedBytes);
+        }
+
+        long delay = Interlocked.Read(ref _delayTicks);
+        if (delay > 0 || _delayed.Count > 0)
+        {
+            // A slow reply path: the reply leaves late (in order), while instructions are still heard at once.
+            _delayed.Enqueue((Stopwatch.GetTimestamp() + delay, _tx[start..n]));
+            return;
+        }
+
+        _pty.Write(_tx.AsSpan(start, n - start));
+    }
+
+    // Writes the delayed replies that are due; returns how long the next read may wait (ms).
+    private int FlushDelayedReplies()
+    {
+        while (_delayed.TryPeek(out var d))
+        {
+            long wait = d.Due - Stopwatch.GetTimestamp();
+            if (wait > 0)
+            {
+                return Math.Clamp((int)(wait * 1000 / Stopwatch.Frequency), 1, 20);
+            }
+
+            _delayed.Dequeue();
+            _pty.Write(d.Bytes);
+        }
+
+        return 20;
+    }
+
+    /// <summary>Stops the thread and closes the pty.</summary>
+    public void Dispose()
+    {
+        _running = false;
+        _thread?.Join(2000);
+        _pty.Dispose();
+    }
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using MeTAI.Robotics.Transport;
+
+namespace MeTAI.Simulation.Tests.Security;
+
+/// <summary>
+/// A real Mosquitto (Debian package, installed by ./test.sh) on a free loopback port, with a password file made by
+/// mosquitto_passwd and the ACL generated from <see cref="MqttAccessPolicy"/>. Stopped (killed by its PID) on dispose.
+/// <c>set_tcp_nodelay true</c>: with Nagle on (Mosquitto's default) the broker held the master's 100 Hz heartbeats back
+/// past the controller's 30 ms watchdog. Also compiled into MeTAI.Cli.Tests (metai hil run --broker).
+/// </summary>
+internal sealed class MosquittoBroker : IDisposable
+{
+    private readonly Process _process;
+    private readonly string _dir;
+
+    private MosquittoBroker(Process process, string dir, int port)
+    {
+        _process = process;
+        _dir = dir;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public static string? Executable()
+    {
+        foreach (string path in new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto" })
+        {
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+
+        return null;
+    }
+
+    public static MosquittoBroker Start(string robot, IReadOnlyList<RigUser> users)
+    {
+        string exe = Executable() ?? throw new InvalidOperationException("mosquitto is not installed (./test.sh installs the Debian package).");
+        string dir = Path.Combine(Path.GetTempPath(), "metai-mosquitto-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        string passwd = Path.Combine(dir, "passwd");
+        File.WriteAllText(passwd, "");
+        foreach (RigUser u in users)
+        {
+            Run("mosquitto_passwd", "-b", passwd, u.Name, u.Password);
+        }
+
+        string acl = Path.Combine(dir, "acl");
+        File.WriteAllText(acl, new MqttAccessPolicy(new MqttTopics(robot)).ToMosquittoAcl(users.Select(u => (u.Name, u.Role))));
+        int port = EmbeddedBroker.FreeTcpPort();
+        string conf = Path.Combine(dir, "mosquitto.conf");
+        File.WriteAllText(conf, $"""
+            per_listener_settings false
+            listener {port} 127.0.0.1
+            allow_anonymous false
+            password_file {passwd}
+            acl_file {acl}
+            persistence false
+            set_tcp_nodelay true
+            log_dest stderr
+            """.Replace("            ", "", StringComparison.Ordinal));
+        var psi = new ProcessStartInfo(exe, ["-c", conf]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var process = Process.Start(psi)!;
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        var broker = new MosquittoBroker(process, dir, port);
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                probe.Connect("127.0.0.1", port);
+                return broker;
+            }
+            catch (SocketException)
+            {
+                if (process.HasExited)
+                {
+                    break;
+                }
+
+                Thread.Sleep(50);
+            }
+        }
+
+        broker.Dispose();
+        throw new InvalidOperationException("mosquitto did not start listening.");
+    }
+
+    private static void Run(string file, params string[] args)
+    {
+        using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        p.WaitForExit(10_000);
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} failed: {p.StandardError.ReadToEnd()}");
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit(5000);
+        }
+
+        _process.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Buffers.Binary;
+using MeTAI.Robotics.Dynamixel;
+using MeTAI.Robotics.ServoBus;
+using MeTAI.Simulation.Serial;
+
+namespace MeTAI.Simulation.Tests.Serial;
+
+public sealed class DynamixelBusOverPtyTests : IDisposable
+{
+    private readonly ServoChainTwin _twin;
+    private readonly DynamixelBus _bus;
+
+    public DynamixelBusOverPtyTests()
+    {
+        _twin = new ServoChainTwin(new ServoChainOptions
+        {
+            Servos = [new ServoTwinOptions { Id = 1, InitialPositionCounts = 1000 }, new ServoTwinOptions { Id = 2, InitialPositionCounts = 3000 }],
+        });
+        _twin.Start();
+        _bus = new DynamixelBus(new DynamixelBusOptions { PortName = _twin.SlavePath, ReplyTimeoutMs = 100 });
+        _bus.Open();
+    }
+
+    public void Dispose()
+    {
+        _bus.Dispose();
+        _twin.Dispose();
+    }
+
+    [Fact]
+    public void OverlappingBusCuts_TheBusComesBackOnlyWhenTheLastEnds()
+    {
+        // Campaign run seed 2061514891: a 145 ms cut inside a 406 ms one; the short one's end brought the bus back,
+        // so the long one never lasted long enough to fault the arm.
+        _twin.BeginSilence();
+        _twin.BeginSilence();
+        _twin.EndSilence();
+        Assert.True(_twin.IsSilent);
+        Assert.False(_bus.Ping(1, out _, out _));
+        _twin.EndSilence();
+        Assert.False(_twin.IsSilent);
+        Assert.True(_bus.Ping(1, out _, out _));
+    }
+
+    [Fact]
+    public void Ping_ExistingServo_ReturnsXm430ModelAndFirmware()
+    {
+        Assert.True(_bus.Ping(1, out ushort model, out byte firmware));
+        Assert.Equal(XmControlTable.XM430W210Model, model);
+        Assert.Equal(0x26, firmware);
+        Assert.False(_bus.Ping(9, out _, out _));
+    }
+
+    [Fact]
+    public void WriteThenRead_TorqueAndWatchdog_RoundTrip()
+    {
+        Assert.True(_bus.WriteByte(1, XmControlTable.BusWatchdog, 0, out byte e0));
+        Assert.Equal(0, e0);
+        Assert.True(_bus.WriteByte(1, XmControlTable.TorqueEnable, 1, out byte e1));
+        Assert.Equal(0, e1);
+        Span<byte> one = stackalloc byte[1];
+        Assert.True(_bus.Read(1, XmControlTable.TorqueEnable, one, out _));
+        Assert.Equal(1, one[0]);
+        Assert.True(_twin.Servo(1).TorqueEnabled);
+    }
+
+    [Fact]
+    public void SyncRead_PresentPositions_ReadsEveryServo()
+    {
+        byte[] ids = [1, 2];
+        byte[] data = new byte[8];
+        byte[] errors = new byte[2];
+        bool[] received = new bool[2];
+        Assert.Equal(2, _bus.SyncRead(XmControlTable.PresentPosition, 4, ids, data, errors, received));
+        Assert.Equal(1000, BinaryPrimitives.ReadInt32LittleEndian(data));
+        Assert.Equal(3000, BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(4)));
+    }
+
+    [Fact]
+    public void SyncWrite_Goals_MoveServosWithTorqueOn()
+    {
+        Assert.True(_bus.WriteByte(1, XmControlTable.TorqueEnable, 1, out _));
+        byte[] goals = new byte[8];
+        BinaryPrimitives.WriteInt32LittleEndian(goals, 1100);
+        BinaryPrimitives.WriteInt32LittleEndian(goals.AsSpan(4), 3100);
+        _bus.SyncWrite(XmControlTable.GoalPosition, 4, [1, 2], goals);
+        Thread.Sleep(300);
+        Assert.Equal(1100, _twin.Servo(1).GoalCounts);
+        Assert.InRange(_twin.Servo(1).PresentCounts, 1095, 1105);
+        // Servo 2 has torque off: its goal is stored but it does not move.
+        Assert.Equal(3000, _twin.Servo(2).PresentCounts);
+    }
+
+    [Fact]
+    public void CorruptedReply_IsDroppedAndCounted_RetrySucceeds()
+    {
+        _twin.CorruptNextBytes(12);
+        Assert.True(_bus.Ping(2, out ushort model, out _));
+        Assert.Equal(XmControlTable.XM430W210Model, model);
+        Assert.True(_bus.Statistics.CrcErrors >= 1 || _bus.Statistics.Timeouts >= 1);
+        Assert.True(_bus.Statistics.Retries >= 1);
+    }
+
+    [Fact]
+    public void SilentChain_TimesOutAfterRetries()
+    {
+        _twin.StopResponding();
+        Assert.False(_bus.Ping(1, out _, out _));
+        Assert.Equal(3, _bus.Statistics.Timeouts);
+    }
+}

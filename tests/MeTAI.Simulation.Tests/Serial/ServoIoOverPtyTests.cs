@@ -1,0 +1,42 @@
+using MeTAI.Robotics.Safety;
+using MeTAI.Robotics.ServoBus;
+using MeTAI.Simulation.Serial;
+
+namespace MeTAI.Simulation.Tests.Serial;
+
+public class ServoIoOverPtyTests
+{
+    private static ServoChainTwin Chain(int count) => new(new ServoChainOptions
+    {
+        Servos = [.. Enumerable.Range(1, count).Select(i => new ServoTwinOptions { Id = (byte)i, InitialPositionCounts = 2000 + i })],
+    });
+
+    [Fact]
+    public async Task PowerUp_SixServos_TorqueOnAtPresentPosition()
+    {
+        using ServoChainTwin twin = Chain(6);
+        twin.Start();
+        using var io = new ServoIo(new DynamixelBus(new DynamixelBusOptions { PortName = twin.SlavePath, ReplyTimeoutMs = 100 }), [1, 2, 3, 4, 5, 6]);
+        io.Start();
+        io.RequestPowerUp();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        while (io.PowerUp == PowerUpStatus.Running && sw.ElapsedMilliseconds < 5000)
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.True(io.PowerUp == PowerUpStatus.Ready, io.PowerUpFailure + $" timeouts {io.BusStatistics.Timeouts}");
+        Assert.All(twin.Servos, s => Assert.True(s.TorqueEnabled));
+        Assert.Equal(2003, io.PowerUpPositions[2]);
+
+        // Goals written through the slot reach the servos; torque off bypasses the slot.
+        int[] goals = [2100, 2100, 2100, 2100, 2100, 2100];
+        io.Commands.WriteGoals(goals, motion: true, new CommandStamp(1, 0, 0));
+        await RigWait(() => twin.Servo(1).GoalCounts == 2100);
+        io.TorqueOffNow();
+        await RigWait(() => twin.Servos.All(s => !s.TorqueEnabled));
+        Assert.True(io.TorqueOffCount >= 1);
+    }
+
+    private static Task RigWait(Func<bool> condition) => SimulatedRig.WaitUntilAsync(condition, TimeSpan.FromSeconds(5));
+}
