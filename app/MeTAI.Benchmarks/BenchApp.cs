@@ -1,6 +1,5 @@
 using System.CommandLine;
 using MeTAI.Benchmarks.Commands;
-using MeTAI.Cli.Commands;
 
 namespace MeTAI.Benchmarks;
 

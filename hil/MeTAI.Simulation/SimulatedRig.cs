@@ -262,6 +262,43 @@ public sealed class SimulatedRig : IAsyncDisposable
         await CommandAndWaitAsync(ControllerCommandKind.Home, SafetyState.Ready, TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// <see cref="BringToReadyAsync"/>, tried up to <paramref name="attempts"/> times: when load on a shared machine trips
+    /// an unrelated interlock on the way (a late heartbeat or servo reply), the rig recovers (<see cref="RecoverAsync"/>)
+    /// and tries again; the last failure is thrown.
+    /// </summary>
+    public Task ReadyWithRetriesAsync(int attempts = 5, CancellationToken cancellationToken = default) =>
+        WithRetriesAsync(() => Controller.State == SafetyState.Ready ? Task.CompletedTask : BringToReadyAsync(cancellationToken), attempts, cancellationToken);
+
+    /// <summary><see cref="BringToFollowingAsync"/>, tried like <see cref="ReadyWithRetriesAsync"/>.</summary>
+    public Task FollowingWithRetriesAsync(int attempts = 5, CancellationToken cancellationToken = default) =>
+        WithRetriesAsync(() => BringToFollowingAsync(cancellationToken), attempts, cancellationToken);
+
+    /// <summary>
+    /// Back to Disabled from wherever the controller stopped: Resume then Disable after a hold, an acknowledged Reset
+    /// after a fault or e-stop, Disable otherwise.
+    /// </summary>
+    public async Task RecoverAsync(CancellationToken cancellationToken = default)
+    {
+        await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        switch (Controller.State)
+        {
+            case SafetyState.Paused:
+                Controller.Command(ControllerCommandKind.Resume);
+                await Controller.WaitForStateAsync(SafetyState.Ready, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+                Controller.Command(ControllerCommandKind.Disable);
+                break;
+            case SafetyState.Fault or SafetyState.EStop:
+                Controller.Command(ControllerCommandKind.Reset, acknowledge: true);
+                break;
+            default:
+                Controller.Command(ControllerCommandKind.Disable);
+                break;
+        }
+
+        await Controller.WaitForStateAsync(SafetyState.Disabled, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Queues a local command and waits for a state.</summary>
     public async Task CommandAndWaitAsync(ControllerCommandKind command, SafetyState state, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -269,6 +306,23 @@ public sealed class SimulatedRig : IAsyncDisposable
         if (!await Controller.WaitForStateAsync(state, timeout, cancellationToken).ConfigureAwait(false))
         {
             throw new TimeoutException($"After {command} the controller is in {Controller.State}, not {state} (interlocks {Controller.Core.LastInterlocks}). {AuditTail()}");
+        }
+    }
+
+    private async Task WithRetriesAsync(Func<Task> bringUp, int attempts, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(attempts, 1);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await bringUp().ConfigureAwait(false);
+                return;
+            }
+            catch (TimeoutException) when (attempt < attempts)
+            {
+                await RecoverAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

@@ -12,6 +12,21 @@ namespace MeTAI.Simulation;
 /// <summary>What a <see cref="SimulatedRig"/> starts, and how (a record: a harness adds its parts with <c>with</c>).</summary>
 public sealed record SimulatedRigOptions
 {
+    /// <summary>
+    /// A rig for a shared, loaded machine (the service's simulated controller, tests that are not about timing): the
+    /// controller's defaults except the timeouts that scheduling stalls of other processes alone would trip — heartbeat
+    /// watchdog 400 ms, servo timeout 1 s, tracking lag 300 ms, the servos' bus watchdog 1 s, serial replies 150 ms with
+    /// 3 retries. Not timing evidence: the HIL scenarios and campaigns say which settings they prove.
+    /// </summary>
+    public static SimulatedRigOptions ForSharedMachine(RobotModel robot) => new()
+    {
+        Robot = robot,
+        Controller = new ControllerOptions { HeartbeatWatchdogMs = 400, ServoTimeoutMs = 1000, TrackingLagMs = 300 },
+        ServoIo = new ServoIoOptions { BusWatchdog20Ms = 50 },
+        ReplyTimeoutMs = 150,
+        Retries = 3,
+    };
+
     /// <summary>The arm.</summary>
     public required RobotModel Robot { get; init; }
 

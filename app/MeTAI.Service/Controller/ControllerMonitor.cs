@@ -80,55 +80,23 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
         }
     }
 
-    /// <summary>
-    /// The simulated rig's settings: the controller's real defaults except the timeouts that a loaded, shared machine
-    /// would trip by scheduling stalls alone (heartbeat watchdog, servo timeout, tracking lag, the servos' bus watchdog,
-    /// serial reply timeout), as the HIL tests relax them; the sim is for the web interface, not for timing evidence.
-    /// </summary>
-    public static SimulatedRigOptions SimRigOptions(RobotModel robot) => new()
-    {
-        Robot = robot,
-        Controller = new MeTAI.Robotics.Control.ControllerOptions { HeartbeatWatchdogMs = 400, ServoTimeoutMs = 1000, TrackingLagMs = 300 },
-        ServoIo = new MeTAI.Robotics.ServoBus.ServoIoOptions { BusWatchdog20Ms = 50 },
-        ReplyTimeoutMs = 150,
-        Retries = 3,
-    };
+    /// <summary>The simulated rig's settings: <see cref="SimulatedRigOptions.ForSharedMachine"/>; the sim is for the web interface, not for timing evidence.</summary>
+    public static SimulatedRigOptions SimRigOptions(RobotModel robot) => SimulatedRigOptions.ForSharedMachine(robot);
 
-    // Enable → Home → Ready; after a hold or fault on the way (load on a shared machine), Resume or an acknowledged Reset and again.
+    // Enable → Home → Ready, recovering after a hold or fault on the way (load on a shared machine).
     private async Task BringUpAsync(CancellationToken ct)
     {
-        SimulatedRig rig = _rig!;
-        for (int attempt = 1; attempt <= 5 && !ct.IsCancellationRequested; attempt++)
+        try
         {
-            try
-            {
-                switch (rig.Controller.State)
-                {
-                    case SafetyState.Fault or SafetyState.EStop:
-                        await rig.CommandAndWaitAsync(MeTAI.Robotics.Control.ControllerCommandKind.Reset, SafetyState.Disabled, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
-                        break;
-                    case SafetyState.Paused:
-                        await rig.CommandAndWaitAsync(MeTAI.Robotics.Control.ControllerCommandKind.Resume, SafetyState.Ready, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
-                        break;
-                    default:
-                        break;
-                }
-
-                if (rig.Controller.State != SafetyState.Ready)
-                {
-                    await rig.BringToReadyAsync(ct).ConfigureAwait(false);
-                }
-
-                return;
-            }
-            catch (TimeoutException ex)
-            {
-                LogBringUpFailed(logger, ex);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            await _rig!.ReadyWithRetriesAsync(cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            LogBringUpFailed(logger, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
         }
     }
 

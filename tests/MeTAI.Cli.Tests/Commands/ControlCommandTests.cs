@@ -51,35 +51,4 @@ public class ControlCommandTests
         Assert.Equal(1, code);
         Assert.Contains("TAMPERED at line 3", stdout, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void BenchControl_OneSecond_PrintsEveryFigure()
-    {
-        var json = CliRunner.Json("bench", "control", "--seconds", "1", "--json", "--robot", Path.Combine(Root(), "configs", "robots", "metai-arm6.json"));
-        Assert.True(json.GetProperty("rateHz").GetDouble() > 0);
-        foreach (string p in new[] { "p50", "p99", "p999", "max" })
-        {
-            Assert.True(json.GetProperty("periodJitterUs").TryGetProperty(p, out _));
-        }
-
-        Assert.True(json.TryGetProperty("overruns", out _));
-        Assert.True(json.TryGetProperty("gcPauseMs", out _));
-        foreach (string p in new[] { "p50", "p99", "max" })
-        {
-            Assert.True(json.GetProperty("hapticToServoLatencyMs").TryGetProperty(p, out _));
-        }
-
-        // The controller runs as `control` does: a 1 GiB no-GC region while the arm is still.
-        Assert.Equal(1L << 30, json.GetProperty("noGcRegionBytes").GetInt64());
-    }
-
-    [Theory]
-    [InlineData("--no-gc-region-mb", "8", "--no-gc-region-mb must be 0 (off) or 16-4096")]
-    [InlineData("--devices-nice", "5", "--devices-nice needs --split")]
-    public void BenchControl_BadOption_ExitsWithTheReason(string option, string value, string reason)
-    {
-        (int code, _, string stderr) = CliRunner.Run("bench", "control", "--seconds", "1", option, value);
-        Assert.NotEqual(0, code);
-        Assert.Contains(reason, stderr, StringComparison.Ordinal);
-    }
 }

@@ -1,3 +1,4 @@
+using MeTAI.TestUtilities;
 using System.Xml.Linq;
 
 namespace MeTAI.Cli.Tests.Commands;
@@ -144,7 +145,8 @@ public class HilRunCommandTests
         // A real Mosquitto with a password file and the ACL generated from the access policy; the accounts reach the
         // CLI in a file, never on the command line.
         IReadOnlyList<MeTAI.Simulation.RigUser> users = MeTAI.Hil.Runner.HilRig.DefaultUsers();
-        using MeTAI.Simulation.Tests.Security.MosquittoBroker mosquitto = MeTAI.Simulation.Tests.Security.MosquittoBroker.Start("metai-arm6", users);
+        using var mosquitto = MosquittoBroker.Start(users.Select(u => (u.Name, u.Password)),
+            new MeTAI.Robotics.Transport.MqttAccessPolicy(new MeTAI.Robotics.Transport.MqttTopics("metai-arm6")).ToMosquittoAcl(users.Select(u => (u.Name, u.Role))));
         string dir = CliRunner.TempDir("hil-mosquitto");
         string accounts = Path.Combine(dir, "accounts.json");
         File.WriteAllText(accounts, System.Text.Json.JsonSerializer.Serialize(users.Select(u => new { name = u.Name, role = u.Role.ToString(), password = u.Password })));

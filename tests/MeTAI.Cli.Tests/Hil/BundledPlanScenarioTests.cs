@@ -1,13 +1,12 @@
 using MeTAI.Cli.Hil;
 using MeTAI.Cli.Tests.Commands;
-using MeTAI.Hil.Tests.Scenarios;
 using Xunit.Abstractions;
 
 namespace MeTAI.Cli.Tests.Hil;
 
 /// <summary>
 /// The bundled scenarios that deliver an RTPLAN file, as shipped and with their safety function removed
-/// (<see cref="BundledScenarioRuns"/>, shared with MeTAI.Hil.Tests, which runs the others): the plan is read as
+/// (<see cref="BundledScenarioRuns"/>; <see cref="BundledScenarioTests"/> runs the others): the plan is read as
 /// <c>metai hil run</c> reads it, <see cref="HilScenarios.PlanBeams"/>.
 /// </summary>
 [Collection(HilTestGroup.Name)]

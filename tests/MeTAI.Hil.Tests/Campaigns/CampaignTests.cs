@@ -1,8 +1,9 @@
+using Il = MeTAI.Robotics.Safety.Interlocks;
 using MeTAI.Hil.Campaigns;
 using MeTAI.Hil.Runner;
 using MeTAI.Hil.Scenarios;
 using MeTAI.Robotics.Control;
-using Il = MeTAI.Robotics.Safety.Interlocks;
+using MeTAI.TestUtilities;
 using Xunit.Abstractions;
 
 namespace MeTAI.Hil.Tests.Campaigns;
@@ -14,7 +15,7 @@ namespace MeTAI.Hil.Tests.Campaigns;
 /// </summary>
 public class CampaignTests(ITestOutputHelper output)
 {
-    private static string RobotPath => Path.Combine(TestRobots.RepositoryRoot(), "configs", "robots", "metai-arm6.json");
+    private static string RobotPath => RepositoryPaths.Config("robots", "metai-arm6.json");
 
     private static string Fingerprint(Scenario s) =>
         $"{s.DurationS}|{s.MasterMotion?.Kind}|{s.MasterMotion?.RadiusM}|{s.MasterMotion?.Vector}|{s.MasterMotion?.PeriodS}|" +

@@ -1,4 +1,4 @@
-namespace MeTAI.Hil.Bench;
+namespace MeTAI.Benchmarks.Control;
 
 /// <summary>What <c>metai bench control</c> measured (times in µs or ms as named).</summary>
 public sealed record ControlBenchResult

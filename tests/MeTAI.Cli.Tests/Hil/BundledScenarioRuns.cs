@@ -4,15 +4,15 @@ using MeTAI.Hil.Scenarios;
 using MeTAI.Robotics.Radiotherapy;
 using Il = MeTAI.Robotics.Safety.Interlocks;
 
-namespace MeTAI.Hil.Tests.Scenarios;
+namespace MeTAI.Cli.Tests.Hil;
 
 /// <summary>
 /// The two runs that back every bundled scenario (configs/hil/*.yaml) against the real controller over real transports:
 /// as shipped it passes, and its paired negative run — the same scenario against a controller with the safety function
 /// under test removed (<see cref="SafetyFunctionRemoval"/>) — breaks the assertions that back the claim. A positive run
 /// that fails only on functional assertions (a spurious trip on a loaded machine, e.g. a late heartbeat) is retried up
-/// to twice; a broken safety assertion fails at once. MeTAI.Hil.Tests runs the scenarios that need no RTPLAN;
-/// MeTAI.Cli.Tests (this file is linked there) the ones that deliver a plan file, which only the composition root reads.
+/// to twice; a broken safety assertion fails at once. They run here, at the composition root, as <c>metai hil run</c>
+/// runs them: a scenario that delivers a plan file has it read by <see cref="MeTAI.Cli.Hil.HilScenarios.PlanBeams"/>.
 /// </summary>
 internal static class BundledScenarioRuns
 {

@@ -1,7 +1,7 @@
 using System.Diagnostics.Tracing;
 using System.Globalization;
 
-namespace MeTAI.Hil.Bench;
+namespace MeTAI.Benchmarks.Control;
 
 /// <summary>
 /// The runtime's own GC events, heard in-process (an <see cref="EventListener"/> on the

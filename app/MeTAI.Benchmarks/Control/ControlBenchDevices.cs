@@ -7,7 +7,7 @@ using MeTAI.Simulation;
 using MeTAI.Simulation.Haptics;
 using MeTAI.Simulation.Serial;
 
-namespace MeTAI.Hil.Bench;
+namespace MeTAI.Benchmarks.Control;
 
 /// <summary>
 /// The devices of the control benchmark — embedded broker, pty servo chain, haptic master drawing the bench's circle —

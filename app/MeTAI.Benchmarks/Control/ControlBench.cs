@@ -5,7 +5,7 @@ using MeTAI.Robotics.Safety;
 using MeTAI.Robotics.ServoBus;
 using MeTAI.Simulation;
 
-namespace MeTAI.Hil.Bench;
+namespace MeTAI.Benchmarks.Control;
 
 /// <summary>
 /// The control benchmark: the controller with its production defaults (1 kHz, 30 ms heartbeat watchdog) against the
@@ -186,6 +186,6 @@ public sealed record ControlBenchOptions
     /// </summary>
     public ControlBenchDevicesInfo? Devices { get; init; }
 
-    /// <summary>Listen to the runtime's GC events and report each collection and the largest allocators (<see cref="MeTAI.Hil.Bench.GcTrace"/>; a diagnostic that perturbs the figures a little).</summary>
+    /// <summary>Listen to the runtime's GC events and report each collection and the largest allocators (<see cref="Control.GcTrace"/>; a diagnostic that perturbs the figures a little).</summary>
     public bool GcTrace { get; init; }
 }

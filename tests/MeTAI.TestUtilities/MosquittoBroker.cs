@@ -1,16 +1,16 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using MeTAI.Robotics.Transport;
 
-namespace MeTAI.Simulation.Tests.Security;
+namespace MeTAI.TestUtilities;
 
 /// <summary>
 /// A real Mosquitto (Debian package, installed by ./test.sh) on a free loopback port, with a password file made by
-/// mosquitto_passwd and the ACL generated from <see cref="MqttAccessPolicy"/>. Stopped (killed by its PID) on dispose.
+/// mosquitto_passwd and the ACL the caller gives (the tests generate it from the controller's access policy). Stopped
+/// (killed by its PID) on dispose.
 /// <c>set_tcp_nodelay true</c>: with Nagle on (Mosquitto's default) the broker held the master's 100 Hz heartbeats back
-/// past the controller's 30 ms watchdog. Also compiled into MeTAI.Cli.Tests (metai hil run --broker).
+/// past the controller's 30 ms watchdog.
 /// </summary>
-internal sealed class MosquittoBroker : IDisposable
+public sealed class MosquittoBroker : IDisposable
 {
     private readonly Process _process;
     private readonly string _dir;
@@ -22,8 +22,10 @@ internal sealed class MosquittoBroker : IDisposable
         Port = port;
     }
 
+    /// <summary>The loopback port it listens on.</summary>
     public int Port { get; }
 
+    /// <summary>The mosquitto program, or null when it is not installed.</summary>
     public static string? Executable()
     {
         foreach (string path in new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto" })
@@ -37,28 +39,31 @@ internal sealed class MosquittoBroker : IDisposable
         return null;
     }
 
-    public static MosquittoBroker Start(string robot, IReadOnlyList<RigUser> users)
+    /// <summary>Starts a broker that knows <paramref name="users"/> and enforces <paramref name="acl"/> (Mosquitto's ACL file format).</summary>
+    public static MosquittoBroker Start(IEnumerable<(string Name, string Password)> users, string acl)
     {
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(acl);
         string exe = Executable() ?? throw new InvalidOperationException("mosquitto is not installed (./test.sh installs the Debian package).");
         string dir = Path.Combine(Path.GetTempPath(), "metai-mosquitto-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         string passwd = Path.Combine(dir, "passwd");
         File.WriteAllText(passwd, "");
-        foreach (RigUser u in users)
+        foreach ((string name, string password) in users)
         {
-            Run("mosquitto_passwd", "-b", passwd, u.Name, u.Password);
+            Run("mosquitto_passwd", "-b", passwd, name, password);
         }
 
-        string acl = Path.Combine(dir, "acl");
-        File.WriteAllText(acl, new MqttAccessPolicy(new MqttTopics(robot)).ToMosquittoAcl(users.Select(u => (u.Name, u.Role))));
-        int port = EmbeddedBroker.FreeTcpPort();
+        string aclFile = Path.Combine(dir, "acl");
+        File.WriteAllText(aclFile, acl);
+        int port = FreeTcpPort();
         string conf = Path.Combine(dir, "mosquitto.conf");
         File.WriteAllText(conf, $"""
             per_listener_settings false
             listener {port} 127.0.0.1
             allow_anonymous false
             password_file {passwd}
-            acl_file {acl}
+            acl_file {aclFile}
             persistence false
             set_tcp_nodelay true
             log_dest stderr
@@ -92,6 +97,13 @@ internal sealed class MosquittoBroker : IDisposable
         throw new InvalidOperationException("mosquitto did not start listening.");
     }
 
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private static void Run(string file, params string[] args)
     {
         using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
@@ -102,6 +114,7 @@ internal sealed class MosquittoBroker : IDisposable
         }
     }
 
+    /// <summary>Stops the broker and removes its files.</summary>
     public void Dispose()
     {
         if (!_process.HasExited)

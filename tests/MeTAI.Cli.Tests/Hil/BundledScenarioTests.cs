@@ -1,17 +1,19 @@
+using MeTAI.Cli.Tests.Commands;
 using Xunit.Abstractions;
 
-namespace MeTAI.Hil.Tests.Scenarios;
+namespace MeTAI.Cli.Tests.Hil;
 
 /// <summary>
 /// Every bundled scenario that needs no RTPLAN read, as shipped and with its safety function removed
-/// (<see cref="BundledScenarioRuns"/>); the ones that deliver a plan file run in MeTAI.Cli.Tests (Hil/BundledPlanScenarioTests).
+/// (<see cref="BundledScenarioRuns"/>); the ones that deliver a plan file are in <see cref="BundledPlanScenarioTests"/>.
 /// </summary>
+[Collection(HilTestGroup.Name)]
 public class BundledScenarioTests(ITestOutputHelper output)
 {
     [Fact]
     public void BundledScenarios_AreAllListed()
     {
-        string dir = Path.Combine(TestRobots.RepositoryRoot(), "configs", "hil");
+        string dir = Path.Combine(CliRunner.RepositoryRoot(), "configs", "hil");
         var files = Directory.GetFiles(dir, "*.yaml").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(files, BundledScenarioRuns.NameList.Order(StringComparer.Ordinal));
         Assert.All(files, f => Assert.Equal(f, BundledScenarioRuns.Load(f!).Name));

@@ -1,10 +1,11 @@
-using MeTAI.Hil.Bench;
+using MeTAI.Benchmarks.Control;
 using MeTAI.Robotics.Control;
+using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Safety;
 using MeTAI.Simulation;
-using MeTAI.Simulation.Tests;
+using MeTAI.TestUtilities;
 
-namespace MeTAI.Hil.Tests.Bench;
+namespace MeTAI.Benchmarks.Tests.Control;
 
 /// <summary>The GC diagnostics of <c>bench control</c> and the controller's no-GC region, on the real rig.</summary>
 public class GcQuietTests
@@ -58,10 +59,11 @@ public class GcQuietTests
     {
         // 512 MiB: the in-process rig (broker, twins, MQTT clients) allocates a few MB a second, so 3 s of following
         // fits in it many times over.
-        await using SimulatedRig rig = await SimulatedRig.StartAsync(TestRigs.Options(noGcRegionBytes: 512L << 20));
+        RobotModel robot = RobotConfigJson.Load(RepositoryPaths.Config("robots", "metai-arm6.json"));
+        await using SimulatedRig rig = await SimulatedRig.StartAsync(SimulatedRigOptions.ForSharedMachine(robot) with { NoGcRegionBytes = 512L << 20 });
         NoGcRegionSteward steward = rig.Controller.NoGc!;
         await SimulatedRig.WaitUntilAsync(() => steward.IsOpen, TimeSpan.FromSeconds(10));
-        await rig.FollowAsync();
+        await rig.FollowingWithRetriesAsync();
         Assert.True(steward.IsOpen);
         int collections = GC.CollectionCount(0);
         long opened = steward.Opened;

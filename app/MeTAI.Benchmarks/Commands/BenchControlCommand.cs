@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using MeTAI.Hil.Bench;
+using MeTAI.Benchmarks.Control;
+using MeTAI.Cli;
+using MeTAI.Cli.Commands;
 using MeTAI.Robotics.Kinematics;
 
-namespace MeTAI.Cli.Commands;
+namespace MeTAI.Benchmarks.Commands;
 
 /// <summary>
 /// <c>metai bench control --seconds N [--json]</c>: the controller against its twins (pty servo chain, haptic master over
