@@ -1,5 +1,11 @@
 using System.CommandLine;
 using MeTAI.Cli.Commands;
+using MeTAI.Cli.Commands.Controller;
+using MeTAI.Cli.Commands.Demo;
+using MeTAI.Cli.Commands.DicomFiles;
+using MeTAI.Cli.Commands.Hil;
+using MeTAI.Cli.Commands.Planning;
+using MeTAI.Cli.Commands.Rehearse;
 
 namespace MeTAI.Cli;
 

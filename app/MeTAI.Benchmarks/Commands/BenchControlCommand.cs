@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using MeTAI.Benchmarks.Control;
-using MeTAI.Cli;
 using MeTAI.Cli.Commands;
+using MeTAI.Cli.Commands.Controller;
 using MeTAI.Robotics.Kinematics;
 
 namespace MeTAI.Benchmarks.Commands;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using MeTAI.Cli.Hil;
+using MeTAI.Cli.Commands.Hil;
 using MeTAI.Hil.Runner;
 
 namespace MeTAI.Cli.Commands.Demo;
