@@ -19,44 +19,22 @@ public static class AtomicFile
     }
 
     /// <summary>Writes <paramref name="bytes"/>.</summary>
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    public static void WriteAllBytes(string path, byte[] bytes)
     {
-        string temp = Begin(path, out string full);
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            DeleteIfLeft(temp);
-        }
+        ArgumentNullException.ThrowIfNull(bytes);
+        Write(path, stream => stream.Write(bytes));
     }
 
     /// <summary>Lets <paramref name="write"/> fill a stream on the temporary file, then renames it over <paramref name="path"/>.</summary>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(write);
-        string temp = Begin(path, out string full);
-        try
+        WriteVia(path, temp =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            DeleteIfLeft(temp);
-        }
+            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+            write(stream);
+            stream.Flush(flushToDisk: true);
+        });
     }
 
     /// <summary>
