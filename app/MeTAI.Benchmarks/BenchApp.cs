@@ -9,10 +9,11 @@ namespace MeTAI.Benchmarks;
 /// </summary>
 public static class BenchApp
 {
-    /// <summary>The root command, with <c>bench</c> and its subjects.</summary>
-    public static RootCommand BuildRoot()
+    /// <summary>The root command, with <c>bench</c> and its subjects; named <c>metai</c>, as users type it (<c>./metai bench …</c>).</summary>
+    public static Command BuildRoot()
     {
-        var root = new RootCommand("MeTAI.Intervention benchmarks (results belong in docs/benchmarks.md with machine, date and command).");
+        var root = new Command("metai", "MeTAI.Intervention benchmarks (results belong in docs/benchmarks.md with machine, date and command).");
+        root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Subcommands.Add(BenchCommand.Create(BenchDicomCommand.Create(), BenchDoseCommand.Create(), BenchOptimizeCommand.Create(), BenchSoftBodyCommand.Create(),
             BenchControlCommand.Create(), BenchControlCommand.CreateDevices()));
         return root;
