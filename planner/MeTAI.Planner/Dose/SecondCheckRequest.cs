@@ -13,4 +13,8 @@ namespace MeTAI.Planner.Dose;
 /// <param name="Seed">Random seed.</param>
 /// <param name="Denoise">Denoise the Monte Carlo dose.</param>
 /// <param name="OutDir">Output directory.</param>
-public sealed record SecondCheckRequest(string CtPath, string PlanPath, string? Isocenter, int? Fractions, long Histories, DeviceKind Device, ulong Seed, bool Denoise, string OutDir);
+public sealed record SecondCheckRequest(string CtPath, string PlanPath, string? Isocenter, int? Fractions, long Histories, DeviceKind Device, ulong Seed, bool Denoise, string OutDir)
+{
+    /// <summary>Report dose to water instead of dose to medium.</summary>
+    public bool DoseToWater { get; init; }
+}

@@ -16,8 +16,8 @@ namespace MeTAI.Planner.Dose;
 /// <summary>
 /// The independent second check (<c>metai dose --ct DIR --plan FILE</c>): an existing DICOM RT Plan — jaws, MLC, MU,
 /// angles, isocentre — read by <see cref="RtPlanBeams"/> and recomputed by Monte Carlo (<see cref="PlanDoseCalculator"/>)
-/// on a CT series; <see cref="SecondCheckOutput"/> writes rtdose.dcm (referencing the plan, on the CT grid) and
-/// summary.json.
+/// on a CT series, kept inside the body (<see cref="SecondCheckBody"/>); <see cref="SecondCheckOutput"/> writes
+/// rtdose.dcm (referencing the plan, on the CT grid) and summary.json.
 /// </summary>
 public static class SecondCheckRun
 {
@@ -45,7 +45,9 @@ public static class SecondCheckRun
         GridGeometry g = ct.Geometry;
         log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"dose: plan '{plan.Label}' ({segments.Select(s => s.BeamNumber).Distinct().Count()} beams, {segments.Count} segments, {segments.Sum(s => s.MonitorUnits):0.0} MU per fraction) × {fractions} fraction(s) on CT {g.SizeX}×{g.SizeY}×{g.SizeZ}, {o.Histories:N0} histories"));
-        PlanDose dose = new PlanDoseCalculator(engine, model).Compute(phantom, segments, fractions, o.Histories, o.Seed, 10, o.Denoise, log);
+        VoxelMask body = SecondCheckBody.Of(ct, o.CtPath);
+        log?.WriteLine($"dose: kept inside the body ({body.Name}); 0 outside it and in air");
+        PlanDose dose = new PlanDoseCalculator(engine, model).Compute(phantom, segments, body, fractions, o.Histories, o.Seed, 10, o.Denoise, o.DoseToWater, log);
         Vec3 isoUsed = segments[0].IsocenterLps;
         var result = new SecondCheckResult(plan, ctDir, segments, fractions, dose, isoUsed, DoseAt(dose.DoseGy, isoUsed), Path.GetFullPath(o.OutDir));
         SecondCheckOutput.Write(result, ct);

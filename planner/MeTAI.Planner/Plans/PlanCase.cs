@@ -2,6 +2,7 @@ using MeTAI.Core.Phantoms;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom.Cases;
 using MeTAI.Dicom.Rt;
+using MeTAI.Planner.Dose;
 
 namespace MeTAI.Planner.Plans;
 
@@ -85,7 +86,14 @@ public sealed class PlanCase
         return false;
     }
 
-    /// <summary>The body outline: the EXTERNAL structure, else the union of all structures.</summary>
+    /// <summary>The names a body ROI goes by when its RT ROI Interpreted Type is not given (compared ignoring case).</summary>
+    public static IReadOnlyList<string> BodyRoiNames { get; } = ["External", "Body", "Outline", "Skin"];
+
+    /// <summary>
+    /// The body, the one answer to "where is the patient" (dose is written inside it, rings are cut to it): the
+    /// structure whose RT ROI Interpreted Type is EXTERNAL; else one without an interpreted type named as in
+    /// <see cref="BodyRoiNames"/>; else the outline of the CT (<see cref="BodyOutline.FromCt"/>).
+    /// </summary>
     public VoxelMask BodyMask()
     {
         foreach (PlanStructure s in Structures)
@@ -96,13 +104,23 @@ public sealed class PlanCase
             }
         }
 
-        VoxelMask union = Structures[0].Mask;
-        for (int n = 1; n < Structures.Count; n++)
+        foreach (PlanStructure s in Structures)
         {
-            union = union.Union(Structures[n].Mask);
+            if (IsBodyRoi(s.InterpretedType, s.Name))
+            {
+                return s.Mask;
+            }
         }
 
-        return union.Clone("Body");
+        return BodyOutline.FromCt(CtHu);
+    }
+
+    /// <summary>True for an ROI that <see cref="BodyMask"/> may take as the body: EXTERNAL, or untyped and named as in <see cref="BodyRoiNames"/>.</summary>
+    public static bool IsBodyRoi(string interpretedType, string name)
+    {
+        ArgumentNullException.ThrowIfNull(interpretedType);
+        ArgumentNullException.ThrowIfNull(name);
+        return interpretedType == "EXTERNAL" || (interpretedType.Length == 0 && BodyRoiNames.Contains(name.Trim(), StringComparer.OrdinalIgnoreCase));
     }
 
     /// <summary>The structure names, comma-separated (for error messages).</summary>

@@ -36,6 +36,42 @@ public class SecondCheckRunTests
         Assert.Equal(r.DoseAtIsocenterGy, summary.RootElement.GetProperty("doseAtIsocenterGy").GetDouble());
     }
 
+    [Theory]
+    [InlineData(false, "External")]
+    [InlineData(true, "CT outline")]
+    public void Run_OpenFieldOnProstate_DoseKeptInsideTheBodyAndMaximaAgree(bool ctOnly, string body)
+    {
+        // The prostate phantom has air around its body: its EXTERNAL ROI is the body when rtstruct.dcm is beside the
+        // CT, the CT's outline when only the slices are given.
+        string dir = TestData.TempDir("second-check-prostate");
+        Phantom phantom = PhantomLibrary.Build("prostate", 10);
+        RtPlan field = Output.RtPlanBuilder.OpenField(100, 100, Core.Geometry.Vec3.Zero, 900, 100, "10x10", "METAI-6MV", 1000);
+        RtStudy written = RtPhantom.Write(phantom, dir, field);
+        string outDir = TestData.TempDir("second-check-prostate-out");
+
+        SecondCheckResult r = SecondCheckRun.Run(new SecondCheckRequest(ctOnly ? Path.Combine(dir, "ct") : dir, Path.Combine(dir, "rtplan.dcm"), null, 2, 20_000, DeviceKind.Cpu, 1, false, outDir)
+        {
+            DoseToWater = true,
+        });
+
+        RtDose dose = RtDoseReader.Read(Path.Combine(outDir, "rtdose.dcm"));
+        Assert.Equal(written.Plan!.SopInstanceUid, dose.ReferencedPlanUid);
+        Assert.Equal(body, r.Dose.Body);
+        Assert.True(r.Dose.IsDoseToWater);
+        Assert.Equal("MeTAI MC second check, 2 fx, dose to water", dose.Comment);
+        short[] hu = written.Ct.Hu.Data;
+        for (int n = 0; n < hu.Length; n++)
+        {
+            Assert.True(hu[n] > -900 || dose.Dose.Data[n] == 0, $"voxel {n}: {dose.Dose.Data[n]} Gy in air");
+        }
+
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        double reported = summary.RootElement.GetProperty("maxDoseGy").GetDouble();
+        Assert.True(reported > 0);
+        Assert.Equal(reported, dose.MaxDose(), reported / (0.93 * ushort.MaxValue));
+        Assert.Equal(body, summary.RootElement.GetProperty("body").GetString());
+    }
+
     [Fact]
     public void Run_IsocentreOutsideTheCt_SaysHowToPlaceIt()
     {

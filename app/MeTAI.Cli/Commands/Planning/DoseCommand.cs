@@ -53,7 +53,10 @@ internal static class DoseCommand
                     }
 
                     var check = new SecondCheckRequest(ctDir.FullName, planFile.FullName, parse.GetValue(isocenter), parse.GetValue(fractions),
-                        parse.GetValue(histories), DeviceKindParser.Parse(parse.GetValue(device)), parse.GetValue(seed), parse.GetValue(denoise), parse.GetValue(output)!.FullName);
+                        parse.GetValue(histories), DeviceKindParser.Parse(parse.GetValue(device)), parse.GetValue(seed), parse.GetValue(denoise), parse.GetValue(output)!.FullName)
+                    {
+                        DoseToWater = parse.GetValue(toWater),
+                    };
                     SecondCheckResult c = SecondCheckRun.Run(check, stdout);
                     PlanDose d = c.Dose;
                     stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,

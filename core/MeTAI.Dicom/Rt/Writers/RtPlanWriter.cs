@@ -69,7 +69,7 @@ public static class RtPlanWriter
 
         // Approval.
         ds.AddOrUpdate(DicomTags.ApprovalStatus, DicomVR.CS, plan.ApprovalStatus.Length > 0 ? plan.ApprovalStatus : "UNAPPROVED");
-        return ds;
+        return RtValueCheck.Checked(ds, "RT Plan");
     }
 
     private static void Validate(RtPlan plan)
