@@ -59,6 +59,14 @@ public sealed record DicomTransferSyntax(string Uid, string Name, bool IsExplici
         [Jpeg2000.Uid] = Jpeg2000,
     };
 
+    // Registered syntaxes newer than our UID dictionary: named in refusals, not decoded.
+    private static readonly Dictionary<string, string> NewerNames = new(StringComparer.Ordinal)
+    {
+        ["1.2.840.10008.1.2.4.201"] = "High-Throughput JPEG 2000 Image Compression (Lossless Only)",
+        ["1.2.840.10008.1.2.4.202"] = "High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)",
+        ["1.2.840.10008.1.2.4.203"] = "High-Throughput JPEG 2000 Image Compression",
+    };
+
     /// <summary>
     /// True when this codec can decode the pixel data of this syntax: native, RLE Lossless, JPEG baseline/extended/
     /// lossless, JPEG-LS and JPEG 2000 (the last two through native libraries, see <c>MeTAI.Dicom.Imaging.Codecs</c>).
@@ -79,7 +87,7 @@ public sealed record DicomTransferSyntax(string Uid, string Name, bool IsExplici
             return ts;
         }
 
-        string name = DicomUidRegistry.NameOf(clean) ?? "unknown transfer syntax";
+        string name = DicomUidRegistry.NameOf(clean) ?? NewerNames.GetValueOrDefault(clean) ?? "unknown transfer syntax";
         return new DicomTransferSyntax(clean, name, true, false, false, true);
     }
 
