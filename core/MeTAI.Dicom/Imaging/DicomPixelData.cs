@@ -241,12 +241,19 @@ public sealed class DicomPixelData
     }
 
     /// <summary>
-    /// Refuses, before anything is allocated, a frame that cannot decode to a whole frame where the codec bounds its
-    /// expansion (RLE: a PackBits run of two bytes yields at most 128, so 64 times the compressed size plus the header).
+    /// Refuses, before the frame is allocated, a compressed frame that cannot be the frame the dataset describes: where
+    /// the codec bounds its expansion (RLE: a PackBits run of two bytes yields at most 128, so 64 times the compressed
+    /// size plus the header), a frame too small for it; where the codestream has a header (JPEG, JPEG-LS, JPEG 2000), a
+    /// size, component count or precision that differs from the dataset's.
     /// </summary>
     private void CheckDecodable(int index)
     {
-        if (_decoder is { MaxExpansion: > 0 } && _frames is not null && index >= 0 && index < NumberOfFrames)
+        if (_decoder is null || _frames is null || index < 0 || index >= NumberOfFrames)
+        {
+            return;
+        }
+
+        if (_decoder.MaxExpansion > 0)
         {
             long compressed = _frames.CompressedLength(index);
             if (FrameLength > (_decoder.MaxExpansion * compressed) + 64)
@@ -254,6 +261,8 @@ public sealed class DicomPixelData
                 throw Fail($"{TransferSyntax.Name} frame {index} of {compressed} bytes cannot decode to the {FrameLength} bytes a frame needs");
             }
         }
+
+        _decoder.CheckHeader(_frames.Frame(index).Span, _format, index);
     }
 
     private static void Interleave(ReadOnlySpan<byte> planar, Span<byte> interleaved, int pixels, int samples, int bytesPerSample)

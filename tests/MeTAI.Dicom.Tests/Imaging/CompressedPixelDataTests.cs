@@ -147,13 +147,13 @@ public class CompressedPixelDataTests(ITestOutputHelper output)
     public void Decode_Jpeg2000WithBrokenSiz_RefusedAsGdcmRefusesIt()
     {
         // pydicom's reader test: the SIZ segment holds the bytes of a sequence delimiter (FE FF DD E0), so the image
-        // has 4 292 730 882 columns of tiles. Neither OpenJPEG here nor GDCM decodes it.
+        // is 3 722 445 056 samples wide (Xsiz, as pydicom reads it, is DD E0 01 00). GDCM (OpenJPEG) refuses it; we refuse it from the header, before decoding.
         string path = TestFiles.Path1("JPEG2000-embedded-sequence-delimiter.dcm");
         ProcessOutput gdcm = OutsideTools.Run("gdcmconv", "--raw", path, Path.Combine(CodecReference.TempDir("broken"), "out.dcm"));
         Assert.NotEqual(0, gdcm.ExitCode);
         DicomPixelData pixels = DicomPixelData.Create(DicomFile.Open(path));
         var ex = Assert.Throws<DicomFormatException>(() => pixels.GetFrame(0));
-        Assert.Contains("JPEG 2000 Image Compression (1.2.840.10008.1.2.4.91) frame 0: OpenJPEG opj_read_header failed", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("JPEG 2000 Image Compression (1.2.840.10008.1.2.4.91) frame 0: the JPEG 2000 codestream is 3722445056×1024 with 1 component(s); the dataset says 256×1024", ex.Message, StringComparison.Ordinal);
         Assert.Equal(DicomTags.PixelData, ex.Tag);
     }
 

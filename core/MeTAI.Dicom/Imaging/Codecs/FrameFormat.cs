@@ -31,7 +31,7 @@ internal sealed record FrameFormat(
     /// Refuses a codestream whose size, component count or precision does not fit the dataset; the
     /// <paramref name="codec"/> (e.g. "JPEG", "JPEG-LS") names where the codestream's values come from.
     /// </summary>
-    public void Check(int frame, string codec, int width, int height, int components, int precision)
+    public void Check(int frame, string codec, long width, long height, int components, int precision)
     {
         if (width != Columns || height != Rows || components != SamplesPerPixel)
         {

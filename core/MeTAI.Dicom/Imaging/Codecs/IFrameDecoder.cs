@@ -23,6 +23,13 @@ internal interface IFrameDecoder
     /// <summary>True when a fragment begins a codestream of this family (used to find frames without an offset table).</summary>
     bool IsFrameStart(ReadOnlySpan<byte> fragment);
 
+    /// <summary>
+    /// Reads only the codestream's header and refuses, before the frame is allocated, one whose size, components or
+    /// precision do not match the dataset (a codec without a header to read checks nothing here).
+    /// </summary>
+    /// <exception cref="DicomFormatException">When the header is malformed or does not match.</exception>
+    void CheckHeader(ReadOnlySpan<byte> data, FrameFormat format, int frameIndex);
+
     /// <summary>Decodes frame <paramref name="frameIndex"/> (its compressed bytes) into <paramref name="destination"/>.</summary>
     /// <exception cref="DicomFormatException">When the codestream is malformed, does not match the dataset, uses a
     /// feature this decoder refuses, or the native library is missing.</exception>

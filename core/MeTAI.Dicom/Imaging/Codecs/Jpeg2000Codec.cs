@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 
 namespace MeTAI.Dicom.Imaging.Codecs;
 
@@ -24,6 +25,32 @@ internal sealed class Jpeg2000Codec : IFrameDecoder
 
     /// <inheritdoc />
     public bool IsFrameStart(ReadOnlySpan<byte> fragment) => IsCodestream(fragment) || IsJp2(fragment);
+
+    /// <summary>
+    /// Reads the SIZ segment (ISO/IEC 15444-1 A.5.1) that follows SOC: image extent less offset, component count and
+    /// the first component's precision; in a JP2 file, of the codestream found inside it.
+    /// </summary>
+    public void CheckHeader(ReadOnlySpan<byte> data, FrameFormat format, int frameIndex)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        int soc = data.IndexOf(new byte[] { 0xFF, 0x4F, 0xFF, 0x51 });
+        if (soc < 0 || (soc > 0 && !IsJp2(data)))
+        {
+            throw format.Fail(frameIndex, "the JPEG 2000 codestream does not begin with SOC and SIZ (FF 4F FF 51) or a JP2 signature box");
+        }
+
+        ReadOnlySpan<byte> siz = data[(soc + 4)..];
+        if (siz.Length < 41)
+        {
+            throw format.Fail(frameIndex, "the JPEG 2000 SIZ segment is truncated");
+        }
+
+        long width = (long)BinaryPrimitives.ReadUInt32BigEndian(siz[4..]) - BinaryPrimitives.ReadUInt32BigEndian(siz[12..]);
+        long height = (long)BinaryPrimitives.ReadUInt32BigEndian(siz[8..]) - BinaryPrimitives.ReadUInt32BigEndian(siz[16..]);
+        int components = BinaryPrimitives.ReadUInt16BigEndian(siz[36..]);
+        int precision = (siz[38] & 0x7F) + 1;
+        format.Check(frameIndex, "JPEG 2000", width, height, components, precision);
+    }
 
     /// <inheritdoc />
     public void Decode(ReadOnlyMemory<byte> data, FrameFormat format, Span<byte> destination, int frameIndex)

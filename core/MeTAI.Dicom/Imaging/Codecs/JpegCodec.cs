@@ -11,11 +11,36 @@ internal sealed class JpegCodec : IFrameDecoder
     /// <inheritdoc />
     public int MaxExpansion => 0;
 
+    /// <summary>Checks a T.81 or T.87 frame header (they share SOF's layout) against the dataset.</summary>
+    internal static void CheckJpegHeader(ReadOnlySpan<byte> data, FrameFormat format, int frameIndex, string codec)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        (byte Marker, int Precision, int Height, int Width, int Components) header;
+        try
+        {
+            header = JpegMarkers.ReadFrameHeader(data);
+        }
+        catch (FormatException ex)
+        {
+            throw format.Fail(frameIndex, $"{codec} codestream: {ex.Message}");
+        }
+
+        if (header.Marker == 0)
+        {
+            throw format.Fail(frameIndex, $"{codec} codestream: its header has no start-of-frame marker");
+        }
+
+        format.Check(frameIndex, codec, header.Width, header.Height, header.Components, header.Precision);
+    }
+
     /// <inheritdoc />
     public string DecodedPhotometricInterpretation(string stored) => stored == "YBR_FULL_422" ? "YBR_FULL" : stored;
 
     /// <inheritdoc />
     public bool IsFrameStart(ReadOnlySpan<byte> fragment) => fragment.Length >= 2 && fragment[0] == 0xFF && fragment[1] == JpegMarkers.Soi;
+
+    /// <inheritdoc />
+    public void CheckHeader(ReadOnlySpan<byte> data, FrameFormat format, int frameIndex) => CheckJpegHeader(data, format, frameIndex, "JPEG");
 
     /// <inheritdoc />
     public void Decode(ReadOnlyMemory<byte> data, FrameFormat format, Span<byte> destination, int frameIndex)

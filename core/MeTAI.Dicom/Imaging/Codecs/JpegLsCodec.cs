@@ -28,6 +28,9 @@ internal sealed unsafe class JpegLsCodec : IFrameDecoder
     public bool IsFrameStart(ReadOnlySpan<byte> fragment) => fragment.Length >= 2 && fragment[0] == 0xFF && fragment[1] == JpegMarkers.Soi;
 
     /// <inheritdoc />
+    public void CheckHeader(ReadOnlySpan<byte> data, FrameFormat format, int frameIndex) => JpegCodec.CheckJpegHeader(data, format, frameIndex, "JPEG-LS");
+
+    /// <inheritdoc />
     public void Decode(ReadOnlyMemory<byte> data, FrameFormat format, Span<byte> destination, int frameIndex)
     {
         ArgumentNullException.ThrowIfNull(format);
@@ -45,7 +48,7 @@ internal sealed unsafe class JpegLsCodec : IFrameDecoder
             Check(api, format, frameIndex, api.ReadHeader(decoder));
             FrameInfo info;
             Check(api, format, frameIndex, api.GetFrameInfo(decoder, &info));
-            format.Check(frameIndex, "JPEG-LS", (int)Math.Min(info.Width, int.MaxValue), (int)Math.Min(info.Height, int.MaxValue), info.ComponentCount, info.BitsPerSample);
+            format.Check(frameIndex, "JPEG-LS", info.Width, info.Height, info.ComponentCount, info.BitsPerSample);
             int interleave;
             Check(api, format, frameIndex, api.GetInterleaveMode(decoder, &interleave));
             nuint size;

@@ -50,7 +50,14 @@ internal static class JpegMarkers
     /// end of the data) without one.
     /// </summary>
     /// <exception cref="FormatException">When the data does not begin with SOI or a segment runs past the end.</exception>
-    public static byte FindStartOfFrame(ReadOnlySpan<byte> data)
+    public static byte FindStartOfFrame(ReadOnlySpan<byte> data) => ReadFrameHeader(data).Marker;
+
+    /// <summary>
+    /// The first start-of-frame segment of a codestream that begins with SOI: its marker, sample precision, lines,
+    /// samples per line and component count (T.81 B.2.2, T.87 C.2.2 share the layout); marker 0 when there is none.
+    /// </summary>
+    /// <exception cref="FormatException">When the data does not begin with SOI, or a segment is truncated.</exception>
+    public static (byte Marker, int Precision, int Height, int Width, int Components) ReadFrameHeader(ReadOnlySpan<byte> data)
     {
         if (data.Length < 2 || data[0] != 0xFF || data[1] != Soi)
         {
@@ -63,12 +70,25 @@ internal static class JpegMarkers
             (byte marker, int next) = Next(data, at);
             if (marker == 0 || marker == Sos || marker == Eoi)
             {
-                return 0;
+                return (0, 0, 0, 0, 0);
             }
 
             if (IsStartOfFrame(marker))
             {
-                return marker;
+                int code = at;
+                while (data[code] == 0xFF)
+                {
+                    code++;
+                }
+
+                // The body follows the marker code and the 2-byte length: P, Y, X, Nf, then the components.
+                ReadOnlySpan<byte> body = data[(code + 3)..next];
+                if (body.Length < 6)
+                {
+                    throw new FormatException($"its {FrameName(marker)} segment is truncated");
+                }
+
+                return (marker, body[0], BinaryPrimitives.ReadUInt16BigEndian(body[1..]), BinaryPrimitives.ReadUInt16BigEndian(body[3..]), body[5]);
             }
 
             at = next;

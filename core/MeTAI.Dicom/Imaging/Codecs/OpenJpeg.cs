@@ -121,7 +121,7 @@ internal static unsafe class OpenJpeg
         }
 
         ImageComp* c = image->Comps;
-        format.Check(frameIndex, "JPEG 2000", (int)Math.Min(c->W, int.MaxValue), (int)Math.Min(c->H, int.MaxValue), (int)Math.Min(image->NumComps, int.MaxValue), (int)Math.Min(c->Prec, 64));
+        format.Check(frameIndex, "JPEG 2000", c->W, c->H, (int)Math.Min(image->NumComps, int.MaxValue), (int)Math.Min(c->Prec, 64));
     }
 
     private static void Require(int ok, string function, Messages messages, FrameFormat format, int frameIndex)

@@ -18,6 +18,11 @@ internal sealed class RleCodec : IFrameDecoder
     /// <inheritdoc />
     public string DecodedPhotometricInterpretation(string stored) => stored;
 
+    /// <summary>The RLE header says nothing of the image size; <see cref="MaxExpansion"/> bounds the frame instead.</summary>
+    public void CheckHeader(ReadOnlySpan<byte> data, FrameFormat format, int frameIndex)
+    {
+    }
+
     /// <summary>RLE frames have no marker to find: frames need one fragment each or an offset table.</summary>
     public bool IsFrameStart(ReadOnlySpan<byte> fragment) => false;
 
