@@ -280,7 +280,7 @@ public sealed class UploadIntake(ServicePaths paths, JobStore store, IOptions<Se
             return;
         }
 
-        new DicomFile(deid.Apply(file.Dataset)).Save(target);
+        deid.Apply(file).Save(target);
     }
 
     // Loads the arranged case as a plan would; errors name the zip entry.
