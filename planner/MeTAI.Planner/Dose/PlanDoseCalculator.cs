@@ -152,5 +152,5 @@ public sealed class PlanDoseCalculator
 
     /// <summary>The dose of an RT Plan (see <see cref="Compute(VoxelPhantom, IReadOnlyList{DeliverySegment}, double, long, ulong, int, bool, TextWriter?, CancellationToken)"/>).</summary>
     public PlanDose Compute(VoxelPhantom phantom, RtPlan plan, double muScale, long histories, ulong seed = 1, int batches = 10, Core.Geometry.Vec3? isocenterOverrideLps = null, bool denoise = false, TextWriter? log = null, CancellationToken cancellationToken = default) =>
-        Compute(phantom, RtPlanBeams.Segments(plan, isocenterOverrideLps), muScale, histories, seed, batches, denoise, log, cancellationToken);
+        Compute(phantom, RtPlanBeams.Segments(plan, "RTPLAN", _model.NominalEnergyMV, null, isocenterOverrideLps), muScale, histories, seed, batches, denoise, log, cancellationToken);
 }
