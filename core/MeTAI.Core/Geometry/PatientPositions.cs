@@ -150,6 +150,29 @@ public static class PatientPositions
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The letters of the four edges of an image whose columns run along <paramref name="rightLps"/> (left to right on
+    /// screen) and rows along <paramref name="downLps"/> (top to bottom), as viewers print them: e.g. R, L, A, P for an
+    /// axial head-first-supine CT.
+    /// </summary>
+    public static (string Left, string Right, string Top, string Bottom) EdgeLetters(Vec3 rightLps, Vec3 downLps) =>
+        (Letters(-rightLps), Letters(rightLps), Letters(-downLps), Letters(downLps));
+
+    /// <summary>
+    /// A plot axis caption for coordinates measured along <paramref name="directionLps"/> (a unit vector): the
+    /// coordinate ("x", "−y", …, or the direction for an oblique axis), then the anatomical side it runs to, e.g.
+    /// "x (mm) → patient left (L)"; <paramref name="arrow"/> is the arrow drawn (→ or ↑).
+    /// </summary>
+    public static string AxisCaption(Vec3 directionLps, char arrow)
+    {
+        string letters = Letters(directionLps);
+        string coordinate = letters.Length == 1
+            ? (letters[0] is 'R' or 'A' or 'I' ? "−" : string.Empty) + (letters[0] is 'L' or 'R' ? "x" : letters[0] is 'A' or 'P' ? "y" : "z")
+            : string.Create(CultureInfo.InvariantCulture, $"along ({directionLps.X:0.###}, {directionLps.Y:0.###}, {directionLps.Z:0.###})");
+        string side = letters.Length == 1 ? $"{SideName(letters[0])} ({letters})" : letters;
+        return $"{coordinate} (mm, LPS) {arrow} {side}";
+    }
+
     /// <summary>The name of the anatomical side a letter stands for ("patient left" for L, "anterior" for A, …).</summary>
     public static string SideName(char letter) => letter switch
     {

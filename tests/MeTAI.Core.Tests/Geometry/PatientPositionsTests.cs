@@ -93,5 +93,17 @@ public class PatientPositionsTests
     public void Letters_NameTheAnatomicalDirection(double x, double y, double z, string letters) =>
         Assert.Equal(letters, PatientPositions.Letters(new Vec3(x, y, z)));
 
+    [Fact]
+    public void EdgeLettersAndCaptions_FollowTheImageAxes()
+    {
+        // An axial CT as scanners write it: HFS rows run to the patient's left, columns to the back; HFP the opposite.
+        Assert.Equal(("R", "L", "A", "P"), PatientPositions.EdgeLetters(new Vec3(1, 0, 0), new Vec3(0, 1, 0)));
+        Assert.Equal(("L", "R", "P", "A"), PatientPositions.EdgeLetters(new Vec3(-1, 0, 0), new Vec3(0, -1, 0)));
+        Assert.Equal(("A", "P", "L", "R"), PatientPositions.EdgeLetters(new Vec3(0, 1, 0), new Vec3(-1, 0, 0)));
+        Assert.Equal("x (mm, LPS) → patient left (L)", PatientPositions.AxisCaption(new Vec3(1, 0, 0), '→'));
+        Assert.Equal("−y (mm, LPS) ↑ anterior (A)", PatientPositions.AxisCaption(new Vec3(0, -1, 0), '↑'));
+        Assert.Equal("−x (mm, LPS) → patient right (R)", PatientPositions.AxisCaption(new Vec3(-1, 0, 0), '→'));
+    }
+
     private static Vec3 Round(Vec3 v) => new(Math.Round(v.X, 12) + 0.0, Math.Round(v.Y, 12) + 0.0, Math.Round(v.Z, 12) + 0.0);
 }
