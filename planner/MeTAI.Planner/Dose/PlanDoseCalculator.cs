@@ -145,5 +145,5 @@ public sealed class PlanDoseCalculator
     /// <summary>The dose of an RT Plan (see <see cref="Compute(VoxelPhantom, IReadOnlyList{DeliverySegment}, VoxelMask, double, long, ulong, int, bool, bool, TextWriter?, CancellationToken)"/>).</summary>
     public PlanDose Compute(VoxelPhantom phantom, RtPlan plan, VoxelMask body, double muScale, long histories, ulong seed = 1, int batches = 10, Core.Geometry.Vec3? isocenterOverrideLps = null,
         bool denoise = false, bool doseToWater = false, TextWriter? log = null, CancellationToken cancellationToken = default) =>
-        Compute(phantom, RtPlanBeams.Segments(plan, isocenterOverrideLps), body, muScale, histories, seed, batches, denoise, doseToWater, log, cancellationToken);
+        Compute(phantom, RtPlanBeams.Segments(plan, "RTPLAN", _model.NominalEnergyMV, null, isocenterOverrideLps), body, muScale, histories, seed, batches, denoise, doseToWater, log, cancellationToken);
 }

@@ -65,8 +65,23 @@ public static class RtPlanBuilder
             ],
             FractionGroups = [new RtFractionGroup { Number = 1, FractionsPlanned = prescription.Fractions, ReferencedBeams = referenced }],
             Beams = rtBeams,
-            PatientSetups = [new RtPatientSetup { Number = 1, PatientPosition = "HFS" }],
+            PatientSetups = [new RtPatientSetup { Number = 1, PatientPosition = Position(beams).Code() }],
         };
+    }
+
+    // The beams were arranged for one patient position (the CT's); the plan records it in its patient setup.
+    private static PatientPosition Position(IReadOnlyList<SequencedBeam> beams)
+    {
+        PatientPosition position = beams.Count > 0 ? beams[0].Beam.Position : PatientPosition.HeadFirstSupine;
+        foreach (SequencedBeam b in beams)
+        {
+            if (b.Beam.Position != position)
+            {
+                throw new ArgumentException($"Beams {beams[0].Beam.Number} and {b.Beam.Number} are for different patient positions ({position.Code()}, {b.Beam.Position.Code()}); one plan has one patient setup.", nameof(beams));
+            }
+        }
+
+        return position;
     }
 
     /// <summary>
@@ -113,7 +128,7 @@ public static class RtPlanBuilder
                 },
             ],
             FractionGroups = [new RtFractionGroup { FractionsPlanned = 1, ReferencedBeams = [new RtReferencedBeam { BeamNumber = 1, MetersetMu = monitorUnits }] }],
-            PatientSetups = [new RtPatientSetup()],
+            PatientSetups = [new RtPatientSetup { Number = 1, PatientPosition = PatientPosition.HeadFirstSupine.Code() }],
         };
     }
 

@@ -1,19 +1,23 @@
+using MeTAI.Core.Geometry;
 using MeTAI.Core.Phantoms;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom.Cases;
 using MeTAI.Dicom.Rt;
+using MeTAI.Planner.Beams;
 using MeTAI.Planner.Dose;
 
 namespace MeTAI.Planner.Plans;
 
 /// <summary>
 /// A patient to plan: a CT series (HU, LPS mm) and structures on its grid, made from a <see cref="PatientCase"/> (a
-/// built-in phantom or a DICOM case directory, loaded by <see cref="CaseLoader"/>). Structure look-ups are
-/// case-insensitive and name what exists when they fail.
+/// built-in phantom or a DICOM case directory, loaded by <see cref="CaseLoader"/>), and the patient position the CT
+/// gives (the beams are placed for it and the RT Plan records it). Structure look-ups are case-insensitive and name
+/// what exists when they fail.
 /// </summary>
 public sealed class PlanCase
 {
     /// <summary>A case from a CT series and structures on its grid.</summary>
+    /// <exception cref="ArgumentException">A structure off the CT grid, or a CT whose Patient Position is missing or not supported.</exception>
     public PlanCase(string name, CtSeries ct, IReadOnlyList<PlanStructure> structures)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -30,6 +34,7 @@ public sealed class PlanCase
         Name = name;
         Ct = ct;
         Structures = structures;
+        (Position, PositionOrigin) = CtPatientPosition.Read(ct, $"case '{name}'");
     }
 
     /// <summary>Case name (phantom name or directory name).</summary>
@@ -46,6 +51,12 @@ public sealed class PlanCase
 
     /// <summary>Structures on the CT grid.</summary>
     public IReadOnlyList<PlanStructure> Structures { get; }
+
+    /// <summary>How the patient lies, from the CT's Patient Position (0018,5100).</summary>
+    public PatientPosition Position { get; }
+
+    /// <summary>Where <see cref="Position"/> came from, for the log (the CT file, or a built-in phantom).</summary>
+    public string PositionOrigin { get; }
 
     /// <summary>A loaded patient (<see cref="CaseLoader"/>) as a case: its CT series and every ROI as a structure.</summary>
     public static PlanCase From(PatientCase patient)

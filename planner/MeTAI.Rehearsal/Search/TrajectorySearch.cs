@@ -31,13 +31,14 @@ public static class TrajectorySearch
         ArgumentNullException.ThrowIfNull(insertion);
         search.Validate();
         insertion.Validate();
+        CheckGravity(avatar, xpbd);
 
         VoxelMask target = avatar.Structure(targetRoi);
         Vec3 targetLps = target.CentroidLps();
         List<(string Name, EmbeddedPoints Points)> avoid = AvoidedSurfaces(avatar, target, avoidRois, insertion);
         VoxelMask? bone = BoneMask(avatar, search.BoneMarginMm + needle.RadiusMm);
         Vec3? defaultEntry = avatar.LandmarksLps.TryGetValue(search.DefaultEntryLandmark, out Vec3 d) ? d : null;
-        EntryCandidates sampling = EntryCandidates.Select(avatar.Body, targetLps, bone, [.. avoid.Select(a => a.Points.RestLps)], defaultEntry, needle.RadiusMm, search);
+        EntryCandidates sampling = EntryCandidates.Select(avatar.Body, targetLps, bone, [.. avoid.Select(a => a.Points.RestLps)], defaultEntry, needle.RadiusMm, search, avatar.DownLps);
         if (sampling.EntriesLps.Count == 0)
         {
             throw new ArgumentException(
@@ -96,6 +97,7 @@ public static class TrajectorySearch
             Search = search,
             Insertion = insertion,
             Xpbd = xpbd,
+            Position = avatar.Position,
         };
     }
 
@@ -187,5 +189,19 @@ public static class TrajectorySearch
         }
 
         return union?.Expand(marginMm);
+    }
+
+    /// <summary>
+    /// The solver's gravity must point toward the couch of the avatar's patient position (a prone patient sags toward
+    /// anterior): a mismatch would simulate the wrong deformation without a word.
+    /// </summary>
+    private static void CheckGravity(PatientAvatar avatar, XpbdSettings xpbd)
+    {
+        Vec3 g = xpbd.GravityLps;
+        if (g.Length > 0 && Vec3.Dot(g.Normalized(), avatar.DownLps) < Math.Cos(Math.PI / 180))
+        {
+            throw new ArgumentException(
+                $"Gravity {g} (LPS, m/s²) does not point toward the couch of a {avatar.Position.Code()} ({avatar.Position.Describe()}) patient, {avatar.DownLps}; use XpbdSettings.GravityFor({avatar.Position}).");
+        }
     }
 }

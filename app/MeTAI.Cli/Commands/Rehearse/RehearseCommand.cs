@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using MeTAI.Core.Geometry;
 using MeTAI.Dicom.Cases;
+using MeTAI.Planner.Beams;
 using MeTAI.Rehearsal.Avatar;
 using MeTAI.Rehearsal.Instruments;
 using MeTAI.Rehearsal.Output;
@@ -47,7 +49,9 @@ internal static class RehearseCommand
                 string configPath = parse.GetValue(config)?.FullName
                     ?? CaseFiles.AvatarConfigPath(patient.Phantom is null ? "liver-needle" : caseName);
                 AvatarConfig avatarConfig = AvatarConfigLoader.Load(configPath);
-                PatientAvatar avatar = AvatarBuilder.FromMasks(patient.Name, patient.Masks, patient.LandmarksLps, avatarConfig, parse.GetValue(resolution));
+                // Gravity and the couch side follow how the patient lay on the CT (a missing or unknown position is refused).
+                (PatientPosition position, string positionOrigin) = CtPatientPosition.Read(patient.Ct, $"case '{patient.Name}'");
+                PatientAvatar avatar = AvatarBuilder.FromMasks(patient.Name, patient.Masks, patient.LandmarksLps, avatarConfig, position, parse.GetValue(resolution));
                 string[] avoidRois = CaseFiles.ParseNames(parse.GetValue(avoid));
                 var search = new SearchSettings
                 {
@@ -57,9 +61,9 @@ internal static class RehearseCommand
                     Threads = parse.GetValue(threads),
                 };
                 var insertion = new InsertionSettings { SpeedMmPerS = parse.GetValue(speed) };
-                var xpbd = new XpbdSettings { Substeps = parse.GetValue(substeps) };
+                var xpbd = new XpbdSettings { Substeps = parse.GetValue(substeps), GravityLps = XpbdSettings.GravityFor(position) };
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"rehearse: {caseName}, avatar {avatar.Mesh.TetCount} tets / {avatar.Mesh.NodeCount} nodes (cell {avatar.CellMm:0.#} mm), target {parse.GetValue(target)}, avoid {(avoidRois.Length == 0 ? "nothing" : string.Join(",", avoidRois))}"));
+                    $"rehearse: {caseName}, patient position {position.Code()} ({position.Describe()}, from {positionOrigin}; gravity and couch toward {PatientPositions.Letters(position.GravityLps())}), avatar {avatar.Mesh.TetCount} tets / {avatar.Mesh.NodeCount} nodes (cell {avatar.CellMm:0.#} mm), target {parse.GetValue(target)}, avoid {(avoidRois.Length == 0 ? "nothing" : string.Join(",", avoidRois))}"));
                 RehearsalPlan plan = TrajectorySearch.Run(avatar, parse.GetValue(target)!, avoidRois, search, xpbd, new NeedleSettings(), insertion);
                 string dir = parse.GetValue(output)!.FullName;
                 RehearsalOutput.Write(plan, avatar, dir);

@@ -1,6 +1,6 @@
 // One plan: live progress, then goals, DVH (Chart.js), axial dose view and downloads.
 import { api, keyForm, showError, fmt, escapeHtml } from "./api.js";
-import { drawSlice, ISODOSE } from "./doseview.js";
+import { drawSlice, ISODOSE, orientationText } from "./doseview.js";
 
 const id = new URLSearchParams(location.search).get("id");
 const labels = {
@@ -58,6 +58,9 @@ async function showResults() {
   const slider = document.getElementById("slice");
   slider.max = String(info.count - 1);
   slider.value = String(info.defaultSlice);
+  const orientation = orientationText(info);
+  document.getElementById("orientation").textContent = orientation;
+  document.getElementById("dose").setAttribute("aria-label", `CT slice with dose colour-wash and isodose lines. ${orientation}`);
   document.getElementById("isodose-legend").innerHTML = ISODOSE.map(([p, c]) => `<span style="--c:${c}">${p} % (${fmt((p / 100) * plan.prescriptionGy, 1)} Gy)</span>`).join("");
   document.getElementById("structure-legend").innerHTML = dvh.structures.map((s) => `<span style="--c:${s.color}">${escapeHtml(s.name)}</span>`).join("");
   await showSlice();
