@@ -3,7 +3,6 @@ using MeTAI.Core.Geometry;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom.Cases;
 using MeTAI.Dicom.Rt;
-using MeTAI.Dicom.Rt.Readers;
 using MeTAI.Dosimetry.Beams;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Dosimetry.Materials;
@@ -29,8 +28,8 @@ public static class SecondCheckRun
     {
         ArgumentNullException.ThrowIfNull(request);
         SecondCheckRequest o = request;
-        (CtSeries ct, string ctDir) = CaseLoader.ReadCt(o.CtPath);
-        RtPlan plan = RtPlanReader.Read(o.PlanPath);
+        PlanCtInputs inputs = CaseLoader.LoadPlanOnCt(o.CtPath, o.PlanPath, o.Inputs, log);
+        (CtSeries ct, string ctDir, RtPlan plan) = (inputs.Ct, inputs.CtDirectory, inputs.Plan);
         IReadOnlyList<DeliverySegment> segments = RtPlanBeams.Segments(plan);
         if (ResolveIsocenter(o.Isocenter, ct, plan, segments) is Vec3 iso)
         {
@@ -47,7 +46,7 @@ public static class SecondCheckRun
             $"dose: plan '{plan.Label}' ({segments.Select(s => s.BeamNumber).Distinct().Count()} beams, {segments.Count} segments, {segments.Sum(s => s.MonitorUnits):0.0} MU per fraction) × {fractions} fraction(s) on CT {g.SizeX}×{g.SizeY}×{g.SizeZ}, {o.Histories:N0} histories"));
         PlanDose dose = new PlanDoseCalculator(engine, model).Compute(phantom, segments, fractions, o.Histories, o.Seed, 10, o.Denoise, log);
         Vec3 isoUsed = segments[0].IsocenterLps;
-        var result = new SecondCheckResult(plan, ctDir, segments, fractions, dose, isoUsed, DoseAt(dose.DoseGy, isoUsed), Path.GetFullPath(o.OutDir));
+        var result = new SecondCheckResult(plan, ctDir, segments, fractions, dose, isoUsed, DoseAt(dose.DoseGy, isoUsed), Path.GetFullPath(o.OutDir)) { InputWarnings = inputs.Warnings };
         SecondCheckOutput.Write(result, ct);
         return result;
     }

@@ -46,11 +46,17 @@ public sealed class PlanCase
     /// <summary>Structures on the CT grid.</summary>
     public IReadOnlyList<PlanStructure> Structures { get; }
 
+    /// <summary>What loading the case accepted with a warning (<see cref="PatientCase.Warnings"/>); report.json lists them as <c>inputWarnings</c>.</summary>
+    public IReadOnlyList<string> InputWarnings { get; init; } = [];
+
     /// <summary>A loaded patient (<see cref="CaseLoader"/>) as a case: its CT series and every ROI as a structure.</summary>
     public static PlanCase From(PatientCase patient)
     {
         ArgumentNullException.ThrowIfNull(patient);
-        return new PlanCase(patient.Name, patient.Ct, [.. patient.Rois.Select(r => new PlanStructure(r.Mask, r.InterpretedType, r.Color))]);
+        return new PlanCase(patient.Name, patient.Ct, [.. patient.Rois.Select(r => new PlanStructure(r.Mask, r.InterpretedType, r.Color))])
+        {
+            InputWarnings = patient.Warnings,
+        };
     }
 
     /// <summary>A built-in phantom as a case (fresh DICOM identities); see <see cref="CaseLoader.FromPhantom"/>.</summary>
