@@ -123,6 +123,6 @@ public sealed class PlanCase
             throw new ArgumentException($"Case '{Name}' already has a structure '{structure.Name}'.", nameof(structure));
         }
 
-        return new PlanCase(Name, Ct, [.. Structures, structure]);
+        return new PlanCase(Name, Ct, [.. Structures, structure]) { InputWarnings = InputWarnings };
     }
 }
