@@ -22,8 +22,8 @@ public static class CaseConsistency
     private const string PatientIdTag = "Patient ID (0010,0020)";
     private const string FrameTag = "Frame of Reference UID (0020,0052)";
 
-    /// <summary>Every mismatch between the objects present.</summary>
-    public static IReadOnlyList<CaseConsistencyProblem> Check(CaseObjects objects)
+    /// <summary>Every mismatch between the objects present; <paramref name="showPatientIdentity"/> false leaves the Patient ID and name values out of the messages.</summary>
+    public static IReadOnlyList<CaseConsistencyProblem> Check(CaseObjects objects, bool showPatientIdentity = true)
     {
         ArgumentNullException.ThrowIfNull(objects);
         var problems = new List<CaseConsistencyProblem>();
@@ -38,11 +38,15 @@ public static class CaseConsistency
         {
             if (other.PatientStudy.PatientId != first.PatientStudy.PatientId)
             {
-                problems.Add(new(PatientIdTag, $"{first} has '{first.PatientStudy.PatientId}', {other} has '{other.PatientStudy.PatientId}'"));
+                problems.Add(new(PatientIdTag, showPatientIdentity
+                    ? $"{first} has '{first.PatientStudy.PatientId}', {other} has '{other.PatientStudy.PatientId}'"
+                    : $"{first} and {other} have different values"));
             }
             else if (!SameName(other.PatientStudy.PatientName, first.PatientStudy.PatientName))
             {
-                problems.Add(new("Patient's Name (0010,0010)", $"{first} has '{first.PatientStudy.PatientName}', {other} has '{other.PatientStudy.PatientName}' (same Patient ID)", WarningOnly: true));
+                problems.Add(new("Patient's Name (0010,0010)", showPatientIdentity
+                    ? $"{first} has '{first.PatientStudy.PatientName}', {other} has '{other.PatientStudy.PatientName}' (same Patient ID)"
+                    : $"{first} and {other} spell it differently (same Patient ID)", WarningOnly: true));
             }
 
             if (other.PatientStudy.StudyInstanceUid != first.PatientStudy.StudyInstanceUid)
@@ -65,7 +69,7 @@ public static class CaseConsistency
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(options);
-        IReadOnlyList<CaseConsistencyProblem> problems = Check(objects);
+        IReadOnlyList<CaseConsistencyProblem> problems = Check(objects, options.LogPatientIdentity);
         List<CaseConsistencyProblem> refused = [.. problems.Where(p => !p.WarningOnly)];
         if (refused.Count > 0 && !options.AllowInconsistent)
         {

@@ -29,6 +29,6 @@ public sealed record CaseLoadOptions
     /// <summary>How messages name the override.</summary>
     public string AllowInconsistentOption { get; init; } = "--allow-inconsistent";
 
-    /// <summary>False leaves patient ID and name out of logged listings (the service's logs).</summary>
+    /// <summary>False leaves patient ID and name out of logged listings and consistency messages (the service, whose logs and summaries show no patient identity).</summary>
     public bool LogPatientIdentity { get; init; } = true;
 }

@@ -145,6 +145,7 @@ public class UploadExportTests : IClassFixture<UploadExportTests.Fixture>
         string inconsistency = Assert.Single(u.GetProperty("inconsistencies").EnumerateArray()).GetString()!;
         Assert.StartsWith("Patient ID (0010,0020)", inconsistency, StringComparison.Ordinal);
         Assert.Contains("RTSTRUCT RS.", inconsistency, StringComparison.Ordinal); // named by its zip entry
+        Assert.DoesNotContain("SOMEONE-ELSE", inconsistency, StringComparison.Ordinal); // and no patient identity
 
         (JsonElement refused, _) = await PlanClient.WaitAsync(_f.Client, await PlanClient.SubmitAsync(_f.Client, Plan(id)), TimeSpan.FromMinutes(3));
         Assert.Equal("failed", refused.GetProperty("status").GetString());
