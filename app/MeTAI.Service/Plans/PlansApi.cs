@@ -120,7 +120,7 @@ public static class PlansApi
         {
             caseName = upload.Name;
             caseDir = uploads.CaseDirectory(upload.Id);
-            structures = [.. upload.Structures.Select(s => s.Name)];
+            structures = UploadChoice.Structures(upload, body.CtSeries, body.StructureSet, Error);
         }
         else
         {
@@ -156,6 +156,11 @@ public static class PlansApi
             {
                 Error("protocol", $"Protocol '{protocol.Name}' names {string.Join(", ", missing.Select(m => $"'{m}'"))}, which case '{caseName}' does not have. Structures: {string.Join(", ", structures)}.");
             }
+        }
+
+        if (body.Case is not null && (body.CtSeries ?? body.StructureSet) is not null)
+        {
+            Error("ctSeries", "ctSeries and structureSet choose within an upload; a built-in case has one of each.");
         }
 
         if (body.Beams is < 1 or > 36)
@@ -196,6 +201,9 @@ public static class PlansApi
             VoxelMm = body.VoxelMm ?? 5,
             Histories = body.Histories,
             Seed = body.Seed ?? 1,
+            CtSeriesUid = body.CtSeries,
+            StructureSetUid = body.StructureSet,
+            AllowInconsistent = body.AllowInconsistent ?? false,
         };
         JobRecord job = jobs.Submit(request);
         return TypedResults.Accepted($"/api/plans/{job.Id}", View(job));

@@ -24,6 +24,12 @@ public sealed record PatientCase(
     RtStudy? Study,
     Phantom? Phantom)
 {
+    /// <summary>
+    /// Mismatches between CT and structure set accepted with the override, and differences only warned about (Patient's
+    /// Name spelt differently); empty for consistent cases and phantoms. Commands write them to their log and report.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>CT numbers in HU.</summary>
     public VoxelGrid<short> CtHu => Ct.Hu;
 

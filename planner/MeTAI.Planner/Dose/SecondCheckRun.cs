@@ -3,7 +3,6 @@ using MeTAI.Core.Geometry;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom.Cases;
 using MeTAI.Dicom.Rt;
-using MeTAI.Dicom.Rt.Readers;
 using MeTAI.Dosimetry.Beams;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Dosimetry.Materials;
@@ -29,8 +28,8 @@ public static class SecondCheckRun
     {
         ArgumentNullException.ThrowIfNull(request);
         SecondCheckRequest o = request;
-        (CtSeries ct, string ctDir) = CaseLoader.ReadCt(o.CtPath);
-        RtPlan plan = RtPlanReader.Read(o.PlanPath);
+        PlanCtInputs inputs = CaseLoader.LoadPlanOnCt(o.CtPath, o.PlanPath, o.Inputs, log);
+        (CtSeries ct, string ctDir, RtPlan plan) = (inputs.Ct, inputs.CtDirectory, inputs.Plan);
         BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan"));
         (PatientPosition ctPosition, string ctOrigin) = CtPatientPosition.Read(ct, ctDir);
         string planSource = "RTPLAN " + o.PlanPath;
@@ -51,7 +50,7 @@ public static class SecondCheckRun
         log?.WriteLine($"dose: kept inside the body ({body.Name}); 0 outside it and in air");
         PlanDose dose = new PlanDoseCalculator(engine, model).Compute(phantom, segments, body, fractions, o.Histories, o.Seed, 10, o.Denoise, o.DoseToWater, log);
         Vec3 isoUsed = segments[0].IsocenterLps;
-        var result = new SecondCheckResult(plan, ctDir, segments, fractions, dose, isoUsed, DoseAt(dose.DoseGy, isoUsed), Path.GetFullPath(o.OutDir));
+        var result = new SecondCheckResult(plan, ctDir, segments, fractions, dose, isoUsed, DoseAt(dose.DoseGy, isoUsed), Path.GetFullPath(o.OutDir)) { InputWarnings = inputs.Warnings };
         SecondCheckOutput.Write(result, ct);
         return result;
     }

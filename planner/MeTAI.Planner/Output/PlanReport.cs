@@ -21,6 +21,7 @@ public static class PlanReport
         return new
         {
             Case = r.Case.Name,
+            InputWarnings = r.Case.InputWarnings,
             Protocol = r.Protocol.Name,
             Prescription = new { r.Protocol.Prescription.Target, r.Protocol.Prescription.DoseGy, r.Protocol.Prescription.Fractions },
             IsocenterLps = new[] { r.IsocenterLps.X, r.IsocenterLps.Y, r.IsocenterLps.Z },

@@ -47,6 +47,7 @@ public static class SecondCheckOutput
             plan = result.Plan.Label,
             planUid = result.Plan.SopInstanceUid,
             ct = result.CtDirectory,
+            inputWarnings = result.InputWarnings,
             fractions = result.Fractions,
             beams = result.Segments.GroupBy(s => s.BeamNumber).Select(b => new
             {

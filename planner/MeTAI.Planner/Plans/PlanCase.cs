@@ -58,11 +58,17 @@ public sealed class PlanCase
     /// <summary>Where <see cref="Position"/> came from, for the log (the CT file, or a built-in phantom).</summary>
     public string PositionOrigin { get; }
 
+    /// <summary>What loading the case accepted with a warning (<see cref="PatientCase.Warnings"/>); report.json lists them as <c>inputWarnings</c>.</summary>
+    public IReadOnlyList<string> InputWarnings { get; init; } = [];
+
     /// <summary>A loaded patient (<see cref="CaseLoader"/>) as a case: its CT series and every ROI as a structure.</summary>
     public static PlanCase From(PatientCase patient)
     {
         ArgumentNullException.ThrowIfNull(patient);
-        return new PlanCase(patient.Name, patient.Ct, [.. patient.Rois.Select(r => new PlanStructure(r.Mask, r.InterpretedType, r.Color))]);
+        return new PlanCase(patient.Name, patient.Ct, [.. patient.Rois.Select(r => new PlanStructure(r.Mask, r.InterpretedType, r.Color))])
+        {
+            InputWarnings = patient.Warnings,
+        };
     }
 
     /// <summary>A built-in phantom as a case (fresh DICOM identities); see <see cref="CaseLoader.FromPhantom"/>.</summary>
@@ -146,6 +152,6 @@ public sealed class PlanCase
             throw new ArgumentException($"Case '{Name}' already has a structure '{structure.Name}'.", nameof(structure));
         }
 
-        return new PlanCase(Name, Ct, [.. Structures, structure]);
+        return new PlanCase(Name, Ct, [.. Structures, structure]) { InputWarnings = InputWarnings };
     }
 }

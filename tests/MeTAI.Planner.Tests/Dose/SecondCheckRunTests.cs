@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeTAI.Core.Phantoms;
+using MeTAI.Dicom.Cases;
 using MeTAI.Dicom.Rt;
 using MeTAI.Dicom.Rt.Readers;
 using MeTAI.Dosimetry.Engines;
@@ -10,6 +11,9 @@ namespace MeTAI.Planner.Tests.Dose;
 /// <summary>The second check as the service or the CLI (<c>metai dose --plan</c>, checked in MeTAI.Cli.Tests) calls it.</summary>
 public class SecondCheckRunTests
 {
+    // pydicom's plan is of another patient and frame of reference than our water phantom: phantom work.
+    private static readonly CaseLoadOptions Phantom = new() { AllowInconsistent = true };
+
     private const string PydicomPlan = "/usr/lib/python3/dist-packages/pydicom/data/test_files/rtplan.dcm";
 
     private static string WaterCase(double voxelMm)
@@ -24,16 +28,28 @@ public class SecondCheckRunTests
     {
         string outDir = TestData.TempDir("second-check");
         var log = new StringWriter();
-        SecondCheckResult r = SecondCheckRun.Run(new SecondCheckRequest(WaterCase(10), PydicomPlan, "ssd", 1, 20_000, DeviceKind.Cpu, 1, false, outDir), log);
+        SecondCheckResult r = SecondCheckRun.Run(new SecondCheckRequest(WaterCase(10), PydicomPlan, "ssd", 1, 20_000, DeviceKind.Cpu, 1, false, outDir) { Inputs = Phantom }, log);
         Assert.Equal(1, r.Fractions);
         Assert.Equal(-48.42, r.IsocenterLps.Y, 0.2);
         Assert.Equal(116.0037, r.Segments.Sum(s => s.MonitorUnits), 3);
         Assert.True(r.DoseAtIsocenterGy > 0);
-        Assert.StartsWith("dose: plan ", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\ndose: plan ", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains("warning: Patient ID (0010,0020)", log.ToString(), StringComparison.Ordinal);
         RtDose dose = RtDoseReader.Read(Path.Combine(outDir, "rtdose.dcm"));
         Assert.Equal(RtPlanReader.Read(PydicomPlan).SopInstanceUid, dose.ReferencedPlanUid);
         using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
         Assert.Equal(r.DoseAtIsocenterGy, summary.RootElement.GetProperty("doseAtIsocenterGy").GetDouble());
+        Assert.Equal(r.InputWarnings, summary.RootElement.GetProperty("inputWarnings").EnumerateArray().Select(w => w.GetString()));
+        Assert.Contains(r.InputWarnings, w => w.StartsWith("Study Instance UID (0020,000D)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Run_PlanOfAnotherPatientAndStudy_RefusedNamingBothWithoutTheOverride()
+    {
+        var ex = Assert.Throws<CaseInconsistentException>(() => SecondCheckRun.Run(new SecondCheckRequest(WaterCase(20), PydicomPlan, "ssd", 1, 10_000, DeviceKind.Cpu, 1, false, TestData.TempDir("second-check-refused"))));
+        Assert.Contains($"RTPLAN {PydicomPlan} has 'id00001'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("has 'METAI-WATER'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("--allow-inconsistent uses them anyway", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -75,7 +91,7 @@ public class SecondCheckRunTests
     [Fact]
     public void Run_IsocentreOutsideTheCt_SaysHowToPlaceIt()
     {
-        var ex = Assert.Throws<ArgumentException>(() => SecondCheckRun.Run(new SecondCheckRequest(WaterCase(20), PydicomPlan, null, null, 10_000, DeviceKind.Cpu, 1, false, TestData.TempDir("second-check-out"))));
+        var ex = Assert.Throws<ArgumentException>(() => SecondCheckRun.Run(new SecondCheckRequest(WaterCase(20), PydicomPlan, null, null, 10_000, DeviceKind.Cpu, 1, false, TestData.TempDir("second-check-out")) { Inputs = Phantom }));
         Assert.Contains("--isocenter X,Y,Z or --isocenter ssd", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -117,12 +117,29 @@ public class UploadTests : IClassFixture<UploadTests.Fixture>
     }
 
     [Fact]
-    public async Task Upload_NonDicomEntry_Answers400NamingTheEntry()
+    public async Task Upload_NonDicomEntry_IsSkippedAndCounted()
     {
+        // Exports carry readme, XML and viewer files beside the images: skipped, counted and listed, not refused.
         Dictionary<string, byte[]> entries = CaseEntries();
         entries["export/notes.txt"] = "not an image"u8.ToArray();
+        HttpResponseMessage r = await PostAsync(_f.Client, Zip(entries));
+        string text = await r.Content.ReadAsStringAsync();
+        Assert.True(r.StatusCode == HttpStatusCode.Created, text);
+        JsonElement u = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(1, u.GetProperty("notDicom").GetInt32());
+        Assert.Contains(u.GetProperty("ignored").EnumerateArray(), i => i.GetString() == "export/notes.txt: not DICOM (skipped)");
+    }
+
+    [Fact]
+    public async Task Upload_TruncatedDicomEntryWithoutDcmName_Answers400NamingTheEntry()
+    {
+        // A file with the DICM prefix that does not parse is DICOM gone bad, whatever its name: named, never skipped.
+        Dictionary<string, byte[]> entries = CaseEntries();
+        string victim = entries.Keys.First(k => k.Contains("/ct/", StringComparison.Ordinal));
+        entries["export/CT.LAST"] = entries[victim][..300];
         JsonElement p = await ProblemAsync(await PostAsync(_f.Client, Zip(entries)), HttpStatusCode.BadRequest);
-        Assert.Equal("export/notes.txt", p.GetProperty("entry").GetString());
+        Assert.Equal("export/CT.LAST", p.GetProperty("entry").GetString());
+        Assert.Equal("Malformed DICOM", p.GetProperty("title").GetString());
     }
 
     [Theory]
