@@ -4,6 +4,7 @@ using MeTAI.Core.Voxels;
 using MeTAI.Dicom;
 using MeTAI.Dicom.Cases;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
 using MeTAI.Dicom.Rt.Writers;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Planner.Beams;
@@ -139,7 +140,16 @@ public class SecondCheckPositionTests(ITestOutputHelper output)
             Beams = beams,
             FractionGroups = [open.FractionGroups[0] with { ReferencedBeams = [.. beams.Select(b => new RtReferencedBeam { BeamNumber = b.Number, MetersetMu = 100 })] }],
             PatientSetups = [new RtPatientSetup { Number = 1, PatientPosition = position.Code() }],
-            ReferencedStructureSetUid = DicomUid.Generate(),
+        };
+
+        // The plan belongs to the phantom's CT and structure set (same patient, study, frame), as a planning system's would.
+        CtSeries ct = CtSeriesReader.Read(Path.Combine(directory, "ct"));
+        string structureSet = Path.Combine(directory, "rtstruct.dcm");
+        plan = plan with
+        {
+            PatientStudy = ct.PatientStudy,
+            FrameOfReferenceUid = ct.FrameOfReferenceUid,
+            ReferencedStructureSetUid = File.Exists(structureSet) ? DicomFile.Open(structureSet).Dataset.GetString(DicomTags.SOPInstanceUID) : null,
         };
         string path = Path.Combine(directory, "plan-" + position.Code() + ".dcm");
         RtPlanWriter.Write(plan, path);
