@@ -69,8 +69,9 @@ public static class DicomNetworkUids
     ];
 
     /// <summary>
-    /// The transfer syntaxes an SCP of ours accepts, most preferred first: uncompressed (explicit, then implicit VR little
-    /// endian), then the lossless compressed ones, then the lossy ones. Stored as received, never decoded on the way in.
+    /// The transfer syntaxes an SCP of ours accepts (and a C-GET of ours proposes, in this order): uncompressed (explicit,
+    /// then implicit VR little endian), the lossless compressed ones, then the lossy ones — the compressed syntaxes the
+    /// codec reads. Stored as received, never decoded on the way in.
     /// </summary>
     public static IReadOnlyList<string> AcceptedTransferSyntaxes { get; } =
     [

@@ -26,7 +26,7 @@ public sealed class StorageScpOptions
     /// <summary>The storage SOP classes accepted (default <see cref="DicomNetworkUids.StorageSopClasses"/>); Verification always.</summary>
     public IReadOnlyList<string> SopClasses { get; init; } = DicomNetworkUids.StorageSopClasses;
 
-    /// <summary>The transfer syntaxes accepted, most preferred first (default <see cref="DicomNetworkUids.AcceptedTransferSyntaxes"/>).</summary>
+    /// <summary>The transfer syntaxes accepted (default <see cref="DicomNetworkUids.AcceptedTransferSyntaxes"/>); of those proposed in a context, the requestor's first.</summary>
     public IReadOnlyList<string> TransferSyntaxes { get; init; } = DicomNetworkUids.AcceptedTransferSyntaxes;
 
     /// <summary>PDU length and timeouts.</summary>
