@@ -10,10 +10,13 @@ public sealed partial class DicomAssociation
     private readonly byte[] _receive;
     private byte[]? _largeReceive;
 
+    /// <summary>How long an aborting side waits at most for the peer to close (PS3.8 Sta13 uses the ARTIM timer; a hostile peer that never closes must not hold the connection that long).</summary>
+    private static readonly TimeSpan AbortLinger = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Sends an A-ABORT (source 0, the service user, unless <paramref name="source"/> says 2, the service provider, with
-    /// <paramref name="reason"/>) and closes the connection once the peer has, or after the ARTIM timer. Does nothing when
-    /// the association is already over.
+    /// <paramref name="reason"/>) and closes the connection once the peer has, or after the ARTIM timer (at most 2 s).
+    /// Does nothing when the association is already over.
     /// </summary>
     public async Task AbortAsync(AbortReason reason = AbortReason.NotSpecified, byte source = 0)
     {
@@ -27,7 +30,7 @@ public sealed partial class DicomAssociation
         {
             using var timeout = new CancellationTokenSource(_options.ArtimTimeout);
             await _stream.WriteAsync(PduEncoder.Abort(source, reason), timeout.Token).ConfigureAwait(false);
-            await CloseAsync(waitForPeer: true).ConfigureAwait(false);
+            await CloseAsync(waitForPeer: true, AbortLinger < _options.ArtimTimeout ? AbortLinger : _options.ArtimTimeout).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -201,17 +204,18 @@ public sealed partial class DicomAssociation
     }
 
     /// <summary>
-    /// Closes the connection; with <paramref name="waitForPeer"/>, first stops sending and waits (ARTIM) for the peer to
-    /// close its side, so that the last PDU we sent is read before the connection goes (PS3.8 Sta13).
+    /// Closes the connection; with <paramref name="waitForPeer"/>, first stops sending and waits (ARTIM, or
+    /// <paramref name="linger"/>) for the peer to close its side, so that the last PDU we sent is read before the
+    /// connection goes (PS3.8 Sta13).
     /// </summary>
-    private async Task CloseAsync(bool waitForPeer)
+    private async Task CloseAsync(bool waitForPeer, TimeSpan? linger = null)
     {
         if (waitForPeer)
         {
             try
             {
                 _socket.Shutdown(SocketShutdown.Send);
-                using var artim = new CancellationTokenSource(_options.ArtimTimeout);
+                using var artim = new CancellationTokenSource(linger ?? _options.ArtimTimeout);
                 byte[] drain = new byte[4096];
                 while (await _stream.ReadAsync(drain, artim.Token).ConfigureAwait(false) > 0)
                 {

@@ -109,12 +109,15 @@ public sealed class DimseMessage
         return new DimseMessage(c);
     }
 
-    /// <summary>The response to <paramref name="request"/> with <paramref name="status"/> (no data set), echoing its SOP class and instance.</summary>
+    /// <summary>
+    /// The response to <paramref name="request"/> with <paramref name="status"/> (no data set), echoing its SOP class and
+    /// instance when they are valid UIDs (a hostile peer's are not echoed).
+    /// </summary>
     public static DimseMessage Response(DimseMessage request, ushort status, string? errorComment = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var c = new DicomDataset();
-        if (request.AffectedSopClassUid.Length > 0)
+        if (DicomUid.IsValid(request.AffectedSopClassUid))
         {
             c.AddOrUpdate(DicomTags.AffectedSOPClassUID, DicomVR.UI, request.AffectedSopClassUid);
         }
@@ -123,7 +126,7 @@ public sealed class DimseMessage
         c.AddOrUpdate(DicomTags.MessageIDBeingRespondedTo, DicomVR.US, request.MessageId);
         c.AddOrUpdate(DicomTags.CommandDataSetType, DicomVR.US, NoDataSet);
         c.AddOrUpdate(DicomTags.Status, DicomVR.US, status);
-        if (request.AffectedSopInstanceUid.Length > 0)
+        if (DicomUid.IsValid(request.AffectedSopInstanceUid))
         {
             c.AddOrUpdate(DicomTags.AffectedSOPInstanceUID, DicomVR.UI, request.AffectedSopInstanceUid);
         }

@@ -222,8 +222,10 @@ public sealed class StorageScp : IAsyncDisposable
         {
             error = "the SCP stopped";
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DicomFormatException or ArgumentException)
         {
+            // The store failed under us (disk, permissions) or a value could not be answered: end this association
+            // cleanly; the SCP serves on.
             error = "storage failed: " + ex.Message;
             await association.AbortAsync().ConfigureAwait(false);
         }

@@ -27,7 +27,7 @@ internal static class StoreReceiver
         string sopClass = rq.AffectedSopClassUid, sopInstance = rq.AffectedSopInstanceUid;
         string? refusal = sopClass != request.Context.AbstractSyntax
             ? $"SOP class {sopClass} does not match presentation context {request.Context.Id} ({request.Context.AbstractSyntax})"
-            : !DicomUid.IsValid(sopInstance) ? $"Affected SOP Instance UID '{sopInstance}' is not a valid UID" : null;
+            : !DicomUid.IsValid(sopInstance) ? $"Affected SOP Instance UID is not a valid UID: '{sopInstance}'" : null;
         if (refusal is not null)
         {
             await association.ReceiveDataSetAsync(Stream.Null, maxObjectBytes, ct).ConfigureAwait(false);

@@ -36,10 +36,13 @@ internal static class NetworkTestData
     /// The first CT slice compressed by dcmtk (<c>dcmcjpeg</c>, <c>dcmcjpls</c>, <c>dcmcrle</c>) or GDCM (<c>gdcmconv</c>:
     /// JPEG-LS near-lossless and JPEG 2000, which dcmtk does not write) with the tool's options.
     /// </summary>
-    public static string Compressed(string tool, params string[] options)
+    public static string Compressed(string tool, params string[] options) => CompressedSlice(0, tool, options);
+
+    /// <summary>CT slice <paramref name="slice"/> compressed by <paramref name="tool"/> (same SOP Instance UID as the slice).</summary>
+    public static string CompressedSlice(int slice, string tool, params string[] options)
     {
         string output = Path.Combine(TempDir(tool), "CT.compressed.dcm");
-        ProcessOutput r = OutsideTools.Run(tool, [.. options, CtSlices[0], output]);
+        ProcessOutput r = OutsideTools.Run(tool, [.. options, CtSlices[slice], output]);
         Assert.True(r.ExitCode == 0, $"{tool} failed: {r.Output}");
         return output;
     }
