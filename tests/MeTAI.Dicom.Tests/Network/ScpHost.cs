@@ -27,6 +27,9 @@ internal sealed class ScpHost : IAsyncDisposable, IDisposable
 
     public DicomPeer Peer => new(AeTitle, "127.0.0.1", Port);
 
+    /// <summary>True once no association is open (within 60 s).</summary>
+    public Task<bool> WaitUntilIdleAsync() => _scp.WaitUntilIdleAsync(TimeSpan.FromSeconds(60));
+
     public ValueTask DisposeAsync() => _scp.DisposeAsync();
 
     public void Dispose() => _scp.DisposeAsync().AsTask().GetAwaiter().GetResult();
