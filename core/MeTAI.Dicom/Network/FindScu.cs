@@ -45,6 +45,30 @@ public static class FindScu
         return series;
     }
 
+    /// <summary>
+    /// The studies of <paramref name="patientId"/> (or the one study <paramref name="studyInstanceUid"/> when it is that
+    /// patient's), each with its series, on one association: a STUDY-level query, then a SERIES-level one per study.
+    /// </summary>
+    /// <exception cref="DicomNetworkException">No association, a failure status, or an answer for another patient.</exception>
+    public static async Task<IReadOnlyList<StudyMatch>> FindPatientAsync(DicomPeer peer, string callingAeTitle, string patientId, string? studyInstanceUid = null,
+        DicomNetworkOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        DicomDataset identifier = QueryKeys.Studies(patientId, studyInstanceUid);
+        await using DicomAssociation association = await OpenAsync(peer, callingAeTitle, options, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<DicomDataset> studies = await FindAsync(association, identifier, cancellationToken).ConfigureAwait(false);
+        CheckPatient(peer, studies, QueryKeys.CheckPatientId(patientId));
+        var matches = new List<StudyMatch>();
+        foreach (DicomDataset study in studies)
+        {
+            string uid = study.GetString(DicomTags.StudyInstanceUID)
+                ?? throw new DicomNetworkException($"{peer} answered a study query with a match that has no Study Instance UID (0020,000D)");
+            matches.Add(new StudyMatch(study, await FindAsync(association, QueryKeys.Series(uid), cancellationToken).ConfigureAwait(false)));
+        }
+
+        await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        return matches;
+    }
+
     /// <summary>The presentation context a query association proposes.</summary>
     public static IReadOnlyList<PresentationContextProposal> Contexts { get; } =
         [new PresentationContextProposal(1, DicomNetworkUids.StudyRootFind, DicomNetworkUids.Uncompressed)];

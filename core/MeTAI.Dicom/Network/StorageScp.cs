@@ -23,6 +23,7 @@ public sealed class StorageScp : IAsyncDisposable
     private int _connectionCount;
     private int _associationCount;
     private int _established;
+    private int _disposed;
 
     /// <summary>An SCP with <paramref name="options"/> reporting to <paramref name="handler"/>; call <see cref="Start"/> to listen.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -68,9 +69,14 @@ public sealed class StorageScp : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Stops listening, aborts the associations still open and waits for them to end.</summary>
+    /// <summary>Stops listening, aborts the associations still open and waits for them to end (once; later calls return).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         _listener.Stop();
         await _acceptLoop.ConfigureAwait(false);

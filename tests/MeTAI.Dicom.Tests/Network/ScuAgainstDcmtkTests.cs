@@ -12,9 +12,9 @@ public class ScuAgainstDcmtkTests
     [ToolFact("storescp")]
     public async Task Echo_Storescp_AnswersSuccess()
     {
-        using var storescp = new StorescpProcess();
+        using var storescp = new StorescpServer();
 
-        ushort status = await EchoScu.EchoAsync(storescp.Peer, "METAI");
+        ushort status = await EchoScu.EchoAsync(DicomPeer.Parse(storescp.PeerText), "METAI");
 
         Assert.Equal(DimseStatus.Success, status);
     }
@@ -23,13 +23,13 @@ public class ScuAgainstDcmtkTests
     public async Task Store_CaseAndCompressedSlices_StorescpHoldsEachAsSent()
     {
         // +xa: storescp accepts every syntax it knows, compressed ones included.
-        using var storescp = new StorescpProcess("+xa");
+        using var storescp = new StorescpServer("+xa");
         // Slices 0 and 1 go compressed (same SOP instances), the rest of the case as written.
         string jpegLs = NetworkTestData.CompressedSlice(0, "dcmcjpls");
         string rle = NetworkTestData.CompressedSlice(1, "dcmcrle");
         List<string> files = [.. NetworkTestData.CaseFiles.Skip(2), jpegLs, rle];
 
-        IReadOnlyList<StoreResult> results = await StoreScu.SendAsync(storescp.Peer, "METAI", files);
+        IReadOnlyList<StoreResult> results = await StoreScu.SendAsync(DicomPeer.Parse(storescp.PeerText), "METAI", files);
 
         Assert.All(results, r => Assert.True(r.Succeeded, $"{r.Path}: {r.Error}"));
         Assert.Equal(DicomNetworkUids.JpegLsLossless, results[^2].TransferSyntaxUid);
@@ -52,11 +52,11 @@ public class ScuAgainstDcmtkTests
     public async Task Store_CompressedSyntaxRefused_ThatFileFailsNamingTheReasonOthersSucceed()
     {
         // By default storescp accepts uncompressed syntaxes only: the JPEG-LS slice has no context (we never decode).
-        using var storescp = new StorescpProcess();
+        using var storescp = new StorescpServer();
         string jpegLs = NetworkTestData.Compressed("dcmcjpls");
         string plain = NetworkTestData.CtSlices[1];
 
-        IReadOnlyList<StoreResult> results = await StoreScu.SendAsync(storescp.Peer, "METAI", [jpegLs, plain]);
+        IReadOnlyList<StoreResult> results = await StoreScu.SendAsync(DicomPeer.Parse(storescp.PeerText), "METAI", [jpegLs, plain]);
 
         Assert.False(results[0].Succeeded);
         Assert.Contains("transfer syntax not supported", results[0].Error, StringComparison.Ordinal);
@@ -68,11 +68,11 @@ public class ScuAgainstDcmtkTests
     [ToolFact("storescp")]
     public async Task Store_NotDicom_FailsThatFileAlone()
     {
-        using var storescp = new StorescpProcess();
+        using var storescp = new StorescpServer();
         string junk = Path.Combine(NetworkTestData.TempDir("junk"), "notes.dcm");
         await File.WriteAllTextAsync(junk, "not a DICOM file at all, but long enough to be looked at as one..........................................................................................................");
 
-        IReadOnlyList<StoreResult> results = await StoreScu.SendAsync(storescp.Peer, "METAI", [junk, NetworkTestData.CtSlices[0]]);
+        IReadOnlyList<StoreResult> results = await StoreScu.SendAsync(DicomPeer.Parse(storescp.PeerText), "METAI", [junk, NetworkTestData.CtSlices[0]]);
 
         Assert.False(results[0].Succeeded);
         Assert.Contains(junk, results[0].Error, StringComparison.Ordinal);
@@ -83,10 +83,10 @@ public class ScuAgainstDcmtkTests
     public async Task Store_PeerWithSmallMaximumPdu_DataSetFragmentedAndIntact()
     {
         // storescp announces 4096 bytes: CT_small (39 kB) and the RT Dose go in ten or more P-DATA-TF PDUs each.
-        using var storescp = new StorescpProcess("--max-pdu", "4096");
+        using var storescp = new StorescpServer("--max-pdu", "4096");
         string[] files = [TestFiles.Path1("CT_small.dcm"), TestFiles.Path1("rtdose.dcm")];
 
-        IReadOnlyList<StoreResult> results = await StoreScu.SendAsync(storescp.Peer, "METAI", files);
+        IReadOnlyList<StoreResult> results = await StoreScu.SendAsync(DicomPeer.Parse(storescp.PeerText), "METAI", files);
 
         Assert.All(results, r => Assert.True(r.Succeeded, r.Error));
         foreach (string f in files)

@@ -3,19 +3,21 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace MeTAI.Dicom.Tests.Network;
+namespace MeTAI.TestUtilities;
 
-/// <summary>dcmtk's storescp on a free loopback port, writing into its own folder; killed on dispose.</summary>
-internal sealed class StorescpProcess : IDisposable
+/// <summary>dcmtk's storescp on a free loopback port, writing into its own temporary folder; killed by its PID on dispose.</summary>
+public sealed class StorescpServer : IDisposable
 {
+    /// <summary>storescp's AE title.</summary>
     public const string AeTitle = "STORESCP";
 
     private readonly Process _process;
 
-    public StorescpProcess(params string[] options)
+    /// <summary>Starts storescp with extra <paramref name="options"/> (e.g. <c>+xa</c> to accept every transfer syntax) and waits until it listens.</summary>
+    public StorescpServer(params string[] options)
     {
-        Directory = NetworkTestData.TempDir("storescp");
-        Port = FreePort();
+        Directory = RepositoryPaths.TempDir("storescp");
+        Port = OrthancServer.FreeTcpPort();
         var start = new ProcessStartInfo("storescp") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (string a in (string[])["--aetitle", AeTitle, "--output-directory", Directory, .. options, Port.ToString(CultureInfo.InvariantCulture)])
         {
@@ -28,15 +30,19 @@ internal sealed class StorescpProcess : IDisposable
         WaitListening(Port, _process);
     }
 
+    /// <summary>The folder storescp writes into.</summary>
     public string Directory { get; }
 
+    /// <summary>The port it listens on (loopback).</summary>
     public int Port { get; }
 
-    public MeTAI.Dicom.Network.DicomPeer Peer => new(AeTitle, "127.0.0.1", Port);
+    /// <summary>It as <c>AET@HOST:PORT</c>.</summary>
+    public string PeerText => $"{AeTitle}@127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>The files storescp wrote (named MODALITY.SOPInstanceUID).</summary>
     public IReadOnlyList<string> Files => [.. System.IO.Directory.EnumerateFiles(Directory).Order(StringComparer.Ordinal)];
 
+    /// <summary>Kills storescp.</summary>
     public void Dispose()
     {
         if (!_process.HasExited)
@@ -48,15 +54,11 @@ internal sealed class StorescpProcess : IDisposable
         _process.Dispose();
     }
 
-    internal static int FreePort()
+    /// <summary>Waits (20 s at most) until <paramref name="process"/> accepts connections on loopback port <paramref name="port"/>.</summary>
+    /// <exception cref="InvalidOperationException">It exited or did not listen in time.</exception>
+    public static void WaitListening(int port, Process process)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    internal static void WaitListening(int port, Process process)
-    {
+        ArgumentNullException.ThrowIfNull(process);
         var until = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < until && !process.HasExited)
         {
