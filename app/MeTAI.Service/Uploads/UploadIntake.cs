@@ -22,7 +22,7 @@ namespace MeTAI.Service.Uploads;
 /// dataset goes through <see cref="Deidentifier"/> (PS3.15 basic profile, UIDs remapped consistently) before it is
 /// stored. Nothing is kept of a rejected upload.
 /// </summary>
-public sealed class UploadIntake(ServicePaths paths, JobStore store, IOptions<ServiceOptions> options, TimeProvider time)
+public sealed partial class UploadIntake(ServicePaths paths, JobStore store, IOptions<ServiceOptions> options, TimeProvider time)
 {
     private static readonly string[] SkippedPrefixes = ["__MACOSX/"];
 
@@ -47,8 +47,7 @@ public sealed class UploadIntake(ServicePaths paths, JobStore store, IOptions<Se
             List<(string Entry, string Path)> files = Extract(zipPath, Path.Combine(staging, "raw"), o);
             File.Delete(zipPath);
             string caseDir = Path.Combine(staging, "case");
-            (List<string> ignored, Dictionary<string, string> entryOf) = Arrange(files, caseDir, deidentify);
-            UploadSummary summary = Check(caseDir, entryOf, id, name, deidentify, ignored);
+            UploadSummary summary = Intake(files, staging, caseDir, id, name, deidentify);
             Directory.Delete(Path.Combine(staging, "raw"), recursive: true);
             Directory.Move(staging, paths.Upload(id));
             store.AddUpload(id, JsonSerializer.Serialize(summary, PlanJobs.Json), summary.CreatedUtc);
@@ -172,6 +171,14 @@ public sealed class UploadIntake(ServicePaths paths, JobStore store, IOptions<Se
             throw new UploadRejectedException(StatusCodes.Status400BadRequest, "Unsafe zip entry name",
                 $"Zip entry '{entryName}' has an absolute path or '..' segment; such archives are refused.", entryName);
         }
+    }
+
+    // From the received files (zip entries or DICOM objects, under staging/raw) to a checked case under caseDir.
+    private UploadSummary Intake(List<(string Entry, string Path)> files, string staging, string caseDir, string id, string? name, bool deidentify)
+    {
+        _ = staging; // where the files lie (staging/raw); this grouping needs only the list
+        (List<string> ignored, Dictionary<string, string> entryOf) = Arrange(files, caseDir, deidentify);
+        return Check(caseDir, entryOf, id, name, deidentify, ignored);
     }
 
     // Parses every entry, keeps the CT slices and the RTSTRUCT (de-identified on request) in the case layout.
