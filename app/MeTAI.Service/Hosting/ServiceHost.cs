@@ -13,7 +13,7 @@ namespace MeTAI.Service.Hosting;
 
 /// <summary>
 /// Builds the service: configuration, API-key authentication on every <c>/api</c> route, problem details, the SQLite
-/// job store and plan worker, uploads, the controller monitor and the static web interface. <c>Program.cs</c> and
+/// job store and plan worker, uploads (by HTTP, and by DICOM when a port is set), the controller monitor and the static web interface. <c>Program.cs</c> and
 /// <c>metai serve</c> both start it through here.
 /// </summary>
 public static partial class ServiceHost
@@ -44,6 +44,8 @@ public static partial class ServiceHost
         s.AddHostedService<PlanWorker>();
         s.AddSingleton<ControllerMonitor>();
         s.AddHostedService(sp => sp.GetRequiredService<ControllerMonitor>());
+        s.AddSingleton<DicomUploadListener>();
+        s.AddHostedService(sp => sp.GetRequiredService<DicomUploadListener>());
         s.AddHealthChecks();
         return builder;
     }

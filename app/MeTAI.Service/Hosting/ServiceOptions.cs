@@ -33,6 +33,24 @@ public sealed class ServiceOptions
     /// <summary>Where plans run their Monte Carlo: <c>auto</c> (CUDA when present, else the CPU), <c>cpu</c> or <c>cuda</c>.</summary>
     public string Device { get; set; } = "auto";
 
+    /// <summary>
+    /// TCP port of the service's DICOM storage SCP (C-ECHO, C-STORE of CT, MR, PET, RTSTRUCT, RTPLAN, RTDOSE), whose
+    /// associations each become an upload as a zip would; 0 (the default): no DICOM listener.
+    /// </summary>
+    public int DicomPort { get; set; }
+
+    /// <summary>The SCP's AE title; associations calling another title are rejected.</summary>
+    public string DicomAeTitle { get; set; } = "METAI";
+
+    /// <summary>Calling AE titles the SCP accepts; empty (the default): any. Set it: DICOM has no other authentication.</summary>
+    public IList<string> DicomAllowedCallingAeTitles { get; } = [];
+
+    /// <summary>The address the SCP listens on (default every interface, so that scanners and PACS can reach it).</summary>
+    public string DicomBindAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>De-identify what arrives by DICOM (PS3.15 basic profile) before it is stored, as <c>?deidentify=true</c> does for a zip.</summary>
+    public bool DicomDeidentify { get; set; }
+
     /// <summary>The data directory as a full path.</summary>
     public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
 }
