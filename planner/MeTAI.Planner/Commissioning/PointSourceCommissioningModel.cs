@@ -16,8 +16,7 @@ namespace MeTAI.Planner.Commissioning;
 /// spectrum's shape kept, its mean and end-point energies scaled; bounds 0.92–1.08, so the end point stays within the
 /// 10 % of the nominal energy that <see cref="BeamModel.Load"/> checks). The model has no focal spot, extra-focal or
 /// contamination source, so those stages are skipped. Curves come from a water box of cubic voxels, the field at
-/// gantry 0 with its surface at y = 0; the central-axis values average the rays through 0 and ± a quarter of the
-/// smaller field half-width (at most one voxel) to tame the noise of single voxel columns.
+/// gantry 0 with its surface at y = 0; central-axis values average a small square around the axis (below).
 /// </summary>
 public sealed class PointSourceCommissioningModel : ICommissioningModel
 {
@@ -105,10 +104,14 @@ public sealed class PointSourceCommissioningModel : ICommissioningModel
     /// <inheritdoc/>
     public void Dispose() => _engine.Dispose();
 
+    // Central-axis values average the dose over a square of half-width a = 15 % of the smaller field side (at least half
+    // a voxel, at most 25 mm) around the axis; a profile averages across the same band. With 5 mm voxels and 10⁶–10⁷
+    // histories a single voxel column is 3–10 % noisy (σ²N ≈ 1.5·10⁴, docs/benchmarks.md); over the band it is 6–36
+    // times fewer, and a point-source field is flat there to well under 1 %.
     private sealed class GridFieldCurves(DoseResult result, BeamSetup beam, double voxelMm) : FieldCurves
     {
         private readonly double _area = beam.EffectiveAreaCm2();
-        private readonly double _offset = Math.Min(voxelMm, 0.25 * Math.Min(beam.Aperture.Rectangles[0].X1Mm, beam.Aperture.Rectangles[0].Y1Mm));
+        private readonly double[] _offsets = Offsets(voxelMm, Math.Clamp(0.15 * 2 * Math.Min(beam.Aperture.Rectangles[0].X1Mm, beam.Aperture.Rectangles[0].Y1Mm), voxelMm / 2, 25));
 
         public override SampledCurve DepthDose
         {
@@ -127,27 +130,24 @@ public sealed class PointSourceCommissioningModel : ICommissioningModel
             double half = 0.5 * result.Dose.Geometry.SizeX * voxelMm - voxelMm;
             int n = (int)Math.Floor(half / (voxelMm / 2));
             double[] x = [.. Enumerable.Range(-n, 2 * n + 1).Select(i => i * voxelMm / 2)];
-            double[] v = [.. x.Select(p => Mean(new Vec3(0, depthMm, 0) + along * p, across, null))];
+            double[] v = [.. x.Select(p => _offsets.Average(o => Sample(new Vec3(0, depthMm, 0) + along * p + across * o)) * _area)];
             return new SampledCurve(x, v);
         }
 
-        public override double DosePerMuAt(double depthMm) => Mean(new Vec3(0, depthMm, 0), beam.Geometry.BldXLps, beam.Geometry.BldYLps);
+        public override double DosePerMuAt(double depthMm)
+        {
+            Vec3 a = beam.Geometry.BldXLps, b = beam.Geometry.BldYLps, p = new(0, depthMm, 0);
+            return _offsets.Average(i => _offsets.Average(j => Sample(p + a * i + b * j))) * _area;
+        }
 
         public override double RelativeUncertaintyAt(double depthMm) =>
-            MeTAI.Core.Voxels.GridSampling.TrilinearClamped(result.Dose.Geometry, result.RelativeUncertainty.Data, new Vec3(0, depthMm, 0));
+            MeTAI.Core.Voxels.GridSampling.TrilinearClamped(result.Dose.Geometry, result.RelativeUncertainty.Data, new Vec3(0, depthMm, 0)) / _offsets.Length;
 
-        // Mean of the trilinear dose at the point and ± offset along one or two lateral directions, per unit fluence.
-        private double Mean(Vec3 p, Vec3 a, Vec3? b)
+        // Offsets every voxel from −a to a (voxel centres of a box centred on the axis sit at ± half a voxel).
+        private static double[] Offsets(double voxelMm, double a)
         {
-            double s = Sample(p) + Sample(p + a * _offset) + Sample(p - a * _offset);
-            int n = 3;
-            if (b is Vec3 bb)
-            {
-                s += Sample(p + bb * _offset) + Sample(p - bb * _offset);
-                n += 2;
-            }
-
-            return s / n * _area;
+            int n = Math.Max(1, (int)Math.Round(a / voxelMm));
+            return [.. Enumerable.Range(0, 2 * n).Select(i => (i - n + 0.5) * voxelMm)];
         }
 
         private double Sample(Vec3 p) => MeTAI.Core.Voxels.GridSampling.TrilinearClamped(result.Dose.Geometry, result.Dose.Data, p);

@@ -5,9 +5,9 @@ namespace MeTAI.Planner.Commissioning;
 /// <summary>
 /// The residuals (measured − model) each fit stage minimises, from the measured data and the model's curves:
 /// <list type="bullet">
-/// <item>spectrum: PDD points 10 mm or more beyond the measured dmax, percent of the measured maximum, both curves
-/// normalised at 100 mm depth (or the middle such point when the scan stops short of it), so only the fall-off's
-/// slope counts, not the build-up or the contamination that shape the maximum;</item>
+/// <item>spectrum: PDD points 10 mm or more beyond the measured dmax, percent of the measured maximum, the model scaled
+/// by the least-squares factor over those points (Σ m·e / Σ e²), so only the fall-off's shape counts over its whole
+/// lever arm, not the build-up or the contamination that shape the maximum;</item>
 /// <item>spot: each profile's 80–20 % penumbra, mm (model − measured);</item>
 /// <item>extra-focal: each output factor, percent of the measured factor;</item>
 /// <item>contamination: PDD build-up points (before the measured dmax, ≥ 10 %), percent of dmax, the model normalised
@@ -57,15 +57,23 @@ public static class StageResiduals
         double dmax = c.PositionMm[k], mNorm = c.Value[k], eNorm = model.At(dmax);
         if (beyondDmax)
         {
-            double[] tail = [.. c.PositionMm.Where(x => x >= dmax + 10 && double.IsFinite(model.At(x)))];
-            if (tail.Length == 0)
+            double sme = 0, see = 0;
+            for (int i = 0; i < c.PositionMm.Length; i++)
+            {
+                double e = model.At(c.PositionMm[i]);
+                if (c.PositionMm[i] >= dmax + 10 && double.IsFinite(e))
+                {
+                    sme += c.Value[i] / mNorm * e;
+                    see += e * e;
+                }
+            }
+
+            if (!(see > 0))
             {
                 yield break;
             }
 
-            double at = tail.Contains(100) ? 100 : tail[tail.Length / 2];
-            double scale = SampledCurve.Interpolate(c.PositionMm, c.Value, at) / mNorm;
-            eNorm = model.At(at) / scale;
+            eNorm = see / sme;
         }
 
         for (int i = 0; i < c.PositionMm.Length; i++)

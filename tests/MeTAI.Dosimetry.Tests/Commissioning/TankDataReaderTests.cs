@@ -140,4 +140,16 @@ public class TankDataReaderTests
         var ex = Assert.Throws<TankDataException>(() => BeamDataSet.Load(dir));
         Assert.Contains("a second pdd-10x10-ssd100 scan (the first is " + Path.Combine(dir, "a.mcc") + ":5)", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Load_BundledGenericDataset_ReadsItsCitedPointsOnly()
+    {
+        BeamDataSet set = BeamDataSet.Load(RepositoryPaths.Config("beam-data", "6MV-generic"));
+        MeasuredCurve pdd = Assert.Single(set.Curves);
+        Assert.Equal([15.0, 50, 100, 200], pdd.PositionMm);
+        Assert.Equal([100.0, 86, 67, 39.5], pdd.Value); // REFERENCE.md's typical 6 MV 10 x 10 data
+        Assert.Null(set.Mlc);
+        Assert.Empty(set.OutputFactors);
+        Assert.Contains("source:", File.ReadAllText(pdd.File), StringComparison.Ordinal);
+    }
 }
