@@ -4,6 +4,7 @@ using MeTAI.Dosimetry.Beams;
 using MeTAI.Dosimetry.Commissioning;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Planner.Commissioning;
+using MeTAI.Planner.Tests.Plans;
 using Xunit.Abstractions;
 
 namespace MeTAI.Planner.Tests.Commissioning;
@@ -12,9 +13,11 @@ namespace MeTAI.Planner.Tests.Commissioning;
 /// The Monte Carlo commissioning round trip (issue 18): "measured" data are made by the point-source model with a known
 /// spectrum energy scale (k = 1.05), plus 0.5 % Gaussian noise on every point, written as the files a clinic brings (the
 /// 10 × 10 cm² PDD as CSV, its crossline profile at 10 cm as PTW mcc), then <c>metai commission</c>'s run fits the
-/// Mohan base model (k = 1 to start, bounds 0.92–1.08) to them. Histories (CI): 1.5·10⁶ per fit run (5 surrogate nodes
-/// and the final run) and 6·10⁶ for the truth, 10 mm voxels, CPU: 1.5·10⁷ histories in all, 1–3 minutes on 2 loaded
-/// cores. Tolerance: |k − 1.05| ≤ 0.02. The nightly test (METAI_NIGHTLY=1) repeats it at 10× the histories with ≤ 0.01.
+/// Mohan base model (k = 1 to start, bounds 0.92–1.08) to them. Histories (CI): 2·10⁶ per fit run (5 surrogate nodes
+/// and the final run) and 2·10⁷ for the truth, 10 mm voxels, CPU: 3.2·10⁷ histories in all, about 3 minutes wall
+/// (70 s CPU) on the loaded 2-core VM. Tolerance: |k − 1.05| ≤ 0.03 — the PDD fall-off changes by only ~2 % from 5 to
+/// 25 cm for a 5 % energy scale, so at CI noise the fit lands within about ±0.02 (1.032 in the run of 2026-12-06).
+/// The nightly test (METAI_NIGHTLY=1) uses 10× / 5× the histories and ≤ 0.01.
 /// </summary>
 public class PointSourceRoundTripTests(ITestOutputHelper output)
 {
@@ -70,15 +73,7 @@ public class PointSourceRoundTripTests(ITestOutputHelper output)
     [Fact]
     public void Commission_PointSourceDataWithKnownEnergyScale_RecoversIt() => RoundTrip(2_000_000, 20_000_000, 0.03);
 
-    [Fact]
+    [NightlyFact]
     [Trait("Category", "Nightly")]
-    public void Commission_PointSourceDataWithKnownEnergyScale_HighStatistics_RecoversIt()
-    {
-        if (Environment.GetEnvironmentVariable("METAI_NIGHTLY") != "1")
-        {
-            return; // the nightly run (METAI_NIGHTLY=1) only
-        }
-
-        RoundTrip(20_000_000, 100_000_000, 0.01);
-    }
+    public void Commission_PointSourceDataWithKnownEnergyScale_HighStatistics_RecoversIt() => RoundTrip(20_000_000, 100_000_000, 0.01);
 }
