@@ -25,7 +25,12 @@ public static partial class ServiceHost
         IServiceCollection s = builder.Services;
         s.AddOptions<ServiceOptions>().Bind(builder.Configuration.GetSection(ServiceOptions.Section));
         s.AddOptions<ControllerMonitorOptions>().Bind(builder.Configuration.GetSection(ControllerMonitorOptions.Section));
-        s.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        s.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            // The web defaults read "5" as 5: a number must be sent as a JSON number, or the request is refused.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         s.AddProblemDetails();
         s.AddExceptionHandler<BadRequestExceptionHandler>();
         s.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -39,6 +44,7 @@ public static partial class ServiceHost
         s.AddSingleton<ProtocolCatalog>(_ => new ProtocolCatalog());
         s.AddSingleton<PlanSlices>();
         s.AddSingleton<UploadCatalog>();
+        s.AddSingleton<UploadLimiter>();
         s.AddSingleton<UploadIntake>();
         s.AddSingleton<IPlanRunner>(sp => new PlannerRunner(DeviceKindParser.Parse(sp.GetRequiredService<IOptions<ServiceOptions>>().Value.Device)));
         s.AddHostedService<PlanWorker>();

@@ -25,7 +25,16 @@ public sealed class ServiceOptions
     public int MaxUploadEntries { get; set; } = 4000;
 
     /// <summary>Most bytes an uploaded zip may expand to (zip-bomb guard), counted while extracting.</summary>
-    public long MaxUploadUncompressedBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+    public long MaxUploadUncompressedBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Most bytes one zip entry may expand to (a CT slice is about 0.5 MB): larger entries are refused while inflating, never parsed.</summary>
+    public long MaxUploadEntryBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Uploads checked at the same time; another one is answered 503 with Retry-After.</summary>
+    public int MaxConcurrentUploads { get; set; } = 2;
+
+    /// <summary>Memory the DICOM parsing of all uploads together may hold (each reserves twice its inflated size).</summary>
+    public long MaxUploadMemoryBytes { get; set; } = 384L * 1024 * 1024;
 
     /// <summary>Plans run at the same time (each uses every core it can get).</summary>
     public int Workers { get; set; } = 1;

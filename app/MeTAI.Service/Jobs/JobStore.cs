@@ -140,6 +140,10 @@ public sealed class JobStore
             ("$id", id), ("$s", Text(status)), ("$e", reason), ("$t", Time(finishedUtc)));
     }
 
+    /// <summary>Puts a running job back in the queue (graceful stop): it keeps its place (creation time) and starts afresh.</summary>
+    public bool Requeue(string id) =>
+        Execute("UPDATE jobs SET status = 'queued', started_utc = NULL, runner = NULL, progress = 0, phase = NULL WHERE id = $id AND status = 'running';", ("$id", id)) == 1;
+
     /// <summary>Cancels a job that is still queued; false when it is not queued.</summary>
     public bool CancelQueued(string id, DateTime finishedUtc) =>
         Execute("UPDATE jobs SET status = 'cancelled', error = 'Cancelled before it started.', finished_utc = $t WHERE id = $id AND status = 'queued';",

@@ -27,6 +27,8 @@ public static class PlansApi
         ["log"] = (PlannerRunner.LogFile, "text/plain; charset=utf-8"),
     };
 
+    private static readonly string[] SliceFiles = ["rtdose.dcm", "rtstruct.dcm"];
+
     /// <summary>Maps the plan endpoints.</summary>
     public static IEndpointRouteBuilder MapPlansApi(this IEndpointRouteBuilder app)
     {
@@ -54,10 +56,10 @@ public static class PlansApi
             jobs.Store.GetJob(id) is { } job ? TypedResults.Ok(View(job)) : NotFound(id));
         plans.MapGet("/{id}/dvh", Dvh);
         plans.MapGet("/{id}/slices", Results<Ok<SliceInfo>, ProblemHttpResult> (string id, PlanJobs jobs, PlanSlices slices) =>
-            Finished(jobs, id, out string? dir, out ProblemHttpResult? problem) ? TypedResults.Ok(slices.Info(dir!)) : problem!);
+            Finished(jobs, id, out string? dir, out ProblemHttpResult? problem) && HasSliceFiles(id, dir!, out problem) ? TypedResults.Ok(slices.Info(dir!)) : problem!);
         plans.MapGet("/{id}/slices/{k:int}", Results<Ok<SliceData>, ProblemHttpResult> (string id, int k, PlanJobs jobs, PlanSlices slices) =>
         {
-            if (!Finished(jobs, id, out string? dir, out ProblemHttpResult? problem))
+            if (!Finished(jobs, id, out string? dir, out ProblemHttpResult? problem) || !HasSliceFiles(id, dir!, out problem))
             {
                 return problem!;
             }
@@ -211,7 +213,7 @@ public static class PlansApi
         string path = Path.Combine(dir!, PlannerRunner.DvhFile);
         return File.Exists(path)
             ? TypedResults.Content(await File.ReadAllTextAsync(path, ct).ConfigureAwait(false), "application/json")
-            : TypedResults.Problem($"Plan {id} has no {PlannerRunner.DvhFile} (its runner did not write one).", statusCode: StatusCodes.Status404NotFound, title: "File not found");
+            : MissingFile(id, PlannerRunner.DvhFile);
     }
 
     /// <summary>Structure names of a built-in phantom (built at a coarse grid, which is quick).</summary>
@@ -231,6 +233,11 @@ public static class PlansApi
         }
 
         string path = Path.Combine(dir!, f.File);
+        if (kind == "ct" && !Directory.Exists(path))
+        {
+            return MissingFile(id, f.File);
+        }
+
         if (kind == "ct")
         {
             var buffer = new MemoryStream();
@@ -239,10 +246,28 @@ public static class PlansApi
             return TypedResults.Stream(buffer, f.ContentType, $"plan-{id}-ct.zip");
         }
 
-        return File.Exists(path)
-            ? TypedResults.PhysicalFile(path, f.ContentType, $"plan-{id}-{f.File}")
-            : TypedResults.Problem($"Plan {id} has no {f.File} (its runner did not write one).", statusCode: StatusCodes.Status404NotFound, title: "File not found");
+        return File.Exists(path) ? TypedResults.PhysicalFile(path, f.ContentType, $"plan-{id}-{f.File}") : MissingFile(id, f.File);
     }
+
+    // The slice view reads the CT series, the RTDOSE and the RTSTRUCT: a plan folder without one of them answers 404
+    // naming it (a file removed by hand, or a runner that does not write it), not a 500 from the reader.
+    private static bool HasSliceFiles(string id, string directory, out ProblemHttpResult? problem)
+    {
+        problem = null;
+        if (!Directory.Exists(Path.Combine(directory, "ct")))
+        {
+            problem = MissingFile(id, "ct/");
+        }
+        else if (SliceFiles.FirstOrDefault(f => !File.Exists(Path.Combine(directory, f))) is { } missing)
+        {
+            problem = MissingFile(id, missing);
+        }
+
+        return problem is null;
+    }
+
+    private static ProblemHttpResult MissingFile(string id, string file) =>
+        TypedResults.Problem($"Plan {id} has no {file} (its runner did not write one, or it was removed).", statusCode: StatusCodes.Status404NotFound, title: "File not found");
 
     private static Results<Accepted<PlanView>, ProblemHttpResult> Cancel(string id, PlanJobs jobs)
     {

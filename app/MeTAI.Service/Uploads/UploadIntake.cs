@@ -16,17 +16,21 @@ namespace MeTAI.Service.Uploads;
 /// <c>rtstruct.dcm</c>). Checks, in order: size as sent (<see cref="ServiceOptions.MaxUploadBytes"/>), that it is a zip,
 /// entry count, entry names (absolute paths, <c>..</c> and drive letters are refused, and entries are stored under
 /// names of our own, never theirs), the bytes actually inflated (<see cref="ServiceOptions.MaxUploadUncompressedBytes"/>,
-/// counted while extracting, not taken from the headers), that every entry parses as DICOM with our codec (a malformed
+/// counted while extracting, not taken from the headers, and <see cref="ServiceOptions.MaxUploadEntryBytes"/> per entry:
+/// entries are inflated to disk in 64 kB pieces, and none larger than that is ever read into memory), that every entry parses as DICOM with our codec (a malformed
 /// one is named with the codec's reason, tag and offset), one CT series and one RTSTRUCT on the same frame of
 /// reference, and that the case loads (slice geometry, ROIs with closed contours). With <c>deidentify</c> every
 /// dataset goes through <see cref="Deidentifier"/> (PS3.15 basic profile, UIDs remapped consistently) before it is
 /// stored. Nothing is kept of a rejected upload.
 /// </summary>
-public sealed class UploadIntake(ServicePaths paths, JobStore store, IOptions<ServiceOptions> options, TimeProvider time)
+public sealed class UploadIntake(ServicePaths paths, JobStore store, IOptions<ServiceOptions> options, TimeProvider time, UploadLimiter limiter)
 {
     private static readonly string[] SkippedPrefixes = ["__MACOSX/"];
 
-    /// <summary>Reads, checks and stores an upload.</summary>
+    /// <summary>
+    /// Reads, checks and stores an upload, within the <see cref="UploadLimiter"/>'s bounds (a slot among
+    /// <see cref="ServiceOptions.MaxConcurrentUploads"/>, and parsing memory from <see cref="ServiceOptions.MaxUploadMemoryBytes"/>).
+    /// </summary>
     /// <exception cref="UploadRejectedException">The upload is refused (status, title and detail for the problem).</exception>
     public async Task<UploadSummary> ReceiveAsync(Stream body, long? contentLength, string? name, bool deidentify, CancellationToken cancellationToken)
     {
@@ -37,6 +41,8 @@ public sealed class UploadIntake(ServicePaths paths, JobStore store, IOptions<Se
             throw TooLarge(o.MaxUploadBytes);
         }
 
+        using IDisposable slot = limiter.Enter();
+
         string id = Guid.CreateVersion7().ToString("N");
         string staging = Path.Combine(paths.Incoming, id);
         Directory.CreateDirectory(staging);
@@ -46,6 +52,7 @@ public sealed class UploadIntake(ServicePaths paths, JobStore store, IOptions<Se
             await CopyLimitedAsync(body, zipPath, o.MaxUploadBytes, cancellationToken).ConfigureAwait(false);
             List<(string Entry, string Path)> files = Extract(zipPath, Path.Combine(staging, "raw"), o);
             File.Delete(zipPath);
+            using IDisposable memory = await limiter.ReserveMemoryAsync(files.Sum(f => new FileInfo(f.Path).Length), cancellationToken).ConfigureAwait(false);
             string caseDir = Path.Combine(staging, "case");
             (List<string> ignored, Dictionary<string, string> entryOf) = Arrange(files, caseDir, deidentify);
             UploadSummary summary = Check(caseDir, entryOf, id, name, deidentify, ignored);
@@ -133,9 +140,17 @@ public sealed class UploadIntake(ServicePaths paths, JobStore store, IOptions<Se
                     using Stream input = entry.Open();
                     using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
                     int n;
+                    long entryBytes = 0;
                     while ((n = input.Read(buffer)) > 0)
                     {
                         total += n;
+                        entryBytes += n;
+                        if (entryBytes > o.MaxUploadEntryBytes)
+                        {
+                            throw new UploadRejectedException(StatusCodes.Status413PayloadTooLarge, "Zip entry too large",
+                                $"Zip entry '{entryName}' inflates to more than {o.MaxUploadEntryBytes:N0} bytes (Service:MaxUploadEntryBytes); no DICOM file we read is that large.", entryName);
+                        }
+
                         if (total > o.MaxUploadUncompressedBytes)
                         {
                             throw new UploadRejectedException(StatusCodes.Status413PayloadTooLarge, "Upload expands too far",

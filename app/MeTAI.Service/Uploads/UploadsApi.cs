@@ -65,6 +65,11 @@ public static class UploadsApi
                 extensions["offset"] = ex.Offset;
             }
 
+            if (ex.Status == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.Response.Headers.RetryAfter = "5";
+            }
+
             return TypedResults.Problem(ex.Message, statusCode: ex.Status, title: ex.Title, extensions: extensions);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)

@@ -180,6 +180,12 @@ public class UploadTests : IClassFixture<UploadTests.Fixture>
         JsonElement bomb = await ProblemAsync(await PostAsync(client, Zip([new("zeros.dcm", new byte[5_000_000])])), HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal("Upload expands too far", bomb.GetProperty("title").GetString());
 
+        // One entry past Service:MaxUploadEntryBytes is stopped while inflating, before anything parses it.
+        using var entryLimited = new ServiceFactory(null, settings: new Dictionary<string, string?> { ["Service:MaxUploadEntryBytes"] = "1000000" });
+        JsonElement entry = await ProblemAsync(await PostAsync(entryLimited.KeyedClient(), Zip([new("big/zeros.dcm", new byte[1_500_000])])), HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal("Zip entry too large", entry.GetProperty("title").GetString());
+        Assert.Equal("big/zeros.dcm", entry.GetProperty("entry").GetString());
+
         // Too many entries.
         JsonElement many = await ProblemAsync(await PostAsync(client, Zip(Enumerable.Range(0, 201).Select(n => new KeyValuePair<string, byte[]>($"f{n}.dcm", [1])))), HttpStatusCode.BadRequest);
         Assert.Equal("Too many entries", many.GetProperty("title").GetString());

@@ -58,9 +58,10 @@ export function showError(errorId, error) {
   if (!el) return;
   if (!error) { el.textContent = ""; el.hidden = true; return; }
   el.hidden = false;
-  el.textContent = error.status === 401
-    ? "The service refused the API key (401). Enter a valid key at the top right. " + error.message
-    : error.message;
+  // A first visit has sent no key at all: nothing was refused, the visitor has yet to give one.
+  el.textContent = error.status !== 401 ? error.message
+    : apiKey() ? "The service refused the API key (401). Enter a valid key at the top right. " + error.message
+    : "This service needs an API key: enter yours at the top right.";
 }
 
 export function fmt(x, digits = 2) {
