@@ -48,6 +48,7 @@ public static class CliApp
         yield return GammaCommand.Create();
         yield return RehearseCommand.Create();
         yield return ServeCommand.Create();
+        yield return UsersCommand.Create();
         yield return HilCommand.Create();
     }
 }

@@ -15,6 +15,18 @@ public sealed class ServiceOptions
     /// <summary>API keys accepted in <c>X-Api-Key</c>. None built in: with none configured every API call answers 401.</summary>
     public IList<string> ApiKeys { get; } = [];
 
+    /// <summary>Role of requests made with a shared key (they act as the user <c>api-key</c>); personal tokens are preferred.</summary>
+    public string ApiKeysRole { get; set; } = "dosimetrist";
+
+    /// <summary>Hours a web session lasts without use (sliding).</summary>
+    public double SessionHours { get; set; } = 8;
+
+    /// <summary>Sign-in attempts allowed per client address per minute.</summary>
+    public int SignInPerMinute { get; set; } = 10;
+
+    /// <summary>API requests allowed per user (or client address) per minute.</summary>
+    public int ApiRequestsPerMinute { get; set; } = 600;
+
     /// <summary>A file with one API key per line (blank lines and lines starting with # are skipped).</summary>
     public string? ApiKeysFile { get; set; }
 

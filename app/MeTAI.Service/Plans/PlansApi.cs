@@ -2,8 +2,10 @@ using System.IO.Compression;
 using System.Text.Json;
 using MeTAI.Core.Phantoms;
 using MeTAI.Planner.Plans;
+using MeTAI.Service.Audit;
 using MeTAI.Service.Jobs;
 using MeTAI.Service.Uploads;
+using MeTAI.Service.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MeTAI.Service.Plans;
@@ -50,13 +52,21 @@ public static class PlansApi
         });
 
         RouteGroupBuilder plans = api.MapGroup("/plans");
-        plans.MapPost("/", Submit);
-        plans.MapGet("/", (PlanJobs jobs) => TypedResults.Ok(jobs.Store.ListJobs().Select(View)));
+        plans.MapPost("/", Submit).RequireAuthorization(Permissions.PlansWrite);
+        plans.MapGet("/", (PlanJobs jobs) => TypedResults.Ok(jobs.Store.ListJobs().Select(View))).RequireAuthorization(Permissions.PlansRead);
         plans.MapGet("/{id}", Results<Ok<PlanView>, ProblemHttpResult> (string id, PlanJobs jobs) =>
-            jobs.Store.GetJob(id) is { } job ? TypedResults.Ok(View(job)) : NotFound(id));
-        plans.MapGet("/{id}/dvh", Dvh);
-        plans.MapGet("/{id}/slices", Results<Ok<SliceInfo>, ProblemHttpResult> (string id, PlanJobs jobs, PlanSlices slices) =>
-            Finished(jobs, id, out string? dir, out ProblemHttpResult? problem) && HasSliceFiles(id, dir!, out problem) ? TypedResults.Ok(slices.Info(dir!)) : problem!);
+            jobs.Store.GetJob(id) is { } job ? TypedResults.Ok(View(job)) : NotFound(id)).RequireAuthorization(Permissions.PlansRead);
+        plans.MapGet("/{id}/dvh", Dvh).RequireAuthorization(Permissions.PlansRead);
+        plans.MapGet("/{id}/slices", Results<Ok<SliceInfo>, ProblemHttpResult> (string id, PlanJobs jobs, PlanSlices slices, PhiAudit audit, HttpContext http) =>
+        {
+            if (!Finished(jobs, id, out string? dir, out ProblemHttpResult? problem) || !HasSliceFiles(id, dir!, out problem))
+            {
+                return problem!;
+            }
+
+            audit.Record(http, "viewed", ("plan", id), ("what", "ct and dose slices"));
+            return TypedResults.Ok(slices.Info(dir!));
+        }).RequireAuthorization(Permissions.PhiRead);
         plans.MapGet("/{id}/slices/{k:int}", Results<Ok<SliceData>, ProblemHttpResult> (string id, int k, PlanJobs jobs, PlanSlices slices) =>
         {
             if (!Finished(jobs, id, out string? dir, out ProblemHttpResult? problem) || !HasSliceFiles(id, dir!, out problem))
@@ -72,10 +82,10 @@ public static class PlansApi
             {
                 return TypedResults.Problem(ex.Message.Split(Environment.NewLine)[0], statusCode: StatusCodes.Status404NotFound, title: "No such slice");
             }
-        });
-        plans.MapGet("/{id}/files/{kind}", Download);
-        plans.MapPost("/{id}/cancel", Cancel);
-        plans.MapDelete("/{id}", Results<NoContent, ProblemHttpResult> (string id, PlanJobs jobs, PlanSlices slices) =>
+        }).RequireAuthorization(Permissions.PhiRead);
+        plans.MapGet("/{id}/files/{kind}", Download).RequireAuthorization(Permissions.PhiRead);
+        plans.MapPost("/{id}/cancel", Cancel).RequireAuthorization(Permissions.PlansWrite);
+        plans.MapDelete("/{id}", Results<NoContent, ProblemHttpResult> (string id, PlanJobs jobs, PlanSlices slices, PhiAudit audit, HttpContext http) =>
         {
             JobRecord? job = jobs.Store.GetJob(id);
             if (job is null)
@@ -89,12 +99,13 @@ public static class PlansApi
             }
 
             slices.Forget(jobs.Paths.JobOutput(id));
+            audit.Record(http, "deleted", ("plan", id), ("case", job.RequestJson.Length > 0 ? PlanCase(job) : ""));
             return TypedResults.NoContent();
-        });
+        }).RequireAuthorization(Permissions.PlansWrite);
         return app;
     }
 
-    private static Results<Accepted<PlanView>, ValidationProblem> Submit(PlanSubmission? body, PlanJobs jobs, ProtocolCatalog protocols, UploadCatalog uploads)
+    private static Results<Accepted<PlanView>, ValidationProblem> Submit(PlanSubmission? body, PlanJobs jobs, ProtocolCatalog protocols, UploadCatalog uploads, PhiAudit audit, HttpContext http)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         void Error(string field, string message) => errors[field] = [message];
@@ -200,6 +211,7 @@ public static class PlansApi
             Seed = body.Seed ?? 1,
         };
         JobRecord job = jobs.Submit(request);
+        audit.Record(http, "planned", ("plan", job.Id), ("upload", request.UploadId ?? ""), ("case", request.CaseName), ("protocol", request.Protocol));
         return TypedResults.Accepted($"/api/plans/{job.Id}", View(job));
     }
 
@@ -220,7 +232,7 @@ public static class PlansApi
     private static IReadOnlyList<string> PhantomStructures(string phantom) =>
         [.. PhantomLibrary.Build(phantom, 10).Structures.Select(s => s.Name)];
 
-    private static Results<FileStreamHttpResult, PhysicalFileHttpResult, ProblemHttpResult> Download(string id, string kind, PlanJobs jobs)
+    private static Results<FileStreamHttpResult, PhysicalFileHttpResult, ProblemHttpResult> Download(string id, string kind, PlanJobs jobs, PhiAudit audit, HttpContext http)
     {
         if (!Files.TryGetValue(kind, out (string File, string ContentType) f))
         {
@@ -233,11 +245,12 @@ public static class PlansApi
         }
 
         string path = Path.Combine(dir!, f.File);
-        if (kind == "ct" && !Directory.Exists(path))
+        if (kind == "ct" ? !Directory.Exists(path) : !File.Exists(path))
         {
             return MissingFile(id, f.File);
         }
 
+        audit.Record(http, "downloaded", ("plan", id), ("file", kind));
         if (kind == "ct")
         {
             var buffer = new MemoryStream();
@@ -246,7 +259,7 @@ public static class PlansApi
             return TypedResults.Stream(buffer, f.ContentType, $"plan-{id}-ct.zip");
         }
 
-        return File.Exists(path) ? TypedResults.PhysicalFile(path, f.ContentType, $"plan-{id}-{f.File}") : MissingFile(id, f.File);
+        return TypedResults.PhysicalFile(path, f.ContentType, $"plan-{id}-{f.File}");
     }
 
     // The slice view reads the CT series, the RTDOSE and the RTSTRUCT: a plan folder without one of them answers 404
@@ -269,9 +282,15 @@ public static class PlansApi
     private static ProblemHttpResult MissingFile(string id, string file) =>
         TypedResults.Problem($"Plan {id} has no {file} (its runner did not write one, or it was removed).", statusCode: StatusCodes.Status404NotFound, title: "File not found");
 
-    private static Results<Accepted<PlanView>, ProblemHttpResult> Cancel(string id, PlanJobs jobs)
+    private static Results<Accepted<PlanView>, ProblemHttpResult> Cancel(string id, PlanJobs jobs, PhiAudit audit, HttpContext http)
     {
-        switch (jobs.Cancel(id))
+        CancelOutcome outcome = jobs.Cancel(id);
+        if (outcome is CancelOutcome.Cancelled or CancelOutcome.Requested)
+        {
+            audit.Record(http, "cancelled", ("plan", id));
+        }
+
+        switch (outcome)
         {
             case CancelOutcome.NotFound:
                 return NotFound(id);
@@ -307,6 +326,8 @@ public static class PlansApi
         TypedResults.Problem($"No plan '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Plan not found");
 
     private static string Text(JobStatus s) => s.ToString().ToLowerInvariant();
+
+    private static string PlanCase(JobRecord job) => JsonSerializer.Deserialize<PlanJobRequest>(job.RequestJson, PlanJobs.Json)?.CaseName ?? "";
 
     /// <summary>The API view of a job row.</summary>
     public static PlanView View(JobRecord job)

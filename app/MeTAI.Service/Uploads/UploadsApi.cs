@@ -16,15 +16,16 @@ public static class UploadsApi
     {
         ArgumentNullException.ThrowIfNull(app);
         RouteGroupBuilder uploads = app.MapGroup("/api/uploads").WithTags("Uploads");
-        uploads.MapPost("/", ReceiveAsync);
-        uploads.MapGet("/", (UploadCatalog catalog) => TypedResults.Ok(catalog.List()));
+        uploads.MapPost("/", ReceiveAsync).RequireAuthorization(Users.Permissions.PhiWrite);
+        uploads.MapGet("/", (UploadCatalog catalog) => TypedResults.Ok(catalog.List())).RequireAuthorization(Users.Permissions.PhiRead);
         uploads.MapGet("/{id}", Results<Ok<UploadSummary>, ProblemHttpResult> (string id, UploadCatalog catalog) =>
-            catalog.Get(id) is { } u ? TypedResults.Ok(u) : TypedResults.Problem($"No upload '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Upload not found"));
+            catalog.Get(id) is { } u ? TypedResults.Ok(u) : TypedResults.Problem($"No upload '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Upload not found"))
+            .RequireAuthorization(Users.Permissions.PhiRead);
         return app;
     }
 
     private static async Task<Results<Created<UploadSummary>, ProblemHttpResult>> ReceiveAsync(
-        HttpContext context, UploadIntake intake, IOptions<Hosting.ServiceOptions> options, bool? deidentify, string? name, CancellationToken ct)
+        HttpContext context, UploadIntake intake, IOptions<Hosting.ServiceOptions> options, Audit.PhiAudit audit, bool? deidentify, string? name, CancellationToken ct)
     {
         HttpRequest request = context.Request;
         string contentType = request.ContentType ?? string.Empty;
@@ -45,6 +46,7 @@ public static class UploadsApi
         try
         {
             UploadSummary summary = await intake.ReceiveAsync(request.Body, request.ContentLength, name, deidentify ?? false, ct).ConfigureAwait(false);
+            audit.Record(context, "uploaded", ("upload", summary.Id), ("name", summary.Name), ("deidentified", summary.Deidentified ? "true" : "false"));
             return TypedResults.Created($"/api/uploads/{summary.Id}", summary);
         }
         catch (UploadRejectedException ex)
