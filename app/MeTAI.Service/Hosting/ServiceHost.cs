@@ -44,6 +44,7 @@ public static partial class ServiceHost
         s.AddSingleton<PlanJobs>();
         s.AddSingleton<ProtocolCatalog>(_ => new ProtocolCatalog());
         s.AddSingleton<PlanSlices>();
+        s.AddSingleton<PlanApproval>();
         s.AddSingleton<UploadCatalog>();
         s.AddSingleton<UploadLimiter>();
         s.AddSingleton<UploadIntake>();
@@ -92,6 +93,7 @@ public static partial class ServiceHost
         app.MapUsersApi();
         app.MapAuditApi();
         app.MapPlansApi();
+        app.MapPlanReviewApi();
         app.MapUploadsApi();
         app.MapControllerApi();
         return app;

@@ -53,9 +53,9 @@ public static class PlansApi
 
         RouteGroupBuilder plans = api.MapGroup("/plans");
         plans.MapPost("/", Submit).RequireAuthorization(Permissions.PlansWrite);
-        plans.MapGet("/", (PlanJobs jobs) => TypedResults.Ok(jobs.Store.ListJobs().Select(View))).RequireAuthorization(Permissions.PlansRead);
+        plans.MapGet("/", (PlanJobs jobs) => TypedResults.Ok(jobs.Store.ListJobs().Select(j => View(j, jobs.Store.GetReview(j.Id))))).RequireAuthorization(Permissions.PlansRead);
         plans.MapGet("/{id}", Results<Ok<PlanView>, ProblemHttpResult> (string id, PlanJobs jobs) =>
-            jobs.Store.GetJob(id) is { } job ? TypedResults.Ok(View(job)) : NotFound(id)).RequireAuthorization(Permissions.PlansRead);
+            jobs.Store.GetJob(id) is { } job ? TypedResults.Ok(View(job, jobs.Store.GetReview(id))) : NotFound(id)).RequireAuthorization(Permissions.PlansRead);
         plans.MapGet("/{id}/dvh", Dvh).RequireAuthorization(Permissions.PlansRead);
         plans.MapGet("/{id}/slices", Results<Ok<SliceInfo>, ProblemHttpResult> (string id, PlanJobs jobs, PlanSlices slices, PhiAudit audit, HttpContext http) =>
         {
@@ -91,6 +91,11 @@ public static class PlansApi
             if (job is null)
             {
                 return NotFound(id);
+            }
+
+            if (jobs.Store.GetReview(id) is { State: "approved" })
+            {
+                return TypedResults.Problem($"Plan {id} is approved; an approved plan is kept as it is.", statusCode: StatusCodes.Status409Conflict, title: "Plan is approved");
             }
 
             if (!jobs.Delete(id))
@@ -329,8 +334,8 @@ public static class PlansApi
 
     private static string PlanCase(JobRecord job) => JsonSerializer.Deserialize<PlanJobRequest>(job.RequestJson, PlanJobs.Json)?.CaseName ?? "";
 
-    /// <summary>The API view of a job row.</summary>
-    public static PlanView View(JobRecord job)
+    /// <summary>The API view of a job row (with its review, when it has one).</summary>
+    public static PlanView View(JobRecord job, PlanReview? review = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         PlanJobRequest request = JsonSerializer.Deserialize<PlanJobRequest>(job.RequestJson, PlanJobs.Json)!;
@@ -355,6 +360,8 @@ public static class PlansApi
             Id = job.Id,
             Status = job.Status,
             Progress = Math.Round(job.Progress, 4),
+            Approval = review?.State ?? "draft",
+            Review = review,
             Phase = job.Phase,
             CreatedUtc = job.CreatedUtc,
             StartedUtc = job.StartedUtc,
