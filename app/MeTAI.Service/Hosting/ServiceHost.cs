@@ -50,6 +50,8 @@ public static partial class ServiceHost
         s.AddSingleton<UploadIntake>();
         s.AddSingleton<IPlanRunner>(sp => new PlannerRunner(DeviceKindParser.Parse(sp.GetRequiredService<IOptions<ServiceOptions>>().Value.Device)));
         s.AddHostedService<PlanWorker>();
+        s.AddSingleton<RetentionService>();
+        s.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
         s.AddSingleton<ControllerMonitor>();
         s.AddHostedService(sp => sp.GetRequiredService<ControllerMonitor>());
         s.AddHealthChecks();

@@ -48,6 +48,15 @@ public sealed class ServiceOptions
     /// <summary>Memory the DICOM parsing of all uploads together may hold (each reserves twice its inflated size).</summary>
     public long MaxUploadMemoryBytes { get; set; } = 384L * 1024 * 1024;
 
+    /// <summary>Days an upload (and the plans made on it) is kept before it is purged; 0 keeps them.</summary>
+    public int RetentionDays { get; set; }
+
+    /// <summary>Plans one user may have queued or running at once (0: no limit).</summary>
+    public int MaxActivePlansPerUser { get; set; } = 5;
+
+    /// <summary>Uploads one user may store per day (0: no limit).</summary>
+    public int MaxUploadsPerUserPerDay { get; set; } = 50;
+
     /// <summary>Plans run at the same time (each uses every core it can get).</summary>
     public int Workers { get; set; } = 1;
 

@@ -234,6 +234,30 @@ public sealed class JobStore
         return ids;
     }
 
+    /// <summary>Jobs whose request names upload <paramref name="uploadId"/>.</summary>
+    public IReadOnlyList<JobRecord> JobsOnUpload(string uploadId) =>
+        Query("SELECT * FROM jobs WHERE json_extract(request_json, '$.uploadId') = $u;", ("$u", uploadId));
+
+    /// <summary>Uploads stored before <paramref name="cutoffUtc"/>, oldest first (ids).</summary>
+    public IReadOnlyList<string> UploadsBefore(DateTime cutoffUtc)
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand q = c.CreateCommand();
+        q.CommandText = "SELECT id FROM uploads WHERE created_utc < $t ORDER BY created_utc;";
+        q.Parameters.AddWithValue("$t", Time(cutoffUtc));
+        using SqliteDataReader r = q.ExecuteReader();
+        var ids = new List<string>();
+        while (r.Read())
+        {
+            ids.Add(r.GetString(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Deletes an upload's row.</summary>
+    public bool DeleteUpload(string id) => Execute("DELETE FROM uploads WHERE id = $id;", ("$id", id)) == 1;
+
     /// <summary>Stores an upload's summary JSON.</summary>
     public void AddUpload(string id, string summaryJson, DateTime createdUtc) =>
         Execute("INSERT INTO uploads (id, created_utc, summary_json) VALUES ($id, $t, $s);", ("$id", id), ("$t", Time(createdUtc)), ("$s", summaryJson));

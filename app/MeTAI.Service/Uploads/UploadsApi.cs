@@ -18,6 +18,17 @@ public static class UploadsApi
         RouteGroupBuilder uploads = app.MapGroup("/api/uploads").WithTags("Uploads");
         uploads.MapPost("/", ReceiveAsync).RequireAuthorization(Users.Permissions.PhiWrite);
         uploads.MapGet("/", (UploadCatalog catalog) => TypedResults.Ok(catalog.List())).RequireAuthorization(Users.Permissions.PhiRead);
+        uploads.MapDelete("/{id}", Results<Ok<UploadDeletion>, ProblemHttpResult> (string id, UploadCatalog catalog, Audit.PhiAudit audit, HttpContext http) =>
+        {
+            (UploadDeletion? done, string? problem, int status) = catalog.Delete(id);
+            if (done is null)
+            {
+                return TypedResults.Problem(problem, statusCode: status, title: status == StatusCodes.Status404NotFound ? "Upload not found" : "Upload in use");
+            }
+
+            audit.Record(http, "deleted", ("upload", id), ("plans", string.Join(' ', done.Plans)));
+            return TypedResults.Ok(done);
+        }).RequireAuthorization(Users.Permissions.PhiWrite);
         uploads.MapGet("/{id}", Results<Ok<UploadSummary>, ProblemHttpResult> (string id, UploadCatalog catalog) =>
             catalog.Get(id) is { } u ? TypedResults.Ok(u) : TypedResults.Problem($"No upload '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Upload not found"))
             .RequireAuthorization(Users.Permissions.PhiRead);
@@ -28,6 +39,19 @@ public static class UploadsApi
         HttpContext context, UploadIntake intake, IOptions<Hosting.ServiceOptions> options, Audit.PhiAudit audit, bool? deidentify, string? name, CancellationToken ct)
     {
         HttpRequest request = context.Request;
+        // De-identification is the default; storing identified data is for roles that hold phi.identified.
+        bool deid = deidentify ?? true;
+        if (!deid && !context.User.IsInRole(Users.Permissions.Name(Users.Role.Physicist)))
+        {
+            return TypedResults.Problem($"Storing an upload without de-identification (deidentify=false) needs {Users.Permissions.PhiIdentified}, which the roles {string.Join(", ", Users.Permissions.Roles[Users.Permissions.PhiIdentified].Select(Users.Permissions.Name))} hold.",
+                statusCode: StatusCodes.Status403Forbidden, title: "Not permitted for your role");
+        }
+
+        if (UploadLabel.Problem(name) is { } labelProblem)
+        {
+            return TypedResults.Problem(labelProblem, statusCode: StatusCodes.Status400BadRequest, title: "Label not valid");
+        }
+
         string contentType = request.ContentType ?? string.Empty;
         if (!contentType.StartsWith("application/zip", StringComparison.OrdinalIgnoreCase)
             && !contentType.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase)
@@ -45,7 +69,7 @@ public static class UploadsApi
 
         try
         {
-            UploadSummary summary = await intake.ReceiveAsync(request.Body, request.ContentLength, name, deidentify ?? false, ct).ConfigureAwait(false);
+            UploadSummary summary = await intake.ReceiveAsync(request.Body, request.ContentLength, name, deid, ct).ConfigureAwait(false);
             audit.Record(context, "uploaded", ("upload", summary.Id), ("name", summary.Name), ("deidentified", summary.Deidentified ? "true" : "false"));
             return TypedResults.Created($"/api/uploads/{summary.Id}", summary);
         }
