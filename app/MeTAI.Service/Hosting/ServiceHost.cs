@@ -72,6 +72,7 @@ public static partial class ServiceHost
 
         CreateFirstAdmin(app.Services.GetRequiredService<UserStore>(), app.Services.GetRequiredService<PhiAudit>());
         LogDataDirectory(logger, paths.Root, keys.Count);
+        app.UseMetaiTransportSecurity(logger);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         string webRoot = Path.Combine(AppContext.BaseDirectory, "wwwroot");

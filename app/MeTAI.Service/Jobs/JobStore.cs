@@ -234,6 +234,13 @@ public sealed class JobStore
         return ids;
     }
 
+    /// <summary>Queued or running jobs submitted by <paramref name="user"/>.</summary>
+    public int ActiveJobsOf(string user)
+    {
+        using SqliteConnection c = Open();
+        return Convert.ToInt32(Scalar(c, "SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running') AND json_extract(request_json, '$.submittedBy') = $u;", ("$u", user)), CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Jobs whose request names upload <paramref name="uploadId"/>.</summary>
     public IReadOnlyList<JobRecord> JobsOnUpload(string uploadId) =>
         Query("SELECT * FROM jobs WHERE json_extract(request_json, '$.uploadId') = $u;", ("$u", uploadId));

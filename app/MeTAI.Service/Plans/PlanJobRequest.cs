@@ -39,4 +39,7 @@ public sealed record PlanJobRequest
 
     /// <summary>Random seed.</summary>
     public ulong Seed { get; init; } = 1;
+
+    /// <summary>Who submitted it (their user name), for the per-user quota.</summary>
+    public string? SubmittedBy { get; init; }
 }

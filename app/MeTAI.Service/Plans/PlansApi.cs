@@ -110,8 +110,17 @@ public static class PlansApi
         return app;
     }
 
-    private static Results<Accepted<PlanView>, ValidationProblem> Submit(PlanSubmission? body, PlanJobs jobs, ProtocolCatalog protocols, UploadCatalog uploads, PhiAudit audit, HttpContext http)
+    private static Results<Accepted<PlanView>, ValidationProblem, ProblemHttpResult> Submit(PlanSubmission? body, PlanJobs jobs, ProtocolCatalog protocols, UploadCatalog uploads, PhiAudit audit, HttpContext http,
+        Microsoft.Extensions.Options.IOptions<Hosting.ServiceOptions> options)
     {
+        string user = http.User.Identity?.Name ?? "unknown";
+        int quota = options.Value.MaxActivePlansPerUser;
+        if (quota > 0 && jobs.Store.ActiveJobsOf(user) >= quota)
+        {
+            return TypedResults.Problem($"{user} already has {quota} plan(s) queued or running (Service:MaxActivePlansPerUser); wait for one to finish or cancel one.",
+                statusCode: StatusCodes.Status429TooManyRequests, title: "Plan quota reached");
+        }
+
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         void Error(string field, string message) => errors[field] = [message];
         body ??= new PlanSubmission();
@@ -214,6 +223,7 @@ public static class PlansApi
             VoxelMm = body.VoxelMm ?? 5,
             Histories = body.Histories,
             Seed = body.Seed ?? 1,
+            SubmittedBy = user,
         };
         JobRecord job = jobs.Submit(request);
         audit.Record(http, "planned", ("plan", job.Id), ("upload", request.UploadId ?? ""), ("case", request.CaseName), ("protocol", request.Protocol));

@@ -47,6 +47,16 @@ public static class UploadsApi
                 statusCode: StatusCodes.Status403Forbidden, title: "Not permitted for your role");
         }
 
+        // Per-user daily quota, counted from the audit log's "uploaded" records of the last 24 hours.
+        int perDay = options.Value.MaxUploadsPerUserPerDay;
+        string user = context.User.Identity?.Name ?? "";
+        if (perDay > 0 && audit.Query(user, "uploaded", null, perDay + 1)
+                .Count(r => DateTime.Parse(r.GetProperty("utc").GetString()!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind) > DateTime.UtcNow.AddDays(-1)) >= perDay)
+        {
+            return TypedResults.Problem($"{user} has stored {perDay} uploads in the last 24 hours (Service:MaxUploadsPerUserPerDay).",
+                statusCode: StatusCodes.Status429TooManyRequests, title: "Upload quota reached");
+        }
+
         if (UploadLabel.Problem(name) is { } labelProblem)
         {
             return TypedResults.Problem(labelProblem, statusCode: StatusCodes.Status400BadRequest, title: "Label not valid");

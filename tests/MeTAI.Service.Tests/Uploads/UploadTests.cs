@@ -208,6 +208,13 @@ public class UploadTests : IClassFixture<UploadTests.Fixture>
         Assert.Contains("character 1 ('<')", markup.GetProperty("detail").GetString(), StringComparison.Ordinal);
         JsonElement longLabel = await ProblemAsync(await PostAsync(dosimetrist, Zip(CaseEntries()), "?name=" + new string('a', 65)), HttpStatusCode.BadRequest);
         Assert.Contains("at most 64", longLabel.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // The daily quota: one upload a day for this service's users.
+        using var quota = new ServiceFactory(null, settings: new Dictionary<string, string?> { ["Service:MaxUploadsPerUserPerDay"] = "1" });
+        HttpClient q = quota.UserClient("upl-quota", MeTAI.Service.Users.Role.Dosimetrist);
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(q, Zip(CaseEntries()))).StatusCode);
+        JsonElement over = await ProblemAsync(await PostAsync(q, Zip(CaseEntries())), HttpStatusCode.TooManyRequests);
+        Assert.Equal("Upload quota reached", over.GetProperty("title").GetString());
     }
 
     [Fact]
