@@ -11,7 +11,9 @@ namespace MeTAI.Service.Audit;
 /// change, in <c>DATA/audit.log</c> — the controller's append-only, hash-chained format (<see cref="AuditLog"/>: one
 /// JSON object per line, each holding the SHA-256 of the line before), so <c>metai audit verify DATA/audit.log</c>
 /// checks it and any edit, deletion or reordering shows. Each record has <c>kind</c>, <c>user</c>, <c>role</c>,
-/// <c>via</c> (session, token, key, system), <c>ip</c>, and the subject (<c>plan</c>, <c>upload</c>, <c>file</c>…).
+/// <c>via</c> (session, token, key, system), <c>ip</c>, and the subject (<c>plan</c>, <c>upload</c>, <c>file</c>, or
+/// <c>account</c> and <c>accountRole</c> for user changes). A subject named like one of the first four is refused,
+/// so a record never holds a key twice.
 /// </summary>
 public sealed class PhiAudit : IDisposable
 {
@@ -44,15 +46,28 @@ public sealed class PhiAudit : IDisposable
             new("via", user.FindFirstValue(ApiKeyAuthenticationHandler.MethodClaim) ?? ""),
             new("ip", context.Connection.RemoteIpAddress?.ToString() ?? ""),
         };
-        fields.AddRange(subject.Select(s => new KeyValuePair<string, string>(s.Name, s.Value)));
+        Add(fields, subject);
         _log.Write(new AuditEvent(kind, -1, Stopwatch.GetTimestamp(), fields));
+    }
+
+    private static void Add(List<KeyValuePair<string, string>> fields, (string Name, string Value)[] subject)
+    {
+        foreach ((string name, string value) in subject)
+        {
+            if (name is "user" or "role" or "via" or "ip" or "kind" or "seq" or "utc" or "prev")
+            {
+                throw new ArgumentException($"Audit subject '{name}' would repeat a record field; name it after what it is (account, plan, …).", nameof(subject));
+            }
+
+            fields.Add(new KeyValuePair<string, string>(name, value));
+        }
     }
 
     /// <summary>Records what the service itself did (retention purge, start-up recovery).</summary>
     public void RecordSystem(string kind, params (string Name, string Value)[] subject)
     {
         var fields = new List<KeyValuePair<string, string>> { new("user", "system"), new("role", ""), new("via", "system"), new("ip", "") };
-        fields.AddRange(subject.Select(s => new KeyValuePair<string, string>(s.Name, s.Value)));
+        Add(fields, subject);
         _log.Write(new AuditEvent(kind, -1, Stopwatch.GetTimestamp(), fields));
     }
 

@@ -127,7 +127,7 @@ public static partial class ServiceHost
         }
 
         string password = users.Add(FirstAdmin, Role.Admin);
-        audit.RecordSystem("userAdded", ("user", FirstAdmin), ("role", "admin"));
+        audit.RecordSystem("userAdded", ("account", FirstAdmin), ("accountRole", "admin"));
         Console.Out.WriteLine($"First start: created user '{FirstAdmin}' (role admin) with the one-time password {password}");
         Console.Out.WriteLine("Sign in with it and choose a new password; it is not shown again. Add users with: ./metai users add NAME --role ROLE");
         Console.Out.Flush();

@@ -60,7 +60,7 @@ public static class SessionApi
         UserRecord? user = body.Name.Length <= UserStore.MaxNameLength ? users.CheckPassword(body.Name, body.Password) : null;
         if (user is null)
         {
-            audit.Record(context, "signInFailed", ("user", body.Name.Length <= UserStore.MaxNameLength ? body.Name : body.Name[..UserStore.MaxNameLength]));
+            audit.Record(context, "signInFailed", ("account", body.Name.Length <= UserStore.MaxNameLength ? body.Name : body.Name[..UserStore.MaxNameLength]));
             return TypedResults.Problem("The name or the password is wrong.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
         }
 

@@ -35,7 +35,7 @@ public static class UsersApi
             {
                 Role role = Permissions.ParseRole(body.Role ?? string.Empty);
                 string password = store.Add(body.Name ?? string.Empty, role);
-                audit.Record(context, "userAdded", ("user", body.Name!), ("role", Permissions.Name(role)));
+                audit.Record(context, "userAdded", ("account", body.Name!), ("accountRole", Permissions.Name(role)));
                 return TypedResults.Created($"/api/users/{body.Name}", (object)new { name = body.Name, role = Permissions.Name(role), oneTimePassword = password });
             }
             catch (ArgumentException ex)
@@ -49,7 +49,7 @@ public static class UsersApi
             {
                 Role role = Permissions.ParseRole(body.Role ?? string.Empty);
                 store.SetRole(name, role);
-                audit.Record(context, "roleChanged", ("user", name), ("role", Permissions.Name(role)));
+                audit.Record(context, "roleChanged", ("account", name), ("accountRole", Permissions.Name(role)));
                 return TypedResults.NoContent();
             }
             catch (ArgumentException ex)
@@ -62,7 +62,7 @@ public static class UsersApi
             try
             {
                 int n = store.Revoke(name);
-                audit.Record(context, "revoked", ("user", name), ("tokens", n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                audit.Record(context, "revoked", ("account", name), ("tokens", n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 return TypedResults.Ok((object)new { name, tokensRevoked = n });
             }
             catch (ArgumentException ex)

@@ -40,6 +40,11 @@ public class PhiAuditTests
             JsonElement aboutPlan = await admin.GetFromJsonAsync<JsonElement>($"/api/audit?subject={plan}");
             Assert.Equal(2, aboutPlan.GetArrayLength()); // downloaded, deleted
             Assert.True((await admin.GetFromJsonAsync<JsonElement>("/api/audit/verify")).GetProperty("isValid").GetBoolean());
+
+            // The first start's admin is recorded as made by the system, the account named apart from the actor.
+            JsonElement made = (await admin.GetFromJsonAsync<JsonElement>("/api/audit?kind=userAdded")).EnumerateArray().Single();
+            Assert.Equal("system", made.GetProperty("user").GetString());
+            Assert.Equal("admin", made.GetProperty("account").GetString());
         }
 
         // The controller's verifier (what `metai audit verify DATA/audit.log` runs) accepts the service's log…
@@ -50,6 +55,14 @@ public class PhiAuditTests
 
         // …and finds an edited record: who downloaded the plan, changed after the fact.
         string[] lines = File.ReadAllLines(log);
+        foreach (string line in lines)
+        {
+            // Every record is an object with each key once (JsonDocument keeps duplicates; count them).
+            using JsonDocument d = JsonDocument.Parse(line);
+            string[] keys = [.. d.RootElement.EnumerateObject().Select(p => p.Name)];
+            Assert.Equal(keys.Length, keys.Distinct(StringComparer.Ordinal).Count());
+        }
+
         int at = Array.FindIndex(lines, l => l.Contains("\"downloaded\"", StringComparison.Ordinal));
         lines[at] = lines[at].Replace("\"dora\"", "\"someone-else\"", StringComparison.Ordinal);
         File.WriteAllText(log, string.Join('\n', lines) + "\n", new UTF8Encoding(false));
