@@ -50,6 +50,7 @@ public static class CliApp
         yield return CommissionCommand.Create();
         yield return RehearseCommand.Create();
         yield return ServeCommand.Create();
+        yield return UsersCommand.Create();
         yield return HilCommand.Create();
     }
 }

@@ -15,6 +15,18 @@ public sealed class ServiceOptions
     /// <summary>API keys accepted in <c>X-Api-Key</c>. None built in: with none configured every API call answers 401.</summary>
     public IList<string> ApiKeys { get; } = [];
 
+    /// <summary>Role of requests made with a shared key (they act as the user <c>api-key</c>); personal tokens are preferred.</summary>
+    public string ApiKeysRole { get; set; } = "dosimetrist";
+
+    /// <summary>Hours a web session lasts without use (sliding).</summary>
+    public double SessionHours { get; set; } = 8;
+
+    /// <summary>Sign-in attempts allowed per client address per minute.</summary>
+    public int SignInPerMinute { get; set; } = 10;
+
+    /// <summary>API requests allowed per user (or client address) per minute.</summary>
+    public int ApiRequestsPerMinute { get; set; } = 600;
+
     /// <summary>A file with one API key per line (blank lines and lines starting with # are skipped).</summary>
     public string? ApiKeysFile { get; set; }
 
@@ -25,7 +37,25 @@ public sealed class ServiceOptions
     public int MaxUploadEntries { get; set; } = 4000;
 
     /// <summary>Most bytes an uploaded zip may expand to (zip-bomb guard), counted while extracting.</summary>
-    public long MaxUploadUncompressedBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+    public long MaxUploadUncompressedBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Most bytes one zip entry may expand to (a CT slice is about 0.5 MB): larger entries are refused while inflating, never parsed.</summary>
+    public long MaxUploadEntryBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Uploads checked at the same time; another one is answered 503 with Retry-After.</summary>
+    public int MaxConcurrentUploads { get; set; } = 2;
+
+    /// <summary>Memory the DICOM parsing of all uploads together may hold (each reserves twice its inflated size).</summary>
+    public long MaxUploadMemoryBytes { get; set; } = 384L * 1024 * 1024;
+
+    /// <summary>Days an upload (and the plans made on it) is kept before it is purged; 0 keeps them.</summary>
+    public int RetentionDays { get; set; }
+
+    /// <summary>Plans one user may have queued or running at once (0: no limit).</summary>
+    public int MaxActivePlansPerUser { get; set; } = 5;
+
+    /// <summary>Uploads one user may store per day (0: no limit).</summary>
+    public int MaxUploadsPerUserPerDay { get; set; } = 50;
 
     /// <summary>Plans run at the same time (each uses every core it can get).</summary>
     public int Workers { get; set; } = 1;
