@@ -156,8 +156,8 @@ public class SecondCheckPositionTests(ITestOutputHelper output)
         return path;
     }
 
-    // Mean of the trilinear dose over a 10 mm cube around the point (27 samples): a point dose with less noise.
-    private static double Mean(VoxelGrid<float> dose, (double X, double Y, double Z) p)
+    /// <summary>Mean of the trilinear dose over a 10 mm cube around the point (27 samples): a point dose with less noise.</summary>
+    internal static double Mean(VoxelGrid<float> dose, (double X, double Y, double Z) p)
     {
         double sum = 0;
         for (int k = -1; k <= 1; k++)
