@@ -56,6 +56,24 @@ public sealed class MosquittoBroker : IDisposable
 
         string aclFile = Path.Combine(dir, "acl");
         File.WriteAllText(aclFile, acl);
+        // A free port can be taken by another test between our probe and mosquitto's bind; mosquitto then exits at once,
+        // so a broker that exits before it listens is started again on another port (three tries), and its own words are
+        // in the error when all fail.
+        var errors = new System.Text.StringBuilder();
+        for (int attempt = 1; attempt <= 3; attempt++)
+        {
+            if (TryStart(exe, dir, passwd, aclFile, errors) is { } broker)
+            {
+                return broker;
+            }
+        }
+
+        Directory.Delete(dir, recursive: true);
+        throw new InvalidOperationException("mosquitto did not start listening: " + errors.ToString().Trim());
+    }
+
+    private static MosquittoBroker? TryStart(string exe, string dir, string passwd, string aclFile, System.Text.StringBuilder errors)
+    {
         int port = FreeTcpPort();
         string conf = Path.Combine(dir, "mosquitto.conf");
         File.WriteAllText(conf, $"""
@@ -70,9 +88,18 @@ public sealed class MosquittoBroker : IDisposable
             """.Replace("            ", "", StringComparison.Ordinal));
         var psi = new ProcessStartInfo(exe, ["-c", conf]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         var process = Process.Start(psi)!;
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                lock (errors)
+                {
+                    errors.AppendLine(line);
+                }
+            }
+        };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        var broker = new MosquittoBroker(process, dir, port);
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed < TimeSpan.FromSeconds(10))
         {
@@ -80,21 +107,23 @@ public sealed class MosquittoBroker : IDisposable
             {
                 using var probe = new TcpClient();
                 probe.Connect("127.0.0.1", port);
-                return broker;
+                return new MosquittoBroker(process, dir, port);
             }
             catch (SocketException)
             {
                 if (process.HasExited)
                 {
-                    break;
+                    process.Dispose();
+                    return null;
                 }
 
                 Thread.Sleep(50);
             }
         }
 
-        broker.Dispose();
-        throw new InvalidOperationException("mosquitto did not start listening.");
+        process.Kill();
+        process.Dispose();
+        return null;
     }
 
     private static int FreeTcpPort()

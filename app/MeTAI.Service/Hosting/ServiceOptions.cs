@@ -78,8 +78,8 @@ public sealed class ServiceOptions
     /// <summary>The address the SCP listens on (default every interface, so that scanners and PACS can reach it).</summary>
     public string DicomBindAddress { get; set; } = "0.0.0.0";
 
-    /// <summary>De-identify what arrives by DICOM (PS3.15 basic profile) before it is stored, as <c>?deidentify=true</c> does for a zip.</summary>
-    public bool DicomDeidentify { get; set; }
+    /// <summary>De-identify what arrives by DICOM (PS3.15 basic profile) before it is stored, as a zip upload is by default (true).</summary>
+    public bool DicomDeidentify { get; set; } = true;
 
     /// <summary>The data directory as a full path.</summary>
     public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
