@@ -27,14 +27,7 @@ public class SecondCheckPositionTests(ITestOutputHelper output)
     private static readonly ConcurrentDictionary<string, Lazy<Dictionary<string, double>>> Doses = new(StringComparer.Ordinal);
 
     [Theory]
-    [InlineData("HFS")]
-    [InlineData("HFP")]
-    [InlineData("FFS")]
-    [InlineData("FFP")]
-    [InlineData("HFDR")]
-    [InlineData("HFDL")]
-    [InlineData("FFDR")]
-    [InlineData("FFDL")]
+    [MemberData(nameof(PositionPhantom.EveryPosition), MemberType = typeof(PositionPhantom))]
     public void LeftLateralAndAnteriorFields_EveryPosition_DoseLandsOnTheSameAnatomy(string code)
     {
         Dictionary<string, double> d = AnatomicalFieldDoses(code);

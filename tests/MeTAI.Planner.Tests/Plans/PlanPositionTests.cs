@@ -25,14 +25,7 @@ public class PlanPositionTests(ITestOutputHelper output)
     private static readonly ConcurrentDictionary<string, Lazy<(Dictionary<string, double> Doses, string Dir, string Log)>> Plans = new(StringComparer.Ordinal);
 
     [Theory]
-    [InlineData("HFS")]
-    [InlineData("HFP")]
-    [InlineData("FFS")]
-    [InlineData("FFP")]
-    [InlineData("HFDR")]
-    [InlineData("HFDL")]
-    [InlineData("FFDR")]
-    [InlineData("FFDL")]
+    [MemberData(nameof(PositionPhantom.EveryPosition), MemberType = typeof(PositionPhantom))]
     public void Plan_EveryPosition_DoseOnTheSameAnatomyAndThePositionWritten(string code)
     {
         (Dictionary<string, double> d, string dir, string log) = Plan(code);
