@@ -49,6 +49,7 @@ public static partial class ServiceHost
         s.AddSingleton<UploadLimiter>();
         s.AddSingleton<UploadIntake>();
         s.AddSingleton<IPlanRunner>(sp => new PlannerRunner(DeviceKindParser.Parse(sp.GetRequiredService<IOptions<ServiceOptions>>().Value.Device)));
+        s.AddSingleton(sp => new SecondCheckRunner(DeviceKindParser.Parse(sp.GetRequiredService<IOptions<ServiceOptions>>().Value.Device), sp.GetRequiredService<IOptions<ServiceOptions>>().Value));
         s.AddHostedService<PlanWorker>();
         s.AddSingleton<RetentionService>();
         s.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
@@ -99,6 +100,7 @@ public static partial class ServiceHost
         app.MapAuditApi();
         app.MapPlansApi();
         app.MapPlanReviewApi();
+        app.MapSecondCheckApi();
         app.MapUploadsApi();
         app.MapControllerApi();
         return app;

@@ -81,6 +81,27 @@ public sealed class ServiceOptions
     /// <summary>De-identify what arrives by DICOM (PS3.15 basic profile) before it is stored, as a zip upload is by default (true).</summary>
     public bool DicomDeidentify { get; set; } = true;
 
+    /// <summary>Monte Carlo histories of a plan's second check (all beams together): <c>metai dose --histories</c>'s default.</summary>
+    public long SecondCheckHistories { get; set; } = 10_000_000;
+
+    /// <summary>
+    /// Denoise the second check's Monte Carlo dose (LASG, <c>metai dose --denoise</c>) as the planner denoises the plan's
+    /// final dose by default, so that gamma compares two doses of like statistics rather than their noise.
+    /// </summary>
+    public bool SecondCheckDenoise { get; set; } = true;
+
+    /// <summary>The second check's gamma dose-difference criterion, percent of the plan's maximum dose (global).</summary>
+    public double SecondCheckDosePercent { get; set; } = 3;
+
+    /// <summary>The second check's gamma distance to agreement, mm.</summary>
+    public double SecondCheckDtaMm { get; set; } = 3;
+
+    /// <summary>The second check's low-dose threshold, percent of the plan's maximum dose: voxels below it in both doses are not analysed.</summary>
+    public double SecondCheckThresholdPercent { get; set; } = 10;
+
+    /// <summary>Least gamma pass rate, percent of the analysed voxels, for a second check to pass.</summary>
+    public double SecondCheckPassRatePercent { get; set; } = 95;
+
     /// <summary>The data directory as a full path.</summary>
     public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
 }

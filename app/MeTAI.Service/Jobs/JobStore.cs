@@ -155,8 +155,15 @@ public sealed class JobStore
     /// <summary>The job, or null.</summary>
     public JobRecord? GetJob(string id) => Query("SELECT * FROM jobs WHERE id = $id;", ("$id", id)).FirstOrDefault();
 
-    /// <summary>Jobs, newest first.</summary>
-    public IReadOnlyList<JobRecord> ListJobs(int limit = 200) => Query("SELECT * FROM jobs ORDER BY created_utc DESC, id DESC LIMIT $limit;", ("$limit", limit));
+    /// <summary>Plan jobs (not second checks), newest first.</summary>
+    public IReadOnlyList<JobRecord> ListJobs(int limit = 200) => Query("SELECT * FROM jobs WHERE json_extract(request_json, '$.secondCheckOf') IS NULL ORDER BY created_utc DESC, id DESC LIMIT $limit;", ("$limit", limit));
+
+    /// <summary>The plan job <paramref name="id"/>, or null (also when <paramref name="id"/> is a second check).</summary>
+    public JobRecord? GetPlan(string id) => Query("SELECT * FROM jobs WHERE id = $id AND json_extract(request_json, '$.secondCheckOf') IS NULL;", ("$id", id)).FirstOrDefault();
+
+    /// <summary>The second checks of plan <paramref name="planId"/>, newest first.</summary>
+    public IReadOnlyList<JobRecord> SecondChecksOf(string planId) =>
+        Query("SELECT * FROM jobs WHERE json_extract(request_json, '$.secondCheckOf') = $p ORDER BY created_utc DESC, id DESC;", ("$p", planId));
 
     /// <summary>Queued jobs, oldest first.</summary>
     public IReadOnlyList<JobRecord> QueuedJobs() => Query("SELECT * FROM jobs WHERE status = 'queued' ORDER BY created_utc, id;");

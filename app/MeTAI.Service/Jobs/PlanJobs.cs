@@ -99,12 +99,17 @@ public sealed class PlanJobs
         return Store.GetJob(id) is { IsActive: true } ? CancelOutcome.Requested : CancelOutcome.AlreadyFinished;
     }
 
-    /// <summary>Deletes a finished job and its files; false when it is active or unknown.</summary>
+    /// <summary>Deletes a finished job and its files, and a plan's finished second checks with it; false when it is active or unknown.</summary>
     public bool Delete(string id)
     {
         if (!Store.DeleteFinished(id))
         {
             return false;
+        }
+
+        foreach (JobRecord check in Store.SecondChecksOf(id))
+        {
+            Delete(check.Id);
         }
 
         foreach (string dir in new[] { Paths.JobOutput(id), Paths.JobPartial(id) })

@@ -9,9 +9,11 @@ namespace MeTAI.Service.Jobs;
 /// are queued again. A graceful stop fails nothing: the running job goes back to <c>queued</c> (it restarts from the
 /// beginning after the next start) and queued jobs are not started.
 /// Each job's runner writes into <c>jobs/{id}.partial/</c>; on success the worker renames the folder to
-/// <c>jobs/{id}/</c> and only then records the job succeeded, so a succeeded job always has its files.
+/// <c>jobs/{id}/</c> and only then records the job succeeded, so a succeeded job always has its files. A plan's second
+/// check (<see cref="PlanJobRequest.SecondCheckOf"/>) is a job like a plan, run by <see cref="SecondCheckRunner"/> on the
+/// plan's folder.
 /// </summary>
-public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, TimeProvider time, ILogger<PlanWorker> logger, Microsoft.Extensions.Options.IOptions<Hosting.ServiceOptions> options)
+public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, SecondCheckRunner checks, Audit.PhiAudit audit, TimeProvider time, ILogger<PlanWorker> logger, Microsoft.Extensions.Options.IOptions<Hosting.ServiceOptions> options)
     : BackgroundService
 {
     /// <summary>How long a stopping service waits for a cancelled runner before it leaves it behind.</summary>
@@ -87,10 +89,10 @@ public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, TimePr
             }
 
             Directory.CreateDirectory(partial);
-            LogStarted(logger, id, request.CaseName, request.Protocol);
+            LogStarted(logger, id, request.SecondCheckOf is null ? "planning" : "second check of plan " + request.SecondCheckOf, request.CaseName, request.Protocol);
             var progress = new StoreProgress(jobs.Store, id, time);
-            Task<PlanOutcome> run = Task.Run(() => runner.RunAsync(request, partial, progress, cts.Token), CancellationToken.None);
-            PlanOutcome outcome;
+            Task<string> run = Task.Run(() => RunnerAsync(request, partial, progress, cts.Token), CancellationToken.None);
+            string outcome;
             try
             {
                 outcome = await run.WaitAsync(stoppingToken).ConfigureAwait(false);
@@ -113,8 +115,14 @@ public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, TimePr
             }
 
             Directory.Move(partial, output);
-            jobs.Store.Succeed(id, JsonSerializer.Serialize(outcome, PlanJobs.Json), time.GetUtcNow().UtcDateTime);
-            LogSucceeded(logger, id, outcome.AllGoalsPassed);
+            jobs.Store.Succeed(id, outcome, time.GetUtcNow().UtcDateTime);
+            if (request.SecondCheckOf is { } checkedPlan && JsonSerializer.Deserialize<SecondCheckOutcome>(outcome, PlanJobs.Json) is { } check)
+            {
+                audit.RecordSystem("second-checked", ("plan", checkedPlan), ("check", id), ("passed", check.Passed ? "true" : "false"),
+                    ("gammaPassRatePercent", check.GammaPassRatePercent.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("criteria", check.Criteria));
+            }
+
+            LogSucceeded(logger, id);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
@@ -146,14 +154,20 @@ public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, TimePr
         }
     }
 
+    // The plan runner, or the second-check runner for a check; the result as the store keeps it (JSON).
+    private async Task<string> RunnerAsync(PlanJobRequest request, string partial, IProgress<PlanProgress> progress, CancellationToken ct) =>
+        request.SecondCheckOf is { } plan
+            ? JsonSerializer.Serialize(await checks.RunAsync(request, jobs.Paths.JobOutput(plan), partial, progress, ct).ConfigureAwait(false), PlanJobs.Json)
+            : JsonSerializer.Serialize(await runner.RunAsync(request, partial, progress, ct).ConfigureAwait(false), PlanJobs.Json);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Id} was running when the service stopped; marked failed")]
     private static partial void LogInterrupted(ILogger logger, string id);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Id}: planning case {Case} with protocol {Protocol}")]
-    private static partial void LogStarted(ILogger logger, string id, string @case, string protocol);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Id}: {What}, case {Case} with protocol {Protocol}")]
+    private static partial void LogStarted(ILogger logger, string id, string what, string @case, string protocol);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Id} succeeded (all goals passed: {Passed})")]
-    private static partial void LogSucceeded(ILogger logger, string id, bool passed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Id} succeeded")]
+    private static partial void LogSucceeded(ILogger logger, string id);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {Id} stopped (service shutdown, queued again: {Shutdown})")]
     private static partial void LogCancelled(ILogger logger, string id, bool shutdown);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using MeTAI.Core.IO;
 using MeTAI.Dicom;
 using MeTAI.Service.Jobs;
@@ -48,6 +49,11 @@ public sealed class PlanApproval(PlanJobs jobs, TimeProvider time)
             return (early, problem!);
         }
 
+        if (jobs.Store.GetReview(id) is { State: "reviewed" } && MissingSecondCheck(id) is { } missing)
+        {
+            return (Outcome.Conflict, missing);
+        }
+
         DateTime now = time.GetUtcNow().UtcDateTime;
         if (!jobs.Store.MarkApproved(id, user, now))
         {
@@ -85,7 +91,7 @@ public sealed class PlanApproval(PlanJobs jobs, TimeProvider time)
     private Outcome? Check(string id, out string? problem)
     {
         problem = null;
-        JobRecord? job = jobs.Store.GetJob(id);
+        JobRecord? job = jobs.Store.GetPlan(id);
         if (job is null)
         {
             problem = $"No plan '{id}'.";
@@ -99,6 +105,38 @@ public sealed class PlanApproval(PlanJobs jobs, TimeProvider time)
         }
 
         return null;
+    }
+
+    /// <summary>The plan's latest finished second check when it passed, else null.</summary>
+    public string? PassingSecondCheck(string id) =>
+        jobs.Store.SecondChecksOf(id).FirstOrDefault(c => c.Status == JobStatus.Succeeded) is { ResultJson: { } json } latest
+            && JsonSerializer.Deserialize<SecondCheckOutcome>(json, PlanJobs.Json) is { Passed: true } ? latest.Id : null;
+
+    /// <summary>
+    /// Why plan <paramref name="id"/> cannot be approved yet for want of a second check, or null when its latest finished
+    /// second check passed. The review asks for one: the plan's RT Plan recomputed by Monte Carlo and compared by gamma.
+    /// </summary>
+    public string? MissingSecondCheck(string id)
+    {
+        if (PassingSecondCheck(id) is not null)
+        {
+            return null;
+        }
+
+        IReadOnlyList<JobRecord> checks = jobs.Store.SecondChecksOf(id);
+        const string How = "a plan is approved only after a passing second check (Monte Carlo recompute and gamma against the plan)";
+        if (checks.Count > 0 && checks[0].IsActive)
+        {
+            return $"Plan {id}'s second check {checks[0].Id} is still {checks[0].Status.ToString().ToLowerInvariant()}; {How}. Approve it once the check has passed.";
+        }
+
+        if (checks.FirstOrDefault(c => c.Status == JobStatus.Succeeded) is { ResultJson: { } json } && JsonSerializer.Deserialize<SecondCheckOutcome>(json, PlanJobs.Json) is { } failed)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"Plan {id}'s second check did not pass: gamma pass rate {failed.GammaPassRatePercent:0.0} % at {failed.Criteria}, {failed.PassRateRequiredPercent:0.#} % required; {How}. Review the plan, or request another check (POST /api/plans/{id}/second-check).");
+        }
+
+        return $"Plan {id} has no second check that finished: {How}. Request one (POST /api/plans/{id}/second-check, or Run second check on the plan page), then approve.";
     }
 
     private static void MakeReadOnly(string dir)

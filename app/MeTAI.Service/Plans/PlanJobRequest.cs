@@ -50,6 +50,13 @@ public sealed record PlanJobRequest
     /// <summary>Plan on a CT and structure set that do not belong together (another patient, study or frame of reference); each mismatch is a warning in plan.log and report.json.</summary>
     public bool AllowInconsistent { get; init; }
 
+    /// <summary>
+    /// Set when this job is the second check of plan <c>SecondCheckOf</c> (Monte Carlo recompute of its RT Plan on its CT,
+    /// gamma against its dose; <see cref="SecondCheckRunner"/>) rather than a plan; <see cref="Histories"/> and
+    /// <see cref="Seed"/> are then the check's.
+    /// </summary>
+    public string? SecondCheckOf { get; init; }
+
     /// <summary>Who submitted it (their user name), for the per-user quota.</summary>
     public string? SubmittedBy { get; init; }
 }

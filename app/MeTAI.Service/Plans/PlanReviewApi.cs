@@ -18,15 +18,15 @@ public static class PlanReviewApi
         ArgumentNullException.ThrowIfNull(app);
         RouteGroupBuilder plans = app.MapGroup("/api/plans").WithTags("Plans").RequireAuthorization(Permissions.PlansApprove);
         plans.MapPost("/{id}/review", (string id, PlanApproval approval, Jobs.PlanJobs jobs, PhiAudit audit, HttpContext http) =>
-            Answer(id, approval.Review(id, Name(http)), "reviewed", jobs, audit, http));
+            Answer(id, approval.Review(id, Name(http)), "reviewed", approval, jobs, audit, http));
         plans.MapPost("/{id}/approve", (string id, PlanApproval approval, Jobs.PlanJobs jobs, PhiAudit audit, HttpContext http) =>
-            Answer(id, approval.Approve(id, Name(http)), "approved", jobs, audit, http));
+            Answer(id, approval.Approve(id, Name(http)), "approved", approval, jobs, audit, http));
         return app;
     }
 
     private static string Name(HttpContext http) => http.User.FindFirstValue(ClaimTypes.Name) ?? "unknown";
 
-    private static Results<Ok<PlanView>, ProblemHttpResult> Answer(string id, (PlanApproval.Outcome Outcome, string Message) result, string kind, Jobs.PlanJobs jobs, PhiAudit audit, HttpContext http)
+    private static Results<Ok<PlanView>, ProblemHttpResult> Answer(string id, (PlanApproval.Outcome Outcome, string Message) result, string kind, PlanApproval approval, Jobs.PlanJobs jobs, PhiAudit audit, HttpContext http)
     {
         switch (result.Outcome)
         {
@@ -35,7 +35,7 @@ public static class PlanReviewApi
             case PlanApproval.Outcome.Conflict:
                 return TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: $"Plan cannot be {kind}");
             default:
-                audit.Record(http, kind, ("plan", id));
+                audit.Record(http, kind, kind == "approved" ? [("plan", id), ("secondCheck", approval.PassingSecondCheck(id) ?? "")] : [("plan", id)]);
                 return TypedResults.Ok(PlansApi.View(jobs.Store.GetJob(id)!, jobs.Store.GetReview(id)));
         }
     }

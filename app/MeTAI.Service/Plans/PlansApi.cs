@@ -55,7 +55,7 @@ public static class PlansApi
         plans.MapPost("/", Submit).RequireAuthorization(Permissions.PlansWrite);
         plans.MapGet("/", (PlanJobs jobs) => TypedResults.Ok(jobs.Store.ListJobs().Select(j => View(j, jobs.Store.GetReview(j.Id))))).RequireAuthorization(Permissions.PlansRead);
         plans.MapGet("/{id}", Results<Ok<PlanView>, ProblemHttpResult> (string id, PlanJobs jobs) =>
-            jobs.Store.GetJob(id) is { } job ? TypedResults.Ok(View(job, jobs.Store.GetReview(id))) : NotFound(id)).RequireAuthorization(Permissions.PlansRead);
+            jobs.Store.GetPlan(id) is { } job ? TypedResults.Ok(View(job, jobs.Store.GetReview(id))) : NotFound(id)).RequireAuthorization(Permissions.PlansRead);
         plans.MapGet("/{id}/dvh", Dvh).RequireAuthorization(Permissions.PlansRead);
         plans.MapGet("/{id}/slices", Results<Ok<SliceInfo>, ProblemHttpResult> (string id, PlanJobs jobs, PlanSlices slices, PhiAudit audit, HttpContext http) =>
         {
@@ -87,10 +87,15 @@ public static class PlansApi
         plans.MapPost("/{id}/cancel", Cancel).RequireAuthorization(Permissions.PlansWrite);
         plans.MapDelete("/{id}", Results<NoContent, ProblemHttpResult> (string id, PlanJobs jobs, PlanSlices slices, PhiAudit audit, HttpContext http) =>
         {
-            JobRecord? job = jobs.Store.GetJob(id);
+            JobRecord? job = jobs.Store.GetPlan(id);
             if (job is null)
             {
                 return NotFound(id);
+            }
+
+            if (jobs.Store.SecondChecksOf(id).FirstOrDefault(c => c.IsActive) is { } check)
+            {
+                return TypedResults.Problem($"Plan {id}'s second check {check.Id} is {Text(check.Status)}; cancel it first (POST /api/plans/{id}/second-check/cancel).", statusCode: StatusCodes.Status409Conflict, title: "Second check is still active");
             }
 
             if (jobs.Store.GetReview(id) is { State: "approved" })
@@ -307,7 +312,7 @@ public static class PlansApi
 
     private static Results<Accepted<PlanView>, ProblemHttpResult> Cancel(string id, PlanJobs jobs, PhiAudit audit, HttpContext http)
     {
-        CancelOutcome outcome = jobs.Cancel(id);
+        CancelOutcome outcome = jobs.Store.GetPlan(id) is null ? CancelOutcome.NotFound : jobs.Cancel(id);
         if (outcome is CancelOutcome.Cancelled or CancelOutcome.Requested)
         {
             audit.Record(http, "cancelled", ("plan", id));
@@ -328,7 +333,7 @@ public static class PlansApi
     {
         directory = null;
         problem = null;
-        JobRecord? job = jobs.Store.GetJob(id);
+        JobRecord? job = jobs.Store.GetPlan(id);
         if (job is null)
         {
             problem = NotFound(id);
@@ -364,6 +369,7 @@ public static class PlansApi
             ["self"] = self,
             ["dvh"] = self + "/dvh",
             ["slices"] = self + "/slices",
+            ["secondCheck"] = self + "/second-check",
         };
         if (links is not null)
         {

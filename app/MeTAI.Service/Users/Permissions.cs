@@ -17,6 +17,9 @@ public static class Permissions
     /// <summary>Approve (or review) a plan.</summary>
     public const string PlansApprove = "plans.approve";
 
+    /// <summary>Request (and cancel) a plan's second check: the Monte Carlo recompute and gamma the approval asks for.</summary>
+    public const string PlansCheck = "plans.check";
+
     /// <summary>Patient data: CT slices, DICOM and report downloads, upload details.</summary>
     public const string PhiRead = "phi.read";
 
@@ -38,6 +41,7 @@ public static class Permissions
         [PlansRead] = [Role.Dosimetrist, Role.Physicist, Role.Physician, Role.Surgeon],
         [PlansWrite] = [Role.Dosimetrist, Role.Physicist],
         [PlansApprove] = [Role.Physicist, Role.Physician],
+        [PlansCheck] = [Role.Dosimetrist, Role.Physicist, Role.Physician],
         [PhiRead] = [Role.Dosimetrist, Role.Physicist, Role.Physician, Role.Surgeon],
         [PhiWrite] = [Role.Dosimetrist, Role.Physicist],
         [PhiIdentified] = [Role.Physicist],

@@ -23,8 +23,9 @@ public static class SecondCheckRun
     /// <summary>Runs the recalculation and writes the outputs.</summary>
     /// <param name="request">What to recompute.</param>
     /// <param name="log">A line saying what runs and one per beam as it finishes (null: none).</param>
+    /// <param name="cancellationToken">Stops the Monte Carlo between batches (the service's cancel).</param>
     /// <exception cref="ArgumentException">A plan the engine cannot model, an isocentre outside the CT, or a bad <see cref="SecondCheckRequest.Isocenter"/>.</exception>
-    public static SecondCheckResult Run(SecondCheckRequest request, TextWriter? log = null)
+    public static SecondCheckResult Run(SecondCheckRequest request, TextWriter? log = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         SecondCheckRequest o = request;
@@ -48,7 +49,7 @@ public static class SecondCheckRun
             $"dose: plan '{plan.Label}' ({segments.Select(s => s.BeamNumber).Distinct().Count()} beams, {segments.Count} segments, {segments.Sum(s => s.MonitorUnits):0.0} MU per fraction) × {fractions} fraction(s) on CT {g.SizeX}×{g.SizeY}×{g.SizeZ} ({ctPosition.Code()}, {ctPosition.Describe()}), {o.Histories:N0} histories"));
         VoxelMask body = SecondCheckBody.Of(ct, o.CtPath);
         log?.WriteLine($"dose: kept inside the body ({body.Name}); 0 outside it and in air");
-        PlanDose dose = new PlanDoseCalculator(engine, model).Compute(phantom, segments, body, fractions, o.Histories, o.Seed, 10, o.Denoise, o.DoseToWater, log);
+        PlanDose dose = new PlanDoseCalculator(engine, model).Compute(phantom, segments, body, fractions, o.Histories, o.Seed, 10, o.Denoise, o.DoseToWater, log, cancellationToken);
         Vec3 isoUsed = segments[0].IsocenterLps;
         var result = new SecondCheckResult(plan, ctDir, segments, fractions, dose, isoUsed, DoseAt(dose.DoseGy, isoUsed), Path.GetFullPath(o.OutDir)) { InputWarnings = inputs.Warnings };
         SecondCheckOutput.Write(result, ct);

@@ -1,4 +1,3 @@
-using MeTAI.Service.Tests.Users;
 using MeTAI.Service.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -16,14 +15,19 @@ public class RoleInterfaceTests
     [Fact]
     public async Task TwoUsers_SignIn_AndSeeWhatTheirRolesAllow()
     {
-        await using BrowserHost host = await BrowserHost.StartAsync();
+        // The second check at 200 000 histories, not the default 10⁷: this test shows its button and figures on the page;
+        // the agreement at the default is PlanApprovalTests'.
+        await using BrowserHost host = await BrowserHost.StartAsync(new Dictionary<string, string?> { ["Service:SecondCheckHistories"] = "200000" });
         UserStore users = host.Service.Services.GetRequiredService<UserStore>();
         string oneTime = users.Add("dina", Role.Dosimetrist);
         users.Add("phil", Role.Physician);
         users.SetPassword("phil", "phil-long-passphrase");
         users.Add("eng", Role.Engineer);
         users.SetPassword("eng", "eng-long-passphrase");
-        string plan = RoleBoundaryTests.FinishedPlan(host.Service);
+        // A real (quick) plan: the second check recomputes its RT Plan on its CT.
+        HttpClient planner = host.Service.KeyedClient();
+        string plan = await PlanClient.SubmitAsync(planner, PlanClient.QuickPlan(beams: 2));
+        Assert.Equal("succeeded", (await PlanClient.WaitAsync(planner, plan, TimeSpan.FromMinutes(3))).Plan.GetProperty("status").GetString());
 
         // The dosimetrist's first sign-in: the one-time password asks for a new one in the same form.
         await using IBrowserContext dinaContext = await host.Browser.NewContextAsync();
@@ -56,6 +60,24 @@ public class RoleInterfaceTests
         await phil.ClickAsync("#review");
         await phil.WaitForFunctionAsync("() => document.getElementById('approval').textContent === 'reviewed'");
         Assert.Contains("Reviewed by phil", await phil.TextContentAsync("#approval-detail"), StringComparison.Ordinal);
+
+        // The second check from the plan page: it runs as a job, then shows its figures and gamma map; approving the
+        // quick (noisy) plan without a passing one is refused with the service's reason.
+        Assert.Equal("not run", await phil.TextContentAsync("#check-status"));
+        await phil.ClickAsync("#run-check");
+        await phil.WaitForSelectorAsync("#check-figures:not([hidden])", new() { Timeout = 180_000 });
+        string figures = (await phil.TextContentAsync("#check-figures"))!;
+        Assert.Contains("Gamma pass rate", figures, StringComparison.Ordinal);
+        Assert.Contains("3 %/3 mm global, threshold 10 %", figures, StringComparison.Ordinal);
+        Assert.Contains("Max dose difference", figures, StringComparison.Ordinal);
+        Assert.Matches("^(passed|failed)$", await phil.TextContentAsync("#check-status"));
+        await phil.WaitForFunctionAsync("() => document.getElementById('check-plot').naturalWidth > 0");
+        if (await phil.TextContentAsync("#check-status") == "failed")
+        {
+            await phil.ClickAsync("#approve");
+            await phil.WaitForSelectorAsync("#error:not([hidden])");
+            Assert.Contains("second check did not pass", await phil.TextContentAsync("#error"), StringComparison.Ordinal);
+        }
 
         // An engineer sees no patient data at all.
         await using IBrowserContext engContext = await host.Browser.NewContextAsync();

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MeTAI.Service.Users;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MeTAI.Service.Tests.Plans;
 
@@ -22,7 +23,9 @@ public class PlanApprovalTests : IClassFixture<SharedService>
         HttpClient dosimetrist = _service.UserClient("dosi", Role.Dosimetrist);
         HttpClient physician = _service.UserClient("dr-who", Role.Physician);
         HttpClient physicist = _service.UserClient("phys.alice", Role.Physicist);
-        string id = await PlanClient.SubmitAsync(dosimetrist, PlanClient.QuickPlan(beams: 2));
+        // The final dose at 10⁷ histories rather than the quick plan's 200 000: the second check (at its default
+        // 10⁷) must be able to pass against it, and a plan dose of 200 000 histories is mostly noise.
+        string id = await PlanClient.SubmitAsync(dosimetrist, PlanClient.QuickPlan(beams: 2, histories: 10_000_000));
         (JsonElement plan, _) = await PlanClient.WaitAsync(dosimetrist, id, TimeSpan.FromMinutes(3));
         Assert.Equal("succeeded", plan.GetProperty("status").GetString());
         Assert.Equal("draft", plan.GetProperty("approval").GetString());
@@ -42,12 +45,26 @@ public class PlanApprovalTests : IClassFixture<SharedService>
         Assert.Equal("reviewed", reviewed.GetProperty("approval").GetString());
         Assert.Equal("dr-who", reviewed.GetProperty("review").GetProperty("reviewedBy").GetString());
 
+        // The review asks for a passing second check before approval.
+        HttpResponseMessage unchecked_ = await physicist.PostAsync($"/api/plans/{id}/approve", null);
+        Assert.Equal(HttpStatusCode.Conflict, unchecked_.StatusCode);
+        Assert.Contains($"Plan {id} has no second check that finished", await unchecked_.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, (await physician.PostAsync($"/api/plans/{id}/second-check", null)).StatusCode);
+        JsonElement check = await SecondCheckTests.WaitForCheckAsync(physician, id, TimeSpan.FromMinutes(6));
+        Assert.Equal("succeeded", check.GetProperty("status").GetString());
+        JsonElement result = check.GetProperty("result");
+        Assert.True(result.GetProperty("passed").GetBoolean(), result.ToString());
+        Assert.Equal(10_000_000, result.GetProperty("histories").GetInt64(), 0.01 * 10_000_000);
+
         DateTime before = DateTime.UtcNow;
         HttpResponseMessage approve = await physicist.PostAsync($"/api/plans/{id}/approve", null);
         Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
         JsonElement approved = await approve.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("approved", approved.GetProperty("approval").GetString());
         Assert.Equal("phys.alice", approved.GetProperty("review").GetProperty("approvedBy").GetString());
+        _service.Services.GetRequiredService<MeTAI.Service.Audit.PhiAudit>().Flush();
+        Assert.Contains(File.ReadLines(Path.Combine(_service.DataDirectory, "audit.log")),
+            l => l.Contains("\"kind\":\"approved\"", StringComparison.Ordinal) && l.Contains($"\"secondCheck\":\"{check.GetProperty("id").GetString()}\"", StringComparison.Ordinal));
 
         // The RT Plan as downloaded, read by pydicom: Approval Status, Review Date/Time, Reviewer Name.
         string file = Path.Combine(ServiceFactory.NewDataDirectory(), "rtplan.dcm");

@@ -34,7 +34,7 @@ async function poll() {
     showError("error", null);
     setProgress(plan);
     showApproval();
-    if (plan.status === "succeeded") { if (!resultsShown) await showResults(); return; }
+    if (plan.status === "succeeded") { if (!resultsShown) { await pollCheck(); await showResults(); } return; }
     if (plan.status === "queued" || plan.status === "running") setTimeout(poll, 500);
   } catch (err) {
     showError("error", err);
@@ -112,22 +112,23 @@ async function showSlice() {
 }
 
 // Downloads go through fetch so the key travels in the header, then are saved from a blob.
-document.getElementById("downloads").addEventListener("click", async (e) => {
+document.getElementById("downloads").addEventListener("click", (e) => {
   const kind = e.target?.dataset?.kind;
   if (!kind) return;
   e.preventDefault();
-  try {
-    const response = await fetch(plan.links[kind], { headers: { "X-Api-Key": (await import("./api.js")).apiKey() } });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const name = /filename="?([^";]+)"?/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? kind;
-    const url = URL.createObjectURL(await response.blob());
-    const a = Object.assign(document.createElement("a"), { href: url, download: name });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    URL.revokeObjectURL(url);
-  } catch (err) { showError("error", err); }
+  download(plan.links[kind], kind).catch((err) => showError("error", err));
 });
+
+async function download(link, kind) {
+  const response = await fetchFile(link);
+  const name = /filename="?([^";]+)"?/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? kind;
+  const url = URL.createObjectURL(await response.blob());
+  const a = Object.assign(document.createElement("a"), { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  URL.revokeObjectURL(url);
+}
 
 // Review and approval (physicists and physicians; the buttons are hidden for other roles and the service refuses them).
 function showApproval() {
@@ -145,9 +146,69 @@ function showApproval() {
 
 for (const step of ["review", "approve"]) {
   document.getElementById(step).addEventListener("click", async () => {
-    try { plan = await api(`/api/plans/${encodeURIComponent(id)}/${step}`, { method: "POST" }); showError("error", null); showApproval(); } catch (err) { showError("error", err); }
+    try { plan = await api(`/api/plans/${encodeURIComponent(id)}/${step}`, { method: "POST" }); showError("error", null); showApproval(); await pollCheck(); } catch (err) { showError("error", err); }
   });
 }
+
+// The second check: a job like the plan (queued, running with progress, then its figures and gamma map).
+let checkShown = null;
+async function pollCheck() {
+  let check = null;
+  try { check = await api(`/api/plans/${encodeURIComponent(id)}/second-check`); } catch (err) { if (err.status !== 404) { showError("check-error", err); return; } }
+  showError("check-error", null);
+  const status = document.getElementById("check-status");
+  status.textContent = check ? (check.result ? (check.result.passed ? "passed" : "failed") : check.status) : "not run";
+  status.className = `badge ${check?.result ? (check.result.passed ? "pass" : "fail") : (check?.status ?? "")}`;
+  const active = check?.status === "queued" || check?.status === "running";
+  document.getElementById("check-phase").textContent = check ? (active ? check.phase ?? "" : check.error ?? `requested by ${check.requestedBy ?? "?"}`) : "No second check yet.";
+  const bar = document.getElementById("check-progress");
+  bar.hidden = !active;
+  bar.setAttribute("aria-valuenow", String(Math.round((check?.progress ?? 0) * 100)));
+  bar.firstElementChild.style.width = `${Math.round((check?.progress ?? 0) * 100)}%`;
+  document.getElementById("run-check").disabled = active || plan.approval === "approved";
+  document.getElementById("cancel-check").hidden = !active;
+  showCheckResult(check);
+  if (active) setTimeout(pollCheck, 1000);
+}
+
+async function showCheckResult(check) {
+  const r = check?.result;
+  document.getElementById("check-figures").hidden = !r;
+  document.getElementById("check-links").hidden = !r;
+  document.getElementById("check-plot").hidden = !r;
+  if (!r || checkShown === check.id) return;
+  checkShown = check.id;
+  const rows = [
+    ["Gamma pass rate", `${fmt(r.gammaPassRatePercent, 1)} % (${r.passedVoxels}/${r.analysedVoxels} voxels; ${fmt(r.passRateRequiredPercent, 0)} % required)`],
+    ["Criteria", r.criteria],
+    ["Max dose difference", `${fmt(r.maxDoseDifferenceGy, 2)} Gy (${fmt(r.maxDoseDifferencePercent, 1)} % of the plan's maximum)`],
+    ["Maximum dose", `plan ${fmt(r.planMaxDoseGy, 2)} Gy, second check ${fmt(r.checkMaxDoseGy, 2)} Gy`],
+    ["Mean gamma", fmt(r.meanGamma, 3)],
+    ["Monte Carlo", `${(r.histories / 1e6).toFixed(1)} M histories, σ(D>50%) ${fmt(100 * r.meanRelUncertaintyAbove50, 1)} %${r.denoised ? ", denoised" : ""}, ${r.fractions} fx, ${escapeHtml(r.device)}, ${fmt(r.seconds, 0)} s`],
+  ];
+  document.getElementById("check-figures").innerHTML = rows.map(([k, v]) => `<dt>${k}</dt><dd>${escapeHtml(v)}</dd>`).join("");
+  const png = await fetchFile(check.links["gamma-plot"]);
+  document.getElementById("check-plot").src = URL.createObjectURL(await png.blob());
+}
+
+async function fetchFile(url) {
+  const response = await fetch(url, { headers: { "X-Api-Key": (await import("./api.js")).apiKey() } });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response;
+}
+
+document.getElementById("run-check").addEventListener("click", async () => {
+  try { await api(`/api/plans/${encodeURIComponent(id)}/second-check`, { method: "POST" }); checkShown = null; await pollCheck(); } catch (err) { showError("check-error", err); }
+});
+document.getElementById("cancel-check").addEventListener("click", async () => {
+  try { await api(`/api/plans/${encodeURIComponent(id)}/second-check/cancel`, { method: "POST" }); await pollCheck(); } catch (err) { showError("check-error", err); }
+});
+document.getElementById("check-links").addEventListener("click", (e) => {
+  const kind = e.target?.dataset?.checkKind;
+  if (!kind) return;
+  e.preventDefault();
+  download(`/api/plans/${encodeURIComponent(id)}/second-check/files/${kind}`, kind).catch((err) => showError("error", err));
+});
 
 document.getElementById("cancel").addEventListener("click", async () => {
   try { await api(`/api/plans/${encodeURIComponent(id)}/cancel`, { method: "POST" }); poll(); } catch (err) { showError("error", err); }
