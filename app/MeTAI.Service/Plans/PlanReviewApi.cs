@@ -36,7 +36,7 @@ public static class PlanReviewApi
                 return TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: $"Plan cannot be {kind}");
             default:
                 audit.Record(http, kind, kind == "approved" ? [("plan", id), ("secondCheck", approval.PassingSecondCheck(id) ?? "")] : [("plan", id)]);
-                return TypedResults.Ok(PlansApi.View(jobs.Store.GetJob(id)!, jobs.Store.GetReview(id)));
+                return TypedResults.Ok(PlansApi.View(jobs.Store.GetJob(id)!, jobs.Store.GetReview(id), jobs.Store.SecondChecksOf(id)));
         }
     }
 }

@@ -65,6 +65,9 @@ public sealed record PlanView
     /// <summary>How the dose was made (once succeeded).</summary>
     public string? Summary { get; init; }
 
+    /// <summary>The latest second check (its id, status and, once finished, whether it passed), or null when none was requested.</summary>
+    public SecondCheckSummary? SecondCheck { get; init; }
+
     /// <summary>Links: dvh, slices and one per file (once succeeded).</summary>
     public IReadOnlyDictionary<string, string>? Links { get; init; }
 }

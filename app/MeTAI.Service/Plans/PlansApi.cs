@@ -55,7 +55,7 @@ public static class PlansApi
         plans.MapPost("/", Submit).RequireAuthorization(Permissions.PlansWrite);
         plans.MapGet("/", (PlanJobs jobs) => TypedResults.Ok(jobs.Store.ListJobs().Select(j => View(j, jobs.Store.GetReview(j.Id))))).RequireAuthorization(Permissions.PlansRead);
         plans.MapGet("/{id}", Results<Ok<PlanView>, ProblemHttpResult> (string id, PlanJobs jobs) =>
-            jobs.Store.GetPlan(id) is { } job ? TypedResults.Ok(View(job, jobs.Store.GetReview(id))) : NotFound(id)).RequireAuthorization(Permissions.PlansRead);
+            jobs.Store.GetPlan(id) is { } job ? TypedResults.Ok(View(job, jobs.Store.GetReview(id), jobs.Store.SecondChecksOf(id))) : NotFound(id)).RequireAuthorization(Permissions.PlansRead);
         plans.MapGet("/{id}/dvh", Dvh).RequireAuthorization(Permissions.PlansRead);
         plans.MapGet("/{id}/slices", Results<Ok<SliceInfo>, ProblemHttpResult> (string id, PlanJobs jobs, PlanSlices slices, PhiAudit audit, HttpContext http) =>
         {
@@ -355,10 +355,13 @@ public static class PlansApi
 
     private static string Text(JobStatus s) => s.ToString().ToLowerInvariant();
 
+    private static SecondCheckSummary Summary(JobRecord check) =>
+        new(check.Id, check.Status, check.Status == JobStatus.Succeeded && check.ResultJson is { } r ? JsonSerializer.Deserialize<SecondCheckOutcome>(r, PlanJobs.Json)?.Passed : null);
+
     private static string PlanCase(JobRecord job) => JsonSerializer.Deserialize<PlanJobRequest>(job.RequestJson, PlanJobs.Json)?.CaseName ?? "";
 
-    /// <summary>The API view of a job row (with its review, when it has one).</summary>
-    public static PlanView View(JobRecord job, PlanReview? review = null)
+    /// <summary>The API view of a job row (with its review, when it has one, and its second checks, newest first).</summary>
+    public static PlanView View(JobRecord job, PlanReview? review = null, IReadOnlyList<JobRecord>? secondChecks = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         PlanJobRequest request = JsonSerializer.Deserialize<PlanJobRequest>(job.RequestJson, PlanJobs.Json)!;
@@ -386,6 +389,7 @@ public static class PlansApi
             Progress = Math.Round(job.Progress, 4),
             Approval = review?.State ?? "draft",
             Review = review,
+            SecondCheck = secondChecks is { Count: > 0 } ? Summary(secondChecks[0]) : null,
             Phase = job.Phase,
             CreatedUtc = job.CreatedUtc,
             StartedUtc = job.StartedUtc,

@@ -78,7 +78,10 @@ public class SecondCheckTests : IClassFixture<SharedService>
         Assert.True(r.GetProperty("maxDoseDifferenceGy").GetDouble() > 0);
         Assert.Equal(200_000, r.GetProperty("histories").GetInt64(), 0.02 * 200_000);
 
-        // The plans list shows plans only; the check is not a plan.
+        // The plan view names its latest check; the plans list shows plans only; the check is not a plan.
+        JsonElement summary = (await dosimetrist.GetFromJsonAsync<JsonElement>($"/api/plans/{id}")).GetProperty("secondCheck");
+        Assert.Equal(check.GetProperty("id").GetString(), summary.GetProperty("id").GetString());
+        Assert.Equal(r.GetProperty("passed").GetBoolean(), summary.GetProperty("passed").GetBoolean());
         JsonElement list = await dosimetrist.GetFromJsonAsync<JsonElement>("/api/plans");
         Assert.DoesNotContain(list.EnumerateArray(), p => p.GetProperty("id").GetString() == check.GetProperty("id").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await dosimetrist.GetAsync($"/api/plans/{check.GetProperty("id").GetString()}")).StatusCode);
