@@ -62,9 +62,20 @@ async function showResults() {
   const orientation = orientationText(info);
   document.getElementById("orientation").textContent = orientation;
   document.getElementById("dose").setAttribute("aria-label", `CT slice with dose colour-wash and isodose lines. ${orientation}`);
-  document.getElementById("isodose-legend").innerHTML = ISODOSE.map(([p, c]) => `<span style="--c:${c}">${p} % (${fmt((p / 100) * plan.prescriptionGy, 1)} Gy)</span>`).join("");
-  document.getElementById("structure-legend").innerHTML = dvh.structures.map((s) => `<span style="--c:${s.color}">${escapeHtml(s.name)}</span>`).join("");
+  legend("isodose-legend", ISODOSE.map(([p, c]) => [`${p} % (${fmt((p / 100) * plan.prescriptionGy, 1)} Gy)`, c]));
+  legend("structure-legend", dvh.structures.map((s) => [s.name, s.color]));
   await showSlice();
+}
+
+// Legend entries with their colour in the CSS variable --c, set through the CSSOM: the Content-Security-Policy
+// allows no style attributes in markup.
+function legend(elementId, entries) {
+  document.getElementById(elementId).replaceChildren(...entries.map(([text, colour]) => {
+    const span = document.createElement("span");
+    span.textContent = text;
+    span.style.setProperty("--c", colour);
+    return span;
+  }));
 }
 
 function drawDvh(dvh) {
@@ -151,10 +162,13 @@ for (const step of ["review", "approve"]) {
 }
 
 // The second check: a job like the plan (queued, running with progress, then its figures and gamma map).
-let checkShown = null;
+let checkShown = null, checkRequested = false;
 async function pollCheck() {
   let check = null;
-  try { check = await api(`/api/plans/${encodeURIComponent(id)}/second-check`); } catch (err) { if (err.status !== 404) { showError("check-error", err); return; } }
+  // The plan view names its latest check; without one (and none asked for here) there is nothing to fetch.
+  if (plan.secondCheck || checkRequested) {
+    try { check = await api(`/api/plans/${encodeURIComponent(id)}/second-check`); } catch (err) { if (err.status !== 404) { showError("check-error", err); return; } }
+  }
   showError("check-error", null);
   const status = document.getElementById("check-status");
   status.textContent = check ? (check.result ? (check.result.passed ? "passed" : "failed") : check.status) : "not run";
@@ -198,7 +212,7 @@ async function fetchFile(url) {
 }
 
 document.getElementById("run-check").addEventListener("click", async () => {
-  try { await api(`/api/plans/${encodeURIComponent(id)}/second-check`, { method: "POST" }); checkShown = null; await pollCheck(); } catch (err) { showError("check-error", err); }
+  try { await api(`/api/plans/${encodeURIComponent(id)}/second-check`, { method: "POST" }); checkShown = null; checkRequested = true; await pollCheck(); } catch (err) { showError("check-error", err); }
 });
 document.getElementById("cancel-check").addEventListener("click", async () => {
   try { await api(`/api/plans/${encodeURIComponent(id)}/second-check/cancel`, { method: "POST" }); await pollCheck(); } catch (err) { showError("check-error", err); }

@@ -35,11 +35,13 @@ async function loadPlans() {
       <td><a href="plan.html?id=${encodeURIComponent(p.id)}">${escapeHtml(p.id.slice(-8))}</a></td>
       <td>${escapeHtml(p.case)}</td><td>${escapeHtml(p.protocol)}</td>
       <td><span class="badge ${p.status}">${p.status}</span></td>
-      <td><span class="progress small" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${Math.round(p.progress * 100)}"><div style="width:${p.progress * 100}%"></div></span> ${Math.round(p.progress * 100)} %</td>
+      <td><span class="progress small" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${Math.round(p.progress * 100)}"><div></div></span> ${Math.round(p.progress * 100)} %</td>
       <td>${goals}</td>
       <td>${new Date(p.createdUtc).toLocaleString()}</td></tr>`;
   });
   document.querySelector("#plans tbody").innerHTML = rows.join("") || `<tr><td colspan="7" class="muted">No plans yet.</td></tr>`;
+  // Bar widths through the CSSOM: the Content-Security-Policy allows no style attributes in markup.
+  document.querySelectorAll("#plans .progress.small").forEach((bar) => { bar.firstElementChild.style.width = `${bar.getAttribute("aria-valuenow")}%`; });
   return plans.some((p) => p.status === "queued" || p.status === "running");
 }
 
