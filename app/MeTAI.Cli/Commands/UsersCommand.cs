@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MeTAI.Service.Audit;
 using MeTAI.Service.Hosting;
 using MeTAI.Service.Users;
 
@@ -8,7 +9,9 @@ namespace MeTAI.Cli.Commands;
 /// <summary>
 /// <c>metai users add NAME --role ROLE | token NAME [--days N] | list | revoke NAME | role NAME ROLE [--data-dir DIR]</c>:
 /// the service's users and personal API tokens, in <c>DATA/users.db</c> (docs/service.md). Works while the service
-/// runs: a revocation or role change holds at its next request.
+/// runs: a revocation or role change holds at its next request. Every change (add, token, revoke, role) is appended to
+/// the service's hash-chained <c>DATA/audit.log</c> naming the operating-system user, <c>via: cli</c> and the account
+/// (<see cref="PhiAudit.RecordCli"/>, under the lock the running service takes too).
 /// </summary>
 internal static class UsersCommand
 {
@@ -25,13 +28,15 @@ internal static class UsersCommand
 
     private static Option<string?> DataDir() => new("--data-dir") { Description = "The service's data directory (default out/service-data)" };
 
-    private static UserStore Store(string? dataDir)
+    private static UserStore Store(string? dataDir) => new(Path.Combine(Directory(dataDir), UserStore.FileName));
+
+    private static string Directory(string? dataDir)
     {
         FilePermissions.OwnerOnlyFromNowOn();
         string dir = Path.GetFullPath(dataDir ?? new ServiceOptions().DataDirectory);
-        Directory.CreateDirectory(dir);
+        System.IO.Directory.CreateDirectory(dir);
         FilePermissions.Restrict(dir);
-        return new UserStore(Path.Combine(dir, UserStore.FileName));
+        return dir;
     }
 
     private static string Roles => string.Join(", ", Enum.GetValues<Role>().Select(Permissions.Name));
@@ -48,6 +53,7 @@ internal static class UsersCommand
             Role r = Permissions.ParseRole(parse.GetValue(role)!);
             string n = parse.GetValue(name)!;
             string password = Store(parse.GetValue(dataDir)).Add(n, r);
+            PhiAudit.RecordCli(Directory(parse.GetValue(dataDir)), "userAdded", ("account", n), ("accountRole", Permissions.Name(r)));
             o.WriteLine($"Created user {n} (role {Permissions.Name(r)}). One-time password (shown once; change it at the first sign-in):");
             o.WriteLine(password);
             return 0;
@@ -67,6 +73,8 @@ internal static class UsersCommand
             UserStore store = Store(parse.GetValue(dataDir));
             string n = parse.GetValue(name)!;
             (string t, TokenRecord record) = store.IssueToken(n, parse.GetValue(days));
+            PhiAudit.RecordCli(Directory(parse.GetValue(dataDir)), "tokenIssued", ("account", n), ("token", record.Id),
+                ("expiresUtc", record.ExpiresUtc.ToString("O", CultureInfo.InvariantCulture)));
             o.WriteLine($"Token {record.Id} for {n} (role {Permissions.Name(store.Get(n)!.Role)}), expires {record.ExpiresUtc:yyyy-MM-dd HH:mm} UTC. Send it as 'Authorization: Bearer TOKEN' (or X-Api-Key); shown once:");
             o.WriteLine(t);
             return 0;
@@ -105,6 +113,7 @@ internal static class UsersCommand
         {
             string n = parse.GetValue(name)!;
             int count = Store(parse.GetValue(dataDir)).Revoke(n);
+            PhiAudit.RecordCli(Directory(parse.GetValue(dataDir)), "revoked", ("account", n), ("tokens", count.ToString(CultureInfo.InvariantCulture)));
             parse.InvocationConfiguration.Output.WriteLine($"Revoked {count} token(s) of {n} and ended their sessions.");
             return 0;
         }));
@@ -122,6 +131,7 @@ internal static class UsersCommand
             string n = parse.GetValue(name)!;
             Role r = Permissions.ParseRole(parse.GetValue(role)!);
             Store(parse.GetValue(dataDir)).SetRole(n, r);
+            PhiAudit.RecordCli(Directory(parse.GetValue(dataDir)), "roleChanged", ("account", n), ("accountRole", Permissions.Name(r)));
             parse.InvocationConfiguration.Output.WriteLine($"{n} is now {Permissions.Name(r)}.");
             return 0;
         }));

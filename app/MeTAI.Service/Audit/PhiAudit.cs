@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Claims;
 using System.Text.Json;
 using MeTAI.Robotics.Audit;
@@ -10,7 +9,9 @@ namespace MeTAI.Service.Audit;
 /// Who touched patient data: one record per upload, plan, view, download, approval, deletion, sign-in and user
 /// change, in <c>DATA/audit.log</c> — the controller's append-only, hash-chained format (<see cref="AuditLog"/>: one
 /// JSON object per line, each holding the SHA-256 of the line before), so <c>metai audit verify DATA/audit.log</c>
-/// checks it and any edit, deletion or reordering shows. Each record has <c>kind</c>, <c>user</c>, <c>role</c>,
+/// checks it and any edit, deletion or reordering shows. The service and <c>metai users …</c> both append to it
+/// (<see cref="ChainedAuditFile"/>: a lock, then the chain continued from the file's own last line); the CLI's records
+/// name the operating-system user and <c>via: cli</c> (<see cref="RecordCli"/>). Each record has <c>kind</c>, <c>user</c>, <c>role</c>,
 /// <c>via</c> (session, token, key, system), <c>ip</c>, and the subject (<c>plan</c>, <c>upload</c>, <c>file</c>, or
 /// <c>account</c> and <c>accountRole</c> for user changes). A subject named like one of the first four is refused,
 /// so a record never holds a key twice.
@@ -20,14 +21,19 @@ public sealed class PhiAudit : IDisposable
     /// <summary>File name in the data directory.</summary>
     public const string FileName = "audit.log";
 
-    private readonly AuditLog _log;
+    /// <summary>The <c>via</c> of records written by <c>metai users …</c>.</summary>
+    public const string ViaCli = "cli";
+
+    private readonly ChainedAuditFile _log;
+    private int _closed;
 
     /// <summary>Opens (continuing) the log in the data directory.</summary>
     public PhiAudit(ServicePaths paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
         Path = System.IO.Path.Combine(paths.Root, FileName);
-        _log = new AuditLog(Path);
+        _log = new ChainedAuditFile(Path);
+        _log.Append("start", [new("pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         FilePermissions.Restrict(Path);
     }
 
@@ -47,14 +53,28 @@ public sealed class PhiAudit : IDisposable
             new("ip", context.Connection.RemoteIpAddress?.ToString() ?? ""),
         };
         Add(fields, subject);
-        _log.Write(new AuditEvent(kind, -1, Stopwatch.GetTimestamp(), fields));
+        _log.Append(kind, fields);
+    }
+
+    /// <summary>
+    /// Records a change made with <c>metai users …</c> in the data directory's log, the service running or not:
+    /// <c>user</c> the operating-system user who ran it, <c>via</c> <see cref="ViaCli"/>, <c>host</c> the machine.
+    /// </summary>
+    public static void RecordCli(string dataDirectory, string kind, params (string Name, string Value)[] subject)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        string path = System.IO.Path.Combine(dataDirectory, FileName);
+        var fields = new List<KeyValuePair<string, string>> { new("user", Environment.UserName), new("role", ""), new("via", ViaCli), new("ip", ""), new("host", Environment.MachineName) };
+        Add(fields, subject);
+        new ChainedAuditFile(path).Append(kind, fields);
+        FilePermissions.Restrict(path);
     }
 
     private static void Add(List<KeyValuePair<string, string>> fields, (string Name, string Value)[] subject)
     {
         foreach ((string name, string value) in subject)
         {
-            if (name is "user" or "role" or "via" or "ip" or "kind" or "seq" or "utc" or "prev")
+            if (name is "user" or "role" or "via" or "ip" or "host" or "kind" or "seq" or "utc" or "mono" or "cycle" or "prev")
             {
                 throw new ArgumentException($"Audit subject '{name}' would repeat a record field; name it after what it is (account, plan, …).", nameof(subject));
             }
@@ -68,7 +88,7 @@ public sealed class PhiAudit : IDisposable
     {
         var fields = new List<KeyValuePair<string, string>> { new("user", "system"), new("role", ""), new("via", "system"), new("ip", "") };
         Add(fields, subject);
-        _log.Write(new AuditEvent(kind, -1, Stopwatch.GetTimestamp(), fields));
+        _log.Append(kind, fields);
     }
 
     /// <summary>
@@ -77,7 +97,6 @@ public sealed class PhiAudit : IDisposable
     /// </summary>
     public IReadOnlyList<JsonElement> Query(string? user, string? kind, string? subject, int limit)
     {
-        _log.Flush();
         var found = new List<JsonElement>();
         using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using var reader = new StreamReader(stream);
@@ -105,16 +124,23 @@ public sealed class PhiAudit : IDisposable
     /// <summary>Checks the chain of the whole log.</summary>
     public AuditVerification Verify()
     {
-        _log.Flush();
         using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         return AuditVerifier.Verify(stream);
     }
 
-    /// <summary>Waits until every record is on disk.</summary>
-    public void Flush() => _log.Flush();
+    /// <summary>Every record is on disk when <see cref="Record"/> returns; kept for callers that flushed the former queue.</summary>
+    public void Flush()
+    {
+    }
 
-    /// <inheritdoc />
-    public void Dispose() => _log.Dispose();
+    /// <summary>Appends the <c>close</c> record of this service's run (once).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        {
+            _log.Append("close", []);
+        }
+    }
 
     private static string? Field(JsonElement r, string name) => r.TryGetProperty(name, out JsonElement v) ? v.GetString() : null;
 }

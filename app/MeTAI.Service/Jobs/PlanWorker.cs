@@ -118,7 +118,7 @@ public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, Second
             jobs.Store.Succeed(id, outcome, time.GetUtcNow().UtcDateTime);
             if (request.SecondCheckOf is { } checkedPlan && JsonSerializer.Deserialize<SecondCheckOutcome>(outcome, PlanJobs.Json) is { } check)
             {
-                audit.RecordSystem("second-checked", ("plan", checkedPlan), ("check", id), ("passed", check.Passed ? "true" : "false"),
+                audit.RecordSystem("secondChecked", ("plan", checkedPlan), ("check", id), ("passed", check.Passed ? "true" : "false"),
                     ("gammaPassRatePercent", check.GammaPassRatePercent.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("criteria", check.Criteria));
             }
 

@@ -53,7 +53,7 @@ public static class SecondCheckApi
             }
 
             jobs.Cancel(active.Id);
-            audit.Record(http, "second-check-cancelled", ("plan", id), ("check", active.Id));
+            audit.Record(http, "secondCheckCancelled", ("plan", id), ("check", active.Id));
             return TypedResults.Accepted($"/api/plans/{id}/second-check", View(jobs.Store.GetJob(active.Id)!));
         }).RequireAuthorization(Permissions.PlansCheck);
         check.MapGet("/files/{kind}", Results<PhysicalFileHttpResult, ProblemHttpResult> (string id, string kind, PlanJobs jobs, PhiAudit audit, HttpContext http) =>
@@ -129,7 +129,7 @@ public static class SecondCheckApi
             SubmittedBy = user,
         };
         JobRecord job = jobs.Submit(request);
-        audit.Record(http, "second-check-requested", ("plan", id), ("check", job.Id), ("histories", request.Histories.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        audit.Record(http, "secondCheckRequested", ("plan", id), ("check", job.Id), ("histories", request.Histories.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return TypedResults.Accepted($"/api/plans/{id}/second-check", View(job));
     }
 

@@ -103,8 +103,8 @@ public class SecondCheckTests : IClassFixture<SharedService>
         // Audited: who asked, and the result the service recorded.
         _service.Services.GetRequiredService<MeTAI.Service.Audit.PhiAudit>().Flush();
         string log = await File.ReadAllTextAsync(Path.Combine(_service.DataDirectory, "audit.log"));
-        Assert.Contains("\"kind\":\"second-check-requested\"", log, StringComparison.Ordinal);
-        Assert.Contains("\"kind\":\"second-checked\"", log, StringComparison.Ordinal);
+        Assert.Contains("\"kind\":\"secondCheckRequested\"", log, StringComparison.Ordinal);
+        Assert.Contains("\"kind\":\"secondChecked\"", log, StringComparison.Ordinal);
     }
 
     internal static string Python(string script, params string[] args)
