@@ -96,6 +96,7 @@ public static partial class ServiceHost
         app.UseAuthorization();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapSessionApi();
+        app.MapOidcSignIn();
         app.MapUsersApi();
         app.MapAuditApi();
         app.MapPlansApi();

@@ -33,7 +33,13 @@ public static class ServiceIdentity
         ServiceOptions o = builder.Configuration.GetSection(ServiceOptions.Section).Get<ServiceOptions>() ?? new ServiceOptions();
         s.AddDataProtection().SetApplicationName("MeTAI.Service")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(o.DataDirectoryFullPath, "keys")));
-        s.AddAuthentication(Scheme)
+        AuthenticationBuilder authentication = s.AddAuthentication(Scheme);
+        if (o.Oidc.Enabled)
+        {
+            authentication.AddOpenIdConnect(OidcSignIn.Scheme, o.Oidc.DisplayName, oidc => OidcSignIn.Configure(oidc, o.Oidc));
+        }
+
+        authentication
             .AddPolicyScheme(Scheme, "Token, key or session", p =>
             {
                 p.ForwardDefaultSelector = c => ApiKeyAuthenticationHandler.HasCredentials(c.Request) ? ApiKeyAuthenticationHandler.SchemeName : SessionApi.CookieScheme;

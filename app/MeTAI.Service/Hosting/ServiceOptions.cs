@@ -102,6 +102,9 @@ public sealed class ServiceOptions
     /// <summary>Least gamma pass rate, percent of the analysed voxels, for a second check to pass.</summary>
     public double SecondCheckPassRatePercent { get; set; } = 95;
 
+    /// <summary>OpenID Connect sign-in (<c>Service:Oidc:…</c>); off unless configured.</summary>
+    public OidcOptions Oidc { get; } = new();
+
     /// <summary>The data directory as a full path.</summary>
     public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
 }

@@ -18,6 +18,6 @@ public sealed record UserRecord
     /// <summary>Changes whenever sessions must end (revocation, role or password change); sessions carry it.</summary>
     public required string SecurityStamp { get; init; }
 
-    /// <summary>Where the user comes from: <c>local</c>.</summary>
+    /// <summary>Where the user comes from: <c>local</c> (a password), or <c>oidc</c> (made at their first OpenID Connect sign-in).</summary>
     public string Source { get; init; } = "local";
 }

@@ -84,6 +84,37 @@ public sealed class UserStore
         return password;
     }
 
+    /// <summary>
+    /// What marks a user made at their first OpenID Connect sign-in: their password hash is this prefix and the identity
+    /// provider's issuer and subject, which no password matches (they sign in only through the provider).
+    /// </summary>
+    public const string ExternalPrefix = "oidc:";
+
+    /// <summary>Adds a user signed in through an identity provider (<paramref name="externalId"/>: issuer|subject); no password.</summary>
+    /// <exception cref="ArgumentException">The name is not valid or already taken.</exception>
+    public void AddExternal(string name, Role role, string externalId)
+    {
+        CheckName(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(externalId);
+        using SqliteConnection c = Open();
+        try
+        {
+            Run(c, "INSERT INTO users (name, role, password_hash, must_change, stamp, created_utc) VALUES ($n, $r, $h, 0, $s, $t);",
+                ("$n", name), ("$r", Permissions.Name(role)), ("$h", ExternalPrefix + externalId), ("$s", NewStamp()), ("$t", Time(DateTime.UtcNow)));
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+        {
+            throw new ArgumentException($"User '{name}' already exists.", ex);
+        }
+    }
+
+    /// <summary>The identity provider's issuer|subject of a user made by OpenID Connect sign-in; null for a local account or an unknown name.</summary>
+    public string? ExternalId(string name)
+    {
+        using SqliteConnection c = Open();
+        return Scalar(c, "SELECT password_hash FROM users WHERE name = $n;", ("$n", name)) is string h && h.StartsWith(ExternalPrefix, StringComparison.Ordinal) ? h[ExternalPrefix.Length..] : null;
+    }
+
     /// <summary>The user, or null.</summary>
     public UserRecord? Get(string name)
     {
@@ -261,6 +292,7 @@ public sealed class UserStore
                 MustChangePassword = r.GetInt64(r.GetOrdinal("must_change")) != 0,
                 SecurityStamp = r.GetString(r.GetOrdinal("stamp")),
                 CreatedUtc = ParseTime(r.GetString(r.GetOrdinal("created_utc"))),
+                Source = r.GetString(r.GetOrdinal("password_hash")).StartsWith(ExternalPrefix, StringComparison.Ordinal) ? "oidc" : "local",
             });
         }
 

@@ -80,7 +80,28 @@ function accountArea() {
     </form>
     <div id="account" hidden><span id="account-name"></span> <button id="signout" type="button" class="secondary">Sign out</button></div>`;
   header.insertBefore(area, keyFormEl);
+  offerProviders();
   return area;
+}
+
+/** "Sign in with …" when the service has an identity provider (Service:Oidc); its refusal comes back in ?signin-error. */
+async function offerProviders() {
+  const refused = new URLSearchParams(location.search).get("signin-error");
+  if (refused) {
+    // Its own line: the page's loaders reuse #error for their own messages.
+    const line = Object.assign(document.createElement("p"), { id: "signin-refused", className: "error", textContent: `Sign-in refused: ${refused}` });
+    line.setAttribute("role", "alert");
+    document.querySelector("main")?.prepend(line);
+  }
+  let providers = null;
+  try { providers = await api("/api/session/providers"); } catch { return; }
+  if (!providers?.oidc) return;
+  const link = document.createElement("a");
+  link.id = "signin-oidc";
+  link.className = "button";
+  link.href = providers.oidc.start;
+  link.textContent = `Sign in with ${providers.oidc.name}`;
+  document.getElementById("signin-form")?.append(link);
 }
 
 /** Wires the header: sign-in, sign-out and the token/key form; calls onChange after any of them. */
