@@ -15,7 +15,7 @@ public static class ReferenceSetup
     public static DoseRequest Water6Mv10x10(long histories, ulong seed = 12345)
     {
         VoxelPhantom phantom = VoxelPhantom.Box(new Vec3(300, 300, 300), 5.0);
-        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan"));
+        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-point"));
         BeamSetup beam = model.CreateBeam(Aperture.Field(100, 100), new Vec3(0, 0, 0));
         return new DoseRequest { Phantom = phantom, Beam = beam, Histories = histories, Batches = 10, Seed = seed };
     }

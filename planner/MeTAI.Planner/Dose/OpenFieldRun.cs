@@ -65,7 +65,7 @@ public static class OpenFieldRun
 
     private static string BeamFileName(string beam) => beam.Trim().ToUpperInvariant() switch
     {
-        "6MV" or "6MV-MOHAN" => "6MV-mohan",
-        _ => throw new ArgumentException($"--beam '{beam}': the available beam model is 6MV (configs/beams/6MV-mohan.json)."),
+        "6MV" or "6MV-POINT" => "6MV-point",
+        _ => throw new ArgumentException($"--beam '{beam}': the available beam model is 6MV (configs/beams/6MV-point.json)."),
     };
 }
