@@ -44,7 +44,7 @@ public sealed partial class MonteCarloEngine
     }
 
     /// <summary>The jaws and leaves for the kernel (cm at the isocentre plane), inactive for ideal apertures.</summary>
-    private KernelCollimator BuildCollimator(BeamSetup beam, List<MemoryBuffer> owned)
+    internal KernelCollimator BuildCollimator(BeamSetup beam, List<MemoryBuffer> owned)
     {
         if (!beam.HasAttenuatingCollimation)
         {

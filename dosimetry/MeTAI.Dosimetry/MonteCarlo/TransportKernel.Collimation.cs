@@ -11,7 +11,7 @@ public static partial class TransportKernel
     /// isocentre plane; the MLC's path length through rounded ends and the tongue-and-groove band follows
     /// <c>MlcGeometry.TransmissionAt</c> (the host reference the tests compare with).
     /// </summary>
-    private static float Transmission(in KernelCollimator c, float ex, float ey, float ez, float lx, float ly, float lz)
+    internal static float Transmission(in KernelCollimator c, float ex, float ey, float ez, float lx, float ly, float lz)
     {
         float tr = 1f;
         // Jaws: Y (upper) then X (lower), each where the ray crosses its mid-plane, projected to the isocentre plane.
