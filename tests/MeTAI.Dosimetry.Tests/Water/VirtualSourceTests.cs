@@ -1,4 +1,3 @@
-using MeTAI.Dosimetry.Analysis;
 using MeTAI.Dosimetry.Beams;
 using MeTAI.Dosimetry.Tests.Engines;
 using MeTAI.Dosimetry.Water;
@@ -13,36 +12,68 @@ namespace MeTAI.Dosimetry.Tests.Water;
 [Collection(MonteCarloTests.Name)]
 public class VirtualSourceTests(EngineFixture fixture, ITestOutputHelper output)
 {
-    /// <summary>80–20 % width of the right-hand edge of a profile normalised to its central dose, mm.</summary>
-    private static double Penumbra8020(DoseProfile p)
+    /// <summary>
+    /// 80–20 % width of the field edge at <paramref name="depthMm"/>: the crossline profile averaged over inline
+    /// −20…20 mm and over both edges (mirrored), relative to its mean over the central ±10 mm.
+    /// </summary>
+    private static double Penumbra8020(WaterTankScan s, double depthMm)
     {
-        double c = p.CentralDose;
-        double x80 = Crossing(p, 0.8 * c), x20 = Crossing(p, 0.2 * c);
-        return x20 - x80;
+        var x = new List<double>();
+        var v = new List<double>();
+        for (double p = 0; p <= 45; p += 0.25)
+        {
+            double sum = 0;
+            for (double y = -20; y <= 20; y += 10)
+            {
+                sum += s.DoseAt(depthMm, p, y) + s.DoseAt(depthMm, -p, y);
+            }
+
+            x.Add(p);
+            v.Add(sum);
+        }
+
+        double c = v.Where((_, i) => x[i] <= 10).Average();
+        return Crossing(x, v, 0.2 * c) - Crossing(x, v, 0.8 * c);
     }
 
-    private static double Crossing(DoseProfile p, double level)
+    // The last downward crossing of the level (outermost), by linear interpolation.
+    private static double Crossing(List<double> x, List<double> v, double level)
     {
-        for (int i = p.PositionMm.Length / 2; i < p.PositionMm.Length - 1; i++)
+        for (int i = x.Count - 2; i >= 0; i--)
         {
-            if (p.Dose[i] >= level && p.Dose[i + 1] < level)
+            if (v[i] >= level && v[i + 1] < level)
             {
-                return p.PositionMm[i] + (p.Dose[i] - level) / (p.Dose[i] - p.Dose[i + 1]) * (p.PositionMm[i + 1] - p.PositionMm[i]);
+                return x[i] + (v[i] - level) / (v[i] - v[i + 1]) * (x[i + 1] - x[i]);
             }
         }
 
         return double.NaN;
     }
 
+    /// <summary>Mean dose over the central 5 × 5 voxels (10 mm) at a depth.</summary>
+    private static double Central(WaterTankScan s, double depthMm)
+    {
+        double sum = 0;
+        for (double x = -20; x <= 20; x += 10)
+        {
+            for (double y = -20; y <= 20; y += 10)
+            {
+                sum += s.DoseAt(depthMm, x, y);
+            }
+        }
+
+        return sum / 25;
+    }
+
     [Fact]
     public void FocalSpot_WidensThePenumbra_AsItsProjectionThroughTheJaws()
     {
-        var options = new WaterTankOptions { CrosslineVoxelMm = 0.5, InlineVoxelMm = 10, DepthVoxelMm = 5, TankDepthMm = 40, LateralMarginMm = 15 };
+        var options = new WaterTankOptions { CrosslineVoxelMm = 0.5, InlineVoxelMm = 10, DepthVoxelMm = 10, TankDepthMm = 40, LateralMarginMm = 15 };
         double Pen(double fwhm)
         {
             var tank = new WaterTankSimulator(TankModels.FocalOnly(fwhm), fixture.Engine, options);
-            WaterTankScan s = tank.Simulate(WaterTankField.Jaws(60, 60), 3_000_000, seed: 11);
-            return Penumbra8020(s.Profile(15, ProfileAxis.Crossline, 0.25, 45));
+            WaterTankScan s = tank.Simulate(WaterTankField.Jaws(60, 60), 4_000_000, seed: 11);
+            return Penumbra8020(s, 15);
         }
 
         double point = Pen(0), wide = Pen(4);
@@ -101,15 +132,11 @@ public class VirtualSourceTests(EngineFixture fixture, ITestOutputHelper output)
     public void ElectronContamination_RaisesTheBuildUp_AndLeavesTheDepthsBeyondTheElectronRange()
     {
         var options = new WaterTankOptions { CrosslineVoxelMm = 10, InlineVoxelMm = 10, DepthVoxelMm = 2, TankDepthMm = 100, LateralMarginMm = 10 };
-        DepthDoseCurve Curve(BeamModel m)
-        {
-            var tank = new WaterTankSimulator(m, fixture.Engine, options);
-            return tank.Simulate(WaterTankField.Square(100), 3_000_000, seed: 9).DepthDose(2);
-        }
+        WaterTankScan Scan(BeamModel m) => new WaterTankSimulator(m, fixture.Engine, options).Simulate(WaterTankField.Square(100), 3_000_000, seed: 9);
 
-        DepthDoseCurve none = Curve(TankModels.FocalOnly()), with = Curve(TankModels.WithElectrons(0.01));
-        double surface = with.Interpolate(1) / none.Interpolate(1), deep = with.Interpolate(60) / none.Interpolate(60);
-        output.WriteLine($"dose ratio with/without contamination: 1 mm {surface:F3}, 60 mm {deep:F3}; dmax {none.DmaxMm:F1} → {with.DmaxMm:F1} mm");
+        WaterTankScan none = Scan(TankModels.FocalOnly()), with = Scan(TankModels.WithElectrons(0.01));
+        double surface = Central(with, 1) / Central(none, 1), deep = Central(with, 60) / Central(none, 60);
+        output.WriteLine($"dose ratio with/without contamination (central 5 x 5 cm): 1 mm {surface:F3}, 60 mm {deep:F3}");
         Assert.True(surface > 1.15, $"surface dose ratio {surface}");
         Assert.InRange(deep, 0.97, 1.03);
     }
