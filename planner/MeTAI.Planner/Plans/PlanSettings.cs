@@ -79,7 +79,7 @@ public sealed record PlanSettings
     public bool Denoise { get; init; } = true;
 
     /// <summary>Beam model name in configs/beams.</summary>
-    public string BeamModel { get; init; } = "6MV";
+    public string BeamModel { get; init; } = "6MV-point";
 
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
