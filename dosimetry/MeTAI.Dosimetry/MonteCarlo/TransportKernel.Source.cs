@@ -121,7 +121,7 @@ public static partial class TransportKernel
     /// <summary>Picks the sub-source (0 focal, 1 extra-focal, 2 electrons) and the particle's energy.</summary>
     private static int SampleEnergy(ref History hist, ref Particle p, in KernelSource src)
     {
-        // A focal-only source draws no number for the pick, so the point model's histories are what they always were.
+        // A focal-only source draws no number for the pick (the point model keeps its random-number sequence).
         float pick = src.Virtual.PFocal >= 1f ? 0f : hist.Rng.NextFloat();
         int kind = pick < src.Virtual.PFocal ? 0 : pick < src.Virtual.PFocalOrExtra ? 1 : 2;
         if (kind == 2)
