@@ -13,6 +13,9 @@ public static class PositionPhantom
     /// <summary>Every Patient Position the phantom is written in.</summary>
     public static IReadOnlyList<string> Positions { get; } = ["HFS", "HFP", "FFS", "FFP", "HFDR", "HFDL", "FFDR", "FFDL"];
 
+    /// <summary><see cref="Positions"/> as xunit theory data, one position per case.</summary>
+    public static TheoryData<string> EveryPosition => [.. Positions];
+
     /// <summary>Centre of the target (patient's left, anterior), LPS mm.</summary>
     public static (double X, double Y, double Z) TargetCentre { get; } = (40, -20, 0);
 

@@ -49,4 +49,7 @@ public sealed record PlanJobRequest
 
     /// <summary>Plan on a CT and structure set that do not belong together (another patient, study or frame of reference); each mismatch is a warning in plan.log and report.json.</summary>
     public bool AllowInconsistent { get; init; }
+
+    /// <summary>Who submitted it (their user name), for the per-user quota.</summary>
+    public string? SubmittedBy { get; init; }
 }

@@ -15,7 +15,8 @@ namespace MeTAI.Service.Uploads;
 /// (<see cref="ServiceOptions.MaxUploadBytes"/>), that it is a zip, entry count, entry names (absolute paths, <c>..</c>
 /// and drive letters are refused, and entries are stored under names of our own, never theirs), the bytes actually
 /// inflated (<see cref="ServiceOptions.MaxUploadUncompressedBytes"/>, counted while extracting, not taken from the
-/// headers); then the files are grouped by the case loader's own code (<see cref="CaseInventory"/>: files that are
+/// headers, and <see cref="ServiceOptions.MaxUploadEntryBytes"/> per entry: entries are inflated to disk in 64 kB pieces,
+/// and none larger than that is ever read into memory); then the files are grouped by the case loader's own code (<see cref="CaseInventory"/>: files that are
 /// not DICOM are skipped and counted, a DICOM file that does not parse is named with the codec's reason, tag and
 /// offset, a DICOMDIR is followed); there must be a CT series and an RTSTRUCT; and the case must load as a plan would
 /// load it (<see cref="CaseLoader"/>: slice geometry, ROIs with closed contours) — or, when the upload holds several CT
@@ -25,11 +26,14 @@ namespace MeTAI.Service.Uploads;
 /// (PS3.15 basic profile, UIDs remapped consistently) first, so the UIDs in the summary are the stored ones. Nothing is
 /// kept of a rejected upload.
 /// </summary>
-public sealed partial class UploadIntake(ServicePaths paths, JobStore store, IOptions<ServiceOptions> options, TimeProvider time)
+public sealed partial class UploadIntake(ServicePaths paths, JobStore store, IOptions<ServiceOptions> options, TimeProvider time, UploadLimiter limiter)
 {
     private static readonly string[] SkippedPrefixes = ["__MACOSX/"];
 
-    /// <summary>Reads, checks and stores an upload.</summary>
+    /// <summary>
+    /// Reads, checks and stores an upload, within the <see cref="UploadLimiter"/>'s bounds (a slot among
+    /// <see cref="ServiceOptions.MaxConcurrentUploads"/>, and parsing memory from <see cref="ServiceOptions.MaxUploadMemoryBytes"/>).
+    /// </summary>
     /// <exception cref="UploadRejectedException">The upload is refused (status, title and detail for the problem).</exception>
     public async Task<UploadSummary> ReceiveAsync(Stream body, long? contentLength, string? name, bool deidentify, CancellationToken cancellationToken)
     {
@@ -40,6 +44,8 @@ public sealed partial class UploadIntake(ServicePaths paths, JobStore store, IOp
             throw TooLarge(o.MaxUploadBytes);
         }
 
+        using IDisposable slot = limiter.Enter();
+
         string id = Guid.CreateVersion7().ToString("N");
         string staging = Path.Combine(paths.Incoming, id);
         Directory.CreateDirectory(staging);
@@ -49,6 +55,7 @@ public sealed partial class UploadIntake(ServicePaths paths, JobStore store, IOp
             await CopyLimitedAsync(body, zipPath, o.MaxUploadBytes, cancellationToken).ConfigureAwait(false);
             List<(string Entry, string Path)> files = Extract(zipPath, Path.Combine(staging, "raw"), o);
             File.Delete(zipPath);
+            using IDisposable memory = await limiter.ReserveMemoryAsync(files.Sum(f => new FileInfo(f.Path).Length), cancellationToken).ConfigureAwait(false);
             string caseDir = Path.Combine(staging, "case");
             UploadSummary summary = Intake(files, staging, caseDir, id, name, deidentify);
             Directory.Delete(Path.Combine(staging, "raw"), recursive: true);
@@ -135,9 +142,17 @@ public sealed partial class UploadIntake(ServicePaths paths, JobStore store, IOp
                     using Stream input = entry.Open();
                     using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
                     int n;
+                    long entryBytes = 0;
                     while ((n = input.Read(buffer)) > 0)
                     {
                         total += n;
+                        entryBytes += n;
+                        if (entryBytes > o.MaxUploadEntryBytes)
+                        {
+                            throw new UploadRejectedException(StatusCodes.Status413PayloadTooLarge, "Zip entry too large",
+                                $"Zip entry '{entryName}' inflates to more than {o.MaxUploadEntryBytes:N0} bytes (Service:MaxUploadEntryBytes); no DICOM file we read is that large.", entryName);
+                        }
+
                         if (total > o.MaxUploadUncompressedBytes)
                         {
                             throw new UploadRejectedException(StatusCodes.Status413PayloadTooLarge, "Upload expands too far",

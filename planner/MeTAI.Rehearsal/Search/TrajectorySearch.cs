@@ -46,16 +46,7 @@ public static class TrajectorySearch
                 + $"{sampling.OutsideRegion} outside the allowed region, {sampling.CrossesBone} crossing bone).");
         }
 
-        var defaultCrosses = new Dictionary<string, bool>(StringComparer.Ordinal);
-        if (defaultEntry is Vec3 entry0)
-        {
-            foreach (string roi in avoidRois)
-            {
-                VoxelMask mask = avatar.Structure(roi);
-                defaultCrosses[mask.Name] = RestGeometry.Crosses(mask, entry0, targetLps);
-            }
-        }
-
+        Dictionary<string, bool> defaultCrosses = DefaultPathCrosses(avatar, avoidRois, defaultEntry, targetLps);
         SoftBodyModel model = SoftBodyModel.Create(avatar);
         EmbeddedPoints targetPoint = EmbeddedPoints.FromPoints(avatar.Mesh, [targetLps]);
         var clock = Stopwatch.StartNew();
@@ -99,6 +90,22 @@ public static class TrajectorySearch
             Xpbd = xpbd,
             Position = avatar.Position,
         };
+    }
+
+    /// <summary>Whether the straight path from the default entry landmark (when the avatar has one) crosses each avoided ROI.</summary>
+    private static Dictionary<string, bool> DefaultPathCrosses(PatientAvatar avatar, IReadOnlyList<string> avoidRois, Vec3? defaultEntry, Vec3 targetLps)
+    {
+        var crosses = new Dictionary<string, bool>(StringComparer.Ordinal);
+        if (defaultEntry is Vec3 entry0)
+        {
+            foreach (string roi in avoidRois)
+            {
+                VoxelMask mask = avatar.Structure(roi);
+                crosses[mask.Name] = RestGeometry.Crosses(mask, entry0, targetLps);
+            }
+        }
+
+        return crosses;
     }
 
     /// <summary>Clearance points on the surface of each avoided ROI (none may be the target).</summary>

@@ -4,6 +4,7 @@ using MeTAI.Core.Voxels;
 using MeTAI.Dicom;
 using MeTAI.Dicom.Cases;
 using MeTAI.Dicom.Rt;
+using MeTAI.Dicom.Rt.Readers;
 using MeTAI.Dicom.Rt.Writers;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Planner.Beams;
@@ -26,14 +27,7 @@ public class SecondCheckPositionTests(ITestOutputHelper output)
     private static readonly ConcurrentDictionary<string, Lazy<Dictionary<string, double>>> Doses = new(StringComparer.Ordinal);
 
     [Theory]
-    [InlineData("HFS")]
-    [InlineData("HFP")]
-    [InlineData("FFS")]
-    [InlineData("FFP")]
-    [InlineData("HFDR")]
-    [InlineData("HFDL")]
-    [InlineData("FFDR")]
-    [InlineData("FFDL")]
+    [MemberData(nameof(PositionPhantom.EveryPosition), MemberType = typeof(PositionPhantom))]
     public void LeftLateralAndAnteriorFields_EveryPosition_DoseLandsOnTheSameAnatomy(string code)
     {
         Dictionary<string, double> d = AnatomicalFieldDoses(code);
@@ -139,15 +133,24 @@ public class SecondCheckPositionTests(ITestOutputHelper output)
             Beams = beams,
             FractionGroups = [open.FractionGroups[0] with { ReferencedBeams = [.. beams.Select(b => new RtReferencedBeam { BeamNumber = b.Number, MetersetMu = 100 })] }],
             PatientSetups = [new RtPatientSetup { Number = 1, PatientPosition = position.Code() }],
-            ReferencedStructureSetUid = DicomUid.Generate(),
+        };
+
+        // The plan belongs to the phantom's CT and structure set (same patient, study, frame), as a planning system's would.
+        CtSeries ct = CtSeriesReader.Read(Path.Combine(directory, "ct"));
+        string structureSet = Path.Combine(directory, "rtstruct.dcm");
+        plan = plan with
+        {
+            PatientStudy = ct.PatientStudy,
+            FrameOfReferenceUid = ct.FrameOfReferenceUid,
+            ReferencedStructureSetUid = File.Exists(structureSet) ? DicomFile.Open(structureSet).Dataset.GetString(DicomTags.SOPInstanceUID) : null,
         };
         string path = Path.Combine(directory, "plan-" + position.Code() + ".dcm");
         RtPlanWriter.Write(plan, path);
         return path;
     }
 
-    // Mean of the trilinear dose over a 10 mm cube around the point (27 samples): a point dose with less noise.
-    private static double Mean(VoxelGrid<float> dose, (double X, double Y, double Z) p)
+    /// <summary>Mean of the trilinear dose over a 10 mm cube around the point (27 samples): a point dose with less noise.</summary>
+    internal static double Mean(VoxelGrid<float> dose, (double X, double Y, double Z) p)
     {
         double sum = 0;
         for (int k = -1; k <= 1; k++)

@@ -8,6 +8,7 @@ using MeTAI.Dosimetry.Engines;
 using MeTAI.Planner.Beams;
 using MeTAI.Planner.Output;
 using MeTAI.Planner.Plans;
+using MeTAI.Planner.Tests.Dose;
 using Xunit.Abstractions;
 
 namespace MeTAI.Planner.Tests.Plans;
@@ -24,14 +25,7 @@ public class PlanPositionTests(ITestOutputHelper output)
     private static readonly ConcurrentDictionary<string, Lazy<(Dictionary<string, double> Doses, string Dir, string Log)>> Plans = new(StringComparer.Ordinal);
 
     [Theory]
-    [InlineData("HFS")]
-    [InlineData("HFP")]
-    [InlineData("FFS")]
-    [InlineData("FFP")]
-    [InlineData("HFDR")]
-    [InlineData("HFDL")]
-    [InlineData("FFDR")]
-    [InlineData("FFDL")]
+    [MemberData(nameof(PositionPhantom.EveryPosition), MemberType = typeof(PositionPhantom))]
     public void Plan_EveryPosition_DoseOnTheSameAnatomyAndThePositionWritten(string code)
     {
         (Dictionary<string, double> d, string dir, string log) = Plan(code);
@@ -116,29 +110,12 @@ public class PlanPositionTests(ITestOutputHelper output)
         VoxelGrid<float> dose = r.FinalDose.DoseGy;
         var doses = new Dictionary<string, double>(StringComparer.Ordinal)
         {
-            ["target"] = Mean(dose, PositionPhantom.TargetCentre),
-            ["left"] = Mean(dose, PositionPhantom.LeftSide),
-            ["right"] = Mean(dose, PositionPhantom.RightSide),
-            ["anterior"] = Mean(dose, PositionPhantom.AnteriorSide),
-            ["posterior"] = Mean(dose, PositionPhantom.PosteriorSide),
+            ["target"] = SecondCheckPositionTests.Mean(dose, PositionPhantom.TargetCentre),
+            ["left"] = SecondCheckPositionTests.Mean(dose, PositionPhantom.LeftSide),
+            ["right"] = SecondCheckPositionTests.Mean(dose, PositionPhantom.RightSide),
+            ["anterior"] = SecondCheckPositionTests.Mean(dose, PositionPhantom.AnteriorSide),
+            ["posterior"] = SecondCheckPositionTests.Mean(dose, PositionPhantom.PosteriorSide),
         };
         return (doses, outDir, log.ToString());
-    }
-
-    private static double Mean(VoxelGrid<float> dose, (double X, double Y, double Z) p)
-    {
-        double sum = 0;
-        for (int k = -1; k <= 1; k++)
-        {
-            for (int j = -1; j <= 1; j++)
-            {
-                for (int i = -1; i <= 1; i++)
-                {
-                    sum += GridSampling.TrilinearClamped(dose.Geometry, dose.Data, new Vec3(p.X + 5 * i, p.Y + 5 * j, p.Z + 5 * k));
-                }
-            }
-        }
-
-        return sum / 27;
     }
 }

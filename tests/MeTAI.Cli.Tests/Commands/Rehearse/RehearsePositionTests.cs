@@ -50,10 +50,10 @@ public class RehearsePositionTests
     public void Rehearse_CtWithoutPosition_IsRefusedInOneLine()
     {
         string caseDir = PositionPhantom.Write("HFS", CliRunner.TempDir("rehearse-position-none"), 10, "--no-position");
-        (int exit, string stdout, string stderr) = CliRunner.Run("rehearse", "--case", caseDir, "--target", "PTV", "--avatar-config", AvatarConfig(caseDir),
-            "--out", CliRunner.TempDir("rehearse-position-none-out"));
+        string outDir = CliRunner.TempDir("rehearse-position-none-out");
+        (int exit, _, string stderr) = CliRunner.Run("rehearse", "--case", caseDir, "--target", "PTV", "--avatar-config", AvatarConfig(caseDir), "--out", outDir);
         Assert.Equal(1, exit);
-        Assert.Equal(string.Empty, stdout);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(outDir)); // refused before anything is simulated or written
         Assert.StartsWith($"metai: CT {Path.Combine(caseDir, "ct")}", stderr, StringComparison.Ordinal);
         Assert.Contains("Patient Position (0018,5100) is missing", stderr, StringComparison.Ordinal);
     }
