@@ -24,14 +24,17 @@ public class CommissionCommandTests
     }
 
     [Fact]
-    public void Commission_VirtualSourceBase_RefusedNamingTheField()
+    public void Commission_VirtualSourceBaseWithABadValue_RefusedNamingTheField()
     {
         string dir = CliRunner.TempDir("commission-vsm");
         string baseFile = Path.Combine(dir, "6MV.json");
-        File.WriteAllText(baseFile, "{ \"virtualSource\": {} }");
-        (int code, _, string stderr) = CliRunner.Run("commission", "--beam-data", RepositoryPaths.Config("beam-data", "6MV-generic"), "--base", baseFile, "--out", Path.Combine(dir, "out.json"));
+        File.WriteAllText(baseFile, File.ReadAllText(RepositoryPaths.Config("beams", "6MV.json")).Replace("\"spotFwhmXMm\": 1.5", "\"spotFwhmXMm\": 9", StringComparison.Ordinal));
+        string output = Path.Combine(dir, "out.json");
+        (int code, _, string stderr) = CliRunner.Run("commission", "--beam-data", RepositoryPaths.Config("beam-data", "6MV-generic"), "--base", baseFile, "--out", output);
         Assert.Equal(1, code);
-        Assert.Contains($"--base {baseFile}: field 'virtualSource'", stderr, StringComparison.Ordinal);
+        Assert.Contains($"{baseFile}: field 'virtualSource.primary.spotFwhmXMm'", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", stderr.Trim(), StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
     }
 
     [Fact]
