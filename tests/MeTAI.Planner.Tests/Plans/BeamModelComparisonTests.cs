@@ -19,8 +19,8 @@ namespace MeTAI.Planner.Tests.Plans;
 /// delivery segments — the same jaws, leaves and MU — computed with both models, the same histories and seed, raw (no
 /// denoising, no re-weighting, no normalisation). The full model is <c>6MV</c> with the plan's MLC layout (80 pairs of
 /// 5 mm, the planner's; leaf physics as in 6MV.json), so closed leaves leak, rounded ends widen every gap and the
-/// extra-focal and contamination sources add their dose. Opt-in (METAI_NIGHTLY=1): a plan and two 15 M-history doses,
-/// about 8 minutes on two cores.
+/// extra-focal and contamination sources add their dose. Opt-in (METAI_NIGHTLY=1): a plan and two doses of
+/// <see cref="PlanSettings.FinalHistories"/> histories each (the figures in docs/planning.md were made with 15 M).
 /// </summary>
 public class BeamModelComparisonTests(ITestOutputHelper output)
 {
