@@ -5,12 +5,14 @@ using MeTAI.Core.Geometry;
 namespace MeTAI.Dosimetry.Beams;
 
 /// <summary>
-/// A machine beam model from <c>configs/beams/NAME.json</c>: a point source with an energy spectrum at the
-/// source-axis distance, the nominal energy it is commissioned for (<c>nominalEnergyMV</c>: an RT Plan beam of another
-/// Nominal Beam Energy is refused, not computed with this model), plus the MU calibration (particles per cm² at the
-/// isocentre per MU) and its provenance.
+/// A machine beam model from <c>configs/beams/NAME.json</c> (schema: docs/beam-model.md): the focal spectrum at the
+/// source-axis distance, the virtual sources (focal spot, off-axis horns and softening, extra-focal head scatter,
+/// electron contamination; a bare point source when the file has no <c>virtualSource</c>), the jaws and MLC that
+/// attenuate (<c>collimator</c>; none: ideal apertures), the nominal energy it is commissioned for
+/// (<c>nominalEnergyMV</c>: an RT Plan beam of another Nominal Beam Energy is refused, not computed with this model),
+/// plus the MU calibration (focal particles per cm² at the isocentre per MU) under its reference condition.
 /// </summary>
-public sealed class BeamModel
+public sealed record BeamModel
 {
     /// <summary>The file the model came from.</summary>
     public required string Path { get; init; }
@@ -39,6 +41,18 @@ public sealed class BeamModel
     /// <summary>Where the spectrum comes from.</summary>
     public required string Source { get; init; }
 
+    /// <summary>What the model is (the file's <c>description</c>; says whether it is commissioned).</summary>
+    public string Description { get; init; } = "";
+
+    /// <summary>The virtual sources (the point source when the file has none).</summary>
+    public VirtualSourceModel VirtualSource { get; init; } = VirtualSourceModel.Point;
+
+    /// <summary>The jaws and MLC, or null (apertures are ideal).</summary>
+    public CollimatorGeometry? Collimator { get; init; }
+
+    /// <summary>The reference condition of the MU calibration.</summary>
+    public ReferenceCondition Reference { get; init; } = ReferenceCondition.Default;
+
     /// <summary>Loads a beam model; errors name the file and field.</summary>
     public static BeamModel Load(string path)
     {
@@ -47,11 +61,25 @@ public sealed class BeamModel
         JsonElement root = doc.RootElement;
         double sad = BeamFiles.Number(path, root, "sourceAxisDistanceMm");
         double nominal = NominalEnergy(path, root, spectrum);
+        if (!(sad >= 500 && sad <= 1500))
+        {
+            throw new Materials.MaterialDataException(path, "sourceAxisDistanceMm", $"{sad.ToString(CultureInfo.InvariantCulture)} is outside 500–1500 mm");
+        }
+
+        CollimatorGeometry? collimator = BeamModelSections.Collimator(path, root, sad);
+        VirtualSourceModel sources = BeamModelSections.VirtualSource(path, root, nominal, collimator?.SamplingPlaneMm ?? sad);
         double? fluence = null, unc = null;
+        ReferenceCondition reference = ReferenceCondition.Default;
         if (root.TryGetProperty("calibration", out JsonElement cal) && cal.ValueKind == JsonValueKind.Object)
         {
             fluence = BeamFiles.Number(path, cal, "fluencePerMuPerCm2");
+            if (!(fluence > 0))
+            {
+                throw new Materials.MaterialDataException(path, "calibration.fluencePerMuPerCm2", "must be positive");
+            }
+
             unc = cal.TryGetProperty("relativeUncertainty", out JsonElement u) && u.ValueKind == JsonValueKind.Number ? u.GetDouble() : null;
+            reference = BeamModelSections.Reference(path, cal);
         }
 
         return new BeamModel
@@ -64,6 +92,10 @@ public sealed class BeamModel
             FluencePerMuPerCm2 = fluence,
             CalibrationRelativeUncertainty = unc,
             Source = root.TryGetProperty("source", out JsonElement s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "(not given)",
+            Description = root.TryGetProperty("description", out JsonElement d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : "",
+            VirtualSource = sources,
+            Collimator = collimator,
+            Reference = reference,
         };
     }
 
@@ -87,7 +119,12 @@ public sealed class BeamModel
     public BeamSetup CreateBeam(Aperture aperture, Vec3 isocenterLps, double gantryDeg = 0, double collimatorDeg = 0, double couchDeg = 0, double monitorUnits = 1) =>
         CreateBeam(aperture, new BeamGeometry(gantryDeg, collimatorDeg, couchDeg, isocenterLps, SadMm), monitorUnits);
 
-    /// <summary>A beam of this model through <paramref name="aperture"/> with <paramref name="geometry"/> (angles, isocentre, SAD and patient position).</summary>
+    /// <summary>
+    /// A beam of this model through <paramref name="aperture"/> with <paramref name="geometry"/> (angles, isocentre,
+    /// SAD and patient position). The aperture's rectangles are ideal (open inside, opaque outside, at the MLC plane
+    /// of a model with a head): beamlets of an influence matrix. For jaws and leaves that attenuate use the overload
+    /// with <see cref="CollimatorSettings"/>.
+    /// </summary>
     public BeamSetup CreateBeam(Aperture aperture, BeamGeometry geometry, double monitorUnits)
     {
         ArgumentNullException.ThrowIfNull(aperture);
@@ -99,7 +136,38 @@ public sealed class BeamModel
             Geometry = geometry,
             MonitorUnits = monitorUnits,
             FluencePerMuPerCm2 = FluencePerMuPerCm2,
+            Sources = VirtualSource,
+            Collimator = Collimator,
         };
+    }
+
+    /// <summary>
+    /// A beam of this model with its jaws and leaves at <paramref name="settings"/>: with a head in the model they
+    /// attenuate (transmission, interleaf leakage, tongue and groove, rounded ends); without one the open area is an
+    /// ideal aperture.
+    /// </summary>
+    public BeamSetup CreateBeam(CollimatorSettings settings, BeamGeometry geometry, double monitorUnits)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate(Collimator?.Mlc);
+        Aperture open = settings.BankAMm is null || Collimator?.Mlc is not MlcGeometry mlc
+            ? Aperture.Jaws(settings.X1Mm, settings.X2Mm, settings.Y1Mm, settings.Y2Mm)
+            : OpenOrClosed(mlc, settings);
+        BeamSetup beam = CreateBeam(open, geometry, monitorUnits);
+        return Collimator is null ? beam : beam with { Collimation = settings };
+    }
+
+    // The MLC opening; a fully closed MLC still has an (empty) aperture: its dose is all transmission.
+    private static Aperture OpenOrClosed(MlcGeometry mlc, CollimatorSettings s)
+    {
+        try
+        {
+            return Aperture.Mlc([.. mlc.LeafBoundariesMm], [.. s.BankAMm!], [.. s.BankBMm!], s.X1Mm, s.X2Mm, s.Y1Mm, s.Y2Mm);
+        }
+        catch (ArgumentException)
+        {
+            return Aperture.Jaws(s.X1Mm, s.X2Mm, s.Y1Mm, s.Y2Mm);
+        }
     }
 
     // nominalEnergyMV: required, a photon energy a linac delivers, and the spectrum's end point (a bremsstrahlung

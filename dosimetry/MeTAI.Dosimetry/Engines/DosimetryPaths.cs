@@ -8,7 +8,7 @@ public static class DosimetryPaths
     /// <summary>The materials directory.</summary>
     public static string MaterialsDirectory() => ConfigFiles.PathOf("materials");
 
-    /// <summary>A beam model file, e.g. <c>6MV-mohan</c>.</summary>
+    /// <summary>A beam model file, e.g. <c>6MV-point</c>.</summary>
     public static string BeamFile(string name) => ConfigFiles.PathOf("beams", name + ".json");
 
     /// <summary>A HU calibration file, e.g. <c>default</c>.</summary>

@@ -21,8 +21,8 @@ public sealed partial class MonteCarloEngine
     }
 
     /// <summary>
-    /// The kernel's source: the spectrum and the open aperture rectangles as alias tables, and the beam geometry in the
-    /// grid-local frame.
+    /// The kernel's source: the spectrum and the sampling rectangles as alias tables, the virtual sources, the jaws and
+    /// leaves, and the beam geometry in the grid-local frame.
     /// </summary>
     private KernelSource BuildSource(BeamSetup beam, GridGeometry g, List<MemoryBuffer> owned)
     {
@@ -38,7 +38,7 @@ public sealed partial class MonteCarloEngine
             prob[i] = (float)sp.AliasProbability[i];
         }
 
-        ApertureTables rects = ApertureTables.From(beam.Aperture.Rectangles);
+        ApertureTables rects = ApertureTables.From(beam.SamplingRectangles());
         var source = new KernelSource
         {
             SpecProb = Upload(owned, prob),
@@ -55,6 +55,8 @@ public sealed partial class MonteCarloEngine
             Rects = rects.Probability.Length,
             Particle = (int)beam.Particle,
             Parallel = beam.Parallel ? 1 : 0,
+            Virtual = BuildVirtualSource(beam, owned),
+            Collimator = BuildCollimator(beam, owned),
         };
         SetSourceFrame(ref source, beam.Geometry, g);
         return source;

@@ -158,6 +158,71 @@ public struct KernelSource
 
     /// <summary>1 for a parallel beam (directions along the axis), 0 for a point source.</summary>
     public int Parallel;
+
+    /// <summary>Virtual sources (docs/beam-model.md).</summary>
+    public KernelVirtualSource Virtual;
+
+    /// <summary>Jaws and MLC that attenuate.</summary>
+    public KernelCollimator Collimator;
+}
+
+/// <summary>The virtual sources on the device (cm, beam frame: distances below the target).</summary>
+public struct KernelVirtualSource
+{
+    /// <summary>Sampling plane below the target and the SAD, cm; PlaneScale = SamplingPlane / Sad.</summary>
+    public float SamplingPlane, Sad, PlaneScale;
+
+    /// <summary>Cumulative probabilities: focal; focal + extra-focal.</summary>
+    public float PFocal, PFocalOrExtra;
+
+    /// <summary>Focal spot σ per axis, cm.</summary>
+    public float SpotSigmaX, SpotSigmaY;
+
+    /// <summary>Off-axis softening per cm at the isocentre plane.</summary>
+    public float SofteningPerCm;
+
+    /// <summary>Off-axis radii (cm, isocentre plane) and fluence relative to its maximum.</summary>
+    public ArrayView<float> HornRadius, HornRelative;
+
+    /// <summary>Entries of the horn table (1: flat).</summary>
+    public int HornCount;
+
+    /// <summary>Extra-focal plane (cm below the target), σ (cm) and energy scale.</summary>
+    public float ExtraZ, ExtraSigma, ExtraScale;
+
+    /// <summary>Electron plane (cm below the target), σ (cm), mean energy (MeV), 1 − exp(−Emax/mean).</summary>
+    public float ElectronZ, ElectronSigma, ElectronMean, ElectronNorm;
+}
+
+/// <summary>Jaws and MLC on the device: positions projected to the isocentre plane (cm), planes below the target (cm).</summary>
+public struct KernelCollimator
+{
+    /// <summary>1 when the jaws and leaves attenuate.</summary>
+    public int Active;
+
+    /// <summary>Jaw planes, cm below the target, and the SAD, cm.</summary>
+    public float JawZx, JawZy, Sad;
+
+    /// <summary>Jaw opening, cm at the isocentre plane.</summary>
+    public float X1, X2, Y1, Y2;
+
+    /// <summary>Jaw transmission.</summary>
+    public float JawT;
+
+    /// <summary>Leaf pairs (0: no MLC).</summary>
+    public int Pairs;
+
+    /// <summary>Leaf plane, cm below the target; leaf-plane cm per isocentre-plane cm.</summary>
+    public float MlcZ, ToLeaf;
+
+    /// <summary>Leaf boundaries (pairs + 1) and the banks' positions (pairs each), cm at the isocentre plane.</summary>
+    public ArrayView<float> Boundaries, BankA, BankB;
+
+    /// <summary>Attenuation 1/cm, leaf height cm, end radius cm, half the tongue-and-groove band (cm, isocentre plane), band scale.</summary>
+    public float Mu, Height, EndRadius, HalfBand, BandScale;
+
+    /// <summary>History weights of rays sampled in the open and the covered area: focal source, other sources.</summary>
+    public float WeightOpenFocal, WeightCoveredFocal, WeightOpenFlat, WeightCoveredFlat;
 }
 
 /// <summary>Device buffers written by the kernel: the energy tally, counters and the per-index particle stacks.</summary>

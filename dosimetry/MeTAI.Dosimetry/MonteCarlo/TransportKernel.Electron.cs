@@ -60,7 +60,7 @@ public static partial class TransportKernel
             int status = TakeStep(ref hist, ref p, t, ph, src, s, step, vr.Material, primary, ref gx, ref eta);
             if (status == WalkLeftGrid)
             {
-                Escape(s, p.E > 0 ? p.E + (positron ? 2 * ElectronMass : 0) : (positron ? 2 * ElectronMass : 0));
+                Escape(hist, s, p.E > 0 ? p.E + (positron ? 2 * ElectronMass : 0) : (positron ? 2 * ElectronMass : 0));
                 return;
             }
 

@@ -35,7 +35,7 @@ public static partial class TransportKernel
             int voxel = VoxelAt(ref p, ph);
             if (voxel < 0)
             {
-                Escape(s, p.E);
+                Escape(hist, s, p.E);
                 if ((p.Flags & FlagUnscattered) != 0)
                 {
                     Atomic.Add(ref s.Counters[CounterUnscattered], 1L);

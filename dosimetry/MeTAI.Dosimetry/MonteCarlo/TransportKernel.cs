@@ -56,6 +56,9 @@ public static partial class TransportKernel
         public int Sp;
         public float MaxDepth;
         public float EntryX, EntryY, EntryZ;
+
+        /// <summary>Statistical weight of every particle of the history (source importance sampling; 1 for analog sources).</summary>
+        public float Weight;
     }
 
     private struct Particle
@@ -105,6 +108,7 @@ public static partial class TransportKernel
                 StackBase = index.X * s.IndexStride,
                 Sp = 0,
                 MaxDepth = 0,
+                Weight = 1f,
             };
             SimulateHistory(ref hist, t, ph, src, s, run);
         }
@@ -118,7 +122,7 @@ public static partial class TransportKernel
             return;
         }
 
-        Atomic.Add(ref s.Counters[CounterIncident], ToFixed(p.E));
+        Atomic.Add(ref s.Counters[CounterIncident], ToFixed(p.E * hist.Weight));
         Atomic.Add(ref s.Counters[CounterEntered], 1L);
         hist.EntryX = p.X;
         hist.EntryY = p.Y;
@@ -176,10 +180,10 @@ public static partial class TransportKernel
             hist.PendingVoxel = voxel;
         }
 
-        hist.PendingEnergy += e;
+        hist.PendingEnergy += e * hist.Weight;
     }
 
-    private static void Escape(in KernelScratch s, float e) => Atomic.Add(ref s.Counters[CounterEscaped], ToFixed(e));
+    private static void Escape(in History hist, in KernelScratch s, float e) => Atomic.Add(ref s.Counters[CounterEscaped], ToFixed(e * hist.Weight));
 
     private static void Push(ref History hist, in KernelScratch s, ref Particle p)
     {

@@ -21,6 +21,16 @@ public sealed record DeliverySegment(
     int BeamNumber, string BeamName, double GantryDeg, double CollimatorDeg, double CouchDeg, Vec3 IsocenterLps, double SadMm,
     IReadOnlyList<ApertureRect> Rectangles, double MonitorUnits, PatientPosition Position)
 {
+    /// <summary>
+    /// Where the jaws and leaves stand (isocentre plane, mm), when known: a beam model with a head then attenuates
+    /// with them (leaf transmission, interleaf leakage, tongue and groove, rounded ends) instead of using the ideal
+    /// <see cref="Rectangles"/>. Leaves along X (MLCX) only.
+    /// </summary>
+    public CollimatorSettings? Collimation { get; init; }
+
+    /// <summary>The leaf-pair boundaries the leaf positions refer to (Leaf Position Boundaries, mm), when there are leaves.</summary>
+    public IReadOnlyList<double>? LeafBoundariesMm { get; init; }
+
     /// <summary>The beam frame of this segment (angles, isocentre, SAD, patient position).</summary>
     public BeamGeometry Geometry() => new(GantryDeg, CollimatorDeg, CouchDeg, IsocenterLps, SadMm, Position);
 

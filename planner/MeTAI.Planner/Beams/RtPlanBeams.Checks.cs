@@ -95,7 +95,7 @@ public static partial class RtPlanBeams
 
     private static void CheckEnergy(RtBeam beam, string id, IReadOnlyList<double> energiesMV)
     {
-        string commissioned = string.Join(", ", energiesMV.Select(e => Text(e) + " MV"));
+        string commissioned = string.Join(", ", energiesMV.Distinct().Select(e => Text(e) + " MV"));
         if (beam.ControlPoints.Count > 0 && beam.ControlPoints[0].NominalBeamEnergyMV is null)
         {
             throw new ArgumentException($"{id}: control point 0 has no Nominal Beam Energy (300A,0114); the commissioned energies are {commissioned}.");

@@ -48,11 +48,39 @@ public static partial class RtPlanBeams
                 double gantry = DeliveryGeometry.MeanDeg(state.Gantry!.Value, next.Gantry!.Value);
                 List<ApertureRect> rects = Rectangles(state, next, boundaries, mlcDevice?.Type);
                 list.Add(new DeliverySegment(beam.Number, beam.Name, gantry, state.Collimator, state.Couch,
-                    isoOverride ?? state.Iso!.Value, sad, rects, mu, position));
+                    isoOverride ?? state.Iso!.Value, sad, rects, mu, position)
+                {
+                    Collimation = Settings(state, next, boundaries, mlcDevice?.Type),
+                    LeafBoundariesMm = boundaries,
+                });
             }
 
             state = next;
         }
+    }
+
+    // Jaws and leaves between control points k and k + 1 (averaged like the rectangles); null for an MLCY, whose
+    // leaves a beam model with an MLCX head cannot attenuate with.
+    private static CollimatorSettings? Settings(CpState a, CpState b, double[]? boundaries, string? mlcType)
+    {
+        var jaws = new CollimatorSettings { X1Mm = 0.5 * (a.X1 + b.X1), X2Mm = 0.5 * (a.X2 + b.X2), Y1Mm = 0.5 * (a.Y1 + b.Y1), Y2Mm = 0.5 * (a.Y2 + b.Y2) };
+        if (boundaries is null || a.Leaves is null)
+        {
+            return jaws;
+        }
+
+        if (mlcType == "MLCY")
+        {
+            return null;
+        }
+
+        int n = boundaries.Length - 1;
+        double[] la = a.Leaves, lb = b.Leaves ?? a.Leaves;
+        return jaws with
+        {
+            BankAMm = [.. Enumerable.Range(0, n).Select(k => 0.5 * (la[k] + lb[k]))],
+            BankBMm = [.. Enumerable.Range(0, n).Select(k => 0.5 * (la[n + k] + lb[n + k]))],
+        };
     }
 
     // The aperture between control points k and k + 1: jaws and leaves that move in between (dynamic MLC) are averaged.

@@ -98,13 +98,28 @@ public static partial class RtPlanBeams
     /// <summary>
     /// One Monte Carlo beam per run of segments with the same geometry: their rectangles form one aperture weighted by
     /// each segment's share of the MU, with the group's MU times <paramref name="muScale"/> (e.g. the number of
-    /// fractions for the plan dose), so every rectangle receives exactly its segment's fluence.
+    /// fractions for the plan dose), so every rectangle receives exactly its segment's fluence. A model with a head
+    /// (jaws and MLC that attenuate) gets one beam per segment instead, through its own jaw and leaf positions
+    /// (<see cref="SegmentBeams"/>).
     /// </summary>
     public static IReadOnlyList<(int BeamNumber, BeamSetup Beam)> ToBeamSetups(IReadOnlyList<DeliverySegment> segments, BeamModel model, double muScale = 1)
     {
         ArgumentNullException.ThrowIfNull(segments);
         ArgumentNullException.ThrowIfNull(model);
         var result = new List<(int, BeamSetup)>();
+        if (model.Collimator is not null)
+        {
+            foreach (DeliverySegment seg in segments)
+            {
+                if (seg.MonitorUnits > 0 && (seg.Rectangles.Count > 0 || seg.Collimation?.BankAMm is not null))
+                {
+                    result.Add((seg.BeamNumber, SegmentBeams.Create(model, seg, seg.MonitorUnits * muScale)));
+                }
+            }
+
+            return result;
+        }
+
         int start = 0;
         while (start < segments.Count)
         {

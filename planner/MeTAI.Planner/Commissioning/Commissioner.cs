@@ -37,6 +37,10 @@ public sealed class Commissioner(ICommissioningModel model, BeamDataSet data, Co
             Log(line);
         }
 
+        (string mlcLine, MlcFitResult? mlcFit) = FitMlc();
+        stages.Add(mlcLine);
+        Log(mlcLine);
+
         Log("final run at the fitted values…");
         var final = new Dictionary<FieldCondition, FieldCurves>();
         FieldCurves Final(FieldCondition f) => Cached(final, f, values, fields, options.Seed + 1000);
@@ -54,9 +58,25 @@ public sealed class Commissioner(ICommissioningModel model, BeamDataSet data, Co
 
         return new CommissioningResult
         {
-            Parameters = model.Parameters, Values = values, Stages = stages, Curves = curves, OutputFactors = ofs, Mlc = data.Mlc,
+            Parameters = model.Parameters, Values = values, Stages = stages, Curves = curves, OutputFactors = ofs, Mlc = data.Mlc, MlcFit = mlcFit,
             ReferenceDosePerFluence = refDose, ReferenceRelativeUncertainty = refUnc, Runs = _runs,
         };
+    }
+
+    private (string Line, MlcFitResult? Fit) FitMlc()
+    {
+        if (data.Mlc is not { } measured)
+        {
+            return ("stage Mlc: skipped: the measured data has no MLC transmission or DLG; not fitted, the base values kept: collimator.mlc.transmission, interleafTransmission, leafEndRadiusMm", null);
+        }
+
+        if (model.FitMlc(measured) is not { } fit)
+        {
+            return ($"stage Mlc: skipped: the base model ({Path.GetFileName(model.BasePath)}) has no MLC", null);
+        }
+
+        return (string.Create(CultureInfo.InvariantCulture,
+            $"stage Mlc: transmission = {fit.LeafTransmission:0.#####}, interleafTransmission = {fit.InterleafTransmission:0.#####}, leafEndRadiusMm = {fit.LeafEndRadiusMm:0.##} (closed-leaf transmission {100 * fit.ClosedTransmission:0.###} % for {100 * measured.TransmissionFraction:0.###} % measured, geometric DLG {fit.DlgMm:0.###} mm for {measured.DlgMm:0.###} mm{(fit.DlgLimit is null ? string.Empty : "; " + fit.DlgLimit)})"), fit);
     }
 
     private static SampledCurve Model(MeasuredCurve c, FieldCurves run) =>
@@ -113,7 +133,7 @@ public sealed class Commissioner(ICommissioningModel model, BeamDataSet data, Co
             double[] r = StageResiduals.Of(stage, data, f => Cached(cache, f, trial, fields, options.Seed));
             if (r.Length == 0)
             {
-                return $"stage {stage}: skipped: the measured data has nothing this stage fits";
+                return $"stage {stage}: skipped: the measured data has nothing this stage fits ({Needs(stage)}); not fitted, the base value kept: {Describe(values, idx)}";
             }
 
             responses.Add(r);
@@ -127,6 +147,14 @@ public sealed class Commissioner(ICommissioningModel model, BeamDataSet data, Co
         return string.Create(CultureInfo.InvariantCulture,
             $"stage {stage}: {Describe(values, idx)} (surrogate rms residual {Rms(surrogate.Predict(best)):0.###}, {nodes.Length} nodes)");
     }
+
+    private static string Needs(FitStage stage) => stage switch
+    {
+        Commissioning.FitStage.Spectrum => "no PDD points 10 mm or more beyond dmax",
+        Commissioning.FitStage.Spot => "no crossline or inline profiles",
+        Commissioning.FitStage.ExtraFocal => "no output factors",
+        _ => "no PDD points in the build-up, before dmax and at 10 % or more",
+    };
 
     private string Describe(double[] v, int[] idx) =>
         string.Join(", ", idx.Select(i => string.Create(CultureInfo.InvariantCulture, $"{model.Parameters[i].Name} = {v[i]:0.####}")));

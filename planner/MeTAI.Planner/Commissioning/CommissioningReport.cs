@@ -72,9 +72,10 @@ public static class CommissioningReport
         }
 
         sb.Append("\n## MLC\n\n");
-        sb.Append(r.Mlc is { } m
-            ? string.Create(CultureInfo.InvariantCulture, $"Measured ({Path.GetFileName(m.File)}): transmission {100 * m.TransmissionFraction:0.00} %, DLG {m.DlgMm:0.00} mm. Not fitted: the base model has no MLC parameters.\n")
-            : "No MLC data in the folder.\n");
+        sb.Append(r.Mlc is not { } m ? "No MLC data in the folder: the MLC parameters keep the base file's values.\n"
+            : r.MlcFit is not { } fit ? string.Create(CultureInfo.InvariantCulture, $"Measured ({Path.GetFileName(m.File)}): transmission {100 * m.TransmissionFraction:0.00} %, DLG {m.DlgMm:0.00} mm. Not fitted: the base model has no MLC.\n")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"| | measured ({Path.GetFileName(m.File)}) | fitted leaf geometry | deviation | tolerance | met |\n|---|---|---|---|---|---|\n| closed-leaf transmission | {100 * m.TransmissionFraction:0.000} % | {100 * fit.ClosedTransmission:0.000} % | {100 * (fit.ClosedTransmission - m.TransmissionFraction):+0.000;-0.000} % | 0.2 % | {(Math.Abs(fit.ClosedTransmission - m.TransmissionFraction) <= 0.002 ? "yes" : "**no**")} |\n| DLG | {m.DlgMm:0.00} mm | {fit.DlgMm:0.00} mm | {fit.DlgMm - m.DlgMm:+0.00;-0.00} mm | 0.3 mm | {(Math.Abs(fit.DlgMm - m.DlgMm) <= 0.3 ? "yes" : "**no**")} |\n\nThe fitted values are the leaf geometry's own (the transmission model the transport kernel ray-traces), not a Monte Carlo run of the MLC fields.\n"));
         return sb.ToString();
     }
 
@@ -119,7 +120,12 @@ public static class CommissioningReport
             fieldXMm = f.FieldXMm, fieldYMm = f.FieldYMm, measured = f.Measured, model = f.Model, deviationPercent = f.DeviationPercent,
             tolerancePercent = CommissioningCriteria.Tolerance(f), met = CommissioningCriteria.Check(f),
         }),
-        mlc = r.Mlc is { } m ? new { transmissionPercent = 100 * m.TransmissionFraction, dlgMm = m.DlgMm, file = m.File, fitted = false } : null,
+        mlc = r.Mlc is { } m ? new
+        {
+            transmissionPercent = 100 * m.TransmissionFraction, dlgMm = m.DlgMm, file = m.File, fitted = r.MlcFit is not null,
+            modelTransmissionPercent = r.MlcFit is { } f ? 100 * f.ClosedTransmission : (double?)null, modelDlgMm = r.MlcFit?.DlgMm,
+            leafTransmission = r.MlcFit?.LeafTransmission, interleafTransmission = r.MlcFit?.InterleafTransmission, leafEndRadiusMm = r.MlcFit?.LeafEndRadiusMm,
+        } : null,
     };
 
     // JSON has no NaN or infinity: null stands for "does not apply / not measured".

@@ -20,8 +20,11 @@ public sealed record CommissioningResult
     /// <summary>Each measured output factor against the fitted model.</summary>
     public required IReadOnlyList<OutputFactorComparison> OutputFactors { get; init; }
 
-    /// <summary>The measured MLC values (the report lists them; fitting the MLC needs a model with leaves).</summary>
+    /// <summary>The measured MLC values (the report lists them with the fitted model's values).</summary>
     public MlcMeasurement? Mlc { get; init; }
+
+    /// <summary>The MLC parameters solved for <see cref="Mlc"/>; null when not fitted (no data or no MLC in the model).</summary>
+    public MlcFitResult? MlcFit { get; init; }
 
     /// <summary>Dose per unit fluence at dmax of 10 × 10 cm², SSD 100 cm, in the final run; null without that PDD.</summary>
     public double? ReferenceDosePerFluence { get; init; }

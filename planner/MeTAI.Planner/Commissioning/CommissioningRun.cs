@@ -10,9 +10,9 @@ namespace MeTAI.Planner.Commissioning;
 /// <c>metai commission</c>: reads every tank-data file of a folder, fits the base beam model's source parameters
 /// (<see cref="Commissioner"/>), writes the fitted beam JSON (atomically; loaded back through
 /// <see cref="BeamModel.Load"/> to prove it valid) and the report next to it (<see cref="CommissioningReport"/>).
-/// The base model decides what can be fitted: a point-source file (the schema of <c>6MV-mohan.json</c>) fits its
-/// spectrum energy scale; a file with a <c>virtualSource</c> block is refused here until the virtual-source adapter
-/// exists (docs/commissioning.md), rather than fitted as if it were a point source.
+/// The base model decides what can be fitted: a point-source file (the schema of <c>6MV-point.json</c>) fits its
+/// spectrum energy scale (<see cref="PointSourceCommissioningModel"/>); a file with a <c>virtualSource</c> block fits
+/// spectrum, spot, extra-focal and contamination weights and the MLC (<see cref="VirtualSourceCommissioningModel"/>).
 /// </summary>
 public static class CommissioningRun
 {
@@ -31,9 +31,10 @@ public static class CommissioningRun
             throw new ArgumentException($"--out {outPath} is the base file; write the commissioned model to a new file.");
         }
 
-        RefuseVirtualSource(basePath);
         BeamDataSet data = BeamDataSet.Load(beamDataDirectory);
-        using var model = new PointSourceCommissioningModel(basePath, voxelMm, device);
+        using ICommissioningModel model = HasVirtualSource(basePath)
+            ? new VirtualSourceCommissioningModel(basePath, voxelMm, device)
+            : new PointSourceCommissioningModel(basePath, voxelMm, device);
         CommissioningResult result = new Commissioner(model, data, options, log).Run();
         string report = CommissioningReport.Write(result, outPath, beamDataDirectory, options.Comparison);
         var provenance = new CommissioningProvenance
@@ -55,12 +56,10 @@ public static class CommissioningRun
         return (result, report);
     }
 
-    private static void RefuseVirtualSource(string basePath)
+    private static bool HasVirtualSource(string basePath)
     {
+        // A missing or unreadable file goes to the point-source model, whose BeamModel.Load names the problem.
         using JsonDocument doc = JsonDocument.Parse(File.Exists(basePath) ? File.ReadAllText(basePath) : "{}");
-        if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("virtualSource", out _))
-        {
-            throw new ArgumentException($"--base {basePath}: field 'virtualSource': this build fits point-source models only (spectrum energy scale); the virtual-source parameters are not fitted yet, so the file is refused rather than commissioned as a point source.");
-        }
+        return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("virtualSource", out _);
     }
 }

@@ -1,3 +1,5 @@
+using MeTAI.Dosimetry.Commissioning;
+
 namespace MeTAI.Planner.Commissioning;
 
 /// <summary>
@@ -17,4 +19,10 @@ public interface ICommissioningModel : IDisposable
 
     /// <summary>Writes the base beam file with the fitted <paramref name="values"/> and the commissioning's provenance (atomically).</summary>
     void WriteBeamFile(double[] values, string outPath, CommissioningProvenance provenance);
+
+    /// <summary>
+    /// Solves the model's MLC for the measured closed-leaf transmission and DLG (used by later runs and by
+    /// <see cref="WriteBeamFile"/>); null when the model has no MLC to fit.
+    /// </summary>
+    MlcFitResult? FitMlc(MlcMeasurement measured) => null;
 }

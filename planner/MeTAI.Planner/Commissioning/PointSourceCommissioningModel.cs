@@ -11,7 +11,7 @@ using MeTAI.Dosimetry.Phantoms;
 namespace MeTAI.Planner.Commissioning;
 
 /// <summary>
-/// The point-source beam model (<c>configs/beams/6MV-mohan.json</c> and files of its schema) as a commissioning model.
+/// The point-source beam model (<c>configs/beams/6MV-point.json</c> and files of its schema) as a commissioning model.
 /// Its one free parameter is <c>spectrumEnergyScale</c>: every bin edge of the base spectrum multiplied by k (the
 /// spectrum's shape kept, its mean and end-point energies scaled; bounds 0.92–1.08, so the end point stays within the
 /// 10 % of the nominal energy that <see cref="BeamModel.Load"/> checks). The model has no focal spot, extra-focal or

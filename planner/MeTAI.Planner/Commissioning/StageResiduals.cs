@@ -5,9 +5,9 @@ namespace MeTAI.Planner.Commissioning;
 /// <summary>
 /// The residuals (measured − model) each fit stage minimises, from the measured data and the model's curves:
 /// <list type="bullet">
-/// <item>spectrum: PDD points 10 mm or more beyond the measured dmax, percent of the measured maximum, the model scaled
-/// by the least-squares factor over those points (Σ m·e / Σ e²), so only the fall-off's shape counts over its whole
-/// lever arm, not the build-up or the contamination that shape the maximum;</item>
+/// <item>spectrum: PDD points 10 mm or more beyond the measured dmax (at least two per curve), percent of the measured
+/// maximum, the model scaled by the least-squares factor over those points (Σ m·e / Σ e²), so only the fall-off's shape
+/// counts over its whole lever arm, not the build-up or the contamination that shape the maximum;</item>
 /// <item>spot: each profile's 80–20 % penumbra, mm (model − measured);</item>
 /// <item>extra-focal: each output factor, percent of the measured factor;</item>
 /// <item>contamination: PDD build-up points (before the measured dmax, ≥ 10 %), percent of dmax, the model normalised
@@ -58,6 +58,7 @@ public static class StageResiduals
         if (beyondDmax)
         {
             double sme = 0, see = 0;
+            int used = 0;
             for (int i = 0; i < c.PositionMm.Length; i++)
             {
                 double e = model.At(c.PositionMm[i]);
@@ -65,10 +66,12 @@ public static class StageResiduals
                 {
                     sme += c.Value[i] / mNorm * e;
                     see += e * e;
+                    used++;
                 }
             }
 
-            if (!(see > 0))
+            // One point is matched exactly by the scale factor: it says nothing about the fall-off's shape.
+            if (!(see > 0) || used < 2)
             {
                 yield break;
             }

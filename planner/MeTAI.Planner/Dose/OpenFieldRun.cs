@@ -42,7 +42,8 @@ public static class OpenFieldRun
         Vec3 axis = new(0, 1, 0);
         Vec3 surface = BodySurface.Entrance(patient.CtHu, axis) ?? throw new InvalidOperationException("The beam axis does not cross the phantom.");
         Vec3 isocenter = BeamGeometry.IsocenterForSsd(surface, axis, model.SadMm, o.SsdCm * 10);
-        BeamSetup beam = model.CreateBeam(Aperture.Field(o.FieldXCm * 10, o.FieldYCm * 10), isocenter, monitorUnits: o.MonitorUnits);
+        // Jaws that attenuate (and the virtual sources) when the model has a head; ideal jaws for the point model.
+        BeamSetup beam = model.CreateBeam(CollimatorSettings.JawField(o.FieldXCm * 10, o.FieldYCm * 10), new BeamGeometry(0, 0, 0, isocenter, model.SadMm), o.MonitorUnits);
         var doseRequest = new DoseRequest
         {
             Phantom = voxels,
@@ -65,7 +66,8 @@ public static class OpenFieldRun
 
     private static string BeamFileName(string beam) => beam.Trim().ToUpperInvariant() switch
     {
-        "6MV" or "6MV-MOHAN" => "6MV-mohan",
-        _ => throw new ArgumentException($"--beam '{beam}': the available beam model is 6MV (configs/beams/6MV-mohan.json)."),
+        "6MV" => "6MV",
+        "6MV-POINT" => "6MV-point",
+        _ => throw new ArgumentException($"--beam '{beam}': the available beam models are 6MV (configs/beams/6MV.json, the virtual source model) and 6MV-point (configs/beams/6MV-point.json, the point source)."),
     };
 }

@@ -31,7 +31,7 @@ public static class SecondCheckRun
         SecondCheckRequest o = request;
         PlanCtInputs inputs = CaseLoader.LoadPlanOnCt(o.CtPath, o.PlanPath, o.Inputs, log);
         (CtSeries ct, string ctDir, RtPlan plan) = (inputs.Ct, inputs.CtDirectory, inputs.Plan);
-        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan"));
+        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-point"));
         (PatientPosition ctPosition, string ctOrigin) = CtPatientPosition.Read(ct, ctDir);
         string planSource = "RTPLAN " + o.PlanPath;
         IReadOnlyList<DeliverySegment> segments = RtPlanBeams.Segments(plan, planSource, model.NominalEnergyMV, (ctPosition, ctOrigin));

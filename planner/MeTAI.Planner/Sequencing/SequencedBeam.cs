@@ -1,3 +1,4 @@
+using MeTAI.Dosimetry.Beams;
 using MeTAI.Planner.Beams;
 
 namespace MeTAI.Planner.Sequencing;
@@ -57,7 +58,11 @@ public sealed record SequencedBeam(PlanBeam Beam, MlcModel Mlc, double JawX1Mm, 
         {
             Segment seg = Segments[s];
             var rects = DeliveryGeometry.Rectangles(JawX1Mm, JawX2Mm, JawY1Mm, JawY2Mm, seg.BankAMm, seg.BankBMm, Mlc.Boundaries, leavesAlongY: false);
-            list.Add(new DeliverySegment(Beam.Number, Beam.Name, gantryDeg, Beam.CollimatorDeg, Beam.CouchDeg, Beam.IsocenterLps, sadMm, rects, (weights[s + 1] - weights[s]) * meterset, Beam.Position));
+            list.Add(new DeliverySegment(Beam.Number, Beam.Name, gantryDeg, Beam.CollimatorDeg, Beam.CouchDeg, Beam.IsocenterLps, sadMm, rects, (weights[s + 1] - weights[s]) * meterset, Beam.Position)
+            {
+                Collimation = new CollimatorSettings { X1Mm = JawX1Mm, X2Mm = JawX2Mm, Y1Mm = JawY1Mm, Y2Mm = JawY2Mm, BankAMm = seg.BankAMm, BankBMm = seg.BankBMm },
+                LeafBoundariesMm = Mlc.Boundaries,
+            });
         }
 
         return list;

@@ -10,12 +10,12 @@ public class BeamModelTests
     [Fact]
     public void Load_Mohan6Mv_IsCommissionedFor6MvOnly()
     {
-        BeamModel m = BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan"));
+        BeamModel m = BeamModel.Load(DosimetryPaths.BeamFile("6MV-point"));
         Assert.Equal(6, m.NominalEnergyMV);
         Assert.True(m.IsCommissionedFor(6.0));
         Assert.False(m.IsCommissionedFor(10));
         Assert.False(m.IsCommissionedFor(6.5));
-        Assert.Contains(BeamModel.LoadAll(Path.GetDirectoryName(m.Path)!), b => b.Name == "6MV-mohan");
+        Assert.Contains(BeamModel.LoadAll(Path.GetDirectoryName(m.Path)!), b => b.Name == "6MV-point");
     }
 
     [Theory]
@@ -25,7 +25,7 @@ public class BeamModelTests
     [InlineData("10", "10 MV does not match the spectrum, which ends at 6 MeV")]
     public void Load_BadNominalEnergy_NamesTheFileAndField(string? value, string problem)
     {
-        string text = File.ReadAllText(DosimetryPaths.BeamFile("6MV-mohan")).Replace("\"nominalEnergyMV\": 6,", value is null ? string.Empty : $"\"nominalEnergyMV\": {value},", StringComparison.Ordinal);
+        string text = File.ReadAllText(DosimetryPaths.BeamFile("6MV-point")).Replace("\"nominalEnergyMV\": 6,", value is null ? string.Empty : $"\"nominalEnergyMV\": {value},", StringComparison.Ordinal);
         string dir = Path.Combine(Path.GetTempPath(), "metai-tests", "beam-model-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         string path = Path.Combine(dir, "bad.json");

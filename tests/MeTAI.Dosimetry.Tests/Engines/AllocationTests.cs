@@ -15,10 +15,24 @@ namespace MeTAI.Dosimetry.Tests.Engines;
 [Collection(MonteCarloTests.Name)]
 public class AllocationTests(EngineFixture fixture)
 {
-    private long AllocatedOverBatches(int historiesPerIndex, out long launchesMeasured)
+    private static BeamSetup PointBeam() => BeamModel.Load(DosimetryPaths.BeamFile("6MV-point")).CreateBeam(Aperture.Field(50, 50), Vec3.Zero);
+
+    // The full virtual source model through jaws and a leaf pattern (half the pairs closed): every sub-source, the
+    // importance weights and the leaf ray-trace run in the kernel.
+    private static BeamSetup FullModelBeam()
+    {
+        BeamModel m = BeamModel.Load(DosimetryPaths.BeamFile("6MV"));
+        int pairs = m.Collimator!.Mlc!.Pairs;
+        double[] a = [.. Enumerable.Range(0, pairs).Select(k => k % 2 == 0 ? -20.0 : 0.0)];
+        double[] b = [.. Enumerable.Range(0, pairs).Select(k => k % 2 == 0 ? 20.0 : 0.0)];
+        var settings = new CollimatorSettings { X1Mm = -25, X2Mm = 25, Y1Mm = -25, Y2Mm = 25, BankAMm = a, BankBMm = b };
+        return m.CreateBeam(settings, new BeamGeometry(0, 0, 0, Vec3.Zero), 1);
+    }
+
+    private long AllocatedOverBatches(int historiesPerIndex, out long launchesMeasured, bool fullModel = false)
     {
         VoxelPhantom phantom = VoxelPhantom.Box(new Vec3(100, 100, 100), 5);
-        BeamSetup beam = BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan")).CreateBeam(Aperture.Field(50, 50), Vec3.Zero);
+        BeamSetup beam = fullModel ? FullModelBeam() : PointBeam();
         MonteCarloEngine engine = fixture.Engine;
         int saved = engine.HistoriesPerIndex;
         engine.HistoriesPerIndex = historiesPerIndex;
@@ -67,6 +81,17 @@ public class AllocationTests(EngineFixture fixture)
         // allocated per history or per particle.
         Assert.True(Math.Abs(small - large) <= 256, $"{small} vs {large} bytes");
         // What remains is ILGPU's per-launch task object and per-copy handle: a fixed, small amount per batch.
+        Assert.True(small / 11 <= 4096, $"{small / 11} bytes per batch");
+    }
+
+    [Fact]
+    public void BatchLoop_FullVirtualSourceModel_AllocatesNothingPerHistory()
+    {
+        long small = AllocatedOverBatches(64, out long launchesSmall, fullModel: true);
+        long large = AllocatedOverBatches(512, out long launchesLarge, fullModel: true);
+        Assert.Equal(11, launchesSmall);
+        Assert.Equal(11, launchesLarge);
+        Assert.True(Math.Abs(small - large) <= 256, $"{small} vs {large} bytes");
         Assert.True(small / 11 <= 4096, $"{small / 11} bytes per batch");
     }
 }

@@ -13,7 +13,7 @@ public class DoseSessionTests(EngineFixture fixture)
     public void Session_BeamletsOneAtATime_MatchFreshRunsAndAddUp()
     {
         VoxelPhantom phantom = VoxelPhantom.Box(new Vec3(100, 100, 100), 5);
-        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan"));
+        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-point"));
         BeamSetup left = model.CreateBeam(Aperture.Beamlet(-2.5, 0), Vec3.Zero);
         BeamSetup right = model.CreateBeam(Aperture.Beamlet(2.5, 0), Vec3.Zero);
 

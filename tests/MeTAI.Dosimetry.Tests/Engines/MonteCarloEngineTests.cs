@@ -11,7 +11,7 @@ namespace MeTAI.Dosimetry.Tests.Engines;
 public class MonteCarloEngineTests(EngineFixture fixture)
 {
     private static BeamSetup Beam(Aperture aperture, double gantry = 0, double collimator = 0, Vec3? iso = null) =>
-        BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan")).CreateBeam(aperture, iso ?? Vec3.Zero, gantry, collimator);
+        BeamModel.Load(DosimetryPaths.BeamFile("6MV-point")).CreateBeam(aperture, iso ?? Vec3.Zero, gantry, collimator);
 
     /// <summary>Width (mm) of the region above half the maximum of a 1-D dose line.</summary>
     private static double HalfMaxWidth(double[] line, double spacingMm) => line.Count(v => v > 0.5 * line.Max()) * spacingMm;

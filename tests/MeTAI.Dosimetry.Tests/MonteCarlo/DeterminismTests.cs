@@ -13,7 +13,7 @@ public class DeterminismTests(EngineFixture fixture)
     private static DoseRequest Request(ulong seed)
     {
         VoxelPhantom phantom = SlabPhantom.Create([new Slab(30, "water", 1.0), new Slab(30, "lung", 0.26), new Slab(40, "water", 1.0)], 80, 5);
-        BeamSetup beam = BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan")).CreateBeam(Aperture.Field(40, 40), Vec3.Zero);
+        BeamSetup beam = BeamModel.Load(DosimetryPaths.BeamFile("6MV-point")).CreateBeam(Aperture.Field(40, 40), Vec3.Zero);
         return new DoseRequest { Phantom = phantom, Beam = beam, Histories = 60_000, Seed = seed };
     }
 

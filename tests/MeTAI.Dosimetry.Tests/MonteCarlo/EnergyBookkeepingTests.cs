@@ -21,7 +21,7 @@ public class EnergyBookkeepingTests(EngineFixture fixture, Xunit.Abstractions.IT
         // 6 MeV photons make pairs (positrons, annihilation) as well as Compton and photoelectric events.
         var beam = new BeamSetup
         {
-            Spectrum = heterogeneous ? EnergySpectrum.Monoenergetic(6) : BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan")).Spectrum,
+            Spectrum = heterogeneous ? EnergySpectrum.Monoenergetic(6) : BeamModel.Load(DosimetryPaths.BeamFile("6MV-point")).Spectrum,
             Aperture = Aperture.Field(50, 50),
             Geometry = new BeamGeometry(0, 0, 0, Vec3.Zero, 1000),
         };

@@ -80,7 +80,7 @@ public class SlabPhantomTests(EngineFixture fixture, ITestOutputHelper output)
 
     internal static (double[] Water, double[] Slab, DoseResult SlabResult) Run(MonteCarloEngine engine, IReadOnlyList<Layer> layers, double fieldMm, long histories, ulong seed)
     {
-        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan"));
+        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-point"));
         BeamSetup beam = model.CreateBeam(Aperture.Field(fieldMm, fieldMm), Vec3.Zero);
         VoxelPhantom slab = FromHuSlabs(layers);
         VoxelPhantom water = FromHuSlabs([new Layer(layers.Sum(l => l.ThicknessMm), 0)]);

@@ -142,7 +142,7 @@ public class WaterPhantom6MvTests(EngineFixture fixture, ITestOutputHelper outpu
         Check(s);
         // The MU calibration stored in the beam model reproduces 1 cGy/MU at dmax within its uncertainty (the beam of
         // the reference request carries it, so the dose comes out in Gy for 1 MU).
-        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan"));
+        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-point"));
         Assert.NotNull(model.FluencePerMuPerCm2);
         Assert.Equal("Gy", s.Result.DoseUnit);
         double gyPerMu = s.Dmax;
@@ -152,7 +152,7 @@ public class WaterPhantom6MvTests(EngineFixture fixture, ITestOutputHelper outpu
 
     /// <summary>
     /// Derives the MU calibration (1 cGy/MU at dmax, 10 × 10 cm², SSD 100 cm) from an independent high-statistics run
-    /// and, with METAI_WRITE_CALIBRATION=1, stores it in configs/beams/6MV-mohan.json (docs/monte-carlo.md).
+    /// and, with METAI_WRITE_CALIBRATION=1, stores it in configs/beams/6MV-point.json (docs/monte-carlo.md).
     /// Runs only with METAI_CALIBRATION=1.
     /// </summary>
     [OptInFact("METAI_CALIBRATION")]
@@ -165,7 +165,7 @@ public class WaterPhantom6MvTests(EngineFixture fixture, ITestOutputHelper outpu
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"D(dmax) = {s.Dmax:E5} Gy/history ± {100 * s.DmaxSigmaRel:F2} %, A_eff = {area:F3} cm², fluence per MU = {fluencePerMu:E6} /cm²"));
         if (Environment.GetEnvironmentVariable("METAI_WRITE_CALIBRATION") == "1")
         {
-            string path = DosimetryPaths.BeamFile("6MV-mohan");
+            string path = DosimetryPaths.BeamFile("6MV-point");
             string text = File.ReadAllText(path);
             int cut = text.IndexOf("  \"calibration\"", StringComparison.Ordinal);
             string head = (cut >= 0 ? text[..cut] : text.TrimEnd().TrimEnd('}').TrimEnd() + ",\n");

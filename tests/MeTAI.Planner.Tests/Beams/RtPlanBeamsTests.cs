@@ -72,7 +72,7 @@ public class RtPlanBeamsTests
     {
         SequencedBeam beam = TwoSegmentBeam();
         RtPlan plan = RtPlanBuilder.Build([beam], new Prescription("PTV", 60, 30), "TEST", structureSetUid: "1.2.3.4");
-        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan"));
+        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-point"));
         (int number, BeamSetup setup) = Assert.Single(RtPlanBeams.ToBeamSetups(RtPlanBeams.Segments(plan, "RTPLAN", 6, null), model, muScale: 30));
         Assert.Equal(1, number);
         Assert.Equal(10 * 30, setup.MonitorUnits, 6);

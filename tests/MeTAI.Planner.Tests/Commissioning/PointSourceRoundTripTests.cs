@@ -27,7 +27,7 @@ public class PointSourceRoundTripTests(ITestOutputHelper output)
     // cuts the noise per point by 2.8 at the same histories (the CI budget).
     private const double VoxelMm = 10;
 
-    private static string Base => RepositoryPaths.Config("beams", "6MV-mohan.json");
+    private static string Base => RepositoryPaths.Config("beams", "6MV-point.json");
 
     internal static string WriteMeasuredData(long histories, double noise, int seed)
     {
@@ -66,7 +66,7 @@ public class PointSourceRoundTripTests(ITestOutputHelper output)
         BeamModel fitted = BeamModel.Load(outPath);
         Assert.Equal(6 * r.Values[0], fitted.Spectrum.MaxEnergyMeV, 4);
         Assert.NotNull(fitted.FluencePerMuPerCm2);
-        Assert.Contains("stage Spot: skipped: the base model (6MV-mohan.json) has no Spot parameter", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains("stage Spot: skipped: the base model (6MV-point.json) has no Spot parameter", log.ToString(), StringComparison.Ordinal);
         Assert.All(r.Curves.Where(c => c.Measured.Kind == CurveKind.DepthDose), c => Assert.True(c.MaxDeviationPercent < 2.5, $"{c.Measured.Label}: {c.MaxDeviationPercent}"));
     }
 

@@ -25,7 +25,7 @@ public class InfluenceBuilderTests
     {
         (VoxelPhantom phantom, BeamletGrid grid, int[] rows) = Setup();
         using var engine = new MonteCarloEngine(DeviceKind.Cpu);
-        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan"));
+        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-point"));
         InfluenceMatrix m = new InfluenceBuilder(engine, model, new InfluenceSettings { HistoriesPerBeamlet = 40_000, RelativeCutoff = 0, DepthSmoothingPoints = 0 }).Build(phantom, [grid], rows);
         Assert.Equal(4, m.Columns);
         Assert.Equal(rows.Length, m.Rows);
@@ -54,7 +54,7 @@ public class InfluenceBuilderTests
     {
         (VoxelPhantom phantom, BeamletGrid grid, int[] rows) = Setup();
         using var engine = new MonteCarloEngine(DeviceKind.Cpu);
-        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan"));
+        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-point"));
         var builder = new InfluenceBuilder(engine, model, new InfluenceSettings { HistoriesPerBeamlet = 2_000, MaxMemoryBytes = 1_000 });
         var log = new StringWriter();
         var ex = Assert.Throws<InvalidOperationException>(() => builder.Build(phantom, [grid], rows, log));

@@ -22,7 +22,7 @@ internal static class DoseCommand
         var phantom = new Option<string?>("--phantom") { Description = "Phantom: water, slab-lung or slab-bone" };
         var field = new Option<string>("--field") { Description = "Field size in cm at the isocentre, WxH (e.g. 10x10)", DefaultValueFactory = _ => "10x10" };
         var ssd = new Option<double>("--ssd") { Description = "Source-to-surface distance, cm", DefaultValueFactory = _ => 100 };
-        var beam = new Option<string>("--beam") { Description = "Beam model (6MV: configs/beams/6MV-mohan.json)", DefaultValueFactory = _ => "6MV" };
+        var beam = new Option<string>("--beam") { Description = "Beam model: 6MV (configs/beams/6MV.json, virtual source model) or 6MV-point (configs/beams/6MV-point.json)", DefaultValueFactory = _ => "6MV" };
         var histories = new Option<long>("--histories") { Description = "Source photons to simulate", DefaultValueFactory = _ => 10_000_000 };
         var voxel = new Option<double>("--voxel") { Description = "Voxel size, mm", DefaultValueFactory = _ => 5 };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };

@@ -34,11 +34,13 @@ internal static class PlanCommand
         var minMu = new Option<double?>("--min-segment-mu") { Description = "Minimum MU per segment per fraction (default: the protocol's)" };
         var leaf = new Option<double>("--leaf-width") { Description = "MLC leaf width at the isocentre, mm", DefaultValueFactory = _ => 5 };
         var noDenoise = new Option<bool>("--no-denoise") { Description = "Keep the raw Monte Carlo final dose" };
+        var smoothing = new Option<int>("--beamlet-smoothing") { Description = "Savitzky–Golay window (voxels, odd) along each beamlet's ray; 0 keeps the raw beamlet doses", DefaultValueFactory = _ => new PlanSettings().BeamletDepthSmoothing };
+        var beamModel = new Option<string>("--beam-model") { Description = "Beam model in configs/beams: 6MV-point (default); 6MV, whose jaws and MLC attenuate, is refused for planning (docs/planning.md)", DefaultValueFactory = _ => new PlanSettings().BeamModel };
         var spmv = new Option<string>("--spmv") { Description = "Influence-matrix products: cpu or ilgpu", DefaultValueFactory = _ => "cpu" };
         var inputs = new CaseOptions();
         var command = new Command("plan", "Plan IMRT on a case: beamlets, influence matrix, optimisation, leaf sequencing, final Monte Carlo dose, DVHs and goals.")
         {
-            caseOption, protocol, beams, output, voxel, beamletHistories, finalHistories, cutoff, device, seed, cache, levels, minMu, leaf, noDenoise, spmv,
+            caseOption, protocol, beams, output, voxel, beamletHistories, finalHistories, cutoff, device, seed, cache, levels, minMu, leaf, noDenoise, spmv, beamModel, smoothing,
         };
         inputs.AddTo(command);
         command.SetAction(parse =>
@@ -72,6 +74,8 @@ internal static class PlanCommand
                     RelativeCutoff = parse.GetValue(cutoff),
                     Device = DeviceKindParser.Parse(parse.GetValue(device)),
                     Seed = parse.GetValue(seed),
+                    BeamModel = parse.GetValue(beamModel)!,
+                    BeamletDepthSmoothing = parse.GetValue(smoothing),
                     CachePath = parse.GetValue(cache)?.FullName,
                     SequencingLevels = parse.GetValue(levels),
                     MinSegmentMu = parse.GetValue(minMu),

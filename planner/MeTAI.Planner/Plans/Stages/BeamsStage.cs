@@ -2,7 +2,6 @@ using System.Globalization;
 using MeTAI.Core.Geometry;
 using MeTAI.Core.Phantoms;
 using MeTAI.Core.Voxels;
-using MeTAI.Dosimetry.Beams;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Dosimetry.Materials;
 using MeTAI.Dosimetry.Phantoms;
@@ -40,7 +39,7 @@ internal sealed class BeamsStage : IPlanStage
         Prescription rx = context.Rx;
         context.RxMask = plan.Structure(rx.Target).Mask;
         context.IsocenterLps = context.RxMask.CentroidLps();
-        context.Model = BeamModel.Load(DosimetryPaths.BeamFile(settings.BeamModel));
+        context.Model = PlanningBeamModel.Load(settings.BeamModel);
         IReadOnlyList<PlanBeam> beams = protocol.GantryDeg.Count > 0 && settings.BeamCount is null
             ? BeamArrangement.FromGantryAngles(protocol.GantryDeg, context.IsocenterLps, plan.Position)
             : BeamArrangement.Coplanar(settings.BeamCount ?? protocol.BeamCount, context.IsocenterLps, plan.Position, protocol.StartGantryDeg);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MeTAI.Dosimetry.Beams;
 using MeTAI.Planner.Beams;
 using MeTAI.Planner.Influence;
 using MeTAI.Planner.Optimization;
@@ -58,7 +59,10 @@ internal sealed class SequencingStage : IPlanStage
     /// <summary>Each beam's beamlet weights per fraction, sequenced.</summary>
     private static List<SequencedBeam> Sequence(PlanContext context, SequencingOptions options)
     {
-        var mlc = MlcModel.Uniform(context.Settings.LeafWidthMm, context.Settings.LeafPairs);
+        // The beam model's leaves when it has an MLC (the RT Plan then names the leaves the dose was computed with).
+        MlcModel mlc = context.Model.Collimator?.Mlc is MlcGeometry head
+            ? new MlcModel([.. head.LeafBoundariesMm])
+            : MlcModel.Uniform(context.Settings.LeafWidthMm, context.Settings.LeafPairs);
         IReadOnlyList<BeamletGrid> grids = context.Grids;
         var sequenced = new List<SequencedBeam>();
         int col = 0;

@@ -15,7 +15,7 @@ public class CommissionCommandTests
         string file = Path.Combine(data, "pdd.csv");
         File.WriteAllText(file, "# type: pdd\n# field_mm: 100 x 100\n# ssd_mm: 1000\ndepth_mm,value\n15,100\n50,8x6\n");
         string output = Path.Combine(CliRunner.TempDir("commission-out"), "fitted.json");
-        (int code, string stdout, string stderr) = CliRunner.Run("commission", "--beam-data", data, "--base", RepositoryPaths.Config("beams", "6MV-mohan.json"), "--out", output);
+        (int code, string stdout, string stderr) = CliRunner.Run("commission", "--beam-data", data, "--base", RepositoryPaths.Config("beams", "6MV-point.json"), "--out", output);
         Assert.Equal(1, code);
         Assert.Equal($"metai: {file}:6: column 2: '8x6' is not a number", stderr.Trim());
         Assert.DoesNotContain("\n", stderr.Trim(), StringComparison.Ordinal);
@@ -24,20 +24,23 @@ public class CommissionCommandTests
     }
 
     [Fact]
-    public void Commission_VirtualSourceBase_RefusedNamingTheField()
+    public void Commission_VirtualSourceBaseWithABadValue_RefusedNamingTheField()
     {
         string dir = CliRunner.TempDir("commission-vsm");
         string baseFile = Path.Combine(dir, "6MV.json");
-        File.WriteAllText(baseFile, "{ \"virtualSource\": {} }");
-        (int code, _, string stderr) = CliRunner.Run("commission", "--beam-data", RepositoryPaths.Config("beam-data", "6MV-generic"), "--base", baseFile, "--out", Path.Combine(dir, "out.json"));
+        File.WriteAllText(baseFile, File.ReadAllText(RepositoryPaths.Config("beams", "6MV.json")).Replace("\"spotFwhmXMm\": 1.5", "\"spotFwhmXMm\": 9", StringComparison.Ordinal));
+        string output = Path.Combine(dir, "out.json");
+        (int code, _, string stderr) = CliRunner.Run("commission", "--beam-data", RepositoryPaths.Config("beam-data", "6MV-generic"), "--base", baseFile, "--out", output);
         Assert.Equal(1, code);
-        Assert.Contains($"--base {baseFile}: field 'virtualSource'", stderr, StringComparison.Ordinal);
+        Assert.Contains($"{baseFile}: field 'virtualSource.primary.spotFwhmXMm'", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", stderr.Trim(), StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
     }
 
     [Fact]
     public void Commission_OutIsTheBase_Refused()
     {
-        string baseFile = RepositoryPaths.Config("beams", "6MV-mohan.json");
+        string baseFile = RepositoryPaths.Config("beams", "6MV-point.json");
         (int code, _, string stderr) = CliRunner.Run("commission", "--beam-data", RepositoryPaths.Config("beam-data", "6MV-generic"), "--base", baseFile, "--out", baseFile);
         Assert.Equal(1, code);
         Assert.Contains("is the base file", stderr, StringComparison.Ordinal);

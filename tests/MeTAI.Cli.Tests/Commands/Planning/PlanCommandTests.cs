@@ -41,6 +41,18 @@ public class PlanCommandTests
     }
 
     [Fact]
+    public void Plan_FullBeamModel_RefusedInOneLineSayingWhy()
+    {
+        string dir = CliRunner.TempDir("plan-6mv");
+        (int code, _, string stderr) = CliRunner.Run("plan", "--case", "prostate", "--voxel", "10", "--beam-model", "6MV", "--out", dir);
+        Assert.Equal(1, code);
+        Assert.StartsWith("metai: --beam-model '6MV' (", stderr.Trim(), StringComparison.Ordinal);
+        Assert.Contains("jaws and MLC attenuate is refused", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", stderr.Trim(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir, "rtplan.dcm")));
+    }
+
+    [Fact]
     public void Plan_ProtocolNamingAMissingStructure_ListsTheCaseStructures()
     {
         string dir = CliRunner.TempDir("plan-struct");
