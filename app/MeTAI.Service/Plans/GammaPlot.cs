@@ -1,4 +1,5 @@
 using MeTAI.Core.Geometry;
+using MeTAI.Core.IO;
 using MeTAI.Core.Voxels;
 using ScottPlot;
 
@@ -46,6 +47,6 @@ public static class GammaPlot
         plot.YLabel("y (mm, LPS: posterior ↓)");
         plot.Axes.SetLimits(lo.X, hi.X, hi.Y, lo.Y);
         plot.Axes.SquareUnits();
-        plot.SavePng(path, 900, 800);
+        AtomicFile.WriteVia(path, temp => plot.SavePng(temp, 900, 800));
     }
 }

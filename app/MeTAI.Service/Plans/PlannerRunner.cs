@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using MeTAI.Core.IO;
 using MeTAI.Core.Phantoms;
 using MeTAI.Dicom.Cases;
 using MeTAI.Dosimetry.Engines;
@@ -79,7 +80,7 @@ public sealed class PlannerRunner : IPlanRunner
         ct.ThrowIfCancellationRequested();
         progress.Report(new PlanProgress(PlanningShare, "writing DICOM, plots and report.json"));
         PlanOutput.Write(result, outputDirectory);
-        File.WriteAllText(Path.Combine(outputDirectory, DvhFile), JsonSerializer.Serialize(DvhSet.FromResult(result), Jobs.PlanJobs.Json));
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, DvhFile), JsonSerializer.Serialize(DvhSet.FromResult(result), Jobs.PlanJobs.Json));
         progress.Report(new PlanProgress(1, "done"));
         return new PlanOutcome
         {

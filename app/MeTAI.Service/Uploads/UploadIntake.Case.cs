@@ -1,3 +1,4 @@
+using MeTAI.Core.IO;
 using MeTAI.Dicom;
 using MeTAI.Dicom.Cases;
 using MeTAI.Dicom.Deid;
@@ -100,7 +101,7 @@ public sealed partial class UploadIntake
     {
         if (deid is null)
         {
-            File.Copy(source, target);
+            AtomicFile.WriteVia(target, temp => File.Copy(source, temp));
             return;
         }
 

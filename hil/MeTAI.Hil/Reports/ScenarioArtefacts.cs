@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using MeTAI.Core.Geometry;
 using MeTAI.Core.IO;
+using MeTAI.Core.Json;
 using MeTAI.Hil.Runner;
 using MeTAI.Hil.Traces;
 using MeTAI.Simulation.Devices;
@@ -17,7 +18,6 @@ namespace MeTAI.Hil.Reports;
 public static class ScenarioArtefacts
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>Writes the artefacts and returns the result with their paths.</summary>
     public static ScenarioResult Write(ScenarioResult result, string dir, bool plots)
@@ -182,7 +182,7 @@ public static class ScenarioArtefacts
             poseErrorMm = Math.Round(r.PoseErrorMm, 3),
             orientationErrorDeg = Math.Round(r.OrientationErrorDeg, 3),
             stateAtStart = r.StateAtStart,
-        }), Indented));
+        }), JsonDefaults.Indented));
         return [csv, json];
     }
 }

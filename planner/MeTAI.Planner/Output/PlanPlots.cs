@@ -1,6 +1,7 @@
 using System.Globalization;
 using MeTAI.Core.Contours;
 using MeTAI.Core.Geometry;
+using MeTAI.Core.IO;
 using MeTAI.Core.Voxels;
 using MeTAI.Planner.Evaluation;
 using MeTAI.Planner.Plans;
@@ -53,7 +54,7 @@ public static class PlanPlots
         plot.Axes.SetLimitsY(0, 102);
         plot.Axes.SetLimitsX(0, dvhs.Count > 0 ? dvhs.Max(d => d.DoseGy(d.Cumulative.Length)) : 1);
         plot.ShowLegend(Alignment.UpperRight);
-        plot.SavePng(path, width, height);
+        AtomicFile.WriteVia(path, temp => plot.SavePng(temp, width, height));
     }
 
     /// <summary>Writes the axial dose picture through <paramref name="isocenterLps"/>.</summary>
@@ -109,7 +110,7 @@ public static class PlanPlots
         plot.Axes.SetLimits(rect.Left, rect.Right, rect.Bottom, rect.Top);
         plot.Axes.SquareUnits();
         plot.ShowLegend(Alignment.UpperRight);
-        plot.SavePng(path, width, height);
+        AtomicFile.WriteVia(path, temp => plot.SavePng(temp, width, height));
     }
 
     /// <summary>The patient direction of each image edge (R/L/A/P for an axial slice), from the geometry.</summary>

@@ -15,14 +15,9 @@ public class RtPlanBeamsTests
 {
     private const string PydicomPlan = "/usr/lib/python3/dist-packages/pydicom/data/test_files/rtplan.dcm";
 
-    [Fact]
+    [ToolFact("pydicom")]
     public void Segments_PydicomPlan_OneOpenFieldOf116Mu()
     {
-        if (!File.Exists(PydicomPlan))
-        {
-            return;
-        }
-
         RtPlan plan = RtPlanReader.Read(PydicomPlan);
         IReadOnlyList<DeliverySegment> s = RtPlanBeams.Segments(plan, "RTPLAN", 6, null);
         DeliverySegment seg = Assert.Single(s);
@@ -35,14 +30,9 @@ public class RtPlanBeamsTests
         Assert.Equal(30, plan.FractionsPlanned);
     }
 
-    [Fact]
+    [ToolFact("pydicom")]
     public void Segments_IsocenterOverride_MovesEveryBeam()
     {
-        if (!File.Exists(PydicomPlan))
-        {
-            return;
-        }
-
         var iso = new Vec3(1, 2, 3);
         Assert.All(RtPlanBeams.Segments(RtPlanReader.Read(PydicomPlan), "RTPLAN", 6, null, iso), s => Assert.Equal(iso, s.IsocenterLps));
     }

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using MeTAI.Core.IO;
+using MeTAI.Core.Json;
 using MeTAI.Hil.Campaigns;
 using MeTAI.Hil.Runner;
 
@@ -83,7 +83,7 @@ internal static class HilCampaignCommand
                 }).GetAwaiter().GetResult();
                 if (asJson)
                 {
-                    stdout.WriteLine(Json(r).ToJsonString(Indented));
+                    stdout.WriteLine(Json(r).ToJsonString(JsonDefaults.Indented));
                 }
                 else
                 {
@@ -95,8 +95,6 @@ internal static class HilCampaignCommand
         });
         return command;
     }
-
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>The JSON contract (issue 7): runs, violations, faultsInjected, plus the figures a reviewer needs.</summary>
     internal static JsonObject Json(CampaignResult r) => new()

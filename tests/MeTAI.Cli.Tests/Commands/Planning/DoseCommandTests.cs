@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MeTAI.Dicom.Rt;
 using MeTAI.Dicom.Rt.Readers;
+using MeTAI.TestUtilities;
 
 namespace MeTAI.Cli.Tests.Commands.Planning;
 
@@ -83,14 +84,9 @@ public class DosePlanModeTests
     /// (101.5/91.34)² 1.235 × PDD(10.16 cm; 20 × 20, SSD 89.84) 69.3 % (70.5 % at SSD 100 × Mayneord 0.983) = 0.877 cGy/MU,
     /// i.e. 1.018 Gy for 116 MU (the plan itself states a beam dose of 1.03 Gy).
     /// </summary>
-    [Fact]
+    [ToolFact("pydicom")]
     public void Dose_PydicomPlanOnWater_GivesTheIsocentreDoseOf116Mu()
     {
-        if (!File.Exists(PydicomPlan))
-        {
-            return;
-        }
-
         string w = CliRunner.TempDir("water");
         Assert.Equal(0, CliRunner.Run("phantom", "water", "--voxel", "5", "--out", w).ExitCode);
         string outDir = CliRunner.TempDir("dose-plan");
@@ -108,14 +104,9 @@ public class DosePlanModeTests
         Assert.Equal(RtPlanReader.Read(PydicomPlan).SopInstanceUid, dose.ReferencedPlanUid);
     }
 
-    [Fact]
+    [ToolFact("pydicom")]
     public void Dose_PlanIsocentreOutsideTheCt_SaysHowToPlaceIt()
     {
-        if (!File.Exists(PydicomPlan))
-        {
-            return;
-        }
-
         string w = CliRunner.TempDir("water-small");
         Assert.Equal(0, CliRunner.Run("phantom", "water", "--voxel", "20", "--out", w).ExitCode);
         (int code, _, string stderr) = CliRunner.Run("dose", "--ct", w, "--plan", PydicomPlan, "--histories", "10000", "--out", CliRunner.TempDir("dose-out"), "--allow-inconsistent");
@@ -123,14 +114,9 @@ public class DosePlanModeTests
         Assert.Contains("--isocenter", stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ToolFact("pydicom")]
     public void Dose_PlanOfAnotherPatient_RefusedNamingBothAndTheOverride()
     {
-        if (!File.Exists(PydicomPlan))
-        {
-            return;
-        }
-
         string w = CliRunner.TempDir("water-other");
         Assert.Equal(0, CliRunner.Run("phantom", "water", "--voxel", "20", "--out", w).ExitCode);
         (int code, _, string stderr) = CliRunner.Run("dose", "--ct", w, "--plan", PydicomPlan, "--histories", "10000", "--out", CliRunner.TempDir("dose-refused"));
