@@ -1,6 +1,7 @@
 using MeTAI.Core.Geometry;
 using MeTAI.Hil.Mqtt;
 using MeTAI.Hil.Scenarios;
+using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Safety;
 
 namespace MeTAI.Hil.Campaigns;
@@ -14,23 +15,20 @@ namespace MeTAI.Hil.Campaigns;
 /// </summary>
 public static class CampaignScenario
 {
-    /// <summary>Controller settings of campaign rigs: the watchdogs and timeouts the reactions are judged against.</summary>
-    public static ControllerSettings Controller { get; } = new()
-    {
-        HeartbeatWatchdogMs = 100,
-        ServoTimeoutMs = 200,
-        TrackingLagMs = 1000,
-        BusWatchdogMs = 1000,
-        ReplyTimeoutMs = 50,
-        Retries = 3,
-    };
+    /// <summary>
+    /// Controller settings of campaign rigs: none overridden — the campaign proves the shipped defaults
+    /// (<see cref="ControllerOptions"/>, the serial and bus-watchdog defaults of <see cref="Runner.ScenarioRunner"/>).
+    /// </summary>
+    public static ControllerSettings Controller { get; } = new();
+
+    private static readonly ControllerOptions Shipped = new();
 
     private static readonly FaultKind[] Pool =
     [
         FaultKind.MqttLatency, FaultKind.MqttLoss, FaultKind.MqttDuplicate, FaultKind.BrokerRestart, FaultKind.ClientDisconnect,
         FaultKind.SerialCorrupt, FaultKind.SerialCorruptStorm, FaultKind.SerialDrop, FaultKind.SerialDelay, FaultKind.ServoSilent,
         FaultKind.BusSilent, FaultKind.StuckJoint, FaultKind.EncoderNoise, FaultKind.Overload, FaultKind.HeartbeatStop,
-        FaultKind.PosesStop, FaultKind.DeadmanRelease, FaultKind.EStopPress, FaultKind.EStopMalformed,
+        FaultKind.PosesStop, FaultKind.DeadmanRelease, FaultKind.EStopPress, FaultKind.EStopMalformed, FaultKind.ServoFeedbackStale,
     ];
 
     /// <summary>The fault kinds a campaign draws from.</summary>
@@ -56,7 +54,8 @@ public static class CampaignScenario
             new() { Id = "still-while-held", Kind = AssertionKind.HoldStill, Safety = true, States = [SafetyState.Paused, SafetyState.Fault, SafetyState.EStop] },
             new() { Id = "latched-torque-off", Kind = AssertionKind.LatchedTorqueOff, Safety = true, BusWithinMs = 250 },
         };
-        double watchdog = Controller.HeartbeatWatchdogMs!.Value, servoTimeout = Controller.ServoTimeoutMs!.Value;
+        double watchdog = Controller.HeartbeatWatchdogMs ?? Shipped.HeartbeatWatchdogMs, servoTimeout = Controller.ServoTimeoutMs ?? Shipped.ServoTimeoutMs;
+        double poseWatchdog = Controller.PoseWatchdogMs ?? Shipped.PoseWatchdogMs;
         for (int i = 0; i < count; i++)
         {
             FaultKind kind = Pool[rng.Next(Pool.Length)];
@@ -88,15 +87,20 @@ public static class CampaignScenario
                     assertions.Add(Reaction(f, [SafetyState.Paused], Interlocks.HapticHeartbeat, watchdog + 3, 2));
                     reaction = "hold";
                     break;
+                case FaultKind.PosesStop when f.DurationS * 1000 > poseWatchdog + 20:
+                    assertions.Add(Reaction(f, [SafetyState.Paused], Interlocks.MasterPoseStale, poseWatchdog + 3, 2));
+                    reaction = "hold";
+                    break;
                 case FaultKind.DeadmanRelease when f.DurationS > 0.05:
-                    assertions.Add(Reaction(f, [SafetyState.Paused], Interlocks.DeadmanReleased, 250, 2));
+                    // The release travels in the poses: with them stopped or lost, the pose watchdog is what holds.
+                    assertions.Add(Reaction(f, [SafetyState.Paused], Interlocks.DeadmanReleased | Interlocks.MasterPoseStale, 250, 2));
                     reaction = "hold";
                     break;
                 case FaultKind.BrokerRestart:
                     assertions.Add(Reaction(f, [SafetyState.Paused], Interlocks.BrokerConnection, 500, null));
                     reaction = "hold";
                     break;
-                case FaultKind.ServoSilent or FaultKind.BusSilent or FaultKind.SerialCorruptStorm when f.DurationS * 1000 > servoTimeout + 60:
+                case FaultKind.ServoSilent or FaultKind.BusSilent or FaultKind.SerialCorruptStorm or FaultKind.ServoFeedbackStale when f.DurationS * 1000 > servoTimeout + 60:
                     assertions.Add(Reaction(f, [SafetyState.Fault], Interlocks.ServoBus, servoTimeout + 5, 2));
                     reaction = "fault";
                     break;
@@ -121,7 +125,7 @@ public static class CampaignScenario
         // controller cannot know, and no reaction is demanded (the servo dropped its own torque meanwhile).
         foreach (FaultSpec o in faults.Where(f => f.Kind == FaultKind.Overload))
         {
-            var blind = faults.Where(d => d.Kind is FaultKind.SerialCorruptStorm or FaultKind.BusSilent || (d.Kind == FaultKind.ServoSilent && d.Joint == o.Joint))
+            var blind = faults.Where(d => d.Kind is FaultKind.SerialCorruptStorm or FaultKind.BusSilent or FaultKind.ServoFeedbackStale || (d.Kind == FaultKind.ServoSilent && d.Joint == o.Joint))
                 .Select(d => (From: d.AtS, To: d.AtS + d.DurationS)).ToList();
             if (ClearSeconds(o.AtS, o.AtS + o.DurationS, blind) < MinOverloadVisibleS)
             {

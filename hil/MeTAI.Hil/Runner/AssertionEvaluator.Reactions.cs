@@ -26,13 +26,6 @@ public static partial class AssertionEvaluator
             return $"the e-stop message of fault '{a.Fault}' never reached the controller (broker or connection down)";
         }
 
-        if (a.Kind == AssertionKind.Reaction && a.Interlock == Interlocks.DeadmanReleased && t.Mqtt.Count > 0 && DeadmanArrival(t, f) is null)
-        {
-            // The release travels in the master's pose messages: with the poses stopped, dropped or the master's
-            // connection down for the whole release, the controller could not know (it holds the last pose meanwhile).
-            return $"no pose carrying the deadman release of fault '{a.Fault}' reached the controller (poses stopped, lost or the master disconnected)";
-        }
-
         if (a.Kind == AssertionKind.Reaction && a.Interlock == Interlocks.HapticHeartbeat && t.Mqtt.Count > 0 && heartbeatWatchdogMs is { } watchdog
             && LongestHeartbeatGapMs(t, f) is { } gap && gap <= watchdog + HeartbeatGapMarginMs)
         {
@@ -62,7 +55,9 @@ public static partial class AssertionEvaluator
             return (false, $"fault '{a.Fault}' was never injected (scheduled after the end?)");
         }
 
-        InterlockRaise? raise = t.Raises.FirstOrDefault(r => r.IsAfter(f.StartTicks) && (a.Interlock is null || r.Interlock == a.Interlock));
+        // The assertion's interlock may name several bits (any of them is the reaction: a deadman release travels in the
+        // poses, so with the poses stopped the pose-staleness watchdog is what holds).
+        InterlockRaise? raise = t.Raises.FirstOrDefault(r => r.IsAfter(f.StartTicks) && (a.Interlock is null || (r.Interlock & a.Interlock.Value) != 0));
         StateTransition? early = t.Transitions.FirstOrDefault(x => x.IsAfter(f.StartTicks) && x.CycleTicks <= t.EndTicks && a.States.Contains(x.To));
         if (raise is not null && early is not null && early.CycleTicks < raise.CycleTicks)
         {
@@ -92,12 +87,13 @@ public static partial class AssertionEvaluator
         }
 
         long reference = raise is { InputTicks: > 0 } ? raise.InputTicks
-            : a.Interlock == Interlocks.DeadmanReleased && DeadmanArrival(t, f) is { } arrival ? Math.Max(f.StartTicks, arrival) : f.StartTicks;
+            : a.Interlock is { } dm && (dm & Interlocks.DeadmanReleased) != 0 && DeadmanArrival(t, f) is { } arrival ? Math.Max(f.StartTicks, arrival) : f.StartTicks;
         string refName = raise is { InputTicks: > 0 } ? raise.Interlock switch
         {
             Interlocks.HapticHeartbeat => "the last heartbeat",
             Interlocks.EStop => "the e-stop message",
             Interlocks.ServoBus => "the last complete servo reading",
+            Interlocks.MasterPoseStale => "the last new master pose",
             _ => "the input",
         } : reference != f.StartTicks ? "the first pose carrying the release reached the controller" : "the injection";
         double ms = HilTrace.Ms(reference, tr.CycleTicks);

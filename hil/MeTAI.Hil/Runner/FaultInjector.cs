@@ -145,6 +145,9 @@ internal static class FaultInjector
             case FaultKind.ServoSilent:
                 Servo(rig, f).SetResponding(false);
                 return Undo(() => Servo(rig, f).SetResponding(true));
+            case FaultKind.ServoFeedbackStale:
+                rig.Servos.MuteReads(true);
+                return Undo(() => rig.Servos.MuteReads(false));
             case FaultKind.BusSilent:
                 rig.Servos.BeginSilence();
                 return Undo(rig.Servos.EndSilence);

@@ -35,6 +35,13 @@ public sealed record ScenarioRunOptions
     /// </summary>
     public double? SpinMarginUs { get; init; }
 
+    /// <summary>
+    /// Run the rig as deployed: the controller's loop and servo IO threads and the hardware twins at SCHED_FIFO
+    /// (<see cref="MeTAI.Simulation.SimulatedRigOptions.Realtime"/>); default on. Off only to measure what a shared
+    /// machine does to normal scheduling (docs/safety.md).
+    /// </summary>
+    public bool Realtime { get; init; } = !string.Equals(Environment.GetEnvironmentVariable("METAI_HIL_NO_RT"), "1", StringComparison.Ordinal);
+
     /// <summary>Test-only: build the controller with one safety function removed (negative tests).</summary>
     internal UnsafeTestOptions? Unsafe { get; init; }
 }

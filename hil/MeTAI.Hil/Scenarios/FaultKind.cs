@@ -33,6 +33,12 @@ public enum FaultKind
     /// <summary>One servo (joint) stops answering for the duration; it still obeys what it hears.</summary>
     ServoSilent,
 
+    /// <summary>
+    /// Servo feedback goes stale while commands still land: the chain obeys every write (goals, torque) but answers no
+    /// read for the duration (a servo's transmit line broken). The arm moves blind unless the controller notices.
+    /// </summary>
+    ServoFeedbackStale,
+
     /// <summary>The whole chain stops answering and listening for the duration (a cut cable).</summary>
     BusSilent,
 

@@ -106,6 +106,7 @@ public static class ScenarioFile
         var c = new ControllerSettings
         {
             HeartbeatWatchdogMs = m.Number("heartbeatWatchdogMs", 1, 10_000),
+            PoseWatchdogMs = m.Number("poseWatchdogMs", 1, 10_000),
             ServoTimeoutMs = m.Number("servoTimeoutMs", 1, 10_000),
             TrackingLagMs = m.Number("trackingLagMs", 0, 10_000),
             ReplyTimeoutMs = m.Integer("replyTimeoutMs", 1, 5000),

@@ -33,12 +33,14 @@ public sealed class ServoChainTwin : IDisposable
     private int _dropBytes;
     private int _corruptReplies;
     private volatile bool _corruptAll;
+    private volatile bool _muteReads;
+    private volatile bool _clearWire;
     private long _delayTicks;
     private readonly ConcurrentQueue<BusEvent> _events = new();
     private volatile bool _recording;
     private long _corruptedBytes;
     private long _previousReadTicks;
-    private readonly Queue<(long Due, byte[] Bytes)> _delayed = new();
+    private readonly WireTiming _wire;
     private long _droppedBytes;
     private long _instructions;
     private long _torqueOffTicks;
@@ -52,6 +54,7 @@ public sealed class ServoChainTwin : IDisposable
         _options = options;
         _servos = [.. options.Servos.Select(s => new XmServoTwin(s, options.ModelNumber, options.Firmware))];
         _pty = new PseudoTerminal();
+        _wire = new WireTiming(options.BaudRate, options.ReturnDelayUs);
     }
 
     /// <summary>The serial device the controller opens.</summary>
@@ -150,6 +153,9 @@ public sealed class ServoChainTwin : IDisposable
         return list;
     }
 
+    /// <summary>Answers no Read or Sync Read while on (every write is still obeyed): feedback goes stale, commands still land.</summary>
+    public void MuteReads(bool on) => _muteReads = on;
+
     /// <summary>Clears every chain-level fault hook (silence, corruption, drops, delay) — HIL runs reusing one chain.</summary>
     public void ClearFaults()
     {
@@ -159,12 +165,17 @@ public sealed class ServoChainTwin : IDisposable
             _silent = false;
         }
         _corruptAll = false;
+        _muteReads = false;
         Interlocked.Exchange(ref _corruptBytes, 0);
         Interlocked.Exchange(ref _dropReplies, 0);
         Interlocked.Exchange(ref _dropBytes, 0);
         Interlocked.Exchange(ref _corruptReplies, 0);
         Interlocked.Exchange(ref _delayTicks, 0);
+        _clearWire = true;
     }
+
+    /// <summary>True when the serving thread obtained SCHED_FIFO (<see cref="ServoChainOptions.RealtimePriority"/>).</summary>
+    public bool RealtimeObtained { get; private set; }
 
     /// <summary>Starts the thread serving the bus.</summary>
     public void Start()
@@ -176,6 +187,11 @@ public sealed class ServoChainTwin : IDisposable
 
     private void Run()
     {
+        if (_options.RealtimePriority is int priority)
+        {
+            RealtimeObtained = MeTAI.Robotics.Control.PreciseSleeper.TrySetRealtimePriority(priority);
+        }
+
         long last = Stopwatch.GetTimestamp();
         long pollTicks = Stopwatch.Frequency / 50;
         while (_running)
@@ -210,6 +226,7 @@ public sealed class ServoChainTwin : IDisposable
                 }
 
                 Interlocked.Increment(ref _instructions);
+                _wire.Instruction(10 + frame.Parameters.Length, Stopwatch.GetTimestamp());
                 Handle(frame);
             }
         }
@@ -242,6 +259,8 @@ public sealed class ServoChainTwin : IDisposable
                     }
                 }
 
+                break;
+            case DynamixelInstruction.Read or DynamixelInstruction.SyncRead when _muteReads:
                 break;
             case DynamixelInstruction.Read when p.Length == 4 && !broadcast:
                 {
@@ -412,33 +431,29 @@ public sealed class ServoChainTwin : IDisposable
             Interlocked.Increment(ref _droppedBytes);
         }
 
-        long delay = Interlocked.Read(ref _delayTicks);
-        if (delay > 0 || _delayed.Count > 0)
-        {
-            // A slow reply path: the reply leaves late (in order), while instructions are still heard at once.
-            _delayed.Enqueue((Stopwatch.GetTimestamp() + delay, _tx[start..n]));
-            return;
-        }
-
-        _pty.Write(_tx.AsSpan(start, n - start));
+        // On the wire after the instruction and the servo's Return Delay Time, for its length at the baud rate; a slow reply
+        // path (a fault) adds its delay, in order, while instructions are still heard at once.
+        _wire.Reply(_tx.AsSpan(start, n - start), Stopwatch.GetTimestamp(), Interlocked.Read(ref _delayTicks));
     }
 
     // Writes the delayed replies that are due; returns how long the next read may wait (ms).
+    // Writes the replies that are due; returns how long the next read may wait (ms). A reply due within 2 ms is waited
+    // for precisely here (poll's millisecond resolution would add up to a millisecond to every transaction).
     private int FlushDelayedReplies()
     {
-        while (_delayed.TryPeek(out var d))
+        if (_clearWire)
         {
-            long wait = d.Due - Stopwatch.GetTimestamp();
-            if (wait > 0)
-            {
-                return Math.Clamp((int)(wait * 1000 / Stopwatch.Frequency), 1, 20);
-            }
-
-            _delayed.Dequeue();
-            _pty.Write(d.Bytes);
+            _clearWire = false;
+            _wire.Clear();
         }
 
-        return 20;
+        long wait;
+        while ((wait = _wire.Flush(_pty, Stopwatch.GetTimestamp())) >= 0 && wait < 2 * Stopwatch.Frequency / 1000)
+        {
+            MeTAI.Robotics.Control.PreciseSleeper.SleepUntil(Stopwatch.GetTimestamp() + wait, 0);
+        }
+
+        return wait < 0 ? 20 : Math.Clamp((int)(wait * 1000 / Stopwatch.Frequency), 1, 20);
     }
 
     /// <summary>Stops the thread and closes the pty.</summary>

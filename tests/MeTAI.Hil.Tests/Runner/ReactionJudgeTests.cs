@@ -15,8 +15,7 @@ namespace MeTAI.Hil.Tests.Runner;
 using Interlocks = MeTAI.Robotics.Safety.Interlocks;
 
 /// <summary>
-/// The reaction judge on hand-made traces: what the controller could not see is not held against it (a deadman release
-/// none of whose poses arrived; a heartbeat silence that injected latency shortened below the watchdog), and an
+/// The reaction judge on hand-made traces: what the controller could not see is not held against it (a heartbeat silence that injected latency shortened below the watchdog), and an
 /// interlock acted on in a cycle whose deadline predates its input (a descheduled loop thread) still counts.
 /// </summary>
 public sealed class ReactionJudgeTests
@@ -34,6 +33,7 @@ public sealed class ReactionJudgeTests
         Controller = new ControllerSettings { HeartbeatWatchdogMs = 100, ReplyTimeoutMs = 50 },
     };
 
+    // A deadman release none of whose poses arrived is no longer excused: the pose watchdog holds then (see the two tests below).
     private static AssertionSpec Deadman() => new()
     {
         Id = "f1-reaction",
@@ -94,14 +94,26 @@ public sealed class ReactionJudgeTests
     }
 
     [Fact]
-    public void DeadmanRelease_NoPoseCarryingItArrived_NotExercised()
+    public void DeadmanRelease_NoPoseCarryingItArrivedAndNoHold_IsAViolation()
     {
-        // Poses stopped at the fault (posesStop): the controller holds the last pose and cannot know of the release.
+        // Poses stopped at the fault (posesStop): the controller's pose watchdog sees that, so no exemption any more.
         HilTrace t = Trace(FaultKind.DeadmanRelease, 200, PosesUntil(T0));
         AssertionResult r = AssertionEvaluator.Evaluate(Deadman(), t, Scenario());
-        Assert.False(r.Exercised);
-        Assert.False(r.IsViolation);
-        Assert.Contains("no pose carrying the deadman release", r.Detail, StringComparison.Ordinal);
+        Assert.True(r.Exercised);
+        Assert.True(r.IsViolation, r.Detail);
+    }
+
+    [Fact]
+    public void DeadmanRelease_NoPoseCarryingItArrived_HeldByThePoseWatchdog_Passes()
+    {
+        // The campaign's deadman reaction accepts either bit: the release itself, or the pose stream that carries it going stale.
+        HilTrace t = Trace(FaultKind.DeadmanRelease, 200, PosesUntil(T0),
+            Raise(Interlocks.MasterPoseStale, T0 + Ms(31), T0 + Ms(31.01), inputTicks: T0 - Ms(1)),
+            Transition(T0 + Ms(31), T0 + Ms(31.02), SafetyState.Following, SafetyState.Paused, "InterlockHold"));
+        AssertionResult r = AssertionEvaluator.Evaluate(Deadman() with { Interlock = Interlocks.DeadmanReleased | Interlocks.MasterPoseStale }, t, Scenario());
+        Assert.True(r.Exercised);
+        Assert.True(r.Passed, r.Detail);
+        Assert.Contains("the last new master pose", r.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -116,11 +116,27 @@ internal static class HilCampaignCommand
             ["failure"] = f.Failure,
             ["replay"] = ReplayCommand(f.Seed),
         })]),
+        ["settings"] = new JsonObject
+        {
+            ["heartbeatWatchdogMs"] = r.Settings.HeartbeatWatchdogMs,
+            ["poseWatchdogMs"] = r.Settings.PoseWatchdogMs,
+            ["servoTimeoutMs"] = r.Settings.ServoTimeoutMs,
+            ["trackingLagMs"] = r.Settings.TrackingLagMs,
+            ["rateHz"] = r.Settings.RateHz,
+            ["spinMarginUs"] = r.Settings.SpinMarginUs,
+            ["replyTimeoutMs"] = r.Settings.ReplyTimeoutMs,
+            ["retries"] = r.Settings.Retries,
+            ["busWatchdogMs"] = r.Settings.BusWatchdogMs,
+            ["shippedDefaults"] = r.Settings.AreShippedDefaults,
+        },
         ["seed"] = r.Seed,
         ["workers"] = r.Parallelism,
         ["runsWithViolations"] = r.RunsWithViolations,
         ["reactionsChecked"] = r.ReactionsChecked,
         ["reactionsNotExercised"] = r.NotExercised,
+        ["stopsBeforeFaults"] = new JsonObject(r.StopsBeforeFaults.OrderBy(k => k.Key, StringComparer.Ordinal)
+            .Select(k => KeyValuePair.Create(k.Key, (JsonNode?)JsonValue.Create(k.Value)))),
+        ["notExercisedSamples"] = new JsonArray([.. r.NotExercisedSamples.Select(e => (JsonNode?)JsonValue.Create(e))]),
         ["errors"] = r.Errors,
         ["errorSamples"] = new JsonArray([.. r.ErrorSamples.Select(e => (JsonNode?)JsonValue.Create(e))]),
         ["faultsByKind"] = new JsonObject(r.FaultsByKind.OrderBy(k => k.Key, StringComparer.Ordinal)
@@ -134,6 +150,7 @@ internal static class HilCampaignCommand
         var inv = CultureInfo.InvariantCulture;
         stdout.WriteLine(string.Create(inv,
             $"campaign seed {r.Seed}: {r.Runs} runs in {r.ElapsedS:F1} s ({r.RunsPerMinute:F1} runs/min, {r.Parallelism} workers), {r.FaultsInjected} faults injected"));
+        stdout.WriteLine("controller settings: " + r.Settings + (r.Settings.AreShippedDefaults ? " (the shipped defaults)" : " (NOT the shipped defaults)"));
         stdout.WriteLine("faults by kind: " + string.Join(", ", r.FaultsByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => string.Create(inv, $"{k.Key} {k.Value}"))));
         stdout.WriteLine(string.Create(inv,
             $"reactions checked {r.ReactionsChecked}, not exercised {r.NotExercised} (the controller had already stopped for another reason); runs that could not complete {r.Errors}"));
