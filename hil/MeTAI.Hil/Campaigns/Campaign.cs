@@ -40,7 +40,7 @@ public static class Campaign
                     int seed = RunSeed(options.Seed, i);
                     Scenario s = CampaignScenario.Generate(seed, options.RobotPath);
                     rig ??= await StartRigAsync(s, options, cancellationToken).ConfigureAwait(false);
-                    ScenarioResult r = await ScenarioRunner.RunOnRigAsync(rig, s, new ScenarioRunOptions { KeepTrace = false, Unsafe = options.Unsafe, SpinMarginUs = SpinMarginUs }, cancellationToken).ConfigureAwait(false);
+                    ScenarioResult r = await ScenarioRunner.RunOnRigAsync(rig, s, new ScenarioRunOptions { KeepTrace = false, Unsafe = options.Unsafe, SpinMarginUs = SpinMarginUs, Realtime = options.Realtime }, cancellationToken).ConfigureAwait(false);
                     outcomes.Add((i, seed, r));
                     if (r.Error is not null)
                     {
@@ -104,13 +104,13 @@ public static class Campaign
     {
         ArgumentNullException.ThrowIfNull(options);
         Scenario s = CampaignScenario.Generate(RunSeed(options.Seed, 0), options.RobotPath);
-        var runOptions = new ScenarioRunOptions { ExternalBroker = options.ExternalBroker, Users = options.Users, Unsafe = options.Unsafe, SpinMarginUs = SpinMarginUs };
+        var runOptions = new ScenarioRunOptions { ExternalBroker = options.ExternalBroker, Users = options.Users, Unsafe = options.Unsafe, SpinMarginUs = SpinMarginUs, Realtime = options.Realtime };
         return CampaignSettings.Of(ScenarioRunner.RigOptionsFor(s, ScenarioRunner.Prepare(s, runOptions), runOptions, null).Rig);
     }
 
     private static Task<HilRig> StartRigAsync(Scenario s, CampaignOptions options, CancellationToken cancellationToken)
     {
-        var runOptions = new ScenarioRunOptions { ExternalBroker = options.ExternalBroker, Users = options.Users, Unsafe = options.Unsafe, SpinMarginUs = SpinMarginUs };
+        var runOptions = new ScenarioRunOptions { ExternalBroker = options.ExternalBroker, Users = options.Users, Unsafe = options.Unsafe, SpinMarginUs = SpinMarginUs, Realtime = options.Realtime };
         ScenarioRunner.Prepared prepared = ScenarioRunner.Prepare(s, runOptions);
         return HilRig.StartAsync(ScenarioRunner.RigOptionsFor(s, prepared, runOptions, null), cancellationToken);
     }

@@ -14,8 +14,9 @@ namespace MeTAI.Hil.Campaigns;
 /// <param name="ReplyTimeoutMs">Serial reply timeout.</param>
 /// <param name="Retries">Serial retries.</param>
 /// <param name="BusWatchdogMs">Servo-side bus watchdog armed at power-up.</param>
+/// <param name="Realtime">The rigs ran as deployed (SCHED_FIFO loop, IO and hardware twins).</param>
 public sealed record CampaignSettings(double HeartbeatWatchdogMs, double PoseWatchdogMs, double ServoTimeoutMs, double TrackingLagMs,
-    double RateHz, double SpinMarginUs, int ReplyTimeoutMs, int Retries, int BusWatchdogMs)
+    double RateHz, double SpinMarginUs, int ReplyTimeoutMs, int Retries, int BusWatchdogMs, bool Realtime)
 {
     /// <summary>Reads the settings out of a campaign rig's options.</summary>
     public static CampaignSettings Of(SimulatedRigOptions rig)
@@ -23,7 +24,7 @@ public sealed record CampaignSettings(double HeartbeatWatchdogMs, double PoseWat
         ArgumentNullException.ThrowIfNull(rig);
         ControllerOptions c = rig.Controller;
         return new CampaignSettings(c.HeartbeatWatchdogMs, c.PoseWatchdogMs, c.ServoTimeoutMs, c.TrackingLagMs, c.RateHz, c.SpinMarginUs,
-            rig.ReplyTimeoutMs, rig.Retries, rig.ServoIo.BusWatchdog20Ms * 20);
+            rig.ReplyTimeoutMs, rig.Retries, rig.ServoIo.BusWatchdog20Ms * 20, rig.Realtime);
     }
 
     /// <summary>True when every controller watchdog and timeout is the shipped default (<see cref="ControllerOptions"/>).</summary>
@@ -39,5 +40,5 @@ public sealed record CampaignSettings(double HeartbeatWatchdogMs, double PoseWat
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"heartbeat watchdog {HeartbeatWatchdogMs:0.###} ms, pose watchdog {PoseWatchdogMs:0.###} ms, servo timeout {ServoTimeoutMs:0.###} ms, tracking lag {TrackingLagMs:0.###} ms, {RateHz:0.###} Hz, reply timeout {ReplyTimeoutMs} ms × {Retries + 1}, bus watchdog {BusWatchdogMs} ms");
+        $"heartbeat watchdog {HeartbeatWatchdogMs:0.###} ms, pose watchdog {PoseWatchdogMs:0.###} ms, servo timeout {ServoTimeoutMs:0.###} ms, tracking lag {TrackingLagMs:0.###} ms, {RateHz:0.###} Hz, reply timeout {ReplyTimeoutMs} ms × {Retries + 1}, bus watchdog {BusWatchdogMs} ms{(Realtime ? ", real-time scheduling" : "")}");
 }

@@ -36,11 +36,11 @@ public sealed record ScenarioRunOptions
     public double? SpinMarginUs { get; init; }
 
     /// <summary>
-    /// Run the rig as deployed: the controller's loop and servo IO threads and the hardware twins at SCHED_FIFO
-    /// (<see cref="MeTAI.Simulation.SimulatedRigOptions.Realtime"/>); default on. Off only to measure what a shared
-    /// machine does to normal scheduling (docs/safety.md).
+    /// Run the rig as deployed: the controller's loop and servo IO threads and the hardware twins at SCHED_FIFO, the
+    /// process at nice −10 (<see cref="MeTAI.Simulation.SimulatedRigOptions.Realtime"/>). Off by default: on the shared
+    /// 2-core machine it did not measurably reduce spurious stops (docs/safety.md, "Defaults on a shared machine").
     /// </summary>
-    public bool Realtime { get; init; } = !string.Equals(Environment.GetEnvironmentVariable("METAI_HIL_NO_RT"), "1", StringComparison.Ordinal);
+    public bool Realtime { get; init; }
 
     /// <summary>Test-only: build the controller with one safety function removed (negative tests).</summary>
     internal UnsafeTestOptions? Unsafe { get; init; }

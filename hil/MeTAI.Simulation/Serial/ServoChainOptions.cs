@@ -12,8 +12,13 @@ public sealed class ServoChainOptions
     /// <summary>Firmware version reported by Ping.</summary>
     public byte Firmware { get; init; } = 0x26;
 
-    /// <summary>Baud rate of the wire (bytes take 10 bits each; default 1 Mbaud, the controller's default).</summary>
-    public int BaudRate { get; init; } = 1_000_000;
+    /// <summary>
+    /// Baud rate of the emulated wire (bytes take 10 bits each, replies leave after the Return Delay Time once the wire is
+    /// free), or null: replies leave at once, as before. Off by default: each reply then needs one more wake-up of the
+    /// chain's thread, and at normal priority on the loaded 2-core machine a wake-up took longer than the 10 ms reply
+    /// timeout often enough to fail power-up Pings (docs/safety.md); use it with <see cref="RealtimePriority"/>.
+    /// </summary>
+    public int? BaudRate { get; init; }
 
     /// <summary>
     /// Return Delay Time of every servo (µs): how long a servo waits after an instruction before replying. 0 as a fast
@@ -31,7 +36,7 @@ public sealed class ServoChainOptions
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Servos);
-        if (BaudRate < 9600 || !(ReturnDelayUs >= 0 && ReturnDelayUs <= 508))
+        if (BaudRate is < 9600 || !(ReturnDelayUs >= 0 && ReturnDelayUs <= 508))
         {
             throw new ArgumentException("The baud rate must be at least 9600 and the Return Delay Time 0…508 µs.");
         }

@@ -21,11 +21,12 @@ internal sealed class WireTiming
     private int _used;
     private long _wireFreeTicks;
 
-    public WireTiming(int baudRate, double returnDelayUs)
+    /// <summary>A wire at <paramref name="baudRate"/> (null: bytes take no time and replies leave at once).</summary>
+    public WireTiming(int? baudRate, double returnDelayUs)
     {
         // Ticks per byte × 100 (integer arithmetic, sub-tick precision over a frame).
-        _byteTicks100 = 10L * 100 * Stopwatch.Frequency / baudRate;
-        _returnDelayTicks = (long)(returnDelayUs * 1e-6 * Stopwatch.Frequency);
+        _byteTicks100 = baudRate is int baud ? 10L * 100 * Stopwatch.Frequency / baud : 0;
+        _returnDelayTicks = baudRate is null ? 0 : (long)(returnDelayUs * 1e-6 * Stopwatch.Frequency);
     }
 
     /// <summary>Replies waiting for their time on the wire.</summary>

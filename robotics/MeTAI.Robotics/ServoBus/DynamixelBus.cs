@@ -61,7 +61,7 @@ public sealed class DynamixelBus : IDisposable
     /// <summary>True when the bus uses its own descriptor (Linux, a device path) rather than System.IO.Ports.</summary>
     public bool HasOwnDescriptor => _port is null;
 
-    private static bool UsesPosixLink(string portName) => OperatingSystem.IsLinux() && portName.StartsWith('/') && Environment.GetEnvironmentVariable("METAI_TMP_SIOP") != "1";
+    private static bool UsesPosixLink(string portName) => OperatingSystem.IsLinux() && portName.StartsWith('/');
 
     /// <summary>Opens the port.</summary>
     public void Open()

@@ -70,6 +70,40 @@ public class CampaignTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Settings_AreTheShippedDefaults_ReadFromTheRigOptions()
+    {
+        CampaignSettings s = Campaign.SettingsOf(new CampaignOptions { RobotPath = RobotPath });
+        var shipped = new ControllerOptions();
+        Assert.Equal(shipped.HeartbeatWatchdogMs, s.HeartbeatWatchdogMs);
+        Assert.Equal(shipped.PoseWatchdogMs, s.PoseWatchdogMs);
+        Assert.Equal(shipped.ServoTimeoutMs, s.ServoTimeoutMs);
+        Assert.Equal(shipped.TrackingLagMs, s.TrackingLagMs);
+        Assert.True(s.AreShippedDefaults);
+        Assert.False(s.Realtime);
+    }
+
+    [Fact]
+    public void Generate_StalenessFaults_DemandTheirReactions()
+    {
+        // Poses stopped with the heartbeat alive → hold on MasterPoseStale; feedback stale with commands landing → Fault;
+        // a deadman release is held either by the release or by the pose watchdog (the release travels in the poses).
+        bool poses = false, feedback = false, deadman = false;
+        for (int i = 0; i < 3000 && !(poses && feedback && deadman); i++)
+        {
+            Scenario s = CampaignScenario.Generate(Campaign.RunSeed(5, i), RobotPath);
+            foreach (AssertionSpec a in s.Assertions.Where(a => a.Kind == AssertionKind.Reaction))
+            {
+                FaultSpec f = s.Faults.Single(x => x.Id == a.Fault);
+                poses |= f.Kind == FaultKind.PosesStop && a.Interlock == Il.MasterPoseStale && a.WithinMs == new ControllerOptions().PoseWatchdogMs + 3;
+                feedback |= f.Kind == FaultKind.ServoFeedbackStale && a.Interlock == Il.ServoBus && a.States.Contains(Robotics.Safety.SafetyState.Fault);
+                deadman |= f.Kind == FaultKind.DeadmanRelease && a.Interlock == (Il.DeadmanReleased | Il.MasterPoseStale);
+            }
+        }
+
+        Assert.True(poses && feedback && deadman, $"posesStop {poses}, servoFeedbackStale {feedback}, deadmanRelease {deadman}");
+    }
+
+    [Fact]
     public async Task Campaign_ShortRun_NoViolations()
     {
         CampaignResult r = await Campaign.RunAsync(new CampaignOptions { Runs = 8, Seed = 11, RobotPath = RobotPath, Log = output.WriteLine });
@@ -115,10 +149,13 @@ public class CampaignTests(ITestOutputHelper output)
     [Fact]
     public async Task Replay_OverlappingCorruptionStorms_MergeIntoOne_AndTheControllerFaults()
     {
-        // Run seed 2100680973 of the 10,000-run campaign of 2026-11-26: a 134 ms storm, then a 282 ms one starting
-        // before the first ended. The first one's end used to switch the corruption off, so the second lasted 24 ms and
-        // the campaign demanded a ServoBus fault the controller had no cause for.
-        const int seed = 2100680973;
+        // Found as run seed 2100680973 of the 10,000-run campaign of 2026-11-26: a 134 ms storm, then a 282 ms one
+        // starting before the first ended. The first one's end used to switch the corruption off, so the second lasted
+        // 24 ms and the campaign demanded a ServoBus fault the controller had no cause for. The fault pool has grown since
+        // (issue 19), so the seed now draws another mix: the first run seed with two overlapping storms stands in for it.
+        int seed = Enumerable.Range(0, 200_000).Select(i => Campaign.RunSeed(2026, i)).First(x =>
+            CampaignScenario.Generate(x, RobotPath).Faults is [{ Kind: FaultKind.SerialCorruptStorm } a, { Kind: FaultKind.SerialCorruptStorm } b]
+            && Math.Min(a.EndS, b.EndS) > Math.Max(a.AtS, b.AtS) && Math.Max(a.EndS, b.EndS) - Math.Min(a.AtS, b.AtS) > 0.15);
         Scenario s = CampaignScenario.Generate(seed, RobotPath);
         Assert.Equal([FaultKind.SerialCorruptStorm, FaultKind.SerialCorruptStorm], s.Faults.Select(f => f.Kind).Order());
         Assert.True(s.Faults.Min(f => f.EndS) > s.Faults.Max(f => f.AtS), "the two storms overlap");

@@ -177,4 +177,28 @@ public sealed class ReactionJudgeTests
         AssertionResult r = AssertionEvaluator.Evaluate(Heartbeat(), t, Scenario());
         Assert.True(r.IsViolation, r.Detail);
     }
+
+    [Fact]
+    public void Reaction_ControllerAlreadyFaultedWhenTheFaultBegan_NotExercised()
+    {
+        // Exemption "already stopped": a Fault latched before the fault leaves nothing for the fault to change.
+        HilTrace t = Trace(FaultKind.DeadmanRelease, 200, PosesUntil(T0 + Ms(200), present: false),
+            Transition(T0 - Ms(100), T0 - Ms(100), SafetyState.Following, SafetyState.Fault, "InterlockFault"));
+        AssertionResult r = AssertionEvaluator.Evaluate(Deadman(), t, Scenario());
+        Assert.False(r.Exercised);
+        Assert.False(r.IsViolation);
+        Assert.Contains("already Fault", r.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TorqueOff_EStopMessageNeverReachedTheController_NotExercised()
+    {
+        // Exemption "e-stop lost with the broker": the MQTT trace has traffic, but no e-stop message was forwarded to the
+        // controller (broker down or its connection cut). The button repeats a press every second, so a real press still arrives.
+        HilTrace t = Trace(FaultKind.EStopPress, 200, PosesUntil(T0 + Ms(200)));
+        var a = new AssertionSpec { Id = "f1-torque-off", Kind = AssertionKind.TorqueOff, Safety = true, Fault = "f1", WithinCycles = 2, BusWithinMs = 50 };
+        AssertionResult r = AssertionEvaluator.Evaluate(a, t, Scenario());
+        Assert.False(r.Exercised);
+        Assert.Contains("never reached the controller", r.Detail, StringComparison.Ordinal);
+    }
 }

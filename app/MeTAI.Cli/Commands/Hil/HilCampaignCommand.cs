@@ -22,12 +22,13 @@ internal static class HilCampaignCommand
         var seed = new Option<int>("--seed") { Description = "Campaign seed (run i uses a seed derived from it and i)", DefaultValueFactory = _ => 1 };
         var workers = new Option<int>("--workers") { Description = "Runs at once, each worker on a rig of its own (1–16)", DefaultValueFactory = _ => 2 };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (progress goes to stderr)" };
+        var rt = new Option<bool>("--rt") { Description = "Run the rigs as deployed: SCHED_FIFO controller loop, servo IO and hardware twins, the process at nice -10 (needs CAP_SYS_NICE)" };
         var robot = new Option<FileInfo?>("--robot") { Description = "Robot file (default configs/robots/metai-arm6.json)" };
         var replay = new Option<int?>("--replay") { Description = "Run one run seed (a campaign's firstFailingSeed) again, with a full report in --report" };
         var report = new Option<DirectoryInfo?>("--report") { Description = "Report folder of --replay (default out/hil/replay-SEED)" };
         var command = new Command("campaign", "Fault campaign: random fault mixes and timings against the real controller; counts safety violations.")
         {
-            runs, seed, workers, json, robot, replay, report,
+            runs, seed, workers, json, robot, replay, report, rt,
         };
         command.SetAction(parse =>
         {
@@ -79,6 +80,7 @@ internal static class HilCampaignCommand
                     Seed = parse.GetValue(seed),
                     Parallelism = w,
                     RobotPath = robotPath,
+                    Realtime = parse.GetValue(rt),
                     Log = Progress,
                 }).GetAwaiter().GetResult();
                 if (asJson)
@@ -127,6 +129,7 @@ internal static class HilCampaignCommand
             ["replyTimeoutMs"] = r.Settings.ReplyTimeoutMs,
             ["retries"] = r.Settings.Retries,
             ["busWatchdogMs"] = r.Settings.BusWatchdogMs,
+            ["realtime"] = r.Settings.Realtime,
             ["shippedDefaults"] = r.Settings.AreShippedDefaults,
         },
         ["seed"] = r.Seed,
