@@ -21,7 +21,7 @@ public sealed record SimulatedRigOptions
     public static SimulatedRigOptions ForSharedMachine(RobotModel robot) => new()
     {
         Robot = robot,
-        Controller = new ControllerOptions { HeartbeatWatchdogMs = 400, ServoTimeoutMs = 1000, TrackingLagMs = 300 },
+        Controller = new ControllerOptions { HeartbeatWatchdogMs = 400, PoseWatchdogMs = 400, ServoTimeoutMs = 1000, TrackingLagMs = 300 },
         ServoIo = new ServoIoOptions { BusWatchdog20Ms = 50 },
         ReplyTimeoutMs = 150,
         Retries = 3,
