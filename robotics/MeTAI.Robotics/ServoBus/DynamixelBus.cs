@@ -6,17 +6,15 @@ using MeTAI.Robotics.Dynamixel;
 namespace MeTAI.Robotics.ServoBus;
 
 /// <summary>
-/// A Dynamixel Protocol 2.0 bus on a serial device (a USB adapter or a twin's pty): on Linux through a descriptor of its
-/// own (<see cref="PosixSerialLink"/>: the bytes move on the calling thread, at its priority), elsewhere through
-/// System.IO.Ports. One thread (the servo IO thread) runs transactions; <see cref="WriteImmediate"/> may be called from any thread (the control loop
+/// A Dynamixel Protocol 2.0 bus on a serial port (System.IO.Ports — a USB adapter or a twin's pty). One thread (the
+/// servo IO thread) runs transactions; <see cref="WriteImmediate"/> may be called from any thread (the control loop
 /// writes torque-off that way) and is serialised with the IO thread's writes by a short lock around the write call
 /// only. Replies with a bad CRC are counted and dropped, never acted on; a missing reply is retried.
 /// </summary>
 public sealed class DynamixelBus : IDisposable
 {
     private readonly DynamixelBusOptions _options;
-    private readonly SerialPort? _port;
-    private PosixSerialLink? _link;
+    private readonly SerialPort _port;
     private readonly Lock _writeLock = new();
     private readonly DynamixelFrameReader _reader = new(4096);
     private readonly byte[] _tx = new byte[1024];
@@ -30,16 +28,6 @@ public sealed class DynamixelBus : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        if (UsesPosixLink(options.PortName))
-        {
-            if (PosixSerialLink.SpeedConstant(options.BaudRate) is null)
-            {
-                throw new ArgumentException($"serial {options.PortName}: {options.BaudRate} baud is not a rate the Linux tty driver names (Dynamixel rates: 9600, 57600, 115200, 1000000, 2000000, 3000000, 4000000).");
-            }
-
-            return;
-        }
-
         _port = new SerialPort(options.PortName, options.BaudRate, Parity.None, 8, StopBits.One)
         {
             Handshake = Handshake.None,
@@ -56,26 +44,13 @@ public sealed class DynamixelBus : IDisposable
     public DynamixelBusOptions Options => _options;
 
     /// <summary>True once opened.</summary>
-    public bool IsOpen => _link is not null || _port?.IsOpen == true;
-
-    /// <summary>True when the bus uses its own descriptor (Linux, a device path) rather than System.IO.Ports.</summary>
-    public bool HasOwnDescriptor => _port is null;
-
-    private static bool UsesPosixLink(string portName) => OperatingSystem.IsLinux() && portName.StartsWith('/');
+    public bool IsOpen => _port.IsOpen;
 
     /// <summary>Opens the port.</summary>
     public void Open()
     {
-        if (_port is null)
-        {
-            _link = PosixSerialLink.Open(_options.PortName, _options.BaudRate);
-        }
-        else
-        {
-            _port.Open();
-            _port.DiscardInBuffer();
-        }
-
+        _port.Open();
+        _port.DiscardInBuffer();
         _emergency = EmergencyTtyWriter.TryOpen(_options.PortName);
     }
 
@@ -252,14 +227,7 @@ public sealed class DynamixelBus : IDisposable
     {
         lock (_writeLock)
         {
-            if (_link is not null)
-            {
-                _link.Write(packet, WriteTimeoutMs);
-            }
-            else
-            {
-                _port!.BaseStream.Write(packet);
-            }
+            _port.BaseStream.Write(packet);
         }
 
         Interlocked.Add(ref Statistics._bytesWritten, packet.Length);
@@ -338,7 +306,7 @@ public sealed class DynamixelBus : IDisposable
     {
         long pollTicks = Stopwatch.Frequency / 10_000;
         int available;
-        while ((available = BytesToRead) == 0)
+        while ((available = _port.BytesToRead) == 0)
         {
             long now = Stopwatch.GetTimestamp();
             if (now >= deadline)
@@ -350,8 +318,7 @@ public sealed class DynamixelBus : IDisposable
         }
 
         int space = Math.Min(_rx.Length, _reader.FreeSpace);
-        int want = Math.Max(1, Math.Min(space, available));
-        int n = _link is not null ? _link.Read(_rx.AsSpan(0, want)) : _port!.Read(_rx, 0, want);
+        int n = _port.Read(_rx, 0, Math.Max(1, Math.Min(space, available)));
         if (n > 0)
         {
             _reader.Append(_rx.AsSpan(0, n));
@@ -361,24 +328,13 @@ public sealed class DynamixelBus : IDisposable
         return true;
     }
 
-    private int BytesToRead => _link?.BytesToRead ?? _port?.BytesToRead ?? 0;
-
-    private const int WriteTimeoutMs = 100;
-
     // Bytes still waiting belong to an earlier, timed-out request: drop them so they are never taken for this reply.
     private void ResetInput()
     {
         _reader.Clear();
-        if (BytesToRead > 0)
+        if (_port.BytesToRead > 0)
         {
-            if (_link is not null)
-            {
-                _link.DiscardInBuffer();
-            }
-            else
-            {
-                _port!.DiscardInBuffer();
-            }
+            _port.DiscardInBuffer();
         }
     }
 
@@ -402,13 +358,11 @@ public sealed class DynamixelBus : IDisposable
     public void Dispose()
     {
         _emergency?.Dispose();
-        _link?.Dispose();
-        _link = null;
-        if (_port is { IsOpen: true })
+        if (_port.IsOpen)
         {
             _port.Close();
         }
 
-        _port?.Dispose();
+        _port.Dispose();
     }
 }

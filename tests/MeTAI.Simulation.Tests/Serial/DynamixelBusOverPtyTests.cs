@@ -60,20 +60,6 @@ public sealed class DynamixelBusOverPtyTests : IDisposable
     }
 
     [Fact]
-    public void Bus_OnLinux_UsesItsOwnDescriptor()
-    {
-        // System.IO.Ports moves every byte through its own I/O thread; the bus's descriptor moves them on the caller's.
-        Assert.Equal(OperatingSystem.IsLinux(), _bus.HasOwnDescriptor);
-    }
-
-    [Fact]
-    public void UnnamedBaudRate_IsRefusedWithTheRatesItKnows()
-    {
-        var e = Assert.Throws<ArgumentException>(() => new DynamixelBus(new DynamixelBusOptions { PortName = _twin.SlavePath, BaudRate = 1_234_567 }));
-        Assert.Contains("1234567 baud", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Ping_ExistingServo_ReturnsXm430ModelAndFirmware()
     {
         Assert.True(_bus.Ping(1, out ushort model, out byte firmware));
