@@ -433,7 +433,14 @@ public sealed class ServoChainTwin : IDisposable
 
         // On the wire after the instruction and the servo's Return Delay Time, for its length at the baud rate; a slow reply
         // path (a fault) adds its delay, in order, while instructions are still heard at once.
-        _wire.Reply(_tx.AsSpan(start, n - start), Stopwatch.GetTimestamp(), Interlocked.Read(ref _delayTicks));
+        long delay = Interlocked.Read(ref _delayTicks);
+        if (!_wire.Timed && delay == 0 && _wire.Pending == 0)
+        {
+            _pty.Write(_tx.AsSpan(start, n - start));
+            return;
+        }
+
+        _wire.Reply(_tx.AsSpan(start, n - start), Stopwatch.GetTimestamp(), delay);
     }
 
     // Writes the delayed replies that are due; returns how long the next read may wait (ms).

@@ -29,6 +29,9 @@ internal sealed class WireTiming
         _returnDelayTicks = baudRate is null ? 0 : (long)(returnDelayUs * 1e-6 * Stopwatch.Frequency);
     }
 
+    /// <summary>True when bytes take time on the wire (a baud rate was given).</summary>
+    public bool Timed => _byteTicks100 > 0;
+
     /// <summary>Replies waiting for their time on the wire.</summary>
     public int Pending => _frames.Count;
 
