@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds and runs every test of MeTAI.Intervention, then prints "N passed, N failed, N skipped".
-# Installs the Debian packages the tests use (outside readers and validators, Mosquitto, Chromium for the web
+# Installs the Debian packages the tests use (outside readers and validators, Mosquitto, Orthanc, Chromium for the web
 # interface's browser test) when they are missing. The build runs `npm ci` for the web interface's libraries.
 # Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Dicom").
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 
-packages=(python3-pydicom python3-dicompylercore python3-numpy dcmtk dicom3tools mosquitto plastimatch chromium)
+packages=(python3-pydicom python3-dicompylercore python3-numpy dcmtk dicom3tools mosquitto plastimatch chromium libcharls2 libopenjp2-7 libgdcm-tools orthanc openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

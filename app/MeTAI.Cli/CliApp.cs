@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MeTAI.Cli.Commands;
+using MeTAI.Cli.Commands.Commissioning;
 using MeTAI.Cli.Commands.Controller;
 using MeTAI.Cli.Commands.Demo;
 using MeTAI.Cli.Commands.DicomFiles;
@@ -46,8 +47,10 @@ public static class CliApp
         yield return PlanCommand.Create();
         yield return DvhCommand.Create();
         yield return GammaCommand.Create();
+        yield return CommissionCommand.Create();
         yield return RehearseCommand.Create();
         yield return ServeCommand.Create();
+        yield return UsersCommand.Create();
         yield return HilCommand.Create();
     }
 }

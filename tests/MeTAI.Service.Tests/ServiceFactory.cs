@@ -23,6 +23,8 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
         if (withKey)
         {
             _settings["Service:ApiKeys:0"] = Key;
+            // The shared key's user reaches plans, uploads and the controller, as the tests before users did.
+            _settings["Service:ApiKeysRole"] = "physicist";
         }
 
         foreach ((string k, string? v) in settings ?? new Dictionary<string, string?>())
@@ -46,6 +48,29 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(k, v);
         }
+    }
+
+    /// <summary>Creates user <paramref name="name"/> with <paramref name="role"/> (if new) and a client sending a personal token.</summary>
+    public HttpClient UserClient(string name, MeTAI.Service.Users.Role role, bool bearer = true)
+    {
+        MeTAI.Service.Users.UserStore users = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MeTAI.Service.Users.UserStore>(Services);
+        if (users.Get(name) is null)
+        {
+            users.Add(name, role);
+        }
+
+        (string token, _) = users.IssueToken(name, 1);
+        HttpClient c = CreateClient();
+        if (bearer)
+        {
+            c.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+        else
+        {
+            c.DefaultRequestHeaders.Add("X-Api-Key", token);
+        }
+
+        return c;
     }
 
     /// <summary>A client that sends the API key.</summary>

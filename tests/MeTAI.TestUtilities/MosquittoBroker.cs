@@ -46,7 +46,11 @@ public sealed class MosquittoBroker : IDisposable
         ArgumentNullException.ThrowIfNull(acl);
         string exe = Executable() ?? throw new InvalidOperationException("mosquitto is not installed (./test.sh installs the Debian package).");
         string dir = Path.Combine(Path.GetTempPath(), "metai-mosquitto-" + Guid.NewGuid().ToString("N"));
+        // Modes are set explicitly: run as root, mosquitto drops to its own user before it reads these files, and a test
+        // process that hosted the service has the service's umask 077 (the files would be 0600 in a 0700 folder, which
+        // mosquitto's user cannot open: "Unable to open pwfile"). Test-only passwords, so world-readable is fine here.
         Directory.CreateDirectory(dir);
+        SetMode(dir, ReadableFolder);
         string passwd = Path.Combine(dir, "passwd");
         File.WriteAllText(passwd, "");
         foreach ((string name, string password) in users)
@@ -54,8 +58,39 @@ public sealed class MosquittoBroker : IDisposable
             Run("mosquitto_passwd", "-b", passwd, name, password);
         }
 
+        SetMode(passwd, ReadableFile);
         string aclFile = Path.Combine(dir, "acl");
         File.WriteAllText(aclFile, acl);
+        SetMode(aclFile, ReadableFile);
+        // A free port can be taken by another test between our probe and mosquitto's bind; mosquitto then exits at once,
+        // so a broker that exits before it listens is started again on another port (three tries), and its own words are
+        // in the error when all fail.
+        var errors = new System.Text.StringBuilder();
+        for (int attempt = 1; attempt <= 3; attempt++)
+        {
+            if (TryStart(exe, dir, passwd, aclFile, errors) is { } broker)
+            {
+                return broker;
+            }
+        }
+
+        Directory.Delete(dir, recursive: true);
+        throw new InvalidOperationException("mosquitto did not start listening: " + errors.ToString().Trim());
+    }
+
+    private static void SetMode(string path, UnixFileMode mode)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, mode);
+        }
+    }
+
+    private const UnixFileMode ReadableFile = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const UnixFileMode ReadableFolder = ReadableFile | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
+    private static MosquittoBroker? TryStart(string exe, string dir, string passwd, string aclFile, System.Text.StringBuilder errors)
+    {
         int port = FreeTcpPort();
         string conf = Path.Combine(dir, "mosquitto.conf");
         File.WriteAllText(conf, $"""
@@ -68,11 +103,21 @@ public sealed class MosquittoBroker : IDisposable
             set_tcp_nodelay true
             log_dest stderr
             """.Replace("            ", "", StringComparison.Ordinal));
+        SetMode(conf, ReadableFile);
         var psi = new ProcessStartInfo(exe, ["-c", conf]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         var process = Process.Start(psi)!;
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                lock (errors)
+                {
+                    errors.AppendLine(line);
+                }
+            }
+        };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        var broker = new MosquittoBroker(process, dir, port);
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed < TimeSpan.FromSeconds(10))
         {
@@ -80,21 +125,23 @@ public sealed class MosquittoBroker : IDisposable
             {
                 using var probe = new TcpClient();
                 probe.Connect("127.0.0.1", port);
-                return broker;
+                return new MosquittoBroker(process, dir, port);
             }
             catch (SocketException)
             {
                 if (process.HasExited)
                 {
-                    break;
+                    process.Dispose();
+                    return null;
                 }
 
                 Thread.Sleep(50);
             }
         }
 
-        broker.Dispose();
-        throw new InvalidOperationException("mosquitto did not start listening.");
+        process.Kill();
+        process.Dispose();
+        return null;
     }
 
     private static int FreeTcpPort()

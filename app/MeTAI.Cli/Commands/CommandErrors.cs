@@ -10,11 +10,27 @@ internal static class CommandErrors
         {
             return body();
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException
-            or FormatException or KeyNotFoundException or MeTAI.Dicom.DicomFormatException or System.Text.Json.JsonException)
+        catch (Exception ex) when (IsExpected(ex))
         {
             stderr.WriteLine($"metai: {ex.Message}");
             return 1;
         }
     }
+
+    /// <summary>As <see cref="Guard"/> for a verb that runs asynchronously (so that Ctrl+C and SIGTERM reach its token).</summary>
+    public static async Task<int> GuardAsync(TextWriter stderr, Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsExpected(ex))
+        {
+            await stderr.WriteLineAsync($"metai: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    private static bool IsExpected(Exception ex) => ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException
+        or FormatException or KeyNotFoundException or MeTAI.Dicom.DicomFormatException or System.Text.Json.JsonException;
 }

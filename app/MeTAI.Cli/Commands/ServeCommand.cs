@@ -1,11 +1,16 @@
 using System.CommandLine;
+using System.Globalization;
+using MeTAI.Cli.Commands.DicomFiles;
+using MeTAI.Dicom.Network;
 using MeTAI.Service.Hosting;
 
 namespace MeTAI.Cli.Commands;
 
 /// <summary>
 /// <c>metai serve [--urls http://127.0.0.1:5080] [--data-dir DIR] [--controller none|sim|mqtt://host:port]
-/// [--api-keys-file FILE]</c>: the HTTP API and web interface (app/MeTAI.Service; docs/service.md) until Ctrl+C.
+/// [--api-keys-file FILE] [--dicom-port P [--dicom-aet AET] [--dicom-allow AET]…]</c>: the HTTP API and web interface
+/// (app/MeTAI.Service; docs/service.md) until Ctrl+C, and with <c>--dicom-port</c> a DICOM storage SCP whose
+/// associations become uploads.
 /// API keys come from <c>METAI_API_KEYS</c> or the keys file — none are built in, and without one every API call
 /// answers 401. Any other service setting can follow as <c>--Section:Key=value</c>.
 /// </summary>
@@ -18,9 +23,12 @@ internal static class ServeCommand
         var controller = new Option<string>("--controller") { Description = "Controller page source: none, sim (a simulated rig) or mqtt://host:port (observer; password in METAI_MQTT_PASSWORD)", DefaultValueFactory = _ => "none" };
         var keysFile = new Option<string?>("--api-keys-file") { Description = "File with one API key per line (also METAI_API_KEYS, comma-separated)" };
         var seconds = new Option<double>("--seconds") { Description = "Stop after this many seconds (0: until Ctrl+C)" };
+        var dicomPort = new Option<int?>("--dicom-port") { Description = "Also receive uploads by DICOM: a C-STORE SCP on this port, one upload per association" };
+        var dicomAet = new Option<string?>("--dicom-aet") { Description = "The DICOM listener's AE title (default METAI)" };
+        var dicomAllow = new Option<string[]>("--dicom-allow") { Description = "A calling AE title the DICOM listener accepts (repeatable; default: any)" };
         var command = new Command("serve", "Run the HTTP API and web interface (plans, uploads, controller status).")
         {
-            urls, dataDir, controller, keysFile, seconds,
+            urls, dataDir, controller, keysFile, seconds, dicomPort, dicomAet, dicomAllow,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse => CommandErrors.Guard(parse.InvocationConfiguration.Error, () =>
@@ -51,6 +59,18 @@ internal static class ServeCommand
                 args.Add($"--Service:ApiKeysFile={Path.GetFullPath(k)}");
             }
 
+            if (parse.GetValue(dicomPort) is { } p)
+            {
+                args.Add(string.Create(CultureInfo.InvariantCulture, $"--Service:DicomPort={DicomNetworkCli.Port(p, "--dicom-port")}"));
+            }
+
+            if (parse.GetValue(dicomAet) is { } ae)
+            {
+                args.Add($"--Service:DicomAeTitle={AeTitle.Check(ae, "--dicom-aet")}");
+            }
+
+            List<string> allowed = DicomNetworkCli.AeTitles(parse.GetValue(dicomAllow), "--dicom-allow");
+            args.AddRange(allowed.Select((a, i) => string.Create(CultureInfo.InvariantCulture, $"--Service:DicomAllowedCallingAeTitles:{i}={a}")));
             args.AddRange(parse.UnmatchedTokens);
             using var app = ServiceHost.Build([.. args]);
             double s = parse.GetValue(seconds);

@@ -9,10 +9,12 @@ public static class ControllerApi
     public static IEndpointRouteBuilder MapControllerApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        RouteGroupBuilder group = app.MapGroup("/api/controller").WithTags("Controller");
+        RouteGroupBuilder group = app.MapGroup("/api/controller").WithTags("Controller").RequireAuthorization(Users.Permissions.ControllerRead);
         group.MapGet("/state", (ControllerMonitor monitor) => TypedResults.Ok(monitor.Snapshot()));
-        group.MapGet("/events", ServerSentEventsResult<string> (ControllerMonitor monitor, CancellationToken ct) =>
-            TypedResults.ServerSentEvents(monitor.EventsAsync(ct)));
+        // A stream ends when the client goes or the service begins to stop: an open stream must not hold the shutdown
+        // up until the host's timeout (Kestrel waits for running requests to finish).
+        group.MapGet("/events", ServerSentEventsResult<string> (ControllerMonitor monitor, IHostApplicationLifetime lifetime, HttpContext context) =>
+            TypedResults.ServerSentEvents(monitor.EventsAsync(context.RequestAborted, lifetime.ApplicationStopping)));
         return app;
     }
 }

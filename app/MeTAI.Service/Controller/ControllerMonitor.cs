@@ -213,6 +213,19 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
     }
 
     /// <summary>
+    /// <see cref="EventsAsync(CancellationToken)"/> until either token fires: the request's (the client went) or the
+    /// host's stopping token (the service is shutting down, so the stream ends and the response completes).
+    /// </summary>
+    public async IAsyncEnumerable<SseItem<string>> EventsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken requestAborted, CancellationToken serviceStopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, serviceStopping);
+        await foreach (SseItem<string> item in EventsAsync(linked.Token).ConfigureAwait(false))
+        {
+            yield return item;
+        }
+    }
+
+    /// <summary>
     /// Server-sent events until <paramref name="cancellationToken"/>: first a <c>status</c> event (the snapshot), then
     /// <c>state</c>, <c>interlocks</c> and <c>telemetry</c> events with the controller's JSON payloads as they arrive
     /// (a slow reader loses the oldest telemetry, never blocks the monitor).

@@ -18,11 +18,15 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
         }
 
         httpContext.Response.StatusCode = bad.StatusCode;
+        // The JSON reader's own message names the field ($.beams) and what it expected (a number sent as "5" is refused).
+        string detail = bad.InnerException is System.Text.Json.JsonException json
+            ? $"{bad.Message} At {json.Path ?? "$"}: {json.Message}"
+            : bad.Message;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = { Status = bad.StatusCode, Title = "The request could not be read.", Detail = bad.Message },
+            ProblemDetails = { Status = bad.StatusCode, Title = "The request could not be read.", Detail = detail },
         }).ConfigureAwait(false);
     }
 }

@@ -15,7 +15,14 @@ public sealed class ServicePaths
         Directory.CreateDirectory(Jobs);
         Directory.CreateDirectory(Uploads);
         Directory.CreateDirectory(Incoming);
+        foreach (string dir in new[] { Root, Jobs, Uploads, Incoming })
+        {
+            FilePermissions.Restrict(dir); // 0700, also for folders an older service made
+        }
     }
+
+    /// <summary>Users and tokens.</summary>
+    public string UsersDatabase => Path.Combine(Root, Users.UserStore.FileName);
 
     /// <summary>The data directory.</summary>
     public string Root { get; }

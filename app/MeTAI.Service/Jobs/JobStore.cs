@@ -11,7 +11,7 @@ namespace MeTAI.Service.Jobs;
 public sealed class JobStore
 {
     /// <summary>Schema version this code writes.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     /// <summary>Reason recorded on jobs that were running when the service stopped.</summary>
     public const string InterruptedReason = "Interrupted: the service stopped while this job was running (restart or crash); its partial output was discarded. Submit it again.";
@@ -93,7 +93,55 @@ public sealed class JobStore
             create.ExecuteNonQuery();
             t.Commit();
         }
+
+        if (version < 2)
+        {
+            // Version 2: plan review and approval (draft → reviewed → approved), one row per plan once reviewed.
+            using SqliteTransaction t = c.BeginTransaction();
+            using SqliteCommand create = c.CreateCommand();
+            create.Transaction = t;
+            create.CommandText = """
+                CREATE TABLE reviews (
+                    plan_id       TEXT PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+                    state         TEXT NOT NULL,
+                    reviewed_by   TEXT NOT NULL,
+                    reviewed_utc  TEXT NOT NULL,
+                    approved_by   TEXT,
+                    approved_utc  TEXT
+                );
+                PRAGMA user_version = 2;
+                """;
+            create.ExecuteNonQuery();
+            t.Commit();
+        }
     }
+
+    /// <summary>A plan's review, or null while it is a draft.</summary>
+    public PlanReview? GetReview(string id)
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand q = c.CreateCommand();
+        q.CommandText = "SELECT state, reviewed_by, reviewed_utc, approved_by, approved_utc FROM reviews WHERE plan_id = $id;";
+        q.Parameters.AddWithValue("$id", id);
+        using SqliteDataReader r = q.ExecuteReader();
+        return r.Read()
+            ? new PlanReview(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : ParseTime(r.GetString(4)))
+            : null;
+    }
+
+    /// <summary>Marks a succeeded draft plan reviewed; false when it is not a succeeded draft.</summary>
+    public bool MarkReviewed(string id, string reviewer, DateTime utc) =>
+        Execute("INSERT INTO reviews (plan_id, state, reviewed_by, reviewed_utc) SELECT id, 'reviewed', $by, $t FROM jobs WHERE id = $id AND status = 'succeeded' AND NOT EXISTS (SELECT 1 FROM reviews WHERE plan_id = $id);",
+            ("$id", id), ("$by", reviewer), ("$t", Time(utc))) == 1;
+
+    /// <summary>Marks a reviewed plan approved; false when it is not in review.</summary>
+    public bool MarkApproved(string id, string approver, DateTime utc) =>
+        Execute("UPDATE reviews SET state = 'approved', approved_by = $by, approved_utc = $t WHERE plan_id = $id AND state = 'reviewed';",
+            ("$id", id), ("$by", approver), ("$t", Time(utc))) == 1;
+
+    /// <summary>Puts an approved plan back in review (only when writing the approval into its files failed).</summary>
+    public void UndoApproval(string id) =>
+        Execute("UPDATE reviews SET state = 'reviewed', approved_by = NULL, approved_utc = NULL WHERE plan_id = $id;", ("$id", id));
 
     /// <summary>Adds a queued job.</summary>
     public JobRecord AddJob(string id, string requestJson, DateTime createdUtc)
@@ -140,14 +188,18 @@ public sealed class JobStore
             ("$id", id), ("$s", Text(status)), ("$e", reason), ("$t", Time(finishedUtc)));
     }
 
+    /// <summary>Puts a running job back in the queue (graceful stop): it keeps its place (creation time) and starts afresh.</summary>
+    public bool Requeue(string id) =>
+        Execute("UPDATE jobs SET status = 'queued', started_utc = NULL, runner = NULL, progress = 0, phase = NULL WHERE id = $id AND status = 'running';", ("$id", id)) == 1;
+
     /// <summary>Cancels a job that is still queued; false when it is not queued.</summary>
     public bool CancelQueued(string id, DateTime finishedUtc) =>
         Execute("UPDATE jobs SET status = 'cancelled', error = 'Cancelled before it started.', finished_utc = $t WHERE id = $id AND status = 'queued';",
             ("$id", id), ("$t", Time(finishedUtc))) == 1;
 
-    /// <summary>Deletes a finished job's row; false when it is active or absent.</summary>
+    /// <summary>Deletes a finished job's row; false when it is active, approved (approved plans are kept) or absent.</summary>
     public bool DeleteFinished(string id) =>
-        Execute("DELETE FROM jobs WHERE id = $id AND status NOT IN ('queued', 'running');", ("$id", id)) == 1;
+        Execute("DELETE FROM jobs WHERE id = $id AND status NOT IN ('queued', 'running') AND NOT EXISTS (SELECT 1 FROM reviews WHERE plan_id = $id AND state = 'approved');", ("$id", id)) == 1;
 
     /// <summary>
     /// Start-up recovery: every job left <c>running</c> by a previous process is marked failed with
@@ -181,6 +233,37 @@ public sealed class JobStore
         t.Commit();
         return ids;
     }
+
+    /// <summary>Queued or running jobs submitted by <paramref name="user"/>.</summary>
+    public int ActiveJobsOf(string user)
+    {
+        using SqliteConnection c = Open();
+        return Convert.ToInt32(Scalar(c, "SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running') AND json_extract(request_json, '$.submittedBy') = $u;", ("$u", user)), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Jobs whose request names upload <paramref name="uploadId"/>.</summary>
+    public IReadOnlyList<JobRecord> JobsOnUpload(string uploadId) =>
+        Query("SELECT * FROM jobs WHERE json_extract(request_json, '$.uploadId') = $u;", ("$u", uploadId));
+
+    /// <summary>Uploads stored before <paramref name="cutoffUtc"/>, oldest first (ids).</summary>
+    public IReadOnlyList<string> UploadsBefore(DateTime cutoffUtc)
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand q = c.CreateCommand();
+        q.CommandText = "SELECT id FROM uploads WHERE created_utc < $t ORDER BY created_utc;";
+        q.Parameters.AddWithValue("$t", Time(cutoffUtc));
+        using SqliteDataReader r = q.ExecuteReader();
+        var ids = new List<string>();
+        while (r.Read())
+        {
+            ids.Add(r.GetString(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Deletes an upload's row.</summary>
+    public bool DeleteUpload(string id) => Execute("DELETE FROM uploads WHERE id = $id;", ("$id", id)) == 1;
 
     /// <summary>Stores an upload's summary JSON.</summary>
     public void AddUpload(string id, string summaryJson, DateTime createdUtc) =>

@@ -34,6 +34,7 @@ public sealed class PlanJobs
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _cancelBeforeRegistration = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _cancelRequested = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
     /// <summary>Creates the job service over <paramref name="store"/>.</summary>
@@ -87,11 +88,13 @@ public sealed class PlanJobs
 
         if (_running.TryGetValue(id, out CancellationTokenSource? cts))
         {
+            _cancelRequested[id] = true;
             cts.Cancel();
             return CancelOutcome.Requested;
         }
 
         // Between TryStart and registration: Register sees the request.
+        _cancelRequested[id] = true;
         _cancelBeforeRegistration[id] = true;
         return Store.GetJob(id) is { IsActive: true } ? CancelOutcome.Requested : CancelOutcome.AlreadyFinished;
     }
@@ -124,5 +127,12 @@ public sealed class PlanJobs
         }
     }
 
-    internal void Unregister(string id) => _running.TryRemove(id, out _);
+    internal void Unregister(string id)
+    {
+        _running.TryRemove(id, out _);
+        _cancelRequested.TryRemove(id, out _);
+    }
+
+    /// <summary>True when someone asked to cancel running job <paramref name="id"/> (not the service stopping).</summary>
+    internal bool WasCancelRequested(string id) => _cancelRequested.ContainsKey(id);
 }

@@ -4,14 +4,19 @@ using MeTAI.Service.Plans;
 namespace MeTAI.Service.Jobs;
 
 /// <summary>
-/// Runs plan jobs in the background. At start it recovers: jobs a previous process left <c>running</c> are marked
-/// failed (<see cref="JobStore.InterruptedReason"/>) and their partial folders removed; queued jobs are queued again.
+/// Runs plan jobs in the background. At start it recovers: jobs a previous process left <c>running</c> (a crash or
+/// SIGKILL) are marked failed (<see cref="JobStore.InterruptedReason"/>) and their partial folders removed; queued jobs
+/// are queued again. A graceful stop fails nothing: the running job goes back to <c>queued</c> (it restarts from the
+/// beginning after the next start) and queued jobs are not started.
 /// Each job's runner writes into <c>jobs/{id}.partial/</c>; on success the worker renames the folder to
 /// <c>jobs/{id}/</c> and only then records the job succeeded, so a succeeded job always has its files.
 /// </summary>
 public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, TimeProvider time, ILogger<PlanWorker> logger, Microsoft.Extensions.Options.IOptions<Hosting.ServiceOptions> options)
     : BackgroundService
 {
+    /// <summary>How long a stopping service waits for a cancelled runner before it leaves it behind.</summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(1);
+
     /// <summary>Least time between progress writes to the database.</summary>
     public static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
@@ -61,7 +66,9 @@ public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, TimePr
 
     private async Task RunOneAsync(string id, CancellationToken stoppingToken)
     {
-        if (!jobs.Store.TryStart(id, runner.Name, time.GetUtcNow().UtcDateTime))
+        // The channel hands out items already queued without looking at the token: a stopping service must not start
+        // (and so fail) the rest of the queue. They stay queued in the store and run after the next start.
+        if (stoppingToken.IsCancellationRequested || !jobs.Store.TryStart(id, runner.Name, time.GetUtcNow().UtcDateTime))
         {
             return; // cancelled while queued, or already taken
         }
@@ -69,6 +76,7 @@ public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, TimePr
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         jobs.Register(id, cts);
         string partial = jobs.Paths.JobPartial(id);
+        bool abandoned = false;
         try
         {
             JobRecord job = jobs.Store.GetJob(id)!;
@@ -81,7 +89,22 @@ public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, TimePr
             Directory.CreateDirectory(partial);
             LogStarted(logger, id, request.CaseName, request.Protocol);
             var progress = new StoreProgress(jobs.Store, id, time);
-            PlanOutcome outcome = await runner.RunAsync(request, partial, progress, cts.Token).ConfigureAwait(false);
+            Task<PlanOutcome> run = Task.Run(() => runner.RunAsync(request, partial, progress, cts.Token), CancellationToken.None);
+            PlanOutcome outcome;
+            try
+            {
+                outcome = await run.WaitAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested && !run.IsCompleted)
+            {
+                // Stopping: the runner was cancelled with us but may sit in a step it cannot leave (a kernel being
+                // compiled). It gets ShutdownGrace, then is left behind so the stop stays quick; the job is queued
+                // again below and its partial folder removed at the next start.
+                Task first = await Task.WhenAny(run, Task.Delay(ShutdownGrace, CancellationToken.None)).ConfigureAwait(false);
+                abandoned = first != run;
+                throw;
+            }
+
             cts.Token.ThrowIfCancellationRequested();
             string output = jobs.Paths.JobOutput(id);
             if (Directory.Exists(output))
@@ -95,9 +118,17 @@ public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, TimePr
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
-            bool shutdown = stoppingToken.IsCancellationRequested;
-            jobs.Store.Finish(id, shutdown ? JobStatus.Failed : JobStatus.Cancelled,
-                shutdown ? JobStore.InterruptedReason : "Cancelled on request while running.", time.GetUtcNow().UtcDateTime);
+            bool shutdown = stoppingToken.IsCancellationRequested && !jobs.WasCancelRequested(id);
+            if (shutdown)
+            {
+                // A graceful stop is not the job's fault: it goes back to the queue and starts again after the restart.
+                jobs.Store.Requeue(id);
+            }
+            else
+            {
+                jobs.Store.Finish(id, JobStatus.Cancelled, "Cancelled on request while running.", time.GetUtcNow().UtcDateTime);
+            }
+
             LogCancelled(logger, id, shutdown);
         }
         catch (Exception ex)
@@ -108,7 +139,7 @@ public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, TimePr
         finally
         {
             jobs.Unregister(id);
-            if (Directory.Exists(partial))
+            if (!abandoned && Directory.Exists(partial))
             {
                 Directory.Delete(partial, recursive: true);
             }
@@ -124,7 +155,7 @@ public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, TimePr
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {Id} succeeded (all goals passed: {Passed})")]
     private static partial void LogSucceeded(ILogger logger, string id, bool passed);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Id} stopped (service shutdown: {Shutdown})")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Id} stopped (service shutdown, queued again: {Shutdown})")]
     private static partial void LogCancelled(ILogger logger, string id, bool shutdown);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {Id} failed")]

@@ -3,7 +3,8 @@ namespace MeTAI.Service.Plans;
 /// <summary>
 /// A plan job as stored and handed to <see cref="IPlanRunner"/>: what <c>metai plan</c> takes (<c>--case</c>,
 /// <c>--protocol FILE</c>, <c>--beams N</c>, <c>--voxel</c>, <c>--final-histories</c>, <c>--beamlet-histories</c>,
-/// <c>--seed</c>) with the case and protocol resolved to files.
+/// <c>--seed</c>, <c>--ct-series</c>, <c>--structure-set</c>, <c>--allow-inconsistent</c>) with the case and protocol
+/// resolved to files.
 /// </summary>
 public sealed record PlanJobRequest
 {
@@ -39,4 +40,16 @@ public sealed record PlanJobRequest
 
     /// <summary>Random seed.</summary>
     public ulong Seed { get; init; } = 1;
+
+    /// <summary>For an upload holding several: the CT series to plan on (Series Instance UID), or null.</summary>
+    public string? CtSeriesUid { get; init; }
+
+    /// <summary>For an upload holding several: the structure set to plan with (SOP Instance UID), or null.</summary>
+    public string? StructureSetUid { get; init; }
+
+    /// <summary>Plan on a CT and structure set that do not belong together (another patient, study or frame of reference); each mismatch is a warning in plan.log and report.json.</summary>
+    public bool AllowInconsistent { get; init; }
+
+    /// <summary>Who submitted it (their user name), for the per-user quota.</summary>
+    public string? SubmittedBy { get; init; }
 }

@@ -10,13 +10,26 @@ namespace MeTAI.Service.Plans;
 
 /// <summary>Axial-slice geometry of a plan.</summary>
 /// <param name="Count">Number of CT slices.</param>
-/// <param name="Width">Pixels across (columns, LPS x).</param>
-/// <param name="Height">Pixels down (rows, LPS y).</param>
+/// <param name="Width">Pixels across (columns; LPS x for an HFS CT, see <see cref="Edges"/>).</param>
+/// <param name="Height">Pixels down (rows; LPS y for an HFS CT).</param>
 /// <param name="PixelSpacingMm">Column and row spacing, mm.</param>
 /// <param name="ZMm">LPS z of each slice, mm.</param>
 /// <param name="MaxDoseGy">Largest dose on the CT grid.</param>
 /// <param name="DefaultSlice">The first slice to show: through the plan's isocentre (report.json <c>isocenterLps</c>), else through the hottest voxel.</param>
-public sealed record SliceInfo(int Count, int Width, int Height, double[] PixelSpacingMm, double[] ZMm, double MaxDoseGy, int DefaultSlice);
+/// <param name="PatientPosition">Patient Position (0018,5100) of the CT (HFS, HFP, FFS, …), or empty when it has none.</param>
+/// <param name="Edges">The patient direction at each edge of the slice as it is sent (R/L/A/P), from the CT's geometry.</param>
+public sealed record SliceInfo(int Count, int Width, int Height, double[] PixelSpacingMm, double[] ZMm, double MaxDoseGy, int DefaultSlice, string PatientPosition, SliceEdges Edges);
+
+/// <summary>
+/// The patient directions at the edges of an axial slice as it is sent (rows top to bottom, columns left to right):
+/// e.g. R, L, A, P for a head-first-supine CT, L, R, P, A for head-first prone. Computed from Image Orientation
+/// (Patient), never assumed.
+/// </summary>
+/// <param name="Left">Letters at the left edge (towards column 0).</param>
+/// <param name="Right">Letters at the right edge.</param>
+/// <param name="Top">Letters at the top edge (towards row 0).</param>
+/// <param name="Bottom">Letters at the bottom edge.</param>
+public sealed record SliceEdges(string Left, string Right, string Top, string Bottom);
 
 /// <summary>One ROI outline on a slice, in pixel coordinates (column, row; fractional).</summary>
 /// <param name="Name">ROI name.</param>
@@ -28,7 +41,7 @@ public sealed record SliceContour(string Name, string Color, double[] Points);
 /// An axial slice: CT numbers and dose on the CT pixel grid, little-endian arrays in base64 (<c>ctHu</c>: int16,
 /// <c>doseGy</c>: float32, row-major from the top-left pixel), and the ROI outlines that lie on it.
 /// </summary>
-/// <param name="Index">Slice index (0 = most inferior).</param>
+/// <param name="Index">Slice index (0 = the first along the slice normal: most inferior for head-first CTs, most superior for feet-first).</param>
 /// <param name="ZMm">LPS z, mm.</param>
 /// <param name="Width">Columns.</param>
 /// <param name="Height">Rows.</param>
@@ -52,8 +65,10 @@ public sealed class PlanSlices
     {
         Volume v = Load(directory);
         GridGeometry g = v.Ct.Geometry;
+        (string left, string right, string top, string bottom) = PatientPositions.EdgeLetters(g.Direction.Column(0), g.Direction.Column(1));
         return new SliceInfo(g.SizeZ, g.SizeX, g.SizeY, [g.SpacingMm.X, g.SpacingMm.Y],
-            [.. Enumerable.Range(0, g.SizeZ).Select(k => Math.Round(g.IndexToLps(0, 0, k).Z, 3))], v.MaxDoseGy, v.DefaultSlice);
+            [.. Enumerable.Range(0, g.SizeZ).Select(k => Math.Round(g.IndexToLps(0, 0, k).Z, 3))], v.MaxDoseGy, v.DefaultSlice,
+            v.PatientPosition, new SliceEdges(left, right, top, bottom));
     }
 
     /// <summary>Slice <paramref name="k"/>; throws <see cref="ArgumentOutOfRangeException"/> outside the series.</summary>
@@ -137,6 +152,8 @@ public sealed class PlanSlices
 
         public required int DefaultSlice { get; init; }
 
+        public required string PatientPosition { get; init; }
+
         public static Volume Read(string directory)
         {
             CtSeries ct = CtSeriesReader.Read(Path.Combine(directory, RtStudyWriter.CtDirectory));
@@ -155,7 +172,7 @@ public sealed class PlanSlices
                 }
             }
 
-            return new Volume { Ct = ct.Hu, DoseOnCt = onCt, Structures = ss, MaxDoseGy = max, DefaultSlice = IsocenterSlice(directory, ct.Geometry) ?? hottest };
+            return new Volume { Ct = ct.Hu, DoseOnCt = onCt, Structures = ss, MaxDoseGy = max, DefaultSlice = IsocenterSlice(directory, ct.Geometry) ?? hottest, PatientPosition = ct.PatientPosition };
         }
 
         // The slice nearest the isocentre the planner wrote into report.json (a noisy plan's hottest voxel can lie on

@@ -14,6 +14,12 @@ public sealed record PlanView
     /// <summary>0–1.</summary>
     public required double Progress { get; init; }
 
+    /// <summary>draft, reviewed or approved (a succeeded plan's review; draft for every other plan).</summary>
+    public string Approval { get; init; } = "draft";
+
+    /// <summary>The review (who reviewed and approved, when), once there is one.</summary>
+    public PlanReview? Review { get; init; }
+
     /// <summary>What is running.</summary>
     public string? Phase { get; init; }
 

@@ -67,12 +67,11 @@ public sealed class PlannerRunner : IPlanRunner
     {
         progress.Report(new PlanProgress(0, "loading the case"));
         Protocol protocol = ProtocolLoader.Load(request.ProtocolPath);
-        PlanCase planCase = LoadCase(request);
-        ct.ThrowIfCancellationRequested();
-
         PlanResult result;
         using (var log = new StreamWriter(Path.Combine(outputDirectory, LogFile)))
         {
+            PlanCase planCase = LoadCase(request, log);
+            ct.ThrowIfCancellationRequested();
             var stages = new StageProgress(progress);
             result = PlanPipeline.Run(planCase, protocol, Settings(request, _device), log, stages, ct);
         }
@@ -93,12 +92,26 @@ public sealed class PlannerRunner : IPlanRunner
         };
     }
 
-    /// <summary>A built-in phantom at the request's voxel size, or an uploaded case under the upload's label.</summary>
-    private static PlanCase LoadCase(PlanJobRequest request)
+    /// <summary>
+    /// A built-in phantom at the request's voxel size, or an uploaded case under the upload's label: the CT series and
+    /// structure set the request chose, checked to belong together unless it allows otherwise; what was found, chosen
+    /// and accepted goes to plan.log (without patient identity).
+    /// </summary>
+    private static PlanCase LoadCase(PlanJobRequest request, TextWriter log)
     {
         if (request.CaseDirectory is { } dir)
         {
-            return PlanCase.From(CaseLoader.FromDirectory(dir) with { Name = request.CaseName });
+            var options = new CaseLoadOptions
+            {
+                CtSeriesUid = request.CtSeriesUid,
+                StructureSetUid = request.StructureSetUid,
+                AllowInconsistent = request.AllowInconsistent,
+                CtSeriesOption = "ctSeries",
+                StructureSetOption = "structureSet",
+                AllowInconsistentOption = "allowInconsistent",
+                LogPatientIdentity = false,
+            };
+            return PlanCase.From(CaseLoader.FromDirectory(dir, options, log) with { Name = request.CaseName });
         }
 
         string phantom = request.Case ?? throw new ArgumentException("The request names neither a case nor a case directory.", nameof(request));

@@ -2,8 +2,10 @@ using System.IO.Compression;
 using System.Text.Json;
 using MeTAI.Core.Phantoms;
 using MeTAI.Planner.Plans;
+using MeTAI.Service.Audit;
 using MeTAI.Service.Jobs;
 using MeTAI.Service.Uploads;
+using MeTAI.Service.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MeTAI.Service.Plans;
@@ -27,6 +29,8 @@ public static class PlansApi
         ["log"] = (PlannerRunner.LogFile, "text/plain; charset=utf-8"),
     };
 
+    private static readonly string[] SliceFiles = ["rtdose.dcm", "rtstruct.dcm"];
+
     /// <summary>Maps the plan endpoints.</summary>
     public static IEndpointRouteBuilder MapPlansApi(this IEndpointRouteBuilder app)
     {
@@ -48,16 +52,24 @@ public static class PlansApi
         });
 
         RouteGroupBuilder plans = api.MapGroup("/plans");
-        plans.MapPost("/", Submit);
-        plans.MapGet("/", (PlanJobs jobs) => TypedResults.Ok(jobs.Store.ListJobs().Select(View)));
+        plans.MapPost("/", Submit).RequireAuthorization(Permissions.PlansWrite);
+        plans.MapGet("/", (PlanJobs jobs) => TypedResults.Ok(jobs.Store.ListJobs().Select(j => View(j, jobs.Store.GetReview(j.Id))))).RequireAuthorization(Permissions.PlansRead);
         plans.MapGet("/{id}", Results<Ok<PlanView>, ProblemHttpResult> (string id, PlanJobs jobs) =>
-            jobs.Store.GetJob(id) is { } job ? TypedResults.Ok(View(job)) : NotFound(id));
-        plans.MapGet("/{id}/dvh", Dvh);
-        plans.MapGet("/{id}/slices", Results<Ok<SliceInfo>, ProblemHttpResult> (string id, PlanJobs jobs, PlanSlices slices) =>
-            Finished(jobs, id, out string? dir, out ProblemHttpResult? problem) ? TypedResults.Ok(slices.Info(dir!)) : problem!);
+            jobs.Store.GetJob(id) is { } job ? TypedResults.Ok(View(job, jobs.Store.GetReview(id))) : NotFound(id)).RequireAuthorization(Permissions.PlansRead);
+        plans.MapGet("/{id}/dvh", Dvh).RequireAuthorization(Permissions.PlansRead);
+        plans.MapGet("/{id}/slices", Results<Ok<SliceInfo>, ProblemHttpResult> (string id, PlanJobs jobs, PlanSlices slices, PhiAudit audit, HttpContext http) =>
+        {
+            if (!Finished(jobs, id, out string? dir, out ProblemHttpResult? problem) || !HasSliceFiles(id, dir!, out problem))
+            {
+                return problem!;
+            }
+
+            audit.Record(http, "viewed", ("plan", id), ("what", "ct and dose slices"));
+            return TypedResults.Ok(slices.Info(dir!));
+        }).RequireAuthorization(Permissions.PhiRead);
         plans.MapGet("/{id}/slices/{k:int}", Results<Ok<SliceData>, ProblemHttpResult> (string id, int k, PlanJobs jobs, PlanSlices slices) =>
         {
-            if (!Finished(jobs, id, out string? dir, out ProblemHttpResult? problem))
+            if (!Finished(jobs, id, out string? dir, out ProblemHttpResult? problem) || !HasSliceFiles(id, dir!, out problem))
             {
                 return problem!;
             }
@@ -70,15 +82,20 @@ public static class PlansApi
             {
                 return TypedResults.Problem(ex.Message.Split(Environment.NewLine)[0], statusCode: StatusCodes.Status404NotFound, title: "No such slice");
             }
-        });
-        plans.MapGet("/{id}/files/{kind}", Download);
-        plans.MapPost("/{id}/cancel", Cancel);
-        plans.MapDelete("/{id}", Results<NoContent, ProblemHttpResult> (string id, PlanJobs jobs, PlanSlices slices) =>
+        }).RequireAuthorization(Permissions.PhiRead);
+        plans.MapGet("/{id}/files/{kind}", Download).RequireAuthorization(Permissions.PhiRead);
+        plans.MapPost("/{id}/cancel", Cancel).RequireAuthorization(Permissions.PlansWrite);
+        plans.MapDelete("/{id}", Results<NoContent, ProblemHttpResult> (string id, PlanJobs jobs, PlanSlices slices, PhiAudit audit, HttpContext http) =>
         {
             JobRecord? job = jobs.Store.GetJob(id);
             if (job is null)
             {
                 return NotFound(id);
+            }
+
+            if (jobs.Store.GetReview(id) is { State: "approved" })
+            {
+                return TypedResults.Problem($"Plan {id} is approved; an approved plan is kept as it is.", statusCode: StatusCodes.Status409Conflict, title: "Plan is approved");
             }
 
             if (!jobs.Delete(id))
@@ -87,13 +104,23 @@ public static class PlansApi
             }
 
             slices.Forget(jobs.Paths.JobOutput(id));
+            audit.Record(http, "deleted", ("plan", id), ("case", job.RequestJson.Length > 0 ? PlanCase(job) : ""));
             return TypedResults.NoContent();
-        });
+        }).RequireAuthorization(Permissions.PlansWrite);
         return app;
     }
 
-    private static Results<Accepted<PlanView>, ValidationProblem> Submit(PlanSubmission? body, PlanJobs jobs, ProtocolCatalog protocols, UploadCatalog uploads)
+    private static Results<Accepted<PlanView>, ValidationProblem, ProblemHttpResult> Submit(PlanSubmission? body, PlanJobs jobs, ProtocolCatalog protocols, UploadCatalog uploads, PhiAudit audit, HttpContext http,
+        Microsoft.Extensions.Options.IOptions<Hosting.ServiceOptions> options)
     {
+        string user = http.User.Identity?.Name ?? "unknown";
+        int quota = options.Value.MaxActivePlansPerUser;
+        if (quota > 0 && jobs.Store.ActiveJobsOf(user) >= quota)
+        {
+            return TypedResults.Problem($"{user} already has {quota} plan(s) queued or running (Service:MaxActivePlansPerUser); wait for one to finish or cancel one.",
+                statusCode: StatusCodes.Status429TooManyRequests, title: "Plan quota reached");
+        }
+
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         void Error(string field, string message) => errors[field] = [message];
         body ??= new PlanSubmission();
@@ -120,7 +147,7 @@ public static class PlansApi
         {
             caseName = upload.Name;
             caseDir = uploads.CaseDirectory(upload.Id);
-            structures = [.. upload.Structures.Select(s => s.Name)];
+            structures = UploadChoice.Structures(upload, body.CtSeries, body.StructureSet, Error);
         }
         else
         {
@@ -156,6 +183,11 @@ public static class PlansApi
             {
                 Error("protocol", $"Protocol '{protocol.Name}' names {string.Join(", ", missing.Select(m => $"'{m}'"))}, which case '{caseName}' does not have. Structures: {string.Join(", ", structures)}.");
             }
+        }
+
+        if (body.Case is not null && (body.CtSeries ?? body.StructureSet) is not null)
+        {
+            Error("ctSeries", "ctSeries and structureSet choose within an upload; a built-in case has one of each.");
         }
 
         if (body.Beams is < 1 or > 36)
@@ -196,8 +228,13 @@ public static class PlansApi
             VoxelMm = body.VoxelMm ?? 5,
             Histories = body.Histories,
             Seed = body.Seed ?? 1,
+            CtSeriesUid = body.CtSeries,
+            StructureSetUid = body.StructureSet,
+            AllowInconsistent = body.AllowInconsistent ?? false,
+            SubmittedBy = user,
         };
         JobRecord job = jobs.Submit(request);
+        audit.Record(http, "planned", ("plan", job.Id), ("upload", request.UploadId ?? ""), ("case", request.CaseName), ("protocol", request.Protocol));
         return TypedResults.Accepted($"/api/plans/{job.Id}", View(job));
     }
 
@@ -211,14 +248,14 @@ public static class PlansApi
         string path = Path.Combine(dir!, PlannerRunner.DvhFile);
         return File.Exists(path)
             ? TypedResults.Content(await File.ReadAllTextAsync(path, ct).ConfigureAwait(false), "application/json")
-            : TypedResults.Problem($"Plan {id} has no {PlannerRunner.DvhFile} (its runner did not write one).", statusCode: StatusCodes.Status404NotFound, title: "File not found");
+            : MissingFile(id, PlannerRunner.DvhFile);
     }
 
     /// <summary>Structure names of a built-in phantom (built at a coarse grid, which is quick).</summary>
     private static IReadOnlyList<string> PhantomStructures(string phantom) =>
         [.. PhantomLibrary.Build(phantom, 10).Structures.Select(s => s.Name)];
 
-    private static Results<FileStreamHttpResult, PhysicalFileHttpResult, ProblemHttpResult> Download(string id, string kind, PlanJobs jobs)
+    private static Results<FileStreamHttpResult, PhysicalFileHttpResult, ProblemHttpResult> Download(string id, string kind, PlanJobs jobs, PhiAudit audit, HttpContext http)
     {
         if (!Files.TryGetValue(kind, out (string File, string ContentType) f))
         {
@@ -231,6 +268,12 @@ public static class PlansApi
         }
 
         string path = Path.Combine(dir!, f.File);
+        if (kind == "ct" ? !Directory.Exists(path) : !File.Exists(path))
+        {
+            return MissingFile(id, f.File);
+        }
+
+        audit.Record(http, "downloaded", ("plan", id), ("file", kind));
         if (kind == "ct")
         {
             var buffer = new MemoryStream();
@@ -239,14 +282,38 @@ public static class PlansApi
             return TypedResults.Stream(buffer, f.ContentType, $"plan-{id}-ct.zip");
         }
 
-        return File.Exists(path)
-            ? TypedResults.PhysicalFile(path, f.ContentType, $"plan-{id}-{f.File}")
-            : TypedResults.Problem($"Plan {id} has no {f.File} (its runner did not write one).", statusCode: StatusCodes.Status404NotFound, title: "File not found");
+        return TypedResults.PhysicalFile(path, f.ContentType, $"plan-{id}-{f.File}");
     }
 
-    private static Results<Accepted<PlanView>, ProblemHttpResult> Cancel(string id, PlanJobs jobs)
+    // The slice view reads the CT series, the RTDOSE and the RTSTRUCT: a plan folder without one of them answers 404
+    // naming it (a file removed by hand, or a runner that does not write it), not a 500 from the reader.
+    private static bool HasSliceFiles(string id, string directory, out ProblemHttpResult? problem)
     {
-        switch (jobs.Cancel(id))
+        problem = null;
+        if (!Directory.Exists(Path.Combine(directory, "ct")))
+        {
+            problem = MissingFile(id, "ct/");
+        }
+        else if (SliceFiles.FirstOrDefault(f => !File.Exists(Path.Combine(directory, f))) is { } missing)
+        {
+            problem = MissingFile(id, missing);
+        }
+
+        return problem is null;
+    }
+
+    private static ProblemHttpResult MissingFile(string id, string file) =>
+        TypedResults.Problem($"Plan {id} has no {file} (its runner did not write one, or it was removed).", statusCode: StatusCodes.Status404NotFound, title: "File not found");
+
+    private static Results<Accepted<PlanView>, ProblemHttpResult> Cancel(string id, PlanJobs jobs, PhiAudit audit, HttpContext http)
+    {
+        CancelOutcome outcome = jobs.Cancel(id);
+        if (outcome is CancelOutcome.Cancelled or CancelOutcome.Requested)
+        {
+            audit.Record(http, "cancelled", ("plan", id));
+        }
+
+        switch (outcome)
         {
             case CancelOutcome.NotFound:
                 return NotFound(id);
@@ -283,8 +350,10 @@ public static class PlansApi
 
     private static string Text(JobStatus s) => s.ToString().ToLowerInvariant();
 
-    /// <summary>The API view of a job row.</summary>
-    public static PlanView View(JobRecord job)
+    private static string PlanCase(JobRecord job) => JsonSerializer.Deserialize<PlanJobRequest>(job.RequestJson, PlanJobs.Json)?.CaseName ?? "";
+
+    /// <summary>The API view of a job row (with its review, when it has one).</summary>
+    public static PlanView View(JobRecord job, PlanReview? review = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         PlanJobRequest request = JsonSerializer.Deserialize<PlanJobRequest>(job.RequestJson, PlanJobs.Json)!;
@@ -309,6 +378,8 @@ public static class PlansApi
             Id = job.Id,
             Status = job.Status,
             Progress = Math.Round(job.Progress, 4),
+            Approval = review?.State ?? "draft",
+            Review = review,
             Phase = job.Phase,
             CreatedUtc = job.CreatedUtc,
             StartedUtc = job.StartedUtc,

@@ -1,10 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
-using MeTAI.Dicom;
+using MeTAI.Dicom.Cases;
 using MeTAI.Dicom.Deid;
-using MeTAI.Dicom.Rt;
-using MeTAI.Dicom.Rt.Readers;
-using MeTAI.Dicom.Rt.Writers;
 using MeTAI.Service.Hosting;
 using MeTAI.Service.Jobs;
 using Microsoft.Extensions.Options;
@@ -12,21 +9,31 @@ using Microsoft.Extensions.Options;
 namespace MeTAI.Service.Uploads;
 
 /// <summary>
-/// Receives a zip of a DICOM CT series and an RTSTRUCT and stores it as a case (<c>uploads/{id}/case/ct/</c> +
-/// <c>rtstruct.dcm</c>). Checks, in order: size as sent (<see cref="ServiceOptions.MaxUploadBytes"/>), that it is a zip,
-/// entry count, entry names (absolute paths, <c>..</c> and drive letters are refused, and entries are stored under
-/// names of our own, never theirs), the bytes actually inflated (<see cref="ServiceOptions.MaxUploadUncompressedBytes"/>,
-/// counted while extracting, not taken from the headers), that every entry parses as DICOM with our codec (a malformed
-/// one is named with the codec's reason, tag and offset), one CT series and one RTSTRUCT on the same frame of
-/// reference, and that the case loads (slice geometry, ROIs with closed contours). With <c>deidentify</c> every
-/// dataset goes through <see cref="Deidentifier"/> (PS3.15 basic profile, UIDs remapped consistently) before it is
-/// stored. Nothing is kept of a rejected upload.
+/// Receives a zip of DICOM files — a planning system's or PACS's export (any names and folders), or DICOM media with a
+/// DICOMDIR — and stores its CT series and structure sets as a case (<c>uploads/{id}/case/ct/</c> + <c>rtstruct.dcm</c>,
+/// or <c>rtstruct-N.dcm</c> when there are several). Checks, in order: size as sent
+/// (<see cref="ServiceOptions.MaxUploadBytes"/>), that it is a zip, entry count, entry names (absolute paths, <c>..</c>
+/// and drive letters are refused, and entries are stored under names of our own, never theirs), the bytes actually
+/// inflated (<see cref="ServiceOptions.MaxUploadUncompressedBytes"/>, counted while extracting, not taken from the
+/// headers, and <see cref="ServiceOptions.MaxUploadEntryBytes"/> per entry: entries are inflated to disk in 64 kB pieces,
+/// and none larger than that is ever read into memory); then the files are grouped by the case loader's own code (<see cref="CaseInventory"/>: files that are
+/// not DICOM are skipped and counted, a DICOM file that does not parse is named with the codec's reason, tag and
+/// offset, a DICOMDIR is followed); there must be a CT series and an RTSTRUCT; and the case must load as a plan would
+/// load it (<see cref="CaseLoader"/>: slice geometry, ROIs with closed contours) — or, when the upload holds several CT
+/// series or structure sets, every one of them must read, and the plan request chooses. What was found, what was
+/// chosen and any mismatch between CT and RTSTRUCT (<see cref="CaseConsistency"/>; a plan refuses it unless asked to
+/// accept it) are in the summary. With <c>deidentify</c> every stored dataset goes through <see cref="Deidentifier"/>
+/// (PS3.15 basic profile, UIDs remapped consistently) first, so the UIDs in the summary are the stored ones. Nothing is
+/// kept of a rejected upload.
 /// </summary>
-public sealed class UploadIntake(ServicePaths paths, JobStore store, IOptions<ServiceOptions> options, TimeProvider time)
+public sealed partial class UploadIntake(ServicePaths paths, JobStore store, IOptions<ServiceOptions> options, TimeProvider time, UploadLimiter limiter)
 {
     private static readonly string[] SkippedPrefixes = ["__MACOSX/"];
 
-    /// <summary>Reads, checks and stores an upload.</summary>
+    /// <summary>
+    /// Reads, checks and stores an upload, within the <see cref="UploadLimiter"/>'s bounds (a slot among
+    /// <see cref="ServiceOptions.MaxConcurrentUploads"/>, and parsing memory from <see cref="ServiceOptions.MaxUploadMemoryBytes"/>).
+    /// </summary>
     /// <exception cref="UploadRejectedException">The upload is refused (status, title and detail for the problem).</exception>
     public async Task<UploadSummary> ReceiveAsync(Stream body, long? contentLength, string? name, bool deidentify, CancellationToken cancellationToken)
     {
@@ -37,6 +44,8 @@ public sealed class UploadIntake(ServicePaths paths, JobStore store, IOptions<Se
             throw TooLarge(o.MaxUploadBytes);
         }
 
+        using IDisposable slot = limiter.Enter();
+
         string id = Guid.CreateVersion7().ToString("N");
         string staging = Path.Combine(paths.Incoming, id);
         Directory.CreateDirectory(staging);
@@ -46,9 +55,9 @@ public sealed class UploadIntake(ServicePaths paths, JobStore store, IOptions<Se
             await CopyLimitedAsync(body, zipPath, o.MaxUploadBytes, cancellationToken).ConfigureAwait(false);
             List<(string Entry, string Path)> files = Extract(zipPath, Path.Combine(staging, "raw"), o);
             File.Delete(zipPath);
+            using IDisposable memory = await limiter.ReserveMemoryAsync(files.Sum(f => new FileInfo(f.Path).Length), cancellationToken).ConfigureAwait(false);
             string caseDir = Path.Combine(staging, "case");
-            (List<string> ignored, Dictionary<string, string> entryOf) = Arrange(files, caseDir, deidentify);
-            UploadSummary summary = Check(caseDir, entryOf, id, name, deidentify, ignored);
+            UploadSummary summary = Intake(files, staging, caseDir, id, name, deidentify);
             Directory.Delete(Path.Combine(staging, "raw"), recursive: true);
             Directory.Move(staging, paths.Upload(id));
             store.AddUpload(id, JsonSerializer.Serialize(summary, PlanJobs.Json), summary.CreatedUtc);
@@ -133,9 +142,17 @@ public sealed class UploadIntake(ServicePaths paths, JobStore store, IOptions<Se
                     using Stream input = entry.Open();
                     using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
                     int n;
+                    long entryBytes = 0;
                     while ((n = input.Read(buffer)) > 0)
                     {
                         total += n;
+                        entryBytes += n;
+                        if (entryBytes > o.MaxUploadEntryBytes)
+                        {
+                            throw new UploadRejectedException(StatusCodes.Status413PayloadTooLarge, "Zip entry too large",
+                                $"Zip entry '{entryName}' inflates to more than {o.MaxUploadEntryBytes:N0} bytes (Service:MaxUploadEntryBytes); no DICOM file we read is that large.", entryName);
+                        }
+
                         if (total > o.MaxUploadUncompressedBytes)
                         {
                             throw new UploadRejectedException(StatusCodes.Status413PayloadTooLarge, "Upload expands too far",
@@ -174,163 +191,4 @@ public sealed class UploadIntake(ServicePaths paths, JobStore store, IOptions<Se
         }
     }
 
-    // Parses every entry, keeps the CT slices and the RTSTRUCT (de-identified on request) in the case layout.
-    private static (List<string> Ignored, Dictionary<string, string> EntryOf) Arrange(List<(string Entry, string Path)> files, string caseDir, bool deidentify)
-    {
-        var ct = new List<(string Entry, DicomFile File, string Path)>();
-        (string Entry, DicomFile File, string Path)? rtstruct = null;
-        var ignored = new List<string>();
-        foreach ((string entry, string path) in files)
-        {
-            DicomFile file;
-            try
-            {
-                file = DicomFile.Open(path);
-            }
-            catch (DicomFormatException ex)
-            {
-                throw new UploadRejectedException(StatusCodes.Status400BadRequest, "Malformed DICOM",
-                    $"Zip entry '{entry}' is not valid DICOM: {ex.Reason}" + (ex.Tag is { } t ? $" at tag {t}" : string.Empty) + (ex.Offset >= 0 ? $" (byte offset {ex.Offset})" : string.Empty) + ".",
-                    entry, ex)
-                {
-                    Tag = ex.Tag?.ToString(),
-                    Offset = ex.Offset >= 0 ? ex.Offset : null,
-                };
-            }
-
-            string sopClass = file.Dataset.GetString(DicomTags.SOPClassUID) ?? string.Empty;
-            switch (sopClass)
-            {
-                case DicomUid.CTImageStorage:
-                    ct.Add((entry, file, path));
-                    break;
-                case DicomUid.RTStructureSetStorage when rtstruct is null:
-                    rtstruct = (entry, file, path);
-                    break;
-                case DicomUid.RTStructureSetStorage:
-                    throw new UploadRejectedException(StatusCodes.Status400BadRequest, "More than one RTSTRUCT",
-                        $"Zip entries '{rtstruct!.Value.Entry}' and '{entry}' are both RT Structure Sets; send one.", entry);
-                default:
-                    ignored.Add($"{entry}: SOP class {(sopClass.Length > 0 ? sopClass : "(none)")} is neither CT Image nor RT Structure Set");
-                    break;
-            }
-        }
-
-        if (ct.Count == 0)
-        {
-            throw new UploadRejectedException(StatusCodes.Status400BadRequest, "No CT series", "The zip holds no CT Image Storage files; a case needs a CT series and an RTSTRUCT.");
-        }
-
-        if (rtstruct is null)
-        {
-            throw new UploadRejectedException(StatusCodes.Status400BadRequest, "No RTSTRUCT", "The zip holds no RT Structure Set; a case needs a CT series and an RTSTRUCT.");
-        }
-
-        var series = ct.Select(c => c.File.Dataset.GetString(DicomTags.SeriesInstanceUID) ?? string.Empty).Distinct(StringComparer.Ordinal).ToList();
-        if (series.Count > 1)
-        {
-            throw new UploadRejectedException(StatusCodes.Status400BadRequest, "More than one CT series",
-                $"The zip holds {series.Count} CT series; send one series per upload.");
-        }
-
-        string ssFor = rtstruct.Value.File.Dataset.GetString(DicomTags.FrameOfReferenceUID) ?? ReferencedFrame(rtstruct.Value.File.Dataset);
-        string ctFor = ct[0].File.Dataset.GetString(DicomTags.FrameOfReferenceUID) ?? string.Empty;
-        if (ssFor.Length > 0 && ctFor.Length > 0 && ssFor != ctFor)
-        {
-            throw new UploadRejectedException(StatusCodes.Status400BadRequest, "RTSTRUCT does not match the CT",
-                $"The RTSTRUCT ('{rtstruct.Value.Entry}') is on frame of reference {ssFor}, the CT series on {ctFor}.", rtstruct.Value.Entry);
-        }
-
-        var deid = deidentify ? new Deidentifier() : null;
-        var entryOf = new Dictionary<string, string>(StringComparer.Ordinal);
-        string ctDir = Path.Combine(caseDir, RtStudyWriter.CtDirectory);
-        Directory.CreateDirectory(ctDir);
-        int index = 0;
-        foreach ((string entry, DicomFile file, string path) in ct)
-        {
-            string target = Path.Combine(ctDir, $"CT.{++index:D4}.dcm");
-            Store(file, path, target, deid);
-            entryOf[target] = entry;
-        }
-
-        string ssPath = Path.Combine(caseDir, RtStudyWriter.StructureSetFile);
-        Store(rtstruct.Value.File, rtstruct.Value.Path, ssPath, deid);
-        entryOf[ssPath] = rtstruct.Value.Entry;
-        return (ignored, entryOf);
-    }
-
-    private static string ReferencedFrame(DicomDataset ss)
-    {
-        foreach (DicomDataset item in ss.GetItems(DicomTags.ReferencedFrameOfReferenceSequence))
-        {
-            if (item.GetString(DicomTags.FrameOfReferenceUID) is { Length: > 0 } uid)
-            {
-                return uid;
-            }
-        }
-
-        return string.Empty;
-    }
-
-    private static void Store(DicomFile file, string source, string target, Deidentifier? deid)
-    {
-        if (deid is null)
-        {
-            File.Copy(source, target);
-            return;
-        }
-
-        new DicomFile(deid.Apply(file.Dataset)).Save(target);
-    }
-
-    // Loads the arranged case as a plan would; errors name the zip entry.
-    private UploadSummary Check(string caseDir, Dictionary<string, string> entryOf, string id, string? name, bool deidentify, List<string> ignored)
-    {
-        LoadedCaseInfo info;
-        try
-        {
-            RtStudy study = RtStudyReader.Read(caseDir);
-            RtStructureSet ss = study.StructureSet!;
-            var structures = ss.Rois.Where(r => r.ClosedPlanarCount > 0).Select(r => new UploadStructure(r.Name, r.InterpretedType)).ToList();
-            if (structures.Count == 0)
-            {
-                throw new UploadRejectedException(StatusCodes.Status400BadRequest, "RTSTRUCT has no contours",
-                    "No ROI of the RTSTRUCT has closed planar contours, so there is nothing to plan on.", entryOf.GetValueOrDefault(Path.Combine(caseDir, RtStudyWriter.StructureSetFile)));
-            }
-
-            info = new LoadedCaseInfo(study.Ct.Geometry.SizeX, study.Ct.Geometry.SizeY, study.Ct.Geometry.SizeZ,
-                [study.Ct.Geometry.SpacingMm.X, study.Ct.Geometry.SpacingMm.Y, study.Ct.Geometry.SpacingMm.Z], structures);
-        }
-        catch (DicomFormatException ex)
-        {
-            string? entry = ex.FilePath is { } f ? entryOf.GetValueOrDefault(Path.GetFullPath(f)) ?? entryOf.GetValueOrDefault(f) : null;
-            string message = ex.Reason;
-            foreach ((string stored, string original) in entryOf)
-            {
-                message = message.Replace(stored, original, StringComparison.Ordinal);
-            }
-
-            throw new UploadRejectedException(StatusCodes.Status400BadRequest, "Case does not load",
-                (entry is null ? string.Empty : $"Zip entry '{entry}': ") + message + (ex.Tag is { } t ? $" at tag {t}" : string.Empty) + ".", entry, ex)
-            {
-                Tag = ex.Tag?.ToString(),
-                Offset = ex.Offset >= 0 ? ex.Offset : null,
-            };
-        }
-
-        return new UploadSummary
-        {
-            Id = id,
-            Name = string.IsNullOrWhiteSpace(name) ? "upload" : name.Trim(),
-            CreatedUtc = time.GetUtcNow().UtcDateTime,
-            Deidentified = deidentify,
-            Slices = info.SizeZ,
-            Size = [info.SizeX, info.SizeY, info.SizeZ],
-            SpacingMm = info.SpacingMm,
-            Structures = info.Structures,
-            Ignored = ignored,
-        };
-    }
-
-    private sealed record LoadedCaseInfo(int SizeX, int SizeY, int SizeZ, double[] SpacingMm, IReadOnlyList<UploadStructure> Structures);
 }

@@ -16,17 +16,52 @@ public static class UploadsApi
     {
         ArgumentNullException.ThrowIfNull(app);
         RouteGroupBuilder uploads = app.MapGroup("/api/uploads").WithTags("Uploads");
-        uploads.MapPost("/", ReceiveAsync);
-        uploads.MapGet("/", (UploadCatalog catalog) => TypedResults.Ok(catalog.List()));
+        uploads.MapPost("/", ReceiveAsync).RequireAuthorization(Users.Permissions.PhiWrite);
+        uploads.MapGet("/", (UploadCatalog catalog) => TypedResults.Ok(catalog.List())).RequireAuthorization(Users.Permissions.PhiRead);
+        uploads.MapDelete("/{id}", Results<Ok<UploadDeletion>, ProblemHttpResult> (string id, UploadCatalog catalog, Audit.PhiAudit audit, HttpContext http) =>
+        {
+            (UploadDeletion? done, string? problem, int status) = catalog.Delete(id);
+            if (done is null)
+            {
+                return TypedResults.Problem(problem, statusCode: status, title: status == StatusCodes.Status404NotFound ? "Upload not found" : "Upload in use");
+            }
+
+            audit.Record(http, "deleted", ("upload", id), ("plans", string.Join(' ', done.Plans)));
+            return TypedResults.Ok(done);
+        }).RequireAuthorization(Users.Permissions.PhiWrite);
         uploads.MapGet("/{id}", Results<Ok<UploadSummary>, ProblemHttpResult> (string id, UploadCatalog catalog) =>
-            catalog.Get(id) is { } u ? TypedResults.Ok(u) : TypedResults.Problem($"No upload '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Upload not found"));
+            catalog.Get(id) is { } u ? TypedResults.Ok(u) : TypedResults.Problem($"No upload '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Upload not found"))
+            .RequireAuthorization(Users.Permissions.PhiRead);
         return app;
     }
 
     private static async Task<Results<Created<UploadSummary>, ProblemHttpResult>> ReceiveAsync(
-        HttpContext context, UploadIntake intake, IOptions<Hosting.ServiceOptions> options, bool? deidentify, string? name, CancellationToken ct)
+        HttpContext context, UploadIntake intake, IOptions<Hosting.ServiceOptions> options, Audit.PhiAudit audit, bool? deidentify, string? name, CancellationToken ct)
     {
         HttpRequest request = context.Request;
+        // De-identification is the default; storing identified data is for roles that hold phi.identified.
+        bool deid = deidentify ?? true;
+        if (!deid && !context.User.IsInRole(Users.Permissions.Name(Users.Role.Physicist)))
+        {
+            return TypedResults.Problem($"Storing an upload without de-identification (deidentify=false) needs {Users.Permissions.PhiIdentified}, which the roles {string.Join(", ", Users.Permissions.Roles[Users.Permissions.PhiIdentified].Select(Users.Permissions.Name))} hold.",
+                statusCode: StatusCodes.Status403Forbidden, title: "Not permitted for your role");
+        }
+
+        // Per-user daily quota, counted from the audit log's "uploaded" records of the last 24 hours.
+        int perDay = options.Value.MaxUploadsPerUserPerDay;
+        string user = context.User.Identity?.Name ?? "";
+        if (perDay > 0 && audit.Query(user, "uploaded", null, perDay + 1)
+                .Count(r => DateTime.Parse(r.GetProperty("utc").GetString()!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind) > DateTime.UtcNow.AddDays(-1)) >= perDay)
+        {
+            return TypedResults.Problem($"{user} has stored {perDay} uploads in the last 24 hours (Service:MaxUploadsPerUserPerDay).",
+                statusCode: StatusCodes.Status429TooManyRequests, title: "Upload quota reached");
+        }
+
+        if (UploadLabel.Problem(name) is { } labelProblem)
+        {
+            return TypedResults.Problem(labelProblem, statusCode: StatusCodes.Status400BadRequest, title: "Label not valid");
+        }
+
         string contentType = request.ContentType ?? string.Empty;
         if (!contentType.StartsWith("application/zip", StringComparison.OrdinalIgnoreCase)
             && !contentType.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase)
@@ -44,7 +79,8 @@ public static class UploadsApi
 
         try
         {
-            UploadSummary summary = await intake.ReceiveAsync(request.Body, request.ContentLength, name, deidentify ?? false, ct).ConfigureAwait(false);
+            UploadSummary summary = await intake.ReceiveAsync(request.Body, request.ContentLength, name, deid, ct).ConfigureAwait(false);
+            audit.Record(context, "uploaded", ("upload", summary.Id), ("name", summary.Name), ("deidentified", summary.Deidentified ? "true" : "false"));
             return TypedResults.Created($"/api/uploads/{summary.Id}", summary);
         }
         catch (UploadRejectedException ex)
@@ -63,6 +99,11 @@ public static class UploadsApi
             if (ex.Offset is not null)
             {
                 extensions["offset"] = ex.Offset;
+            }
+
+            if (ex.Status == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.Response.Headers.RetryAfter = "5";
             }
 
             return TypedResults.Problem(ex.Message, statusCode: ex.Status, title: ex.Title, extensions: extensions);

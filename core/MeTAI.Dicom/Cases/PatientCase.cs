@@ -24,8 +24,22 @@ public sealed record PatientCase(
     RtStudy? Study,
     Phantom? Phantom)
 {
+    /// <summary>
+    /// Mismatches between CT and structure set accepted with the override, and differences only warned about (Patient's
+    /// Name spelt differently); empty for consistent cases and phantoms. Commands write them to their log and report.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>CT numbers in HU.</summary>
     public VoxelGrid<short> CtHu => Ct.Hu;
+
+    /// <summary>
+    /// Patient Position (0018,5100) of the CT as written (HFS, HFP, FFS, FFP, HFDR, …; one value for the whole series,
+    /// the CT reader refuses a mix), or empty when the CT has none. A built-in phantom is HFS: its CT is built head-first
+    /// supine. Beams, gravity and the viewers' orientation follow it; it is parsed (and an unknown or missing value
+    /// refused) where it is used, with <see cref="Core.Geometry.PatientPositions.Parse"/>.
+    /// </summary>
+    public string PatientPosition => Ct.PatientPosition;
 
     /// <summary>The ROI masks, in the case's order (each mask's name is its ROI's).</summary>
     public IReadOnlyList<VoxelMask> Masks => [.. Rois.Select(r => r.Mask)];

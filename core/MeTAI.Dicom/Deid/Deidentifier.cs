@@ -21,7 +21,11 @@ namespace MeTAI.Dicom.Deid;
 /// <item>Patient Identity Removed (0012,0062) is set to YES, De-identification Method (0012,0063) and its code
 /// sequence (0012,0064) name the profile and options, Longitudinal Temporal Information Modified (0028,0303) says
 /// whether dates were kept.</item>
+/// <item>Pixel data is kept as it is: a file in an encapsulated transfer syntax (RLE, JPEG, JPEG-LS, JPEG 2000, or one we
+/// cannot decode) is written in the same syntax with its fragments byte for byte — never decoded or re-encoded.</item>
 /// </list>
+/// Every file is written to a temporary file and renamed; a folder run names each file it could not handle and
+/// finishes the rest (<see cref="DeidentifyFolder"/>).
 /// </summary>
 public sealed class Deidentifier
 {
@@ -72,28 +76,99 @@ public sealed class Deidentifier
         return copy;
     }
 
+    /// <summary>
+    /// A de-identified copy of a file in its own transfer syntax: encapsulated pixel data keeps its syntax and its
+    /// fragments as they are (native data is written as Explicit VR Little Endian). The file meta is rebuilt from the
+    /// clean dataset; optional meta elements (Source AE Title …) are dropped.
+    /// </summary>
+    public DicomFile Apply(DicomFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return new DicomFile(new DicomDataset(), Apply(file.Dataset), file.TransferSyntax);
+    }
+
     /// <summary>De-identifies one file into <paramref name="outputPath"/> (written to a temporary file, then renamed).</summary>
+    /// <exception cref="DicomFormatException">When the file cannot be read or its clean copy cannot be written (the message names the input).</exception>
     public void DeidentifyFile(string inputPath, string outputPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(inputPath);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputPath);
         DicomFile file = RtFiles.ReadFile(inputPath);
-        DicomDataset clean = Apply(file.Dataset);
+        byte[] bytes;
         try
         {
-            RtFiles.WriteDataset(clean, outputPath);
+            bytes = Apply(file).ToBytes();
         }
         catch (DicomFormatException ex)
         {
             throw ex.WithFile(inputPath);
         }
+
+        AtomicFile.WriteAllBytes(outputPath, bytes);
     }
 
     /// <summary>
     /// De-identifies every DICOM file under <paramref name="inputDirectory"/> into the same relative paths under
-    /// <paramref name="outputDirectory"/>; non-DICOM files are skipped. Returns the output files.
+    /// <paramref name="outputDirectory"/>, file by file: a file that cannot be read or written is named in
+    /// <see cref="DeidentificationReport.Failed"/> with the reason and nothing is written for it, while the rest are
+    /// finished; files that are not DICOM (no "DICM" at byte 128 and no .dcm name) are listed as skipped.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">When the input directory does not exist.</exception>
+    /// <exception cref="ArgumentException">When the output directory is the input or inside it.</exception>
+    public DeidentificationReport DeidentifyFolder(string inputDirectory, string outputDirectory)
+    {
+        (string inFull, string outFull) = CheckFolders(inputDirectory, outputDirectory);
+        var written = new List<string>();
+        var failed = new List<DeidentificationFailure>();
+        var skipped = new List<DeidentificationFailure>();
+        foreach (string path in Directory.EnumerateFiles(inFull, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            string target = Path.Combine(outFull, Path.GetRelativePath(inFull, path));
+            try
+            {
+                if (!RtFiles.TryReadFile(path, out DicomFile? file))
+                {
+                    skipped.Add(new DeidentificationFailure(path, "not a DICOM file"));
+                    continue;
+                }
+
+                byte[] bytes = Apply(file).ToBytes();
+                AtomicFile.WriteAllBytes(target, bytes);
+                written.Add(target);
+            }
+            catch (DicomFormatException ex)
+            {
+                failed.Add(new DeidentificationFailure(path, new DicomFormatException(ex.Reason, ex.Offset, ex.Tag).Message));
+            }
+            catch (IOException ex)
+            {
+                failed.Add(new DeidentificationFailure(path, ex.Message));
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                failed.Add(new DeidentificationFailure(path, ex.Message));
+            }
+        }
+
+        return new DeidentificationReport(written, failed, skipped);
+    }
+
+    /// <summary>
+    /// <see cref="DeidentifyFolder"/>, then a <see cref="DicomFormatException"/> naming every file that failed (the
+    /// others are written). Returns the output files.
     /// </summary>
     public IReadOnlyList<string> DeidentifyDirectory(string inputDirectory, string outputDirectory)
+    {
+        DeidentificationReport report = DeidentifyFolder(inputDirectory, outputDirectory);
+        if (!report.Succeeded)
+        {
+            throw new DicomFormatException($"{report.Failed.Count} file(s) could not be de-identified: {string.Join("; ", report.Failed)}", -1);
+        }
+
+        return report.Written;
+    }
+
+    private static (string In, string Out) CheckFolders(string inputDirectory, string outputDirectory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(inputDirectory);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
@@ -108,23 +183,7 @@ public sealed class Deidentifier
             throw new ArgumentException($"The output directory {outputDirectory} must not be inside the input directory {inputDirectory}.");
         }
 
-        // Read and clean everything first, so that a bad file leaves no half-written output tree.
-        var results = new List<(string Path, DicomDataset Dataset)>();
-        foreach (string path in Directory.EnumerateFiles(inFull, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            if (RtFiles.TryReadFile(path, out DicomFile? file))
-            {
-                results.Add((Path.Combine(outFull, Path.GetRelativePath(inFull, path)), Apply(file.Dataset)));
-            }
-        }
-
-        var bytes = results.Select(r => (r.Path, Bytes: RtFiles.ToBytes(r.Dataset))).ToList();
-        foreach ((string path, byte[] b) in bytes)
-        {
-            AtomicFile.WriteAllBytes(path, b);
-        }
-
-        return [.. bytes.Select(b => b.Path)];
+        return (inFull, outFull);
     }
 
     private void Clean(DicomDataset ds)

@@ -78,6 +78,30 @@ public sealed partial class DicomReader
         return Read(bytes, filePath);
     }
 
+    /// <summary>
+    /// Reads a dataset alone — no preamble, no File Meta Information — encoded in <paramref name="syntax"/>, e.g. a
+    /// DIMSE command set (always Implicit VR Little Endian) or a data set received over the network in the transfer
+    /// syntax of its presentation context.
+    /// </summary>
+    /// <param name="data">The encoded dataset; values may share it.</param>
+    /// <param name="syntax">How it is encoded (deflated data is inflated first).</param>
+    /// <exception cref="DicomFormatException">When the bytes are not a readable dataset.</exception>
+    public static DicomDataset ReadDataset(ReadOnlyMemory<byte> data, DicomTransferSyntax syntax)
+    {
+        ArgumentNullException.ThrowIfNull(syntax);
+        var dataset = new DicomDataset();
+        if (syntax.IsDeflated)
+        {
+            new DicomReader(Inflate(data, 0, null), null, "inflated dataset").ReadTopLevel(dataset, syntax);
+        }
+        else
+        {
+            new DicomReader(data, null, "file").ReadTopLevel(dataset, syntax);
+        }
+
+        return dataset;
+    }
+
     /// <summary>Reads a Part 10 file (or a raw dataset) from disk.</summary>
     /// <exception cref="DicomFormatException">When the file is not a readable DICOM file or dataset.</exception>
     public static DicomFile Open(string path)

@@ -81,6 +81,46 @@ public sealed class DicomWriter
         return Encode(dataset, new DicomWriter(explicitVR));
     }
 
+    /// <summary>
+    /// A dataset alone (no preamble or meta) in <see cref="DicomWriteOptions.TransferSyntax"/> (Explicit VR Little
+    /// Endian when null): implicit or explicit VR little endian, deflated, or an encapsulated syntax when the pixel data
+    /// is fragments — what a DIMSE data set carries over the network.
+    /// </summary>
+    /// <exception cref="DicomFormatException">When the dataset cannot be written (see <see cref="Write"/>).</exception>
+    public static byte[] Encode(DicomDataset dataset, DicomWriteOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(options);
+        DicomTransferSyntax syntax = options.TransferSyntax ?? DicomTransferSyntax.ExplicitVRLittleEndian;
+        if (syntax.IsBigEndian)
+        {
+            throw new DicomFormatException("writing Explicit VR Big Endian (retired) is not supported", -1);
+        }
+
+        CheckPixelData(dataset, syntax);
+        byte[] bytes = Encode(dataset, new DicomWriter(syntax.IsExplicitVR, meta: false, options.ValidateUids));
+        return syntax.IsDeflated ? Deflate(bytes) : bytes;
+    }
+
+    /// <summary>
+    /// The Part 10 header alone — 128 zero bytes, "DICM" and the File Meta Information — for a dataset in
+    /// <paramref name="syntax"/> that follows it byte for byte (e.g. one received over the network and stored without
+    /// decoding). <paramref name="fileMeta"/> holds Media Storage SOP Class and Instance UID and any optional meta
+    /// elements after (0002,0013) (Source Application Entity Title, …); the rest is built as <see cref="Write"/> builds it.
+    /// </summary>
+    /// <exception cref="DicomFormatException">When a UID is missing or invalid.</exception>
+    public static byte[] EncodeHeader(DicomDataset fileMeta, DicomTransferSyntax syntax)
+    {
+        ArgumentNullException.ThrowIfNull(fileMeta);
+        ArgumentNullException.ThrowIfNull(syntax);
+        DicomDataset meta = BuildFileMeta(new DicomFile(fileMeta, new DicomDataset(), syntax), syntax);
+        byte[] metaBytes = Encode(meta, new DicomWriter(explicitVR: true, meta: true, validateUids: true));
+        byte[] result = new byte[PreambleLength + 4 + metaBytes.Length];
+        "DICM"u8.CopyTo(result.AsSpan(PreambleLength));
+        metaBytes.CopyTo(result, PreambleLength + 4);
+        return result;
+    }
+
     private static byte[] Encode(DicomDataset dataset, DicomWriter writer)
     {
         long total = writer.Measure(dataset);

@@ -1,18 +1,24 @@
 using System.Runtime.InteropServices;
+using MeTAI.Dicom.Imaging.Codecs;
 
 namespace MeTAI.Dicom.Imaging;
 
 /// <summary>
-/// The pixel data of an image dataset as frames of native little-endian samples, pixel-interleaved (the layout of
-/// Planar Configuration 0, whatever the file's planar configuration): from native transfer syntaxes (values already
-/// little-endian in the model) and from RLE Lossless (decoded, PS3.5 Annex G). Other encapsulated syntaxes (JPEG,
-/// JPEG-LS, JPEG 2000, …) are not decoded: <see cref="Create(DicomFile)"/> throws
-/// <see cref="DicomFormatException"/> "unsupported transfer syntax &lt;UID&gt; (&lt;name&gt;)".
+/// The pixel data of an image dataset as frames of little-endian samples, pixel-interleaved (the layout of Planar
+/// Configuration 0, whatever the file's planar configuration): from native transfer syntaxes (values already
+/// little-endian in the model) and decoded from the encapsulated syntaxes of <see cref="FrameDecoders"/> — RLE
+/// Lossless, JPEG baseline/extended/lossless, JPEG-LS and JPEG 2000. Other encapsulated syntaxes (HTJ2K, MPEG, …) are
+/// not decoded: <see cref="Create(DicomFile)"/> throws <see cref="DicomFormatException"/>
+/// "unsupported transfer syntax &lt;UID&gt; (&lt;name&gt;)". Samples are the stored values (no rescale, no colour
+/// conversion); <see cref="FramePhotometricInterpretation"/> says what colour space the frames are in.
 /// Data with 1 bit allocated stays bit-packed (first pixel in the least significant bit), each frame re-aligned to start at bit 0.
 /// </summary>
 public sealed class DicomPixelData
 {
     private readonly DicomElement _pixels;
+    private readonly IFrameDecoder? _decoder;
+    private readonly EncapsulatedFrames? _frames;
+    private readonly FrameFormat _format;
 
     private DicomPixelData(DicomElement pixels, DicomTransferSyntax syntax, DicomDataset dataset)
     {
@@ -25,8 +31,9 @@ public sealed class DicomPixelData
         SamplesPerPixel = dataset.TryGetSingleValue(DicomTags.SamplesPerPixel, out ushort spp) ? spp : 1;
         PixelRepresentation = dataset.TryGetSingleValue(DicomTags.PixelRepresentation, out ushort pr) ? pr : 0;
         PlanarConfiguration = dataset.TryGetSingleValue(DicomTags.PlanarConfiguration, out ushort pc) ? pc : 0;
-        PhotometricInterpretation = dataset.GetString(DicomTags.PhotometricInterpretation) ?? string.Empty;
+        PhotometricInterpretation = (dataset.GetString(DicomTags.PhotometricInterpretation) ?? string.Empty).Trim();
         NumberOfFrames = ReadFrameCount(dataset);
+        _format = new FrameFormat(syntax, Rows, Columns, SamplesPerPixel, BitsAllocated, BitsStored, PixelRepresentation, PhotometricInterpretation);
 
         if (Rows == 0 || Columns == 0 || SamplesPerPixel == 0)
         {
@@ -51,6 +58,7 @@ public sealed class DicomPixelData
         FrameLength = (int)frameLength;
         FrameBits = bits;
         StoredFrameLength = Subsampled422 ? FrameLength / 3 * 2 : FrameLength;
+        FramePhotometricInterpretation = Subsampled422 ? "YBR_FULL" : PhotometricInterpretation;
         if (!syntax.IsEncapsulated)
         {
             long needed = Subsampled422 ? (long)StoredFrameLength * NumberOfFrames : (bits * NumberOfFrames + 7) / 8;
@@ -63,11 +71,23 @@ public sealed class DicomPixelData
             {
                 throw Fail($"pixel data holds {pixels.Length} bytes; {NumberOfFrames} frame(s) of {Rows}×{Columns}×{SamplesPerPixel} at {BitsAllocated} bits need {needed}");
             }
+
+            return;
         }
-        else if (pixels is not DicomFragmentSequence)
+
+        if (pixels is not DicomFragmentSequence fragments)
         {
             throw Fail($"transfer syntax {syntax.Uid} ({syntax.Name}) needs encapsulated pixel data");
         }
+
+        _decoder = FrameDecoders.For(syntax) ?? throw Unsupported(syntax);
+        if (_decoder is not RleCodec && BitsAllocated is not (8 or 16 or 32))
+        {
+            throw Fail($"Bits Allocated {BitsAllocated} cannot hold {syntax.Name} samples (8, 16 or 32)");
+        }
+
+        _frames = EncapsulatedFrames.Split(fragments, NumberOfFrames, dataset, _decoder);
+        FramePhotometricInterpretation = _decoder.DecodedPhotometricInterpretation(PhotometricInterpretation);
     }
 
     /// <summary>The transfer syntax the pixel data is encoded in.</summary>
@@ -94,8 +114,15 @@ public sealed class DicomPixelData
     /// <summary>Planar Configuration (0028,0006) of the stored data (frames returned here are always interleaved).</summary>
     public int PlanarConfiguration { get; }
 
-    /// <summary>Photometric Interpretation (0028,0004).</summary>
+    /// <summary>Photometric Interpretation (0028,0004) of the stored data.</summary>
     public string PhotometricInterpretation { get; }
+
+    /// <summary>
+    /// The Photometric Interpretation of the frames returned: the stored one, except YBR_FULL for YBR_FULL_422 (native
+    /// data expanded, JPEG chroma upsampled) and RGB for JPEG 2000's YBR_RCT and YBR_ICT (the decoder inverts the
+    /// component transform). No other colour conversion is made.
+    /// </summary>
+    public string FramePhotometricInterpretation { get; }
 
     /// <summary>Number of Frames (0028,0008), 1 when absent.</summary>
     public int NumberOfFrames { get; }
@@ -128,7 +155,7 @@ public sealed class DicomPixelData
         ArgumentNullException.ThrowIfNull(syntax);
         if (!syntax.PixelDataSupported)
         {
-            throw new DicomFormatException($"unsupported transfer syntax {syntax.Uid} ({syntax.Name}): pixel data cannot be decoded by this codec", -1, DicomTags.PixelData);
+            throw Unsupported(syntax);
         }
 
         if (!dataset.TryGetElement(DicomTags.PixelData, out DicomElement pixels))
@@ -140,7 +167,8 @@ public sealed class DicomPixelData
     }
 
     /// <summary>One frame as little-endian, pixel-interleaved bytes (a new array).</summary>
-    /// <exception cref="DicomFormatException">When an RLE frame is malformed.</exception>
+    /// <exception cref="DicomFormatException">When a compressed frame is malformed, does not match the dataset, or its
+    /// codec's native library (CharLS, OpenJPEG) is missing.</exception>
     public byte[] GetFrame(int index)
     {
         CheckDecodable(index);
@@ -172,7 +200,8 @@ public sealed class DicomPixelData
     }
 
     /// <summary>Copies one frame (little-endian, pixel-interleaved) into <paramref name="destination"/>.</summary>
-    /// <exception cref="DicomFormatException">When an RLE frame is malformed.</exception>
+    /// <exception cref="DicomFormatException">When a compressed frame is malformed, does not match the dataset, or its
+    /// codec's native library is missing.</exception>
     public void CopyFrame(int index, Span<byte> destination)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
@@ -183,9 +212,9 @@ public sealed class DicomPixelData
         }
 
         destination = destination[..FrameLength];
-        if (_pixels is DicomFragmentSequence fragments)
+        if (_decoder is not null && _frames is not null)
         {
-            RleDecoder.DecodeFrame(RleFrameData(fragments, index), destination, Rows * Columns, SamplesPerPixel, BitsAllocated / 8, index);
+            _decoder.Decode(_frames.Frame(index), _format, destination, index);
             return;
         }
 
@@ -212,60 +241,28 @@ public sealed class DicomPixelData
     }
 
     /// <summary>
-    /// Refuses, before anything is allocated, an RLE frame that cannot decode to a whole frame: a PackBits run of two
-    /// bytes yields at most 128, so a frame holds at most 64 times its compressed size (plus the header).
+    /// Refuses, before the frame is allocated, a compressed frame that cannot be the frame the dataset describes: where
+    /// the codec bounds its expansion (RLE: a PackBits run of two bytes yields at most 128, so 64 times the compressed
+    /// size plus the header), a frame too small for it; where the codestream has a header (JPEG, JPEG-LS, JPEG 2000), a
+    /// size, component count or precision that differs from the dataset's.
     /// </summary>
     private void CheckDecodable(int index)
     {
-        if (_pixels is DicomFragmentSequence fragments && index >= 0 && index < NumberOfFrames)
+        if (_decoder is null || _frames is null || index < 0 || index >= NumberOfFrames)
         {
-            long compressed = RleFrameData(fragments, index).Length;
-            if (FrameLength > (64 * compressed) + 64)
+            return;
+        }
+
+        if (_decoder.MaxExpansion > 0)
+        {
+            long compressed = _frames.CompressedLength(index);
+            if (FrameLength > (_decoder.MaxExpansion * compressed) + 64)
             {
-                throw Fail($"RLE frame {index} of {compressed} bytes cannot decode to the {FrameLength} bytes a frame needs");
+                throw Fail($"{TransferSyntax.Name} frame {index} of {compressed} bytes cannot decode to the {FrameLength} bytes a frame needs");
             }
         }
-    }
 
-    private ReadOnlyMemory<byte> RleFrameData(DicomFragmentSequence fragments, int index)
-    {
-        List<ReadOnlyMemory<byte>> list = fragments.Fragments;
-        if (list.Count == NumberOfFrames)
-        {
-            // PS3.5 A.4.2: each RLE frame is exactly one fragment.
-            return list[index];
-        }
-
-        if (NumberOfFrames == 1 && list.Count > 0)
-        {
-            return Concatenate(list, 0, list.Count);
-        }
-
-        throw Fail($"RLE pixel data has {list.Count} fragments for {NumberOfFrames} frames (one fragment per frame expected)");
-    }
-
-    private static ReadOnlyMemory<byte> Concatenate(List<ReadOnlyMemory<byte>> list, int first, int count)
-    {
-        if (count == 1)
-        {
-            return list[first];
-        }
-
-        long total = 0;
-        for (int i = first; i < first + count; i++)
-        {
-            total += list[i].Length;
-        }
-
-        var joined = new byte[total];
-        int at = 0;
-        for (int i = first; i < first + count; i++)
-        {
-            list[i].Span.CopyTo(joined.AsSpan(at));
-            at += list[i].Length;
-        }
-
-        return joined;
+        _decoder.CheckHeader(_frames.Frame(index).Span, _format, index);
     }
 
     private static void Interleave(ReadOnlySpan<byte> planar, Span<byte> interleaved, int pixels, int samples, int bytesPerSample)
@@ -342,4 +339,7 @@ public sealed class DicomPixelData
     }
 
     private static DicomFormatException Fail(string reason) => new(reason, -1, DicomTags.PixelData);
+
+    private static DicomFormatException Unsupported(DicomTransferSyntax syntax) =>
+        new($"unsupported transfer syntax {syntax.Uid} ({syntax.Name}): pixel data cannot be decoded by this codec", -1, DicomTags.PixelData);
 }

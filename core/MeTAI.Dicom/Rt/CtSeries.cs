@@ -62,6 +62,30 @@ public sealed class CtSeries
     /// <summary>The file each slice was read from (empty for series built in memory).</summary>
     public IReadOnlyList<string> SourceFiles { get; init; } = [];
 
+    /// <summary>
+    /// The same volume as a new series: a fresh Series Instance UID and SOP Instance UID per slice; patient, study,
+    /// frame of reference (the same space) and every other attribute kept; no source files. What
+    /// <see cref="Writers.RtStudyWriter"/> writes, so that slices we write never share a UID with the slices they were
+    /// read from.
+    /// </summary>
+    public CtSeries WithNewIdentity()
+    {
+        var uids = new string[SopInstanceUids.Count];
+        for (int k = 0; k < uids.Length; k++)
+        {
+            uids[k] = DicomUid.Generate();
+        }
+
+        // Every init property but SourceFiles: a new property belongs here too.
+        return new CtSeries(Hu, PatientStudy, DicomUid.Generate(), FrameOfReferenceUid, uids)
+        {
+            SeriesNumber = SeriesNumber,
+            SeriesDescription = SeriesDescription,
+            PatientPosition = PatientPosition,
+            KvP = KvP,
+        };
+    }
+
     /// <summary>A new series for a volume: fresh series, frame of reference and per-slice UIDs.</summary>
     public static CtSeries Create(VoxelGrid<short> hu, RtPatientStudy? patientStudy = null, string seriesDescription = "")
     {

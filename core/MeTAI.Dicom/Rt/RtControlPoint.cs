@@ -59,4 +59,10 @@ public sealed record RtControlPoint
 
     /// <summary>Jaw and MLC positions at this control point (Beam Limiting Device Position Sequence); empty when unchanged.</summary>
     public IReadOnlyList<RtDevicePosition> DevicePositions { get; init; } = [];
+
+    /// <summary>Wedge positions at this control point (Wedge Position Sequence, 300A,0116); empty when unchanged or no wedge.</summary>
+    public IReadOnlyList<RtWedgePosition> WedgePositions { get; init; } = [];
+
+    /// <summary>Gantry Pitch Angle (300A,014A), degrees, or null.</summary>
+    public double? GantryPitchDeg { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using MeTAI.Core.Geometry;
 
@@ -5,7 +6,9 @@ namespace MeTAI.Dosimetry.Beams;
 
 /// <summary>
 /// A machine beam model from <c>configs/beams/NAME.json</c>: a point source with an energy spectrum at the
-/// source-axis distance, plus the MU calibration (particles per cm² at the isocentre per MU) and its provenance.
+/// source-axis distance, the nominal energy it is commissioned for (<c>nominalEnergyMV</c>: an RT Plan beam of another
+/// Nominal Beam Energy is refused, not computed with this model), plus the MU calibration (particles per cm² at the
+/// isocentre per MU) and its provenance.
 /// </summary>
 public sealed class BeamModel
 {
@@ -20,6 +23,12 @@ public sealed class BeamModel
 
     /// <summary>Source-axis distance in mm.</summary>
     public required double SadMm { get; init; }
+
+    /// <summary>
+    /// The nominal energy (MV, photons) the model is commissioned for, as an RT Plan's Nominal Beam Energy (300A,0114)
+    /// gives it; the spectrum's end point matches it.
+    /// </summary>
+    public required double NominalEnergyMV { get; init; }
 
     /// <summary>Particles per cm² at the isocentre plane per MU, or null when not yet calibrated.</summary>
     public double? FluencePerMuPerCm2 { get; init; }
@@ -37,6 +46,7 @@ public sealed class BeamModel
         using JsonDocument doc = BeamFiles.Open(path);
         JsonElement root = doc.RootElement;
         double sad = BeamFiles.Number(path, root, "sourceAxisDistanceMm");
+        double nominal = NominalEnergy(path, root, spectrum);
         double? fluence = null, unc = null;
         if (root.TryGetProperty("calibration", out JsonElement cal) && cal.ValueKind == JsonValueKind.Object)
         {
@@ -50,20 +60,64 @@ public sealed class BeamModel
             Name = System.IO.Path.GetFileNameWithoutExtension(path),
             Spectrum = spectrum,
             SadMm = sad,
+            NominalEnergyMV = nominal,
             FluencePerMuPerCm2 = fluence,
             CalibrationRelativeUncertainty = unc,
             Source = root.TryGetProperty("source", out JsonElement s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "(not given)",
         };
     }
 
-    /// <summary>A beam of this model through <paramref name="aperture"/> at the given angles and isocentre.</summary>
+    /// <summary>Every beam model (<c>*.json</c>) in <paramref name="directory"/>, e.g. <c>configs/beams</c>, by name; errors name the file and field.</summary>
+    public static IReadOnlyList<BeamModel> LoadAll(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        return [.. Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal).Select(Load)];
+    }
+
+    /// <summary>
+    /// True when an RT Plan's Nominal Beam Energy <paramref name="energyMV"/> is this model's (within 0.05 MV: DS text
+    /// such as 6.0 or 6.00000).
+    /// </summary>
+    public bool IsCommissionedFor(double energyMV) => Math.Abs(energyMV - NominalEnergyMV) <= 0.05;
+
+    /// <summary>
+    /// A beam of this model through <paramref name="aperture"/> at the given angles and isocentre, on a head-first
+    /// supine set-up (water phantoms, calibration); a patient's beams use the overload with their <see cref="BeamGeometry"/>.
+    /// </summary>
     public BeamSetup CreateBeam(Aperture aperture, Vec3 isocenterLps, double gantryDeg = 0, double collimatorDeg = 0, double couchDeg = 0, double monitorUnits = 1) =>
-        new()
+        CreateBeam(aperture, new BeamGeometry(gantryDeg, collimatorDeg, couchDeg, isocenterLps, SadMm), monitorUnits);
+
+    /// <summary>A beam of this model through <paramref name="aperture"/> with <paramref name="geometry"/> (angles, isocentre, SAD and patient position).</summary>
+    public BeamSetup CreateBeam(Aperture aperture, BeamGeometry geometry, double monitorUnits)
+    {
+        ArgumentNullException.ThrowIfNull(aperture);
+        ArgumentNullException.ThrowIfNull(geometry);
+        return new BeamSetup
         {
             Spectrum = Spectrum,
             Aperture = aperture,
-            Geometry = new BeamGeometry(gantryDeg, collimatorDeg, couchDeg, isocenterLps, SadMm),
+            Geometry = geometry,
             MonitorUnits = monitorUnits,
             FluencePerMuPerCm2 = FluencePerMuPerCm2,
         };
+    }
+
+    // nominalEnergyMV: required, a photon energy a linac delivers, and the spectrum's end point (a bremsstrahlung
+    // spectrum of an N MV beam ends at N MeV) within 10 %, so a model cannot claim an energy its spectrum is not.
+    private static double NominalEnergy(string path, JsonElement root, EnergySpectrum spectrum)
+    {
+        double mv = BeamFiles.Number(path, root, "nominalEnergyMV");
+        if (!(mv >= 1 && mv <= 25))
+        {
+            throw new Materials.MaterialDataException(path, "nominalEnergyMV", $"{mv.ToString(CultureInfo.InvariantCulture)} is not a photon beam energy (1–25 MV)");
+        }
+
+        if (Math.Abs(spectrum.MaxEnergyMeV - mv) > 0.1 * mv)
+        {
+            throw new Materials.MaterialDataException(path, "nominalEnergyMV",
+                string.Create(CultureInfo.InvariantCulture, $"{mv} MV does not match the spectrum, which ends at {spectrum.MaxEnergyMeV} MeV"));
+        }
+
+        return mv;
+    }
 }

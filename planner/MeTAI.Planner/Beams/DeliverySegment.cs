@@ -16,10 +16,14 @@ namespace MeTAI.Planner.Beams;
 /// <param name="SadMm">Source-axis distance, mm.</param>
 /// <param name="Rectangles">Open rectangles in the isocentre plane (beam-limiting-device frame, mm), weight 1.</param>
 /// <param name="MonitorUnits">MU of this segment (per fraction unless scaled).</param>
+/// <param name="Position">Patient Position the angles are meant for.</param>
 public sealed record DeliverySegment(
     int BeamNumber, string BeamName, double GantryDeg, double CollimatorDeg, double CouchDeg, Vec3 IsocenterLps, double SadMm,
-    IReadOnlyList<ApertureRect> Rectangles, double MonitorUnits)
+    IReadOnlyList<ApertureRect> Rectangles, double MonitorUnits, PatientPosition Position)
 {
+    /// <summary>The beam frame of this segment (angles, isocentre, SAD, patient position).</summary>
+    public BeamGeometry Geometry() => new(GantryDeg, CollimatorDeg, CouchDeg, IsocenterLps, SadMm, Position);
+
     /// <summary>Open area at the isocentre, mm².</summary>
     public double OpenAreaMm2 => Rectangles.Sum(r => r.AreaMm2);
 
@@ -28,6 +32,6 @@ public sealed record DeliverySegment(
     {
         ArgumentNullException.ThrowIfNull(other);
         return GantryDeg == other.GantryDeg && CollimatorDeg == other.CollimatorDeg && CouchDeg == other.CouchDeg
-            && IsocenterLps == other.IsocenterLps && SadMm == other.SadMm;
+            && IsocenterLps == other.IsocenterLps && SadMm == other.SadMm && Position == other.Position;
     }
 }

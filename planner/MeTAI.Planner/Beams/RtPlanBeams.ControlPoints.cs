@@ -7,7 +7,7 @@ namespace MeTAI.Planner.Beams;
 // Control point by control point: the machine state DICOM carries forward, and the segment between two control points.
 public static partial class RtPlanBeams
 {
-    private static void AddBeam(List<DeliverySegment> list, RtPlan plan, RtBeam beam, string id, double meterset, Vec3? isoOverride)
+    private static void AddBeam(List<DeliverySegment> list, RtBeam beam, string id, double meterset, Vec3? isoOverride, PatientPosition position)
     {
         IReadOnlyList<RtControlPoint> cps = beam.ControlPoints;
         double final = beam.FinalCumulativeMetersetWeight ?? cps[^1].CumulativeMetersetWeight ?? 1.0;
@@ -48,7 +48,7 @@ public static partial class RtPlanBeams
                 double gantry = DeliveryGeometry.MeanDeg(state.Gantry!.Value, next.Gantry!.Value);
                 List<ApertureRect> rects = Rectangles(state, next, boundaries, mlcDevice?.Type);
                 list.Add(new DeliverySegment(beam.Number, beam.Name, gantry, state.Collimator, state.Couch,
-                    isoOverride ?? state.Iso!.Value, sad, rects, mu));
+                    isoOverride ?? state.Iso!.Value, sad, rects, mu, position));
             }
 
             state = next;

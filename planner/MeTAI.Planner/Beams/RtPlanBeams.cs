@@ -20,9 +20,14 @@ namespace MeTAI.Planner.Beams;
 /// <item>Control points k → k + 1 deliver (CMW(k + 1) − CMW(k)) / FinalCMW × Beam Meterset MU with the aperture of
 /// control point k (step-and-shoot repeats it at k + 1); leaf positions that move between k and k + 1 (dynamic MLC)
 /// are averaged, and a gantry that moves is taken at the segment's mean angle.</item>
+/// <item>The patient position of the beam's patient setup places the beams (IEC 61217 angles → LPS): HFS, HFP, FFS,
+/// FFP and the decubitus positions; a missing or other position is refused, and so is a plan whose position differs
+/// from the CT's it is recomputed on.</item>
 /// </list>
-/// Only photon beams of a 6 MV machine are modelled (the engine has one beam model); other energies and radiation
-/// types are refused with the beam named.
+/// Everything else that changes dose is refused with the file, beam, attribute, tag and value named
+/// (<c>RtPlanBeams.Checks.cs</c>): radiation types other than photons, energies other than the beam model's, a
+/// non-standard fluence (FFF), wedges, compensators, boli, blocks, applicators, other accessories, shielding devices,
+/// table-top or gantry pitch, roll and eccentric rotations.
 /// </summary>
 public static partial class RtPlanBeams
 {
@@ -30,22 +35,31 @@ public static partial class RtPlanBeams
     public const double OpenJawMm = 200;
 
     /// <summary>
-    /// The plan's delivery as segments with their MU per fraction. <paramref name="isocenterOverrideLps"/> moves every
-    /// beam's isocentre there (a plan recomputed on a phantom); beams with no MU are skipped.
+    /// The plan's delivery as segments with their MU per fraction, each placed for the patient position of its beam's
+    /// patient setup. <paramref name="isocenterOverrideLps"/> moves every beam's isocentre there (a plan recomputed on a
+    /// phantom); beams with no MU are skipped.
     /// </summary>
-    /// <exception cref="ArgumentException">A beam the engine cannot model, or an inconsistent beam.</exception>
-    public static IReadOnlyList<DeliverySegment> Segments(RtPlan plan, Vec3? isocenterOverrideLps = null, double nominalEnergyMV = 6)
+    /// <param name="plan">The plan.</param>
+    /// <param name="source">Names the plan in errors, e.g. <c>RTPLAN /path/rtplan.dcm</c>.</param>
+    /// <param name="nominalEnergyMV">The beam model's nominal energy (<see cref="BeamModel.NominalEnergyMV"/>); beams of another energy are refused.</param>
+    /// <param name="ct">The CT the plan is recomputed on — its patient position and where it came from — whose position
+    /// every beam's must equal; null when there is none (the plan's own segments).</param>
+    /// <param name="isocenterOverrideLps">Moves every beam's isocentre there, or null.</param>
+    /// <exception cref="ArgumentException">A beam the engine cannot model, an inconsistent beam, or a patient position that is missing, unsupported or not the CT's.</exception>
+    public static IReadOnlyList<DeliverySegment> Segments(RtPlan plan, string source, double nominalEnergyMV, (PatientPosition Position, string Source)? ct, Vec3? isocenterOverrideLps = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(source);
         var list = new List<DeliverySegment>();
         if (plan.Beams.Count == 0)
         {
-            throw new ArgumentException("The RT Plan has no beams.");
+            throw new ArgumentException($"{source}: the RT Plan has no beams (Beam Sequence, 300A,00B0).");
         }
 
+        CheckSetups(plan, source);
         foreach (RtBeam beam in plan.Beams)
         {
-            string id = string.Create(CultureInfo.InvariantCulture, $"beam {beam.Number} ('{beam.Name}')");
+            string id = string.Create(CultureInfo.InvariantCulture, $"{source}: beam {beam.Number} ('{beam.Name}')");
             if (beam.TreatmentDeliveryType is not ("TREATMENT" or ""))
             {
                 continue;
@@ -57,15 +71,12 @@ public static partial class RtPlanBeams
                 continue;
             }
 
-            if (beam.RadiationType != "PHOTON")
+            CheckModelled(beam, id, [nominalEnergyMV]);
+            PatientPosition position = BeamPosition(plan, beam, id);
+            if (ct is { } c && c.Position != position)
             {
-                throw new ArgumentException($"{id}: radiation type {beam.RadiationType} is not modelled (photons only).");
-            }
-
-            if (beam.NominalEnergyMV is double e && Math.Abs(e - nominalEnergyMV) > 0.5)
-            {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"{id}: nominal energy {e} MV is not modelled; the engine has a {nominalEnergyMV} MV beam model only."));
+                throw new ArgumentException(
+                    $"{id}: Patient Position (0018,5100) {position.Code()} ({position.Describe()}) of its patient setup differs from the CT's {c.Position.Code()} ({c.Position.Describe()}, {c.Source}); the beams would enter through other anatomy. Recompute on a CT taken in the plan's position.");
             }
 
             if (beam.ControlPoints.Count < 2)
@@ -73,12 +84,12 @@ public static partial class RtPlanBeams
                 throw new ArgumentException($"{id}: needs at least two control points, has {beam.ControlPoints.Count}.");
             }
 
-            AddBeam(list, plan, beam, id, mu, isocenterOverrideLps);
+            AddBeam(list, beam, id, mu, isocenterOverrideLps, position);
         }
 
         if (list.Count == 0)
         {
-            throw new ArgumentException("The RT Plan has no treatment beam with monitor units (Beam Meterset in the fraction group).");
+            throw new ArgumentException($"{source}: the RT Plan has no treatment beam with monitor units (Beam Meterset in the fraction group).");
         }
 
         return list;
@@ -122,13 +133,7 @@ public static partial class RtPlanBeams
                 }
 
                 DeliverySegment first = segments[start];
-                BeamSetup setup = model.CreateBeam(new Aperture(rects), first.IsocenterLps, first.GantryDeg, first.CollimatorDeg, first.CouchDeg, groupMu * muScale);
-                if (Math.Abs(setup.Geometry.SadMm - first.SadMm) > 1e-6)
-                {
-                    setup = setup with { Geometry = new BeamGeometry(first.GantryDeg, first.CollimatorDeg, first.CouchDeg, first.IsocenterLps, first.SadMm) };
-                }
-
-                result.Add((first.BeamNumber, setup));
+                result.Add((first.BeamNumber, model.CreateBeam(new Aperture(rects), first.Geometry(), groupMu * muScale)));
             }
 
             start = end;

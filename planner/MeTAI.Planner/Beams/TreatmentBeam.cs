@@ -1,3 +1,5 @@
+using MeTAI.Core.Geometry;
+
 namespace MeTAI.Planner.Beams;
 
 /// <summary>
@@ -6,5 +8,5 @@ namespace MeTAI.Planner.Beams;
 /// </summary>
 /// <param name="Beam">Number, name, IEC 61217 gantry/collimator/couch angles (degrees) and isocentre (LPS mm).</param>
 /// <param name="MonitorUnits">Beam Meterset of the fraction group, MU per fraction.</param>
-/// <param name="PatientPosition">Patient Position of the beam's patient setup, e.g. HFS.</param>
-public sealed record TreatmentBeam(PlanBeam Beam, double MonitorUnits, string PatientPosition);
+/// <param name="PatientPosition">Patient Position of the beam's patient setup (HFS: the HIL's beam-pose mapping refuses others).</param>
+public sealed record TreatmentBeam(PlanBeam Beam, double MonitorUnits, PatientPosition PatientPosition);

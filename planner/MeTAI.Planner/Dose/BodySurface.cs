@@ -3,7 +3,7 @@ using MeTAI.Core.Voxels;
 
 namespace MeTAI.Planner.Dose;
 
-/// <summary>Where a beam axis through the middle of a CT enters the body (the first voxel above −500 HU).</summary>
+/// <summary>Where a beam axis through the middle of a CT enters the body (the first voxel above <see cref="BodyOutline.ThresholdHu"/>).</summary>
 internal static class BodySurface
 {
     /// <summary>
@@ -18,7 +18,7 @@ internal static class BodySurface
         for (double t = -half; t <= half; t += 0.25)
         {
             Vec3 p = center + axisLps * t;
-            if (g.TryNearestVoxel(p, out int i, out int j, out int k) && ctHu[i, j, k] > -500)
+            if (g.TryNearestVoxel(p, out int i, out int j, out int k) && ctHu[i, j, k] > BodyOutline.ThresholdHu)
             {
                 // Step back to the voxel's entrance face.
                 return center + axisLps * (t - 0.125);

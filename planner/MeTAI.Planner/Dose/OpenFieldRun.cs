@@ -8,13 +8,15 @@ using MeTAI.Dosimetry.Engines;
 using MeTAI.Dosimetry.Materials;
 using MeTAI.Dosimetry.Phantoms;
 using MeTAI.Planner.Output;
+using MeTAI.Planner.Plans;
 
 namespace MeTAI.Planner.Dose;
 
 /// <summary>
 /// One open field on a built-in dose phantom at a given SSD, gantry 0 (beam from anterior), by Monte Carlo
 /// (<c>metai dose --phantom</c>), written by <see cref="OpenFieldOutput"/> as a consistent DICOM RT set plus the
-/// central-axis depth dose, the lateral profile at 10 cm depth, a dose picture and a JSON summary.
+/// central-axis depth dose, the lateral profile at 10 cm depth, a dose picture and a JSON summary. The dose is 0
+/// outside the phantom's body (<see cref="DoseMask"/>), and the result's maximum is the written dose's.
 /// </summary>
 public static class OpenFieldRun
 {
@@ -52,8 +54,12 @@ public static class OpenFieldRun
         GridGeometry g = patient.CtHu.Geometry;
         log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"dose: {o.Phantom} ({g.SizeX}×{g.SizeY}×{g.SizeZ} voxels of {o.VoxelMm} mm), {model.Name} {o.FieldXCm}×{o.FieldYCm} cm² at SSD {o.SsdCm} cm, {o.Histories:N0} histories, {o.MonitorUnits} MU"));
-        DoseResult result = DoseCalculation.Run(doseRequest, progress, o.Device);
-        OpenFieldOutput.Write(o, patient, beam, model, result);
+        DoseResult raw = DoseCalculation.Run(doseRequest, progress, o.Device);
+
+        // The phantom's body (its EXTERNAL ROI): the dose in the air around it is not written or reported.
+        VoxelMask body = PlanCase.From(patient).BodyMask();
+        DoseResult result = DoseMask.Apply(raw, DoseMask.Kept(body, voxels.DensitiesGPerCm3));
+        OpenFieldOutput.Write(o, patient, beam, model, result, body.Name);
         return result;
     }
 

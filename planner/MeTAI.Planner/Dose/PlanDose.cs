@@ -44,8 +44,14 @@ public sealed class PlanDose
     /// <summary>Accelerator that ran the transport.</summary>
     public required string DeviceName { get; init; }
 
-    /// <summary>Maximum dose over tissue voxels, Gy.</summary>
+    /// <summary>Maximum of <see cref="DoseGy"/>, Gy: the dose is 0 outside the body and in air (<see cref="DoseMask"/>), so this is the maximum the RT Dose holds.</summary>
     public required double MaxDoseGy { get; init; }
+
+    /// <summary>The body the dose is kept inside: the body ROI's name, or <see cref="BodyOutline.Name"/>.</summary>
+    public required string Body { get; init; }
+
+    /// <summary>True when the dose is dose to water, false for dose to medium.</summary>
+    public bool IsDoseToWater { get; init; }
 }
 
 /// <summary>What one beam of a plan cost and gave.</summary>

@@ -37,12 +37,16 @@ public sealed class PlanDoseCalculator
 
     /// <summary>
     /// The dose of <paramref name="segments"/> (MU per fraction) times <paramref name="muScale"/> (1: one fraction; the
-    /// number of fractions: the course) with <paramref name="histories"/> histories in all.
+    /// number of fractions: the course) with <paramref name="histories"/> histories in all, kept inside
+    /// <paramref name="body"/> (<see cref="DoseMask"/>); dose to water instead of dose to medium when
+    /// <paramref name="doseToWater"/>.
     /// </summary>
-    public PlanDose Compute(VoxelPhantom phantom, IReadOnlyList<DeliverySegment> segments, double muScale, long histories, ulong seed = 1, int batches = 10, bool denoise = false, TextWriter? log = null, CancellationToken cancellationToken = default)
+    public PlanDose Compute(VoxelPhantom phantom, IReadOnlyList<DeliverySegment> segments, VoxelMask body, double muScale, long histories, ulong seed = 1, int batches = 10,
+        bool denoise = false, bool doseToWater = false, TextWriter? log = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(phantom);
         ArgumentNullException.ThrowIfNull(segments);
+        ArgumentNullException.ThrowIfNull(body);
         if (histories < 1000)
         {
             throw new ArgumentOutOfRangeException(nameof(histories), histories, "Use at least 1000 histories for a plan dose.");
@@ -67,7 +71,8 @@ public sealed class PlanDoseCalculator
             (int number, BeamSetup beam) = setups[n];
             double share = beam.HistoriesPerMu!.Value * beam.MonitorUnits / particles;
             long h = Math.Max(batches * 1000L, (long)Math.Round(histories * share));
-            DoseResult r = session.Run(beam, h, seed + (ulong)n * 7919, batches, null, cancellationToken);
+            var request = new DoseRequest { Phantom = phantom, Beam = beam, Histories = h, Seed = seed + (ulong)n * 7919, Batches = batches, Physics = session.Physics, DoseToWater = doseToWater };
+            DoseResult r = session.Run(request, null, cancellationToken);
             float[] d = r.Dose.Data, u = r.RelativeUncertainty.Data;
             for (int v = 0; v < d.Length; v++)
             {
@@ -90,39 +95,40 @@ public sealed class PlanDoseCalculator
             uncGrid.Data[v] = dose[v] > 0 ? (float)(Math.Sqrt(variance[v]) / dose[v]) : 0f;
         }
 
-        return Finish(doseGrid, uncGrid, phantom.DensitiesGPerCm3, denoise, records.Sum(r => r.Histories), sw.Elapsed.TotalSeconds, device, records);
+        return Finish(doseGrid, uncGrid, phantom.DensitiesGPerCm3, body, denoise, records.Sum(r => r.Histories), sw.Elapsed.TotalSeconds, device, records, doseToWater);
     }
 
-    /// <summary>Wraps a summed dose and its relative uncertainty as a <see cref="PlanDose"/>, denoising it when asked.</summary>
-    public static PlanDose Finish(VoxelGrid<float> doseGrid, VoxelGrid<float> uncGrid, float[] rho, bool denoise, long histories, double seconds, string device, IReadOnlyList<BeamDoseRecord> records)
+    /// <summary>
+    /// Wraps a summed dose and its relative uncertainty as a <see cref="PlanDose"/>: both kept inside
+    /// <paramref name="body"/> and in matter (<see cref="DoseMask"/>), denoised when asked, the maximum and mean
+    /// uncertainty taken from the masked dose — the numbers that are written, reported and evaluated.
+    /// <paramref name="doseToWater"/> says what the dose is (to water, or to medium).
+    /// </summary>
+    public static PlanDose Finish(VoxelGrid<float> doseGrid, VoxelGrid<float> uncGrid, float[] rho, VoxelMask body, bool denoise, long histories, double seconds, string device, IReadOnlyList<BeamDoseRecord> records,
+        bool doseToWater = false)
     {
         ArgumentNullException.ThrowIfNull(doseGrid);
         ArgumentNullException.ThrowIfNull(uncGrid);
         ArgumentNullException.ThrowIfNull(rho);
-        double max = 0;
-        for (int v = 0; v < rho.Length; v++)
-        {
-            if (rho[v] >= MonteCarloEngine.MinReportDensityGPerCm3)
-            {
-                max = Math.Max(max, doseGrid.Data[v]);
-            }
-        }
-
-        double rawSigma = MeanAbove50(doseGrid.Data, uncGrid.Data, rho, max);
-        VoxelGrid<float> finalDose = doseGrid, finalUnc = uncGrid;
+        ArgumentNullException.ThrowIfNull(body);
+        VoxelMask kept = DoseMask.Kept(body, rho);
+        VoxelGrid<float> rawDose = DoseMask.Apply(doseGrid, kept), rawUnc = DoseMask.Apply(uncGrid, kept);
+        double rawSigma = DoseMask.MeanRelUncertaintyAbove50(rawDose, rawUnc);
+        VoxelGrid<float> finalDose = rawDose, finalUnc = rawUnc;
         double smoothed = 0;
         if (denoise)
         {
-            (finalDose, finalUnc, smoothed) = DoseDenoiser.Denoise(doseGrid, uncGrid, rho);
+            (VoxelGrid<float> d, VoxelGrid<float> u, smoothed) = DoseDenoiser.Denoise(rawDose, rawUnc, rho);
+            (finalDose, finalUnc) = (DoseMask.Apply(d, kept), DoseMask.Apply(u, kept));
         }
 
         return new PlanDose
         {
             DoseGy = finalDose,
             RelativeUncertainty = finalUnc,
-            MeanRelUncertaintyAbove50 = denoise ? MeanAbove50(finalDose.Data, finalUnc.Data, rho, max) : rawSigma,
-            RawDoseGy = doseGrid,
-            RawRelativeUncertainty = uncGrid,
+            MeanRelUncertaintyAbove50 = denoise ? DoseMask.MeanRelUncertaintyAbove50(finalDose, finalUnc) : rawSigma,
+            RawDoseGy = rawDose,
+            RawRelativeUncertainty = rawUnc,
             RawMeanRelUncertaintyAbove50 = rawSigma,
             Denoised = denoise,
             SmoothedFraction = smoothed,
@@ -130,27 +136,14 @@ public sealed class PlanDoseCalculator
             HistoriesSimulated = histories,
             Seconds = seconds,
             DeviceName = device,
-            MaxDoseGy = max,
+            MaxDoseGy = DoseMask.Max(finalDose),
+            Body = body.Name,
+            IsDoseToWater = doseToWater,
         };
     }
 
-    private static double MeanAbove50(float[] dose, float[] unc, float[] rho, double max)
-    {
-        double sum = 0;
-        int count = 0;
-        for (int v = 0; v < dose.Length; v++)
-        {
-            if (dose[v] > 0.5 * max && rho[v] >= MonteCarloEngine.MinReportDensityGPerCm3)
-            {
-                sum += unc[v];
-                count++;
-            }
-        }
-
-        return count > 0 ? sum / count : 0;
-    }
-
-    /// <summary>The dose of an RT Plan (see <see cref="Compute(VoxelPhantom, IReadOnlyList{DeliverySegment}, double, long, ulong, int, bool, TextWriter?, CancellationToken)"/>).</summary>
-    public PlanDose Compute(VoxelPhantom phantom, RtPlan plan, double muScale, long histories, ulong seed = 1, int batches = 10, Core.Geometry.Vec3? isocenterOverrideLps = null, bool denoise = false, TextWriter? log = null, CancellationToken cancellationToken = default) =>
-        Compute(phantom, RtPlanBeams.Segments(plan, isocenterOverrideLps), muScale, histories, seed, batches, denoise, log, cancellationToken);
+    /// <summary>The dose of an RT Plan (see <see cref="Compute(VoxelPhantom, IReadOnlyList{DeliverySegment}, VoxelMask, double, long, ulong, int, bool, bool, TextWriter?, CancellationToken)"/>).</summary>
+    public PlanDose Compute(VoxelPhantom phantom, RtPlan plan, VoxelMask body, double muScale, long histories, ulong seed = 1, int batches = 10, Core.Geometry.Vec3? isocenterOverrideLps = null,
+        bool denoise = false, bool doseToWater = false, TextWriter? log = null, CancellationToken cancellationToken = default) =>
+        Compute(phantom, RtPlanBeams.Segments(plan, "RTPLAN", _model.NominalEnergyMV, null, isocenterOverrideLps), body, muScale, histories, seed, batches, denoise, doseToWater, log, cancellationToken);
 }

@@ -1,9 +1,10 @@
+using MeTAI.Dicom.Cases;
 using MeTAI.Dosimetry.Engines;
 
 namespace MeTAI.Planner.Dose;
 
 /// <summary>An existing RT Plan to recompute by Monte Carlo on a CT (<see cref="SecondCheckRun"/>).</summary>
-/// <param name="CtPath">Case directory with the CT series in <c>ct/</c>, or the directory of the slices.</param>
+/// <param name="CtPath">The CT: a case directory (<c>ct/</c>), the directory of the slices, an export folder or a DICOMDIR.</param>
 /// <param name="PlanPath">The RT Plan file.</param>
 /// <param name="Isocenter">Null: the plan's isocentres; "X,Y,Z": that point (LPS mm) for every beam; "ssd": the point on
 /// the first beam's axis through the CT centre that keeps the plan's source-to-surface distance.</param>
@@ -13,4 +14,11 @@ namespace MeTAI.Planner.Dose;
 /// <param name="Seed">Random seed.</param>
 /// <param name="Denoise">Denoise the Monte Carlo dose.</param>
 /// <param name="OutDir">Output directory.</param>
-public sealed record SecondCheckRequest(string CtPath, string PlanPath, string? Isocenter, int? Fractions, long Histories, DeviceKind Device, ulong Seed, bool Denoise, string OutDir);
+public sealed record SecondCheckRequest(string CtPath, string PlanPath, string? Isocenter, int? Fractions, long Histories, DeviceKind Device, ulong Seed, bool Denoise, string OutDir)
+{
+    /// <summary>Report dose to water instead of dose to medium.</summary>
+    public bool DoseToWater { get; init; }
+
+    /// <summary>Which CT series and structure set of the CT folder to use, and whether mismatches with the plan are only warnings (<see cref="CaseLoader.LoadPlanOnCt"/>).</summary>
+    public CaseLoadOptions Inputs { get; init; } = CaseLoadOptions.Default;
+}

@@ -14,4 +14,8 @@ namespace MeTAI.Planner.Dose;
 /// <param name="DoseAtIsocenterGy">Mean dose over the 3 × 3 × 3 voxels around the isocentre, Gy for all fractions.</param>
 /// <param name="OutDir">The output directory (full path).</param>
 public sealed record SecondCheckResult(RtPlan Plan, string CtDirectory, IReadOnlyList<DeliverySegment> Segments, int Fractions, PlanDose Dose,
-    Vec3 IsocenterLps, double DoseAtIsocenterGy, string OutDir);
+    Vec3 IsocenterLps, double DoseAtIsocenterGy, string OutDir)
+{
+    /// <summary>Mismatches between plan and CT accepted with the override (summary.json's <c>inputWarnings</c>).</summary>
+    public IReadOnlyList<string> InputWarnings { get; init; } = [];
+}

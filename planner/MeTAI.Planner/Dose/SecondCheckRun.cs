@@ -3,7 +3,6 @@ using MeTAI.Core.Geometry;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom.Cases;
 using MeTAI.Dicom.Rt;
-using MeTAI.Dicom.Rt.Readers;
 using MeTAI.Dosimetry.Beams;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Dosimetry.Materials;
@@ -16,8 +15,8 @@ namespace MeTAI.Planner.Dose;
 /// <summary>
 /// The independent second check (<c>metai dose --ct DIR --plan FILE</c>): an existing DICOM RT Plan — jaws, MLC, MU,
 /// angles, isocentre — read by <see cref="RtPlanBeams"/> and recomputed by Monte Carlo (<see cref="PlanDoseCalculator"/>)
-/// on a CT series; <see cref="SecondCheckOutput"/> writes rtdose.dcm (referencing the plan, on the CT grid) and
-/// summary.json.
+/// on a CT series, kept inside the body (<see cref="SecondCheckBody"/>); <see cref="SecondCheckOutput"/> writes
+/// rtdose.dcm (referencing the plan, on the CT grid) and summary.json.
 /// </summary>
 public static class SecondCheckRun
 {
@@ -29,25 +28,29 @@ public static class SecondCheckRun
     {
         ArgumentNullException.ThrowIfNull(request);
         SecondCheckRequest o = request;
-        (CtSeries ct, string ctDir) = CaseLoader.ReadCt(o.CtPath);
-        RtPlan plan = RtPlanReader.Read(o.PlanPath);
-        IReadOnlyList<DeliverySegment> segments = RtPlanBeams.Segments(plan);
+        PlanCtInputs inputs = CaseLoader.LoadPlanOnCt(o.CtPath, o.PlanPath, o.Inputs, log);
+        (CtSeries ct, string ctDir, RtPlan plan) = (inputs.Ct, inputs.CtDirectory, inputs.Plan);
+        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan"));
+        (PatientPosition ctPosition, string ctOrigin) = CtPatientPosition.Read(ct, ctDir);
+        string planSource = "RTPLAN " + o.PlanPath;
+        IReadOnlyList<DeliverySegment> segments = RtPlanBeams.Segments(plan, planSource, model.NominalEnergyMV, (ctPosition, ctOrigin));
         if (ResolveIsocenter(o.Isocenter, ct, plan, segments) is Vec3 iso)
         {
-            segments = RtPlanBeams.Segments(plan, iso);
+            segments = RtPlanBeams.Segments(plan, planSource, model.NominalEnergyMV, (ctPosition, ctOrigin), iso);
         }
 
         CheckInside(segments, ct.Geometry);
         int fractions = o.Fractions ?? plan.FractionsPlanned ?? 1;
         VoxelPhantom phantom = VoxelPhantom.FromCt(ct.Hu, HuCalibration.Load(DosimetryPaths.HuCalibrationFile()));
-        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan"));
         using var engine = new MonteCarloEngine(o.Device);
         GridGeometry g = ct.Geometry;
         log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"dose: plan '{plan.Label}' ({segments.Select(s => s.BeamNumber).Distinct().Count()} beams, {segments.Count} segments, {segments.Sum(s => s.MonitorUnits):0.0} MU per fraction) × {fractions} fraction(s) on CT {g.SizeX}×{g.SizeY}×{g.SizeZ}, {o.Histories:N0} histories"));
-        PlanDose dose = new PlanDoseCalculator(engine, model).Compute(phantom, segments, fractions, o.Histories, o.Seed, 10, o.Denoise, log);
+            $"dose: plan '{plan.Label}' ({segments.Select(s => s.BeamNumber).Distinct().Count()} beams, {segments.Count} segments, {segments.Sum(s => s.MonitorUnits):0.0} MU per fraction) × {fractions} fraction(s) on CT {g.SizeX}×{g.SizeY}×{g.SizeZ} ({ctPosition.Code()}, {ctPosition.Describe()}), {o.Histories:N0} histories"));
+        VoxelMask body = SecondCheckBody.Of(ct, o.CtPath);
+        log?.WriteLine($"dose: kept inside the body ({body.Name}); 0 outside it and in air");
+        PlanDose dose = new PlanDoseCalculator(engine, model).Compute(phantom, segments, body, fractions, o.Histories, o.Seed, 10, o.Denoise, o.DoseToWater, log);
         Vec3 isoUsed = segments[0].IsocenterLps;
-        var result = new SecondCheckResult(plan, ctDir, segments, fractions, dose, isoUsed, DoseAt(dose.DoseGy, isoUsed), Path.GetFullPath(o.OutDir));
+        var result = new SecondCheckResult(plan, ctDir, segments, fractions, dose, isoUsed, DoseAt(dose.DoseGy, isoUsed), Path.GetFullPath(o.OutDir)) { InputWarnings = inputs.Warnings };
         SecondCheckOutput.Write(result, ct);
         return result;
     }
@@ -82,7 +85,7 @@ public static class SecondCheckRun
             RtBeam beam = plan.Beams.First(b => b.Number == first.BeamNumber);
             double ssd = beam.ControlPoints[0].SourceToSurfaceDistanceMm
                 ?? throw new ArgumentException($"--isocenter ssd: beam {beam.Number} has no Source to Surface Distance in its first control point.");
-            var geo = new BeamGeometry(first.GantryDeg, first.CollimatorDeg, first.CouchDeg, BodySurface.Center(ct.Hu), first.SadMm);
+            var geo = new BeamGeometry(first.GantryDeg, first.CollimatorDeg, first.CouchDeg, BodySurface.Center(ct.Hu), first.SadMm, first.Position);
             Vec3 axis = geo.BeamAxisLps;
             // The entrance face of the first tissue voxel, then SAD − SSD deeper.
             Vec3 surface = BodySurface.Entrance(ct.Hu, axis) ?? throw new ArgumentException("--isocenter ssd: the beam axis through the CT centre meets no tissue.");

@@ -66,7 +66,7 @@ public sealed class SegmentDoses
         for (int s = 0; s < segments.Count; s++)
         {
             DeliverySegment seg = segments[s];
-            setups[s] = model.CreateBeam(new Aperture(seg.Rectangles), seg.IsocenterLps, seg.GantryDeg, seg.CollimatorDeg, seg.CouchDeg, 1.0);
+            setups[s] = model.CreateBeam(new Aperture(seg.Rectangles), seg.Geometry(), 1.0);
             particles += setups[s].HistoriesPerMu!.Value * seg.MonitorUnits;
         }
 

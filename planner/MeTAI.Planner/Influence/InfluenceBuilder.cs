@@ -79,7 +79,7 @@ public sealed class InfluenceBuilder
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 (double cx, double cy) = grid.Center(n);
-                BeamSetup setup = _model.CreateBeam(Aperture.Beamlet(cx, cy, grid.WidthMm, grid.HeightMm), beam.IsocenterLps, beam.GantryDeg, beam.CollimatorDeg, beam.CouchDeg, 1.0);
+                BeamSetup setup = _model.CreateBeam(Aperture.Beamlet(cx, cy, grid.WidthMm, grid.HeightMm), geometry, 1.0);
                 int column = columns.Count;
                 session.RunDose(setup, _settings.HistoriesPerBeamlet, _settings.Seed + (ulong)column, dose, cancellationToken);
                 int count = Extract(dose, voxelIndices, _settings.RelativeCutoff, rowBuf, valBuf);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MeTAI.Core.IO;
 using MeTAI.Core.Json;
 using MeTAI.Dicom.Cases;
@@ -13,12 +14,19 @@ namespace MeTAI.Planner.Output;
 /// <summary>
 /// The files of an open-field calculation (<see cref="OpenFieldRun"/>): <c>ct/</c>, <c>rtstruct.dcm</c>,
 /// <c>rtplan.dcm</c> (<see cref="RtPlanBuilder.OpenField"/>), <c>rtdose.dcm</c> as one DICOM study, <c>pdd.csv</c>
-/// (central axis), <c>profile.csv</c> (lateral, 10 cm depth), <c>dose.png</c> and <c>summary.json</c>.
+/// (central axis), <c>profile.csv</c> (lateral, 10 cm depth), <c>dose.png</c> and <c>summary.json</c>. The dose is 0
+/// outside the phantom's body (<see cref="DoseMask"/>); the summary's <c>maxDose</c> is the RT Dose's maximum.
 /// </summary>
 public static class OpenFieldOutput
 {
     /// <summary>Writes every file into the request's output directory.</summary>
-    public static void Write(OpenFieldRequest request, PatientCase phantom, BeamSetup beam, BeamModel model, DoseResult result)
+    /// <param name="request">What was calculated.</param>
+    /// <param name="phantom">The phantom.</param>
+    /// <param name="beam">The beam as simulated.</param>
+    /// <param name="model">The beam model.</param>
+    /// <param name="result">The dose, already kept inside the body (<see cref="DoseMask"/>).</param>
+    /// <param name="body">The name of the body the dose is kept inside.</param>
+    public static void Write(OpenFieldRequest request, PatientCase phantom, BeamSetup beam, BeamModel model, DoseResult result, string body)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(phantom);
@@ -28,9 +36,10 @@ public static class OpenFieldOutput
         OpenFieldRequest o = request;
         string dir = Path.GetFullPath(o.OutDir);
         Directory.CreateDirectory(dir);
+        // G6 keeps every number short (LO allows 64 characters): "10x10 cm SSD 100 cm".
         RtPlan plan = RtPlanBuilder.OpenField(o.FieldXCm * 10, o.FieldYCm * 10, beam.Geometry.IsocenterLps, o.SsdCm * 10, o.MonitorUnits,
-            $"{o.FieldXCm}x{o.FieldYCm} SSD{o.SsdCm}", model.Name, model.SadMm);
-        var dose = new RtDose { Dose = result.Dose, Comment = $"MeTAI Monte Carlo, {result.Histories} histories, {(result.IsDoseToWater ? "dose to water" : "dose to medium")}" };
+            string.Create(CultureInfo.InvariantCulture, $"{o.FieldXCm:G6}x{o.FieldYCm:G6} cm SSD {o.SsdCm:G6} cm"), model.Name, model.SadMm);
+        var dose = new RtDose { Dose = result.Dose, Comment = DoseComment.OpenField(result.IsDoseToWater), TissueHeterogeneityCorrection = ["IMAGE"] };
         RtStudyWriter.Write(dir, phantom.Ct, phantom.Rois, plan, dose);
 
         if (result.CentralAxis is { } pdd)
@@ -45,11 +54,11 @@ public static class OpenFieldOutput
 
         DosePlots.CentralPlane(Path.Combine(dir, "dose.png"), phantom.CtHu, result.Dose, beam.Geometry,
             $"{o.Phantom}: {model.Name} {o.FieldXCm}×{o.FieldYCm} cm², SSD {o.SsdCm} cm");
-        AtomicFile.WriteAllText(Path.Combine(dir, "summary.json"), JsonDefaults.Serialize(Summary(o, result)));
+        AtomicFile.WriteAllText(Path.Combine(dir, "summary.json"), JsonDefaults.Serialize(Summary(o, result, body)));
     }
 
-    /// <summary>The JSON summary (field names are a contract: histories, seconds, historiesPerSecond, …).</summary>
-    public static object Summary(OpenFieldRequest request, DoseResult result)
+    /// <summary>The JSON summary (field names are a contract: histories, seconds, historiesPerSecond, …); <c>maxDose</c> is the RT Dose's maximum.</summary>
+    public static object Summary(OpenFieldRequest request, DoseResult result, string body)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(result);
@@ -70,6 +79,7 @@ public static class OpenFieldOutput
             efficiency = r.Efficiency,
             device = r.DeviceName,
             maxDose = r.MaxDose,
+            body,
             dmaxMm = r.DmaxMm,
             pdd = r.CentralAxis is { } c ? PddPoints(c) : [],
         };

@@ -1,3 +1,4 @@
+using MeTAI.Core.IO;
 using MeTAI.Dicom.Rt;
 using MeTAI.Dicom.Rt.Writers;
 using MeTAI.Planner.Plans;
@@ -8,7 +9,8 @@ namespace MeTAI.Planner.Output;
 /// Writes a plan's files into a directory: <c>ct/</c>, <c>rtstruct.dcm</c>, <c>rtplan.dcm</c>, <c>rtdose.dcm</c>
 /// (one consistent DICOM study: the RT objects share the CT's patient, study and frame of reference; the plan
 /// references the structure set, the dose the plan; the plan from <see cref="RtPlanBuilder"/>), <c>dvh.png</c>,
-/// <c>dose_axial.png</c> and <c>report.json</c>.
+/// <c>dose_axial.png</c> and <c>report.json</c>. The dose written is the final dose as evaluated: 0 outside the body
+/// and in air (<see cref="Dose.DoseMask"/>), so its maximum is the report's <c>finalDose.maxDoseGy</c>.
 /// </summary>
 public static class PlanOutput
 {
@@ -26,14 +28,14 @@ public static class PlanOutput
         {
             Dose = result.FinalDose.DoseGy,
             DoseSummationType = "PLAN",
-            Comment = result.FinalDose.Denoised ? "MeTAI Monte Carlo (denoised), whole course" : "MeTAI Monte Carlo, whole course",
+            Comment = DoseComment.Plan(result.FinalDose.Denoised, result.FinalDose.IsDoseToWater),
             TissueHeterogeneityCorrection = ["IMAGE"],
         };
         RtStudy study = RtStudyWriter.Write(directory, result.Case.Ct, rois, RtPlanBuilder.Build(result), dose);
         string title = $"{result.Case.Name} / {result.Protocol.Name}";
         PlanPlots.SaveDvh(result.Dvhs, title + ": DVH (final Monte Carlo dose)", Path.Combine(directory, "dvh.png"));
         PlanPlots.SaveAxial(result.Case, result.FinalDose.DoseGy.Data, result.Protocol.Prescription.DoseGy, result.IsocenterLps, title, Path.Combine(directory, "dose_axial.png"));
-        File.WriteAllText(Path.Combine(directory, "report.json"), PlanReport.ToJson(result, Files));
+        AtomicFile.WriteAllText(Path.Combine(directory, "report.json"), PlanReport.ToJson(result, Files));
         return study;
     }
 }

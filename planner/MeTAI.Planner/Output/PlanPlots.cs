@@ -11,8 +11,10 @@ namespace MeTAI.Planner.Output;
 /// <summary>
 /// The plan's pictures: <c>dvh.png</c> (cumulative DVH of every structure, dose in Gy) and <c>dose_axial.png</c> (the
 /// axial slice through the isocentre: CT in grey, dose colour-wash above 10 % of the prescription, isodose lines at
-/// 30/50/70/90/95/100/107 % and the structure outlines; anterior up, patient left on the right as in a radiological
-/// view).
+/// 30/50/70/90/95/100/107 % and the structure outlines), drawn as the CT stores the slice — for a scanner's CT the room
+/// seen from the foot of the couch: for head-first supine anterior up and the patient's left on the right (a
+/// radiological view), for prone anterior down — with each edge labelled with its patient direction (R/L/A/P) and the
+/// axes captioned from the geometry, never assuming HFS.
 /// </summary>
 public static class PlanPlots
 {
@@ -77,9 +79,12 @@ public static class PlanPlots
             }
         }
 
-        // Extent of the slice in plot coordinates (x, −y): cell edges.
-        Vec3 c0 = g.IndexToLps(-0.5, -0.5, k), c1 = g.IndexToLps(nx - 0.5, ny - 0.5, k);
-        var rect = new CoordinateRect(c0.X, c1.X, -c1.Y, -c0.Y);
+        // The slice as the CT stores it (a scanner: the room seen from the foot of the couch), in plot coordinates
+        // (u, −v) along its column and row directions; cell edges.
+        var view = new ImagePlane(g.Direction.Column(0), g.Direction.Column(1));
+        (double u0, double v0) = view.Plot(g.IndexToLps(-0.5, -0.5, k));
+        (double u1, double v1) = view.Plot(g.IndexToLps(nx - 0.5, ny - 0.5, k));
+        var rect = new CoordinateRect(u0, u1, v1, v0);
         using var plot = new Plot();
         var ctMap = plot.Add.Heatmap(ct);
         ctMap.Colormap = new ScottPlot.Colormaps.Grayscale();
@@ -93,20 +98,47 @@ public static class PlanPlots
         doseMap.Rectangle = rect;
         plot.Add.ColorBar(doseMap).Label = "Dose (Gy)";
 
-        AddIsodoseLines(plot, doseLines, prescriptionGy, g, k);
-        AddOutlines(plot, plan, k);
+        AddIsodoseLines(plot, doseLines, prescriptionGy, g, k, view);
+        AddOutlines(plot, plan, k, view);
+        AddEdgeLetters(plot, rect, view);
 
-        plot.Title(string.Create(CultureInfo.InvariantCulture, $"{title} — axial z = {g.IndexToLps(0, 0, k).Z:0.0} mm"));
-        plot.XLabel("x (mm, LPS: patient left →)");
-        plot.YLabel("−y (mm, anterior ↑)");
+        plot.Title(string.Create(CultureInfo.InvariantCulture,
+            $"{title} — axial z = {g.IndexToLps(0, 0, k).Z:0.0} mm, {plan.Position.Code()} ({plan.Position.Describe()})"));
+        plot.XLabel(PatientPositions.AxisCaption(view.Right, '→'));
+        plot.YLabel(PatientPositions.AxisCaption(-view.Down, '↑'));
         plot.Axes.SetLimits(rect.Left, rect.Right, rect.Bottom, rect.Top);
         plot.Axes.SquareUnits();
         plot.ShowLegend(Alignment.UpperRight);
         plot.SavePng(path, width, height);
     }
 
+    /// <summary>The patient direction of each image edge (R/L/A/P for an axial slice), from the geometry.</summary>
+    private static void AddEdgeLetters(Plot plot, CoordinateRect rect, ImagePlane view)
+    {
+        (string left, string right, string top, string bottom) = PatientPositions.EdgeLetters(view.Right, view.Down);
+        double midU = 0.5 * (rect.Left + rect.Right), midV = 0.5 * (rect.Bottom + rect.Top), inset = 0.03 * (rect.Right - rect.Left);
+        foreach ((string text, double u, double v, Alignment a) in new[]
+        {
+            (left, rect.Left + inset, midV, Alignment.MiddleLeft), (right, rect.Right - inset, midV, Alignment.MiddleRight),
+            (top, midU, rect.Top - inset, Alignment.UpperCenter), (bottom, midU, rect.Bottom + inset, Alignment.LowerCenter),
+        })
+        {
+            var label = plot.Add.Text(text, u, v);
+            label.LabelFontSize = 22;
+            label.LabelBold = true;
+            label.LabelFontColor = Colors.Yellow;
+            label.LabelAlignment = a;
+        }
+    }
+
+    /// <summary>An image plane: LPS directions of its columns (screen right) and rows (screen down); plots (u, −v).</summary>
+    private readonly record struct ImagePlane(Vec3 Right, Vec3 Down)
+    {
+        public (double U, double V) Plot(Vec3 pointLps) => (Vec3.Dot(pointLps, Right), -Vec3.Dot(pointLps, Down));
+    }
+
     /// <summary>The isodose lines of <see cref="IsodosePercents"/> on slice <paramref name="k"/>, each coloured as the dose wash colours its level.</summary>
-    private static void AddIsodoseLines(Plot plot, double[,] doseLines, double prescriptionGy, GridGeometry g, int k)
+    private static void AddIsodoseLines(Plot plot, double[,] doseLines, double prescriptionGy, GridGeometry g, int k, ImagePlane view)
     {
         for (int l = 0; l < IsodosePercents.Count; l++)
         {
@@ -115,8 +147,9 @@ public static class PlanPlots
             bool first = true;
             foreach ((double x0, double y0, double x1, double y1) in IsodoseLines.Segments(doseLines, level))
             {
-                Vec3 p0 = g.IndexToLps(x0, y0, k), p1 = g.IndexToLps(x1, y1, k);
-                var seg = plot.Add.Line(p0.X, -p0.Y, p1.X, -p1.Y);
+                (double u0, double v0) = view.Plot(g.IndexToLps(x0, y0, k));
+                (double u1, double v1) = view.Plot(g.IndexToLps(x1, y1, k));
+                var seg = plot.Add.Line(u0, v0, u1, v1);
                 seg.LineWidth = 1.5f;
                 seg.LineColor = color;
                 if (first)
@@ -129,7 +162,7 @@ public static class PlanPlots
     }
 
     /// <summary>The outline of every structure but the body on slice <paramref name="k"/>: targets solid and thick, organs dashed.</summary>
-    private static void AddOutlines(Plot plot, PlanCase plan, int k)
+    private static void AddOutlines(Plot plot, PlanCase plan, int k, ImagePlane view)
     {
         int s = 0;
         foreach (PlanStructure structure in plan.Structures)
@@ -148,9 +181,7 @@ public static class PlanPlots
                 var ys = new double[pts.Count + 1];
                 for (int p = 0; p <= pts.Count; p++)
                 {
-                    Vec3 q = pts[p % pts.Count];
-                    xs[p] = q.X;
-                    ys[p] = -q.Y;
+                    (xs[p], ys[p]) = view.Plot(pts[p % pts.Count]);
                 }
 
                 var outline = plot.Add.ScatterLine(xs, ys);

@@ -21,6 +21,7 @@ public static class PlanReport
         return new
         {
             Case = r.Case.Name,
+            InputWarnings = r.Case.InputWarnings,
             Protocol = r.Protocol.Name,
             Prescription = new { r.Protocol.Prescription.Target, r.Protocol.Prescription.DoseGy, r.Protocol.Prescription.Fractions },
             IsocenterLps = new[] { r.IsocenterLps.X, r.IsocenterLps.Y, r.IsocenterLps.Z },
@@ -110,7 +111,7 @@ public static class PlanReport
         return history;
     }
 
-    /// <summary>The final Monte Carlo dose: statistics, denoising, normalisation.</summary>
+    /// <summary>The final Monte Carlo dose: statistics, denoising, normalisation, the body it is kept inside and its maximum (the RT Dose's).</summary>
     private static object FinalDose(PlanResult r) => new
     {
         r.FinalDose.Histories,
@@ -123,6 +124,8 @@ public static class PlanReport
         r.NormalizationFactor,
         Normalization = r.Protocol.Normalization,
         MaxDoseGy = r.FinalDose.MaxDoseGy,
+        r.FinalDose.Body,
+        DoseToWater = r.FinalDose.IsDoseToWater,
     };
 
     private static object Goal(GoalResult g) => new { g.Structure, g.Metric, g.Comparison, g.Target, g.Achieved, g.Unit, g.Passed, g.Priority };

@@ -46,7 +46,7 @@ public static class RtPlanBuilder
 
         return new RtPlan
         {
-            Label = label.Length > 16 ? label[..16] : label,
+            Label = Label(label),
             Name = label,
             Description = string.Create(CultureInfo.InvariantCulture, $"MeTAI IMRT: {prescription.DoseGy} Gy to {prescription.Target} in {prescription.Fractions} fractions"),
             Intent = "CURATIVE",
@@ -65,8 +65,23 @@ public static class RtPlanBuilder
             ],
             FractionGroups = [new RtFractionGroup { Number = 1, FractionsPlanned = prescription.Fractions, ReferencedBeams = referenced }],
             Beams = rtBeams,
-            PatientSetups = [new RtPatientSetup { Number = 1, PatientPosition = "HFS" }],
+            PatientSetups = [new RtPatientSetup { Number = 1, PatientPosition = Position(beams).Code() }],
         };
+    }
+
+    // The beams were arranged for one patient position (the CT's); the plan records it in its patient setup.
+    private static PatientPosition Position(IReadOnlyList<SequencedBeam> beams)
+    {
+        PatientPosition position = beams.Count > 0 ? beams[0].Beam.Position : PatientPosition.HeadFirstSupine;
+        foreach (SequencedBeam b in beams)
+        {
+            if (b.Beam.Position != position)
+            {
+                throw new ArgumentException($"Beams {beams[0].Beam.Number} and {b.Beam.Number} are for different patient positions ({position.Code()}, {b.Beam.Position.Code()}); one plan has one patient setup.", nameof(beams));
+            }
+        }
+
+        return position;
     }
 
     /// <summary>
@@ -113,16 +128,26 @@ public static class RtPlanBuilder
                 },
             ],
             FractionGroups = [new RtFractionGroup { FractionsPlanned = 1, ReferencedBeams = [new RtReferencedBeam { BeamNumber = 1, MetersetMu = monitorUnits }] }],
-            PatientSetups = [new RtPatientSetup()],
+            PatientSetups = [new RtPatientSetup { Number = 1, PatientPosition = PatientPosition.HeadFirstSupine.Code() }],
         };
     }
 
-    /// <summary>An RT Plan label from a case name: its letters, digits and hyphens in upper case, at most 16 (METAI when none).</summary>
+    /// <summary>
+    /// An RT Plan label (SH, at most 16 characters) from a case name: its ASCII letters, digits and hyphens in upper
+    /// case (METAI when none). A longer name is shortened by design, not cut: its first 11 characters, a hyphen and 4
+    /// hexadecimal digits of a hash of the whole name, so that two long names that start alike keep distinct labels.
+    /// </summary>
     public static string Label(string caseName)
     {
         ArgumentNullException.ThrowIfNull(caseName);
         string s = new([.. caseName.ToUpperInvariant().Where(ch => char.IsAsciiLetterOrDigit(ch) || ch == '-')]);
-        return s.Length == 0 ? "METAI" : s.Length > 16 ? s[..16] : s;
+        if (s.Length <= 16)
+        {
+            return s.Length == 0 ? "METAI" : s;
+        }
+
+        byte[] hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(caseName));
+        return string.Create(CultureInfo.InvariantCulture, $"{s[..11]}-{hash[0]:X2}{hash[1]:X2}");
     }
 
     private static RtBeam Beam(SequencedBeam sb, double sadMm, double energyMV)

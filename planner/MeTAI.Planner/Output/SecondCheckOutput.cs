@@ -1,4 +1,4 @@
-using System.Globalization;
+using MeTAI.Core.IO;
 using MeTAI.Core.Json;
 using MeTAI.Dicom.Rt;
 using MeTAI.Dicom.Rt.Writers;
@@ -8,8 +8,8 @@ namespace MeTAI.Planner.Output;
 
 /// <summary>
 /// The files of a second check (<see cref="SecondCheckRun"/>): <c>rtdose.dcm</c> on the CT grid, in the CT's study
-/// and frame of reference, referencing the plan recomputed, and <c>summary.json</c> (plan, beams, statistics, the dose
-/// at the isocentre).
+/// and frame of reference, referencing the plan recomputed, 0 outside the body and in air (so its maximum is the
+/// summary's <c>maxDoseGy</c>), and <c>summary.json</c> (plan, beams, statistics, the body, the dose at the isocentre).
 /// </summary>
 public static class SecondCheckOutput
 {
@@ -30,10 +30,11 @@ public static class SecondCheckOutput
             FrameOfReferenceUid = ct.FrameOfReferenceUid,
             DoseSummationType = "PLAN",
             ReferencedPlanUid = result.Plan.SopInstanceUid,
-            Comment = string.Create(CultureInfo.InvariantCulture, $"MeTAI Monte Carlo second check, {result.Fractions} fraction(s), {dose.Histories} histories"),
+            Comment = DoseComment.SecondCheck(result.Fractions, dose.Denoised, dose.IsDoseToWater),
+            TissueHeterogeneityCorrection = ["IMAGE"],
         };
         RtDoseWriter.Write(rtDose, Path.Combine(result.OutDir, RtStudyWriter.DoseFile));
-        File.WriteAllText(Path.Combine(result.OutDir, "summary.json"), JsonDefaults.Serialize(Summary(result)));
+        AtomicFile.WriteAllText(Path.Combine(result.OutDir, "summary.json"), JsonDefaults.Serialize(Summary(result)));
     }
 
     /// <summary>The JSON summary (field names are a contract).</summary>
@@ -46,6 +47,7 @@ public static class SecondCheckOutput
             plan = result.Plan.Label,
             planUid = result.Plan.SopInstanceUid,
             ct = result.CtDirectory,
+            inputWarnings = result.InputWarnings,
             fractions = result.Fractions,
             beams = result.Segments.GroupBy(s => s.BeamNumber).Select(b => new
             {
@@ -62,6 +64,8 @@ public static class SecondCheckOutput
             seconds = dose.Seconds,
             device = dose.DeviceName,
             denoised = dose.Denoised,
+            doseToWater = dose.IsDoseToWater,
+            body = dose.Body,
             meanRelUncertaintyAbove50 = dose.MeanRelUncertaintyAbove50,
             maxDoseGy = dose.MaxDoseGy,
             isocenterLps = new[] { result.IsocenterLps.X, result.IsocenterLps.Y, result.IsocenterLps.Z },

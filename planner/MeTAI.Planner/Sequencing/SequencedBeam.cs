@@ -57,7 +57,7 @@ public sealed record SequencedBeam(PlanBeam Beam, MlcModel Mlc, double JawX1Mm, 
         {
             Segment seg = Segments[s];
             var rects = DeliveryGeometry.Rectangles(JawX1Mm, JawX2Mm, JawY1Mm, JawY2Mm, seg.BankAMm, seg.BankBMm, Mlc.Boundaries, leavesAlongY: false);
-            list.Add(new DeliverySegment(Beam.Number, Beam.Name, gantryDeg, Beam.CollimatorDeg, Beam.CouchDeg, Beam.IsocenterLps, sadMm, rects, (weights[s + 1] - weights[s]) * meterset));
+            list.Add(new DeliverySegment(Beam.Number, Beam.Name, gantryDeg, Beam.CollimatorDeg, Beam.CouchDeg, Beam.IsocenterLps, sadMm, rects, (weights[s + 1] - weights[s]) * meterset, Beam.Position));
         }
 
         return list;

@@ -7,7 +7,7 @@ namespace MeTAI.Rehearsal.Avatar;
 /// <summary>Builds a <see cref="PatientAvatar"/> from ROI masks (a phantom, or RTSTRUCT ROIs rasterised on the CT grid).</summary>
 public static class AvatarBuilder
 {
-    /// <summary>Builds the avatar of a built-in phantom.</summary>
+    /// <summary>Builds the avatar of a built-in phantom (built head-first supine).</summary>
     public static PatientAvatar FromPhantom(Phantom phantom, AvatarConfig config, double? cellMm = null, int smoothingIterations = 10)
     {
         ArgumentNullException.ThrowIfNull(phantom);
@@ -17,7 +17,7 @@ public static class AvatarBuilder
             masks.Add(s.Mask);
         }
 
-        return FromMasks(phantom.Name, masks, phantom.LandmarksLps, config, cellMm, smoothingIterations);
+        return FromMasks(phantom.Name, masks, phantom.LandmarksLps, config, PatientPosition.HeadFirstSupine, cellMm, smoothingIterations);
     }
 
     /// <summary>
@@ -28,11 +28,12 @@ public static class AvatarBuilder
     /// <param name="masks">The case's ROIs, all on one grid.</param>
     /// <param name="landmarksLps">Named points, LPS mm.</param>
     /// <param name="config">Tissues and supports.</param>
+    /// <param name="position">How the patient lies: the couch holds the body on the side gravity points to.</param>
     /// <param name="cellMm">Mesh resolution (lattice cell edge, mm); the config's <see cref="AvatarConfig.CellMm"/> when null.</param>
     /// <param name="smoothingIterations">Taubin passes over the body surface.</param>
     public static PatientAvatar FromMasks(
         string name, IReadOnlyList<VoxelMask> masks, IReadOnlyDictionary<string, Vec3> landmarksLps, AvatarConfig config,
-        double? cellMm = null, int smoothingIterations = 10)
+        PatientPosition position, double? cellMm = null, int smoothingIterations = 10)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(masks);
@@ -65,7 +66,7 @@ public static class AvatarBuilder
         double cell = cellMm ?? config.CellMm;
         TetMesh mesh = VoxelTetMesher.Build(labels, new MeshingOptions { CellMm = cell, SmoothingIterations = smoothingIterations, StrictLabels = FixedLabels(config) });
         bool[] bone = BoneNodes(mesh, labels, config);
-        bool[] fixedNodes = FixNodes(mesh, bone, config, out FixedNodeCounts counts);
+        bool[] fixedNodes = FixNodes(mesh, bone, config, position.GravityLps(), out FixedNodeCounts counts);
 
         var structures = new List<VoxelMask> { painted[0] };
         foreach (VoxelMask m in masks)
@@ -76,7 +77,7 @@ public static class AvatarBuilder
             }
         }
 
-        return new PatientAvatar(name, config, mesh, fixedNodes, structures, landmarksLps, cell, missing, counts);
+        return new PatientAvatar(name, config, mesh, fixedNodes, structures, landmarksLps, cell, missing, counts, position);
     }
 
     /// <summary>The labels (tissue index + 1) of the fixed tissues, whose boundaries the mesher keeps strictly.</summary>
@@ -123,17 +124,18 @@ public static class AvatarBuilder
     }
 
     /// <summary>
-    /// The supports: bone, couch contact (supine: boundary nodes within the config's band of the posterior, +y, side)
-    /// and field-of-view cuts; <paramref name="counts"/> says how many of each.
+    /// The supports: bone, couch contact (boundary nodes within the config's band of the lowest point of the body along
+    /// <paramref name="downLps"/>: the posterior side for supine, anterior for prone, a flank for decubitus) and
+    /// field-of-view cuts; <paramref name="counts"/> says how many of each.
     /// </summary>
-    private static bool[] FixNodes(TetMesh mesh, bool[] bone, AvatarConfig config, out FixedNodeCounts counts)
+    private static bool[] FixNodes(TetMesh mesh, bool[] bone, AvatarConfig config, Vec3 downLps, out FixedNodeCounts counts)
     {
-        double maxY = double.NegativeInfinity;
+        double lowest = double.NegativeInfinity;
         for (int v = 0; v < mesh.NodeCount; v++)
         {
             if (mesh.IsBoundaryNode[v])
             {
-                maxY = Math.Max(maxY, mesh.NodesLps[v].Y);
+                lowest = Math.Max(lowest, Vec3.Dot(mesh.NodesLps[v], downLps));
             }
         }
 
@@ -141,7 +143,7 @@ public static class AvatarBuilder
         int boneCount = 0, couchCount = 0, cutCount = 0, total = 0;
         for (int v = 0; v < mesh.NodeCount; v++)
         {
-            bool couch = config.CouchBandMm > 0 && mesh.IsBoundaryNode[v] && mesh.NodesLps[v].Y >= maxY - config.CouchBandMm;
+            bool couch = config.CouchBandMm > 0 && mesh.IsBoundaryNode[v] && Vec3.Dot(mesh.NodesLps[v], downLps) >= lowest - config.CouchBandMm;
             bool cut = config.FixTruncationPlanes && mesh.IsTruncationNode[v];
             boneCount += bone[v] ? 1 : 0;
             couchCount += couch ? 1 : 0;

@@ -24,8 +24,8 @@ public sealed class AvatarConfig
     public double CellMm { get; init; } = 12;
 
     /// <summary>
-    /// Supine patient on a couch: body-surface nodes within this many mm of the most posterior point of the body (+y in
-    /// LPS) are fixed, as the couch holds them. Zero fixes none.
+    /// The couch holds the patient: body-surface nodes within this many mm of the lowest point of the body (along gravity:
+    /// posterior for supine, anterior for prone, the lower flank for decubitus) are fixed. Zero fixes none.
     /// </summary>
     public double CouchBandMm { get; init; } = 15;
 

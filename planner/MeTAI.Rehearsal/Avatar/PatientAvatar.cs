@@ -6,14 +6,16 @@ namespace MeTAI.Rehearsal.Avatar;
 
 /// <summary>
 /// A patient's soft-body avatar: the tetrahedral mesh (tissue per tet), the tissue parameters, which nodes are held
-/// (bone, couch contact, field-of-view cuts), and the case's ROI masks and landmarks in LPS mm for the rest geometry.
+/// (bone, couch contact, field-of-view cuts), how the patient lies (which way gravity and the couch are), and the case's
+/// ROI masks and landmarks in LPS mm for the rest geometry.
 /// Built by <see cref="AvatarBuilder"/>; immutable and shared by every simulation of a trajectory search.
 /// </summary>
 public sealed class PatientAvatar
 {
     internal PatientAvatar(
         string name, AvatarConfig config, TetMesh mesh, bool[] fixedNodes, IReadOnlyList<VoxelMask> structures,
-        IReadOnlyDictionary<string, Vec3> landmarksLps, double cellMm, IReadOnlyList<string> missingStructures, FixedNodeCounts fixedCounts)
+        IReadOnlyDictionary<string, Vec3> landmarksLps, double cellMm, IReadOnlyList<string> missingStructures, FixedNodeCounts fixedCounts,
+        PatientPosition position)
     {
         Name = name;
         Config = config;
@@ -24,7 +26,14 @@ public sealed class PatientAvatar
         CellMm = cellMm;
         MissingStructures = missingStructures;
         FixedCounts = fixedCounts;
+        Position = position;
     }
+
+    /// <summary>How the patient lies on the couch (the CT's Patient Position; a built-in phantom is head-first supine).</summary>
+    public PatientPosition Position { get; }
+
+    /// <summary>Unit LPS direction of gravity, toward the couch: posterior for supine, anterior for prone, the patient's right or left for decubitus.</summary>
+    public Vec3 DownLps => Position.GravityLps();
 
     /// <summary>Case name (e.g. <c>liver-needle</c>).</summary>
     public string Name { get; }

@@ -81,6 +81,8 @@ public static class RehearsalJson
             @case = plan.CaseName,
             target = plan.TargetRoi,
             avoid = plan.AvoidRois,
+            patientPosition = plan.Position.Code(),
+            gravityLps = Point(plan.Xpbd.GravityLps),
             feasible = plan.Feasible,
             tets = plan.Tets,
             nodes = plan.Nodes,

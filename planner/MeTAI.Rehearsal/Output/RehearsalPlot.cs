@@ -9,7 +9,10 @@ namespace MeTAI.Rehearsal.Output;
 /// <summary>
 /// <c>rehearsal.png</c>: the axial slice through the target with the ROI outlines, every candidate path (projected
 /// onto the slice; grey infeasible, blue feasible) and the chosen one (thick green), the default path (dashed red) and
-/// the deformed target of the chosen insertion. Anterior is up, the patient's right on the left (radiological view).
+/// the deformed target of the chosen insertion. Drawn as the case's image grid stores the slice — for a scanner's CT
+/// the room seen from the foot of the couch (head-first supine: anterior up, the patient's right on the left; prone:
+/// anterior down) — with each edge labelled with its patient direction (R/L/A/P) from the geometry and the patient
+/// position in the title.
 /// </summary>
 public static class RehearsalPlot
 {
@@ -27,10 +30,12 @@ public static class RehearsalPlot
         GridGeometry g = avatar.Body.Geometry;
         int k = (int)Math.Round(g.LpsToIndex(plan.TargetLps).Z);
         k = Math.Clamp(k, 0, g.SizeZ - 1);
+        Vec3 right = g.Direction.Column(0), down = g.Direction.Column(1);
+        (double U, double V) P(Vec3 p) => (Vec3.Dot(p, right), -Vec3.Dot(p, down));
         for (int s = 0; s < avatar.Structures.Count; s++)
         {
             VoxelMask mask = avatar.Structures[s];
-            (double[] xs, double[] ys) = Outline(mask, k);
+            (double[] xs, double[] ys) = Outline(mask, k, right, down);
             if (xs.Length == 0)
             {
                 continue;
@@ -47,7 +52,7 @@ public static class RehearsalPlot
                 continue;
             }
 
-            var line = plot.Add.Line(c.Result.EntryLps.X, c.Result.EntryLps.Y, plan.TargetLps.X, plan.TargetLps.Y);
+            var line = plot.Add.Line(P(c.Result.EntryLps).U, P(c.Result.EntryLps).V, P(plan.TargetLps).U, P(plan.TargetLps).V);
             line.LineWidth = 1;
             line.LineColor = c.Feasible ? new Color(60, 110, 220, 170) : new Color(150, 150, 150, 150);
         }
@@ -56,7 +61,7 @@ public static class RehearsalPlot
         {
             if (c.IsDefaultEntry && c.Rank != 1)
             {
-                var line = plot.Add.Line(c.Result.EntryLps.X, c.Result.EntryLps.Y, plan.TargetLps.X, plan.TargetLps.Y);
+                var line = plot.Add.Line(P(c.Result.EntryLps).U, P(c.Result.EntryLps).V, P(plan.TargetLps).U, P(plan.TargetLps).V);
                 line.LineWidth = 2;
                 line.LinePattern = LinePattern.Dashed;
                 line.LineColor = new Color(220, 30, 30);
@@ -65,28 +70,34 @@ public static class RehearsalPlot
         }
 
         InsertionResult best = plan.Chosen.Result;
-        var chosen = plot.Add.Line(best.EntryLps.X, best.EntryLps.Y, plan.TargetLps.X, plan.TargetLps.Y);
+        var chosen = plot.Add.Line(P(best.EntryLps).U, P(best.EntryLps).V, P(plan.TargetLps).U, P(plan.TargetLps).V);
         chosen.LineWidth = 4;
         chosen.LineColor = new Color(20, 170, 60);
         chosen.LegendText = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"chosen (clearance {best.MinClearanceMm:0.0} mm, peak {best.PeakForceN:0.00} N)");
-        var deformed = plot.Add.Marker(best.FinalTargetLps.X, best.FinalTargetLps.Y, MarkerShape.OpenCircle, 10, new Color(0, 0, 0));
+        var deformed = plot.Add.Marker(P(best.FinalTargetLps).U, P(best.FinalTargetLps).V, MarkerShape.OpenCircle, 10, new Color(0, 0, 0));
         deformed.LegendText = "target, deformed at the end";
 
-        Vec3 extent = g.ExtentMm;
         double z = g.IndexToLps(0, 0, k).Z;
         plot.Title(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{plan.CaseName}: {plan.Candidates.Count} candidates to {plan.TargetRoi}, axial slice z = {z:0.0} mm ({plan.Tets} tets)"));
-        plot.XLabel("x (mm, LPS: patient left →)");
-        plot.YLabel("y (mm, LPS: posterior ↓)");
-        Vec3 lo = g.MinCornerLps;
-        plot.Axes.SetLimits(lo.X, lo.X + extent.X, lo.Y + extent.Y, lo.Y);
+            $"{plan.CaseName} ({plan.Position.Code()}): {plan.Candidates.Count} candidates to {plan.TargetRoi}, axial slice z = {z:0.0} mm ({plan.Tets} tets)"));
+        plot.XLabel(PatientPositions.AxisCaption(right, '→'));
+        plot.YLabel(PatientPositions.AxisCaption(-down, '↑'));
+        (double u0, double v0) = P(g.IndexToLps(-0.5, -0.5, k));
+        (double u1, double v1) = P(g.IndexToLps(g.SizeX - 0.5, g.SizeY - 0.5, k));
+        plot.Axes.SetLimits(u0, u1, v1, v0);
         plot.Axes.SquareUnits();
+        (string left, string rightLetter, string top, string bottom) = PatientPositions.EdgeLetters(right, down);
+        double inset = 0.03 * (u1 - u0);
+        plot.Add.Text(left, u0 + inset, 0.5 * (v0 + v1)).LabelAlignment = Alignment.MiddleLeft;
+        plot.Add.Text(rightLetter, u1 - inset, 0.5 * (v0 + v1)).LabelAlignment = Alignment.MiddleRight;
+        plot.Add.Text(top, 0.5 * (u0 + u1), v0 - inset).LabelAlignment = Alignment.UpperCenter;
+        plot.Add.Text(bottom, 0.5 * (u0 + u1), v1 + inset).LabelAlignment = Alignment.LowerCenter;
         plot.ShowLegend(Alignment.LowerRight);
         plot.SavePng(path, width, height);
     }
 
-    /// <summary>Centres of the boundary voxels of a mask on slice k, LPS x and y.</summary>
-    private static (double[] Xs, double[] Ys) Outline(VoxelMask mask, int k)
+    /// <summary>Centres of the boundary voxels of a mask on slice k, in plot coordinates (along <paramref name="right"/>, against <paramref name="down"/>).</summary>
+    private static (double[] Xs, double[] Ys) Outline(VoxelMask mask, int k, Vec3 right, Vec3 down)
     {
         GridGeometry g = mask.Geometry;
         var xs = new List<double>();
@@ -105,8 +116,8 @@ public static class RehearsalPlot
                 if (edge)
                 {
                     Vec3 p = g.IndexToLps(i, j, k);
-                    xs.Add(p.X);
-                    ys.Add(p.Y);
+                    xs.Add(Vec3.Dot(p, right));
+                    ys.Add(-Vec3.Dot(p, down));
                 }
             }
         }

@@ -31,10 +31,11 @@ public sealed record EntryCandidates
     /// Picks entries: skin voxels (boundary of the body) inside the allowed region whose straight path to the target
     /// keeps <see cref="SearchSettings.BoneMarginMm"/> from bone; then the default entry (if any) plus farthest-point
     /// samples of those with enough rest clearance (seeded start), so the candidates spread over the region.
+    /// <paramref name="downLps"/> is the unit direction of gravity, toward the couch (entries from there are out of reach).
     /// </summary>
     public static EntryCandidates Select(
         VoxelMask body, Vec3 targetLps, VoxelMask? boneDilated, IReadOnlyList<Vec3[]> avoidPointsLps, Vec3? defaultEntryLps,
-        double needleRadiusMm, SearchSettings settings)
+        double needleRadiusMm, SearchSettings settings, Vec3 downLps)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(avoidPointsLps);
@@ -56,7 +57,7 @@ public sealed record EntryCandidates
 
                     skin++;
                     Vec3 p = g.IndexToLps(i, j, k);
-                    if (!InRegion(p, targetLps, settings))
+                    if (!InRegion(p, targetLps, settings, downLps))
                     {
                         outside++;
                         continue;
@@ -102,15 +103,18 @@ public sealed record EntryCandidates
         };
     }
 
-    /// <summary>True when an entry is reachable: path not too long, not from the couch side, limited craniocaudal offset.</summary>
-    public static bool InRegion(Vec3 entryLps, Vec3 targetLps, SearchSettings settings)
+    /// <summary>
+    /// True when an entry is reachable: path not too long, not from the couch side (the side <paramref name="downLps"/>,
+    /// the unit direction of gravity, points to), limited craniocaudal offset.
+    /// </summary>
+    public static bool InRegion(Vec3 entryLps, Vec3 targetLps, SearchSettings settings, Vec3 downLps)
     {
         ArgumentNullException.ThrowIfNull(settings);
         Vec3 d = entryLps - targetLps;
         double length = d.Length;
         return length > 0 && length <= settings.MaxPathMm
             && Math.Abs(d.Z) <= settings.MaxCraniocaudalOffsetMm
-            && d.Y / length <= settings.MaxPosteriorCosine;
+            && Vec3.Dot(d, downLps) / length <= settings.MaxCouchSideCosine;
     }
 
     /// <summary>Rest clearance of the straight path (shaft surface to the nearest avoided boundary point), mm.</summary>

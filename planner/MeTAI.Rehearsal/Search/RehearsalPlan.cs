@@ -76,4 +76,7 @@ public sealed record RehearsalPlan
 
     /// <summary>Solver settings used.</summary>
     public required Solver.XpbdSettings Xpbd { get; init; }
+
+    /// <summary>How the patient lay (the avatar's position): gravity and the couch side follow it.</summary>
+    public required PatientPosition Position { get; init; }
 }

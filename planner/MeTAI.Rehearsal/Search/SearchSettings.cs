@@ -18,9 +18,9 @@ public sealed record SearchSettings
     /// <summary>Largest superior–inferior offset of the entry from the target, mm (craniocaudal angulation is limited).</summary>
     public double MaxCraniocaudalOffsetMm { get; init; } = 40;
 
-    /// <summary>Entries from the couch side are not reachable: the path may point posterior-to-anterior at most this much
-    /// (cosine of the angle between target→entry and +y, posterior).</summary>
-    public double MaxPosteriorCosine { get; init; } = 0.3;
+    /// <summary>Entries from the couch side are not reachable: the target→entry direction may point toward the couch
+    /// (along gravity: posterior for supine, anterior for prone) at most this much (cosine of the angle).</summary>
+    public double MaxCouchSideCosine { get; init; } = 0.3;
 
     /// <summary>Margin around fixed tissue (bone) that a straight path must keep at rest, mm.</summary>
     public double BoneMarginMm { get; init; } = 2;
@@ -47,7 +47,7 @@ public sealed record SearchSettings
         }
 
         if (!(MinClearanceMm >= 0) || !(MaxPathMm > 0) || !(MaxCraniocaudalOffsetMm >= 0) || !(BoneMarginMm >= 0) || !(CorridorRadiusMm > 0)
-            || !double.IsFinite(MinClearanceMm + MaxPathMm + MaxCraniocaudalOffsetMm + BoneMarginMm + CorridorRadiusMm + MaxPosteriorCosine + RestClearanceFloorMm))
+            || !double.IsFinite(MinClearanceMm + MaxPathMm + MaxCraniocaudalOffsetMm + BoneMarginMm + CorridorRadiusMm + MaxCouchSideCosine + RestClearanceFloorMm))
         {
             throw new ArgumentException("Search distances must be finite and non-negative.");
         }

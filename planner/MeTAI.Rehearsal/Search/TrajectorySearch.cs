@@ -31,13 +31,14 @@ public static class TrajectorySearch
         ArgumentNullException.ThrowIfNull(insertion);
         search.Validate();
         insertion.Validate();
+        CheckGravity(avatar, xpbd);
 
         VoxelMask target = avatar.Structure(targetRoi);
         Vec3 targetLps = target.CentroidLps();
         List<(string Name, EmbeddedPoints Points)> avoid = AvoidedSurfaces(avatar, target, avoidRois, insertion);
         VoxelMask? bone = BoneMask(avatar, search.BoneMarginMm + needle.RadiusMm);
         Vec3? defaultEntry = avatar.LandmarksLps.TryGetValue(search.DefaultEntryLandmark, out Vec3 d) ? d : null;
-        EntryCandidates sampling = EntryCandidates.Select(avatar.Body, targetLps, bone, [.. avoid.Select(a => a.Points.RestLps)], defaultEntry, needle.RadiusMm, search);
+        EntryCandidates sampling = EntryCandidates.Select(avatar.Body, targetLps, bone, [.. avoid.Select(a => a.Points.RestLps)], defaultEntry, needle.RadiusMm, search, avatar.DownLps);
         if (sampling.EntriesLps.Count == 0)
         {
             throw new ArgumentException(
@@ -45,16 +46,7 @@ public static class TrajectorySearch
                 + $"{sampling.OutsideRegion} outside the allowed region, {sampling.CrossesBone} crossing bone).");
         }
 
-        var defaultCrosses = new Dictionary<string, bool>(StringComparer.Ordinal);
-        if (defaultEntry is Vec3 entry0)
-        {
-            foreach (string roi in avoidRois)
-            {
-                VoxelMask mask = avatar.Structure(roi);
-                defaultCrosses[mask.Name] = RestGeometry.Crosses(mask, entry0, targetLps);
-            }
-        }
-
+        Dictionary<string, bool> defaultCrosses = DefaultPathCrosses(avatar, avoidRois, defaultEntry, targetLps);
         SoftBodyModel model = SoftBodyModel.Create(avatar);
         EmbeddedPoints targetPoint = EmbeddedPoints.FromPoints(avatar.Mesh, [targetLps]);
         var clock = Stopwatch.StartNew();
@@ -96,7 +88,24 @@ public static class TrajectorySearch
             Search = search,
             Insertion = insertion,
             Xpbd = xpbd,
+            Position = avatar.Position,
         };
+    }
+
+    /// <summary>Whether the straight path from the default entry landmark (when the avatar has one) crosses each avoided ROI.</summary>
+    private static Dictionary<string, bool> DefaultPathCrosses(PatientAvatar avatar, IReadOnlyList<string> avoidRois, Vec3? defaultEntry, Vec3 targetLps)
+    {
+        var crosses = new Dictionary<string, bool>(StringComparer.Ordinal);
+        if (defaultEntry is Vec3 entry0)
+        {
+            foreach (string roi in avoidRois)
+            {
+                VoxelMask mask = avatar.Structure(roi);
+                crosses[mask.Name] = RestGeometry.Crosses(mask, entry0, targetLps);
+            }
+        }
+
+        return crosses;
     }
 
     /// <summary>Clearance points on the surface of each avoided ROI (none may be the target).</summary>
@@ -187,5 +196,19 @@ public static class TrajectorySearch
         }
 
         return union?.Expand(marginMm);
+    }
+
+    /// <summary>
+    /// The solver's gravity must point toward the couch of the avatar's patient position (a prone patient sags toward
+    /// anterior): a mismatch would simulate the wrong deformation without a word.
+    /// </summary>
+    private static void CheckGravity(PatientAvatar avatar, XpbdSettings xpbd)
+    {
+        Vec3 g = xpbd.GravityLps;
+        if (g.Length > 0 && Vec3.Dot(g.Normalized(), avatar.DownLps) < Math.Cos(Math.PI / 180))
+        {
+            throw new ArgumentException(
+                $"Gravity {g} (LPS, m/s²) does not point toward the couch of a {avatar.Position.Code()} ({avatar.Position.Describe()}) patient, {avatar.DownLps}; use XpbdSettings.GravityFor({avatar.Position}).");
+        }
     }
 }

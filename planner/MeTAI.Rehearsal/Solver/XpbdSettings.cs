@@ -18,8 +18,14 @@ public sealed record XpbdSettings
     /// <summary>Constraint passes per substep.</summary>
     public int Iterations { get; init; } = 1;
 
-    /// <summary>Gravity in m/s², LPS axes. Default: supine patient, gravity towards posterior (+y).</summary>
+    /// <summary>
+    /// Gravity in m/s², LPS axes. Default: a supine patient, gravity towards posterior (+y); for another position use
+    /// <see cref="GravityFor"/> (the trajectory search refuses gravity that does not point toward the avatar's couch).
+    /// </summary>
     public Vec3 GravityLps { get; init; } = new(0, 9.81, 0);
+
+    /// <summary>Standard gravity (9.81 m/s²) toward the couch of a patient lying in <paramref name="position"/>, LPS axes.</summary>
+    public static Vec3 GravityFor(PatientPosition position) => position.GravityLps() * 9.81;
 
     /// <summary>Mass-proportional velocity damping in 1/s (velocities decay as exp(−c·t) without forces).</summary>
     public double DampingPerSecond { get; init; } = 10;

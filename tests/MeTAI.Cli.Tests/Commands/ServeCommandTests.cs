@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using MeTAI.TestUtilities;
 
 namespace MeTAI.Cli.Tests.Commands;
 
@@ -48,6 +49,39 @@ public class ServeCommandTests
         (int code, _, string stderr) = CliRunner.Run("serve", "--controller", "serial", "--seconds", "1");
         Assert.Equal(1, code);
         Assert.Contains("--controller 'serial'", stderr, StringComparison.Ordinal);
+    }
+
+    [ToolFact("echoscu")]
+    public async Task Serve_DicomPort_AnswersEchoAsItsAeTitle()
+    {
+        string dir = CliRunner.TempDir("serve-dicom");
+        int port = FreePort(), dicomPort = FreePort();
+        string dicom = dicomPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Task<(int Code, string Stdout, string Stderr)> run = Task.Run(() => CliRunner.Run("serve", "--urls", $"http://127.0.0.1:{port}",
+            "--data-dir", Path.Combine(dir, "data"), "--dicom-port", dicom, "--dicom-aet", "METAI-SERVE", "--dicom-allow", "ECHOSCU", "--seconds", "8"));
+
+        // Until the host has started nothing listens; then the echo succeeds.
+        ProcessOutput echo = OutsideTools.Run("echoscu", "-aet", "ECHOSCU", "-aec", "METAI-SERVE", "127.0.0.1", dicom);
+        for (int n = 0; n < 100 && echo.ExitCode != 0; n++)
+        {
+            await Task.Delay(50);
+            echo = OutsideTools.Run("echoscu", "-aet", "ECHOSCU", "-aec", "METAI-SERVE", "127.0.0.1", dicom);
+        }
+
+        ProcessOutput refused = OutsideTools.Run("echoscu", "-aet", "OTHER", "-aec", "METAI-SERVE", "127.0.0.1", dicom);
+        (int code, _, string stderr) = await run;
+
+        Assert.True(echo.ExitCode == 0, echo.Output);
+        Assert.Contains("Calling AE Title Not Recognized", refused.Output, StringComparison.Ordinal);
+        Assert.True(code == 0, stderr);
+    }
+
+    [Fact]
+    public void Serve_DicomPortOutOfRange_ExitsWithAMessage()
+    {
+        (int code, _, string stderr) = CliRunner.Run("serve", "--dicom-port", "70000", "--seconds", "1");
+        Assert.Equal(1, code);
+        Assert.Contains("--dicom-port 70000 is not a TCP port", stderr, StringComparison.Ordinal);
     }
 
     private static int FreePort()

@@ -56,7 +56,8 @@ public class CaseLoaderTests
         string dir = RtTestData.TempDir("case-no-ss");
         CtSeriesWriter.Write(RtTestData.Ct(), Path.Combine(dir, RtStudyWriter.CtDirectory));
         var ex = Assert.Throws<FileNotFoundException>(() => CaseLoader.Load(dir, 5));
-        Assert.Contains("has no rtstruct.dcm (expected ct/ and rtstruct.dcm)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("no RT Structure Set found (a case needs a CT series and an RTSTRUCT: ct/ + rtstruct.dcm, an export folder or a DICOMDIR)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("CT Image Storage", ex.Message, StringComparison.Ordinal); // what was found
     }
 
     [Fact]

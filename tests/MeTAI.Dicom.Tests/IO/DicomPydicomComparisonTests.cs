@@ -7,8 +7,9 @@ namespace MeTAI.Dicom.Tests.IO;
 /// The acceptance test of the reader: for every file in pydicom's test_files and charset_files, our view must equal
 /// pydicom's (Tools/pydicom_dump.py) element by element — tag, VR and value, file meta included, sequences
 /// recursively — and, for native, deflated and RLE files, the decoded pixels must equal pydicom's pixel_array.
-/// JPEG / JPEG-LS / JPEG 2000 files must read as datasets and refuse pixel access with
-/// "unsupported transfer syntax &lt;UID&gt; (&lt;name&gt;)".
+/// JPEG / JPEG-LS / JPEG 2000 files must read as datasets; their pixels are compared with dcmtk's and GDCM's decoders
+/// in Imaging/CompressedPixelDataTests (pydicom here has no decoder for most of them). Other encapsulated syntaxes
+/// refuse pixel access with "unsupported transfer syntax &lt;UID&gt; (&lt;name&gt;)".
 ///
 /// Deliberate normalisations (each is a difference of representation, not of content):
 /// 1. Values are compared as lists (pydicom returns a scalar for one value); an empty value equals [""] and [].
@@ -102,6 +103,11 @@ public class DicomPydicomComparisonTests
         {
             var ex = Assert.Throws<DicomFormatException>(() => DicomPixelData.Create(ours));
             Assert.Contains($"unsupported transfer syntax {ts.Uid} ({ts.Name})", ex.Message, StringComparison.Ordinal);
+            return;
+        }
+
+        if (ts.IsEncapsulated && ts != DicomTransferSyntax.RleLossless)
+        {
             return;
         }
 

@@ -52,10 +52,12 @@ public class DicomPixelDataTests
     }
 
     [Theory]
-    [InlineData("1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)")]
-    [InlineData("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless Image Compression")]
-    [InlineData("1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)")]
-    public void Create_JpegFamily_ThrowsUnsupportedTransferSyntax(string uid, string name)
+    [InlineData("1.2.840.10008.1.2.4.201", "High-Throughput JPEG 2000 Image Compression (Lossless Only)")]
+    [InlineData("1.2.840.10008.1.2.4.203", "High-Throughput JPEG 2000 Image Compression")]
+    [InlineData("1.2.840.10008.1.2.4.100", "MPEG2 Main Profile / Main Level")]
+    [InlineData("1.2.840.10008.1.2.4.92", "JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)")]
+    [InlineData("1.2.3.4.5", "unknown transfer syntax")]
+    public void Create_SyntaxWithoutDecoder_ThrowsUnsupportedTransferSyntax(string uid, string name)
     {
         DicomDataset ds = Image(4, 4, 1, 8);
         ds.AddOrUpdate(new DicomFragmentSequence(DicomTags.PixelData, DicomVR.OB, ReadOnlyMemory<byte>.Empty, [new byte[] { 0xFF, 0xD8 }]));

@@ -24,7 +24,7 @@ public class BeamletGridTests
 
         foreach (double gantry in new[] { 0.0, 51.4, 90.0 })
         {
-            var beam = new PlanBeam(1, "B", gantry, 0, 0, Vec3.Zero);
+            var beam = new PlanBeam(1, "B", gantry, 0, 0, Vec3.Zero, PatientPosition.HeadFirstSupine);
             BeamletGrid grid = BeamletGrid.Cover(beam, 1000, mask, 5, 5);
             // A 40 mm sphere plus 5 mm margin, magnified slightly by divergence: about π·25² / 25 ≈ 80 cells.
             Assert.InRange(grid.Count, 60, 140);
@@ -36,7 +36,7 @@ public class BeamletGridTests
     [Fact]
     public void Project_PointOnTheAxis_LandsAtTheOrigin()
     {
-        var beam = new PlanBeam(1, "B", 30, 0, 0, new Vec3(10, 20, 30));
+        var beam = new PlanBeam(1, "B", 30, 0, 0, new Vec3(10, 20, 30), PatientPosition.HeadFirstSupine);
         var geo = beam.Geometry(1000);
         (double x, double y) = BeamletGrid.Project(geo, beam.IsocenterLps + geo.BeamAxisLps * 50);
         Assert.Equal(0, x, 9);

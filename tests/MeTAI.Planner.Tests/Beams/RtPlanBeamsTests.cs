@@ -24,7 +24,7 @@ public class RtPlanBeamsTests
         }
 
         RtPlan plan = RtPlanReader.Read(PydicomPlan);
-        IReadOnlyList<DeliverySegment> s = RtPlanBeams.Segments(plan);
+        IReadOnlyList<DeliverySegment> s = RtPlanBeams.Segments(plan, "RTPLAN", 6, null);
         DeliverySegment seg = Assert.Single(s);
         Assert.Equal(116.0036697, seg.MonitorUnits, 6);
         Assert.Equal(0, seg.GantryDeg);
@@ -44,7 +44,7 @@ public class RtPlanBeamsTests
         }
 
         var iso = new Vec3(1, 2, 3);
-        Assert.All(RtPlanBeams.Segments(RtPlanReader.Read(PydicomPlan), iso), s => Assert.Equal(iso, s.IsocenterLps));
+        Assert.All(RtPlanBeams.Segments(RtPlanReader.Read(PydicomPlan), "RTPLAN", 6, null, iso), s => Assert.Equal(iso, s.IsocenterLps));
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public class RtPlanBeamsTests
         RtPlan read = RtPlanReader.Read(path);
         Assert.Equal(4, read.Beams[0].ControlPoints.Count);
         Assert.Equal(beam.MonitorUnits, read.MetersetMu(1)!.Value, 3);
-        IReadOnlyList<DeliverySegment> s = RtPlanBeams.Segments(read);
+        IReadOnlyList<DeliverySegment> s = RtPlanBeams.Segments(read, "RTPLAN", 6, null);
         Assert.Equal(2, s.Count);
         Assert.Equal(7, s[0].MonitorUnits, 3);
         Assert.Equal(3, s[1].MonitorUnits, 3);
@@ -73,7 +73,7 @@ public class RtPlanBeamsTests
         SequencedBeam beam = TwoSegmentBeam();
         RtPlan plan = RtPlanBuilder.Build([beam], new Prescription("PTV", 60, 30), "TEST", structureSetUid: "1.2.3.4");
         BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-mohan"));
-        (int number, BeamSetup setup) = Assert.Single(RtPlanBeams.ToBeamSetups(RtPlanBeams.Segments(plan), model, muScale: 30));
+        (int number, BeamSetup setup) = Assert.Single(RtPlanBeams.ToBeamSetups(RtPlanBeams.Segments(plan, "RTPLAN", 6, null), model, muScale: 30));
         Assert.Equal(1, number);
         Assert.Equal(10 * 30, setup.MonitorUnits, 6);
         // Fluence per rectangle = F·MU_s: weights are MU_s / MU_beam.
@@ -95,7 +95,7 @@ public class RtPlanBeamsTests
         (a0[40], b0[40]) = (-10, 10);
         (a0[41], b0[41]) = (0, 5);
         (a1[40], b1[40]) = (-5, 5);
-        var beam = new PlanBeam(1, "G000", 0, 0, 0, new Vec3(0, 0, 0));
+        var beam = new PlanBeam(1, "G000", 0, 0, 0, new Vec3(0, 0, 0), PatientPosition.HeadFirstSupine);
         return new SequencedBeam(beam, mlc, -10, 10, 0, 10, [new Segment(a0, b0, 7), new Segment(a1, b1, 3)]);
     }
 }

@@ -29,7 +29,7 @@ public class RtPlanTreatmentBeamsTests
         Assert.Equal(244.135437110782, b.IsocenterLps.Y, 9);
         Assert.Equal(-724.97815409918, b.IsocenterLps.Z, 9);
         Assert.Equal(116.0036697, t.MonitorUnits, 6);
-        Assert.Equal("HFS", t.PatientPosition);
+        Assert.Equal(PatientPosition.HeadFirstSupine, t.PatientPosition);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public class RtPlanTreatmentBeamsTests
         RtPlan plan = OneBeamPlan();
         plan = plan with { PatientSetups = [plan.PatientSetups[0] with { PatientPosition = "FFS" }] };
         var ex = Assert.Throws<ArgumentException>(() => RtPlanBeams.TreatmentBeams(plan, "RTPLAN ffs.dcm"));
-        Assert.Equal("RTPLAN ffs.dcm: beam 1 ('G000'): patient position FFS; the beam-pose mapping is for head-first supine (HFS) only.", ex.Message);
+        Assert.Equal("RTPLAN ffs.dcm: beam 1 ('G000'): Patient Position (0018,5100) FFS (feet first-supine); the HIL beam-pose mapping is for head-first supine (HFS) only.", ex.Message);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public class RtPlanTreatmentBeamsTests
         var a = new double[80];
         var b = new double[80];
         (a[40], b[40]) = (-10, 10);
-        var beam = new SequencedBeam(new PlanBeam(1, "G000", 0, 0, 0, new Vec3(1, 2, 3)), mlc, -10, 10, 0, 5, [new Segment(a, b, 5)]);
+        var beam = new SequencedBeam(new PlanBeam(1, "G000", 0, 0, 0, new Vec3(1, 2, 3), PatientPosition.HeadFirstSupine), mlc, -10, 10, 0, 5, [new Segment(a, b, 5)]);
         return RtPlanBuilder.Build([beam], new Prescription("PTV", 60, 30), "TEST");
     }
 }

@@ -32,6 +32,13 @@ public class OpenFieldRunTests
         using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
         Assert.Equal(50_000, summary.RootElement.GetProperty("histories").GetInt64());
         Assert.Equal("water", summary.RootElement.GetProperty("phantom").GetString());
+
+        // The dose is kept inside the phantom's EXTERNAL ROI, and the summary's maximum is the file's (to one pixel step).
+        Assert.Equal("External", summary.RootElement.GetProperty("body").GetString());
+        double step = study.Dose!.MaxDose() / (0.93 * ushort.MaxValue);
+        Assert.Equal(r.MaxDose, study.Dose.MaxDose(), step);
+        Assert.Equal(r.MaxDose, summary.RootElement.GetProperty("maxDose").GetDouble(), 9);
+        Assert.Equal("MeTAI MC open field, dose to medium", study.Dose.Comment);
     }
 
     [Fact]

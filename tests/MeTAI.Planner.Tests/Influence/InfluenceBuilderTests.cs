@@ -15,7 +15,7 @@ public class InfluenceBuilderTests
     {
         Phantom water = PhantomLibrary.Build("water", 10);
         var phantom = VoxelPhantom.FromCt(water.CtHu, HuCalibration.Load(DosimetryPaths.HuCalibrationFile()));
-        var beam = new PlanBeam(1, "G000", 0, 0, 0, new Vec3(0, -50, 0));
+        var beam = new PlanBeam(1, "G000", 0, 0, 0, new Vec3(0, -50, 0), PatientPosition.HeadFirstSupine);
         var grid = BeamletGrid.FromCells(beam, 10, 10, [(-1, -1), (0, -1), (-1, 0), (0, 0)]);
         return (phantom, grid, [.. Enumerable.Range(0, phantom.Geometry.VoxelCount)]);
     }

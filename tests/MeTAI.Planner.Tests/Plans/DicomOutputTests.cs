@@ -21,7 +21,7 @@ public class DicomOutputTests
         PlanCase c = PlanCase.FromPhantom(phantom);
         var rng = new Random(3);
         var beams = new List<SequencedBeam>();
-        foreach (PlanBeam b in BeamArrangement.Coplanar(3, Vec3.Zero))
+        foreach (PlanBeam b in BeamArrangement.Coplanar(3, Vec3.Zero, PatientPosition.HeadFirstSupine))
         {
             BeamletGrid grid = BeamletGrid.Cover(b, 1000, c.Structure("PTV").Mask, 5, 5);
             double[] w = [.. Enumerable.Range(0, grid.Count).Select(_ => 1 + 9 * rng.NextDouble())];

@@ -48,8 +48,8 @@ public class PlanPipelineTests(ITestOutputHelper output)
         }
 
         // The segments sequencing handed the final dose are the plan written: rtplan.dcm read back gives them again.
-        DeliverySegmentsTests.AssertSameSegments(RtPlanBeams.Segments(RtPlanBuilder.Build(r)), [.. r.Sequenced.SelectMany(b => b.DeliverySegments(r.SadMm))], tolerance: 0);
-        DeliverySegmentsTests.AssertSameSegments(RtPlanBeams.Segments(RtPlanReader.Read(Path.Combine(dir, "rtplan.dcm"))), [.. r.Sequenced.SelectMany(b => b.DeliverySegments(r.SadMm))], tolerance: 1e-9);
+        DeliverySegmentsTests.AssertSameSegments(RtPlanBeams.Segments(RtPlanBuilder.Build(r), "RTPLAN", 6, null), [.. r.Sequenced.SelectMany(b => b.DeliverySegments(r.SadMm))], tolerance: 0);
+        DeliverySegmentsTests.AssertSameSegments(RtPlanBeams.Segments(RtPlanReader.Read(Path.Combine(dir, "rtplan.dcm")), "RTPLAN", 6, null), [.. r.Sequenced.SelectMany(b => b.DeliverySegments(r.SadMm))], tolerance: 1e-9);
 
         foreach (string f in PlanOutput.Files)
         {

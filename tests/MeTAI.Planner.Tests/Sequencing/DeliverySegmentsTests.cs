@@ -1,3 +1,4 @@
+using MeTAI.Core.Geometry;
 using MeTAI.Core.Phantoms;
 using MeTAI.Dicom.Rt;
 using MeTAI.Dicom.Rt.Readers;
@@ -30,7 +31,7 @@ public class DeliverySegmentsTests
         var rng = new Random(11);
         var mlc = MlcModel.Uniform(5, 80);
         var beams = new List<SequencedBeam>();
-        foreach (PlanBeam b in BeamArrangement.Coplanar(7, c.Structure("PTV").Mask.CentroidLps()))
+        foreach (PlanBeam b in BeamArrangement.Coplanar(7, c.Structure("PTV").Mask.CentroidLps(), PatientPosition.HeadFirstSupine))
         {
             BeamletGrid grid = BeamletGrid.Cover(b, SadMm, c.Structure("PTV").Mask, 5, 5);
             double[] w = [.. Enumerable.Range(0, grid.Count).Select(_ => 40 * rng.NextDouble())];
@@ -48,7 +49,7 @@ public class DeliverySegmentsTests
         RtPlan plan = RtPlanBuilder.Build(beams, new Prescription("PTV", 75.6, 42), "PROSTATE", SadMm);
         Assert.True(direct.Count > 50, $"{direct.Count} segments");
         Assert.Contains(direct, s => s.GantryDeg != Math.Round(s.GantryDeg));
-        AssertSameSegments(RtPlanBeams.Segments(plan), direct, tolerance: 0);
+        AssertSameSegments(RtPlanBeams.Segments(plan, "RTPLAN", 6, null), direct, tolerance: 0);
     }
 
     [Fact]
@@ -59,7 +60,7 @@ public class DeliverySegmentsTests
         RtPlan plan = RtPlanBuilder.Build(beams, new Prescription("PTV", 75.6, 42), "PROSTATE", SadMm);
         RtStudyWriter.Write(dir, c.Ct, [.. c.Structures.Select(s => new RtRoiMask(s.Mask, s.InterpretedType, s.Color))], plan);
         RtPlan read = RtPlanReader.Read(Path.Combine(dir, RtStudyWriter.PlanFile));
-        AssertSameSegments(RtPlanBeams.Segments(read), [.. beams.SelectMany(b => b.DeliverySegments(SadMm))], tolerance: 1e-9);
+        AssertSameSegments(RtPlanBeams.Segments(read, "RTPLAN", 6, null), [.. beams.SelectMany(b => b.DeliverySegments(SadMm))], tolerance: 1e-9);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public class LeafSequencerTests
     [InlineData(5.0, 10.0)]
     public void Sequence_RandomFluence_DeliversTheQuantisedMapWithValidSegments(double beamletMm, double leafMm)
     {
-        var beam = new PlanBeam(1, "G000", 0, 0, 0, Vec3.Zero);
+        var beam = new PlanBeam(1, "G000", 0, 0, 0, Vec3.Zero, PatientPosition.HeadFirstSupine);
         var cells = new List<(int, int)>();
         for (int j = -4; j < 4; j++)
         {

@@ -49,9 +49,27 @@ public class CandidateSelectionTests
     {
         var settings = new SearchSettings();
         var target = new Vec3(-70, 0, 10);
-        Assert.True(EntryCandidates.InRegion(new Vec3(-160, 0, 10), target, settings));
-        Assert.False(EntryCandidates.InRegion(new Vec3(-70, 110, 10), target, settings)); // from behind: the couch
-        Assert.False(EntryCandidates.InRegion(new Vec3(140, -50, 10), target, settings)); // 215 mm: too long
-        Assert.False(EntryCandidates.InRegion(new Vec3(-150, -40, 70), target, settings)); // 60 mm craniocaudal
+        Vec3 supine = PatientPosition.HeadFirstSupine.GravityLps();
+        Assert.True(EntryCandidates.InRegion(new Vec3(-160, 0, 10), target, settings, supine));
+        Assert.False(EntryCandidates.InRegion(new Vec3(-70, 110, 10), target, settings, supine)); // from behind: the couch
+        Assert.False(EntryCandidates.InRegion(new Vec3(140, -50, 10), target, settings, supine)); // 215 mm: too long
+        Assert.False(EntryCandidates.InRegion(new Vec3(-150, -40, 70), target, settings, supine)); // 60 mm craniocaudal
+    }
+
+    [Fact]
+    public void InRegion_CouchSideFollowsThePosition()
+    {
+        var settings = new SearchSettings();
+        var target = new Vec3(-70, 0, 10);
+        var fromBehind = new Vec3(-70, 110, 10);
+        var fromTheFront = new Vec3(-70, -110, 10);
+        // Prone: the couch is under the patient's front, so the back is open and the front is not.
+        Vec3 prone = PatientPosition.HeadFirstProne.GravityLps();
+        Assert.True(EntryCandidates.InRegion(fromBehind, target, settings, prone));
+        Assert.False(EntryCandidates.InRegion(fromTheFront, target, settings, prone));
+        // Lying on the right side: the patient's right flank is on the couch.
+        Vec3 decubitusRight = PatientPosition.HeadFirstDecubitusRight.GravityLps();
+        Assert.False(EntryCandidates.InRegion(new Vec3(-180, 0, 10), target, settings, decubitusRight));
+        Assert.True(EntryCandidates.InRegion(fromTheFront, target, settings, decubitusRight));
     }
 }

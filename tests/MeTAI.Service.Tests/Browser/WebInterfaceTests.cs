@@ -101,6 +101,23 @@ public class WebInterfaceTests
     }
 
     [Fact]
+    public async Task FirstVisit_WithoutKey_AsksForOne_WithoutSayingItWasRefused()
+    {
+        await using BrowserHost host = await BrowserHost.StartAsync();
+        IPage page = await host.Browser.NewPageAsync();
+        await page.GotoAsync(host.BaseUrl + "/");
+        await page.WaitForSelectorAsync("#error:not([hidden])");
+        string text = await page.TextContentAsync("#error") ?? "";
+        Assert.DoesNotContain("refused", text, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("needs an API key", text, StringComparison.Ordinal);
+
+        // A wrong key is refused, and says so.
+        await page.FillAsync("#api-key", "not-the-key-0123456789");
+        await page.ClickAsync("#key-form button");
+        await page.WaitForFunctionAsync("() => document.getElementById('error').textContent.includes('refused')");
+    }
+
+    [Fact]
     public async Task ControllerPage_ShowsLiveStateInterlocksAndLoopLatency()
     {
         await using BrowserHost host = await BrowserHost.StartAsync(new Dictionary<string, string?> { ["Controller:Mode"] = "sim" });

@@ -1,14 +1,59 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MeTAI.Service.Jobs;
+using MeTAI.Service.Plans;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MeTAI.Service.Tests.Plans;
 
 public class PlanValidationTests : IClassFixture<SharedService>
 {
     private readonly HttpClient _client;
+    private readonly SharedService _shared;
 
-    public PlanValidationTests(SharedService shared) => _client = shared.Service.KeyedClient();
+    public PlanValidationTests(SharedService shared)
+    {
+        _shared = shared;
+        _client = shared.Service.KeyedClient();
+    }
+
+    [Theory]
+    [InlineData("{\"case\":\"tg119-cshape\",\"beams\":\"5\"}", "beams")]
+    [InlineData("{\"case\":\"tg119-cshape\",\"histories\":\"100000\"}", "histories")]
+    [InlineData("{\"case\":\"tg119-cshape\",\"voxelMm\":\"NaN\"}", "voxelMm")]
+    public async Task NumberSentAsString_Answers400(string json, string field)
+    {
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        HttpResponseMessage r = await _client.PostAsync("/api/plans", content);
+        string text = await r.Content.ReadAsStringAsync();
+        Assert.True(r.StatusCode == HttpStatusCode.BadRequest, $"{(int)r.StatusCode} {text}");
+        Assert.Contains(field, text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("rtdose", "/files/rtdose", "rtdose.dcm")]
+    [InlineData("ct", "/files/ct", "ct/")]
+    [InlineData("report", "/files/report", "report.json")]
+    [InlineData("dvh", "/dvh", "dvh.json")]
+    [InlineData("slices", "/slices", "ct/")]
+    [InlineData("slice", "/slices/0", "ct/")]
+    public async Task SucceededPlan_WithAFileMissing_Answers404NamingIt(string name, string path, string file)
+    {
+        // A succeeded plan whose folder is empty (files removed by hand): every reader answers 404, none 500.
+        PlanJobs jobs = _shared.Service.Services.GetRequiredService<PlanJobs>();
+        string id = "feed" + name.PadLeft(28, '0');
+        var request = new PlanJobRequest { Case = "tg119-cshape", CaseName = "tg119-cshape", Protocol = "tg119-cshape", ProtocolPath = "none.json" };
+        jobs.Store.AddJob(id, JsonSerializer.Serialize(request, PlanJobs.Json), DateTime.UtcNow);
+        Assert.True(jobs.Store.TryStart(id, "test", DateTime.UtcNow));
+        jobs.Store.Succeed(id, JsonSerializer.Serialize(new PlanOutcome { Files = [], Goals = [] }, PlanJobs.Json), DateTime.UtcNow);
+        Directory.CreateDirectory(jobs.Paths.JobOutput(id));
+
+        HttpResponseMessage r = await _client.GetAsync($"/api/plans/{id}{path}");
+        string text = await r.Content.ReadAsStringAsync();
+        Assert.True(r.StatusCode == HttpStatusCode.NotFound, $"{(int)r.StatusCode} {text}");
+        Assert.Contains($"has no {file}", text, StringComparison.Ordinal);
+    }
 
     private async Task<JsonElement> BadRequestAsync(object body)
     {

@@ -73,7 +73,7 @@ public class UploadTests : IClassFixture<UploadTests.Fixture>
     [Fact]
     public async Task Upload_ValidCase_Answers201WithItsStructures()
     {
-        HttpResponseMessage r = await PostAsync(_f.Client, Zip(CaseEntries()), "?name=cshape");
+        HttpResponseMessage r = await PostAsync(_f.Client, Zip(CaseEntries()), "?deidentify=false&name=cshape"); // the key's user is a physicist
         string text = await r.Content.ReadAsStringAsync();
         Assert.True(r.StatusCode == HttpStatusCode.Created, text);
         JsonElement u = JsonDocument.Parse(text).RootElement;
@@ -117,12 +117,29 @@ public class UploadTests : IClassFixture<UploadTests.Fixture>
     }
 
     [Fact]
-    public async Task Upload_NonDicomEntry_Answers400NamingTheEntry()
+    public async Task Upload_NonDicomEntry_IsSkippedAndCounted()
     {
+        // Exports carry readme, XML and viewer files beside the images: skipped, counted and listed, not refused.
         Dictionary<string, byte[]> entries = CaseEntries();
         entries["export/notes.txt"] = "not an image"u8.ToArray();
+        HttpResponseMessage r = await PostAsync(_f.Client, Zip(entries));
+        string text = await r.Content.ReadAsStringAsync();
+        Assert.True(r.StatusCode == HttpStatusCode.Created, text);
+        JsonElement u = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(1, u.GetProperty("notDicom").GetInt32());
+        Assert.Contains(u.GetProperty("ignored").EnumerateArray(), i => i.GetString() == "export/notes.txt: not DICOM (skipped)");
+    }
+
+    [Fact]
+    public async Task Upload_TruncatedDicomEntryWithoutDcmName_Answers400NamingTheEntry()
+    {
+        // A file with the DICM prefix that does not parse is DICOM gone bad, whatever its name: named, never skipped.
+        Dictionary<string, byte[]> entries = CaseEntries();
+        string victim = entries.Keys.First(k => k.Contains("/ct/", StringComparison.Ordinal));
+        entries["export/CT.LAST"] = entries[victim][..300];
         JsonElement p = await ProblemAsync(await PostAsync(_f.Client, Zip(entries)), HttpStatusCode.BadRequest);
-        Assert.Equal("export/notes.txt", p.GetProperty("entry").GetString());
+        Assert.Equal("export/CT.LAST", p.GetProperty("entry").GetString());
+        Assert.Equal("Malformed DICOM", p.GetProperty("title").GetString());
     }
 
     [Theory]
@@ -180,10 +197,81 @@ public class UploadTests : IClassFixture<UploadTests.Fixture>
         JsonElement bomb = await ProblemAsync(await PostAsync(client, Zip([new("zeros.dcm", new byte[5_000_000])])), HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal("Upload expands too far", bomb.GetProperty("title").GetString());
 
+        // One entry past Service:MaxUploadEntryBytes is stopped while inflating, before anything parses it.
+        using var entryLimited = new ServiceFactory(null, settings: new Dictionary<string, string?> { ["Service:MaxUploadEntryBytes"] = "1000000" });
+        JsonElement entry = await ProblemAsync(await PostAsync(entryLimited.KeyedClient(), Zip([new("big/zeros.dcm", new byte[1_500_000])])), HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal("Zip entry too large", entry.GetProperty("title").GetString());
+        Assert.Equal("big/zeros.dcm", entry.GetProperty("entry").GetString());
+
         // Too many entries.
         JsonElement many = await ProblemAsync(await PostAsync(client, Zip(Enumerable.Range(0, 201).Select(n => new KeyValuePair<string, byte[]>($"f{n}.dcm", [1])))), HttpStatusCode.BadRequest);
         Assert.Equal("Too many entries", many.GetProperty("title").GetString());
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(limited.DataDirectory, "uploads", ".incoming")));
+    }
+
+    [Fact]
+    public async Task Upload_DeidentifiedByDefault_OptOutNeedsTheRole_LabelsChecked()
+    {
+        HttpClient dosimetrist = _f.Service.UserClient("upl-dosi", MeTAI.Service.Users.Role.Dosimetrist);
+        HttpResponseMessage r = await PostAsync(dosimetrist, Zip(CaseEntries()), "?name=case-1");
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        Assert.True(JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("deidentified").GetBoolean());
+
+        JsonElement optOut = await ProblemAsync(await PostAsync(dosimetrist, Zip(CaseEntries()), "?deidentify=false"), HttpStatusCode.Forbidden);
+        Assert.Contains("phi.identified", optOut.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        JsonElement markup = await ProblemAsync(await PostAsync(dosimetrist, Zip(CaseEntries()), "?name=" + Uri.EscapeDataString("<script>")), HttpStatusCode.BadRequest);
+        Assert.Equal("Label not valid", markup.GetProperty("title").GetString());
+        Assert.Contains("character 1 ('<')", markup.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        JsonElement longLabel = await ProblemAsync(await PostAsync(dosimetrist, Zip(CaseEntries()), "?name=" + new string('a', 65)), HttpStatusCode.BadRequest);
+        Assert.Contains("at most 64", longLabel.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // The daily quota: one upload a day for this service's users.
+        using var quota = new ServiceFactory(null, settings: new Dictionary<string, string?> { ["Service:MaxUploadsPerUserPerDay"] = "1" });
+        HttpClient q = quota.UserClient("upl-quota", MeTAI.Service.Users.Role.Dosimetrist);
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(q, Zip(CaseEntries()))).StatusCode);
+        JsonElement over = await ProblemAsync(await PostAsync(q, Zip(CaseEntries())), HttpStatusCode.TooManyRequests);
+        Assert.Equal("Upload quota reached", over.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task Delete_RemovesTheUploadAndThePlansMadeOnIt_AndRetentionPurges()
+    {
+        HttpResponseMessage r = await PostAsync(_f.Client, Zip(CaseEntries()), "?name=to-delete");
+        string uploadId = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        string planId = await PlanClient.SubmitAsync(_f.Client, new { uploadId, protocol = "tg119-cshape", beams = 2, histories = 100_000, beamletHistories = 300 });
+        await PlanClient.WaitAsync(_f.Client, planId, TimeSpan.FromMinutes(2));
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await _f.Service.UserClient("upl-surgeon", MeTAI.Service.Users.Role.Surgeon).DeleteAsync($"/api/uploads/{uploadId}")).StatusCode);
+        HttpResponseMessage deleted = await _f.Client.DeleteAsync($"/api/uploads/{uploadId}");
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.Contains(planId, await deleted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await _f.Client.GetAsync($"/api/uploads/{uploadId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _f.Client.GetAsync($"/api/plans/{planId}")).StatusCode);
+        Assert.False(Directory.Exists(Path.Combine(_f.Service.DataDirectory, "uploads", uploadId)));
+        Assert.False(Directory.Exists(Path.Combine(_f.Service.DataDirectory, "jobs", planId)));
+        Assert.Equal(HttpStatusCode.NotFound, (await _f.Client.DeleteAsync($"/api/uploads/{uploadId}")).StatusCode);
+
+        // Retention: with 30 days set, an upload stored 31 days ago is purged with its plans, a new one kept.
+        using var retained = new ServiceFactory(null, settings: new Dictionary<string, string?> { ["Service:RetentionDays"] = "30" });
+        HttpClient c = retained.KeyedClient();
+        string old = JsonDocument.Parse(await (await PostAsync(c, Zip(CaseEntries()), "?name=old")).Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        string fresh = JsonDocument.Parse(await (await PostAsync(c, Zip(CaseEntries()), "?name=fresh")).Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        string db = Path.Combine(retained.DataDirectory, "jobs.db");
+        using (var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db}"))
+        {
+            conn.Open();
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "UPDATE uploads SET created_utc = $t WHERE id = $id;";
+            cmd.Parameters.AddWithValue("$t", DateTime.UtcNow.AddDays(-31).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            cmd.Parameters.AddWithValue("$id", old);
+            cmd.ExecuteNonQuery();
+        }
+
+        IReadOnlyList<string> purged = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MeTAI.Service.Uploads.RetentionService>(retained.Services).PurgeOnce();
+        Assert.Equal([old], purged);
+        Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync($"/api/uploads/{old}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await c.GetAsync($"/api/uploads/{fresh}")).StatusCode);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MeTAI.Core.Geometry;
 using MeTAI.Core.Phantoms;
 using MeTAI.Dicom.Cases;
 using MeTAI.Rehearsal.Avatar;
@@ -24,7 +25,7 @@ internal static class DemoRehearsal
         var clock = System.Diagnostics.Stopwatch.StartNew();
         PatientCase patient = CaseLoader.FromPhantom(PhantomLibrary.Build("liver-needle", 2));
         AvatarConfig config = AvatarConfigLoader.Load(CaseFiles.AvatarConfigPath("liver-needle"));
-        PatientAvatar avatar = AvatarBuilder.FromMasks(patient.Name, patient.Masks, patient.LandmarksLps, config);
+        PatientAvatar avatar = AvatarBuilder.FromMasks(patient.Name, patient.Masks, patient.LandmarksLps, config, PatientPosition.HeadFirstSupine);
         var search = new SearchSettings { Candidates = quick ? 3 : 8, Seed = 1, Threads = Environment.ProcessorCount >= 2 ? 2 : 1 };
         var insertion = new InsertionSettings { SpeedMmPerS = quick ? 60 : 30 };
         RehearsalPlan plan = TrajectorySearch.Run(avatar, Target, Avoid, search, new XpbdSettings(), new NeedleSettings(), insertion);

@@ -5,7 +5,10 @@ namespace MeTAI.Cli.Commands.DicomFiles;
 
 /// <summary>
 /// <c>metai dicom anonymize &lt;in&gt; &lt;out&gt; [--retain-dates] [--retain-uids] [--key SECRET]</c>: de-identify a
-/// file or a directory with the PS3.15 Basic Application Level Confidentiality Profile.
+/// file or a directory with the PS3.15 Basic Application Level Confidentiality Profile. Compressed files keep their
+/// transfer syntax and pixel data as they are. For a directory every file is handled on its own: each file that cannot
+/// be read or written is listed on stderr ("metai: not anonymized: PATH: reason") and the command exits 1 after
+/// finishing the others; files that are not DICOM are listed as skipped.
 /// </summary>
 internal static class DicomAnonymizeCommand
 {
@@ -48,9 +51,11 @@ internal static class DicomAnonymizeCommand
 
                 var deid = new Deidentifier(options);
                 int count;
+                DeidentificationReport? report = null;
                 if (Directory.Exists(from))
                 {
-                    count = deid.DeidentifyDirectory(from, to).Count;
+                    report = deid.DeidentifyFolder(from, to);
+                    count = report.Written.Count;
                 }
                 else if (File.Exists(from))
                 {
@@ -63,6 +68,28 @@ internal static class DicomAnonymizeCommand
                 }
 
                 stdout.WriteLine($"anonymized {count} file{(count == 1 ? string.Empty : "s")} into {to} (dates {(options.RetainDates ? "kept" : "removed")}, UIDs {(options.RetainUids ? "kept" : secret is null ? "remapped with a random key" : "remapped with the given key")})");
+                if (report is null)
+                {
+                    return 0;
+                }
+
+                TextWriter stderr = parse.InvocationConfiguration.Error;
+                foreach (DeidentificationFailure skipped in report.Skipped)
+                {
+                    stdout.WriteLine($"skipped (not DICOM): {skipped.Path}");
+                }
+
+                foreach (DeidentificationFailure failed in report.Failed)
+                {
+                    stderr.WriteLine($"metai: not anonymized: {failed}");
+                }
+
+                if (!report.Succeeded)
+                {
+                    stderr.WriteLine($"metai: {report.Failed.Count} file{(report.Failed.Count == 1 ? string.Empty : "s")} could not be anonymized (nothing written for {(report.Failed.Count == 1 ? "it" : "them")}); the others are in {to}");
+                    return 1;
+                }
+
                 return 0;
             });
         });

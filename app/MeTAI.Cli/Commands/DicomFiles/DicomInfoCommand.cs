@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom;
+using MeTAI.Dicom.Cases;
+using MeTAI.Dicom.Media;
 using MeTAI.Dicom.Rt;
 using MeTAI.Dicom.Rt.Readers;
 
@@ -9,21 +11,42 @@ namespace MeTAI.Cli.Commands.DicomFiles;
 
 /// <summary>
 /// <c>metai dicom info &lt;file|dir&gt; [--json]</c>: what a DICOM file (RTPLAN, RTSTRUCT, RTDOSE, CT slice, anything
-/// else) or a directory of CT slices holds.
+/// else) holds; for a folder (an export, our ct/ + rtstruct.dcm layout, a CT series) or a DICOMDIR, what it holds
+/// grouped by patient → study → series (<see cref="CaseInventory"/>), which CT series and structure set a case would
+/// use, and — when it is one CT series — the series' grid and HU range.
 /// </summary>
 internal static class DicomInfoCommand
 {
     public static Command Create()
     {
-        var path = new Argument<string>("path") { Description = "A DICOM file, or a directory holding a CT series" };
+        var path = new Argument<string>("path") { Description = "A DICOM file; a folder (export, case, CT series) or a DICOMDIR" };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text" };
-        var command = new Command("info", "Summarise a DICOM file or a CT series directory.") { path, json };
+        var command = new Command("info", "Summarise a DICOM file, or what a folder or DICOMDIR holds.") { path, json };
         command.SetAction(parse =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;
             return CommandErrors.Guard(parse.InvocationConfiguration.Error, () =>
             {
-                Dictionary<string, object?> info = Describe(parse.GetValue(path)!);
+                string target = parse.GetValue(path)!;
+                if (Directory.Exists(target) || (File.Exists(target) && DicomDirectory.IsDicomDirectoryName(target)))
+                {
+                    CaseInventory inventory = CaseInventory.Scan(target);
+                    Dictionary<string, object?> folder = DicomFolderInfo.Describe(inventory);
+                    if (parse.GetValue(json))
+                    {
+                        stdout.WriteLine(CliJson.Serialize(folder));
+                    }
+                    else
+                    {
+                        stdout.Write(inventory.Describe());
+                        WriteText(stdout, DicomFolderInfo.SeriesSummary(folder));
+                        stdout.WriteLine(DicomFolderInfo.ChoiceText(folder));
+                    }
+
+                    return 0;
+                }
+
+                Dictionary<string, object?> info = Describe(target);
                 if (parse.GetValue(json))
                 {
                     stdout.WriteLine(CliJson.Serialize(info));
@@ -42,12 +65,6 @@ internal static class DicomInfoCommand
     /// <summary>The summary as ordered name → value pairs (camelCase names, as the JSON shows them).</summary>
     internal static Dictionary<string, object?> Describe(string path)
     {
-        if (Directory.Exists(path))
-        {
-            CtSeries ct = CtSeriesReader.Read(path);
-            return Ct(ct, path);
-        }
-
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"{path}: no such file or directory.", path);
@@ -120,7 +137,8 @@ internal static class DicomInfoCommand
         return info;
     }
 
-    private static Dictionary<string, object?> Ct(CtSeries ct, string file)
+    /// <summary>A CT series' summary: series UID, slices, grid, HU range.</summary>
+    internal static Dictionary<string, object?> Ct(CtSeries ct, string file)
     {
         Dictionary<string, object?> info = Common("CT", DicomUid.CTImageStorage, file);
         GridGeometry g = ct.Geometry;

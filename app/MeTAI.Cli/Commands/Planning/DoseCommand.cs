@@ -10,7 +10,9 @@ namespace MeTAI.Cli.Commands.Planning;
 /// --device auto --seed S --out DIR</c>: a Monte Carlo open-field calculation on a phantom. Writes DIR/ct/,
 /// rtstruct.dcm, rtplan.dcm, rtdose.dcm, pdd.csv (central axis), profile.csv (lateral, 10 cm depth), dose.png and
 /// summary.json. Plan mode, <c>metai dose --ct DIR --plan rtplan.dcm --out DIR [--isocenter X,Y,Z|ssd] [--fractions N]</c>:
-/// the independent second check of an existing RT Plan on a CT. Both runs are the planner's (<see cref="OpenFieldRun"/>,
+/// the independent second check of an existing RT Plan on a CT (an export folder or DICOMDIR too; <c>--ct-series</c>,
+/// <c>--structure-set</c>; plan and CT of another patient, study or frame of reference are refused unless
+/// <c>--allow-inconsistent</c>). Both runs are the planner's (<see cref="OpenFieldRun"/>,
 /// <see cref="SecondCheckRun"/>); this command parses the options and prints.
 /// </summary>
 internal static class DoseCommand
@@ -28,15 +30,17 @@ internal static class DoseCommand
         var mu = new Option<double>("--mu") { Description = "Monitor units (dose in Gy for this many MU; 1 cGy/MU at dmax, 10×10, SSD 100)", DefaultValueFactory = _ => 100 };
         var toWater = new Option<bool>("--dose-to-water") { Description = "Report dose to water instead of dose to medium" };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output directory", Required = true };
-        var ct = new Option<DirectoryInfo?>("--ct") { Description = "Plan mode: CT directory (ct/ inside it, or the slices) to recompute --plan on" };
+        var ct = new Option<DirectoryInfo?>("--ct") { Description = "Plan mode: the CT to recompute --plan on: a case directory (ct/), the slices, an export folder or a folder with a DICOMDIR" };
         var plan = new Option<FileInfo?>("--plan") { Description = "Plan mode: DICOM RT Plan to recompute (jaws, MLC, MU, angles, isocentre)" };
         var isocenter = new Option<string?>("--isocenter") { Description = "Plan mode: move the isocentre to X,Y,Z (LPS mm), or 'ssd' to keep the plan's SSD on the CT's central axis" };
         var fractions = new Option<int?>("--fractions") { Description = "Plan mode: fractions to sum (default: the plan's Number of Fractions Planned)" };
         var denoise = new Option<bool>("--denoise") { Description = "Plan mode: denoise the Monte Carlo dose (LASG)" };
+        var inputs = new CaseOptions();
         var command = new Command("dose", "Monte Carlo dose: an open field on a phantom, or an existing RT Plan recomputed on a CT (second check).")
         {
             phantom, field, ssd, beam, histories, voxel, device, seed, mu, toWater, output, ct, plan, isocenter, fractions, denoise,
         };
+        inputs.AddTo(command);
         command.SetAction(parse =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output, stderr = parse.InvocationConfiguration.Error;
@@ -53,7 +57,11 @@ internal static class DoseCommand
                     }
 
                     var check = new SecondCheckRequest(ctDir.FullName, planFile.FullName, parse.GetValue(isocenter), parse.GetValue(fractions),
-                        parse.GetValue(histories), DeviceKindParser.Parse(parse.GetValue(device)), parse.GetValue(seed), parse.GetValue(denoise), parse.GetValue(output)!.FullName);
+                        parse.GetValue(histories), DeviceKindParser.Parse(parse.GetValue(device)), parse.GetValue(seed), parse.GetValue(denoise), parse.GetValue(output)!.FullName)
+                    {
+                        DoseToWater = parse.GetValue(toWater),
+                        Inputs = inputs.Options(parse),
+                    };
                     SecondCheckResult c = SecondCheckRun.Run(check, stdout);
                     PlanDose d = c.Dose;
                     stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -12,13 +12,14 @@ namespace MeTAI.Cli.Commands.Planning;
 /// <summary>
 /// <c>metai plan --case tg119-cshape|prostate|multitarget|DIR [--protocol FILE] [--beams N] --out DIR</c>: an IMRT plan
 /// end to end (beamlets → influence matrix → optimisation → sequencing → final Monte Carlo dose) written as ct/,
-/// rtstruct.dcm, rtplan.dcm, rtdose.dcm, dvh.png, dose_axial.png and report.json.
+/// rtstruct.dcm, rtplan.dcm, rtdose.dcm, dvh.png, dose_axial.png and report.json. DIR may be an export folder or a
+/// DICOMDIR (<see cref="CaseLoader"/>; <c>--ct-series</c>, <c>--structure-set</c>, <c>--allow-inconsistent</c>).
 /// </summary>
 internal static class PlanCommand
 {
     public static Command Create()
     {
-        var caseOption = new Option<string>("--case") { Description = "Built-in phantom (tg119-cshape, prostate, multitarget) or a directory with ct/ and rtstruct.dcm", Required = true };
+        var caseOption = new Option<string>("--case") { Description = "Built-in phantom (tg119-cshape, prostate, multitarget), or DICOM: a folder with ct/ and rtstruct.dcm, an export folder (CT.*, RS.*, …) or a DICOMDIR", Required = true };
         var protocol = new Option<FileInfo?>("--protocol") { Description = "Protocol JSON (default configs/protocols/<case>.json)" };
         var beams = new Option<int?>("--beams") { Description = "Number of equi-spaced coplanar beams (default: the protocol's)" };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output directory", Required = true };
@@ -34,17 +35,19 @@ internal static class PlanCommand
         var leaf = new Option<double>("--leaf-width") { Description = "MLC leaf width at the isocentre, mm", DefaultValueFactory = _ => 5 };
         var noDenoise = new Option<bool>("--no-denoise") { Description = "Keep the raw Monte Carlo final dose" };
         var spmv = new Option<string>("--spmv") { Description = "Influence-matrix products: cpu or ilgpu", DefaultValueFactory = _ => "cpu" };
+        var inputs = new CaseOptions();
         var command = new Command("plan", "Plan IMRT on a case: beamlets, influence matrix, optimisation, leaf sequencing, final Monte Carlo dose, DVHs and goals.")
         {
             caseOption, protocol, beams, output, voxel, beamletHistories, finalHistories, cutoff, device, seed, cache, levels, minMu, leaf, noDenoise, spmv,
         };
+        inputs.AddTo(command);
         command.SetAction(parse =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output, stderr = parse.InvocationConfiguration.Error;
             return CommandErrors.Guard(stderr, () =>
             {
                 string caseName = parse.GetValue(caseOption)!;
-                PatientCase patient = CaseLoader.Load(caseName, parse.GetValue(voxel));
+                PatientCase patient = CaseLoader.Load(caseName, parse.GetValue(voxel), inputs.Options(parse), stdout);
                 PlanCase planCase = PlanCase.From(patient);
                 string protocolPath = parse.GetValue(protocol)?.FullName ?? DefaultProtocol(patient.Phantom is null ? null : planCase.Name);
                 if (!File.Exists(protocolPath))

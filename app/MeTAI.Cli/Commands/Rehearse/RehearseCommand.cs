@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using MeTAI.Core.Geometry;
 using MeTAI.Dicom.Cases;
+using MeTAI.Planner.Beams;
 using MeTAI.Rehearsal.Avatar;
 using MeTAI.Rehearsal.Instruments;
 using MeTAI.Rehearsal.Output;
@@ -18,7 +20,7 @@ internal static class RehearseCommand
 {
     public static Command Create()
     {
-        var caseOption = new Option<string>("--case") { Description = "Built-in phantom (liver-needle) or a case directory (ct/ + rtstruct.dcm)", Required = true };
+        var caseOption = new Option<string>("--case") { Description = "Built-in phantom (liver-needle), or DICOM: a folder with ct/ and rtstruct.dcm, an export folder or a DICOMDIR", Required = true };
         var target = new Option<string>("--target") { Description = "Target ROI", Required = true };
         var avoid = new Option<string>("--avoid") { Description = "ROIs to avoid, comma-separated", DefaultValueFactory = _ => string.Empty };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output directory", DefaultValueFactory = _ => new DirectoryInfo("out/rehearse") };
@@ -31,10 +33,12 @@ internal static class RehearseCommand
         var substeps = new Option<int>("--substeps") { Description = "XPBD substeps per 1 ms step", DefaultValueFactory = _ => 4 };
         var voxel = new Option<double>("--voxel-mm") { Description = "Phantom voxel size, mm", DefaultValueFactory = _ => 2 };
         var config = new Option<FileInfo?>("--avatar-config") { Description = "Avatar config (default configs/avatars/<case>.json)" };
+        var inputs = new CaseOptions();
         var command = new Command("rehearse", "Rehearse a needle approach on the soft-body avatar and export the chosen trajectory and corridor.")
         {
             caseOption, target, avoid, output, resolution, candidates, speed, clearance, seed, threads, substeps, voxel, config,
         };
+        inputs.AddTo(command);
         command.SetAction(parse =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output, stderr = parse.InvocationConfiguration.Error;
@@ -43,11 +47,13 @@ internal static class RehearseCommand
                 string caseName = parse.GetValue(caseOption)!;
                 // A built-in phantom brings its own avatar config (configs/avatars/<case>.json); a DICOM case directory
                 // uses --avatar-config, or the liver-needle tissue set when its ROI names match.
-                PatientCase patient = CaseLoader.Load(caseName, parse.GetValue(voxel));
+                PatientCase patient = CaseLoader.Load(caseName, parse.GetValue(voxel), inputs.Options(parse), stdout);
                 string configPath = parse.GetValue(config)?.FullName
                     ?? CaseFiles.AvatarConfigPath(patient.Phantom is null ? "liver-needle" : caseName);
                 AvatarConfig avatarConfig = AvatarConfigLoader.Load(configPath);
-                PatientAvatar avatar = AvatarBuilder.FromMasks(patient.Name, patient.Masks, patient.LandmarksLps, avatarConfig, parse.GetValue(resolution));
+                // Gravity and the couch side follow how the patient lay on the CT (a missing or unknown position is refused).
+                (PatientPosition position, string positionOrigin) = CtPatientPosition.Read(patient.Ct, $"case '{patient.Name}'");
+                PatientAvatar avatar = AvatarBuilder.FromMasks(patient.Name, patient.Masks, patient.LandmarksLps, avatarConfig, position, parse.GetValue(resolution));
                 string[] avoidRois = CaseFiles.ParseNames(parse.GetValue(avoid));
                 var search = new SearchSettings
                 {
@@ -57,9 +63,9 @@ internal static class RehearseCommand
                     Threads = parse.GetValue(threads),
                 };
                 var insertion = new InsertionSettings { SpeedMmPerS = parse.GetValue(speed) };
-                var xpbd = new XpbdSettings { Substeps = parse.GetValue(substeps) };
+                var xpbd = new XpbdSettings { Substeps = parse.GetValue(substeps), GravityLps = XpbdSettings.GravityFor(position) };
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"rehearse: {caseName}, avatar {avatar.Mesh.TetCount} tets / {avatar.Mesh.NodeCount} nodes (cell {avatar.CellMm:0.#} mm), target {parse.GetValue(target)}, avoid {(avoidRois.Length == 0 ? "nothing" : string.Join(",", avoidRois))}"));
+                    $"rehearse: {caseName}, patient position {position.Code()} ({position.Describe()}, from {positionOrigin}; gravity and couch toward {PatientPositions.Letters(position.GravityLps())}), avatar {avatar.Mesh.TetCount} tets / {avatar.Mesh.NodeCount} nodes (cell {avatar.CellMm:0.#} mm), target {parse.GetValue(target)}, avoid {(avoidRois.Length == 0 ? "nothing" : string.Join(",", avoidRois))}"));
                 RehearsalPlan plan = TrajectorySearch.Run(avatar, parse.GetValue(target)!, avoidRois, search, xpbd, new NeedleSettings(), insertion);
                 string dir = parse.GetValue(output)!.FullName;
                 RehearsalOutput.Write(plan, avatar, dir);

@@ -118,4 +118,35 @@ export function drawSlice(canvas, slice, info, prescriptionGy, options) {
     }
     ctx.setLineDash([]);
   }
+
+  drawEdgeLetters(ctx, canvas, info.edges);
+}
+
+/**
+ * The patient direction at each edge (R/L/A/P), as the server computed it from the CT's Image Orientation (Patient):
+ * a prone or feet-first CT is not drawn as if it were head-first supine.
+ */
+function drawEdgeLetters(ctx, canvas, edges) {
+  if (!edges) return;
+  ctx.font = "bold 18px sans-serif";
+  ctx.lineWidth = 3;
+  ctx.strokeStyle = "rgba(0,0,0,0.8)";
+  ctx.fillStyle = "#ffff66";
+  const put = (text, x, y, align, baseline) => {
+    ctx.textAlign = align;
+    ctx.textBaseline = baseline;
+    ctx.strokeText(text, x, y);
+    ctx.fillText(text, x, y);
+  };
+  put(edges.left, 6, canvas.height / 2, "left", "middle");
+  put(edges.right, canvas.width - 6, canvas.height / 2, "right", "middle");
+  put(edges.top, canvas.width / 2, 6, "center", "top");
+  put(edges.bottom, canvas.width / 2, canvas.height - 6, "center", "bottom");
+}
+
+/** One sentence saying how the slice is oriented, for the page and screen readers. */
+export function orientationText(info) {
+  const e = info.edges;
+  const position = info.patientPosition ? `Patient position ${info.patientPosition}` : "No patient position in the CT";
+  return e ? `${position}; left edge ${e.left}, right ${e.right}, top ${e.top}, bottom ${e.bottom} (from the CT's image orientation).` : position + ".";
 }

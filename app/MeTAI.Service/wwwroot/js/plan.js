@@ -1,6 +1,6 @@
 // One plan: live progress, then goals, DVH (Chart.js), axial dose view and downloads.
 import { api, keyForm, showError, fmt, escapeHtml } from "./api.js";
-import { drawSlice, ISODOSE } from "./doseview.js";
+import { drawSlice, ISODOSE, orientationText } from "./doseview.js";
 
 const id = new URLSearchParams(location.search).get("id");
 const labels = {
@@ -33,6 +33,7 @@ async function poll() {
     plan = await api(`/api/plans/${encodeURIComponent(id)}`);
     showError("error", null);
     setProgress(plan);
+    showApproval();
     if (plan.status === "succeeded") { if (!resultsShown) await showResults(); return; }
     if (plan.status === "queued" || plan.status === "running") setTimeout(poll, 500);
   } catch (err) {
@@ -58,6 +59,9 @@ async function showResults() {
   const slider = document.getElementById("slice");
   slider.max = String(info.count - 1);
   slider.value = String(info.defaultSlice);
+  const orientation = orientationText(info);
+  document.getElementById("orientation").textContent = orientation;
+  document.getElementById("dose").setAttribute("aria-label", `CT slice with dose colour-wash and isodose lines. ${orientation}`);
   document.getElementById("isodose-legend").innerHTML = ISODOSE.map(([p, c]) => `<span style="--c:${c}">${p} % (${fmt((p / 100) * plan.prescriptionGy, 1)} Gy)</span>`).join("");
   document.getElementById("structure-legend").innerHTML = dvh.structures.map((s) => `<span style="--c:${s.color}">${escapeHtml(s.name)}</span>`).join("");
   await showSlice();
@@ -124,6 +128,26 @@ document.getElementById("downloads").addEventListener("click", async (e) => {
     URL.revokeObjectURL(url);
   } catch (err) { showError("error", err); }
 });
+
+// Review and approval (physicists and physicians; the buttons are hidden for other roles and the service refuses them).
+function showApproval() {
+  const panel = document.getElementById("approval-panel");
+  panel.hidden = plan.status !== "succeeded";
+  const badge = document.getElementById("approval");
+  badge.textContent = plan.approval;
+  badge.className = `badge ${plan.approval === "approved" ? "pass" : ""}`;
+  const r = plan.review;
+  document.getElementById("approval-detail").textContent = !r ? "Not reviewed yet."
+    : `Reviewed by ${r.reviewedBy} (${new Date(r.reviewedUtc).toLocaleString()})` + (r.approvedBy ? `; approved by ${r.approvedBy} (${new Date(r.approvedUtc).toLocaleString()}), written into the RT Plan` : "");
+  document.getElementById("review").disabled = plan.approval !== "draft";
+  document.getElementById("approve").disabled = plan.approval !== "reviewed";
+}
+
+for (const step of ["review", "approve"]) {
+  document.getElementById(step).addEventListener("click", async () => {
+    try { plan = await api(`/api/plans/${encodeURIComponent(id)}/${step}`, { method: "POST" }); showError("error", null); showApproval(); } catch (err) { showError("error", err); }
+  });
+}
 
 document.getElementById("cancel").addEventListener("click", async () => {
   try { await api(`/api/plans/${encodeURIComponent(id)}/cancel`, { method: "POST" }); poll(); } catch (err) { showError("error", err); }

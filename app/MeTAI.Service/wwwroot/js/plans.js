@@ -65,7 +65,7 @@ document.getElementById("upload-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const file = document.getElementById("upload-file").files[0];
   if (!file) return;
-  const params = new URLSearchParams({ deidentify: document.getElementById("upload-deid").checked, name: document.getElementById("upload-name").value || file.name.replace(/\.zip$/i, "") });
+  const params = new URLSearchParams({ deidentify: document.getElementById("upload-deid").checked, name: document.getElementById("upload-name").value || file.name.replace(/\.zip$/i, "").replace(/[^A-Za-z0-9 ._()+,-]/g, "-").slice(0, 64) });
   const result = document.getElementById("upload-result");
   result.textContent = "Uploading and checking…";
   try {

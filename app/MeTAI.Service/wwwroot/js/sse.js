@@ -1,4 +1,4 @@
-// Server-sent events over fetch, so the API key can travel in a header (EventSource cannot send headers).
+// Server-sent events over fetch, so a token or key can travel in a header (EventSource cannot send headers).
 import { apiKey } from "./api.js";
 
 /**
@@ -12,7 +12,9 @@ export function subscribe(path, onEvent, onStatus) {
     while (!stopped) {
       controller = new AbortController();
       try {
-        const response = await fetch(path, { headers: { "X-Api-Key": apiKey(), Accept: "text/event-stream" }, signal: controller.signal });
+        const headers = { Accept: "text/event-stream" };
+        if (apiKey()) headers["X-Api-Key"] = apiKey(); // else the session cookie goes along
+        const response = await fetch(path, { headers, signal: controller.signal });
         if (!response.ok) {
           onStatus?.(`HTTP ${response.status}`);
           await delay(3000);

@@ -176,6 +176,13 @@ public static class CtSeriesReader
             {
                 throw RtRead.Error(s.Source, DicomTags.FrameOfReferenceUID, $"differs from {firstSource}");
             }
+
+            // One series, one way the patient lay: beams and gravity are placed by it (PS3.3 C.7.3.1.1.2).
+            if (RtRead.String(s.Dataset, DicomTags.PatientPosition) != RtRead.String(first, DicomTags.PatientPosition))
+            {
+                throw RtRead.Error(s.Source, DicomTags.PatientPosition,
+                    $"'{RtRead.String(s.Dataset, DicomTags.PatientPosition)}' differs from '{RtRead.String(first, DicomTags.PatientPosition)}' in {firstSource} (a series has one patient position)");
+            }
         }
 
         return new CtSeries(

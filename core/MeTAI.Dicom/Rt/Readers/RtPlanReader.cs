@@ -33,12 +33,12 @@ public static class RtPlanReader
             DoseReferences = [.. dataset.GetItems(DicomTags.DoseReferenceSequence).Select(i => DoseReference(i, source))],
             FractionGroups = [.. dataset.GetItems(DicomTags.FractionGroupSequence).Select(i => FractionGroup(i, source))],
             Beams = [.. dataset.GetItems(DicomTags.BeamSequence).Select(i => Beam(i, source))],
-            PatientSetups = [.. dataset.GetItems(DicomTags.PatientSetupSequence).Select(i => new RtPatientSetup
+            PatientSetups = [.. dataset.GetItems(DicomTags.PatientSetupSequence).Select(i => RtBeamModifiersReader.AddDevices(new RtPatientSetup
             {
                 Number = RtRead.RequiredInt(i, DicomTags.PatientSetupNumber, source),
                 PatientPosition = RtRead.String(i, DicomTags.PatientPosition) ?? string.Empty,
                 SetupTechniqueDescription = RtRead.String(i, DicomTags.SetupTechniqueDescription) ?? string.Empty,
-            })],
+            }, i, source))],
             ReferencedStructureSetUid = RtRead.ReferencedSopInstance(dataset, DicomTags.ReferencedStructureSetSequence),
             ApprovalStatus = RtRead.String(dataset, DicomTags.ApprovalStatus) ?? string.Empty,
         };
@@ -74,7 +74,7 @@ public static class RtPlanReader
     {
         int number = RtRead.RequiredInt(item, DicomTags.BeamNumber, source);
         string where = source is null ? $"beam {number}" : $"{source} beam {number}";
-        return new RtBeam
+        var beam = new RtBeam
         {
             Number = number,
             Name = RtRead.String(item, DicomTags.BeamName) ?? string.Empty,
@@ -96,6 +96,7 @@ public static class RtPlanReader
             ControlPoints = [.. item.GetItems(DicomTags.ControlPointSequence).Select(cp => ControlPoint(cp, where))],
             ReferencedPatientSetupNumber = RtRead.OptionalInt(item, DicomTags.ReferencedPatientSetupNumber, where),
         };
+        return RtBeamModifiersReader.AddModifiers(beam, item, where);
     }
 
     private static RtControlPoint ControlPoint(DicomDataset cp, string where) => new()
@@ -116,6 +117,8 @@ public static class RtPlanReader
         TableTopRollDeg = RtRead.OptionalDouble(cp, DicomTags.TableTopRollAngle, where),
         IsocenterLps = RtRead.OptionalVec3(cp, DicomTags.IsocenterPosition, where),
         SourceToSurfaceDistanceMm = RtRead.OptionalDouble(cp, DicomTags.SourceToSurfaceDistance, where),
+        GantryPitchDeg = RtRead.OptionalDouble(cp, DicomTags.GantryPitchAngle, where),
+        WedgePositions = RtBeamModifiersReader.WedgePositions(cp, where),
         DevicePositions = [.. cp.GetItems(DicomTags.BeamLimitingDevicePositionSequence).Select(p => new RtDevicePosition
         {
             Type = RtRead.RequiredString(p, DicomTags.RTBeamLimitingDeviceType, where),

@@ -122,6 +122,6 @@ public static class CtSeriesWriter
         }
 
         ds.AddOrUpdate(DicomTags.PixelData, DicomVR.OW, pixels);
-        return ds;
+        return RtValueCheck.Checked(ds, "CT slice " + (k + 1).ToString(CultureInfo.InvariantCulture));
     }
 }

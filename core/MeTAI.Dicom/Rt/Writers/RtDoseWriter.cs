@@ -130,7 +130,7 @@ public static class RtDoseWriter
         }
 
         ds.AddOrUpdate(DicomTags.PixelData, DicomVR.OW, wide ? Pixels32(dose.Dose.Data, scaling, signed) : Pixels16(dose.Dose.Data, scaling, signed));
-        return ds;
+        return RtValueCheck.Checked(ds, "RT Dose");
     }
 
     /// <summary>

@@ -69,7 +69,7 @@ public static class RtPlanWriter
 
         // Approval.
         ds.AddOrUpdate(DicomTags.ApprovalStatus, DicomVR.CS, plan.ApprovalStatus.Length > 0 ? plan.ApprovalStatus : "UNAPPROVED");
-        return ds;
+        return RtValueCheck.Checked(ds, "RT Plan");
     }
 
     private static void Validate(RtPlan plan)
@@ -88,6 +88,11 @@ public static class RtPlanWriter
             Require(beam.BeamLimitingDevices.Count > 0, $"Beam {beam.Number}: a beam needs its beam limiting devices (jaws).");
             Require(beam.ControlPoints[0].NominalBeamEnergyMV is not null, $"Beam {beam.Number}: the first control point needs the Nominal Beam Energy.");
             Require(beam.ControlPoints[0].IsocenterLps is not null, $"Beam {beam.Number}: the first control point needs the isocentre.");
+            // Beam modifiers are read (for the planner to refuse them), not written: writing would drop them silently.
+            Require(beam.Wedges.Count + beam.Compensators.Count + beam.Boli.Count + beam.Blocks.Count + beam.Applicators.Count + beam.OtherAccessories.Count == 0
+                && beam.NumberOfWedges is null or 0 && beam.NumberOfCompensators is null or 0 && beam.NumberOfBoli is null or 0 && beam.NumberOfBlocks is null or 0
+                && beam.FluenceMode is "" or "STANDARD",
+                $"Beam {beam.Number}: wedges, compensators, boli, blocks, applicators, accessories and non-standard fluence modes are read but not written; the plan would lose them.");
             foreach (RtBeamLimitingDevice device in beam.BeamLimitingDevices)
             {
                 Require(device.NumberOfPairs > 0, $"Beam {beam.Number}: device {device.Type} needs at least one leaf/jaw pair.");

@@ -85,7 +85,7 @@ public static class RtStructureSetWriter
             item.AddOrUpdate(DicomTags.ROIInterpreter, DicomVR.PN, string.Empty);
             return item;
         }));
-        return ds;
+        return RtValueCheck.Checked(ds, "RT Structure Set");
     }
 
     private static DicomDataset ReferencedFrame(RtStructureSet ss)

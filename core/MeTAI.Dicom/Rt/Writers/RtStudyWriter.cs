@@ -6,6 +6,13 @@ namespace MeTAI.Dicom.Rt.Writers;
 /// patient, study and frame of reference; the structure set references every CT slice; the plan references the
 /// structure set; the dose references the plan. Everything is written to a temporary directory first and moved into
 /// place at the end, so a failure leaves the target as it was.
+/// <para>
+/// UIDs: every object written is a new object, so none shares a SOP Instance UID with another that differs from it.
+/// The CT slices are written as a new series (<see cref="CtSeries.WithNewIdentity"/>: new Series and SOP Instance
+/// UIDs, the study and frame of reference kept), since they are our rewrite of a volume that often came from someone
+/// else's files; the structure set is traced anew; a plan or dose that linking changes (its patient, study, frame of
+/// reference or the object it references) gets a new SOP Instance UID (<see cref="Link"/>).
+/// </para>
 /// </summary>
 public static class RtStudyWriter
 {
@@ -34,7 +41,8 @@ public static class RtStudyWriter
         ArgumentNullException.ThrowIfNull(ct);
         ArgumentNullException.ThrowIfNull(rois);
         DateTime now = created ?? DateTime.Now;
-        RtStudy study = Link(ct, RtStructureSet.FromMasks(ct, rois, created: now), plan, dose);
+        CtSeries written = ct.WithNewIdentity();
+        RtStudy study = Link(written, RtStructureSet.FromMasks(written, rois, created: now), plan, dose);
 
         string target = Path.GetFullPath(directory);
         Directory.CreateDirectory(target);
@@ -68,7 +76,8 @@ public static class RtStudyWriter
 
     /// <summary>
     /// The objects with their identities and references made consistent: patient/study and frame of reference from
-    /// the CT, RTPLAN → RTSTRUCT, RTDOSE → RTPLAN.
+    /// the CT, RTPLAN → RTSTRUCT, RTDOSE → RTPLAN. A plan or dose that this changes is a modified object and gets a new
+    /// SOP Instance UID (one it already matches keeps its own).
     /// </summary>
     public static RtStudy Link(CtSeries ct, RtStructureSet? structureSet, RtPlan? plan, RtDose? dose)
     {
@@ -87,6 +96,11 @@ public static class RtStudyWriter
             FrameOfReferenceUid = ct.FrameOfReferenceUid,
             ReferencedStructureSetUid = ss?.SopInstanceUid ?? plan.ReferencedStructureSetUid,
         };
+        if (p is not null && p != plan)
+        {
+            p = p with { SopInstanceUid = DicomUid.Generate() };
+        }
+
         if (dose is not null && p is null && dose.DoseSummationType is "PLAN" or "FRACTION" or "BEAM" && dose.ReferencedPlanUid is null)
         {
             throw new ArgumentException($"A dose summed over a {dose.DoseSummationType} needs the plan it belongs to.", nameof(dose));
@@ -98,6 +112,11 @@ public static class RtStudyWriter
             FrameOfReferenceUid = ct.FrameOfReferenceUid,
             ReferencedPlanUid = p?.SopInstanceUid ?? dose.ReferencedPlanUid,
         };
+        if (d is not null && d != dose)
+        {
+            d = d with { SopInstanceUid = DicomUid.Generate() };
+        }
+
         return new RtStudy { Ct = ct, StructureSet = ss, Plan = p, Dose = d };
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MeTAI.Core.Geometry;
 using MeTAI.Core.Phantoms;
 using MeTAI.Core.Voxels;
 using MeTAI.Dosimetry.Beams;
@@ -41,13 +42,13 @@ internal sealed class BeamsStage : IPlanStage
         context.IsocenterLps = context.RxMask.CentroidLps();
         context.Model = BeamModel.Load(DosimetryPaths.BeamFile(settings.BeamModel));
         IReadOnlyList<PlanBeam> beams = protocol.GantryDeg.Count > 0 && settings.BeamCount is null
-            ? BeamArrangement.FromGantryAngles(protocol.GantryDeg, context.IsocenterLps)
-            : BeamArrangement.Coplanar(settings.BeamCount ?? protocol.BeamCount, context.IsocenterLps, protocol.StartGantryDeg);
+            ? BeamArrangement.FromGantryAngles(protocol.GantryDeg, context.IsocenterLps, plan.Position)
+            : BeamArrangement.Coplanar(settings.BeamCount ?? protocol.BeamCount, context.IsocenterLps, plan.Position, protocol.StartGantryDeg);
         VoxelMask coverage = Coverage(context);
         context.Grids = [.. beams.Select(b => BeamletGrid.Cover(b, context.Model.SadMm, coverage, protocol.BeamletMm, protocol.BeamletMarginMm))];
         context.VoxelIndices = RowVoxels(plan, protocol, coverage, context.Body, settings.RowMarginMm);
         context.Log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"plan: case {plan.Name}, protocol {protocol.Name}: {rx.DoseGy} Gy to {rx.Target} in {rx.Fractions} fractions; isocentre ({context.IsocenterLps.X:0.0}, {context.IsocenterLps.Y:0.0}, {context.IsocenterLps.Z:0.0}) mm; " +
+            $"plan: case {plan.Name}, protocol {protocol.Name}: {rx.DoseGy} Gy to {rx.Target} in {rx.Fractions} fractions; patient position {plan.Position.Code()} ({plan.Position.Describe()}, from {plan.PositionOrigin}); isocentre ({context.IsocenterLps.X:0.0}, {context.IsocenterLps.Y:0.0}, {context.IsocenterLps.Z:0.0}) mm; " +
             $"{beams.Count} beams ({string.Join(", ", beams.Select(b => b.GantryDeg.ToString("0.#", CultureInfo.InvariantCulture)))}°), {context.BeamletCount} beamlets of {protocol.BeamletMm} mm, {context.VoxelIndices.Length} voxels"));
 
         context.Phantom = VoxelPhantom.FromCt(plan.CtHu, HuCalibration.Load(DosimetryPaths.HuCalibrationFile()));

@@ -99,12 +99,12 @@ internal sealed class FinalDoseStage : IPlanStage
         }
     }
 
-    /// <summary>Σ MU·D of the segments, with its uncertainty, denoised when asked.</summary>
+    /// <summary>Σ MU·D of the segments, with its uncertainty, kept inside the body (<see cref="DoseMask"/>), denoised when asked.</summary>
     private static PlanDose Finish(PlanContext context, SegmentDoses segmentDoses, double[] mu)
     {
         IReadOnlyList<DeliverySegment> delivery = context.Delivery;
         (VoxelGrid<float> rawDose, VoxelGrid<float> rawUnc) = segmentDoses.Sum(mu);
-        return PlanDoseCalculator.Finish(rawDose, rawUnc, context.Phantom.DensitiesGPerCm3, context.Settings.Denoise, segmentDoses.Histories, segmentDoses.Seconds, segmentDoses.DeviceName,
+        return PlanDoseCalculator.Finish(rawDose, rawUnc, context.Phantom.DensitiesGPerCm3, context.Body, context.Settings.Denoise, segmentDoses.Histories, segmentDoses.Seconds, segmentDoses.DeviceName,
             [.. delivery.Select((d, n) => new BeamDoseRecord(d.BeamNumber, mu[n], d.Rectangles.Count, 0, 0, 0))]);
     }
 
@@ -150,7 +150,9 @@ internal sealed class FinalDoseStage : IPlanStage
             HistoriesSimulated = d.HistoriesSimulated,
             Seconds = d.Seconds,
             DeviceName = d.DeviceName,
-            MaxDoseGy = d.MaxDoseGy * factor,
+            MaxDoseGy = DoseMask.Max(grid),
+            Body = d.Body,
+            IsDoseToWater = d.IsDoseToWater,
         };
     }
 

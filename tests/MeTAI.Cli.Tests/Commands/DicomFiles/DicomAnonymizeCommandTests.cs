@@ -1,4 +1,6 @@
 using System.Text.Json;
+using MeTAI.Dicom;
+using MeTAI.TestUtilities;
 
 namespace MeTAI.Cli.Tests.Commands.DicomFiles;
 
@@ -38,6 +40,39 @@ public class DicomAnonymizeCommandTests
         JsonElement info = CliRunner.Json("dicom", "info", output, "--json");
         Assert.Equal("RTPLAN", info.GetProperty("modality").GetString());
         Assert.Equal(116.0, info.GetProperty("beams")[0].GetProperty("mu").GetDouble(), 0.01);
+    }
+
+    [ToolFact("dcmcjpls")]
+    public void Anonymize_CompressedFolderWithCorruptFile_ListsItExits1AndWritesTheRest()
+    {
+        string dir = CliRunner.TempDir("anon-compressed");
+        string input = Path.Combine(dir, "in");
+        Assert.Equal(0, CliRunner.Run("phantom", "water", "--voxel", "20", "--out", input).ExitCode);
+        string[] slices = [.. Directory.GetFiles(Path.Combine(input, "ct"), "*.dcm").Order(StringComparer.Ordinal)];
+        foreach (string slice in slices)
+        {
+            Assert.Equal(0, OutsideTools.Run("dcmcjpls", slice, slice + ".jls").ExitCode);
+            File.Move(slice + ".jls", slice, overwrite: true);
+        }
+
+        string corrupt = slices[2];
+        byte[] bytes = File.ReadAllBytes(corrupt);
+        File.WriteAllBytes(corrupt, bytes[..(bytes.Length / 2)]);
+        string notes = Path.Combine(input, "notes.txt");
+        File.WriteAllText(notes, "export notes");
+        string output = Path.Combine(dir, "out");
+
+        (int code, string stdout, string stderr) = CliRunner.Run("dicom", "anonymize", input, output);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"metai: not anonymized: {corrupt}: ", stderr, StringComparison.Ordinal);
+        Assert.Contains("metai: 1 file could not be anonymized", stderr, StringComparison.Ordinal);
+        Assert.Contains($"skipped (not DICOM): {notes}", stdout, StringComparison.Ordinal);
+        Assert.Contains($"anonymized {slices.Length} files", stdout, StringComparison.Ordinal); // the other slices and the RTSTRUCT
+        string[] written = Directory.GetFiles(Path.Combine(output, "ct"), "*.dcm");
+        Assert.Equal(slices.Length - 1, written.Length);
+        Assert.False(File.Exists(Path.Combine(output, "ct", Path.GetFileName(corrupt))));
+        Assert.All(written, f => Assert.Equal(DicomTransferSyntax.JpegLsLossless, DicomFile.Open(f).TransferSyntax));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeTAI.TestUtilities;
 
 namespace MeTAI.Cli.Tests.Commands.DicomFiles;
 
@@ -116,5 +117,30 @@ public class DicomInfoCommandTests
         Assert.Equal(1, code);
         Assert.Contains("CT.6.dcm", stderr, StringComparison.Ordinal);
         Assert.Contains("ImagePositionPatient", stderr, StringComparison.Ordinal);
+    }
+
+    [ToolFact("dcmmkdir", "pydicom")]
+    public void Info_Dicomdir_ListsPatientStudySeriesAndTheCaseItWouldLoad()
+    {
+        string dir = CliRunner.TempDir("info-media-src");
+        Assert.Equal(0, CliRunner.Run("phantom", "prostate", "--voxel", "10", "--out", dir).ExitCode);
+        string media = CliRunner.TempDir("info-media");
+        DicomExports.DcmtkMedia(media, dir);
+
+        JsonElement info = CliRunner.Json("dicom", "info", Path.Combine(media, "DICOMDIR"), "--json");
+        Assert.Equal(["DICOMDIR"], info.GetProperty("dicomdir").EnumerateArray().Select(e => e.GetString()));
+        JsonElement study = Assert.Single(Assert.Single(info.GetProperty("patients").EnumerateArray()).GetProperty("studies").EnumerateArray());
+        List<JsonElement> series = [.. study.GetProperty("series").EnumerateArray()];
+        Assert.Equal(["CT", "RTSTRUCT"], series.Select(s => s.GetProperty("modality").GetString()));
+        Assert.Equal(20, series[0].GetProperty("instances").GetInt32());
+        Assert.Equal("CT Image Storage", series[0].GetProperty("sopClasses")[0].GetString());
+        string ss = series[1].GetProperty("objects")[0].GetProperty("sopInstanceUid").GetString()!;
+        Assert.Equal(ss, info.GetProperty("case").GetProperty("structureSetUid").GetString());
+        Assert.Equal(series[0].GetProperty("seriesInstanceUid").GetString(), info.GetProperty("case").GetProperty("ctSeriesUid").GetString());
+
+        (int code, string stdout, _) = CliRunner.Run("dicom", "info", media);
+        Assert.Equal(0, code);
+        Assert.Contains("21 DICOM objects in 2 series, found through DICOMDIR", stdout, StringComparison.Ordinal);
+        Assert.Contains("case: CT series ", stdout, StringComparison.Ordinal);
     }
 }

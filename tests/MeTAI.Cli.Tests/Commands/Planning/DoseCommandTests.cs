@@ -95,7 +95,7 @@ public class DosePlanModeTests
         Assert.Equal(0, CliRunner.Run("phantom", "water", "--voxel", "5", "--out", w).ExitCode);
         string outDir = CliRunner.TempDir("dose-plan");
         (int code, string stdout, string stderr) = CliRunner.Run("dose", "--ct", w, "--plan", PydicomPlan, "--isocenter", "ssd", "--fractions", "1",
-            "--histories", "6000000", "--device", "cpu", "--out", outDir);
+            "--histories", "6000000", "--device", "cpu", "--out", outDir, "--allow-inconsistent");
         Assert.True(code == 0, stderr + stdout);
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
         JsonElement s = doc.RootElement;
@@ -118,8 +118,26 @@ public class DosePlanModeTests
 
         string w = CliRunner.TempDir("water-small");
         Assert.Equal(0, CliRunner.Run("phantom", "water", "--voxel", "20", "--out", w).ExitCode);
-        (int code, _, string stderr) = CliRunner.Run("dose", "--ct", w, "--plan", PydicomPlan, "--histories", "10000", "--out", CliRunner.TempDir("dose-out"));
+        (int code, _, string stderr) = CliRunner.Run("dose", "--ct", w, "--plan", PydicomPlan, "--histories", "10000", "--out", CliRunner.TempDir("dose-out"), "--allow-inconsistent");
         Assert.Equal(1, code);
         Assert.Contains("--isocenter", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dose_PlanOfAnotherPatient_RefusedNamingBothAndTheOverride()
+    {
+        if (!File.Exists(PydicomPlan))
+        {
+            return;
+        }
+
+        string w = CliRunner.TempDir("water-other");
+        Assert.Equal(0, CliRunner.Run("phantom", "water", "--voxel", "20", "--out", w).ExitCode);
+        (int code, _, string stderr) = CliRunner.Run("dose", "--ct", w, "--plan", PydicomPlan, "--histories", "10000", "--out", CliRunner.TempDir("dose-refused"));
+        Assert.Equal(1, code);
+        Assert.StartsWith("metai: The inputs do not belong together: Patient ID (0010,0020)", stderr, StringComparison.Ordinal);
+        Assert.Contains("Study Instance UID (0020,000D)", stderr, StringComparison.Ordinal);
+        Assert.Contains("--allow-inconsistent", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
     }
 }

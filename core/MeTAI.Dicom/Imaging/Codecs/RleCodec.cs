@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace MeTAI.Dicom.Imaging;
+namespace MeTAI.Dicom.Imaging.Codecs;
 
 /// <summary>
 /// RLE Lossless decoding (PS3.5 Annex G). A frame is a 64-byte header — the number of segments and 15 segment offsets,
@@ -8,16 +8,41 @@ namespace MeTAI.Dicom.Imaging;
 /// byte first, sample by sample), compressed PackBits-style: a control byte n in 0…127 copies the next n+1 bytes, n in
 /// −127…−1 repeats the next byte 1−n times, −128 does nothing.
 /// </summary>
-internal static class RleDecoder
+internal sealed class RleCodec : IFrameDecoder
 {
     private const int HeaderLength = 64;
+
+    /// <summary>A PackBits run of two bytes yields at most 128, so a frame holds at most 64 times its compressed size (plus the header).</summary>
+    public int MaxExpansion => 64;
+
+    /// <inheritdoc />
+    public string DecodedPhotometricInterpretation(string stored) => stored;
+
+    /// <summary>The RLE header says nothing of the image size; <see cref="MaxExpansion"/> bounds the frame instead.</summary>
+    public void CheckHeader(ReadOnlySpan<byte> data, FrameFormat format, int frameIndex)
+    {
+    }
+
+    /// <summary>RLE frames have no marker to find: frames need one fragment each or an offset table.</summary>
+    public bool IsFrameStart(ReadOnlySpan<byte> fragment) => false;
+
+    /// <inheritdoc />
+    public void Decode(ReadOnlyMemory<byte> data, FrameFormat format, Span<byte> destination, int frameIndex)
+    {
+        if (format.BitsAllocated is not (8 or 16 or 32 or 64))
+        {
+            throw format.Fail(frameIndex, $"Bits Allocated {format.BitsAllocated} cannot be RLE-coded (8, 16, 32 or 64)");
+        }
+
+        DecodeFrame(data, destination, format.Pixels, format.SamplesPerPixel, format.BytesPerSample, frameIndex);
+    }
 
     /// <summary>
     /// Decodes one frame into <paramref name="destination"/> as little-endian, pixel-interleaved samples
     /// (<paramref name="pixels"/> × <paramref name="samples"/> × <paramref name="bytesPerSample"/> bytes).
     /// </summary>
     /// <exception cref="DicomFormatException">When the header or a segment is malformed or decodes to the wrong size.</exception>
-    public static void DecodeFrame(ReadOnlyMemory<byte> frameData, Span<byte> destination, int pixels, int samples, int bytesPerSample, int frameIndex)
+    private static void DecodeFrame(ReadOnlyMemory<byte> frameData, Span<byte> destination, int pixels, int samples, int bytesPerSample, int frameIndex)
     {
         ReadOnlySpan<byte> frame = frameData.Span;
         if (frame.Length < HeaderLength)
