@@ -45,6 +45,8 @@ public sealed class ServoChainTwin : IDisposable
     private long _instructions;
     private long _torqueOffTicks;
     private long _syncWrites;
+    private long _instructionReadTicks;
+    private long _replyWrittenTicks;
 
     /// <summary>Creates the chain and its pty (not started).</summary>
     public ServoChainTwin(ServoChainOptions options)
@@ -74,6 +76,13 @@ public sealed class ServoChainTwin : IDisposable
 
     /// <summary>Stopwatch ticks of the last packet that turned torque off on any servo (0: none).</summary>
     public long TorqueOffTicks => Interlocked.Read(ref _torqueOffTicks);
+
+    /// <summary>
+    /// Stopwatch ticks when the pty read that brought the last instruction returned, and when the last reply's bytes were
+    /// handed to the pty (0: none yet) — with the controller's own transaction times, where a round trip's time goes
+    /// (<c>metai bench servo-bus</c>).
+    /// </summary>
+    public (long InstructionRead, long ReplyWritten) LastTicks => (Volatile.Read(ref _instructionReadTicks), Volatile.Read(ref _replyWrittenTicks));
 
     /// <summary>The servo with <paramref name="id"/>.</summary>
     public XmServoTwin Servo(byte id) => _servos.First(s => s.Id == id);
@@ -226,6 +235,7 @@ public sealed class ServoChainTwin : IDisposable
                 }
 
                 Interlocked.Increment(ref _instructions);
+                Volatile.Write(ref _instructionReadTicks, now);
                 _wire.Instruction(10 + frame.Parameters.Length, Stopwatch.GetTimestamp());
                 Handle(frame);
             }
@@ -437,6 +447,7 @@ public sealed class ServoChainTwin : IDisposable
         if (!_wire.Timed && delay == 0 && _wire.Pending == 0)
         {
             _pty.Write(_tx.AsSpan(start, n - start));
+            Volatile.Write(ref _replyWrittenTicks, Stopwatch.GetTimestamp());
             return;
         }
 
@@ -459,6 +470,8 @@ public sealed class ServoChainTwin : IDisposable
         {
             MeTAI.Robotics.Control.PreciseSleeper.SleepUntil(Stopwatch.GetTimestamp() + wait, 0);
         }
+
+        Volatile.Write(ref _replyWrittenTicks, Math.Max(_replyWrittenTicks, _wire.LastWriteTicks));
 
         return wait < 0 ? 20 : Math.Clamp((int)(wait * 1000 / Stopwatch.Frequency), 1, 20);
     }

@@ -59,6 +59,9 @@ internal sealed class WireTiming
         _frames.Enqueue((_wireFreeTicks + extraDelayTicks, bytes.Length));
     }
 
+    /// <summary>Stopwatch ticks when the last reply was handed to the pty (0: none yet).</summary>
+    public long LastWriteTicks { get; private set; }
+
     /// <summary>Writes every reply that is due; returns the ticks until the next one (−1: none waiting).</summary>
     public long Flush(PseudoTerminal pty, long nowTicks)
     {
@@ -79,6 +82,7 @@ internal sealed class WireTiming
 
             _tail = (_tail + f.Length) & (_ring.Length - 1);
             _used -= f.Length;
+            LastWriteTicks = Stopwatch.GetTimestamp();
         }
 
         return -1;

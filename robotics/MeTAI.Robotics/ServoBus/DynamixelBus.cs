@@ -6,21 +6,26 @@ using MeTAI.Robotics.Dynamixel;
 namespace MeTAI.Robotics.ServoBus;
 
 /// <summary>
-/// A Dynamixel Protocol 2.0 bus on a serial port (System.IO.Ports — a USB adapter or a twin's pty). One thread (the
-/// servo IO thread) runs transactions; <see cref="WriteImmediate"/> may be called from any thread (the control loop
+/// A Dynamixel Protocol 2.0 bus on a serial device (a USB adapter or a twin's pty): on Linux through a descriptor of its
+/// own (<see cref="PosixSerialLink"/>: the bytes move on the calling thread, at its priority), elsewhere through
+/// System.IO.Ports. One thread (the servo IO thread) runs transactions; <see cref="WriteImmediate"/> may be called from any thread (the control loop
 /// writes torque-off that way) and is serialised with the IO thread's writes by a short lock around the write call
 /// only. Replies with a bad CRC are counted and dropped, never acted on; a missing reply is retried.
 /// </summary>
 public sealed class DynamixelBus : IDisposable
 {
     private readonly DynamixelBusOptions _options;
-    private readonly SerialPort _port;
+    private readonly SerialPort? _port;
+    private PosixSerialLink? _link;
     private readonly Lock _writeLock = new();
     private readonly DynamixelFrameReader _reader = new(4096);
     private readonly byte[] _tx = new byte[1024];
     private readonly byte[] _rx = new byte[1024];
     private readonly byte[] _params = new byte[512];
     private EmergencyTtyWriter? _emergency;
+    private long _sendStartTicks;
+    private long _sendDoneTicks;
+    private long _firstReplyTicks;
 
     /// <summary>Creates the bus (the port is opened by <see cref="Open"/>).</summary>
     public DynamixelBus(DynamixelBusOptions options)
@@ -28,11 +33,26 @@ public sealed class DynamixelBus : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        if (options.OwnDescriptor)
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                throw new ArgumentException($"serial {options.PortName}: a descriptor of the bus's own needs Linux.");
+            }
+
+            if (PosixSerialLink.SpeedConstant(options.BaudRate) is null)
+            {
+                throw new ArgumentException($"serial {options.PortName}: {options.BaudRate} baud is not a rate the Linux tty driver names (Dynamixel rates: 9600, 57600, 115200, 1000000, 2000000, 3000000, 4000000).");
+            }
+
+            return;
+        }
+
         _port = new SerialPort(options.PortName, options.BaudRate, Parity.None, 8, StopBits.One)
         {
             Handshake = Handshake.None,
             ReadTimeout = 500,
-            WriteTimeout = 100,
+            WriteTimeout = WriteTimeoutMs,
             ReadBufferSize = 8192,
         };
     }
@@ -43,14 +63,32 @@ public sealed class DynamixelBus : IDisposable
     /// <summary>Options in use.</summary>
     public DynamixelBusOptions Options => _options;
 
+    /// <summary>
+    /// Stopwatch ticks when the last request's write call began and returned, and when the first bytes of its reply were
+    /// taken from the port (0: none yet). Set by the thread running transactions, for it to read (where the time of a
+    /// transaction goes: <c>metai bench servo-bus</c>).
+    /// </summary>
+    public (long SendStart, long SendDone, long FirstReply) LastTransactionTicks => (_sendStartTicks, _sendDoneTicks, _firstReplyTicks);
+
+    /// <summary>True when the bus uses its own descriptor rather than System.IO.Ports (<see cref="DynamixelBusOptions.OwnDescriptor"/>).</summary>
+    public bool HasOwnDescriptor => _port is null;
+
     /// <summary>True once opened.</summary>
-    public bool IsOpen => _port.IsOpen;
+    public bool IsOpen => _link is not null || _port?.IsOpen == true;
 
     /// <summary>Opens the port.</summary>
     public void Open()
     {
-        _port.Open();
-        _port.DiscardInBuffer();
+        if (_port is null)
+        {
+            _link = PosixSerialLink.Open(_options.PortName, _options.BaudRate);
+        }
+        else
+        {
+            _port.Open();
+            _port.DiscardInBuffer();
+        }
+
         _emergency = EmergencyTtyWriter.TryOpen(_options.PortName);
     }
 
@@ -67,7 +105,7 @@ public sealed class DynamixelBus : IDisposable
         {
             CountRetry(attempt);
             ResetInput();
-            Send(_tx.AsSpan(0, n));
+            SendRequest(_tx.AsSpan(0, n));
             if (TryReceiveStatus(id, out byte error, out int length) && length >= 3)
             {
                 modelNumber = BinaryPrimitives.ReadUInt16LittleEndian(_rx);
@@ -91,7 +129,7 @@ public sealed class DynamixelBus : IDisposable
         {
             CountRetry(attempt);
             ResetInput();
-            Send(_tx.AsSpan(0, n));
+            SendRequest(_tx.AsSpan(0, n));
             if (TryReceiveStatus(id, out error, out int length) && length == data.Length)
             {
                 _rx.AsSpan(0, length).CopyTo(data);
@@ -118,7 +156,7 @@ public sealed class DynamixelBus : IDisposable
         {
             CountRetry(attempt);
             ResetInput();
-            Send(_tx.AsSpan(0, n));
+            SendRequest(_tx.AsSpan(0, n));
             if (TryReceiveStatus(id, out error, out _))
             {
                 CountError(error);
@@ -163,7 +201,7 @@ public sealed class DynamixelBus : IDisposable
         {
             CountRetry(attempt);
             ResetInput();
-            Send(_tx.AsSpan(0, n));
+            SendRequest(_tx.AsSpan(0, n));
             got = ReceiveMany(ids, length, data, errors, received, got);
         }
 
@@ -223,11 +261,28 @@ public sealed class DynamixelBus : IDisposable
         return DynamixelPacket.WriteInstruction(destination, DynamixelInstruction.BroadcastId, DynamixelInstruction.SyncWrite, p);
     }
 
+    // A request that expects a reply: sent like any packet, with its times kept (LastTransactionTicks).
+    private void SendRequest(ReadOnlySpan<byte> packet)
+    {
+        long start = Stopwatch.GetTimestamp();
+        Send(packet);
+        _sendStartTicks = start;
+        _sendDoneTicks = Stopwatch.GetTimestamp();
+        _firstReplyTicks = 0;
+    }
+
     private void Send(ReadOnlySpan<byte> packet)
     {
         lock (_writeLock)
         {
-            _port.BaseStream.Write(packet);
+            if (_link is not null)
+            {
+                _link.Write(packet, WriteTimeoutMs);
+            }
+            else
+            {
+                _port!.BaseStream.Write(packet);
+            }
         }
 
         Interlocked.Add(ref Statistics._bytesWritten, packet.Length);
@@ -306,7 +361,7 @@ public sealed class DynamixelBus : IDisposable
     {
         long pollTicks = Stopwatch.Frequency / 10_000;
         int available;
-        while ((available = _port.BytesToRead) == 0)
+        while ((available = BytesToRead) == 0)
         {
             long now = Stopwatch.GetTimestamp();
             if (now >= deadline)
@@ -317,8 +372,14 @@ public sealed class DynamixelBus : IDisposable
             Control.PreciseSleeper.SleepUntil(Math.Min(deadline, now + pollTicks), 0);
         }
 
+        if (_firstReplyTicks == 0)
+        {
+            _firstReplyTicks = Stopwatch.GetTimestamp();
+        }
+
         int space = Math.Min(_rx.Length, _reader.FreeSpace);
-        int n = _port.Read(_rx, 0, Math.Max(1, Math.Min(space, available)));
+        int want = Math.Max(1, Math.Min(space, available));
+        int n = _link is not null ? _link.Read(_rx.AsSpan(0, want)) : _port!.Read(_rx, 0, want);
         if (n > 0)
         {
             _reader.Append(_rx.AsSpan(0, n));
@@ -328,13 +389,25 @@ public sealed class DynamixelBus : IDisposable
         return true;
     }
 
+    private int BytesToRead => _link?.BytesToRead ?? _port?.BytesToRead ?? 0;
+
+    // System.IO.Ports' WriteTimeout, and the own descriptor's wait for room in the driver's queue.
+    private const int WriteTimeoutMs = 100;
+
     // Bytes still waiting belong to an earlier, timed-out request: drop them so they are never taken for this reply.
     private void ResetInput()
     {
         _reader.Clear();
-        if (_port.BytesToRead > 0)
+        if (BytesToRead > 0)
         {
-            _port.DiscardInBuffer();
+            if (_link is not null)
+            {
+                _link.DiscardInBuffer();
+            }
+            else
+            {
+                _port!.DiscardInBuffer();
+            }
         }
     }
 
@@ -358,11 +431,13 @@ public sealed class DynamixelBus : IDisposable
     public void Dispose()
     {
         _emergency?.Dispose();
-        if (_port.IsOpen)
+        _link?.Dispose();
+        _link = null;
+        if (_port is { IsOpen: true })
         {
             _port.Close();
         }
 
-        _port.Dispose();
+        _port?.Dispose();
     }
 }

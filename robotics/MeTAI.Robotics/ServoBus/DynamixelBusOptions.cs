@@ -15,6 +15,16 @@ public sealed class DynamixelBusOptions
     /// <summary>Retries after a timeout or a CRC failure (0 = one attempt).</summary>
     public int Retries { get; set; } = 2;
 
+    /// <summary>
+    /// Move the bytes on a descriptor of the bus's own (<c>read</c>/<c>write</c>/<c>FIONREAD</c> on the calling thread,
+    /// at its priority) rather than through System.IO.Ports, which on Unix hands every read and write to an I/O thread
+    /// of its own at normal priority. On by default on Linux: measured with <c>metai bench servo-bus</c>, that thread
+    /// costs about 1.1 ms per write and per reply even when the machine is idle (a 6-servo Sync Write + Sync Read cycle
+    /// took 3.4 ms: at most ~290 goal writes a second on a bus meant for 1 kHz), and under load it held single writes for
+    /// up to 100 ms (docs/safety.md, "Where the 40 ms went"). Elsewhere (no Linux termios) System.IO.Ports.
+    /// </summary>
+    public bool OwnDescriptor { get; set; } = OperatingSystem.IsLinux();
+
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {
