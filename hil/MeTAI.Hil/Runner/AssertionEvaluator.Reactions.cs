@@ -13,6 +13,13 @@ public static partial class AssertionEvaluator
     // loaded machine) when the fault began, or was in a state where the reaction is no change.
     private static string? NotExercised(AssertionSpec a, HilTrace t, double? heartbeatWatchdogMs)
     {
+        if (a.Kind == AssertionKind.JointLimits && !Goals(t).Any() && TorqueOnMs(t) is var on && on < NoGoalsTorqueOnMs)
+        {
+            // The controller stopped (Fault, EStop) as the run began, before its IO thread's next goal write: there was
+            // no goal to check. Longer with torque on and still no goal would be a controller that stopped writing.
+            return F($"no goal frame on the bus, and the controller had torque on for only {on:F0} ms of the run");
+        }
+
         if (a.Kind is not (AssertionKind.Reaction or AssertionKind.TorqueOff) || FaultOf(t, a.Fault) is not { } f)
         {
             return null;
@@ -46,6 +53,25 @@ public static partial class AssertionEvaluator
         }
 
         return null;
+    }
+
+    // How long the controller may hold torque on without a goal frame reaching the bus: one Sync Read that waits out its
+    // three 10 ms reply timeouts, and the write after it.
+    private const double NoGoalsTorqueOnMs = 40;
+
+    // Milliseconds of the run the controller spent in a state that keeps torque on (every state but Disabled, Fault, EStop).
+    private static double TorqueOnMs(HilTrace t)
+    {
+        double ms = 0;
+        for (int i = 1; i < t.Samples.Count; i++)
+        {
+            if (t.Samples[i - 1].State is not (SafetyState.Disabled or SafetyState.Fault or SafetyState.EStop))
+            {
+                ms += HilTrace.Ms(t.Samples[i - 1].Ticks, t.Samples[i].Ticks);
+            }
+        }
+
+        return ms;
     }
 
     private static (bool, string) Reaction(AssertionSpec a, HilTrace t)

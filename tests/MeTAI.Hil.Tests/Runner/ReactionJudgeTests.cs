@@ -201,4 +201,38 @@ public sealed class ReactionJudgeTests
         Assert.False(r.Exercised);
         Assert.Contains("never reached the controller", r.Detail, StringComparison.Ordinal);
     }
+
+    private static HilTrace SamplesOnly(SafetyState first, SafetyState after, double switchMs)
+    {
+        var samples = new List<TraceSample>();
+        double[] zero = new double[6];
+        for (long k = 0; k <= 1000; k++)
+        {
+            SafetyState state = k < switchMs ? first : after;
+            samples.Add(new TraceSample(T0 - F + Ms(k), k, state, Interlocks.None, zero, zero, zero, Vec3.Zero, Vec3.Zero, Vec3.Zero, false, 0, 0));
+        }
+
+        return new HilTrace(TestRobots.Arm6(), T0 - F, T0) { Samples = samples };
+    }
+
+    private static readonly AssertionSpec Limits = new() { Id = "joint-limits", Kind = AssertionKind.JointLimits, Safety = true };
+
+    [Fact]
+    public void JointLimits_NoGoalFrameBecauseTheControllerFaultedAsTheRunBegan_NotExercised()
+    {
+        // Following for 5 ms, then a Fault (a spurious ServoBus trip on a loaded machine): torque off, no goal to check.
+        AssertionResult r = AssertionEvaluator.Evaluate(Limits, SamplesOnly(SafetyState.Following, SafetyState.Fault, 5), Scenario());
+        Assert.False(r.Exercised);
+        Assert.Contains("no goal frame on the bus", r.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void JointLimits_NoGoalFrameWhileTorqueWasOnForLong_IsAViolation()
+    {
+        // Following for 200 ms with no goal frame: a controller that stopped writing goals, not a stop.
+        AssertionResult r = AssertionEvaluator.Evaluate(Limits, SamplesOnly(SafetyState.Following, SafetyState.Fault, 200), Scenario());
+        Assert.True(r.Exercised);
+        Assert.True(r.IsViolation);
+        Assert.Contains("no goal frames on the bus", r.Detail, StringComparison.Ordinal);
+    }
 }
