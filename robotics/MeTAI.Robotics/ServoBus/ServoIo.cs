@@ -221,6 +221,8 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
                     sinceStatus = 0;
                     ReadStatus();
                 }
+
+                WaitForNextCycle(now);
             }
             catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException)
             {
@@ -228,6 +230,24 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
                 Interlocked.Increment(ref _ioErrors);
                 Thread.Sleep(5);
             }
+        }
+    }
+
+    // Paces the bus at the loop's rate (ServoIoOptions.MinCycleUs): returns on the loop's next goal, a torque-off or
+    // power-up request, or the cycle's end, whichever comes first, polling every 100 µs.
+    private void WaitForNextCycle(long startTicks)
+    {
+        long end = startTicks + (long)(_options.MinCycleUs * 1e-6 * Stopwatch.Frequency);
+        long pollTicks = Stopwatch.Frequency / 10_000;
+        while (_running && Volatile.Read(ref _torqueOffPending) == 0 && PowerUp != PowerUpStatus.Running)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (now >= end || (_torqueOn && Commands.Version > Math.Max(_lastSentVersion, _acceptAfterVersion)))
+            {
+                return;
+            }
+
+            PreciseSleeper.SleepUntil(Math.Min(end, now + pollTicks), 0);
         }
     }
 
