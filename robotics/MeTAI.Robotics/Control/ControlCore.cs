@@ -266,8 +266,9 @@ public sealed partial class ControlCore
                 break;
             case SafetyState.Fault:
             case SafetyState.EStop:
-                // Torque is off and stays off: say so again now and then from this thread (never queued behind the IO
-                // thread's transactions, which may be waiting out reply timeouts of a silent servo).
+                // Torque is off and stays off: ask again now and then from this thread. Each request preempts the IO
+                // thread's transaction at the wire's first quiet moment (a Sync Read waiting out the reply timeouts of a
+                // silent servo is given up), so the repeat is not held back by them.
                 if (_now - _torqueOffTicks >= _torqueOffRepeatTicks)
                 {
                     _gate.TorqueOffNow();

@@ -31,9 +31,9 @@ public sealed class ControllerOptions
     public double TrackingLagMs { get; set; } = 50;
 
     /// <summary>
-    /// While latched in Fault or EStop, the loop writes torque off again this often (ms), straight to the bus from its
-    /// own thread like the first one: a servo that missed it (a cut cable, a reboot) hears it soon after it hears the
-    /// bus again, however long the IO thread's read transactions wait on a silent servo.
+    /// While latched in Fault or EStop, the loop asks for torque off again this often (ms), like the first time: each
+    /// request preempts the IO thread's transaction at the wire's first quiet moment, so a servo that missed it (a cut
+    /// cable, a reboot) hears it soon after it hears the bus again, however long a read waits on a silent servo.
     /// </summary>
     public double LatchedTorqueOffRepeatMs { get; set; } = 20;
 

@@ -8,9 +8,13 @@ namespace MeTAI.Robotics.ServoBus;
 /// <summary>
 /// A Dynamixel Protocol 2.0 bus on a serial device (a USB adapter or a twin's pty): on Linux through a descriptor of its
 /// own (<see cref="PosixSerialLink"/>: the bytes move on the calling thread, at its priority), elsewhere through
-/// System.IO.Ports. One thread (the servo IO thread) runs transactions; <see cref="WriteImmediate"/> may be called from any thread (the control loop
-/// writes torque-off that way) and is serialised with the IO thread's writes by a short lock around the write call
-/// only. Replies with a bad CRC are counted and dropped, never acted on; a missing reply is retried.
+/// System.IO.Ports. The bus has one owner: one thread (the servo IO thread) runs every transaction and writes every
+/// packet, torque off included, because the wire is half-duplex (RS-485/TTL) and a packet written while a servo's
+/// status reply is on the wire garbles both. Safety writes get priority without a second writer: any thread may ask for
+/// one (<see cref="RequestSafetyWrite"/>), and the owner then gives up the transaction it is waiting on at the first
+/// moment the wire is quiet (<see cref="DynamixelBusOptions.ReturnDelayUs"/> plus three byte times without a byte, so
+/// no servo is mid-reply), skips its retries, and writes the safety packet next (<see cref="WriteSafety"/>). Replies
+/// with a bad CRC are counted and dropped, never acted on; a missing reply is retried.
 /// </summary>
 public sealed class DynamixelBus : IDisposable
 {
@@ -22,7 +26,12 @@ public sealed class DynamixelBus : IDisposable
     private readonly byte[] _tx = new byte[1024];
     private readonly byte[] _rx = new byte[1024];
     private readonly byte[] _params = new byte[512];
-    private EmergencyTtyWriter? _emergency;
+    private readonly long _quietTicks;
+    private readonly long _safetyMaxWaitTicks;
+    private int _safetyPending;
+    private long _safetyRequestTicks;
+    private bool _preempted;
+    private long _lastByteTicks;
     private long _sendStartTicks;
     private long _sendDoneTicks;
     private long _firstReplyTicks;
@@ -33,6 +42,10 @@ public sealed class DynamixelBus : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        // Quiet long enough that the next servo of a Sync Read would already have begun its reply: its Return Delay Time
+        // plus three byte times (10 bits each), and one poll interval (100 µs) for the time it takes us to look.
+        _quietTicks = (long)((options.ReturnDelayUs + 100 + 3 * 10 * 1e6 / options.BaudRate) * 1e-6 * Stopwatch.Frequency);
+        _safetyMaxWaitTicks = (long)(options.SafetyWriteMaxWaitUs * 1e-6 * Stopwatch.Frequency);
         if (options.OwnDescriptor)
         {
             if (!OperatingSystem.IsLinux())
@@ -88,12 +101,36 @@ public sealed class DynamixelBus : IDisposable
             _port.Open();
             _port.DiscardInBuffer();
         }
-
-        _emergency = EmergencyTtyWriter.TryOpen(_options.PortName);
     }
 
-    /// <summary>True when emergency frames bypass System.IO.Ports' write queue (Linux: a second descriptor on the device).</summary>
-    public bool HasDirectEmergencyWrite => _emergency is not null;
+    /// <summary>
+    /// Asks the owner for a safety write (any thread, no allocation): the transaction it waits on is given up at the
+    /// first quiet moment of the wire and its retries skipped, so <see cref="WriteSafety"/> comes next.
+    /// </summary>
+    public void RequestSafetyWrite()
+    {
+        if (Interlocked.Exchange(ref _safetyPending, 1) == 0)
+        {
+            Volatile.Write(ref _safetyRequestTicks, Stopwatch.GetTimestamp());
+        }
+    }
+
+    /// <summary>True while a safety write is asked for and not yet written.</summary>
+    public bool SafetyWritePending => Volatile.Read(ref _safetyPending) != 0;
+
+    /// <summary>Stopwatch ticks when the pending safety write was asked for (0: none pending).</summary>
+    public long SafetyRequestTicks => SafetyWritePending ? Volatile.Read(ref _safetyRequestTicks) : 0;
+
+    /// <summary>
+    /// Writes a prepared packet that expects no reply (broadcast torque off) now, on the owner's thread, and clears a
+    /// pending safety request. Only the bus's owner calls it (or anyone once the owner has stopped).
+    /// </summary>
+    public void WriteSafety(ReadOnlySpan<byte> packet)
+    {
+        Volatile.Write(ref _safetyPending, 0);
+        Send(packet);
+        _lastByteTicks = Stopwatch.GetTimestamp();
+    }
 
     /// <summary>Pings <paramref name="id"/>; returns false when it does not answer.</summary>
     public bool Ping(byte id, out ushort modelNumber, out byte firmware)
@@ -101,7 +138,7 @@ public sealed class DynamixelBus : IDisposable
         modelNumber = 0;
         firmware = 0;
         int n = DynamixelPacket.WriteInstruction(_tx, id, DynamixelInstruction.Ping, []);
-        for (int attempt = 0; attempt <= _options.Retries; attempt++)
+        for (int attempt = 0; attempt <= _options.Retries && !SafetyWritePending; attempt++)
         {
             CountRetry(attempt);
             ResetInput();
@@ -125,7 +162,7 @@ public sealed class DynamixelBus : IDisposable
         Span<byte> p = _params.AsSpan(0, 4);
         DynamixelPacket.WriteAddressLength(p, address, (ushort)data.Length);
         int n = DynamixelPacket.WriteInstruction(_tx, id, DynamixelInstruction.Read, p);
-        for (int attempt = 0; attempt <= _options.Retries; attempt++)
+        for (int attempt = 0; attempt <= _options.Retries && !SafetyWritePending; attempt++)
         {
             CountRetry(attempt);
             ResetInput();
@@ -152,7 +189,7 @@ public sealed class DynamixelBus : IDisposable
             return true;
         }
 
-        for (int attempt = 0; attempt <= _options.Retries; attempt++)
+        for (int attempt = 0; attempt <= _options.Retries && !SafetyWritePending; attempt++)
         {
             CountRetry(attempt);
             ResetInput();
@@ -197,7 +234,7 @@ public sealed class DynamixelBus : IDisposable
         int n = DynamixelPacket.WriteInstruction(_tx, DynamixelInstruction.BroadcastId, DynamixelInstruction.SyncRead, p);
         received.Clear();
         int got = 0;
-        for (int attempt = 0; attempt <= _options.Retries && got < ids.Length; attempt++)
+        for (int attempt = 0; attempt <= _options.Retries && got < ids.Length && !SafetyWritePending; attempt++)
         {
             CountRetry(attempt);
             ResetInput();
@@ -206,22 +243,6 @@ public sealed class DynamixelBus : IDisposable
         }
 
         return got;
-    }
-
-    /// <summary>
-    /// Writes a prepared packet now from the calling thread (e.g. broadcast torque off from the control loop): with one
-    /// <c>write(2)</c> on a second descriptor where available (never waiting for System.IO.Ports' I/O thread or for the
-    /// IO thread's write lock), else through the port, between whole packets of the IO thread.
-    /// </summary>
-    public void WriteImmediate(ReadOnlySpan<byte> packet)
-    {
-        if (_emergency is not null && _emergency.Write(packet))
-        {
-            Interlocked.Add(ref Statistics._bytesWritten, packet.Length);
-            return;
-        }
-
-        Send(packet);
     }
 
     /// <summary>Builds a broadcast Write of Torque Enable = 0 (no reply) into <paramref name="destination"/>.</summary>
@@ -269,6 +290,9 @@ public sealed class DynamixelBus : IDisposable
         _sendStartTicks = start;
         _sendDoneTicks = Stopwatch.GetTimestamp();
         _firstReplyTicks = 0;
+        _preempted = false;
+        // The instruction is on the wire for its length after the driver took it: the wire is quiet only after that.
+        _lastByteTicks = _sendDoneTicks + (long)(packet.Length * 10.0 / _options.BaudRate * Stopwatch.Frequency);
     }
 
     private void Send(ReadOnlySpan<byte> packet)
@@ -309,7 +333,7 @@ public sealed class DynamixelBus : IDisposable
             Statistics.CrcErrors = _reader.CrcErrors;
             if (!Fill(deadline))
             {
-                Interlocked.Increment(ref Statistics._timeouts);
+                CountTimeout();
                 error = 0;
                 length = 0;
                 return false;
@@ -346,7 +370,7 @@ public sealed class DynamixelBus : IDisposable
             Statistics.CrcErrors = _reader.CrcErrors;
             if (got < ids.Length && !Fill(deadline))
             {
-                Interlocked.Increment(ref Statistics._timeouts);
+                CountTimeout();
                 break;
             }
         }
@@ -356,7 +380,9 @@ public sealed class DynamixelBus : IDisposable
 
     // Waits (polling the driver's input count every ~100 µs) until bytes arrive or the deadline passes, then reads
     // what is there. A SerialPort.Read that times out leaves a cancelled request in System.IO.Ports' Unix I/O queue
-    // that can swallow the next reply, so reads are only issued once data is waiting.
+    // that can swallow the next reply, so reads are only issued once data is waiting. A pending safety write ends the
+    // wait as soon as the wire is quiet (no servo mid-reply), or after SafetyWriteMaxWaitUs whatever the wire does (a
+    // babbling device must not hold the torque off back).
     private bool Fill(long deadline)
     {
         long pollTicks = Stopwatch.Frequency / 10_000;
@@ -366,6 +392,13 @@ public sealed class DynamixelBus : IDisposable
             long now = Stopwatch.GetTimestamp();
             if (now >= deadline)
             {
+                return false;
+            }
+
+            if (SafetyWritePending && (now - _lastByteTicks >= _quietTicks || now - Volatile.Read(ref _safetyRequestTicks) >= _safetyMaxWaitTicks))
+            {
+                _preempted = true;
+                Interlocked.Increment(ref Statistics._safetyPreemptions);
                 return false;
             }
 
@@ -382,6 +415,7 @@ public sealed class DynamixelBus : IDisposable
         int n = _link is not null ? _link.Read(_rx.AsSpan(0, want)) : _port!.Read(_rx, 0, want);
         if (n > 0)
         {
+            _lastByteTicks = Stopwatch.GetTimestamp();
             _reader.Append(_rx.AsSpan(0, n));
             Interlocked.Add(ref Statistics._bytesRead, n);
         }
@@ -419,6 +453,15 @@ public sealed class DynamixelBus : IDisposable
         }
     }
 
+    // A wait given up for a safety write is not the servo's timeout.
+    private void CountTimeout()
+    {
+        if (!_preempted)
+        {
+            Interlocked.Increment(ref Statistics._timeouts);
+        }
+    }
+
     private void CountError(byte error)
     {
         if ((error & 0x7F) != 0)
@@ -430,7 +473,6 @@ public sealed class DynamixelBus : IDisposable
     /// <summary>Closes the port.</summary>
     public void Dispose()
     {
-        _emergency?.Dispose();
         _link?.Dispose();
         _link = null;
         if (_port is { IsOpen: true })

@@ -25,6 +25,21 @@ public sealed class DynamixelBusOptions
     /// </summary>
     public bool OwnDescriptor { get; set; } = OperatingSystem.IsLinux();
 
+    /// <summary>
+    /// The servos' Return Delay Time in µs (XM430 factory setting: 250 × 2 µs = 500 µs; the controller does not change
+    /// it). A safety write waiting on a transaction goes out once the wire has been quiet this long plus three byte
+    /// times: a servo that was going to answer would have started by then, so the write cannot collide with it.
+    /// </summary>
+    public double ReturnDelayUs { get; set; } = 500;
+
+    /// <summary>
+    /// The longest a safety write waits for a quiet wire (µs). Longer than a full 6-servo Sync Read reply train at
+    /// 57 600 baud ≈ 6 × (0.5 ms + 15 bytes × 174 µs) ≈ 18.7 ms would hold torque off back; 3 ms covers the train at
+    /// 1 Mbaud (6 × (0.5 + 0.15) ms) and bounds the wait when a babbling device keeps the wire busy, at the cost of
+    /// perhaps one garbled reply (the IO thread repeats torque off every 20 ms anyway).
+    /// </summary>
+    public double SafetyWriteMaxWaitUs { get; set; } = 3000;
+
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {
@@ -32,5 +47,9 @@ public sealed class DynamixelBusOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BaudRate, 9600);
         ArgumentOutOfRangeException.ThrowIfLessThan(ReplyTimeoutMs, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(Retries);
+        if (!(ReturnDelayUs >= 0 && ReturnDelayUs <= 508) || !(SafetyWriteMaxWaitUs > 0 && SafetyWriteMaxWaitUs <= 100_000))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReturnDelayUs), $"serial {PortName}: the Return Delay Time must be 0…508 µs (it is {ReturnDelayUs}) and the safety write's longest wait 0…100 000 µs (it is {SafetyWriteMaxWaitUs}).");
+        }
     }
 }

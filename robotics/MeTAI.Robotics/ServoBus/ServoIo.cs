@@ -10,8 +10,10 @@ namespace MeTAI.Robotics.ServoBus;
 /// The servo IO thread: owns the <see cref="DynamixelBus"/>, so the 1 kHz loop never waits on a serial round trip.
 /// Each iteration it Sync-Writes the newest goals from <see cref="Commands"/> (if torque is on), Sync-Reads present
 /// positions into <see cref="Feedback"/>, and every few iterations reads Hardware Error Status and Bus Watchdog.
-/// Power-up runs here on request. Torque off is written by the caller's thread at once (<see cref="TorqueOffNow"/>),
-/// then repeated by this thread, and again every <see cref="ServoIoOptions.TorqueOffRepeatMs"/> while torque is off.
+/// Power-up runs here on request. This thread is the bus's only writer (the wire is half-duplex): torque off asked for
+/// by another thread (<see cref="TorqueOffNow"/>) preempts the transaction in flight at the wire's first quiet moment
+/// (<see cref="DynamixelBus.RequestSafetyWrite"/>) and is written next, then again every
+/// <see cref="ServoIoOptions.TorqueOffRepeatMs"/> while torque is off.
 /// </summary>
 public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
 {
@@ -44,6 +46,7 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
     private long _previousSentCycle = -1;
     private bool _watchdogTripped;
     private long _torqueOffWrittenTicks;
+    private long _torqueOffRequestTicks;
     private long _torqueOffCount;
     private long _iterations;
     private long _goalWrites;
@@ -103,10 +106,13 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
     /// <summary>True while the IO thread believes torque is on.</summary>
     public bool TorqueOn => _torqueOn;
 
-    /// <summary>Stopwatch ticks of the last immediate torque-off write (0: none).</summary>
+    /// <summary>Asked-for torque off → on the wire, for every request written (µs): the priority write's latency.</summary>
+    public Histogram TorqueOffLatency { get; } = new(200_000, 10);
+
+    /// <summary>Stopwatch ticks of the last torque-off write that answered a request (0: none).</summary>
     public long TorqueOffWrittenTicks => Interlocked.Read(ref _torqueOffWrittenTicks);
 
-    /// <summary>Immediate torque-off writes so far.</summary>
+    /// <summary>Torque-off writes that answered a request so far.</summary>
     public long TorqueOffCount => Interlocked.Read(ref _torqueOffCount);
 
     /// <summary>Torque-off broadcasts repeated by the IO thread while torque is off.</summary>
@@ -147,23 +153,48 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
     public void AcknowledgePowerUp() => Interlocked.CompareExchange(ref _powerUp, (int)PowerUpStatus.Idle, (int)PowerUpStatus.Ready);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// No write on the caller's thread: a second writer could start a packet while a servo's status reply is on the
+    /// half-duplex wire and garble both. The request preempts the IO thread's transaction at the wire's first quiet
+    /// moment, and the IO thread writes torque off before anything else (<see cref="TorqueOffLatency"/> measures it).
+    /// With the IO thread stopped, the caller is the only writer left and writes it itself.
+    /// </remarks>
     public void TorqueOffNow()
     {
         _torqueOn = false;
+        if (Volatile.Read(ref _torqueOffPending) == 0)
+        {
+            Volatile.Write(ref _torqueOffRequestTicks, Stopwatch.GetTimestamp());
+        }
+
         Volatile.Write(ref _torqueOffPending, 1);
-        if (_bus.IsOpen)
+        _bus.RequestSafetyWrite();
+        if (_thread is null && _bus.IsOpen)
         {
             try
             {
-                _bus.WriteImmediate(_torqueOffPacket.AsSpan(0, _torqueOffLength));
-                Interlocked.Exchange(ref _torqueOffWrittenTicks, Stopwatch.GetTimestamp());
-                Interlocked.Increment(ref _torqueOffCount);
+                WritePendingTorqueOff();
             }
             catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException)
             {
-                // The IO thread repeats it; a broken port also trips the servos' bus watchdog.
+                // A broken port: the servos' own bus watchdog stops them.
                 Interlocked.Increment(ref _ioErrors);
             }
+        }
+    }
+
+    // The priority write: torque off to every servo, with its latency from the request.
+    private void WritePendingTorqueOff()
+    {
+        long requested = Volatile.Read(ref _torqueOffRequestTicks);
+        Volatile.Write(ref _torqueOffPending, 0);
+        _bus.WriteSafety(_torqueOffPacket.AsSpan(0, _torqueOffLength));
+        long written = Stopwatch.GetTimestamp();
+        Interlocked.Exchange(ref _torqueOffWrittenTicks, written);
+        Interlocked.Increment(ref _torqueOffCount);
+        if (requested != 0)
+        {
+            TorqueOffLatency.RecordTicks(written - requested);
         }
     }
 
@@ -188,15 +219,14 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
                 long now = Stopwatch.GetTimestamp();
                 if (Volatile.Read(ref _torqueOffPending) == 1)
                 {
-                    Volatile.Write(ref _torqueOffPending, 0);
-                    _bus.WriteImmediate(_torqueOffPacket.AsSpan(0, _torqueOffLength));
+                    WritePendingTorqueOff();
                     lastTorqueOff = now;
                 }
                 else if (!_torqueOn && PowerUp != PowerUpStatus.Running && now - lastTorqueOff > repeatTicks)
                 {
                     // While torque should be off, say so again now and then: a servo that missed the broadcast (a cut
                     // cable, a reboot) must not keep holding torque once it hears the bus again.
-                    _bus.WriteImmediate(_torqueOffPacket.AsSpan(0, _torqueOffLength));
+                    _bus.WriteSafety(_torqueOffPacket.AsSpan(0, _torqueOffLength));
                     lastTorqueOff = now;
                     Interlocked.Increment(ref _torqueOffRepeats);
                 }
@@ -215,7 +245,9 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
                     WriteGoals();
                 }
 
+                FlushTorqueOff();
                 ReadPresent();
+                FlushTorqueOff();
                 if (++sinceStatus >= _options.StatusPollEvery)
                 {
                     sinceStatus = 0;
@@ -230,6 +262,15 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
                 Interlocked.Increment(ref _ioErrors);
                 Thread.Sleep(5);
             }
+        }
+    }
+
+    // A torque off asked for during the last transaction goes out before the next one begins.
+    private void FlushTorqueOff()
+    {
+        if (Volatile.Read(ref _torqueOffPending) == 1)
+        {
+            WritePendingTorqueOff();
         }
     }
 
@@ -355,7 +396,7 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
         else
         {
             _torqueOn = false;
-            _bus.WriteImmediate(_torqueOffPacket.AsSpan(0, _torqueOffLength));
+            _bus.WriteSafety(_torqueOffPacket.AsSpan(0, _torqueOffLength));
             Volatile.Write(ref _powerUp, (int)PowerUpStatus.Failed);
         }
 
@@ -442,12 +483,26 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
         return null;
     }
 
-    /// <summary>Stops the IO thread (torque is left as it is; call <see cref="TorqueOffNow"/> first to power down).</summary>
+    /// <summary>
+    /// Stops the IO thread (torque is left as it is; call <see cref="TorqueOffNow"/> first to power down): a torque off
+    /// still pending is written by the thread before it ends, or here once it has.
+    /// </summary>
     public void Stop()
     {
         _running = false;
         _thread?.Join(2000);
         _thread = null;
+        if (Volatile.Read(ref _torqueOffPending) == 1 && _bus.IsOpen)
+        {
+            try
+            {
+                WritePendingTorqueOff();
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException)
+            {
+                Interlocked.Increment(ref _ioErrors);
+            }
+        }
     }
 
     /// <summary>Stops the thread and closes the bus.</summary>
