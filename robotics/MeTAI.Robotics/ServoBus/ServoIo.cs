@@ -167,8 +167,11 @@ public sealed partial class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
             Volatile.Write(ref _torqueOffRequestTicks, Stopwatch.GetTimestamp());
         }
 
-        Volatile.Write(ref _torqueOffPending, 1);
+        // The bus's request first, ours second; the IO thread clears them in the opposite order (ours, then the bus's
+        // by writing): so the bus is never left asking for a safety write that nobody will make, which would skip
+        // every transaction until the next torque off.
         _bus.RequestSafetyWrite();
+        Volatile.Write(ref _torqueOffPending, 1);
         if (_thread is null && _bus.IsOpen)
         {
             try
