@@ -7,8 +7,9 @@ namespace MeTAI.Simulation.Serial;
 
 /// <summary>
 /// A chain of simulated XM430 servos behind a pseudo-terminal, speaking Dynamixel Protocol 2.0: Ping, Read, Write,
-/// Sync Read, Sync Write, Reboot (others answer with an instruction error). Frames with a bad CRC are dropped
-/// like a real servo does. Fault hooks for HIL scenarios: <see cref="StopResponding"/>, <see cref="CorruptNextBytes"/>,
+/// Sync Read, Sync Write, Reboot (others answer with an instruction error), decoded and encoded by the twin's own
+/// <see cref="Protocol2Decoder"/> and <see cref="Protocol2Encoder"/>, not the controller's codec. Frames with a bad CRC
+/// are dropped like a real servo does. Fault hooks for HIL scenarios: <see cref="StopResponding"/>, <see cref="CorruptNextBytes"/>,
 /// <see cref="CorruptNextReplies"/>, <see cref="CorruptAll"/>, <see cref="DropNextReplies"/>, <see cref="DropNextBytes"/>, <see cref="DelayReplies"/>, and per
 /// servo <see cref="XmServoTwin.SetHardwareError"/>, <see cref="XmServoTwin.Stick"/>, <see cref="XmServoTwin.SetResponding"/>
 /// and <see cref="XmServoTwin.SetEncoderNoise"/>. With <see cref="Recording"/> on, goal writes and torque changes are
@@ -18,7 +19,7 @@ public sealed class ServoChainTwin : IDisposable
 {
     private readonly ServoChainOptions _options;
     private readonly PseudoTerminal _pty;
-    private readonly DynamixelFrameReader _reader = new(4096);
+    private readonly Protocol2Decoder _reader = new(4096);
     private readonly XmServoTwin[] _servos;
     private readonly byte[] _rx = new byte[4096];
     private readonly byte[] _tx = new byte[1024];
@@ -227,7 +228,7 @@ public sealed class ServoChainTwin : IDisposable
             }
 
             _reader.Append(_rx.AsSpan(0, n));
-            while (_reader.TryRead(out DynamixelFrame frame))
+            while (_reader.TryTake(out Protocol2Packet frame))
             {
                 if (_silent || frame.IsStatus)
                 {
@@ -242,10 +243,10 @@ public sealed class ServoChainTwin : IDisposable
         }
     }
 
-    private void Handle(DynamixelFrame f)
+    private void Handle(Protocol2Packet f)
     {
         long now = Stopwatch.GetTimestamp();
-        bool broadcast = f.Id == DynamixelInstruction.BroadcastId;
+        bool broadcast = f.Id == Protocol2.Broadcast;
         foreach (XmServoTwin s in _servos)
         {
             if (broadcast || s.Id == f.Id)
@@ -257,7 +258,7 @@ public sealed class ServoChainTwin : IDisposable
         ReadOnlySpan<byte> p = f.Parameters;
         switch (f.Instruction)
         {
-            case DynamixelInstruction.Ping:
+            case Protocol2.Ping:
                 foreach (XmServoTwin s in _servos)
                 {
                     if (broadcast || s.Id == f.Id)
@@ -270,9 +271,9 @@ public sealed class ServoChainTwin : IDisposable
                 }
 
                 break;
-            case DynamixelInstruction.Read or DynamixelInstruction.SyncRead when _muteReads:
+            case Protocol2.Read or Protocol2.SyncRead when _muteReads:
                 break;
-            case DynamixelInstruction.Read when p.Length == 4 && !broadcast:
+            case Protocol2.Read when p.Length == 4 && !broadcast:
                 {
                     XmServoTwin? s = Find(f.Id);
                     ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
@@ -281,13 +282,13 @@ public sealed class ServoChainTwin : IDisposable
                     {
                         Span<byte> d = _data.AsSpan(0, Math.Min(length, (ushort)_data.Length));
                         bool ok = s.TryRead(address, length, d);
-                        Reply(s.Id, ok ? s.StatusError() : (byte)0x04, ok ? d : []);
+                        Reply(s.Id, ok ? s.StatusError() : Protocol2.DataRangeError, ok ? d : []);
                     }
 
                     break;
                 }
 
-            case DynamixelInstruction.Write when p.Length >= 3:
+            case Protocol2.Write when p.Length >= 3:
                 {
                     ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
                     foreach (XmServoTwin s in _servos)
@@ -307,7 +308,7 @@ public sealed class ServoChainTwin : IDisposable
                     break;
                 }
 
-            case DynamixelInstruction.SyncRead when broadcast && p.Length >= 5:
+            case Protocol2.SyncRead when broadcast && p.Length >= 5:
                 {
                     ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
                     ushort length = BinaryPrimitives.ReadUInt16LittleEndian(p[2..]);
@@ -324,7 +325,7 @@ public sealed class ServoChainTwin : IDisposable
                     break;
                 }
 
-            case DynamixelInstruction.SyncWrite when broadcast && p.Length >= 4:
+            case Protocol2.SyncWrite when broadcast && p.Length >= 4:
                 {
                     ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
                     ushort length = BinaryPrimitives.ReadUInt16LittleEndian(p[2..]);
@@ -353,7 +354,7 @@ public sealed class ServoChainTwin : IDisposable
                     break;
                 }
 
-            case DynamixelInstruction.Reboot:
+            case Protocol2.Reboot:
                 foreach (XmServoTwin s in _servos)
                 {
                     if (broadcast || s.Id == f.Id)
@@ -370,7 +371,7 @@ public sealed class ServoChainTwin : IDisposable
             default:
                 if (!broadcast && Find(f.Id) is { } target)
                 {
-                    Reply(target.Id, 0x02, []);
+                    Reply(target.Id, Protocol2.InstructionError, []);
                 }
 
                 break;
@@ -416,7 +417,7 @@ public sealed class ServoChainTwin : IDisposable
             return;
         }
 
-        int n = DynamixelPacket.WriteStatus(_tx, id, error, parameters);
+        int n = Protocol2Encoder.Status(_tx, id, error, parameters);
         for (int i = 0; i < n; i++)
         {
             if (_corruptAll || (Volatile.Read(ref _corruptBytes) > 0 && Interlocked.Decrement(ref _corruptBytes) >= 0))
