@@ -72,6 +72,16 @@ public sealed class ServoChainTwin : IDisposable
     /// <summary>Instruction packets dropped for a bad CRC.</summary>
     public long CrcErrors => _reader.CrcErrors;
 
+    /// <summary>
+    /// Collisions on the half-duplex wire: instructions written while a reply or a foreign transmission was on it (both
+    /// lost: the reply arrives garbled, no servo executes the instruction). Only with wire timing
+    /// (<see cref="ServoChainOptions.BaudRate"/>) or a foreign talker on the wire.
+    /// </summary>
+    public long Collisions => _wire.Collisions;
+
+    /// <summary>Stopwatch ticks when the last collision began on the wire (0: none).</summary>
+    public long LastCollisionTicks => _wire.LastCollisionTicks;
+
     /// <summary>Sync Writes received.</summary>
     public long SyncWrites => Interlocked.Read(ref _syncWrites);
 
@@ -235,9 +245,13 @@ public sealed class ServoChainTwin : IDisposable
                     continue;
                 }
 
+                if (!_wire.Instruction(10 + frame.Parameters.Length, Stopwatch.GetTimestamp()))
+                {
+                    continue; // collided on the half-duplex wire: no servo heard it
+                }
+
                 Interlocked.Increment(ref _instructions);
                 Volatile.Write(ref _instructionReadTicks, now);
-                _wire.Instruction(10 + frame.Parameters.Length, Stopwatch.GetTimestamp());
                 Handle(frame);
             }
         }
