@@ -15,7 +15,7 @@ namespace MeTAI.Simulation.Serial;
 /// and <see cref="XmServoTwin.SetEncoderNoise"/>. With <see cref="Recording"/> on, goal writes and torque changes are
 /// kept as <see cref="BusEvent"/>s. Start/stop with <see cref="Start"/>/<see cref="Dispose"/>.
 /// </summary>
-public sealed class ServoChainTwin : IDisposable
+public sealed partial class ServoChainTwin : IDisposable
 {
     private readonly ServoChainOptions _options;
     private readonly PseudoTerminal _pty;
@@ -71,16 +71,6 @@ public sealed class ServoChainTwin : IDisposable
 
     /// <summary>Instruction packets dropped for a bad CRC.</summary>
     public long CrcErrors => _reader.CrcErrors;
-
-    /// <summary>
-    /// Collisions on the half-duplex wire: instructions written while a reply or a foreign transmission was on it (both
-    /// lost: the reply arrives garbled, no servo executes the instruction). Only with wire timing
-    /// (<see cref="ServoChainOptions.BaudRate"/>) or a foreign talker on the wire.
-    /// </summary>
-    public long Collisions => _wire.Collisions;
-
-    /// <summary>Stopwatch ticks when the last collision began on the wire (0: none).</summary>
-    public long LastCollisionTicks => _wire.LastCollisionTicks;
 
     /// <summary>Sync Writes received.</summary>
     public long SyncWrites => Interlocked.Read(ref _syncWrites);
@@ -186,6 +176,7 @@ public sealed class ServoChainTwin : IDisposable
         }
         _corruptAll = false;
         _muteReads = false;
+        _rogue = null;
         Interlocked.Exchange(ref _corruptBytes, 0);
         Interlocked.Exchange(ref _dropReplies, 0);
         Interlocked.Exchange(ref _dropBytes, 0);
@@ -217,9 +208,10 @@ public sealed class ServoChainTwin : IDisposable
         while (_running)
         {
             _previousReadTicks = last;
-            int timeoutMs = FlushDelayedReplies();
+            int timeoutMs = _rogue is null ? FlushDelayedReplies() : Math.Min(1, FlushDelayedReplies());
             int n = _pty.Read(_rx, timeoutMs);
             long now = Stopwatch.GetTimestamp();
+            AdvanceRogue(now);
             long stall = now - last - 2 * pollTicks;
             last = now;
             foreach (XmServoTwin s in _servos)
@@ -263,7 +255,7 @@ public sealed class ServoChainTwin : IDisposable
         bool broadcast = f.Id == Protocol2.Broadcast;
         foreach (XmServoTwin s in _servos)
         {
-            if (broadcast || s.Id == f.Id)
+            if ((broadcast || s.Id == f.Id) && Hears(s))
             {
                 s.NoteInstruction(now);
             }
@@ -310,7 +302,7 @@ public sealed class ServoChainTwin : IDisposable
                         if (broadcast || s.Id == f.Id)
                         {
                             bool wasOn = s.TorqueEnabled;
-                            byte error = s.Write(address, p[2..]);
+                            byte error = Hears(s) ? s.Write(address, p[2..]) : (byte)0;
                             NoteTorqueOff(wasOn, s, now);
                             if (!broadcast)
                             {
@@ -350,11 +342,16 @@ public sealed class ServoChainTwin : IDisposable
                         XmServoTwin? s = Find(p[k]);
                         if (s is not null)
                         {
-                            bool wasOn = s.TorqueEnabled;
-                            s.Write(address, p.Slice(k + 1, length));
-                            NoteTorqueOff(wasOn, s, now);
+                            if (Hears(s))
+                            {
+                                bool wasOn = s.TorqueEnabled;
+                                s.Write(address, p.Slice(k + 1, length));
+                                NoteTorqueOff(wasOn, s, now);
+                            }
+
                             if (goals is not null)
                             {
+                                // What the controller sent (the goal-steps judge checks its commands), heard or not.
                                 goals[Array.IndexOf(_servos, s)] = BinaryPrimitives.ReadInt32LittleEndian(p.Slice(k + 1, 4));
                             }
                         }
@@ -371,7 +368,7 @@ public sealed class ServoChainTwin : IDisposable
             case Protocol2.Reboot:
                 foreach (XmServoTwin s in _servos)
                 {
-                    if (broadcast || s.Id == f.Id)
+                    if ((broadcast || s.Id == f.Id) && Hears(s))
                     {
                         s.Reboot();
                         if (!broadcast)
@@ -432,6 +429,7 @@ public sealed class ServoChainTwin : IDisposable
         }
 
         int n = Protocol2Encoder.Status(_tx, id, error, parameters);
+        GarbleIfMismatched(id, _tx.AsSpan(0, n));
         for (int i = 0; i < n; i++)
         {
             if (_corruptAll || (Volatile.Read(ref _corruptBytes) > 0 && Interlocked.Decrement(ref _corruptBytes) >= 0))
@@ -459,7 +457,7 @@ public sealed class ServoChainTwin : IDisposable
         // On the wire after the instruction and the servo's Return Delay Time, for its length at the baud rate; a slow reply
         // path (a fault) adds its delay, in order, while instructions are still heard at once.
         long delay = Interlocked.Read(ref _delayTicks);
-        if (!_wire.Timed && delay == 0 && _wire.Pending == 0)
+        if (!_wire.Timed && delay == 0 && _wire.Pending == 0 && !_wire.ForeignAt(Stopwatch.GetTimestamp()))
         {
             _pty.Write(_tx.AsSpan(start, n - start));
             Volatile.Write(ref _replyWrittenTicks, Stopwatch.GetTimestamp());

@@ -26,8 +26,8 @@ internal sealed class WireTiming
     private int _used;
     private long _wireFreeTicks;
     private long _masterFreeTicks;
-    private long _foreignFromTicks;
-    private long _foreignUntilTicks;
+    private readonly (long From, long Until)[] _foreign = new (long, long)[8]; // the latest foreign transmissions, a ring
+    private int _foreignLast;
     private long _collisions;
     private long _lastCollisionTicks;
 
@@ -66,7 +66,7 @@ internal sealed class WireTiming
         long end = start + length * _byteTicks100 / 100;
         _masterFreeTicks = end;
         _wireFreeTicks = Math.Max(_wireFreeTicks, end);
-        bool collided = Overlaps(_foreignFromTicks, _foreignUntilTicks, start, end);
+        bool collided = OverlapsForeign(start, end);
         foreach (WireFrame f in _frames)
         {
             if (Overlaps(f.StartTicks, f.EndTicks, start, end))
@@ -86,11 +86,11 @@ internal sealed class WireTiming
     }
 
     /// <summary>
-    /// Another device transmits <paramref name="bytes"/> from <paramref name="fromTicks"/> to <paramref name="untilTicks"/>
-    /// without waiting for the wire (a rogue talker, a servo at the wrong baud rate): replies on the wire meanwhile are
-    /// garbled from its start on, instructions heard meanwhile collide, and its bytes reach the controller as noise.
+    /// Another device transmits from <paramref name="fromTicks"/> to <paramref name="untilTicks"/> without waiting for the
+    /// wire (a rogue talker): replies on the wire meanwhile are garbled from its start on, and instructions heard
+    /// meanwhile collide. (Its own bytes reach the controller as noise; the caller writes them.)
     /// </summary>
-    public void Foreign(ReadOnlySpan<byte> bytes, long fromTicks, long untilTicks)
+    public void Foreign(long fromTicks, long untilTicks)
     {
         foreach (WireFrame f in _frames)
         {
@@ -100,16 +100,43 @@ internal sealed class WireTiming
             }
         }
 
-        _foreignFromTicks = fromTicks;
-        _foreignUntilTicks = untilTicks;
-        if (bytes.Length <= _ring.Length - _used)
+        (long From, long Until) last = _foreign[_foreignLast];
+        if (fromTicks <= last.Until && untilTicks >= last.From)
         {
-            Enqueue(bytes, fromTicks, untilTicks, untilTicks);
+            _foreign[_foreignLast] = (Math.Min(last.From, fromTicks), Math.Max(last.Until, untilTicks)); // one long transmission
+        }
+        else
+        {
+            _foreignLast = (_foreignLast + 1) % _foreign.Length;
+            _foreign[_foreignLast] = (fromTicks, untilTicks);
         }
     }
 
+    /// <summary>The foreign talker stopped at <paramref name="nowTicks"/>: what was drawn ahead of it never goes on the wire.</summary>
+    public void EndForeign(long nowTicks)
+    {
+        for (int i = 0; i < _foreign.Length; i++)
+        {
+            (long from, long until) = _foreign[i];
+            _foreign[i] = (from, Math.Min(until, Math.Max(from, nowTicks)));
+        }
+    }
+
+    private bool OverlapsForeign(long fromTicks, long untilTicks)
+    {
+        foreach ((long from, long until) in _foreign)
+        {
+            if (until > from && Overlaps(from, until, fromTicks, untilTicks))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>True while a foreign transmission is on the wire at <paramref name="nowTicks"/>.</summary>
-    public bool ForeignAt(long nowTicks) => nowTicks >= _foreignFromTicks && nowTicks < _foreignUntilTicks;
+    public bool ForeignAt(long nowTicks) => OverlapsForeign(nowTicks, nowTicks);
 
     // Half-open intervals; a zero-length one (an untimed wire) overlaps what it falls inside.
     private static bool Overlaps(long aFrom, long aUntil, long bFrom, long bUntil) =>
@@ -136,7 +163,7 @@ internal sealed class WireTiming
         long start = Math.Max(_wireFreeTicks, nowTicks) + _returnDelayTicks;
         _wireFreeTicks = start + bytes.Length * _byteTicks100 / 100;
         WireFrame f = Enqueue(bytes, start, _wireFreeTicks, _wireFreeTicks + extraDelayTicks);
-        if (Overlaps(_foreignFromTicks, _foreignUntilTicks, start, _wireFreeTicks))
+        if (OverlapsForeign(start, _wireFreeTicks))
         {
             // The servo does not listen before it talks: a reply that starts inside a foreign transmission is garbled.
             Garble(f, start);
@@ -193,6 +220,6 @@ internal sealed class WireTiming
         _head = _tail = _used = 0;
         _wireFreeTicks = 0;
         _masterFreeTicks = 0;
-        _foreignFromTicks = _foreignUntilTicks = 0;
+        Array.Clear(_foreign);
     }
 }
