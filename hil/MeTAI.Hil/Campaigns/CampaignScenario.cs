@@ -29,6 +29,7 @@ public static class CampaignScenario
         FaultKind.SerialCorrupt, FaultKind.SerialCorruptStorm, FaultKind.SerialDrop, FaultKind.SerialDelay, FaultKind.ServoSilent,
         FaultKind.BusSilent, FaultKind.StuckJoint, FaultKind.EncoderNoise, FaultKind.Overload, FaultKind.HeartbeatStop,
         FaultKind.PosesStop, FaultKind.DeadmanRelease, FaultKind.EStopPress, FaultKind.EStopMalformed, FaultKind.ServoFeedbackStale,
+        FaultKind.BusCollision, FaultKind.BaudMismatch,
     ];
 
     /// <summary>The fault kinds a campaign draws from.</summary>
@@ -62,16 +63,19 @@ public static class CampaignScenario
             double at = Math.Round(0.15 + (duration - 0.45) * rng.NextDouble(), 3);
             double length = Math.Round(0.05 + 0.4 * rng.NextDouble(), 3);
             string id = $"f{i + 1}-{char.ToLowerInvariant(kind.ToString()[0])}{kind.ToString()[1..]}";
+            int joint = rng.Next(jointCount);
+            int faultCount = 1 + rng.Next(30);
             var f = new FaultSpec
             {
                 Id = id,
                 Kind = kind,
                 AtS = at,
                 DurationS = kind is FaultKind.ClientDisconnect or FaultKind.SerialCorrupt or FaultKind.SerialDrop or FaultKind.EStopMalformed ? 0 : length,
-                Joint = rng.Next(jointCount),
-                Count = 1 + rng.Next(30),
+                // A baud-rate mismatch of the whole chain one time in three, else of one servo.
+                Joint = kind == FaultKind.BaudMismatch && faultCount % 3 == 0 ? -1 : joint,
+                Count = faultCount,
                 Counts = 1 + rng.Next(4),
-                Probability = Math.Round(0.05 + 0.6 * rng.NextDouble(), 3),
+                Probability = RogueDuty(kind, Math.Round(0.05 + 0.6 * rng.NextDouble(), 3)),
                 LatencyMs = Math.Round(1 + 40 * rng.NextDouble(), 1),
                 JitterMs = Math.Round(10 * rng.NextDouble(), 1),
                 DelayMs = Math.Round(1 + 15 * rng.NextDouble(), 1),
@@ -100,7 +104,9 @@ public static class CampaignScenario
                     assertions.Add(Reaction(f, [SafetyState.Paused], Interlocks.BrokerConnection, 500, null));
                     reaction = "hold";
                     break;
-                case FaultKind.ServoSilent or FaultKind.BusSilent or FaultKind.SerialCorruptStorm or FaultKind.ServoFeedbackStale when f.DurationS * 1000 > servoTimeout + 60:
+                case FaultKind.ServoSilent or FaultKind.BusSilent or FaultKind.SerialCorruptStorm or FaultKind.ServoFeedbackStale or FaultKind.BaudMismatch
+                    when f.DurationS * 1000 > servoTimeout + 60:
+                case FaultKind.BusCollision when f.Probability >= 1 && f.DurationS * 1000 > servoTimeout + 60:
                     assertions.Add(Reaction(f, [SafetyState.Fault], Interlocks.ServoBus, servoTimeout + 5, 2));
                     reaction = "fault";
                     break;
@@ -125,7 +131,9 @@ public static class CampaignScenario
         // controller cannot know, and no reaction is demanded (the servo dropped its own torque meanwhile).
         foreach (FaultSpec o in faults.Where(f => f.Kind == FaultKind.Overload))
         {
-            var blind = faults.Where(d => d.Kind is FaultKind.SerialCorruptStorm or FaultKind.BusSilent or FaultKind.ServoFeedbackStale || (d.Kind == FaultKind.ServoSilent && d.Joint == o.Joint))
+            var blind = faults.Where(d => d.Kind is FaultKind.SerialCorruptStorm or FaultKind.BusSilent or FaultKind.ServoFeedbackStale
+                    || (d.Kind == FaultKind.BusCollision && d.Probability >= 1)
+                    || (d.Kind is FaultKind.ServoSilent or FaultKind.BaudMismatch && (d.Joint == o.Joint || d.Joint < 0)))
                 .Select(d => (From: d.AtS, To: d.AtS + d.DurationS)).ToList();
             if (ClearSeconds(o.AtS, o.AtS + o.DurationS, blind) < MinOverloadVisibleS)
             {
@@ -165,6 +173,10 @@ public static class CampaignScenario
 
         return clear + Math.Max(0, to - at);
     }
+
+    // A rogue talker on the servo wire: babbling all the time (the controller must fault) for draws above 0.35, else for
+    // that share of the time (some transactions get through: it may or may not fault, and must stay safe either way).
+    private static double RogueDuty(FaultKind kind, double drawn) => kind != FaultKind.BusCollision ? drawn : drawn > 0.35 ? 1.0 : drawn;
 
     private static double Sym(Random rng, double amplitude) => Math.Round(amplitude * (2 * rng.NextDouble() - 1), 4);
 

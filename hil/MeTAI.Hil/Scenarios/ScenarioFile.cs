@@ -380,6 +380,16 @@ public static class ScenarioFile
             throw m.Error($"{YamlMap.Camel(kind.ToString())} needs duration: (s)");
         }
 
+        if (kind is FaultKind.BusCollision or FaultKind.BaudMismatch && f.DurationS <= 0)
+        {
+            throw m.Error($"{YamlMap.Camel(kind.ToString())} needs duration: (s)");
+        }
+
+        if (kind == FaultKind.BusCollision && f.Probability <= 0)
+        {
+            throw m.Error("busCollision needs probability: (the share of the time the rogue device transmits, above 0, 1 for all the time)");
+        }
+
         if (kind == FaultKind.PatientSpike && mm is null)
         {
             throw m.Error("patientSpike needs mm: [x, y, z] (patient LPS mm)");

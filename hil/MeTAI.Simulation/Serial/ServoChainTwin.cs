@@ -7,18 +7,19 @@ namespace MeTAI.Simulation.Serial;
 
 /// <summary>
 /// A chain of simulated XM430 servos behind a pseudo-terminal, speaking Dynamixel Protocol 2.0: Ping, Read, Write,
-/// Sync Read, Sync Write, Reboot (others answer with an instruction error). Frames with a bad CRC are dropped
-/// like a real servo does. Fault hooks for HIL scenarios: <see cref="StopResponding"/>, <see cref="CorruptNextBytes"/>,
+/// Sync Read, Sync Write, Reboot (others answer with an instruction error), decoded and encoded by the twin's own
+/// <see cref="Protocol2Decoder"/> and <see cref="Protocol2Encoder"/>, not the controller's codec. Frames with a bad CRC
+/// are dropped like a real servo does. Fault hooks for HIL scenarios: <see cref="StopResponding"/>, <see cref="CorruptNextBytes"/>,
 /// <see cref="CorruptNextReplies"/>, <see cref="CorruptAll"/>, <see cref="DropNextReplies"/>, <see cref="DropNextBytes"/>, <see cref="DelayReplies"/>, and per
 /// servo <see cref="XmServoTwin.SetHardwareError"/>, <see cref="XmServoTwin.Stick"/>, <see cref="XmServoTwin.SetResponding"/>
 /// and <see cref="XmServoTwin.SetEncoderNoise"/>. With <see cref="Recording"/> on, goal writes and torque changes are
 /// kept as <see cref="BusEvent"/>s. Start/stop with <see cref="Start"/>/<see cref="Dispose"/>.
 /// </summary>
-public sealed class ServoChainTwin : IDisposable
+public sealed partial class ServoChainTwin : IDisposable
 {
     private readonly ServoChainOptions _options;
     private readonly PseudoTerminal _pty;
-    private readonly DynamixelFrameReader _reader = new(4096);
+    private readonly Protocol2Decoder _reader = new(4096);
     private readonly XmServoTwin[] _servos;
     private readonly byte[] _rx = new byte[4096];
     private readonly byte[] _tx = new byte[1024];
@@ -175,6 +176,7 @@ public sealed class ServoChainTwin : IDisposable
         }
         _corruptAll = false;
         _muteReads = false;
+        _rogue = null;
         Interlocked.Exchange(ref _corruptBytes, 0);
         Interlocked.Exchange(ref _dropReplies, 0);
         Interlocked.Exchange(ref _dropBytes, 0);
@@ -206,9 +208,10 @@ public sealed class ServoChainTwin : IDisposable
         while (_running)
         {
             _previousReadTicks = last;
-            int timeoutMs = FlushDelayedReplies();
+            int timeoutMs = _rogue is null ? FlushDelayedReplies() : Math.Min(1, FlushDelayedReplies());
             int n = _pty.Read(_rx, timeoutMs);
             long now = Stopwatch.GetTimestamp();
+            AdvanceRogue(now);
             long stall = now - last - 2 * pollTicks;
             last = now;
             foreach (XmServoTwin s in _servos)
@@ -227,28 +230,32 @@ public sealed class ServoChainTwin : IDisposable
             }
 
             _reader.Append(_rx.AsSpan(0, n));
-            while (_reader.TryRead(out DynamixelFrame frame))
+            while (_reader.TryTake(out Protocol2Packet frame))
             {
                 if (_silent || frame.IsStatus)
                 {
                     continue;
                 }
 
+                if (!_wire.Instruction(10 + frame.Parameters.Length, Stopwatch.GetTimestamp()))
+                {
+                    continue; // collided on the half-duplex wire: no servo heard it
+                }
+
                 Interlocked.Increment(ref _instructions);
                 Volatile.Write(ref _instructionReadTicks, now);
-                _wire.Instruction(10 + frame.Parameters.Length, Stopwatch.GetTimestamp());
                 Handle(frame);
             }
         }
     }
 
-    private void Handle(DynamixelFrame f)
+    private void Handle(Protocol2Packet f)
     {
         long now = Stopwatch.GetTimestamp();
-        bool broadcast = f.Id == DynamixelInstruction.BroadcastId;
+        bool broadcast = f.Id == Protocol2.Broadcast;
         foreach (XmServoTwin s in _servos)
         {
-            if (broadcast || s.Id == f.Id)
+            if ((broadcast || s.Id == f.Id) && Hears(s))
             {
                 s.NoteInstruction(now);
             }
@@ -257,7 +264,7 @@ public sealed class ServoChainTwin : IDisposable
         ReadOnlySpan<byte> p = f.Parameters;
         switch (f.Instruction)
         {
-            case DynamixelInstruction.Ping:
+            case Protocol2.Ping:
                 foreach (XmServoTwin s in _servos)
                 {
                     if (broadcast || s.Id == f.Id)
@@ -270,9 +277,9 @@ public sealed class ServoChainTwin : IDisposable
                 }
 
                 break;
-            case DynamixelInstruction.Read or DynamixelInstruction.SyncRead when _muteReads:
+            case Protocol2.Read or Protocol2.SyncRead when _muteReads:
                 break;
-            case DynamixelInstruction.Read when p.Length == 4 && !broadcast:
+            case Protocol2.Read when p.Length == 4 && !broadcast:
                 {
                     XmServoTwin? s = Find(f.Id);
                     ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
@@ -281,13 +288,13 @@ public sealed class ServoChainTwin : IDisposable
                     {
                         Span<byte> d = _data.AsSpan(0, Math.Min(length, (ushort)_data.Length));
                         bool ok = s.TryRead(address, length, d);
-                        Reply(s.Id, ok ? s.StatusError() : (byte)0x04, ok ? d : []);
+                        Reply(s.Id, ok ? s.StatusError() : Protocol2.DataRangeError, ok ? d : []);
                     }
 
                     break;
                 }
 
-            case DynamixelInstruction.Write when p.Length >= 3:
+            case Protocol2.Write when p.Length >= 3:
                 {
                     ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
                     foreach (XmServoTwin s in _servos)
@@ -295,7 +302,7 @@ public sealed class ServoChainTwin : IDisposable
                         if (broadcast || s.Id == f.Id)
                         {
                             bool wasOn = s.TorqueEnabled;
-                            byte error = s.Write(address, p[2..]);
+                            byte error = Hears(s) ? s.Write(address, p[2..]) : (byte)0;
                             NoteTorqueOff(wasOn, s, now);
                             if (!broadcast)
                             {
@@ -307,7 +314,7 @@ public sealed class ServoChainTwin : IDisposable
                     break;
                 }
 
-            case DynamixelInstruction.SyncRead when broadcast && p.Length >= 5:
+            case Protocol2.SyncRead when broadcast && p.Length >= 5:
                 {
                     ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
                     ushort length = BinaryPrimitives.ReadUInt16LittleEndian(p[2..]);
@@ -324,7 +331,7 @@ public sealed class ServoChainTwin : IDisposable
                     break;
                 }
 
-            case DynamixelInstruction.SyncWrite when broadcast && p.Length >= 4:
+            case Protocol2.SyncWrite when broadcast && p.Length >= 4:
                 {
                     ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
                     ushort length = BinaryPrimitives.ReadUInt16LittleEndian(p[2..]);
@@ -335,11 +342,16 @@ public sealed class ServoChainTwin : IDisposable
                         XmServoTwin? s = Find(p[k]);
                         if (s is not null)
                         {
-                            bool wasOn = s.TorqueEnabled;
-                            s.Write(address, p.Slice(k + 1, length));
-                            NoteTorqueOff(wasOn, s, now);
+                            if (Hears(s))
+                            {
+                                bool wasOn = s.TorqueEnabled;
+                                s.Write(address, p.Slice(k + 1, length));
+                                NoteTorqueOff(wasOn, s, now);
+                            }
+
                             if (goals is not null)
                             {
+                                // What the controller sent (the goal-steps judge checks its commands), heard or not.
                                 goals[Array.IndexOf(_servos, s)] = BinaryPrimitives.ReadInt32LittleEndian(p.Slice(k + 1, 4));
                             }
                         }
@@ -353,10 +365,10 @@ public sealed class ServoChainTwin : IDisposable
                     break;
                 }
 
-            case DynamixelInstruction.Reboot:
+            case Protocol2.Reboot:
                 foreach (XmServoTwin s in _servos)
                 {
-                    if (broadcast || s.Id == f.Id)
+                    if ((broadcast || s.Id == f.Id) && Hears(s))
                     {
                         s.Reboot();
                         if (!broadcast)
@@ -370,7 +382,7 @@ public sealed class ServoChainTwin : IDisposable
             default:
                 if (!broadcast && Find(f.Id) is { } target)
                 {
-                    Reply(target.Id, 0x02, []);
+                    Reply(target.Id, Protocol2.InstructionError, []);
                 }
 
                 break;
@@ -416,7 +428,8 @@ public sealed class ServoChainTwin : IDisposable
             return;
         }
 
-        int n = DynamixelPacket.WriteStatus(_tx, id, error, parameters);
+        int n = Protocol2Encoder.Status(_tx, id, error, parameters);
+        GarbleIfMismatched(id, _tx.AsSpan(0, n));
         for (int i = 0; i < n; i++)
         {
             if (_corruptAll || (Volatile.Read(ref _corruptBytes) > 0 && Interlocked.Decrement(ref _corruptBytes) >= 0))
@@ -444,7 +457,7 @@ public sealed class ServoChainTwin : IDisposable
         // On the wire after the instruction and the servo's Return Delay Time, for its length at the baud rate; a slow reply
         // path (a fault) adds its delay, in order, while instructions are still heard at once.
         long delay = Interlocked.Read(ref _delayTicks);
-        if (!_wire.Timed && delay == 0 && _wire.Pending == 0)
+        if (!_wire.Timed && delay == 0 && _wire.Pending == 0 && !_wire.ForeignAt(Stopwatch.GetTimestamp()))
         {
             _pty.Write(_tx.AsSpan(start, n - start));
             Volatile.Write(ref _replyWrittenTicks, Stopwatch.GetTimestamp());

@@ -235,4 +235,48 @@ public sealed class ReactionJudgeTests
         Assert.True(r.IsViolation);
         Assert.Contains("no goal frames on the bus", r.Detail, StringComparison.Ordinal);
     }
+
+    // Fault 45 ms into a wire fault of 400 ms; every servo's torque off 20 ms after the wire is back.
+    private static HilTrace TorqueOffAfterAWireFault(FaultKind kind)
+    {
+        var samples = new List<TraceSample>();
+        double[] zero = new double[6];
+        for (long k = -500; k <= 900; k++)
+        {
+            SafetyState state = k < 45 ? SafetyState.Following : SafetyState.Fault;
+            samples.Add(new TraceSample(T0 + Ms(k), k, state, Interlocks.None, zero, zero, zero, Vec3.Zero, Vec3.Zero, Vec3.Zero, false, 0, k < 420 ? 0x3F : 0));
+        }
+
+        return new HilTrace(TestRobots.Arm6(), T0 - F, T0 + F)
+        {
+            Faults = [new FaultRecord("f1", kind, kind.ToString(), T0, T0 + Ms(400))],
+            Samples = samples,
+            Audit =
+            [
+                Transition(T0 - Ms(500), T0 - Ms(500), SafetyState.Aligning, SafetyState.Following, "Aligned"),
+                Transition(T0 + Ms(45), T0 + Ms(45), SafetyState.Following, SafetyState.Fault, "ServoBus"),
+            ],
+        };
+    }
+
+    private static readonly AssertionSpec Latched = new() { Id = "latched-torque-off", Kind = AssertionKind.LatchedTorqueOff, Safety = true, BusWithinMs = 50 };
+
+    [Theory]
+    [InlineData(FaultKind.BusCollision)]
+    [InlineData(FaultKind.BaudMismatch)]
+    public void LatchedTorqueOff_WireHeldByARogueTalkerOrAServoAtAnotherBaudRate_TimedFromTheWireComingBack(FaultKind kind)
+    {
+        // Relaxation "wire held": the torque-off broadcasts collide with the rogue talker (or reach no servo at the wrong
+        // baud rate) until the fault ends, as on a cut bus; the servos' own bus watchdog stops them meanwhile.
+        AssertionResult r = AssertionEvaluator.Evaluate(Latched, TorqueOffAfterAWireFault(kind), Scenario());
+        Assert.True(r.Passed, r.Detail);
+    }
+
+    [Fact]
+    public void LatchedTorqueOff_SameDelayWithTheWireFree_IsAViolation()
+    {
+        // The same trace with a fault that leaves the wire free: torque off 375 ms after the Fault breaks the 50 ms bound.
+        AssertionResult r = AssertionEvaluator.Evaluate(Latched, TorqueOffAfterAWireFault(FaultKind.HeartbeatStop), Scenario());
+        Assert.True(r.IsViolation, r.Detail);
+    }
 }

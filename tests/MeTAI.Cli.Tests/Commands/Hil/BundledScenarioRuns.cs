@@ -20,6 +20,7 @@ internal static class BundledScenarioRuns
     [
         "nominal-teleop", "heartbeat-loss", "estop-during-motion", "joint-limit-approach", "corridor-violation", "serial-corruption-storm",
         "servo-timeout", "broker-restart", "stuck-joint", "deadman-release", "servo-overload", "radiotherapy-delivery",
+        "bus-collision",
     ];
 
     /// <summary>Each bundled scenario: the safety function its negative run removes, and the assertions that must then fail.</summary>
@@ -37,6 +38,7 @@ internal static class BundledScenarioRuns
         ("deadman-release", nameof(Il.DeadmanReleased), ["hold-on-release"]),
         ("servo-overload", nameof(Il.ServoHardwareError), ["fault-on-overload"]),
         ("radiotherapy-delivery", "patient", ["beam-only-when-safe", "hold-on-patient-motion"]),
+        ("bus-collision", nameof(Il.ServoBus), ["fault-on-collision"]),
     ];
 
     public static Scenario Load(string name) => ScenarioFile.Load(ConfigFiles.PathOf("hil", name + ".yaml"));
