@@ -57,8 +57,14 @@ public static class CampaignScenario
         };
         double watchdog = Controller.HeartbeatWatchdogMs ?? Shipped.HeartbeatWatchdogMs, servoTimeout = Controller.ServoTimeoutMs ?? Shipped.ServoTimeoutMs;
         double poseWatchdog = Controller.PoseWatchdogMs ?? Shipped.PoseWatchdogMs;
+        // At most one fault per run demands a reaction (a later one is drawn again, up to 20 times, from what the dice give
+        // until it demands none), and that one starts first: a controller already stopped by an earlier fault cannot show
+        // its reaction to a second one, which would count as "not exercised" and prove nothing.
+        FaultSpec? primary = null;
         for (int i = 0; i < count; i++)
+        for (int attempt = 0; ; attempt++)
         {
+            var mine = new List<AssertionSpec>();
             FaultKind kind = Pool[rng.Next(Pool.Length)];
             double at = Math.Round(0.15 + (duration - 0.45) * rng.NextDouble(), 3);
             double length = Math.Round(0.05 + 0.4 * rng.NextDouble(), 3);
@@ -83,40 +89,39 @@ public static class CampaignScenario
                     ? (rng.Next(3) == 0 ? "controller" : "master1") : null,
                 Direction = ProxyDirection.Both,
             };
-            faults.Add(f);
             string? reaction = null;
             switch (kind)
             {
                 case FaultKind.HeartbeatStop when f.DurationS * 1000 > watchdog + 20:
-                    assertions.Add(Reaction(f, [SafetyState.Paused], Interlocks.HapticHeartbeat, watchdog + 3, 2));
+                    mine.Add(Reaction(f, [SafetyState.Paused], Interlocks.HapticHeartbeat, watchdog + 3, 2));
                     reaction = "hold";
                     break;
                 case FaultKind.PosesStop when f.DurationS * 1000 > poseWatchdog + 20:
-                    assertions.Add(Reaction(f, [SafetyState.Paused], Interlocks.MasterPoseStale, poseWatchdog + 3, 2));
+                    mine.Add(Reaction(f, [SafetyState.Paused], Interlocks.MasterPoseStale, poseWatchdog + 3, 2));
                     reaction = "hold";
                     break;
                 case FaultKind.DeadmanRelease when f.DurationS > 0.05:
                     // The release travels in the poses: with them stopped or lost, the pose watchdog is what holds.
-                    assertions.Add(Reaction(f, [SafetyState.Paused], Interlocks.DeadmanReleased | Interlocks.MasterPoseStale, 250, 2));
+                    mine.Add(Reaction(f, [SafetyState.Paused], Interlocks.DeadmanReleased | Interlocks.MasterPoseStale, 250, 2));
                     reaction = "hold";
                     break;
                 case FaultKind.BrokerRestart:
-                    assertions.Add(Reaction(f, [SafetyState.Paused], Interlocks.BrokerConnection, 500, null));
+                    mine.Add(Reaction(f, [SafetyState.Paused], Interlocks.BrokerConnection, 500, null));
                     reaction = "hold";
                     break;
                 case FaultKind.ServoSilent or FaultKind.BusSilent or FaultKind.SerialCorruptStorm or FaultKind.ServoFeedbackStale or FaultKind.BaudMismatch
                     when f.DurationS * 1000 > servoTimeout + 60:
                 case FaultKind.BusCollision when f.Probability >= 1 && f.DurationS * 1000 > servoTimeout + 60:
-                    assertions.Add(Reaction(f, [SafetyState.Fault], Interlocks.ServoBus, servoTimeout + 5, 2));
+                    mine.Add(Reaction(f, [SafetyState.Fault], Interlocks.ServoBus, servoTimeout + 5, 2));
                     reaction = "fault";
                     break;
                 case FaultKind.Overload:
-                    assertions.Add(Reaction(f, [SafetyState.Fault], Interlocks.ServoHardwareError, 1000, 2));
+                    mine.Add(Reaction(f, [SafetyState.Fault], Interlocks.ServoHardwareError, 1000, 2));
                     reaction = "fault";
                     break;
                 case FaultKind.EStopPress:
                 case FaultKind.EStopMalformed:
-                    assertions.Add(new AssertionSpec { Id = id + "-torque-off", Kind = AssertionKind.TorqueOff, Safety = true, Fault = id, WithinCycles = 2, BusWithinMs = 50 });
+                    mine.Add(new AssertionSpec { Id = id + "-torque-off", Kind = AssertionKind.TorqueOff, Safety = true, Fault = id, WithinCycles = 2, BusWithinMs = 50 });
                     reaction = "estop";
                     break;
                 default:
@@ -124,7 +129,24 @@ public static class CampaignScenario
             }
 
             _ = reaction;
+            if (mine.Count > 0 && primary is not null && attempt < 20)
+            {
+                continue;
+            }
+
+            faults.Add(f);
+            assertions.AddRange(mine);
+            primary ??= mine.Count > 0 ? f : null;
+            break;
         }
+
+        if (primary is not null && faults.MinBy(f => f.AtS) is { } earliest && earliest != primary)
+        {
+            int pi = faults.IndexOf(primary), ei = faults.IndexOf(earliest);
+            faults[pi] = primary with { AtS = earliest.AtS };
+            faults[ei] = earliest with { AtS = primary.AtS };
+        }
+
 
         // A servo reports an overload only in its status replies. When a corruption storm, a bus cut or that servo's
         // silence covers all but a sliver of the overload, no status reply could carry it before it cleared: the
