@@ -88,6 +88,11 @@ public sealed class SimulatedRig : IAsyncDisposable
     public static async Task<SimulatedRig> StartAsync(SimulatedRigOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Realtime)
+        {
+            ProcessPriority.RaiseOnce();
+        }
+
         var rig = new SimulatedRig(options);
         try
         {
@@ -111,7 +116,7 @@ public sealed class SimulatedRig : IAsyncDisposable
         }
         else
         {
-            Servos = StartServoTwin(Robot, _options.Servos, _options.Seed);
+            Servos = StartServoTwin(Robot, _options.Servos, _options.Seed, _options.Realtime ? ServoTwinPriority : null);
             ServoPath = Servos.SlavePath;
         }
 
@@ -126,6 +131,7 @@ public sealed class SimulatedRig : IAsyncDisposable
                 Robot = Robot.Name,
                 InitialPose = MasterHome,
                 SpinMarginUs = _options.MasterSpinMarginUs,
+                RealtimePriority = _options.Realtime ? MasterTwinPriority : null,
             });
             await Master.StartAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -149,6 +155,12 @@ public sealed class SimulatedRig : IAsyncDisposable
         await Broker.StartAsync(cancellationToken).ConfigureAwait(false);
         BrokerPort = Broker.Port;
     }
+
+    /// <summary>SCHED_FIFO priority of the servo chain twin with <see cref="SimulatedRigOptions.Realtime"/> (between the controller's IO thread, 70, and its loop, 80).</summary>
+    public const int ServoTwinPriority = 75;
+
+    /// <summary>SCHED_FIFO priority of the haptic master's publisher with <see cref="SimulatedRigOptions.Realtime"/>.</summary>
+    public const int MasterTwinPriority = 60;
 
     private ControllerHostOptions BuildControllerOptions()
     {
@@ -216,11 +228,12 @@ public sealed class SimulatedRig : IAsyncDisposable
     /// A started servo chain twin with the robot's servo IDs, every joint at zero; physics from <paramref name="settings"/>
     /// (none: the twin's defaults), encoder noise drawn with <paramref name="seed"/>.
     /// </summary>
-    public static ServoChainTwin StartServoTwin(RobotModel robot, ServoSettings? settings = null, int seed = 1)
+    public static ServoChainTwin StartServoTwin(RobotModel robot, ServoSettings? settings = null, int seed = 1, int? realtimePriority = null)
     {
         ArgumentNullException.ThrowIfNull(robot);
         var servos = new ServoChainTwin(new ServoChainOptions
         {
+            RealtimePriority = realtimePriority,
             Servos = [.. robot.Joints.Select(j => settings is null
                 ? new ServoTwinOptions { Id = j.ServoId, InitialPositionCounts = robot.Servo.ToCounts(0, j), NoiseSeed = seed }
                 : new ServoTwinOptions

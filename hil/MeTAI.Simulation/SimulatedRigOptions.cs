@@ -21,7 +21,7 @@ public sealed record SimulatedRigOptions
     public static SimulatedRigOptions ForSharedMachine(RobotModel robot) => new()
     {
         Robot = robot,
-        Controller = new ControllerOptions { HeartbeatWatchdogMs = 400, ServoTimeoutMs = 1000, TrackingLagMs = 300 },
+        Controller = new ControllerOptions { HeartbeatWatchdogMs = 400, PoseWatchdogMs = 400, ServoTimeoutMs = 1000, TrackingLagMs = 300 },
         ServoIo = new ServoIoOptions { BusWatchdog20Ms = 50 },
         ReplyTimeoutMs = 150,
         Retries = 3,
@@ -83,6 +83,16 @@ public sealed record SimulatedRigOptions
 
     /// <summary>Seed of the twins' random draws (encoder noise).</summary>
     public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// Schedule the twins that stand for separate hardware (servo chain, haptic master's publisher) with SCHED_FIFO
+    /// (<see cref="SimulatedRig.ServoTwinPriority"/>, <see cref="SimulatedRig.MasterTwinPriority"/>). Real servos and a
+    /// real haptic device run on processors of their own; on a shared, loaded machine their twins were starved by other
+    /// processes for longer than the 40 ms servo timeout (docs/safety.md, "Defaults on a shared machine"). Set the
+    /// controller's own <see cref="ControllerOptions.UseRealtimeScheduling"/> and <see cref="ServoIoOptions.UseRealtimeScheduling"/>
+    /// with it, as <c>metai control --rt</c> runs it. Needs CAP_SYS_NICE; falls back silently.
+    /// </summary>
+    public bool Realtime { get; init; }
 
     /// <summary>Spin margin (µs) of the haptic master's publisher.</summary>
     public double MasterSpinMarginUs { get; init; } = 200;

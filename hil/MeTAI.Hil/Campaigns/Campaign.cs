@@ -40,7 +40,7 @@ public static class Campaign
                     int seed = RunSeed(options.Seed, i);
                     Scenario s = CampaignScenario.Generate(seed, options.RobotPath);
                     rig ??= await StartRigAsync(s, options, cancellationToken).ConfigureAwait(false);
-                    ScenarioResult r = await ScenarioRunner.RunOnRigAsync(rig, s, new ScenarioRunOptions { KeepTrace = false, Unsafe = options.Unsafe, SpinMarginUs = SpinMarginUs }, cancellationToken).ConfigureAwait(false);
+                    ScenarioResult r = await ScenarioRunner.RunOnRigAsync(rig, s, new ScenarioRunOptions { KeepTrace = false, Unsafe = options.Unsafe, SpinMarginUs = SpinMarginUs, Realtime = options.Realtime }, cancellationToken).ConfigureAwait(false);
                     outcomes.Add((i, seed, r));
                     if (r.Error is not null)
                     {
@@ -84,9 +84,13 @@ public static class Campaign
             FirstFailingSeed = failures.Count > 0 ? failures[0].Seed : null,
             FirstFailure = failures.Count > 0 ? failures[0].Failure : null,
             FailingRuns = failures,
+            Settings = SettingsOf(options),
             Seed = options.Seed,
             Parallelism = options.Parallelism,
             ElapsedS = sw.Elapsed.TotalSeconds,
+            StopsBeforeFaults = all.Where(o => o.Result.StopBeforeFaults is not null).GroupBy(o => o.Result.StopBeforeFaults!, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+            NotExercisedSamples = [.. all.SelectMany(o => o.Result.Assertions.Where(a => !a.Exercised).Select(a => $"seed {o.Seed}: {a.Id}: {a.Detail}")).Take(10)],
             ErrorSamples = [.. all.Where(o => o.Result.Error is not null).Take(5).Select(o => $"seed {o.Seed}: {o.Result.Error}")],
         };
     }
@@ -95,9 +99,18 @@ public static class Campaign
     public static Task<ScenarioResult> ReplayAsync(int runSeed, string robotPath, string? reportDirectory = null, CancellationToken cancellationToken = default) =>
         ScenarioRunner.RunAsync(CampaignScenario.Generate(runSeed, robotPath), new ScenarioRunOptions { ReportDirectory = reportDirectory, SpinMarginUs = SpinMarginUs }, cancellationToken);
 
+    /// <summary>The controller settings a campaign's rigs run with (built exactly as <see cref="StartRigAsync"/> builds them).</summary>
+    public static CampaignSettings SettingsOf(CampaignOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Scenario s = CampaignScenario.Generate(RunSeed(options.Seed, 0), options.RobotPath);
+        var runOptions = new ScenarioRunOptions { ExternalBroker = options.ExternalBroker, Users = options.Users, Unsafe = options.Unsafe, SpinMarginUs = SpinMarginUs, Realtime = options.Realtime };
+        return CampaignSettings.Of(ScenarioRunner.RigOptionsFor(s, ScenarioRunner.Prepare(s, runOptions), runOptions, null).Rig);
+    }
+
     private static Task<HilRig> StartRigAsync(Scenario s, CampaignOptions options, CancellationToken cancellationToken)
     {
-        var runOptions = new ScenarioRunOptions { ExternalBroker = options.ExternalBroker, Users = options.Users, Unsafe = options.Unsafe, SpinMarginUs = SpinMarginUs };
+        var runOptions = new ScenarioRunOptions { ExternalBroker = options.ExternalBroker, Users = options.Users, Unsafe = options.Unsafe, SpinMarginUs = SpinMarginUs, Realtime = options.Realtime };
         ScenarioRunner.Prepared prepared = ScenarioRunner.Prepare(s, runOptions);
         return HilRig.StartAsync(ScenarioRunner.RigOptionsFor(s, prepared, runOptions, null), cancellationToken);
     }

@@ -18,6 +18,9 @@ public sealed class CampaignOptions
     /// <summary>Robot file.</summary>
     public required string RobotPath { get; init; }
 
+    /// <summary>Run the rigs as deployed (SCHED_FIFO loop, IO and hardware twins; <see cref="Runner.ScenarioRunOptions.Realtime"/>).</summary>
+    public bool Realtime { get; init; }
+
     /// <summary>Progress messages.</summary>
     public Action<string>? Log { get; init; }
 

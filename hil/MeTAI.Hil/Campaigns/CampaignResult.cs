@@ -36,6 +36,9 @@ public sealed class CampaignResult
     /// <summary>Every run with a violation, by run index: its seed (for replay) and what broke.</summary>
     public IReadOnlyList<CampaignFailure> FailingRuns { get; init; } = [];
 
+    /// <summary>The controller settings the runs ran with (read from the rig options).</summary>
+    public required CampaignSettings Settings { get; init; }
+
     /// <summary>Campaign seed.</summary>
     public int Seed { get; init; }
 
@@ -47,6 +50,12 @@ public sealed class CampaignResult
 
     /// <summary>Runs per minute of wall-clock time.</summary>
     public double RunsPerMinute => ElapsedS > 0 ? Runs / ElapsedS * 60 : 0;
+
+    /// <summary>Runs whose controller stopped before any fault began (spurious trips on a loaded machine), by state and interlocks.</summary>
+    public IReadOnlyDictionary<string, int> StopsBeforeFaults { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Why reactions were not exercised: the first 10 (seed, assertion, the judge's reason).</summary>
+    public IReadOnlyList<string> NotExercisedSamples { get; init; } = [];
 
     /// <summary>First error messages (at most 5).</summary>
     public IReadOnlyList<string> ErrorSamples { get; init; } = [];

@@ -1,6 +1,7 @@
 using MeTAI.Core.Geometry;
 using MeTAI.Hil.Mqtt;
 using MeTAI.Hil.Scenarios;
+using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Safety;
 
 namespace MeTAI.Hil.Campaigns;
@@ -14,23 +15,21 @@ namespace MeTAI.Hil.Campaigns;
 /// </summary>
 public static class CampaignScenario
 {
-    /// <summary>Controller settings of campaign rigs: the watchdogs and timeouts the reactions are judged against.</summary>
-    public static ControllerSettings Controller { get; } = new()
-    {
-        HeartbeatWatchdogMs = 100,
-        ServoTimeoutMs = 200,
-        TrackingLagMs = 1000,
-        BusWatchdogMs = 1000,
-        ReplyTimeoutMs = 50,
-        Retries = 3,
-    };
+    /// <summary>
+    /// Controller settings of campaign rigs: none overridden — the campaign proves the shipped defaults
+    /// (<see cref="ControllerOptions"/>, the serial and bus-watchdog defaults of <see cref="Runner.ScenarioRunner"/>).
+    /// </summary>
+    public static ControllerSettings Controller { get; } = new();
+
+    private static readonly ControllerOptions Shipped = new();
 
     private static readonly FaultKind[] Pool =
     [
         FaultKind.MqttLatency, FaultKind.MqttLoss, FaultKind.MqttDuplicate, FaultKind.BrokerRestart, FaultKind.ClientDisconnect,
         FaultKind.SerialCorrupt, FaultKind.SerialCorruptStorm, FaultKind.SerialDrop, FaultKind.SerialDelay, FaultKind.ServoSilent,
         FaultKind.BusSilent, FaultKind.StuckJoint, FaultKind.EncoderNoise, FaultKind.Overload, FaultKind.HeartbeatStop,
-        FaultKind.PosesStop, FaultKind.DeadmanRelease, FaultKind.EStopPress, FaultKind.EStopMalformed,
+        FaultKind.PosesStop, FaultKind.DeadmanRelease, FaultKind.EStopPress, FaultKind.EStopMalformed, FaultKind.ServoFeedbackStale,
+        FaultKind.BusCollision, FaultKind.BaudMismatch,
     ];
 
     /// <summary>The fault kinds a campaign draws from.</summary>
@@ -56,23 +55,33 @@ public static class CampaignScenario
             new() { Id = "still-while-held", Kind = AssertionKind.HoldStill, Safety = true, States = [SafetyState.Paused, SafetyState.Fault, SafetyState.EStop] },
             new() { Id = "latched-torque-off", Kind = AssertionKind.LatchedTorqueOff, Safety = true, BusWithinMs = 250 },
         };
-        double watchdog = Controller.HeartbeatWatchdogMs!.Value, servoTimeout = Controller.ServoTimeoutMs!.Value;
+        double watchdog = Controller.HeartbeatWatchdogMs ?? Shipped.HeartbeatWatchdogMs, servoTimeout = Controller.ServoTimeoutMs ?? Shipped.ServoTimeoutMs;
+        double poseWatchdog = Controller.PoseWatchdogMs ?? Shipped.PoseWatchdogMs;
+        // At most one fault per run demands a reaction (a later one is drawn again, up to 20 times, from what the dice give
+        // until it demands none), and that one starts first: a controller already stopped by an earlier fault cannot show
+        // its reaction to a second one, which would count as "not exercised" and prove nothing.
+        FaultSpec? primary = null;
         for (int i = 0; i < count; i++)
+        for (int attempt = 0; ; attempt++)
         {
+            var mine = new List<AssertionSpec>();
             FaultKind kind = Pool[rng.Next(Pool.Length)];
             double at = Math.Round(0.15 + (duration - 0.45) * rng.NextDouble(), 3);
             double length = Math.Round(0.05 + 0.4 * rng.NextDouble(), 3);
             string id = $"f{i + 1}-{char.ToLowerInvariant(kind.ToString()[0])}{kind.ToString()[1..]}";
+            int joint = rng.Next(jointCount);
+            int faultCount = 1 + rng.Next(30);
             var f = new FaultSpec
             {
                 Id = id,
                 Kind = kind,
                 AtS = at,
                 DurationS = kind is FaultKind.ClientDisconnect or FaultKind.SerialCorrupt or FaultKind.SerialDrop or FaultKind.EStopMalformed ? 0 : length,
-                Joint = rng.Next(jointCount),
-                Count = 1 + rng.Next(30),
+                // A baud-rate mismatch of the whole chain one time in three, else of one servo.
+                Joint = kind == FaultKind.BaudMismatch && faultCount % 3 == 0 ? -1 : joint,
+                Count = faultCount,
                 Counts = 1 + rng.Next(4),
-                Probability = Math.Round(0.05 + 0.6 * rng.NextDouble(), 3),
+                Probability = RogueDuty(kind, Math.Round(0.05 + 0.6 * rng.NextDouble(), 3)),
                 LatencyMs = Math.Round(1 + 40 * rng.NextDouble(), 1),
                 JitterMs = Math.Round(10 * rng.NextDouble(), 1),
                 DelayMs = Math.Round(1 + 15 * rng.NextDouble(), 1),
@@ -80,33 +89,39 @@ public static class CampaignScenario
                     ? (rng.Next(3) == 0 ? "controller" : "master1") : null,
                 Direction = ProxyDirection.Both,
             };
-            faults.Add(f);
             string? reaction = null;
             switch (kind)
             {
                 case FaultKind.HeartbeatStop when f.DurationS * 1000 > watchdog + 20:
-                    assertions.Add(Reaction(f, [SafetyState.Paused], Interlocks.HapticHeartbeat, watchdog + 3, 2));
+                    mine.Add(Reaction(f, [SafetyState.Paused], Interlocks.HapticHeartbeat, watchdog + 3, 2));
+                    reaction = "hold";
+                    break;
+                case FaultKind.PosesStop when f.DurationS * 1000 > poseWatchdog + 20:
+                    mine.Add(Reaction(f, [SafetyState.Paused], Interlocks.MasterPoseStale, poseWatchdog + 3, 2));
                     reaction = "hold";
                     break;
                 case FaultKind.DeadmanRelease when f.DurationS > 0.05:
-                    assertions.Add(Reaction(f, [SafetyState.Paused], Interlocks.DeadmanReleased, 250, 2));
+                    // The release travels in the poses: with them stopped or lost, the pose watchdog is what holds.
+                    mine.Add(Reaction(f, [SafetyState.Paused], Interlocks.DeadmanReleased | Interlocks.MasterPoseStale, 250, 2));
                     reaction = "hold";
                     break;
                 case FaultKind.BrokerRestart:
-                    assertions.Add(Reaction(f, [SafetyState.Paused], Interlocks.BrokerConnection, 500, null));
+                    mine.Add(Reaction(f, [SafetyState.Paused], Interlocks.BrokerConnection, 500, null));
                     reaction = "hold";
                     break;
-                case FaultKind.ServoSilent or FaultKind.BusSilent or FaultKind.SerialCorruptStorm when f.DurationS * 1000 > servoTimeout + 60:
-                    assertions.Add(Reaction(f, [SafetyState.Fault], Interlocks.ServoBus, servoTimeout + 5, 2));
+                case FaultKind.ServoSilent or FaultKind.BusSilent or FaultKind.SerialCorruptStorm or FaultKind.ServoFeedbackStale or FaultKind.BaudMismatch
+                    when f.DurationS * 1000 > servoTimeout + 60:
+                case FaultKind.BusCollision when f.Probability >= 1 && f.DurationS * 1000 > servoTimeout + 60:
+                    mine.Add(Reaction(f, [SafetyState.Fault], Interlocks.ServoBus, servoTimeout + 5, 2));
                     reaction = "fault";
                     break;
                 case FaultKind.Overload:
-                    assertions.Add(Reaction(f, [SafetyState.Fault], Interlocks.ServoHardwareError, 1000, 2));
+                    mine.Add(Reaction(f, [SafetyState.Fault], Interlocks.ServoHardwareError, 1000, 2));
                     reaction = "fault";
                     break;
                 case FaultKind.EStopPress:
                 case FaultKind.EStopMalformed:
-                    assertions.Add(new AssertionSpec { Id = id + "-torque-off", Kind = AssertionKind.TorqueOff, Safety = true, Fault = id, WithinCycles = 2, BusWithinMs = 50 });
+                    mine.Add(new AssertionSpec { Id = id + "-torque-off", Kind = AssertionKind.TorqueOff, Safety = true, Fault = id, WithinCycles = 2, BusWithinMs = 50 });
                     reaction = "estop";
                     break;
                 default:
@@ -114,14 +129,33 @@ public static class CampaignScenario
             }
 
             _ = reaction;
+            if (mine.Count > 0 && primary is not null && attempt < 20)
+            {
+                continue;
+            }
+
+            faults.Add(f);
+            assertions.AddRange(mine);
+            primary ??= mine.Count > 0 ? f : null;
+            break;
         }
+
+        if (primary is not null && faults.MinBy(f => f.AtS) is { } earliest && earliest != primary)
+        {
+            int pi = faults.IndexOf(primary), ei = faults.IndexOf(earliest);
+            faults[pi] = primary with { AtS = earliest.AtS };
+            faults[ei] = earliest with { AtS = primary.AtS };
+        }
+
 
         // A servo reports an overload only in its status replies. When a corruption storm, a bus cut or that servo's
         // silence covers all but a sliver of the overload, no status reply could carry it before it cleared: the
         // controller cannot know, and no reaction is demanded (the servo dropped its own torque meanwhile).
         foreach (FaultSpec o in faults.Where(f => f.Kind == FaultKind.Overload))
         {
-            var blind = faults.Where(d => d.Kind is FaultKind.SerialCorruptStorm or FaultKind.BusSilent || (d.Kind == FaultKind.ServoSilent && d.Joint == o.Joint))
+            var blind = faults.Where(d => d.Kind is FaultKind.SerialCorruptStorm or FaultKind.BusSilent or FaultKind.ServoFeedbackStale
+                    || (d.Kind == FaultKind.BusCollision && d.Probability >= 1)
+                    || (d.Kind is FaultKind.ServoSilent or FaultKind.BaudMismatch && (d.Joint == o.Joint || d.Joint < 0)))
                 .Select(d => (From: d.AtS, To: d.AtS + d.DurationS)).ToList();
             if (ClearSeconds(o.AtS, o.AtS + o.DurationS, blind) < MinOverloadVisibleS)
             {
@@ -161,6 +195,10 @@ public static class CampaignScenario
 
         return clear + Math.Max(0, to - at);
     }
+
+    // A rogue talker on the servo wire: babbling all the time (the controller must fault) for draws above 0.35, else for
+    // that share of the time (some transactions get through: it may or may not fault, and must stay safe either way).
+    private static double RogueDuty(FaultKind kind, double drawn) => kind != FaultKind.BusCollision ? drawn : drawn > 0.35 ? 1.0 : drawn;
 
     private static double Sym(Random rng, double amplitude) => Math.Round(amplitude * (2 * rng.NextDouble() - 1), 4);
 

@@ -13,8 +13,9 @@ public static partial class AssertionEvaluator
     /// <summary>
     /// When the bus can carry a write made at <paramref name="ticks"/>: at once, or after the end of a bus cut under way
     /// then or beginning within <paramref name="windowMs"/> after it (a write just before a cut may be lost in it, and the
-    /// claim's bound is only fair on a bus that is up for that long), chained over cuts that follow one another.
-    /// <see cref="long.MaxValue"/>: cut to the end.
+    /// claim's bound is only fair on a bus that is up for that long), chained over cuts that follow one another. A wire
+    /// held by a rogue talker (busCollision) or a servo at another baud rate (baudMismatch) cannot carry it to every
+    /// servo either: they count as cuts. <see cref="long.MaxValue"/>: cut to the end.
     /// </summary>
     private static long BusBackAfter(HilTrace t, long ticks, double windowMs)
     {
@@ -25,7 +26,7 @@ public static partial class AssertionEvaluator
             foreach (FaultRecord x in t.Faults)
             {
                 long end = x.EndTicks == 0 ? long.MaxValue : x.EndTicks;
-                if (x.Kind == FaultKind.BusSilent && x.StartTicks <= from + Slack(windowMs) && end > from)
+                if (x.Kind is FaultKind.BusSilent or FaultKind.BusCollision or FaultKind.BaudMismatch && x.StartTicks <= from + Slack(windowMs) && end > from)
                 {
                     from = end;
                     moved = true;

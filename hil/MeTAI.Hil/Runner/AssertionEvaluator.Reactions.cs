@@ -13,6 +13,13 @@ public static partial class AssertionEvaluator
     // loaded machine) when the fault began, or was in a state where the reaction is no change.
     private static string? NotExercised(AssertionSpec a, HilTrace t, double? heartbeatWatchdogMs)
     {
+        if (a.Kind == AssertionKind.JointLimits && !Goals(t).Any() && TorqueOnMs(t) is var on && on < NoGoalsTorqueOnMs)
+        {
+            // The controller stopped (Fault, EStop) as the run began, before its IO thread's next goal write: there was
+            // no goal to check. Longer with torque on and still no goal would be a controller that stopped writing.
+            return F($"no goal frame on the bus, and the controller had torque on for only {on:F0} ms of the run");
+        }
+
         if (a.Kind is not (AssertionKind.Reaction or AssertionKind.TorqueOff) || FaultOf(t, a.Fault) is not { } f)
         {
             return null;
@@ -24,13 +31,6 @@ public static partial class AssertionEvaluator
             // (torque off within 2 cycles of the message's arrival) was not put to the test. A pressed button is
             // published again every second, so a real press still arrives once the link is back.
             return $"the e-stop message of fault '{a.Fault}' never reached the controller (broker or connection down)";
-        }
-
-        if (a.Kind == AssertionKind.Reaction && a.Interlock == Interlocks.DeadmanReleased && t.Mqtt.Count > 0 && DeadmanArrival(t, f) is null)
-        {
-            // The release travels in the master's pose messages: with the poses stopped, dropped or the master's
-            // connection down for the whole release, the controller could not know (it holds the last pose meanwhile).
-            return $"no pose carrying the deadman release of fault '{a.Fault}' reached the controller (poses stopped, lost or the master disconnected)";
         }
 
         if (a.Kind == AssertionKind.Reaction && a.Interlock == Interlocks.HapticHeartbeat && t.Mqtt.Count > 0 && heartbeatWatchdogMs is { } watchdog
@@ -55,6 +55,25 @@ public static partial class AssertionEvaluator
         return null;
     }
 
+    // How long the controller may hold torque on without a goal frame reaching the bus: one Sync Read that waits out its
+    // three 10 ms reply timeouts, and the write after it.
+    private const double NoGoalsTorqueOnMs = 40;
+
+    // Milliseconds of the run the controller spent in a state that keeps torque on (every state but Disabled, Fault, EStop).
+    private static double TorqueOnMs(HilTrace t)
+    {
+        double ms = 0;
+        for (int i = 1; i < t.Samples.Count; i++)
+        {
+            if (t.Samples[i - 1].State is not (SafetyState.Disabled or SafetyState.Fault or SafetyState.EStop))
+            {
+                ms += HilTrace.Ms(t.Samples[i - 1].Ticks, t.Samples[i].Ticks);
+            }
+        }
+
+        return ms;
+    }
+
     private static (bool, string) Reaction(AssertionSpec a, HilTrace t)
     {
         if (FaultOf(t, a.Fault) is not { } f)
@@ -62,7 +81,9 @@ public static partial class AssertionEvaluator
             return (false, $"fault '{a.Fault}' was never injected (scheduled after the end?)");
         }
 
-        InterlockRaise? raise = t.Raises.FirstOrDefault(r => r.IsAfter(f.StartTicks) && (a.Interlock is null || r.Interlock == a.Interlock));
+        // The assertion's interlock may name several bits (any of them is the reaction: a deadman release travels in the
+        // poses, so with the poses stopped the pose-staleness watchdog is what holds).
+        InterlockRaise? raise = t.Raises.FirstOrDefault(r => r.IsAfter(f.StartTicks) && (a.Interlock is null || (r.Interlock & a.Interlock.Value) != 0));
         StateTransition? early = t.Transitions.FirstOrDefault(x => x.IsAfter(f.StartTicks) && x.CycleTicks <= t.EndTicks && a.States.Contains(x.To));
         if (raise is not null && early is not null && early.CycleTicks < raise.CycleTicks)
         {
@@ -92,12 +113,13 @@ public static partial class AssertionEvaluator
         }
 
         long reference = raise is { InputTicks: > 0 } ? raise.InputTicks
-            : a.Interlock == Interlocks.DeadmanReleased && DeadmanArrival(t, f) is { } arrival ? Math.Max(f.StartTicks, arrival) : f.StartTicks;
+            : a.Interlock is { } dm && (dm & Interlocks.DeadmanReleased) != 0 && DeadmanArrival(t, f) is { } arrival ? Math.Max(f.StartTicks, arrival) : f.StartTicks;
         string refName = raise is { InputTicks: > 0 } ? raise.Interlock switch
         {
             Interlocks.HapticHeartbeat => "the last heartbeat",
             Interlocks.EStop => "the e-stop message",
             Interlocks.ServoBus => "the last complete servo reading",
+            Interlocks.MasterPoseStale => "the last new master pose",
             _ => "the input",
         } : reference != f.StartTicks ? "the first pose carrying the release reached the controller" : "the injection";
         double ms = HilTrace.Ms(reference, tr.CycleTicks);

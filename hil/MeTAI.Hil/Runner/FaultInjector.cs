@@ -85,7 +85,7 @@ internal static class FaultInjector
     {
         FaultKind.MqttLatency or FaultKind.MqttLoss or FaultKind.MqttDuplicate or FaultKind.ClientDisconnect or FaultKind.SerialCorrupt
             or FaultKind.SerialDrop or FaultKind.EStopMalformed => null,
-        FaultKind.ServoSilent or FaultKind.StuckJoint or FaultKind.EncoderNoise or FaultKind.Overload => $"{f.Kind}:{f.Joint}",
+        FaultKind.ServoSilent or FaultKind.StuckJoint or FaultKind.EncoderNoise or FaultKind.Overload or FaultKind.BaudMismatch => $"{f.Kind}:{f.Joint}",
         _ => f.Kind.ToString(),
     };
 
@@ -145,6 +145,9 @@ internal static class FaultInjector
             case FaultKind.ServoSilent:
                 Servo(rig, f).SetResponding(false);
                 return Undo(() => Servo(rig, f).SetResponding(true));
+            case FaultKind.ServoFeedbackStale:
+                rig.Servos.MuteReads(true);
+                return Undo(() => rig.Servos.MuteReads(false));
             case FaultKind.BusSilent:
                 rig.Servos.BeginSilence();
                 return Undo(rig.Servos.EndSilence);
@@ -195,6 +198,22 @@ internal static class FaultInjector
             case FaultKind.LinacStatusStop:
                 Need(rig.Linac, "linacStatusStop").SetStatusSilent(true);
                 return Undo(() => rig.Linac!.SetStatusSilent(false));
+            case FaultKind.BusCollision:
+                rig.Servos.BeginRogueTalker(f.Probability);
+                return Undo(rig.Servos.EndRogueTalker);
+            case FaultKind.BaudMismatch:
+                {
+                    int? servo = null;
+                    if (f.Joint >= 0)
+                    {
+                        _ = Servo(rig, f); // refuses a joint the robot does not have
+                        servo = f.Joint;
+                    }
+
+                    rig.Servos.SetBaudMismatch(servo, true);
+                    return Undo(() => rig.Servos.SetBaudMismatch(servo, false));
+                }
+
             default:
                 throw new InvalidOperationException("unknown fault " + f.Kind);
         }

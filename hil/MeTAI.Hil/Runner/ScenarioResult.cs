@@ -39,6 +39,12 @@ public sealed class ScenarioResult
     /// <summary>Other artefacts written (trace CSV, beam log, audit log).</summary>
     public IReadOnlyList<string> Artefacts { get; init; } = [];
 
+    /// <summary>
+    /// The interlocks of the first stop (to Paused, Fault or EStop) before any fault began, or null when there was none:
+    /// on a healthy rig that is a spurious trip (load on the machine); a campaign counts them by interlock.
+    /// </summary>
+    public string? StopBeforeFaults { get; init; }
+
     /// <summary>Attempts the set-up needed.</summary>
     public int SetupAttempts { get; init; } = 1;
 

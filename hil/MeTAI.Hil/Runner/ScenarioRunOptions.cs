@@ -35,6 +35,13 @@ public sealed record ScenarioRunOptions
     /// </summary>
     public double? SpinMarginUs { get; init; }
 
+    /// <summary>
+    /// Run the rig as deployed: the controller's loop and servo IO threads and the hardware twins at SCHED_FIFO, the
+    /// process at nice −10 (<see cref="MeTAI.Simulation.SimulatedRigOptions.Realtime"/>). Off by default: on the shared
+    /// 2-core machine it did not measurably reduce spurious stops (docs/safety.md, "Defaults on a shared machine").
+    /// </summary>
+    public bool Realtime { get; init; }
+
     /// <summary>Test-only: build the controller with one safety function removed (negative tests).</summary>
     internal UnsafeTestOptions? Unsafe { get; init; }
 }

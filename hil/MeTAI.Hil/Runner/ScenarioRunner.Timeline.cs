@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MeTAI.Hil.Scenarios;
 using MeTAI.Hil.Traces;
 using MeTAI.Robotics.Control;
+using MeTAI.Robotics.Safety;
 
 namespace MeTAI.Hil.Runner;
 
@@ -120,6 +121,7 @@ public static partial class ScenarioRunner
             Trace = trace,
             WallSeconds = wall.Elapsed.TotalSeconds,
             SetupAttempts = rig.LastSetupAttempts,
+            StopBeforeFaults = StopBeforeFaults(trace),
             UnsafeOptions = rig.Controller.Core.HasUnsafeTestOptions ? rig.Options.Unsafe?.ToString() : null,
             ReportDirectory = options.ReportDirectory,
         };
@@ -136,11 +138,21 @@ public static partial class ScenarioRunner
             FaultsInjected = result.FaultsInjected,
             WallSeconds = result.WallSeconds,
             SetupAttempts = result.SetupAttempts,
+            StopBeforeFaults = result.StopBeforeFaults,
             UnsafeOptions = result.UnsafeOptions,
             ReportDirectory = result.ReportDirectory,
             Plots = result.Plots,
             Artefacts = result.Artefacts,
         };
+    }
+
+    // The first stop written before the first fault began (a run without faults: before the end), by its interlocks.
+    private static string? StopBeforeFaults(HilTrace trace)
+    {
+        long firstFault = trace.Faults.Count > 0 ? trace.Faults.Min(f => f.StartTicks) : trace.EndTicks;
+        StateTransition? stop = trace.Transitions.FirstOrDefault(x => x.WrittenTicks >= trace.StartTicks && x.WrittenTicks < firstFault
+            && x.To is SafetyState.Paused or SafetyState.Fault or SafetyState.EStop);
+        return stop is null ? null : $"{stop.To}: {stop.Interlocks}";
     }
 
     // Faults timed from the first beam-on: wait for it, then inject each at its offset and remove it after its duration

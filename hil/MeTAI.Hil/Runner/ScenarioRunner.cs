@@ -89,9 +89,12 @@ public static partial class ScenarioRunner
         ControllerSettings c = scenario.Controller;
         var controller = new ControllerOptions();
         controller.HeartbeatWatchdogMs = c.HeartbeatWatchdogMs ?? controller.HeartbeatWatchdogMs;
+        controller.PoseWatchdogMs = c.PoseWatchdogMs ?? controller.PoseWatchdogMs;
         controller.ServoTimeoutMs = c.ServoTimeoutMs ?? controller.ServoTimeoutMs;
         controller.TrackingLagMs = c.TrackingLagMs ?? controller.TrackingLagMs;
         controller.SpinMarginUs = options.SpinMarginUs ?? controller.SpinMarginUs;
+        // As deployed (`metai control --rt`): the loop and servo IO threads at SCHED_FIFO, and the hardware twins too.
+        controller.UseRealtimeScheduling = options.Realtime;
         RadiotherapySettings? rt = scenario.Radiotherapy;
         return new HilRigOptions
         {
@@ -100,7 +103,8 @@ public static partial class ScenarioRunner
                 Robot = prepared.Robot,
                 Controller = controller,
                 MasterSpinMarginUs = options.SpinMarginUs ?? 200,
-                ServoIo = new ServoIoOptions { BusWatchdog20Ms = (byte)((c.BusWatchdogMs ?? 100) / 20) },
+                ServoIo = new ServoIoOptions { BusWatchdog20Ms = (byte)((c.BusWatchdogMs ?? 100) / 20), UseRealtimeScheduling = options.Realtime },
+                Realtime = options.Realtime,
                 ReplyTimeoutMs = c.ReplyTimeoutMs ?? 10,
                 Retries = c.Retries ?? 2,
                 Corridor = prepared.Corridor,

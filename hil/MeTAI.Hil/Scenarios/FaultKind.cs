@@ -33,6 +33,12 @@ public enum FaultKind
     /// <summary>One servo (joint) stops answering for the duration; it still obeys what it hears.</summary>
     ServoSilent,
 
+    /// <summary>
+    /// Servo feedback goes stale while commands still land: the chain obeys every write (goals, torque) but answers no
+    /// read for the duration (a servo's transmit line broken). The arm moves blind unless the controller notices.
+    /// </summary>
+    ServoFeedbackStale,
+
     /// <summary>The whole chain stops answering and listening for the duration (a cut cable).</summary>
     BusSilent,
 
@@ -68,4 +74,17 @@ public enum FaultKind
 
     /// <summary>The linac stops reporting its status for the duration.</summary>
     LinacStatusStop,
+
+    /// <summary>
+    /// A rogue talker on the servo wire for the duration: another device transmits at random times for `probability` of
+    /// the time (1: it never stops), without waiting for the wire; every reply it meets arrives garbled, every instruction
+    /// it meets reaches no servo (a collision on the half-duplex bus).
+    /// </summary>
+    BusCollision,
+
+    /// <summary>
+    /// One servo (`joint`), or the whole chain (no joint), switches to another baud rate for the duration: it understands
+    /// nothing the controller sends and its answers arrive as garbage.
+    /// </summary>
+    BaudMismatch,
 }

@@ -106,6 +106,7 @@ public static class ScenarioFile
         var c = new ControllerSettings
         {
             HeartbeatWatchdogMs = m.Number("heartbeatWatchdogMs", 1, 10_000),
+            PoseWatchdogMs = m.Number("poseWatchdogMs", 1, 10_000),
             ServoTimeoutMs = m.Number("servoTimeoutMs", 1, 10_000),
             TrackingLagMs = m.Number("trackingLagMs", 0, 10_000),
             ReplyTimeoutMs = m.Integer("replyTimeoutMs", 1, 5000),
@@ -377,6 +378,16 @@ public static class ScenarioFile
         if (kind is FaultKind.BrokerRestart or FaultKind.SerialCorruptStorm or FaultKind.SerialDelay && f.DurationS <= 0)
         {
             throw m.Error($"{YamlMap.Camel(kind.ToString())} needs duration: (s)");
+        }
+
+        if (kind is FaultKind.BusCollision or FaultKind.BaudMismatch && f.DurationS <= 0)
+        {
+            throw m.Error($"{YamlMap.Camel(kind.ToString())} needs duration: (s)");
+        }
+
+        if (kind == FaultKind.BusCollision && f.Probability <= 0)
+        {
+            throw m.Error("busCollision needs probability: (the share of the time the rogue device transmits, above 0, 1 for all the time)");
         }
 
         if (kind == FaultKind.PatientSpike && mm is null)

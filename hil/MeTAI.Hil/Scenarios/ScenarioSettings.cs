@@ -9,6 +9,9 @@ public sealed record ControllerSettings
     /// <summary>Haptic heartbeat watchdog (ms).</summary>
     public double? HeartbeatWatchdogMs { get; init; }
 
+    /// <summary>Master pose watchdog (ms).</summary>
+    public double? PoseWatchdogMs { get; init; }
+
     /// <summary>Servo feedback timeout (ms).</summary>
     public double? ServoTimeoutMs { get; init; }
 

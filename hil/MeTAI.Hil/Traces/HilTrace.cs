@@ -85,6 +85,9 @@ public sealed class HilTrace
     /// <summary>Bad serial frames the controller counted and dropped during the run.</summary>
     public long CrcErrors { get; init; }
 
+    /// <summary>Collisions on the servo wire during the run (instructions that met a reply or a rogue talker: both lost).</summary>
+    public long BusCollisions { get; init; }
+
     /// <summary>The audit log file of the run.</summary>
     public string? AuditPath { get; init; }
 

@@ -21,6 +21,7 @@ public sealed class TraceRecorder : IDisposable
     private volatile bool _running;
     private long[]? _latencyBinsAtStart;
     private long _crcAtStart;
+    private long _collisionsAtStart;
 
     /// <summary>Creates the recorder (not started).</summary>
     public TraceRecorder(HilRig rig)
@@ -42,6 +43,7 @@ public sealed class TraceRecorder : IDisposable
 
         _latencyBinsAtStart = _rig.Controller.Servo.HapticToServoLatency.SnapshotBins();
         _crcAtStart = _rig.Controller.Servo.BusStatistics.CrcErrors;
+        _collisionsAtStart = _rig.Servos.Collisions;
         _running = true;
         _thread = new Thread(Run) { IsBackground = true, Name = "hil-trace-recorder" };
         _thread.Start();
@@ -134,6 +136,7 @@ public sealed class TraceRecorder : IDisposable
             HapticToServoMs = (P(0.5), P(0.99), samplesMs.Count == 0 ? 0 : samplesMs[^1], count),
             LatencySamplesMs = samplesMs,
             CrcErrors = _rig.Controller.Servo.BusStatistics.CrcErrors - _crcAtStart,
+            BusCollisions = _rig.Servos.Collisions - _collisionsAtStart,
             AuditPath = _rig.AuditPath,
         };
     }

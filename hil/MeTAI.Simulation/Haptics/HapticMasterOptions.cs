@@ -30,6 +30,12 @@ public sealed class HapticMasterOptions
     /// <summary>Operator-present (deadman) pressed at start.</summary>
     public bool OperatorPresent { get; init; } = true;
 
+    /// <summary>
+    /// SCHED_FIFO priority of the publishing thread, or null (normal scheduling). A real haptic device streams from its own
+    /// processor; on a shared machine its twin must not wait behind other processes' work.
+    /// </summary>
+    public int? RealtimePriority { get; init; }
+
     /// <summary>Throws when something is out of range.</summary>
     public void Validate()
     {

@@ -242,6 +242,11 @@ public sealed class HapticMasterTwin : IAsyncDisposable
 
     private void Run()
     {
+        if (_options.RealtimePriority is int priority)
+        {
+            PreciseSleeper.TrySetRealtimePriority(priority);
+        }
+
         long period = (long)(Stopwatch.Frequency / _options.PoseRateHz);
         long heartbeatPeriod = (long)(Stopwatch.Frequency / _options.HeartbeatRateHz);
         long margin = (long)(_options.SpinMarginUs * 1e-6 * Stopwatch.Frequency);

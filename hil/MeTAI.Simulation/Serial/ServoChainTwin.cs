@@ -7,18 +7,19 @@ namespace MeTAI.Simulation.Serial;
 
 /// <summary>
 /// A chain of simulated XM430 servos behind a pseudo-terminal, speaking Dynamixel Protocol 2.0: Ping, Read, Write,
-/// Sync Read, Sync Write, Reboot (others answer with an instruction error). Frames with a bad CRC are dropped
-/// like a real servo does. Fault hooks for HIL scenarios: <see cref="StopResponding"/>, <see cref="CorruptNextBytes"/>,
+/// Sync Read, Sync Write, Reboot (others answer with an instruction error), decoded and encoded by the twin's own
+/// <see cref="Protocol2Decoder"/> and <see cref="Protocol2Encoder"/>, not the controller's codec. Frames with a bad CRC
+/// are dropped like a real servo does. Fault hooks for HIL scenarios: <see cref="StopResponding"/>, <see cref="CorruptNextBytes"/>,
 /// <see cref="CorruptNextReplies"/>, <see cref="CorruptAll"/>, <see cref="DropNextReplies"/>, <see cref="DropNextBytes"/>, <see cref="DelayReplies"/>, and per
 /// servo <see cref="XmServoTwin.SetHardwareError"/>, <see cref="XmServoTwin.Stick"/>, <see cref="XmServoTwin.SetResponding"/>
 /// and <see cref="XmServoTwin.SetEncoderNoise"/>. With <see cref="Recording"/> on, goal writes and torque changes are
 /// kept as <see cref="BusEvent"/>s. Start/stop with <see cref="Start"/>/<see cref="Dispose"/>.
 /// </summary>
-public sealed class ServoChainTwin : IDisposable
+public sealed partial class ServoChainTwin : IDisposable
 {
     private readonly ServoChainOptions _options;
     private readonly PseudoTerminal _pty;
-    private readonly DynamixelFrameReader _reader = new(4096);
+    private readonly Protocol2Decoder _reader = new(4096);
     private readonly XmServoTwin[] _servos;
     private readonly byte[] _rx = new byte[4096];
     private readonly byte[] _tx = new byte[1024];
@@ -33,16 +34,20 @@ public sealed class ServoChainTwin : IDisposable
     private int _dropBytes;
     private int _corruptReplies;
     private volatile bool _corruptAll;
+    private volatile bool _muteReads;
+    private volatile bool _clearWire;
     private long _delayTicks;
     private readonly ConcurrentQueue<BusEvent> _events = new();
     private volatile bool _recording;
     private long _corruptedBytes;
     private long _previousReadTicks;
-    private readonly Queue<(long Due, byte[] Bytes)> _delayed = new();
+    private readonly WireTiming _wire;
     private long _droppedBytes;
     private long _instructions;
     private long _torqueOffTicks;
     private long _syncWrites;
+    private long _instructionReadTicks;
+    private long _replyWrittenTicks;
 
     /// <summary>Creates the chain and its pty (not started).</summary>
     public ServoChainTwin(ServoChainOptions options)
@@ -52,6 +57,7 @@ public sealed class ServoChainTwin : IDisposable
         _options = options;
         _servos = [.. options.Servos.Select(s => new XmServoTwin(s, options.ModelNumber, options.Firmware))];
         _pty = new PseudoTerminal();
+        _wire = new WireTiming(options.BaudRate, options.ReturnDelayUs);
     }
 
     /// <summary>The serial device the controller opens.</summary>
@@ -71,6 +77,13 @@ public sealed class ServoChainTwin : IDisposable
 
     /// <summary>Stopwatch ticks of the last packet that turned torque off on any servo (0: none).</summary>
     public long TorqueOffTicks => Interlocked.Read(ref _torqueOffTicks);
+
+    /// <summary>
+    /// Stopwatch ticks when the pty read that brought the last instruction returned, and when the last reply's bytes were
+    /// handed to the pty (0: none yet) — with the controller's own transaction times, where a round trip's time goes
+    /// (<c>metai bench servo-bus</c>).
+    /// </summary>
+    public (long InstructionRead, long ReplyWritten) LastTicks => (Volatile.Read(ref _instructionReadTicks), Volatile.Read(ref _replyWrittenTicks));
 
     /// <summary>The servo with <paramref name="id"/>.</summary>
     public XmServoTwin Servo(byte id) => _servos.First(s => s.Id == id);
@@ -150,6 +163,9 @@ public sealed class ServoChainTwin : IDisposable
         return list;
     }
 
+    /// <summary>Answers no Read or Sync Read while on (every write is still obeyed): feedback goes stale, commands still land.</summary>
+    public void MuteReads(bool on) => _muteReads = on;
+
     /// <summary>Clears every chain-level fault hook (silence, corruption, drops, delay) — HIL runs reusing one chain.</summary>
     public void ClearFaults()
     {
@@ -159,12 +175,18 @@ public sealed class ServoChainTwin : IDisposable
             _silent = false;
         }
         _corruptAll = false;
+        _muteReads = false;
+        _rogue = null;
         Interlocked.Exchange(ref _corruptBytes, 0);
         Interlocked.Exchange(ref _dropReplies, 0);
         Interlocked.Exchange(ref _dropBytes, 0);
         Interlocked.Exchange(ref _corruptReplies, 0);
         Interlocked.Exchange(ref _delayTicks, 0);
+        _clearWire = true;
     }
+
+    /// <summary>True when the serving thread obtained SCHED_FIFO (<see cref="ServoChainOptions.RealtimePriority"/>).</summary>
+    public bool RealtimeObtained { get; private set; }
 
     /// <summary>Starts the thread serving the bus.</summary>
     public void Start()
@@ -176,14 +198,20 @@ public sealed class ServoChainTwin : IDisposable
 
     private void Run()
     {
+        if (_options.RealtimePriority is int priority)
+        {
+            RealtimeObtained = MeTAI.Robotics.Control.PreciseSleeper.TrySetRealtimePriority(priority);
+        }
+
         long last = Stopwatch.GetTimestamp();
         long pollTicks = Stopwatch.Frequency / 50;
         while (_running)
         {
             _previousReadTicks = last;
-            int timeoutMs = FlushDelayedReplies();
+            int timeoutMs = _rogue is null ? FlushDelayedReplies() : Math.Min(1, FlushDelayedReplies());
             int n = _pty.Read(_rx, timeoutMs);
             long now = Stopwatch.GetTimestamp();
+            AdvanceRogue(now);
             long stall = now - last - 2 * pollTicks;
             last = now;
             foreach (XmServoTwin s in _servos)
@@ -202,26 +230,32 @@ public sealed class ServoChainTwin : IDisposable
             }
 
             _reader.Append(_rx.AsSpan(0, n));
-            while (_reader.TryRead(out DynamixelFrame frame))
+            while (_reader.TryTake(out Protocol2Packet frame))
             {
                 if (_silent || frame.IsStatus)
                 {
                     continue;
                 }
 
+                if (!_wire.Instruction(10 + frame.Parameters.Length, Stopwatch.GetTimestamp()))
+                {
+                    continue; // collided on the half-duplex wire: no servo heard it
+                }
+
                 Interlocked.Increment(ref _instructions);
+                Volatile.Write(ref _instructionReadTicks, now);
                 Handle(frame);
             }
         }
     }
 
-    private void Handle(DynamixelFrame f)
+    private void Handle(Protocol2Packet f)
     {
         long now = Stopwatch.GetTimestamp();
-        bool broadcast = f.Id == DynamixelInstruction.BroadcastId;
+        bool broadcast = f.Id == Protocol2.Broadcast;
         foreach (XmServoTwin s in _servos)
         {
-            if (broadcast || s.Id == f.Id)
+            if ((broadcast || s.Id == f.Id) && Hears(s))
             {
                 s.NoteInstruction(now);
             }
@@ -230,7 +264,7 @@ public sealed class ServoChainTwin : IDisposable
         ReadOnlySpan<byte> p = f.Parameters;
         switch (f.Instruction)
         {
-            case DynamixelInstruction.Ping:
+            case Protocol2.Ping:
                 foreach (XmServoTwin s in _servos)
                 {
                     if (broadcast || s.Id == f.Id)
@@ -243,7 +277,9 @@ public sealed class ServoChainTwin : IDisposable
                 }
 
                 break;
-            case DynamixelInstruction.Read when p.Length == 4 && !broadcast:
+            case Protocol2.Read or Protocol2.SyncRead when _muteReads:
+                break;
+            case Protocol2.Read when p.Length == 4 && !broadcast:
                 {
                     XmServoTwin? s = Find(f.Id);
                     ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
@@ -252,13 +288,13 @@ public sealed class ServoChainTwin : IDisposable
                     {
                         Span<byte> d = _data.AsSpan(0, Math.Min(length, (ushort)_data.Length));
                         bool ok = s.TryRead(address, length, d);
-                        Reply(s.Id, ok ? s.StatusError() : (byte)0x04, ok ? d : []);
+                        Reply(s.Id, ok ? s.StatusError() : Protocol2.DataRangeError, ok ? d : []);
                     }
 
                     break;
                 }
 
-            case DynamixelInstruction.Write when p.Length >= 3:
+            case Protocol2.Write when p.Length >= 3:
                 {
                     ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
                     foreach (XmServoTwin s in _servos)
@@ -266,7 +302,7 @@ public sealed class ServoChainTwin : IDisposable
                         if (broadcast || s.Id == f.Id)
                         {
                             bool wasOn = s.TorqueEnabled;
-                            byte error = s.Write(address, p[2..]);
+                            byte error = Hears(s) ? s.Write(address, p[2..]) : (byte)0;
                             NoteTorqueOff(wasOn, s, now);
                             if (!broadcast)
                             {
@@ -278,7 +314,7 @@ public sealed class ServoChainTwin : IDisposable
                     break;
                 }
 
-            case DynamixelInstruction.SyncRead when broadcast && p.Length >= 5:
+            case Protocol2.SyncRead when broadcast && p.Length >= 5:
                 {
                     ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
                     ushort length = BinaryPrimitives.ReadUInt16LittleEndian(p[2..]);
@@ -295,7 +331,7 @@ public sealed class ServoChainTwin : IDisposable
                     break;
                 }
 
-            case DynamixelInstruction.SyncWrite when broadcast && p.Length >= 4:
+            case Protocol2.SyncWrite when broadcast && p.Length >= 4:
                 {
                     ushort address = BinaryPrimitives.ReadUInt16LittleEndian(p);
                     ushort length = BinaryPrimitives.ReadUInt16LittleEndian(p[2..]);
@@ -306,11 +342,16 @@ public sealed class ServoChainTwin : IDisposable
                         XmServoTwin? s = Find(p[k]);
                         if (s is not null)
                         {
-                            bool wasOn = s.TorqueEnabled;
-                            s.Write(address, p.Slice(k + 1, length));
-                            NoteTorqueOff(wasOn, s, now);
+                            if (Hears(s))
+                            {
+                                bool wasOn = s.TorqueEnabled;
+                                s.Write(address, p.Slice(k + 1, length));
+                                NoteTorqueOff(wasOn, s, now);
+                            }
+
                             if (goals is not null)
                             {
+                                // What the controller sent (the goal-steps judge checks its commands), heard or not.
                                 goals[Array.IndexOf(_servos, s)] = BinaryPrimitives.ReadInt32LittleEndian(p.Slice(k + 1, 4));
                             }
                         }
@@ -324,10 +365,10 @@ public sealed class ServoChainTwin : IDisposable
                     break;
                 }
 
-            case DynamixelInstruction.Reboot:
+            case Protocol2.Reboot:
                 foreach (XmServoTwin s in _servos)
                 {
-                    if (broadcast || s.Id == f.Id)
+                    if ((broadcast || s.Id == f.Id) && Hears(s))
                     {
                         s.Reboot();
                         if (!broadcast)
@@ -341,7 +382,7 @@ public sealed class ServoChainTwin : IDisposable
             default:
                 if (!broadcast && Find(f.Id) is { } target)
                 {
-                    Reply(target.Id, 0x02, []);
+                    Reply(target.Id, Protocol2.InstructionError, []);
                 }
 
                 break;
@@ -387,7 +428,8 @@ public sealed class ServoChainTwin : IDisposable
             return;
         }
 
-        int n = DynamixelPacket.WriteStatus(_tx, id, error, parameters);
+        int n = Protocol2Encoder.Status(_tx, id, error, parameters);
+        GarbleIfMismatched(id, _tx.AsSpan(0, n));
         for (int i = 0; i < n; i++)
         {
             if (_corruptAll || (Volatile.Read(ref _corruptBytes) > 0 && Interlocked.Decrement(ref _corruptBytes) >= 0))
@@ -412,33 +454,39 @@ public sealed class ServoChainTwin : IDisposable
             Interlocked.Increment(ref _droppedBytes);
         }
 
+        // On the wire after the instruction and the servo's Return Delay Time, for its length at the baud rate; a slow reply
+        // path (a fault) adds its delay, in order, while instructions are still heard at once.
         long delay = Interlocked.Read(ref _delayTicks);
-        if (delay > 0 || _delayed.Count > 0)
+        if (!_wire.Timed && delay == 0 && _wire.Pending == 0 && !_wire.ForeignAt(Stopwatch.GetTimestamp()))
         {
-            // A slow reply path: the reply leaves late (in order), while instructions are still heard at once.
-            _delayed.Enqueue((Stopwatch.GetTimestamp() + delay, _tx[start..n]));
+            _pty.Write(_tx.AsSpan(start, n - start));
+            Volatile.Write(ref _replyWrittenTicks, Stopwatch.GetTimestamp());
             return;
         }
 
-        _pty.Write(_tx.AsSpan(start, n - start));
+        _wire.Reply(_tx.AsSpan(start, n - start), Stopwatch.GetTimestamp(), delay);
     }
 
     // Writes the delayed replies that are due; returns how long the next read may wait (ms).
+    // Writes the replies that are due; returns how long the next read may wait (ms). A reply due within 2 ms is waited
+    // for precisely here (poll's millisecond resolution would add up to a millisecond to every transaction).
     private int FlushDelayedReplies()
     {
-        while (_delayed.TryPeek(out var d))
+        if (_clearWire)
         {
-            long wait = d.Due - Stopwatch.GetTimestamp();
-            if (wait > 0)
-            {
-                return Math.Clamp((int)(wait * 1000 / Stopwatch.Frequency), 1, 20);
-            }
-
-            _delayed.Dequeue();
-            _pty.Write(d.Bytes);
+            _clearWire = false;
+            _wire.Clear();
         }
 
-        return 20;
+        long wait;
+        while ((wait = _wire.Flush(_pty, Stopwatch.GetTimestamp())) >= 0 && wait < 2 * Stopwatch.Frequency / 1000)
+        {
+            MeTAI.Robotics.Control.PreciseSleeper.SleepUntil(Stopwatch.GetTimestamp() + wait, 0);
+        }
+
+        Volatile.Write(ref _replyWrittenTicks, Math.Max(_replyWrittenTicks, _wire.LastWriteTicks));
+
+        return wait < 0 ? 20 : Math.Clamp((int)(wait * 1000 / Stopwatch.Frequency), 1, 20);
     }
 
     /// <summary>Stops the thread and closes the pty.</summary>

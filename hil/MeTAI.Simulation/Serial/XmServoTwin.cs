@@ -25,6 +25,7 @@ public sealed class XmServoTwin
     private bool _stuck;
     private int _noiseCounts;
     private volatile bool _silent;
+    private volatile bool _baudMismatch;
     private readonly Random _noise;
 
     internal XmServoTwin(ServoTwinOptions options, ushort model, byte firmware)
@@ -57,6 +58,15 @@ public sealed class XmServoTwin
     /// <summary>True when the servo has been told not to answer (<see cref="SetResponding"/>).</summary>
     public bool IsSilent => _silent;
 
+    /// <summary>True while the servo runs at another baud rate than the bus (<see cref="SetBaudMismatch"/>).</summary>
+    public bool BaudMismatched => _baudMismatch;
+
+    /// <summary>
+    /// Fault hook: the servo switches to another baud rate than the bus, or back: it understands nothing it hears and its
+    /// answers arrive as garbage (the chain applies both).
+    /// </summary>
+    public void SetBaudMismatch(bool on) => _baudMismatch = on;
+
     /// <summary>Fault hook: the servo stops answering (a broken reply line) but still obeys what it hears, or answers again.</summary>
     public void SetResponding(bool responding) => _silent = !responding;
 
@@ -81,6 +91,7 @@ public sealed class XmServoTwin
             Advance(Stopwatch.GetTimestamp());
             _stuck = false;
             _silent = false;
+            _baudMismatch = false;
             _noiseCounts = noiseCounts;
             _velocity = 0;
             _table[XmControlTable.HardwareErrorStatus] = 0;

@@ -117,7 +117,7 @@ public sealed partial class ControlCore
             case SafetyState.EStop:
             case SafetyState.Fault:
             case SafetyState.Disabled:
-                // Torque off goes straight to the bus from this (the loop's) thread.
+                // Torque off, asked for from this (the loop's) thread: the bus owner preempts its transaction and writes it next.
                 _gate.TorqueOffNow();
                 _torqueOffTicks = _now;
                 _teleop.Disengage();

@@ -140,6 +140,9 @@ public sealed partial class ControlCore
     /// <summary>Heartbeat ticks that were last when the heartbeat interlock was raised (detection-time checks).</summary>
     public (long HeartbeatTicks, long DetectedTicks, long DetectedCycle) LastHeartbeatLoss => _interlocks.LastHeartbeatLoss;
 
+    /// <summary>Pose arrival ticks that were last when the pose-staleness interlock was raised (detection-time checks).</summary>
+    public (long PoseTicks, long DetectedTicks, long DetectedCycle) LastPoseLoss => _interlocks.LastPoseLoss;
+
     /// <summary>True when built with test-only switches that remove safety functions.</summary>
     public bool HasUnsafeTestOptions => _unsafe is not null;
 
@@ -208,6 +211,7 @@ public sealed partial class ControlCore
             EStopPressLatched = _inputs.TakeEStopPress(),
             EStopPressed = _inputs.EStopPressed,
             HeartbeatTicks = _inputs.LastHeartbeatTicks,
+            PoseTicks = _inputs.LastPoseTicks,
             BrokerConnected = _inputs.BrokerConnected,
             OperatorPresent = _haveMaster && _master.OperatorPresent,
             HaveFeedback = haveFeedback,
@@ -262,8 +266,9 @@ public sealed partial class ControlCore
                 break;
             case SafetyState.Fault:
             case SafetyState.EStop:
-                // Torque is off and stays off: say so again now and then from this thread (never queued behind the IO
-                // thread's transactions, which may be waiting out reply timeouts of a silent servo).
+                // Torque is off and stays off: ask again now and then from this thread. Each request preempts the IO
+                // thread's transaction at the wire's first quiet moment (a Sync Read waiting out the reply timeouts of a
+                // silent servo is given up), so the repeat is not held back by them.
                 if (_now - _torqueOffTicks >= _torqueOffRepeatTicks)
                 {
                     _gate.TorqueOffNow();

@@ -15,6 +15,9 @@ public sealed class ControllerInputs
     private readonly ConcurrentQueue<ControllerCommand> _commands = new();
     private readonly SeqLockValue<MasterSample> _master = new();
     private long _lastHeartbeatTicks;
+    private long _lastPoseTicks;
+    private long _lastPoseSequence;
+    private long _posesRejected;
     private long _heartbeats;
     private volatile bool _brokerConnected;
     private volatile bool _estopPressed;
@@ -29,8 +32,37 @@ public sealed class ControllerInputs
     private readonly Lock _linacWriter = new();
     private readonly Lock _patientWriter = new();
 
-    /// <summary>Writer: a new master sample (one writer at a time, as <see cref="SeqLockValue{T}"/> requires).</summary>
-    public void PublishMaster(in MasterSample sample) => _master.Write(sample);
+    /// <summary>
+    /// Writer: a master sample arrived now (one writer at a time, as <see cref="SeqLockValue{T}"/> requires). Only a
+    /// sample with a newer sequence number is taken (and refreshes the pose age): a duplicate, a replay or one overtaken
+    /// in transit is counted in <see cref="PosesRejected"/> and dropped. A sequence more than
+    /// <see cref="SequenceRestartWindow"/> behind the last one is a restarted master and is taken.
+    /// </summary>
+    public void PublishMaster(in MasterSample sample) => PublishMaster(sample, Stopwatch.GetTimestamp());
+
+    /// <summary>Writer: a master sample arrived at <paramref name="arrivalTicks"/> (simulated time in tests).</summary>
+    public void PublishMaster(in MasterSample sample, long arrivalTicks)
+    {
+        long last = Interlocked.Read(ref _lastPoseSequence);
+        if (sample.Sequence <= last && sample.Sequence > last - SequenceRestartWindow)
+        {
+            Interlocked.Increment(ref _posesRejected);
+            return;
+        }
+
+        _master.Write(sample);
+        Interlocked.Exchange(ref _lastPoseSequence, sample.Sequence);
+        Interlocked.Exchange(ref _lastPoseTicks, arrivalTicks);
+    }
+
+    /// <summary>How far back a pose sequence number must jump to count as a restarted master rather than a stale sample.</summary>
+    public const long SequenceRestartWindow = 10_000;
+
+    /// <summary>Stopwatch ticks when the last master pose with a newer sequence number arrived (0: none yet).</summary>
+    public long LastPoseTicks => Interlocked.Read(ref _lastPoseTicks);
+
+    /// <summary>Master samples dropped because their sequence number was not newer than the last one taken.</summary>
+    public long PosesRejected => Interlocked.Read(ref _posesRejected);
 
     /// <summary>Reader: the latest master sample; false when none has arrived.</summary>
     public bool TryReadMaster(out MasterSample sample) => _master.TryRead(out sample);

@@ -9,6 +9,12 @@ public sealed class ControllerOptions
     /// <summary>Haptic heartbeat watchdog (dVRK 30 ms).</summary>
     public double HeartbeatWatchdogMs { get; set; } = 30;
 
+    /// <summary>
+    /// Master pose watchdog (ms): a hold when no pose with a newer sequence number has arrived for this long, whatever
+    /// the heartbeat says (the master may keep its heartbeat while its pose stream has died). Same bound as the heartbeat.
+    /// </summary>
+    public double PoseWatchdogMs { get; set; } = 30;
+
     /// <summary>Servo feedback older than this is a servo-bus fault.</summary>
     public double ServoTimeoutMs { get; set; } = 40;
 
@@ -25,9 +31,9 @@ public sealed class ControllerOptions
     public double TrackingLagMs { get; set; } = 50;
 
     /// <summary>
-    /// While latched in Fault or EStop, the loop writes torque off again this often (ms), straight to the bus from its
-    /// own thread like the first one: a servo that missed it (a cut cable, a reboot) hears it soon after it hears the
-    /// bus again, however long the IO thread's read transactions wait on a silent servo.
+    /// While latched in Fault or EStop, the loop asks for torque off again this often (ms), like the first time: each
+    /// request preempts the IO thread's transaction at the wire's first quiet moment, so a servo that missed it (a cut
+    /// cable, a reboot) hears it soon after it hears the bus again, however long a read waits on a silent servo.
     /// </summary>
     public double LatchedTorqueOffRepeatMs { get; set; } = 20;
 
@@ -58,7 +64,7 @@ public sealed class ControllerOptions
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {
-        if (!(RateHz >= 10 && RateHz <= 10_000) || !(HeartbeatWatchdogMs > 0) || !(ServoTimeoutMs > 0) || !(JointLimitMarginRad >= 0)
+        if (!(RateHz >= 10 && RateHz <= 10_000) || !(HeartbeatWatchdogMs > 0) || !(PoseWatchdogMs > 0) || !(ServoTimeoutMs > 0) || !(JointLimitMarginRad >= 0)
             || !(VelocityMarginRadS >= 0) || !(VelocityWindowMs > 0) || !(TrackingLagMs >= 0) || !(SpinMarginUs >= 0) || !(LatchedTorqueOffRepeatMs > 0) || CommandsPerCycle < 1 || IkIterationsPerCycle < 1
             || GcSlotBudgetBytes is <= 0 || !(GcSlotMinimumUs >= 0))
         {

@@ -9,11 +9,12 @@ public static class InterlockCatalog
         Interlocks.EStop, Interlocks.HapticHeartbeat, Interlocks.ServoBus, Interlocks.ServoHardwareError,
         Interlocks.BrokerConnection, Interlocks.JointPositionLimit, Interlocks.JointVelocityLimit,
         Interlocks.TrackingError, Interlocks.CorridorViolation, Interlocks.DeadmanReleased, Interlocks.BeamOn,
+        Interlocks.MasterPoseStale,
     ];
 
     /// <summary>Bits whose reaction is <see cref="InterlockReaction.Hold"/>.</summary>
     public const Interlocks HoldClass = Interlocks.HapticHeartbeat | Interlocks.BrokerConnection
-        | Interlocks.CorridorViolation | Interlocks.DeadmanReleased | Interlocks.BeamOn;
+        | Interlocks.CorridorViolation | Interlocks.DeadmanReleased | Interlocks.BeamOn | Interlocks.MasterPoseStale;
 
     /// <summary>Bits whose reaction is <see cref="InterlockReaction.FaultTorqueOff"/>.</summary>
     public const Interlocks FaultClass = Interlocks.ServoBus | Interlocks.ServoHardwareError
@@ -41,6 +42,7 @@ public static class InterlockCatalog
         Interlocks.CorridorViolation => "commanded or measured tool deeper than the hold depth beyond the corridor wall; same cycle",
         Interlocks.DeadmanReleased => "operator-present bit clear in the master's pose message; next cycle",
         Interlocks.BeamOn => "with a beam gate configured: the linac's beam/state says beam on, has not acknowledged the last permit withdrawal, or is older than 300 ms; next cycle",
+        Interlocks.MasterPoseStale => "no master pose with a newer sequence number for the pose watchdog (30 ms), heartbeat or not (duplicates and replays do not count); the first cycle past it holds (≤ watchdog + 2 cycles)",
         _ => throw new ArgumentOutOfRangeException(nameof(interlock), interlock, "Expected a single interlock bit."),
     };
 }

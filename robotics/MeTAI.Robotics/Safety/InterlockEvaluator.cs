@@ -18,6 +18,8 @@ namespace MeTAI.Robotics.Safety;
 /// <list type="bullet">
 /// <item><see cref="Interlocks.EStop"/>: the input is pressed, or was pressed since the last cycle.</item>
 /// <item><see cref="Interlocks.HapticHeartbeat"/>: no heartbeat yet, or none for <see cref="ControllerOptions.HeartbeatWatchdogMs"/>.</item>
+/// <item><see cref="Interlocks.MasterPoseStale"/>: no master pose yet, or no pose with a newer sequence number for
+/// <see cref="ControllerOptions.PoseWatchdogMs"/> (independent of the heartbeat).</item>
 /// <item><see cref="Interlocks.BrokerConnection"/>: the MQTT connection is down.</item>
 /// <item><see cref="Interlocks.DeadmanReleased"/>: no master sample, or its operator-present bit is clear.</item>
 /// <item><see cref="Interlocks.ServoHardwareError"/>: a reply's alert bit, or a Hardware Error Status ≠ 0.</item>
@@ -43,6 +45,7 @@ public sealed class InterlockEvaluator(RobotModel model, ControllerOptions optio
     BeamGate? beamGate = null, Interlocks disabled = Interlocks.None)
 {
     private readonly long _watchdogTicks = Ticks(options.HeartbeatWatchdogMs);
+    private readonly long _poseWatchdogTicks = Ticks(options.PoseWatchdogMs);
     private readonly long _servoTimeoutTicks = Ticks(options.ServoTimeoutMs);
     private readonly long _velocityWindowTicks = Ticks(options.VelocityWindowMs);
     private readonly double[] _qVelRef = new double[model.JointCount];
@@ -59,6 +62,9 @@ public sealed class InterlockEvaluator(RobotModel model, ControllerOptions optio
 
     /// <summary>Heartbeat ticks that were last when the heartbeat interlock was raised, with the cycle's time and number.</summary>
     public (long HeartbeatTicks, long DetectedTicks, long DetectedCycle) LastHeartbeatLoss { get; private set; }
+
+    /// <summary>Pose arrival ticks that were last when the pose-staleness interlock was raised, with the cycle's time and number.</summary>
+    public (long PoseTicks, long DetectedTicks, long DetectedCycle) LastPoseLoss { get; private set; }
 
     /// <summary>Evaluates every rule for this cycle; returns the live bits (disabled ones masked out).</summary>
     public Interlocks Evaluate(in InterlockInputs inputs)
@@ -77,6 +83,16 @@ public sealed class InterlockEvaluator(RobotModel model, ControllerOptions optio
             if ((inputs.Active & Interlocks.HapticHeartbeat) == 0)
             {
                 LastHeartbeatLoss = (heartbeat, inputs.NowTicks, inputs.Cycle);
+            }
+        }
+
+        long pose = inputs.PoseTicks;
+        if (pose == 0 || inputs.NowTicks - pose > _poseWatchdogTicks)
+        {
+            live |= Interlocks.MasterPoseStale;
+            if ((inputs.Active & Interlocks.MasterPoseStale) == 0)
+            {
+                LastPoseLoss = (pose, inputs.NowTicks, inputs.Cycle);
             }
         }
 
@@ -145,6 +161,7 @@ public sealed class InterlockEvaluator(RobotModel model, ControllerOptions optio
     {
         Interlocks.HapticHeartbeat => LastHeartbeatLoss.HeartbeatTicks,
         Interlocks.ServoBus => _feedbackTicks,
+        Interlocks.MasterPoseStale => LastPoseLoss.PoseTicks,
         _ => 0L,
     };
 
@@ -153,6 +170,8 @@ public sealed class InterlockEvaluator(RobotModel model, ControllerOptions optio
     {
         Interlocks.HapticHeartbeat => string.Create(CultureInfo.InvariantCulture,
             $"last heartbeat {(nowTicks - LastHeartbeatLoss.HeartbeatTicks) * 1e3 / Stopwatch.Frequency:F3} ms before this cycle"),
+        Interlocks.MasterPoseStale => LastPoseLoss.PoseTicks == 0 ? "no master pose yet" : string.Create(CultureInfo.InvariantCulture,
+            $"last new master pose {(nowTicks - LastPoseLoss.PoseTicks) * 1e3 / Stopwatch.Frequency:F3} ms before this cycle"),
         Interlocks.ServoBus => _watchdogTripped ? "a servo's bus watchdog tripped"
             : _feedbackAgeTicks == long.MaxValue ? "no servo reading yet"
             : string.Create(CultureInfo.InvariantCulture, $"last complete servo reading {_feedbackAgeTicks * 1e3 / Stopwatch.Frequency:F1} ms old"),

@@ -30,6 +30,9 @@ public readonly ref struct InterlockInputs
     /// <summary>Arrival of the last haptic-master heartbeat (0: none yet).</summary>
     public long HeartbeatTicks { get; init; }
 
+    /// <summary>Arrival of the last master pose with a newer sequence number (0: none yet).</summary>
+    public long PoseTicks { get; init; }
+
     /// <summary>The MQTT broker connection is up.</summary>
     public bool BrokerConnected { get; init; }
 

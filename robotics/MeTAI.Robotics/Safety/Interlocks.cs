@@ -45,4 +45,10 @@ public enum Interlocks : uint
     /// status is stale (only when a beam gate is configured). Reaction: hold — the arm never moves under beam.
     /// </summary>
     BeamOn = 1 << 10,
+
+    /// <summary>
+    /// No master pose with a newer sequence number within the pose watchdog (default 30 ms), heartbeat or not: the pose
+    /// stream (and the deadman bit it carries) is stale. Reaction: hold.
+    /// </summary>
+    MasterPoseStale = 1 << 11,
 }

@@ -9,6 +9,7 @@ public sealed class BusStatistics
     internal long _errorReplies;
     internal long _bytesWritten;
     internal long _bytesRead;
+    internal long _safetyPreemptions;
 
     /// <summary>Request/reply _transactions attempted.</summary>
     public long Transactions => Interlocked.Read(ref _transactions);
@@ -27,6 +28,9 @@ public sealed class BusStatistics
 
     /// <summary>Bytes read.</summary>
     public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    /// <summary>Transactions given up at a quiet moment of the wire for a safety write (not counted as timeouts).</summary>
+    public long SafetyPreemptions => Interlocked.Read(ref _safetyPreemptions);
 
     /// <summary>Frames dropped for a bad CRC (never acted on).</summary>
     public long CrcErrors { get; internal set; }

@@ -6,21 +6,35 @@ using MeTAI.Robotics.Dynamixel;
 namespace MeTAI.Robotics.ServoBus;
 
 /// <summary>
-/// A Dynamixel Protocol 2.0 bus on a serial port (System.IO.Ports — a USB adapter or a twin's pty). One thread (the
-/// servo IO thread) runs transactions; <see cref="WriteImmediate"/> may be called from any thread (the control loop
-/// writes torque-off that way) and is serialised with the IO thread's writes by a short lock around the write call
-/// only. Replies with a bad CRC are counted and dropped, never acted on; a missing reply is retried.
+/// A Dynamixel Protocol 2.0 bus on a serial device (a USB adapter or a twin's pty): on Linux through a descriptor of its
+/// own (<see cref="PosixSerialLink"/>: the bytes move on the calling thread, at its priority), elsewhere through
+/// System.IO.Ports. The bus has one owner: one thread (the servo IO thread) runs every transaction and writes every
+/// packet, torque off included, because the wire is half-duplex (RS-485/TTL) and a packet written while a servo's
+/// status reply is on the wire garbles both. Safety writes get priority without a second writer: any thread may ask for
+/// one (<see cref="RequestSafetyWrite"/>), and the owner then gives up the transaction it is waiting on at the first
+/// moment the wire is quiet (<see cref="DynamixelBusOptions.ReturnDelayUs"/> plus three byte times without a byte, so
+/// no servo is mid-reply), skips its retries, and writes the safety packet next (<see cref="WriteSafety"/>). Replies
+/// with a bad CRC are counted and dropped, never acted on; a missing reply is retried.
 /// </summary>
 public sealed class DynamixelBus : IDisposable
 {
     private readonly DynamixelBusOptions _options;
-    private readonly SerialPort _port;
+    private readonly SerialPort? _port;
+    private PosixSerialLink? _link;
     private readonly Lock _writeLock = new();
     private readonly DynamixelFrameReader _reader = new(4096);
     private readonly byte[] _tx = new byte[1024];
     private readonly byte[] _rx = new byte[1024];
     private readonly byte[] _params = new byte[512];
-    private EmergencyTtyWriter? _emergency;
+    private readonly long _quietTicks;
+    private readonly long _safetyMaxWaitTicks;
+    private int _safetyPending;
+    private long _safetyRequestTicks;
+    private bool _preempted;
+    private long _lastByteTicks;
+    private long _sendStartTicks;
+    private long _sendDoneTicks;
+    private long _firstReplyTicks;
 
     /// <summary>Creates the bus (the port is opened by <see cref="Open"/>).</summary>
     public DynamixelBus(DynamixelBusOptions options)
@@ -28,11 +42,30 @@ public sealed class DynamixelBus : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        // Quiet long enough that the next servo of a Sync Read would already have begun its reply: its Return Delay Time
+        // plus three byte times (10 bits each), and one poll interval (100 µs) for the time it takes us to look.
+        _quietTicks = (long)((options.ReturnDelayUs + 100 + 3 * 10 * 1e6 / options.BaudRate) * 1e-6 * Stopwatch.Frequency);
+        _safetyMaxWaitTicks = (long)(options.SafetyWriteMaxWaitUs * 1e-6 * Stopwatch.Frequency);
+        if (options.OwnDescriptor)
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                throw new ArgumentException($"serial {options.PortName}: a descriptor of the bus's own needs Linux.");
+            }
+
+            if (PosixSerialLink.SpeedConstant(options.BaudRate) is null)
+            {
+                throw new ArgumentException($"serial {options.PortName}: {options.BaudRate} baud is not a rate the Linux tty driver names (Dynamixel rates: 9600, 57600, 115200, 1000000, 2000000, 3000000, 4000000).");
+            }
+
+            return;
+        }
+
         _port = new SerialPort(options.PortName, options.BaudRate, Parity.None, 8, StopBits.One)
         {
             Handshake = Handshake.None,
             ReadTimeout = 500,
-            WriteTimeout = 100,
+            WriteTimeout = WriteTimeoutMs,
             ReadBufferSize = 8192,
         };
     }
@@ -43,19 +76,61 @@ public sealed class DynamixelBus : IDisposable
     /// <summary>Options in use.</summary>
     public DynamixelBusOptions Options => _options;
 
+    /// <summary>
+    /// Stopwatch ticks when the last request's write call began and returned, and when the first bytes of its reply were
+    /// taken from the port (0: none yet). Set by the thread running transactions, for it to read (where the time of a
+    /// transaction goes: <c>metai bench servo-bus</c>).
+    /// </summary>
+    public (long SendStart, long SendDone, long FirstReply) LastTransactionTicks => (_sendStartTicks, _sendDoneTicks, _firstReplyTicks);
+
+    /// <summary>True when the bus uses its own descriptor rather than System.IO.Ports (<see cref="DynamixelBusOptions.OwnDescriptor"/>).</summary>
+    public bool HasOwnDescriptor => _port is null;
+
     /// <summary>True once opened.</summary>
-    public bool IsOpen => _port.IsOpen;
+    public bool IsOpen => _link is not null || _port?.IsOpen == true;
 
     /// <summary>Opens the port.</summary>
     public void Open()
     {
-        _port.Open();
-        _port.DiscardInBuffer();
-        _emergency = EmergencyTtyWriter.TryOpen(_options.PortName);
+        if (_port is null)
+        {
+            _link = PosixSerialLink.Open(_options.PortName, _options.BaudRate);
+        }
+        else
+        {
+            _port.Open();
+            _port.DiscardInBuffer();
+        }
     }
 
-    /// <summary>True when emergency frames bypass System.IO.Ports' write queue (Linux: a second descriptor on the device).</summary>
-    public bool HasDirectEmergencyWrite => _emergency is not null;
+    /// <summary>
+    /// Asks the owner for a safety write (any thread, no allocation): the transaction it waits on is given up at the
+    /// first quiet moment of the wire and its retries skipped, so <see cref="WriteSafety"/> comes next.
+    /// </summary>
+    public void RequestSafetyWrite()
+    {
+        if (Interlocked.Exchange(ref _safetyPending, 1) == 0)
+        {
+            Volatile.Write(ref _safetyRequestTicks, Stopwatch.GetTimestamp());
+        }
+    }
+
+    /// <summary>True while a safety write is asked for and not yet written.</summary>
+    public bool SafetyWritePending => Volatile.Read(ref _safetyPending) != 0;
+
+    /// <summary>Stopwatch ticks when the pending safety write was asked for (0: none pending).</summary>
+    public long SafetyRequestTicks => SafetyWritePending ? Volatile.Read(ref _safetyRequestTicks) : 0;
+
+    /// <summary>
+    /// Writes a prepared packet that expects no reply (broadcast torque off) now, on the owner's thread, and clears a
+    /// pending safety request. Only the bus's owner calls it (or anyone once the owner has stopped).
+    /// </summary>
+    public void WriteSafety(ReadOnlySpan<byte> packet)
+    {
+        Volatile.Write(ref _safetyPending, 0);
+        Send(packet);
+        _lastByteTicks = Stopwatch.GetTimestamp();
+    }
 
     /// <summary>Pings <paramref name="id"/>; returns false when it does not answer.</summary>
     public bool Ping(byte id, out ushort modelNumber, out byte firmware)
@@ -63,11 +138,11 @@ public sealed class DynamixelBus : IDisposable
         modelNumber = 0;
         firmware = 0;
         int n = DynamixelPacket.WriteInstruction(_tx, id, DynamixelInstruction.Ping, []);
-        for (int attempt = 0; attempt <= _options.Retries; attempt++)
+        for (int attempt = 0; attempt <= _options.Retries && !SafetyWritePending; attempt++)
         {
             CountRetry(attempt);
             ResetInput();
-            Send(_tx.AsSpan(0, n));
+            SendRequest(_tx.AsSpan(0, n));
             if (TryReceiveStatus(id, out byte error, out int length) && length >= 3)
             {
                 modelNumber = BinaryPrimitives.ReadUInt16LittleEndian(_rx);
@@ -87,11 +162,11 @@ public sealed class DynamixelBus : IDisposable
         Span<byte> p = _params.AsSpan(0, 4);
         DynamixelPacket.WriteAddressLength(p, address, (ushort)data.Length);
         int n = DynamixelPacket.WriteInstruction(_tx, id, DynamixelInstruction.Read, p);
-        for (int attempt = 0; attempt <= _options.Retries; attempt++)
+        for (int attempt = 0; attempt <= _options.Retries && !SafetyWritePending; attempt++)
         {
             CountRetry(attempt);
             ResetInput();
-            Send(_tx.AsSpan(0, n));
+            SendRequest(_tx.AsSpan(0, n));
             if (TryReceiveStatus(id, out error, out int length) && length == data.Length)
             {
                 _rx.AsSpan(0, length).CopyTo(data);
@@ -114,11 +189,11 @@ public sealed class DynamixelBus : IDisposable
             return true;
         }
 
-        for (int attempt = 0; attempt <= _options.Retries; attempt++)
+        for (int attempt = 0; attempt <= _options.Retries && !SafetyWritePending; attempt++)
         {
             CountRetry(attempt);
             ResetInput();
-            Send(_tx.AsSpan(0, n));
+            SendRequest(_tx.AsSpan(0, n));
             if (TryReceiveStatus(id, out error, out _))
             {
                 CountError(error);
@@ -159,31 +234,15 @@ public sealed class DynamixelBus : IDisposable
         int n = DynamixelPacket.WriteInstruction(_tx, DynamixelInstruction.BroadcastId, DynamixelInstruction.SyncRead, p);
         received.Clear();
         int got = 0;
-        for (int attempt = 0; attempt <= _options.Retries && got < ids.Length; attempt++)
+        for (int attempt = 0; attempt <= _options.Retries && got < ids.Length && !SafetyWritePending; attempt++)
         {
             CountRetry(attempt);
             ResetInput();
-            Send(_tx.AsSpan(0, n));
+            SendRequest(_tx.AsSpan(0, n));
             got = ReceiveMany(ids, length, data, errors, received, got);
         }
 
         return got;
-    }
-
-    /// <summary>
-    /// Writes a prepared packet now from the calling thread (e.g. broadcast torque off from the control loop): with one
-    /// <c>write(2)</c> on a second descriptor where available (never waiting for System.IO.Ports' I/O thread or for the
-    /// IO thread's write lock), else through the port, between whole packets of the IO thread.
-    /// </summary>
-    public void WriteImmediate(ReadOnlySpan<byte> packet)
-    {
-        if (_emergency is not null && _emergency.Write(packet))
-        {
-            Interlocked.Add(ref Statistics._bytesWritten, packet.Length);
-            return;
-        }
-
-        Send(packet);
     }
 
     /// <summary>Builds a broadcast Write of Torque Enable = 0 (no reply) into <paramref name="destination"/>.</summary>
@@ -223,11 +282,32 @@ public sealed class DynamixelBus : IDisposable
         return DynamixelPacket.WriteInstruction(destination, DynamixelInstruction.BroadcastId, DynamixelInstruction.SyncWrite, p);
     }
 
+    // A request that expects a reply: sent like any packet, with its times kept (LastTransactionTicks).
+    private void SendRequest(ReadOnlySpan<byte> packet)
+    {
+        long start = Stopwatch.GetTimestamp();
+        Send(packet);
+        _sendStartTicks = start;
+        _sendDoneTicks = Stopwatch.GetTimestamp();
+        _firstReplyTicks = 0;
+        _preempted = false;
+        // The instruction is on the wire for its length after the driver took it: the wire is quiet only after that.
+        _lastByteTicks = _sendDoneTicks + (long)(packet.Length * 10.0 / _options.BaudRate * Stopwatch.Frequency);
+    }
+
     private void Send(ReadOnlySpan<byte> packet)
     {
         lock (_writeLock)
         {
-            _port.BaseStream.Write(packet);
+            PosixSerialLink? link = _link;
+            if (link is not null)
+            {
+                link.Write(packet, WriteTimeoutMs);
+            }
+            else
+            {
+                OpenPort().BaseStream.Write(packet);
+            }
         }
 
         Interlocked.Add(ref Statistics._bytesWritten, packet.Length);
@@ -254,7 +334,7 @@ public sealed class DynamixelBus : IDisposable
             Statistics.CrcErrors = _reader.CrcErrors;
             if (!Fill(deadline))
             {
-                Interlocked.Increment(ref Statistics._timeouts);
+                CountTimeout();
                 error = 0;
                 length = 0;
                 return false;
@@ -291,7 +371,7 @@ public sealed class DynamixelBus : IDisposable
             Statistics.CrcErrors = _reader.CrcErrors;
             if (got < ids.Length && !Fill(deadline))
             {
-                Interlocked.Increment(ref Statistics._timeouts);
+                CountTimeout();
                 break;
             }
         }
@@ -301,12 +381,14 @@ public sealed class DynamixelBus : IDisposable
 
     // Waits (polling the driver's input count every ~100 µs) until bytes arrive or the deadline passes, then reads
     // what is there. A SerialPort.Read that times out leaves a cancelled request in System.IO.Ports' Unix I/O queue
-    // that can swallow the next reply, so reads are only issued once data is waiting.
+    // that can swallow the next reply, so reads are only issued once data is waiting. A pending safety write ends the
+    // wait as soon as the wire is quiet (no servo mid-reply), or after SafetyWriteMaxWaitUs whatever the wire does (a
+    // babbling device must not hold the torque off back).
     private bool Fill(long deadline)
     {
         long pollTicks = Stopwatch.Frequency / 10_000;
         int available;
-        while ((available = _port.BytesToRead) == 0)
+        while ((available = BytesToRead) == 0)
         {
             long now = Stopwatch.GetTimestamp();
             if (now >= deadline)
@@ -314,13 +396,28 @@ public sealed class DynamixelBus : IDisposable
                 return false;
             }
 
+            if (SafetyWritePending && (now - _lastByteTicks >= _quietTicks || now - Volatile.Read(ref _safetyRequestTicks) >= _safetyMaxWaitTicks))
+            {
+                _preempted = true;
+                Interlocked.Increment(ref Statistics._safetyPreemptions);
+                return false;
+            }
+
             Control.PreciseSleeper.SleepUntil(Math.Min(deadline, now + pollTicks), 0);
         }
 
+        if (_firstReplyTicks == 0)
+        {
+            _firstReplyTicks = Stopwatch.GetTimestamp();
+        }
+
         int space = Math.Min(_rx.Length, _reader.FreeSpace);
-        int n = _port.Read(_rx, 0, Math.Max(1, Math.Min(space, available)));
+        int want = Math.Max(1, Math.Min(space, available));
+        PosixSerialLink? link = _link;
+        int n = link is not null ? link.Read(_rx.AsSpan(0, want)) : OpenPort().Read(_rx, 0, want);
         if (n > 0)
         {
+            _lastByteTicks = Stopwatch.GetTimestamp();
             _reader.Append(_rx.AsSpan(0, n));
             Interlocked.Add(ref Statistics._bytesRead, n);
         }
@@ -328,13 +425,30 @@ public sealed class DynamixelBus : IDisposable
         return true;
     }
 
+    private int BytesToRead => _link?.BytesToRead ?? (_port is { IsOpen: true } p ? p.BytesToRead : 0);
+
+    // The port of the System.IO.Ports path; closed (by Dispose, from another thread) is an InvalidOperationException,
+    // which the IO thread counts as a port error, never a crash.
+    private SerialPort OpenPort() => _port is { IsOpen: true } p ? p : throw new InvalidOperationException($"serial {_options.PortName}: the bus is closed.");
+
+    // System.IO.Ports' WriteTimeout, and the own descriptor's wait for room in the driver's queue.
+    private const int WriteTimeoutMs = 100;
+
     // Bytes still waiting belong to an earlier, timed-out request: drop them so they are never taken for this reply.
     private void ResetInput()
     {
         _reader.Clear();
-        if (_port.BytesToRead > 0)
+        if (BytesToRead > 0)
         {
-            _port.DiscardInBuffer();
+            PosixSerialLink? link = _link;
+            if (link is not null)
+            {
+                link.DiscardInBuffer();
+            }
+            else
+            {
+                OpenPort().DiscardInBuffer();
+            }
         }
     }
 
@@ -343,6 +457,15 @@ public sealed class DynamixelBus : IDisposable
         if (attempt > 0)
         {
             Interlocked.Increment(ref Statistics._retries);
+        }
+    }
+
+    // A wait given up for a safety write is not the servo's timeout.
+    private void CountTimeout()
+    {
+        if (!_preempted)
+        {
+            Interlocked.Increment(ref Statistics._timeouts);
         }
     }
 
@@ -357,12 +480,13 @@ public sealed class DynamixelBus : IDisposable
     /// <summary>Closes the port.</summary>
     public void Dispose()
     {
-        _emergency?.Dispose();
-        if (_port.IsOpen)
+        _link?.Dispose();
+        _link = null;
+        if (_port is { IsOpen: true })
         {
             _port.Close();
         }
 
-        _port.Dispose();
+        _port?.Dispose();
     }
 }

@@ -5,7 +5,7 @@ namespace MeTAI.Robotics.ServoBus;
 /// <summary>
 /// The gate's sink in production: goal positions handed from the control loop to the servo IO thread through a
 /// sequence lock (single writer: the loop). Torque off does not wait here: it goes to
-/// <see cref="ITorqueOffWriter.TorqueOffNow"/> on the caller's thread.
+/// <see cref="ITorqueOffWriter.TorqueOffNow"/>, which the IO thread serves before any other traffic.
 /// </summary>
 public sealed class ServoCommandSlot : IServoCommandSink
 {

@@ -10,10 +10,12 @@ namespace MeTAI.Robotics.ServoBus;
 /// The servo IO thread: owns the <see cref="DynamixelBus"/>, so the 1 kHz loop never waits on a serial round trip.
 /// Each iteration it Sync-Writes the newest goals from <see cref="Commands"/> (if torque is on), Sync-Reads present
 /// positions into <see cref="Feedback"/>, and every few iterations reads Hardware Error Status and Bus Watchdog.
-/// Power-up runs here on request. Torque off is written by the caller's thread at once (<see cref="TorqueOffNow"/>),
-/// then repeated by this thread, and again every <see cref="ServoIoOptions.TorqueOffRepeatMs"/> while torque is off.
+/// Power-up runs here on request. This thread is the bus's only writer (the wire is half-duplex): torque off asked for
+/// by another thread (<see cref="TorqueOffNow"/>) preempts the transaction in flight at the wire's first quiet moment
+/// (<see cref="DynamixelBus.RequestSafetyWrite"/>) and is written next, then again every
+/// <see cref="ServoIoOptions.TorqueOffRepeatMs"/> while torque is off.
 /// </summary>
-public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
+public sealed partial class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
 {
     private const int StatusSpan = XmControlTable.BusWatchdog - XmControlTable.HardwareErrorStatus + 1;
 
@@ -44,6 +46,7 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
     private long _previousSentCycle = -1;
     private bool _watchdogTripped;
     private long _torqueOffWrittenTicks;
+    private long _torqueOffRequestTicks;
     private long _torqueOffCount;
     private long _iterations;
     private long _goalWrites;
@@ -103,10 +106,13 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
     /// <summary>True while the IO thread believes torque is on.</summary>
     public bool TorqueOn => _torqueOn;
 
-    /// <summary>Stopwatch ticks of the last immediate torque-off write (0: none).</summary>
+    /// <summary>Asked-for torque off → on the wire, for every request written (µs): the priority write's latency.</summary>
+    public Histogram TorqueOffLatency { get; } = new(200_000, 10);
+
+    /// <summary>Stopwatch ticks of the last torque-off write that answered a request (0: none).</summary>
     public long TorqueOffWrittenTicks => Interlocked.Read(ref _torqueOffWrittenTicks);
 
-    /// <summary>Immediate torque-off writes so far.</summary>
+    /// <summary>Torque-off writes that answered a request so far.</summary>
     public long TorqueOffCount => Interlocked.Read(ref _torqueOffCount);
 
     /// <summary>Torque-off broadcasts repeated by the IO thread while torque is off.</summary>
@@ -147,23 +153,51 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
     public void AcknowledgePowerUp() => Interlocked.CompareExchange(ref _powerUp, (int)PowerUpStatus.Idle, (int)PowerUpStatus.Ready);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// No write on the caller's thread: a second writer could start a packet while a servo's status reply is on the
+    /// half-duplex wire and garble both. The request preempts the IO thread's transaction at the wire's first quiet
+    /// moment, and the IO thread writes torque off before anything else (<see cref="TorqueOffLatency"/> measures it).
+    /// With the IO thread stopped, the caller is the only writer left and writes it itself.
+    /// </remarks>
     public void TorqueOffNow()
     {
         _torqueOn = false;
+        if (Volatile.Read(ref _torqueOffPending) == 0)
+        {
+            Volatile.Write(ref _torqueOffRequestTicks, Stopwatch.GetTimestamp());
+        }
+
+        // The bus's request first, ours second; the IO thread clears them in the opposite order (ours, then the bus's
+        // by writing): so the bus is never left asking for a safety write that nobody will make, which would skip
+        // every transaction until the next torque off.
+        _bus.RequestSafetyWrite();
         Volatile.Write(ref _torqueOffPending, 1);
-        if (_bus.IsOpen)
+        if (_thread is null && _bus.IsOpen)
         {
             try
             {
-                _bus.WriteImmediate(_torqueOffPacket.AsSpan(0, _torqueOffLength));
-                Interlocked.Exchange(ref _torqueOffWrittenTicks, Stopwatch.GetTimestamp());
-                Interlocked.Increment(ref _torqueOffCount);
+                WritePendingTorqueOff();
             }
             catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException)
             {
-                // The IO thread repeats it; a broken port also trips the servos' bus watchdog.
+                // A broken port: the servos' own bus watchdog stops them.
                 Interlocked.Increment(ref _ioErrors);
             }
+        }
+    }
+
+    // The priority write: torque off to every servo, with its latency from the request.
+    private void WritePendingTorqueOff()
+    {
+        long requested = Volatile.Read(ref _torqueOffRequestTicks);
+        Volatile.Write(ref _torqueOffPending, 0);
+        _bus.WriteSafety(_torqueOffPacket.AsSpan(0, _torqueOffLength));
+        long written = Stopwatch.GetTimestamp();
+        Interlocked.Exchange(ref _torqueOffWrittenTicks, written);
+        Interlocked.Increment(ref _torqueOffCount);
+        if (requested != 0)
+        {
+            TorqueOffLatency.RecordTicks(written - requested);
         }
     }
 
@@ -188,15 +222,14 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
                 long now = Stopwatch.GetTimestamp();
                 if (Volatile.Read(ref _torqueOffPending) == 1)
                 {
-                    Volatile.Write(ref _torqueOffPending, 0);
-                    _bus.WriteImmediate(_torqueOffPacket.AsSpan(0, _torqueOffLength));
+                    WritePendingTorqueOff();
                     lastTorqueOff = now;
                 }
                 else if (!_torqueOn && PowerUp != PowerUpStatus.Running && now - lastTorqueOff > repeatTicks)
                 {
                     // While torque should be off, say so again now and then: a servo that missed the broadcast (a cut
                     // cable, a reboot) must not keep holding torque once it hears the bus again.
-                    _bus.WriteImmediate(_torqueOffPacket.AsSpan(0, _torqueOffLength));
+                    _bus.WriteSafety(_torqueOffPacket.AsSpan(0, _torqueOffLength));
                     lastTorqueOff = now;
                     Interlocked.Increment(ref _torqueOffRepeats);
                 }
@@ -215,12 +248,16 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
                     WriteGoals();
                 }
 
+                FlushTorqueOff();
                 ReadPresent();
+                FlushTorqueOff();
                 if (++sinceStatus >= _options.StatusPollEvery)
                 {
                     sinceStatus = 0;
                     ReadStatus();
                 }
+
+                WaitForNextCycle(now);
             }
             catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException)
             {
@@ -228,6 +265,33 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
                 Interlocked.Increment(ref _ioErrors);
                 Thread.Sleep(5);
             }
+        }
+    }
+
+    // A torque off asked for during the last transaction goes out before the next one begins.
+    private void FlushTorqueOff()
+    {
+        if (Volatile.Read(ref _torqueOffPending) == 1)
+        {
+            WritePendingTorqueOff();
+        }
+    }
+
+    // Paces the bus at the loop's rate (ServoIoOptions.MinCycleUs): returns on the loop's next goal, a torque-off or
+    // power-up request, or the cycle's end, whichever comes first, polling every 100 µs.
+    private void WaitForNextCycle(long startTicks)
+    {
+        long end = startTicks + (long)(_options.MinCycleUs * 1e-6 * Stopwatch.Frequency);
+        long pollTicks = Stopwatch.Frequency / 10_000;
+        while (_running && Volatile.Read(ref _torqueOffPending) == 0 && PowerUp != PowerUpStatus.Running)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (now >= end || (_torqueOn && Commands.Version > Math.Max(_lastSentVersion, _acceptAfterVersion)))
+            {
+                return;
+            }
+
+            PreciseSleeper.SleepUntil(Math.Min(end, now + pollTicks), 0);
         }
     }
 
@@ -302,132 +366,26 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
         _watchdogTripped = tripped;
     }
 
-    // One power-up attempt: every servo answers and is clear, then torque on where each stands. False: failed, try again
-    // (never on the last attempt, nor once torque off was requested: the failure is then final).
-    private bool DoPowerUp(bool lastAttempt)
-    {
-        string failure = PingAndClearWatchdogs() ?? CheckHardwareErrors() ?? ReadPowerUpPositions() ?? EnableTorque() ?? "";
-        bool ok = failure.Length == 0;
-        if (ok && Volatile.Read(ref _torqueOffPending) != 0)
-        {
-            ok = false;
-            failure = "torque off was requested during power-up";
-        }
-
-        PowerUpFailure = ok ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{failure} (bus: {_bus.Statistics.Transactions} transactions, {_bus.Statistics.Timeouts} timeouts, {_bus.Statistics.CrcErrors} CRC errors, {_bus.Statistics.BytesRead} bytes read)");
-        if (!ok && !lastAttempt && Volatile.Read(ref _torqueOffPending) == 0)
-        {
-            return false;
-        }
-
-        if (ok)
-        {
-            _acceptAfterVersion = Commands.Version;
-            _lastSentVersion = _acceptAfterVersion;
-            _watchdogTripped = false;
-            _sentCycle = -1;
-            _previousSentCycle = -1;
-            Feedback.Publish(_present, _hwError, 0, 0, false, Stopwatch.GetTimestamp());
-            _torqueOn = true;
-            Volatile.Write(ref _powerUp, (int)PowerUpStatus.Ready);
-        }
-        else
-        {
-            _torqueOn = false;
-            _bus.WriteImmediate(_torqueOffPacket.AsSpan(0, _torqueOffLength));
-            Volatile.Write(ref _powerUp, (int)PowerUpStatus.Failed);
-        }
-
-        return true;
-    }
-
-    // Power-up steps: each returns null when done, else why it failed.
-    private string? PingAndClearWatchdogs()
-    {
-        for (int i = 0; i < _ids.Length; i++)
-        {
-            if (!_bus.Ping(_ids[i], out _, out _))
-            {
-                return $"servo {_ids[i]} does not answer Ping";
-            }
-        }
-
-        // Clear a tripped bus watchdog (it reads −1) so goals are accepted again.
-        for (int i = 0; i < _ids.Length; i++)
-        {
-            if (!_bus.WriteByte(_ids[i], XmControlTable.BusWatchdog, 0, out _))
-            {
-                return $"servo {_ids[i]}: writing Bus Watchdog failed";
-            }
-        }
-
-        return null;
-    }
-
-    private string? CheckHardwareErrors()
-    {
-        ReadStatus();
-        string? failure = null;
-        for (int i = 0; i < _ids.Length; i++)
-        {
-            if (_hwError[i] != 0)
-            {
-                failure = $"servo {_ids[i]} reports Hardware Error Status 0x{_hwError[i]:X2}";
-            }
-        }
-
-        return failure;
-    }
-
-    private string? ReadPowerUpPositions()
-    {
-        if (_bus.SyncRead(XmControlTable.PresentPosition, 4, _ids, _readBytes, _errors, _received) != _ids.Length)
-        {
-            return "Sync Read of Present Position incomplete";
-        }
-
-        for (int i = 0; i < _ids.Length; i++)
-        {
-            _present[i] = BinaryPrimitives.ReadInt32LittleEndian(_readBytes.AsSpan(4 * i));
-            _powerUpPresent[i] = _present[i];
-        }
-
-        return null;
-    }
-
-    // Goal = present position first, so torque on moves nothing; then each servo's speed limit, torque and watchdog.
-    private string? EnableTorque()
-    {
-        _bus.SyncWrite(XmControlTable.GoalPosition, 4, _ids, _readBytes);
-        Span<byte> profile = stackalloc byte[4];
-        for (int i = 0; i < _ids.Length && _profileVelocity is not null; i++)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(profile, _profileVelocity[i]);
-            if (!_bus.Write(_ids[i], XmControlTable.ProfileVelocity, profile, out _))
-            {
-                return $"servo {_ids[i]}: writing Profile Velocity failed";
-            }
-        }
-
-        for (int i = 0; i < _ids.Length; i++)
-        {
-            if (!_bus.WriteByte(_ids[i], XmControlTable.TorqueEnable, 1, out _)
-                || !_bus.WriteByte(_ids[i], XmControlTable.BusWatchdog, _options.BusWatchdog20Ms, out _))
-            {
-                return $"servo {_ids[i]}: enabling torque or arming the bus watchdog failed";
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>Stops the IO thread (torque is left as it is; call <see cref="TorqueOffNow"/> first to power down).</summary>
+    /// <summary>
+    /// Stops the IO thread (torque is left as it is; call <see cref="TorqueOffNow"/> first to power down): a torque off
+    /// still pending is written by the thread before it ends, or here once it has.
+    /// </summary>
     public void Stop()
     {
         _running = false;
         _thread?.Join(2000);
         _thread = null;
+        if (Volatile.Read(ref _torqueOffPending) == 1 && _bus.IsOpen)
+        {
+            try
+            {
+                WritePendingTorqueOff();
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException)
+            {
+                Interlocked.Increment(ref _ioErrors);
+            }
+        }
     }
 
     /// <summary>Stops the thread and closes the bus.</summary>

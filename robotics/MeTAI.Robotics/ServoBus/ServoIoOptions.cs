@@ -16,6 +16,16 @@ public sealed class ServoIoOptions
     /// </summary>
     public double TorqueOffRepeatMs { get; set; } = 20;
 
+    /// <summary>
+    /// Shortest IO cycle (µs): after a cycle's reads the IO thread waits for the loop's next goal, a torque-off request, or
+    /// this long since the cycle began, whichever comes first. 1000: the 1 kHz loop's period — the loop takes one reading a
+    /// cycle, so reading faster wastes the bus and the CPU. Unpaced, on the pty twin (no wire to slow it) the thread ran
+    /// 2 700–6 700 cycles a second (<c>metai bench servo-bus</c>), and two HIL rigs' IO and twin threads at SCHED_FIFO
+    /// starved the normal-priority kernel worker that moves pty bytes: 80 spurious ServoBus faults in 200 campaign runs
+    /// (docs/safety.md). 0 turns the pacing off.
+    /// </summary>
+    public double MinCycleUs { get; set; } = 1000;
+
     /// <summary>Try SCHED_FIFO (priority 70, below the loop's 80) for the IO thread; it is on the real-time path too.</summary>
     public bool UseRealtimeScheduling { get; set; }
 
@@ -24,6 +34,11 @@ public sealed class ServoIoOptions
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(BusWatchdog20Ms, (byte)127);
         ArgumentOutOfRangeException.ThrowIfLessThan(StatusPollEvery, 1);
+        if (!(MinCycleUs >= 0 && MinCycleUs <= 20_000))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinCycleUs), "MinCycleUs must be 0-20000 µs.");
+        }
+
         if (!(TorqueOffRepeatMs >= 10))
         {
             throw new ArgumentOutOfRangeException(nameof(TorqueOffRepeatMs), "TorqueOffRepeatMs must be at least 10 ms.");

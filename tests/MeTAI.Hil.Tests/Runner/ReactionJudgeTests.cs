@@ -15,8 +15,7 @@ namespace MeTAI.Hil.Tests.Runner;
 using Interlocks = MeTAI.Robotics.Safety.Interlocks;
 
 /// <summary>
-/// The reaction judge on hand-made traces: what the controller could not see is not held against it (a deadman release
-/// none of whose poses arrived; a heartbeat silence that injected latency shortened below the watchdog), and an
+/// The reaction judge on hand-made traces: what the controller could not see is not held against it (a heartbeat silence that injected latency shortened below the watchdog), and an
 /// interlock acted on in a cycle whose deadline predates its input (a descheduled loop thread) still counts.
 /// </summary>
 public sealed class ReactionJudgeTests
@@ -34,6 +33,7 @@ public sealed class ReactionJudgeTests
         Controller = new ControllerSettings { HeartbeatWatchdogMs = 100, ReplyTimeoutMs = 50 },
     };
 
+    // A deadman release none of whose poses arrived is no longer excused: the pose watchdog holds then (see the two tests below).
     private static AssertionSpec Deadman() => new()
     {
         Id = "f1-reaction",
@@ -94,14 +94,26 @@ public sealed class ReactionJudgeTests
     }
 
     [Fact]
-    public void DeadmanRelease_NoPoseCarryingItArrived_NotExercised()
+    public void DeadmanRelease_NoPoseCarryingItArrivedAndNoHold_IsAViolation()
     {
-        // Poses stopped at the fault (posesStop): the controller holds the last pose and cannot know of the release.
+        // Poses stopped at the fault (posesStop): the controller's pose watchdog sees that, so no exemption any more.
         HilTrace t = Trace(FaultKind.DeadmanRelease, 200, PosesUntil(T0));
         AssertionResult r = AssertionEvaluator.Evaluate(Deadman(), t, Scenario());
-        Assert.False(r.Exercised);
-        Assert.False(r.IsViolation);
-        Assert.Contains("no pose carrying the deadman release", r.Detail, StringComparison.Ordinal);
+        Assert.True(r.Exercised);
+        Assert.True(r.IsViolation, r.Detail);
+    }
+
+    [Fact]
+    public void DeadmanRelease_NoPoseCarryingItArrived_HeldByThePoseWatchdog_Passes()
+    {
+        // The campaign's deadman reaction accepts either bit: the release itself, or the pose stream that carries it going stale.
+        HilTrace t = Trace(FaultKind.DeadmanRelease, 200, PosesUntil(T0),
+            Raise(Interlocks.MasterPoseStale, T0 + Ms(31), T0 + Ms(31.01), inputTicks: T0 - Ms(1)),
+            Transition(T0 + Ms(31), T0 + Ms(31.02), SafetyState.Following, SafetyState.Paused, "InterlockHold"));
+        AssertionResult r = AssertionEvaluator.Evaluate(Deadman() with { Interlock = Interlocks.DeadmanReleased | Interlocks.MasterPoseStale }, t, Scenario());
+        Assert.True(r.Exercised);
+        Assert.True(r.Passed, r.Detail);
+        Assert.Contains("the last new master pose", r.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -163,6 +175,108 @@ public sealed class ReactionJudgeTests
         beats.AddRange(Enumerable.Range(0, 20).Select(i => Beat(T0 + Ms(128 + 10 * i))));
         HilTrace t = Trace(FaultKind.HeartbeatStop, 128, beats);
         AssertionResult r = AssertionEvaluator.Evaluate(Heartbeat(), t, Scenario());
+        Assert.True(r.IsViolation, r.Detail);
+    }
+
+    [Fact]
+    public void Reaction_ControllerAlreadyFaultedWhenTheFaultBegan_NotExercised()
+    {
+        // Exemption "already stopped": a Fault latched before the fault leaves nothing for the fault to change.
+        HilTrace t = Trace(FaultKind.DeadmanRelease, 200, PosesUntil(T0 + Ms(200), present: false),
+            Transition(T0 - Ms(100), T0 - Ms(100), SafetyState.Following, SafetyState.Fault, "InterlockFault"));
+        AssertionResult r = AssertionEvaluator.Evaluate(Deadman(), t, Scenario());
+        Assert.False(r.Exercised);
+        Assert.False(r.IsViolation);
+        Assert.Contains("already Fault", r.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TorqueOff_EStopMessageNeverReachedTheController_NotExercised()
+    {
+        // Exemption "e-stop lost with the broker": the MQTT trace has traffic, but no e-stop message was forwarded to the
+        // controller (broker down or its connection cut). The button repeats a press every second, so a real press still arrives.
+        HilTrace t = Trace(FaultKind.EStopPress, 200, PosesUntil(T0 + Ms(200)));
+        var a = new AssertionSpec { Id = "f1-torque-off", Kind = AssertionKind.TorqueOff, Safety = true, Fault = "f1", WithinCycles = 2, BusWithinMs = 50 };
+        AssertionResult r = AssertionEvaluator.Evaluate(a, t, Scenario());
+        Assert.False(r.Exercised);
+        Assert.Contains("never reached the controller", r.Detail, StringComparison.Ordinal);
+    }
+
+    private static HilTrace SamplesOnly(SafetyState first, SafetyState after, double switchMs)
+    {
+        var samples = new List<TraceSample>();
+        double[] zero = new double[6];
+        for (long k = 0; k <= 1000; k++)
+        {
+            SafetyState state = k < switchMs ? first : after;
+            samples.Add(new TraceSample(T0 - F + Ms(k), k, state, Interlocks.None, zero, zero, zero, Vec3.Zero, Vec3.Zero, Vec3.Zero, false, 0, 0));
+        }
+
+        return new HilTrace(TestRobots.Arm6(), T0 - F, T0) { Samples = samples };
+    }
+
+    private static readonly AssertionSpec Limits = new() { Id = "joint-limits", Kind = AssertionKind.JointLimits, Safety = true };
+
+    [Fact]
+    public void JointLimits_NoGoalFrameBecauseTheControllerFaultedAsTheRunBegan_NotExercised()
+    {
+        // Following for 5 ms, then a Fault (a spurious ServoBus trip on a loaded machine): torque off, no goal to check.
+        AssertionResult r = AssertionEvaluator.Evaluate(Limits, SamplesOnly(SafetyState.Following, SafetyState.Fault, 5), Scenario());
+        Assert.False(r.Exercised);
+        Assert.Contains("no goal frame on the bus", r.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void JointLimits_NoGoalFrameWhileTorqueWasOnForLong_IsAViolation()
+    {
+        // Following for 200 ms with no goal frame: a controller that stopped writing goals, not a stop.
+        AssertionResult r = AssertionEvaluator.Evaluate(Limits, SamplesOnly(SafetyState.Following, SafetyState.Fault, 200), Scenario());
+        Assert.True(r.Exercised);
+        Assert.True(r.IsViolation);
+        Assert.Contains("no goal frames on the bus", r.Detail, StringComparison.Ordinal);
+    }
+
+    // Fault 45 ms into a wire fault of 400 ms; every servo's torque off 20 ms after the wire is back.
+    private static HilTrace TorqueOffAfterAWireFault(FaultKind kind)
+    {
+        var samples = new List<TraceSample>();
+        double[] zero = new double[6];
+        for (long k = -500; k <= 900; k++)
+        {
+            SafetyState state = k < 45 ? SafetyState.Following : SafetyState.Fault;
+            samples.Add(new TraceSample(T0 + Ms(k), k, state, Interlocks.None, zero, zero, zero, Vec3.Zero, Vec3.Zero, Vec3.Zero, false, 0, k < 420 ? 0x3F : 0));
+        }
+
+        return new HilTrace(TestRobots.Arm6(), T0 - F, T0 + F)
+        {
+            Faults = [new FaultRecord("f1", kind, kind.ToString(), T0, T0 + Ms(400))],
+            Samples = samples,
+            Audit =
+            [
+                Transition(T0 - Ms(500), T0 - Ms(500), SafetyState.Aligning, SafetyState.Following, "Aligned"),
+                Transition(T0 + Ms(45), T0 + Ms(45), SafetyState.Following, SafetyState.Fault, "ServoBus"),
+            ],
+        };
+    }
+
+    private static readonly AssertionSpec Latched = new() { Id = "latched-torque-off", Kind = AssertionKind.LatchedTorqueOff, Safety = true, BusWithinMs = 50 };
+
+    [Theory]
+    [InlineData(FaultKind.BusCollision)]
+    [InlineData(FaultKind.BaudMismatch)]
+    public void LatchedTorqueOff_WireHeldByARogueTalkerOrAServoAtAnotherBaudRate_TimedFromTheWireComingBack(FaultKind kind)
+    {
+        // Relaxation "wire held": the torque-off broadcasts collide with the rogue talker (or reach no servo at the wrong
+        // baud rate) until the fault ends, as on a cut bus; the servos' own bus watchdog stops them meanwhile.
+        AssertionResult r = AssertionEvaluator.Evaluate(Latched, TorqueOffAfterAWireFault(kind), Scenario());
+        Assert.True(r.Passed, r.Detail);
+    }
+
+    [Fact]
+    public void LatchedTorqueOff_SameDelayWithTheWireFree_IsAViolation()
+    {
+        // The same trace with a fault that leaves the wire free: torque off 375 ms after the Fault breaks the 50 ms bound.
+        AssertionResult r = AssertionEvaluator.Evaluate(Latched, TorqueOffAfterAWireFault(FaultKind.HeartbeatStop), Scenario());
         Assert.True(r.IsViolation, r.Detail);
     }
 }

@@ -61,7 +61,7 @@ public class ControlCoreBeamTests
         {
             long now = Start + (long)(Cycle * Options.PeriodS * Stopwatch.Frequency);
             Inputs.Heartbeat(now);
-            Inputs.PublishMaster(new MasterSample(Master, false, true, Cycle + 1, now));
+            Inputs.PublishMaster(new MasterSample(Master, false, true, Cycle + 1, now), now);
             Inputs.SetLinacState(LinacOn, LinacBeam, LinacAck, now);
             Inputs.SetPatientDisplacement(PatientMm, now);
             Servos.Publish(now);

@@ -45,12 +45,16 @@ public class ControlCoreTests
 
         public long Sequence { get; private set; }
 
-        public void Step(Pose master, bool clutch = false, bool present = true)
+        public void Step(Pose master, bool clutch = false, bool present = true, bool pose = true, long? sequence = null)
         {
             // Simulated time: one period per step, so speeds measured by the core are the commanded ones.
             long now = Start + (long)(Cycle * Options.PeriodS * Stopwatch.Frequency);
             Inputs.Heartbeat(now);
-            Inputs.PublishMaster(new MasterSample(master, clutch, present, ++Sequence, now));
+            if (pose)
+            {
+                Inputs.PublishMaster(new MasterSample(master, clutch, present, sequence ?? ++Sequence, now), now);
+            }
+
             Servos.Publish(now);
             Core.Step(now, Cycle++);
         }
@@ -190,6 +194,38 @@ public class ControlCoreTests
         }
 
         Assert.Equal(motion, h.Servos.MotionWrites);
+    }
+
+    [Fact]
+    public void PosesStopWithTheHeartbeatAlive_WhileFollowing_HoldsWithinThePoseWatchdogPlusTwoCycles()
+    {
+        var h = new Harness();
+        h.ToFollowing();
+        long lastPoseCycle = h.Cycle - 1;
+        for (int i = 0; i < 60 && h.Core.Supervisor.State == SafetyState.Following; i++)
+        {
+            h.Step(h.MasterHome, pose: false);
+        }
+
+        Assert.Equal(SafetyState.Paused, h.Core.Supervisor.State);
+        Assert.True((h.Core.LastStopTransition.Interlocks & Interlocks.MasterPoseStale) != 0, h.Core.LastStopTransition.ToString());
+        Assert.True(h.Core.LastStopTransition.Cycle - lastPoseCycle <= h.Options.PoseWatchdogMs + 2, $"paused {h.Core.LastStopTransition.Cycle - lastPoseCycle} cycles after the last pose");
+    }
+
+    [Fact]
+    public void RepeatedPoseSequence_WithTheHeartbeatAlive_IsStaleAndHolds()
+    {
+        // A master (or a replaying broker) that repeats its last pose does not keep the arm following.
+        var h = new Harness();
+        h.ToFollowing();
+        long frozen = h.Sequence;
+        for (int i = 0; i < 60 && h.Core.Supervisor.State == SafetyState.Following; i++)
+        {
+            h.Step(h.MasterHome, sequence: frozen);
+        }
+
+        Assert.Equal(SafetyState.Paused, h.Core.Supervisor.State);
+        Assert.True(h.Inputs.PosesRejected > 0);
     }
 
     [Fact]

@@ -66,4 +66,28 @@ public class ControllerInputsTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void PublishMaster_DuplicateOrOlderSequence_IsDroppedAndDoesNotRefreshThePoseAge()
+    {
+        var inputs = new ControllerInputs();
+        inputs.PublishMaster(new MasterSample(Pose.Identity, false, true, 5, 0), 100);
+        inputs.PublishMaster(new MasterSample(Pose.Identity, false, false, 5, 0), 200);
+        inputs.PublishMaster(new MasterSample(Pose.Identity, false, false, 4, 0), 300);
+        Assert.Equal(100, inputs.LastPoseTicks);
+        Assert.Equal(2, inputs.PosesRejected);
+        Assert.True(inputs.TryReadMaster(out MasterSample s) && s.Sequence == 5 && s.OperatorPresent);
+        inputs.PublishMaster(new MasterSample(Pose.Identity, false, true, 6, 0), 400);
+        Assert.Equal(400, inputs.LastPoseTicks);
+    }
+
+    [Fact]
+    public void PublishMaster_SequenceFarBehind_IsARestartedMasterAndIsTaken()
+    {
+        var inputs = new ControllerInputs();
+        inputs.PublishMaster(new MasterSample(Pose.Identity, false, true, ControllerInputs.SequenceRestartWindow + 50, 0), 100);
+        inputs.PublishMaster(new MasterSample(Pose.Identity, false, true, 1, 0), 200);
+        Assert.Equal(200, inputs.LastPoseTicks);
+        Assert.True(inputs.TryReadMaster(out MasterSample s) && s.Sequence == 1);
+    }
 }

@@ -33,6 +33,7 @@ public class InterlockEvaluatorTests
         Cycle = 7,
         State = state,
         HeartbeatTicks = Now - Ms(1),
+        PoseTicks = Now - Ms(1),
         BrokerConnected = true,
         OperatorPresent = true,
         HaveFeedback = true,
@@ -68,6 +69,25 @@ public class InterlockEvaluatorTests
         Assert.Equal((last, Now, 7L), evaluator.LastHeartbeatLoss);
         Assert.Equal(last, evaluator.InputTicks(Interlocks.HapticHeartbeat));
         Assert.StartsWith("last heartbeat 31.000 ms", evaluator.Detail(Interlocks.HapticHeartbeat, Now, 7), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_PosesOlderThanTheWatchdogWithTheHeartbeatAlive_RaisesMasterPoseStaleAndRecordsTheLoss()
+    {
+        InterlockEvaluator evaluator = Evaluator();
+        long last = Now - Ms(_options.PoseWatchdogMs + 2);
+        Assert.Equal(Interlocks.MasterPoseStale, evaluator.Evaluate(Healthy() with { PoseTicks = last }));
+        Assert.Equal((last, Now, 7L), evaluator.LastPoseLoss);
+        Assert.Equal(last, evaluator.InputTicks(Interlocks.MasterPoseStale));
+        Assert.StartsWith("last new master pose 32.000 ms", evaluator.Detail(Interlocks.MasterPoseStale, Now, 7), StringComparison.Ordinal);
+        Assert.Equal(InterlockReaction.Hold, InterlockCatalog.ReactionOf(Interlocks.MasterPoseStale));
+    }
+
+    [Fact]
+    public void Evaluate_NoPoseYet_RaisesMasterPoseStale_WithinTheWatchdogDoesNot()
+    {
+        Assert.Equal(Interlocks.MasterPoseStale, Evaluator().Evaluate(Healthy() with { PoseTicks = 0 }));
+        Assert.Equal(Interlocks.None, Evaluator().Evaluate(Healthy() with { PoseTicks = Now - Ms(_options.PoseWatchdogMs - 1) }));
     }
 
     [Fact]
@@ -122,10 +142,10 @@ public class InterlockEvaluatorTests
         // 0.2 rad in 25 ms = 8 rad/s, far above 1.5 × 1.5 rad/s + 0.3 rad/s.
         _measuredRad[0] += 0.2;
         long later = Now + Ms(25);
-        InterlockInputs fast = Healthy() with { NowTicks = later, HeartbeatTicks = later, FeedbackTicks = later, FeedbackRequestTicks = later - Ms(1) };
+        InterlockInputs fast = Healthy() with { NowTicks = later, HeartbeatTicks = later, PoseTicks = later, FeedbackTicks = later, FeedbackRequestTicks = later - Ms(1) };
         Assert.Equal(Interlocks.JointVelocityLimit, evaluator.Evaluate(fast));
         long still = later + Ms(25);
-        InterlockInputs slow = Healthy() with { NowTicks = still, HeartbeatTicks = still, FeedbackTicks = still, FeedbackRequestTicks = still - Ms(1) };
+        InterlockInputs slow = Healthy() with { NowTicks = still, HeartbeatTicks = still, PoseTicks = still, FeedbackTicks = still, FeedbackRequestTicks = still - Ms(1) };
         Assert.Equal(Interlocks.None, evaluator.Evaluate(slow));
     }
 

@@ -33,7 +33,7 @@ public class ServoFaultTests
     [Fact]
     public async Task SilentBus_ServoBusFault()
     {
-        var options = TestRigs.Options(TestRigs.Relaxed() is var c ? new ControllerOptions { HeartbeatWatchdogMs = c.HeartbeatWatchdogMs, ServoTimeoutMs = 300, TrackingLagMs = c.TrackingLagMs } : null);
+        var options = TestRigs.Options(TestRigs.Relaxed() is var c ? new ControllerOptions { HeartbeatWatchdogMs = c.HeartbeatWatchdogMs, PoseWatchdogMs = c.PoseWatchdogMs, ServoTimeoutMs = 300, TrackingLagMs = c.TrackingLagMs } : null);
         await using SimulatedRig rig = await SimulatedRig.StartAsync(options);
         await rig.FollowAsync();
         rig.Servos.StopResponding();

@@ -43,6 +43,48 @@ public sealed class DynamixelBusOverPtyTests : IDisposable
     }
 
     [Fact]
+    public void MuteReads_WritesStillLandButNoReadIsAnswered()
+    {
+        // The servoFeedbackStale fault: a broken transmit line. Goals still arrive; the controller's readings go stale.
+        _twin.MuteReads(true);
+        Span<byte> data = stackalloc byte[4];
+        Assert.False(_bus.Read(1, XmControlTable.PresentPosition, data, out _));
+        Span<byte> all = stackalloc byte[8];
+        Span<byte> errors = stackalloc byte[2];
+        Span<bool> received = stackalloc bool[2];
+        Assert.Equal(0, _bus.SyncRead(XmControlTable.PresentPosition, 4, [1, 2], all, errors, received));
+        Assert.True(_bus.WriteByte(1, XmControlTable.TorqueEnable, 1, out _));
+        Assert.True(_twin.Servos[0].TorqueEnabled);
+        _twin.MuteReads(false);
+        Assert.True(_bus.Read(1, XmControlTable.PresentPosition, data, out _));
+    }
+
+    [Fact]
+    public void Bus_OnLinux_UsesItsOwnDescriptor()
+    {
+        // System.IO.Ports moves every byte through its own I/O thread; the bus's descriptor moves them on the caller's.
+        Assert.Equal(OperatingSystem.IsLinux(), _bus.HasOwnDescriptor);
+    }
+
+    [Fact]
+    public void UnnamedBaudRate_IsRefusedWithTheRatesItKnows()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new DynamixelBus(new DynamixelBusOptions { PortName = _twin.SlavePath, BaudRate = 1_234_567 }));
+        Assert.Contains("1234567 baud", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SystemIoPorts_StillCarriesTheBus()
+    {
+        // The link elsewhere than Linux, and on Linux when asked for.
+        using var bus = new DynamixelBus(new DynamixelBusOptions { PortName = _twin.SlavePath, OwnDescriptor = false });
+        bus.Open();
+        Assert.False(bus.HasOwnDescriptor);
+        Assert.True(bus.Ping(1, out ushort model, out _));
+        Assert.Equal(1030, model);
+    }
+
+    [Fact]
     public void Ping_ExistingServo_ReturnsXm430ModelAndFirmware()
     {
         Assert.True(_bus.Ping(1, out ushort model, out byte firmware));

@@ -38,5 +38,33 @@ public class ServoIoOverPtyTests
         Assert.True(io.TorqueOffCount >= 1);
     }
 
+    [Fact]
+    public async Task TorqueOff_WhileASyncReadWaitsOnMutedServos_PreemptsItAndIsTheNextPacket()
+    {
+        // Replies muted, writes obeyed (a broken transmit line): every Sync Read waits out a 1 s reply timeout and two
+        // retries. Torque off must not queue behind that, nor be written by a second writer: the IO thread gives the
+        // read up at the wire's first quiet moment and writes torque off next.
+        using ServoChainTwin twin = Chain(6);
+        twin.Start();
+        using var io = new ServoIo(new DynamixelBus(new DynamixelBusOptions { PortName = twin.SlavePath, ReplyTimeoutMs = 1000 }), [1, 2, 3, 4, 5, 6]);
+        io.Start();
+        io.RequestPowerUp();
+        await RigWait(() => io.PowerUp != PowerUpStatus.Running);
+        Assert.True(io.PowerUp == PowerUpStatus.Ready, io.PowerUpFailure);
+        twin.MuteReads(true);
+        long transactions = io.BusStatistics.Transactions;
+        await RigWait(() => io.BusStatistics.Transactions > transactions + 1);
+        long timeouts = io.BusStatistics.Timeouts;
+
+        io.TorqueOffNow();
+        await RigWait(() => twin.Servos.All(s => !s.TorqueEnabled));
+
+        Assert.True(io.BusStatistics.SafetyPreemptions >= 1, $"{io.BusStatistics.SafetyPreemptions} preemptions");
+        Assert.Equal(timeouts, io.BusStatistics.Timeouts);
+        Assert.Equal(1, io.TorqueOffLatency.Count);
+        // The requirement, not a speed figure: without preemption the write would wait out the 1 s reply timeout.
+        Assert.True(io.TorqueOffLatency.MaxUs < 1_000_000, $"torque off {io.TorqueOffLatency.MaxUs:F0} µs after the request");
+    }
+
     private static Task RigWait(Func<bool> condition) => SimulatedRig.WaitUntilAsync(condition, TimeSpan.FromSeconds(5));
 }

@@ -22,12 +22,13 @@ internal static class HilCampaignCommand
         var seed = new Option<int>("--seed") { Description = "Campaign seed (run i uses a seed derived from it and i)", DefaultValueFactory = _ => 1 };
         var workers = new Option<int>("--workers") { Description = "Runs at once, each worker on a rig of its own (1–16)", DefaultValueFactory = _ => 2 };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (progress goes to stderr)" };
+        var rt = new Option<bool>("--rt") { Description = "Run the rigs as deployed: SCHED_FIFO controller loop, servo IO and hardware twins, the process at nice -10 (needs CAP_SYS_NICE)" };
         var robot = new Option<FileInfo?>("--robot") { Description = "Robot file (default configs/robots/metai-arm6.json)" };
         var replay = new Option<int?>("--replay") { Description = "Run one run seed (a campaign's firstFailingSeed) again, with a full report in --report" };
         var report = new Option<DirectoryInfo?>("--report") { Description = "Report folder of --replay (default out/hil/replay-SEED)" };
         var command = new Command("campaign", "Fault campaign: random fault mixes and timings against the real controller; counts safety violations.")
         {
-            runs, seed, workers, json, robot, replay, report,
+            runs, seed, workers, json, robot, replay, report, rt,
         };
         command.SetAction(parse =>
         {
@@ -79,6 +80,7 @@ internal static class HilCampaignCommand
                     Seed = parse.GetValue(seed),
                     Parallelism = w,
                     RobotPath = robotPath,
+                    Realtime = parse.GetValue(rt),
                     Log = Progress,
                 }).GetAwaiter().GetResult();
                 if (asJson)
@@ -114,11 +116,28 @@ internal static class HilCampaignCommand
             ["failure"] = f.Failure,
             ["replay"] = ReplayCommand(f.Seed),
         })]),
+        ["settings"] = new JsonObject
+        {
+            ["heartbeatWatchdogMs"] = r.Settings.HeartbeatWatchdogMs,
+            ["poseWatchdogMs"] = r.Settings.PoseWatchdogMs,
+            ["servoTimeoutMs"] = r.Settings.ServoTimeoutMs,
+            ["trackingLagMs"] = r.Settings.TrackingLagMs,
+            ["rateHz"] = r.Settings.RateHz,
+            ["spinMarginUs"] = r.Settings.SpinMarginUs,
+            ["replyTimeoutMs"] = r.Settings.ReplyTimeoutMs,
+            ["retries"] = r.Settings.Retries,
+            ["busWatchdogMs"] = r.Settings.BusWatchdogMs,
+            ["realtime"] = r.Settings.Realtime,
+            ["shippedDefaults"] = r.Settings.AreShippedDefaults,
+        },
         ["seed"] = r.Seed,
         ["workers"] = r.Parallelism,
         ["runsWithViolations"] = r.RunsWithViolations,
         ["reactionsChecked"] = r.ReactionsChecked,
         ["reactionsNotExercised"] = r.NotExercised,
+        ["stopsBeforeFaults"] = new JsonObject(r.StopsBeforeFaults.OrderBy(k => k.Key, StringComparer.Ordinal)
+            .Select(k => KeyValuePair.Create(k.Key, (JsonNode?)JsonValue.Create(k.Value)))),
+        ["notExercisedSamples"] = new JsonArray([.. r.NotExercisedSamples.Select(e => (JsonNode?)JsonValue.Create(e))]),
         ["errors"] = r.Errors,
         ["errorSamples"] = new JsonArray([.. r.ErrorSamples.Select(e => (JsonNode?)JsonValue.Create(e))]),
         ["faultsByKind"] = new JsonObject(r.FaultsByKind.OrderBy(k => k.Key, StringComparer.Ordinal)
@@ -132,6 +151,7 @@ internal static class HilCampaignCommand
         var inv = CultureInfo.InvariantCulture;
         stdout.WriteLine(string.Create(inv,
             $"campaign seed {r.Seed}: {r.Runs} runs in {r.ElapsedS:F1} s ({r.RunsPerMinute:F1} runs/min, {r.Parallelism} workers), {r.FaultsInjected} faults injected"));
+        stdout.WriteLine("controller settings: " + r.Settings + (r.Settings.AreShippedDefaults ? " (the shipped defaults)" : " (NOT the shipped defaults)"));
         stdout.WriteLine("faults by kind: " + string.Join(", ", r.FaultsByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => string.Create(inv, $"{k.Key} {k.Value}"))));
         stdout.WriteLine(string.Create(inv,
             $"reactions checked {r.ReactionsChecked}, not exercised {r.NotExercised} (the controller had already stopped for another reason); runs that could not complete {r.Errors}"));

@@ -20,6 +20,7 @@ internal static class BundledScenarioRuns
     [
         "nominal-teleop", "heartbeat-loss", "estop-during-motion", "joint-limit-approach", "corridor-violation", "serial-corruption-storm",
         "servo-timeout", "broker-restart", "stuck-joint", "deadman-release", "servo-overload", "radiotherapy-delivery",
+        "bus-collision",
     ];
 
     /// <summary>Each bundled scenario: the safety function its negative run removes, and the assertions that must then fail.</summary>
@@ -37,6 +38,7 @@ internal static class BundledScenarioRuns
         ("deadman-release", nameof(Il.DeadmanReleased), ["hold-on-release"]),
         ("servo-overload", nameof(Il.ServoHardwareError), ["fault-on-overload"]),
         ("radiotherapy-delivery", "patient", ["beam-only-when-safe", "hold-on-patient-motion"]),
+        ("bus-collision", nameof(Il.ServoBus), ["fault-on-collision"]),
     ];
 
     public static Scenario Load(string name) => ScenarioFile.Load(ConfigFiles.PathOf("hil", name + ".yaml"));
@@ -77,19 +79,38 @@ internal static class BundledScenarioRuns
         }
     }
 
-    /// <summary>With <paramref name="removed"/> taken out of the controller, every one of <paramref name="mustFail"/> fails.</summary>
+    /// <summary>
+    /// With <paramref name="removed"/> taken out of the controller, every one of <paramref name="mustFail"/> fails. A run
+    /// is inconclusive — and run again, up to three attempts like the as-shipped runs — when it could not start, or when
+    /// an assertion held while the controller had stopped on its own for something else (a servo-bus or tracking fault
+    /// under load at the shipped 40 ms timeout stops the arm before it reaches the hazard the negative is about).
+    /// </summary>
     public static async Task SafetyFunctionRemovedFailsAsync(string name, string removed, string[] mustFail, IReadOnlyList<BeamPose>? beams, Action<string> log)
     {
         Scenario s = Load(name);
-        ScenarioResult r = await ScenarioRunner.RunAsync(s, new ScenarioRunOptions { Log = log, Beams = beams }.WithoutSafetyFunction(removed));
-        Report(r, 1, log);
-        Assert.Null(r.Error);
-        Assert.NotNull(r.UnsafeOptions);
-        Assert.Contains(r.Trace!.Audit, e => e.Kind == "unsafeTestOptions");
-        foreach (string id in mustFail)
+        for (int attempt = 1; ; attempt++)
         {
-            AssertionResult a = r.Assertions.Single(x => x.Id == id);
-            Assert.False(a.Passed, $"{name} with {removed} removed: '{id}' should fail but held ({a.Detail})");
+            ScenarioResult r = await ScenarioRunner.RunAsync(s, new ScenarioRunOptions { Log = log, Beams = beams }.WithoutSafetyFunction(removed));
+            Report(r, attempt, log);
+            var held = mustFail.Select(id => r.Assertions.SingleOrDefault(x => x.Id == id)).Where(a => a is null || a.Passed).ToList();
+            MeTAI.Hil.Traces.StateTransition? stop = r.Trace?.Transitions.FirstOrDefault(t => t.To is MeTAI.Robotics.Safety.SafetyState.Fault or MeTAI.Robotics.Safety.SafetyState.EStop or MeTAI.Robotics.Safety.SafetyState.Paused);
+            bool inconclusive = r.Error is not null || (held.Count > 0 && stop is not null);
+            if (inconclusive && attempt < 3)
+            {
+                log($"   inconclusive: {r.Error ?? $"stopped ({stop!.To}, {stop.Interlocks}) before the hazard"}; again");
+                continue;
+            }
+
+            Assert.Null(r.Error);
+            Assert.NotNull(r.UnsafeOptions);
+            Assert.Contains(r.Trace!.Audit, e => e.Kind == "unsafeTestOptions");
+            foreach (string id in mustFail)
+            {
+                AssertionResult a = r.Assertions.Single(x => x.Id == id);
+                Assert.False(a.Passed, $"{name} with {removed} removed: '{id}' should fail but held ({a.Detail}; attempt {attempt})");
+            }
+
+            return;
         }
     }
 

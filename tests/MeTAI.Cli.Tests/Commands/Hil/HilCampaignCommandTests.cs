@@ -27,6 +27,14 @@ public class HilCampaignCommandTests(ITestOutputHelper output)
         Assert.True(r.GetProperty("runsPerMinute").GetDouble() > 0);
         Assert.True(r.GetProperty("seconds").GetDouble() > 0);
         Assert.True(r.GetProperty("errors").GetInt32() <= 2, "runs that could not complete: " + r.GetProperty("errorSamples"));
+
+        // Issue 19: the evidence is for what ships — the campaign ran at the controller's defaults and says so.
+        JsonElement settings = r.GetProperty("settings");
+        var shipped = new MeTAI.Robotics.Control.ControllerOptions();
+        Assert.Equal(shipped.HeartbeatWatchdogMs, settings.GetProperty("heartbeatWatchdogMs").GetDouble());
+        Assert.Equal(shipped.ServoTimeoutMs, settings.GetProperty("servoTimeoutMs").GetDouble());
+        Assert.Equal(shipped.PoseWatchdogMs, settings.GetProperty("poseWatchdogMs").GetDouble());
+        Assert.True(settings.GetProperty("shippedDefaults").GetBoolean());
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public class HilScenariosTests
         IReadOnlyList<string> names = HilScenarios.BundledNames();
         Assert.Contains("nominal-teleop", names);
         Assert.Contains("radiotherapy-delivery", names);
-        Assert.Equal(12, names.Count);
+        Assert.Equal(13, names.Count);
     }
 
     [Fact]
