@@ -1,0 +1,36 @@
+using System.Text.Json;
+
+namespace MeTAI.Cli.Tests.Commands.Planning;
+
+/// <summary><c>metai plan --uncertainty PCT</c>: the final dose runs in rounds to a target σ and the report says what it reached.</summary>
+public class PlanUncertaintyTests
+{
+    [Fact]
+    public void Plan_UncertaintyInThePtv_ReachedAndReported()
+    {
+        string dir = CliRunner.TempDir("plan-unc");
+        (int code, string stdout, string stderr) = CliRunner.Run("plan", "--case", "prostate", "--voxel", "10", "--beams", "3",
+            "--beamlet-histories", "300", "--uncertainty", "4", "--uncertainty-roi", "PTV", "--max-histories", "20000000", "--device", "cpu", "--out", dir);
+        Assert.True(code == 0, stderr + stdout);
+        Assert.Contains("final dose target σ ≤ 4 % over PTV: reached", stdout, StringComparison.Ordinal);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "report.json")));
+        JsonElement f = doc.RootElement.GetProperty("finalDose");
+        Assert.Equal("target reached", f.GetProperty("stop").GetString());
+        Assert.True(f.GetProperty("stoppingUpperBound").GetDouble() <= 0.04);
+        Assert.Equal("PTV", f.GetProperty("uncertaintyTarget").GetProperty("roi").GetString());
+        Assert.InRange(f.GetProperty("histories").GetInt64(), 2_000_000, 20_100_000);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--uncertainty", "1", "--final-histories", "100000" }, "--final-histories and --uncertainty exclude each other")]
+    [InlineData(new[] { "--uncertainty-roi", "PTV" }, "needs a final-dose uncertainty target")]
+    [InlineData(new[] { "--uncertainty", "0" }, "Final-dose uncertainty target 0 %")]
+    [InlineData(new[] { "--uncertainty", "1", "--uncertainty-roi", "Nope" }, "has no structure 'Nope'")]
+    public void Plan_BadUncertaintyOption_FailsWithClearError(string[] extra, string expected)
+    {
+        string[] args = ["plan", "--case", "prostate", "--voxel", "20", "--beams", "3", "--beamlet-histories", "100", "--device", "cpu", "--out", CliRunner.TempDir("plan-unc-bad"), .. extra];
+        (int code, _, string stderr) = CliRunner.Run(args);
+        Assert.Equal(1, code);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+    }
+}
