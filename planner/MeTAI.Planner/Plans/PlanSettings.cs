@@ -38,6 +38,13 @@ public sealed record PlanSettings
     /// </summary>
     public double? FinalUncertaintyPercent { get; init; }
 
+    /// <summary>
+    /// The final-dose target `metai plan` and the service use when no history count is given, % (issue 23). The record's
+    /// own default stays the fixed <see cref="FinalHistories"/>, so code that builds settings (tests, the demo) keeps
+    /// its run time.
+    /// </summary>
+    public const double DefaultFinalUncertaintyPercent = 1;
+
     /// <summary>The ROI the final-dose σ target is taken over (null: the voxels above 50 % of the maximum).</summary>
     public string? FinalUncertaintyRoi { get; init; }
 

@@ -23,7 +23,7 @@ public class PlanUncertaintyTests
 
     [Theory]
     [InlineData(new[] { "--uncertainty", "1", "--final-histories", "100000" }, "--final-histories and --uncertainty exclude each other")]
-    [InlineData(new[] { "--uncertainty-roi", "PTV" }, "needs a final-dose uncertainty target")]
+    [InlineData(new[] { "--final-histories", "100000", "--uncertainty-roi", "PTV" }, "needs a final-dose uncertainty target")]
     [InlineData(new[] { "--uncertainty", "0" }, "Final-dose uncertainty target 0 %")]
     [InlineData(new[] { "--uncertainty", "1", "--uncertainty-roi", "Nope" }, "has no structure 'Nope'")]
     public void Plan_BadUncertaintyOption_FailsWithClearError(string[] extra, string expected)
