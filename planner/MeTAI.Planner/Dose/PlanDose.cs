@@ -64,6 +64,30 @@ public sealed class PlanDose
 
     /// <summary>Its upper confidence bound, compared with the target (null without a target).</summary>
     public double? StoppingUpperBound { get; init; }
+
+    /// <summary>This dose with how its run to <paramref name="target"/> ended.</summary>
+    internal PlanDose WithOutcome(Dosimetry.Analysis.UncertaintyTarget target, Dosimetry.Analysis.StopReason stop, double sigma, double upperBound) => new()
+    {
+        DoseGy = DoseGy,
+        RelativeUncertainty = RelativeUncertainty,
+        MeanRelUncertaintyAbove50 = MeanRelUncertaintyAbove50,
+        RawDoseGy = RawDoseGy,
+        RawRelativeUncertainty = RawRelativeUncertainty,
+        RawMeanRelUncertaintyAbove50 = RawMeanRelUncertaintyAbove50,
+        Denoised = Denoised,
+        SmoothedFraction = SmoothedFraction,
+        Beams = Beams,
+        HistoriesSimulated = HistoriesSimulated,
+        Seconds = Seconds,
+        DeviceName = DeviceName,
+        MaxDoseGy = MaxDoseGy,
+        Body = Body,
+        IsDoseToWater = IsDoseToWater,
+        Target = target,
+        Stop = stop,
+        StoppingUncertainty = sigma,
+        StoppingUpperBound = upperBound,
+    };
 }
 
 /// <summary>What one beam of a plan cost and gave.</summary>

@@ -75,4 +75,22 @@ public class SegmentDosesToTargetTests
         Assert.InRange(d.Histories, 120_000, 130_000);
         Assert.True(d.StoppingUncertainty > 0.002);
     }
+
+    [Fact]
+    public void PlanDoseCalculator_ComputeToTarget_SecondCheckStopsAtTheTarget()
+    {
+        // The second check's path (metai dose --ct --plan --uncertainty): rounds of per-beam runs, the rule on the plan
+        // dose's mean σ over D > 50 % Dmax of the body.
+        (VoxelPhantom phantom, VoxelMask body, DeliverySegment[] segments) = Setup();
+        using var engine = new MonteCarloEngine(DeviceKind.Cpu);
+        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-point"));
+        var target = new UncertaintyTarget { RelativeUncertainty = 0.04, PilotHistories = 60_000, MaxHistories = 50_000_000 };
+        var log = new StringWriter();
+        PlanDose d = new PlanDoseCalculator(engine, model).ComputeToTarget(phantom, segments, body, 1, target, 5, log: log);
+        Assert.Equal(StopReason.TargetReached, d.Stop);
+        Assert.True(d.StoppingUpperBound <= 0.04, log.ToString());
+        Assert.Equal(d.StoppingUncertainty!.Value, d.RawMeanRelUncertaintyAbove50, 4);
+        Assert.Contains("dose round 2", log.ToString(), StringComparison.Ordinal);
+        Assert.Equal(d.Histories, d.Beams.Sum(b => b.Histories));
+    }
 }

@@ -62,9 +62,14 @@ internal static class DoseCommand
                         throw new ArgumentException("Plan mode needs both --ct DIR and --plan FILE (and no --phantom).");
                     }
 
-                    if (parse.GetValue(uncertainty) is not null || parse.GetValue(uncertaintyRoi) is not null)
+                    if (parse.GetValue(uncertaintyRoi) is not null)
                     {
-                        throw new ArgumentException("--uncertainty is not supported in plan mode (--ct/--plan) yet: the second check runs --histories histories (issue 23).");
+                        throw new ArgumentException("--uncertainty-roi is not supported in plan mode (--ct/--plan): the second check's target is over D > 50 % Dmax.");
+                    }
+
+                    if (parse.GetValue(uncertainty) is not null && parse.GetResult(histories) is { Implicit: false })
+                    {
+                        throw new ArgumentException("--histories and --uncertainty exclude each other: a run to a target uncertainty chooses its histories (cap them with --max-histories).");
                     }
 
                     var check = new SecondCheckRequest(ctDir.FullName, planFile.FullName, parse.GetValue(isocenter), parse.GetValue(fractions),
@@ -72,6 +77,8 @@ internal static class DoseCommand
                     {
                         DoseToWater = parse.GetValue(toWater),
                         Inputs = inputs.Options(parse),
+                        UncertaintyPercent = parse.GetValue(uncertainty),
+                        MaxHistories = parse.GetValue(maxHistories),
                     };
                     SecondCheckResult c = SecondCheckRun.Run(check, parse.GetValue(json) ? stderr : stdout);
                     if (parse.GetValue(json))
@@ -83,6 +90,12 @@ internal static class DoseCommand
                     PlanDose d = c.Dose;
                     stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{d.Histories:N0} histories in {d.Seconds:0.0} s on {d.DeviceName}; σ(D>50%) {100 * d.MeanRelUncertaintyAbove50:0.0} %; max {d.MaxDoseGy:0.000} Gy; at the isocentre {c.DoseAtIsocenterGy:0.000} Gy ({c.DoseAtIsocenterGy / c.Fractions:0.000} Gy per fraction)"));
+                    if (d.Target is { } dt)
+                    {
+                        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"target σ ≤ {100 * dt.RelativeUncertainty:0.###} % over D > 50 % Dmax: {(d.Stop == StopReason.TargetReached ? "reached" : "NOT reached (history cap)")} with {d.Histories:N0} histories; σ {100 * d.StoppingUncertainty:0.00} %, upper bound {100 * d.StoppingUpperBound:0.00} % at {100 * dt.Confidence:0} % confidence"));
+                    }
+
                     stdout.WriteLine($"wrote rtdose.dcm, summary.json to {c.OutDir}");
                     return 0;
                 }

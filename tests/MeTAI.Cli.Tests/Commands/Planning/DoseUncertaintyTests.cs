@@ -58,4 +58,12 @@ public class DoseUncertaintyTests
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
         Assert.Single(stderr.Trim().Split('\n'));
     }
+
+    [Fact]
+    public void Dose_PlanModeUncertaintyRoi_Refused()
+    {
+        (int code, _, string stderr) = CliRunner.Run("dose", "--ct", CliRunner.TempDir("unc-ct"), "--plan", "rtplan.dcm", "--uncertainty", "1", "--uncertainty-roi", "PTV", "--out", CliRunner.TempDir("unc-pm"));
+        Assert.Equal(1, code);
+        Assert.Contains("--uncertainty-roi is not supported in plan mode", stderr, StringComparison.Ordinal);
+    }
 }
