@@ -51,6 +51,12 @@ public static class PlanReport
             AllGoalsPassed = r.AllGoalsPassed,
             Goals = r.Goals.Select(Goal),
             RawDoseGoals = r.RawDoseGoals.Select(Goal),
+            Denoising = new
+            {
+                r.FinalDose.Denoised,
+                SigmaPerStructure = DenoisingSummary.SigmaPerStructure(r).Select(x => new { x.Structure, Raw = x.Raw, Exported = x.Exported }),
+                GoalsFlipped = DenoisingSummary.FlippedGoals(r),
+            },
             PredictedGoals = r.PredictedGoals.Select(Goal),
             SequencedGoals = r.SequencedGoals.Select(Goal),
             Metrics = r.Metrics,

@@ -105,6 +105,14 @@ internal static class PlanCommand
                         $"{g.Structure + " " + g.Metric,-24} {g.Comparison} {g.Target,8:0.00} {g.Unit,-3} {g.Achieved,8:0.00} {g.Unit,-3} {(g.Passed ? "pass" : "FAIL")}"));
                 }
 
+                if (r.FinalDose.Denoised)
+                {
+                    IReadOnlyList<string> flipped = DenoisingSummary.FlippedGoals(r);
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"σ per ROI, raw → denoised (goals judged on the denoised, exported dose): {string.Join(", ", DenoisingSummary.SigmaPerStructure(r).Select(x => $"{x.Structure} {100 * x.Raw:0.00} → {100 * x.Exported:0.00} %"))}; " +
+                        $"goals that flip between raw and denoised: {(flipped.Count == 0 ? "none" : string.Join(", ", flipped))}"));
+                }
+
                 if (r.FinalDose.Target is { } target)
                 {
                     stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -19,6 +19,19 @@ public class PlanUncertaintyTests
         Assert.True(f.GetProperty("stoppingUpperBound").GetDouble() <= 0.04);
         Assert.Equal("PTV", f.GetProperty("uncertaintyTarget").GetProperty("roi").GetString());
         Assert.InRange(f.GetProperty("histories").GetInt64(), 2_000_000, 20_100_000);
+
+        // Denoising stays honest: σ per ROI raw and as exported, and the goals that flip between the raw and the
+        // exported dose — here recomputed from the two goal lists of the same report.
+        JsonElement root = doc.RootElement, dn = root.GetProperty("denoising");
+        Assert.True(dn.GetProperty("denoised").GetBoolean());
+        JsonElement ptv = dn.GetProperty("sigmaPerStructure").EnumerateArray().Single(x => x.GetProperty("structure").GetString() == "PTV");
+        Assert.InRange(ptv.GetProperty("raw").GetDouble(), 1e-4, 0.04 * 1.5);
+        Assert.True(ptv.GetProperty("exported").GetDouble() <= ptv.GetProperty("raw").GetDouble() + 1e-9);
+        JsonElement[] goals = [.. root.GetProperty("goals").EnumerateArray()], raw = [.. root.GetProperty("rawDoseGoals").EnumerateArray()];
+        int flips = goals.Zip(raw).Count(p => p.First.GetProperty("passed").GetBoolean() != p.Second.GetProperty("passed").GetBoolean());
+        Assert.Equal(flips, dn.GetProperty("goalsFlipped").GetArrayLength());
+        Assert.Contains("σ per ROI, raw → denoised (goals judged on the denoised, exported dose): ", stdout, StringComparison.Ordinal);
+        Assert.Contains("goals that flip between raw and denoised: " + (flips == 0 ? "none" : string.Empty), stdout, StringComparison.Ordinal);
     }
 
     [Theory]
