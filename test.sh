@@ -7,7 +7,7 @@ set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 
-packages=(python3-pydicom python3-dicompylercore python3-numpy dcmtk dicom3tools mosquitto plastimatch chromium libcharls2 libopenjp2-7 libgdcm-tools orthanc openssl)
+packages=(python3-pydicom python3-dicompylercore python3-numpy python3-scipy dcmtk dicom3tools mosquitto plastimatch chromium libcharls2 libopenjp2-7 libgdcm-tools orthanc openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -16,8 +16,8 @@ public static class OutsideTools
     private static readonly ConcurrentDictionary<string, string?> Probes = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Null when <paramref name="tool"/> can be used, else why not (a skip reason): <c>pydicom</c> and
-    /// <c>dicompyler</c> probe the Python modules; anything else is a program on PATH or an absolute path.
+    /// Null when <paramref name="tool"/> can be used, else why not (a skip reason): <c>pydicom</c>,
+    /// <c>dicompyler</c> and <c>scipy</c> probe the Python modules; anything else is a program on PATH or an absolute path.
     /// </summary>
     public static string? Missing(string tool)
     {
@@ -26,6 +26,7 @@ public static class OutsideTools
         {
             "pydicom" => ProbePython("import pydicom, numpy", "python3-pydicom and python3-numpy"),
             "dicompyler" => ProbePython("import dicompylercore, matplotlib", "python3-dicompylercore"),
+            "scipy" => ProbePython("import scipy.stats", "python3-scipy"),
             _ when Path.IsPathRooted(t) => File.Exists(t) ? null : $"{t} is not installed (test.sh installs it)",
             _ => Environment.GetEnvironmentVariable("PATH")?.Split(':').Any(d => File.Exists(Path.Combine(d, t))) == true
                 ? null

@@ -59,6 +59,8 @@ public sealed class PlannerRunner : IPlanRunner
             BeamCount = request.Beams,
             HistoriesPerBeamlet = request.BeamletHistories ?? defaults.HistoriesPerBeamlet,
             FinalHistories = request.Histories ?? defaults.FinalHistories,
+            // No history count asked for: the final dose runs to the planner's default uncertainty, as `metai plan` does.
+            FinalUncertaintyPercent = request.Histories is null ? PlanSettings.DefaultFinalUncertaintyPercent : null,
             Seed = request.Seed,
             Device = device,
         };

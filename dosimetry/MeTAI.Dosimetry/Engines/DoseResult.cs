@@ -51,6 +51,18 @@ public sealed class DoseResult
     /// <summary>Efficiency 1/(σ²·T) with σ = <see cref="MeanRelUncertaintyAbove50"/> and T = <see cref="Seconds"/>, 1/s.</summary>
     public double Efficiency => MeanRelUncertaintyAbove50 > 0 && Seconds > 0 ? 1 / (MeanRelUncertaintyAbove50 * MeanRelUncertaintyAbove50 * Seconds) : 0;
 
+    /// <summary>The target the run stopped on (null: a fixed history count).</summary>
+    public UncertaintyTarget? Target { get; init; }
+
+    /// <summary>Why the run to <see cref="Target"/> stopped (null without a target).</summary>
+    public StopReason? Stop { get; init; }
+
+    /// <summary>Mean relative σ over the stopping region when the run stopped (fraction; null without a target).</summary>
+    public double? StoppingUncertainty { get; init; }
+
+    /// <summary>Its upper confidence bound at the target's confidence, the figure the rule compared with the target (null without a target).</summary>
+    public double? StoppingUpperBound { get; init; }
+
     /// <summary>Accelerator that ran the kernels.</summary>
     public required string DeviceName { get; init; }
 

@@ -35,6 +35,11 @@ public sealed partial class MonteCarloEngine
 
     internal DoseResult Execute(RunBuffers b, DoseRequest request, IProgress<double>? progress, CancellationToken cancellationToken)
     {
+        if (request.Uncertainty is not null)
+        {
+            return ExecuteToTarget(b, request, progress, cancellationToken);
+        }
+
         GridGeometry grid = request.Phantom.Geometry;
         SetSource(b, request.Beam, grid);
         b.Statistics = new BatchStatistics(grid.VoxelCount, request.KeepBatchDoses ? request.Batches : 0);
@@ -45,16 +50,7 @@ public sealed partial class MonteCarloEngine
         long perLaunch = (long)Math.Min(IndexCount, b.IndexCapacity) * HistoriesPerIndex;
         long launchesPerBatch = (perBatch + perLaunch - 1) / perLaunch;
         long totalLaunches = launchesPerBatch * request.Batches;
-        var kr = new KernelRun
-        {
-            Seed = request.Seed,
-            ElectronCut = (float)request.Physics.ElectronCutoffMeV,
-            PhotonCut = (float)request.Physics.PhotonCutoffMeV,
-            RangeRejectionBelow = (float)request.Physics.RangeRejectionBelowMeV,
-            MollerThreshold = (float)request.Physics.MollerThresholdMeV,
-            BremsThreshold = (float)request.Physics.BremsstrahlungThresholdMeV,
-            DepthProbeCm = (float)(request.DepthProbeMm / 10),
-        };
+        KernelRun kr = NewKernelRun(request);
 
         long deposited = 0;
         long launches = 0;
@@ -69,15 +65,29 @@ public sealed partial class MonteCarloEngine
         sw.Stop();
         double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         b.Counters.View.CopyToCPU(b.HostCounters);
-        DoseResult result = BuildResult(b, request, perBatch * request.Batches, sw.Elapsed.TotalSeconds, deposited);
+        DoseResult result = BuildResult(b, request, perBatch * request.Batches, request.Batches, sw.Elapsed.TotalSeconds, deposited);
         result.ProcessCpuSeconds = cpuSeconds;
         return result;
     }
 
-    /// <summary>One batch: launches its histories, reads the tally into the preallocated host array, clears it.</summary>
-    internal void RunBatch(RunBuffers b, ref KernelRun kr, int batch, long perBatch, long perLaunch, ref long launches, long totalLaunches, IProgress<double>? progress, CancellationToken cancellationToken)
+    private static KernelRun NewKernelRun(DoseRequest request) => new()
     {
-        long start = batch * perBatch;
+        Seed = request.Seed,
+        ElectronCut = (float)request.Physics.ElectronCutoffMeV,
+        PhotonCut = (float)request.Physics.PhotonCutoffMeV,
+        RangeRejectionBelow = (float)request.Physics.RangeRejectionBelowMeV,
+        MollerThreshold = (float)request.Physics.MollerThresholdMeV,
+        BremsThreshold = (float)request.Physics.BremsstrahlungThresholdMeV,
+        DepthProbeCm = (float)(request.DepthProbeMm / 10),
+    };
+
+    /// <summary>One batch: launches its histories, reads the tally into the preallocated host array, clears it.</summary>
+    internal void RunBatch(RunBuffers b, ref KernelRun kr, int batch, long perBatch, long perLaunch, ref long launches, long totalLaunches, IProgress<double>? progress, CancellationToken cancellationToken) =>
+        RunBatchFrom(b, ref kr, batch * perBatch, perBatch, perLaunch, ref launches, totalLaunches, progress, cancellationToken);
+
+    /// <summary>One batch of <paramref name="perBatch"/> histories numbered from <paramref name="start"/> (batches of any size).</summary>
+    internal void RunBatchFrom(RunBuffers b, ref KernelRun kr, long start, long perBatch, long perLaunch, ref long launches, long totalLaunches, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
         for (long done = 0; done < perBatch; done += perLaunch)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -89,14 +99,14 @@ public sealed partial class MonteCarloEngine
             _kernel(indices, b.Tables, b.Phantom, b.Source, b.Scratch, kr);
             _accelerator.Synchronize();
             launches++;
-            progress?.Report((double)launches / totalLaunches);
+            progress?.Report(Math.Min(1, (double)launches / totalLaunches));
         }
 
         b.Tally.View.CopyToCPU(b.HostTally);
         b.Tally.MemSetToZero();
     }
 
-    private DoseResult BuildResult(RunBuffers b, DoseRequest request, long histories, double seconds, long deposited)
+    private DoseResult BuildResult(RunBuffers b, DoseRequest request, long histories, int batches, double seconds, long deposited, TargetOutcome? outcome = null)
     {
         GridGeometry g = request.Phantom.Geometry;
         double? perMu = request.Beam.HistoriesPerMu;
@@ -113,8 +123,12 @@ public sealed partial class MonteCarloEngine
             RelativeUncertainty = unc,
             BatchDoses = request.KeepBatchDoses ? BatchDoses(b.Statistics, request.Batches, perVoxel) : null,
             Histories = histories,
-            Batches = request.Batches,
+            Batches = batches,
             Seconds = seconds,
+            Target = request.Uncertainty,
+            Stop = outcome?.Stop,
+            StoppingUncertainty = outcome?.Sigma,
+            StoppingUpperBound = outcome?.UpperBound,
             MeanRelUncertaintyAbove50 = MeanUncertaintyAbove50(dose.Data, unc.Data, rho, max),
             DeviceName = DeviceName,
             MaxDose = max,

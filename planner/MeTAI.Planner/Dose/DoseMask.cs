@@ -122,6 +122,10 @@ public static class DoseMask
             HistoriesPerMu = result.HistoriesPerMu,
             CentralAxis = result.CentralAxis,
             LateralProfile = result.LateralProfile,
+            Target = result.Target,
+            Stop = result.Stop,
+            StoppingUncertainty = result.StoppingUncertainty,
+            StoppingUpperBound = result.StoppingUpperBound,
         };
     }
 }

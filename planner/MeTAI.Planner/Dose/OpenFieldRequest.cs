@@ -8,7 +8,7 @@ namespace MeTAI.Planner.Dose;
 /// <param name="FieldYCm">Field height at the isocentre, cm.</param>
 /// <param name="SsdCm">Source-to-surface distance, cm.</param>
 /// <param name="Beam">Beam model (6MV).</param>
-/// <param name="Histories">Source photons to simulate.</param>
+/// <param name="Histories">Source photons to simulate (without a target uncertainty).</param>
 /// <param name="VoxelMm">Phantom voxel size, mm.</param>
 /// <param name="Device">Monte Carlo device.</param>
 /// <param name="Seed">Random seed.</param>
@@ -16,4 +16,14 @@ namespace MeTAI.Planner.Dose;
 /// <param name="DoseToWater">Report dose to water instead of dose to medium.</param>
 /// <param name="OutDir">Output directory.</param>
 public sealed record OpenFieldRequest(string Phantom, double FieldXCm, double FieldYCm, double SsdCm, string Beam, long Histories,
-    double VoxelMm, DeviceKind Device, ulong Seed, double MonitorUnits, bool DoseToWater, string OutDir);
+    double VoxelMm, DeviceKind Device, ulong Seed, double MonitorUnits, bool DoseToWater, string OutDir)
+{
+    /// <summary>Run to this mean relative σ, % (null: <see cref="Histories"/> histories); see <see cref="Dosimetry.Analysis.UncertaintyTarget"/>.</summary>
+    public double? UncertaintyPercent { get; init; }
+
+    /// <summary>The ROI whose voxels the σ target is taken over (null: the voxels above 50 % of the maximum dose).</summary>
+    public string? UncertaintyRoi { get; init; }
+
+    /// <summary>The history cap of a run to a target uncertainty.</summary>
+    public long MaxHistories { get; init; } = 2_000_000_000;
+}

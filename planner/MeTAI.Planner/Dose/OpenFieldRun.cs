@@ -3,6 +3,7 @@ using MeTAI.Core.Geometry;
 using MeTAI.Core.Phantoms;
 using MeTAI.Core.Voxels;
 using MeTAI.Dicom.Cases;
+using MeTAI.Dosimetry.Analysis;
 using MeTAI.Dosimetry.Beams;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Dosimetry.Materials;
@@ -44,6 +45,7 @@ public static class OpenFieldRun
         Vec3 isocenter = BeamGeometry.IsocenterForSsd(surface, axis, model.SadMm, o.SsdCm * 10);
         // Jaws that attenuate (and the virtual sources) when the model has a head; ideal jaws for the point model.
         BeamSetup beam = model.CreateBeam(CollimatorSettings.JawField(o.FieldXCm * 10, o.FieldYCm * 10), new BeamGeometry(0, 0, 0, isocenter, model.SadMm), o.MonitorUnits);
+        PlanCase planCase = PlanCase.From(patient);
         var doseRequest = new DoseRequest
         {
             Phantom = voxels,
@@ -51,17 +53,49 @@ public static class OpenFieldRun
             Histories = o.Histories,
             Seed = o.Seed,
             DoseToWater = o.DoseToWater,
+            Uncertainty = Target(o),
+            UncertaintyRoi = o.UncertaintyRoi is string roi ? planCase.Structure(roi).Mask.Voxels : null,
         };
         GridGeometry g = patient.CtHu.Geometry;
+        string amount = o.UncertaintyPercent is double pct
+            ? string.Create(CultureInfo.InvariantCulture, $"to σ ≤ {pct} % over {o.UncertaintyRoi ?? "D > 50 % Dmax"} (cap {o.MaxHistories:N0} histories)")
+            : string.Create(CultureInfo.InvariantCulture, $"{o.Histories:N0} histories");
         log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"dose: {o.Phantom} ({g.SizeX}×{g.SizeY}×{g.SizeZ} voxels of {o.VoxelMm} mm), {model.Name} {o.FieldXCm}×{o.FieldYCm} cm² at SSD {o.SsdCm} cm, {o.Histories:N0} histories, {o.MonitorUnits} MU"));
+            $"dose: {o.Phantom} ({g.SizeX}×{g.SizeY}×{g.SizeZ} voxels of {o.VoxelMm} mm), {model.Name} {o.FieldXCm}×{o.FieldYCm} cm² at SSD {o.SsdCm} cm, {amount}, {o.MonitorUnits} MU"));
         DoseResult raw = DoseCalculation.Run(doseRequest, progress, o.Device);
 
         // The phantom's body (its EXTERNAL ROI): the dose in the air around it is not written or reported.
-        VoxelMask body = PlanCase.From(patient).BodyMask();
+        VoxelMask body = planCase.BodyMask();
         DoseResult result = DoseMask.Apply(raw, DoseMask.Kept(body, voxels.DensitiesGPerCm3));
         OpenFieldOutput.Write(o, patient, beam, model, result, body.Name);
         return result;
+    }
+
+    /// <summary>The run's target uncertainty (null: a fixed history count); the pilot is 1 M histories or a tenth of the cap.</summary>
+    public static UncertaintyTarget? Target(OpenFieldRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.UncertaintyPercent is not double pct)
+        {
+            if (request.UncertaintyRoi is not null)
+            {
+                throw new ArgumentException("--uncertainty-roi needs --uncertainty PCT.");
+            }
+
+            return null;
+        }
+
+        if (!(pct > 0 && pct < 100))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--uncertainty {pct}: give a percentage in (0, 100)."));
+        }
+
+        if (request.MaxHistories < 10_000)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--max-histories {request.MaxHistories}: use at least 10 000."));
+        }
+
+        return new UncertaintyTarget { RelativeUncertainty = pct / 100, MaxHistories = request.MaxHistories, PilotHistories = Math.Min(1_000_000, request.MaxHistories / 10) };
     }
 
     private static string BeamFileName(string beam) => beam.Trim().ToUpperInvariant() switch

@@ -52,6 +52,42 @@ public sealed class PlanDose
 
     /// <summary>True when the dose is dose to water, false for dose to medium.</summary>
     public bool IsDoseToWater { get; init; }
+
+    /// <summary>The target the dose was run to (null: a fixed history count).</summary>
+    public Dosimetry.Analysis.UncertaintyTarget? Target { get; init; }
+
+    /// <summary>Why the run to <see cref="Target"/> stopped (null without a target).</summary>
+    public Dosimetry.Analysis.StopReason? Stop { get; init; }
+
+    /// <summary>Mean relative σ of the raw dose over the stopping region when it stopped, at the sequenced MUs (null without a target).</summary>
+    public double? StoppingUncertainty { get; init; }
+
+    /// <summary>Its upper confidence bound, compared with the target (null without a target).</summary>
+    public double? StoppingUpperBound { get; init; }
+
+    /// <summary>This dose with how its run to <paramref name="target"/> ended.</summary>
+    internal PlanDose WithOutcome(Dosimetry.Analysis.UncertaintyTarget target, Dosimetry.Analysis.StopReason stop, double sigma, double upperBound) => new()
+    {
+        DoseGy = DoseGy,
+        RelativeUncertainty = RelativeUncertainty,
+        MeanRelUncertaintyAbove50 = MeanRelUncertaintyAbove50,
+        RawDoseGy = RawDoseGy,
+        RawRelativeUncertainty = RawRelativeUncertainty,
+        RawMeanRelUncertaintyAbove50 = RawMeanRelUncertaintyAbove50,
+        Denoised = Denoised,
+        SmoothedFraction = SmoothedFraction,
+        Beams = Beams,
+        HistoriesSimulated = HistoriesSimulated,
+        Seconds = Seconds,
+        DeviceName = DeviceName,
+        MaxDoseGy = MaxDoseGy,
+        Body = Body,
+        IsDoseToWater = IsDoseToWater,
+        Target = target,
+        Stop = stop,
+        StoppingUncertainty = sigma,
+        StoppingUpperBound = upperBound,
+    };
 }
 
 /// <summary>What one beam of a plan cost and gave.</summary>

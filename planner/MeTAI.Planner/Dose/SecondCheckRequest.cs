@@ -16,6 +16,12 @@ namespace MeTAI.Planner.Dose;
 /// <param name="OutDir">Output directory.</param>
 public sealed record SecondCheckRequest(string CtPath, string PlanPath, string? Isocenter, int? Fractions, long Histories, DeviceKind Device, ulong Seed, bool Denoise, string OutDir)
 {
+    /// <summary>Run to this mean relative σ over D &gt; 50 % Dmax, % (null: <c>Histories</c>); <see cref="PlanDoseCalculator.ComputeToTarget"/>.</summary>
+    public double? UncertaintyPercent { get; init; }
+
+    /// <summary>The history cap of a run to <see cref="UncertaintyPercent"/>.</summary>
+    public long MaxHistories { get; init; } = 2_000_000_000;
+
     /// <summary>Report dose to water instead of dose to medium.</summary>
     public bool DoseToWater { get; init; }
 

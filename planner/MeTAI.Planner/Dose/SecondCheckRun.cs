@@ -46,14 +46,28 @@ public static class SecondCheckRun
         using var engine = new MonteCarloEngine(o.Device);
         GridGeometry g = ct.Geometry;
         log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"dose: plan '{plan.Label}' ({segments.Select(s => s.BeamNumber).Distinct().Count()} beams, {segments.Count} segments, {segments.Sum(s => s.MonitorUnits):0.0} MU per fraction) × {fractions} fraction(s) on CT {g.SizeX}×{g.SizeY}×{g.SizeZ} ({ctPosition.Code()}, {ctPosition.Describe()}), {o.Histories:N0} histories"));
+            $"dose: plan '{plan.Label}' ({segments.Select(s => s.BeamNumber).Distinct().Count()} beams, {segments.Count} segments, {segments.Sum(s => s.MonitorUnits):0.0} MU per fraction) × {fractions} fraction(s) on CT {g.SizeX}×{g.SizeY}×{g.SizeZ} ({ctPosition.Code()}, {ctPosition.Describe()}), {(o.UncertaintyPercent is double u ? $"to σ ≤ {u} % (D > 50 % Dmax)" : $"{o.Histories:N0} histories")}"));
         VoxelMask body = SecondCheckBody.Of(ct, o.CtPath);
         log?.WriteLine($"dose: kept inside the body ({body.Name}); 0 outside it and in air");
-        PlanDose dose = new PlanDoseCalculator(engine, model).Compute(phantom, segments, body, fractions, o.Histories, o.Seed, 10, o.Denoise, o.DoseToWater, log, cancellationToken);
+        var calculator = new PlanDoseCalculator(engine, model);
+        PlanDose dose = o.UncertaintyPercent is double pct
+            ? calculator.ComputeToTarget(phantom, segments, body, fractions, Target(pct, o.MaxHistories), o.Seed, o.Denoise, o.DoseToWater, log, cancellationToken)
+            : calculator.Compute(phantom, segments, body, fractions, o.Histories, o.Seed, 10, o.Denoise, o.DoseToWater, log, cancellationToken);
         Vec3 isoUsed = segments[0].IsocenterLps;
         var result = new SecondCheckResult(plan, ctDir, segments, fractions, dose, isoUsed, DoseAt(dose.DoseGy, isoUsed), Path.GetFullPath(o.OutDir)) { InputWarnings = inputs.Warnings };
         SecondCheckOutput.Write(result, ct);
         return result;
+    }
+
+    /// <summary>The second check's target: <paramref name="percent"/> %, capped at <paramref name="maxHistories"/>, a pilot of 10 M or a tenth of the cap.</summary>
+    private static Dosimetry.Analysis.UncertaintyTarget Target(double percent, long maxHistories)
+    {
+        if (!(percent > 0 && percent < 100) || maxHistories < 100_000)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--uncertainty {percent} / --max-histories {maxHistories}: give a percentage in (0, 100) and a cap of at least 100 000 histories."));
+        }
+
+        return new Dosimetry.Analysis.UncertaintyTarget { RelativeUncertainty = percent / 100, MaxHistories = maxHistories, PilotHistories = Math.Min(10_000_000, maxHistories / 10) };
     }
 
     private static void CheckInside(IReadOnlyList<DeliverySegment> segments, GridGeometry g)

@@ -49,6 +49,71 @@ public sealed class SegmentDoses
     /// <summary>Accelerator.</summary>
     public string DeviceName { get; }
 
+    /// <summary>Batches per segment (10 per round of <see cref="SegmentDosesToTarget"/>; 10 for a fixed history count).</summary>
+    public int Batches { get; private init; } = 10;
+
+    /// <summary>The target the doses were run to (null: a fixed history count).</summary>
+    public Dosimetry.Analysis.UncertaintyTarget? Target { get; init; }
+
+    /// <summary>Why the run to <see cref="Target"/> stopped (null without a target).</summary>
+    public Dosimetry.Analysis.StopReason? Stop { get; init; }
+
+    /// <summary>Mean relative σ over the stopping region when it stopped (fraction; null without a target).</summary>
+    public double? StoppingUncertainty { get; init; }
+
+    /// <summary>Its upper confidence bound, the figure compared with the target (null without a target).</summary>
+    public double? StoppingUpperBound { get; init; }
+
+    /// <summary>These doses with how their run to <paramref name="target"/> ended.</summary>
+    internal SegmentDoses WithOutcome(Dosimetry.Analysis.UncertaintyTarget target, Dosimetry.Analysis.StopReason stop, double sigma, double upperBound) =>
+        new(Grid, Segments, DosePerMu, SigmaPerMu, Histories, Seconds, DeviceName)
+        {
+            Batches = Batches,
+            Target = target,
+            Stop = stop,
+            StoppingUncertainty = sigma,
+            StoppingUpperBound = upperBound,
+        };
+
+    /// <summary>
+    /// Two independent runs of the same segments as one: per segment and voxel the history-weighted mean
+    /// (h₁D₁ + h₂D₂)/(h₁ + h₂) and its 1σ √(h₁²σ₁² + h₂²σ₂²)/(h₁ + h₂); each segment's histories are in the same
+    /// proportion in both runs, so the weights are the runs' totals.
+    /// </summary>
+    public static SegmentDoses Combine(SegmentDoses first, SegmentDoses second)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        if (first.DosePerMu.Length != second.DosePerMu.Length || first.Grid.VoxelCount != second.Grid.VoxelCount)
+        {
+            throw new ArgumentException("Only runs of the same segments on the same grid combine.", nameof(second));
+        }
+
+        double w1 = (double)first.Histories / (first.Histories + second.Histories), w2 = 1 - w1;
+        var dose = new float[first.DosePerMu.Length][];
+        var sigma = new float[first.DosePerMu.Length][];
+        for (int s = 0; s < dose.Length; s++)
+        {
+            float[] d1 = first.DosePerMu[s], d2 = second.DosePerMu[s], s1 = first.SigmaPerMu[s], s2 = second.SigmaPerMu[s];
+            var d = new float[d1.Length];
+            var sg = new float[d1.Length];
+            for (int v = 0; v < d.Length; v++)
+            {
+                d[v] = (float)(w1 * d1[v] + w2 * d2[v]);
+                double a = w1 * s1[v], b = w2 * s2[v];
+                sg[v] = (float)Math.Sqrt(a * a + b * b);
+            }
+
+            dose[s] = d;
+            sigma[s] = sg;
+        }
+
+        return new SegmentDoses(first.Grid, first.Segments, dose, sigma, first.Histories + second.Histories, first.Seconds + second.Seconds, first.DeviceName)
+        {
+            Batches = first.Batches + second.Batches,
+        };
+    }
+
     /// <summary>
     /// Simulates every segment with <paramref name="histories"/> histories shared in proportion to the source particles
     /// its MU stand for (equal statistics per unit fluence), 10 batches each. <paramref name="progress"/> (optional)

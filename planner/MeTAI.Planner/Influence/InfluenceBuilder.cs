@@ -66,7 +66,8 @@ public sealed class InfluenceBuilder
         var valBuf = new float[voxelIndices.Length];
         var voxBuf = new int[voxelIndices.Length];
         DepthSmoother? smoother = _settings.DepthSmoothingPoints > 0 ? new DepthSmoother(phantom.Geometry, phantom.DensitiesGPerCm3, _settings.DepthSmoothingPoints) : null;
-        long nnz = 0;
+        long nnz = 0, maxHistories = 0;
+        Vec3 spacing = phantom.Geometry.SpacingMm;
         var sw = Stopwatch.StartNew();
         double lastReport = 0;
         using DoseSession session = _engine.OpenSession(phantom);
@@ -75,13 +76,15 @@ public sealed class InfluenceBuilder
             BeamletGrid grid = grids[b];
             PlanBeam beam = grid.Beam;
             BeamGeometry geometry = beam.Geometry(_model.SadMm);
+            long histories = _settings.HistoriesFor(grid.WidthMm * grid.HeightMm, spacing.X * spacing.Y * spacing.Z);
+            maxHistories = Math.Max(maxHistories, histories);
             for (int n = 0; n < grid.Count; n++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 (double cx, double cy) = grid.Center(n);
                 BeamSetup setup = _model.CreateBeam(Aperture.Beamlet(cx, cy, grid.WidthMm, grid.HeightMm), geometry, 1.0);
                 int column = columns.Count;
-                session.RunDose(setup, _settings.HistoriesPerBeamlet, _settings.Seed + (ulong)column, dose, cancellationToken);
+                session.RunDose(setup, histories, _settings.Seed + (ulong)column, dose, cancellationToken);
                 int count = Extract(dose, voxelIndices, _settings.RelativeCutoff, rowBuf, valBuf);
                 if (smoother is not null)
                 {
@@ -115,7 +118,7 @@ public sealed class InfluenceBuilder
         }
 
         CsrMatrix matrix = CsrMatrix.FromColumns(voxelIndices.Length, columns);
-        return new InfluenceMatrix(phantom.Geometry, voxelIndices, beamlets, matrix, _settings.HistoriesPerBeamlet, _settings.RelativeCutoff);
+        return new InfluenceMatrix(phantom.Geometry, voxelIndices, beamlets, matrix, maxHistories, _settings.RelativeCutoff);
     }
 
     /// <summary>

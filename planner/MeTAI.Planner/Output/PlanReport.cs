@@ -51,6 +51,12 @@ public static class PlanReport
             AllGoalsPassed = r.AllGoalsPassed,
             Goals = r.Goals.Select(Goal),
             RawDoseGoals = r.RawDoseGoals.Select(Goal),
+            Denoising = new
+            {
+                r.FinalDose.Denoised,
+                SigmaPerStructure = DenoisingSummary.SigmaPerStructure(r).Select(x => new { x.Structure, Raw = x.Raw, Exported = x.Exported }),
+                GoalsFlipped = DenoisingSummary.FlippedGoals(r),
+            },
             PredictedGoals = r.PredictedGoals.Select(Goal),
             SequencedGoals = r.SequencedGoals.Select(Goal),
             Metrics = r.Metrics,
@@ -121,6 +127,10 @@ public static class PlanReport
         r.FinalDose.MeanRelUncertaintyAbove50,
         r.FinalDose.RawMeanRelUncertaintyAbove50,
         r.FinalDose.SmoothedFraction,
+        UncertaintyTarget = r.FinalDose.Target is { } t ? new { Percent = 100 * t.RelativeUncertainty, Roi = r.Settings.FinalUncertaintyRoi, t.MaxHistories, t.Confidence } : null,
+        Stop = r.FinalDose.Stop switch { Dosimetry.Analysis.StopReason.TargetReached => "target reached", Dosimetry.Analysis.StopReason.HistoryCap => "history cap", _ => null },
+        r.FinalDose.StoppingUncertainty,
+        r.FinalDose.StoppingUpperBound,
         r.NormalizationFactor,
         Normalization = r.Protocol.Normalization,
         MaxDoseGy = r.FinalDose.MaxDoseGy,

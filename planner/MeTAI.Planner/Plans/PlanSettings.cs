@@ -14,8 +14,14 @@ public sealed record PlanSettings
     /// <summary>Number of beams (null: the protocol's).</summary>
     public int? BeamCount { get; init; }
 
-    /// <summary>Monte Carlo histories per 5 × 5 mm beamlet.</summary>
+    /// <summary>Monte Carlo histories per 5 × 5 mm beamlet on 5 mm voxels (scaled with the grid when <see cref="ScaleBeamletHistoriesWithGrid"/>).</summary>
     public long HistoriesPerBeamlet { get; init; } = 20_000;
+
+    /// <summary>
+    /// Scale the beamlet histories with voxel volume and beamlet area (<see cref="Influence.InfluenceSettings.HistoriesFor"/>),
+    /// so the influence matrix has the same relative noise at any grid as <see cref="HistoriesPerBeamlet"/> gives at 5 mm.
+    /// </summary>
+    public bool ScaleBeamletHistoriesWithGrid { get; init; } = true;
 
     /// <summary>Savitzky–Golay window along each beamlet's ray (0: raw beamlet doses); see <see cref="Influence.DepthSmoother"/>.</summary>
     public int BeamletDepthSmoothing { get; init; } = 9;
@@ -25,6 +31,28 @@ public sealed record PlanSettings
 
     /// <summary>Histories of the final dose on the sequenced apertures (all beams together).</summary>
     public long FinalHistories { get; init; } = 45_000_000;
+
+    /// <summary>
+    /// Run the final dose to this mean relative σ, % (over D &gt; 50 % Dmax, or <see cref="FinalUncertaintyRoi"/>) instead
+    /// of <see cref="FinalHistories"/> (null: the fixed count); see <see cref="Dose.SegmentDosesToTarget"/>.
+    /// </summary>
+    public double? FinalUncertaintyPercent { get; init; }
+
+    /// <summary>
+    /// The final-dose target `metai plan` and the service use when no history count is given, % (issue 23). The record's
+    /// own default stays the fixed <see cref="FinalHistories"/>, so code that builds settings (tests, the demo) keeps
+    /// its run time.
+    /// </summary>
+    public const double DefaultFinalUncertaintyPercent = 1;
+
+    /// <summary>The ROI the final-dose σ target is taken over (null: the voxels above 50 % of the maximum).</summary>
+    public string? FinalUncertaintyRoi { get; init; }
+
+    /// <summary>History cap of a final dose run to <see cref="FinalUncertaintyPercent"/>.</summary>
+    public long MaxFinalHistories { get; init; } = 2_000_000_000;
+
+    /// <summary>The first round (pilot) of a final dose run to <see cref="FinalUncertaintyPercent"/>, histories.</summary>
+    public long FinalPilotHistories { get; init; } = 10_000_000;
 
     /// <summary>Random seed of all Monte Carlo runs.</summary>
     public ulong Seed { get; init; } = 1;
@@ -91,6 +119,26 @@ public sealed record PlanSettings
             throw new ArgumentException("Plan settings out of range: beams 1–99, ≥ 100 histories per beamlet, ≥ 10 000 final histories, non-negative margins and rounds, positive leaf width, at least one leaf pair.");
         }
 
+        if (FinalUncertaintyPercent is double pct && !(pct > 0 && pct < 100))
+        {
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Final-dose uncertainty target {pct} %: give a percentage in (0, 100)."));
+        }
+
+        if (FinalUncertaintyRoi is not null && FinalUncertaintyPercent is null)
+        {
+            throw new ArgumentException("A final-dose uncertainty ROI needs a final-dose uncertainty target.");
+        }
+
+        if (FinalPilotHistories < 10_000 || MaxFinalHistories < 100_000)
+        {
+            throw new ArgumentException("The final-dose pilot needs at least 10 000 histories and the history cap at least 100 000.");
+        }
+
         Optimizer.Validate();
     }
+
+    /// <summary>The final dose's target (null: <see cref="FinalHistories"/>); the pilot is <see cref="FinalPilotHistories"/> or a tenth of the cap.</summary>
+    public Dosimetry.Analysis.UncertaintyTarget? FinalTarget() => FinalUncertaintyPercent is double pct
+        ? new Dosimetry.Analysis.UncertaintyTarget { RelativeUncertainty = pct / 100, MaxHistories = MaxFinalHistories, PilotHistories = Math.Min(FinalPilotHistories, MaxFinalHistories / 10) }
+        : null;
 }

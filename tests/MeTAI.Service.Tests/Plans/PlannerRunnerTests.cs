@@ -71,6 +71,15 @@ public class PlannerRunnerTests
     }
 
     [Fact]
+    public void Settings_NoHistories_FinalDoseToTheDefaultUncertainty()
+    {
+        PlanSettings plain = PlannerRunner.Settings(new PlanJobRequest { Case = "prostate", CaseName = "prostate", Protocol = "prostate", ProtocolPath = "p.json" }, DeviceKind.Auto);
+        Assert.Equal(PlanSettings.DefaultFinalUncertaintyPercent, plain.FinalUncertaintyPercent);
+        Assert.Equal(1, plain.FinalTarget()!.RelativeUncertainty * 100, 9);
+        Assert.Null(PlannerRunner.Settings(Quick("protocols"), DeviceKind.Cpu).FinalUncertaintyPercent);
+    }
+
+    [Fact]
     public async Task Run_CancelledDuringTheBeamlets_StopsThere()
     {
         string dir = Path.Combine(ServiceFactory.NewDataDirectory(), "out");

@@ -25,7 +25,7 @@ internal static class PlanCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Output directory", Required = true };
         var voxel = new Option<double>("--voxel") { Description = "Phantom voxel size, mm", DefaultValueFactory = _ => 5 };
         var beamletHistories = new Option<long>("--beamlet-histories") { Description = "Monte Carlo histories per 5 mm beamlet", DefaultValueFactory = _ => new PlanSettings().HistoriesPerBeamlet };
-        var finalHistories = new Option<long>("--final-histories") { Description = "Monte Carlo histories of the final dose (all beams)", DefaultValueFactory = _ => new PlanSettings().FinalHistories };
+        var finalHistories = new Option<long>("--final-histories") { Description = "Monte Carlo histories of the final dose (all beams); given, it replaces the default 1 % target", DefaultValueFactory = _ => new PlanSettings().FinalHistories };
         var cutoff = new Option<double>("--cutoff") { Description = "Relative cut-off of beamlet doses", DefaultValueFactory = _ => new PlanSettings().RelativeCutoff };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
         var seed = new Option<ulong>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
@@ -36,11 +36,14 @@ internal static class PlanCommand
         var noDenoise = new Option<bool>("--no-denoise") { Description = "Keep the raw Monte Carlo final dose" };
         var smoothing = new Option<int>("--beamlet-smoothing") { Description = "Savitzky–Golay window (voxels, odd) along each beamlet's ray; 0 keeps the raw beamlet doses", DefaultValueFactory = _ => new PlanSettings().BeamletDepthSmoothing };
         var beamModel = new Option<string>("--beam-model") { Description = "Beam model in configs/beams: 6MV-point (default); 6MV, whose jaws and MLC attenuate, is refused for planning (docs/planning.md)", DefaultValueFactory = _ => new PlanSettings().BeamModel };
+        var uncertainty = new Option<double?>("--uncertainty") { Description = "Run the final dose in rounds until its mean relative σ (D > 50 % Dmax, or --uncertainty-roi) is at most PCT % at 95 % confidence (default 1 % unless --final-histories is given)" };
+        var uncertaintyRoi = new Option<string?>("--uncertainty-roi") { Description = "The ROI whose voxels --uncertainty is taken over (e.g. PTV)" };
+        var maxHistories = new Option<long>("--max-histories") { Description = "History cap of a final dose run to --uncertainty", DefaultValueFactory = _ => new PlanSettings().MaxFinalHistories };
         var spmv = new Option<string>("--spmv") { Description = "Influence-matrix products: cpu or ilgpu", DefaultValueFactory = _ => "cpu" };
         var inputs = new CaseOptions();
         var command = new Command("plan", "Plan IMRT on a case: beamlets, influence matrix, optimisation, leaf sequencing, final Monte Carlo dose, DVHs and goals.")
         {
-            caseOption, protocol, beams, output, voxel, beamletHistories, finalHistories, cutoff, device, seed, cache, levels, minMu, leaf, noDenoise, spmv, beamModel, smoothing,
+            caseOption, protocol, beams, output, voxel, beamletHistories, finalHistories, cutoff, device, seed, cache, levels, minMu, leaf, noDenoise, spmv, beamModel, smoothing, uncertainty, uncertaintyRoi, maxHistories,
         };
         inputs.AddTo(command);
         command.SetAction(parse =>
@@ -66,8 +69,17 @@ internal static class PlanCommand
                     throw new ArgumentException($"--spmv '{spmvName}': use cpu or ilgpu.");
                 }
 
+                if (parse.GetValue(uncertainty) is not null && parse.GetResult(finalHistories) is { Implicit: false })
+                {
+                    throw new ArgumentException("--final-histories and --uncertainty exclude each other: a final dose run to a target uncertainty chooses its histories (cap them with --max-histories).");
+                }
+
+                bool fixedFinal = parse.GetResult(finalHistories) is { Implicit: false };
                 var settings = new PlanSettings
                 {
+                    FinalUncertaintyPercent = parse.GetValue(uncertainty) ?? (fixedFinal ? null : PlanSettings.DefaultFinalUncertaintyPercent),
+                    FinalUncertaintyRoi = parse.GetValue(uncertaintyRoi),
+                    MaxFinalHistories = parse.GetValue(maxHistories),
                     BeamCount = parse.GetValue(beams),
                     HistoriesPerBeamlet = parse.GetValue(beamletHistories),
                     FinalHistories = parse.GetValue(finalHistories),
@@ -91,6 +103,21 @@ internal static class PlanCommand
                 {
                     stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{g.Structure + " " + g.Metric,-24} {g.Comparison} {g.Target,8:0.00} {g.Unit,-3} {g.Achieved,8:0.00} {g.Unit,-3} {(g.Passed ? "pass" : "FAIL")}"));
+                }
+
+                if (r.FinalDose.Denoised)
+                {
+                    IReadOnlyList<string> flipped = DenoisingSummary.FlippedGoals(r);
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"σ per ROI, raw → denoised (goals judged on the denoised, exported dose): {string.Join(", ", DenoisingSummary.SigmaPerStructure(r).Select(x => $"{x.Structure} {100 * x.Raw:0.00} → {100 * x.Exported:0.00} %"))}; " +
+                        $"goals that flip between raw and denoised: {(flipped.Count == 0 ? "none" : string.Join(", ", flipped))}"));
+                }
+
+                if (r.FinalDose.Target is { } target)
+                {
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"final dose target σ ≤ {100 * target.RelativeUncertainty:0.###} % over {settings.FinalUncertaintyRoi ?? "D > 50 % Dmax"}: {(r.FinalDose.Stop == Dosimetry.Analysis.StopReason.TargetReached ? "reached" : "NOT reached (history cap)")} with {r.FinalDose.Histories:N0} histories; " +
+                        $"σ {100 * r.FinalDose.StoppingUncertainty:0.00} %, upper bound {100 * r.FinalDose.StoppingUpperBound:0.00} % at {100 * target.Confidence:0} % confidence; after the segment weights σ(D>50%) {100 * r.FinalDose.RawMeanRelUncertaintyAbove50:0.00} % raw"));
                 }
 
                 PlanTimings t = r.Timings;

@@ -38,7 +38,7 @@ internal sealed class FinalDoseStage : IPlanStage
         int si = 0;
         List<SequencedBeam> sequenced = [.. context.Sequenced.Select(sb => sb with { Segments = [.. sb.Segments.Select(seg => seg with { MonitorUnits = mu[si++] / fractions })] })];
         context.Sequenced = [.. sequenced.Select(b => b with { Segments = [.. b.Segments.Select(s => s with { MonitorUnits = s.MonitorUnits * factor })] })];
-        context.FinalDose = final = Scale(final, factor);
+        context.FinalDose = final = Scale(final, factor, segmentDoses);
         context.NormalizationFactor = factor;
         VoxelMask rxMask = context.RxMask;
         context.Log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -57,8 +57,18 @@ internal sealed class FinalDoseStage : IPlanStage
         int segmentCount = context.Delivery.Count;
         IProgress<double>? segmentProgress = context.Progress.Stage(PlanStage.FinalDose,
             f => string.Create(CultureInfo.InvariantCulture, $"Monte Carlo dose of {segmentCount} segments, {100 * f:0} % of the histories"));
-        return SegmentDoses.Compute(context.Engine, context.Model, context.Phantom, context.Delivery, context.Settings.FinalHistories, context.Settings.Seed + 1_000_003, context.Log,
-            segmentProgress is null ? null : new ScaledProgress(segmentProgress, SegmentShare), context.CancellationToken);
+        IProgress<double>? scaled = segmentProgress is null ? null : new ScaledProgress(segmentProgress, SegmentShare);
+        PlanSettings settings = context.Settings;
+        if (settings.FinalTarget() is { } target)
+        {
+            double[] mu = [.. context.Delivery.Select(d => d.MonitorUnits)];
+            VoxelMask? roi = settings.FinalUncertaintyRoi is string name ? context.Case.Structure(name).Mask : null;
+            return SegmentDosesToTarget.Compute(context.Engine, context.Model, context.Phantom, context.Delivery, mu, target, context.Body, roi, settings.Seed + 1_000_003, context.Log,
+                scaled, context.CancellationToken);
+        }
+
+        return SegmentDoses.Compute(context.Engine, context.Model, context.Phantom, context.Delivery, settings.FinalHistories, settings.Seed + 1_000_003, context.Log,
+            scaled, context.CancellationToken);
     }
 
     /// <summary>
@@ -83,7 +93,7 @@ internal sealed class FinalDoseStage : IPlanStage
 
             PlanDose dose = Finish(context, segmentDoses, mu);
             double factor = NormalizationFactor(context, dose);
-            IReadOnlyList<GoalResult> check = EvaluationStage.Evaluate(context.Case, context.Protocol, Scale(dose, factor).DoseGy.Data, context.Body).Goals;
+            IReadOnlyList<GoalResult> check = EvaluationStage.Evaluate(context.Case, context.Protocol, Scale(dose, factor, null).DoseGy.Data, context.Body).Goals;
             List<GoalResult> failing = GoalReweighting.Failing(check, settings.FinalGoalMargin);
             OptimizationResult? run = context.MonteCarloSegmentRun;
             context.Log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -122,7 +132,7 @@ internal sealed class FinalDoseStage : IPlanStage
         return value > 0 ? norm.Percent / 100 * rxGy / value : 1;
     }
 
-    private static PlanDose Scale(PlanDose d, double factor)
+    private static PlanDose Scale(PlanDose d, double factor, SegmentDoses? run)
     {
         var grid = new VoxelGrid<float>(d.DoseGy.Geometry);
         for (int n = 0; n < grid.Data.Length; n++)
@@ -153,6 +163,10 @@ internal sealed class FinalDoseStage : IPlanStage
             MaxDoseGy = DoseMask.Max(grid),
             Body = d.Body,
             IsDoseToWater = d.IsDoseToWater,
+            Target = run?.Target ?? d.Target,
+            Stop = run?.Stop ?? d.Stop,
+            StoppingUncertainty = run?.StoppingUncertainty ?? d.StoppingUncertainty,
+            StoppingUpperBound = run?.StoppingUpperBound ?? d.StoppingUpperBound,
         };
     }
 

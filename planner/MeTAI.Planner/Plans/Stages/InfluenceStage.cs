@@ -69,14 +69,25 @@ internal sealed class InfluenceStage : IPlanStage
         var builder = new InfluenceBuilder(context.Engine, context.Model, new InfluenceSettings
         {
             HistoriesPerBeamlet = settings.HistoriesPerBeamlet,
+            ScaleWithGrid = settings.ScaleBeamletHistoriesWithGrid,
             RelativeCutoff = settings.RelativeCutoff,
             Seed = settings.Seed,
             MaxMemoryBytes = settings.MaxInfluenceBytes,
             DepthSmoothingPoints = settings.BeamletDepthSmoothing,
         });
         context.Log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  influence: {context.BeamletCount} beamlets × {settings.HistoriesPerBeamlet} histories on {context.Engine.DeviceName}"));
+            $"  influence: {context.BeamletCount} beamlets × {EffectiveHistories(context)} histories on {context.Engine.DeviceName}{(settings.ScaleBeamletHistoriesWithGrid ? $" ({settings.HistoriesPerBeamlet} per 5 mm beamlet on 5 mm voxels, scaled with the grid)" : string.Empty)}"));
         return builder.Build(context.Phantom, context.Grids, context.VoxelIndices, context.Log, progress, context.CancellationToken);
+    }
+
+    /// <summary>Histories per beamlet of the first beam's grid on this case's voxels (what <see cref="InfluenceBuilder"/> runs).</summary>
+    private static long EffectiveHistories(PlanContext context)
+    {
+        PlanSettings s = context.Settings;
+        var settings = new InfluenceSettings { HistoriesPerBeamlet = s.HistoriesPerBeamlet, ScaleWithGrid = s.ScaleBeamletHistoriesWithGrid };
+        GridGeometry g = context.Case.Geometry;
+        BeamletGrid? first = context.Grids.Count > 0 ? context.Grids[0] : null;
+        return first is null ? s.HistoriesPerBeamlet : settings.HistoriesFor(first.WidthMm * first.HeightMm, g.SpacingMm.X * g.SpacingMm.Y * g.SpacingMm.Z);
     }
 
     /// <summary>The SHA-256 of everything the matrix depends on: grid, Monte Carlo settings, beams and beamlets, CT, HU calibration, beam model, row voxels.</summary>
@@ -86,7 +97,7 @@ internal sealed class InfluenceStage : IPlanStage
         var text = new StringBuilder();
         GridGeometry g = context.Case.Geometry;
         text.Append(CultureInfo.InvariantCulture, $"grid {g.SizeX} {g.SizeY} {g.SizeZ} {g.SpacingMm} {g.OriginLps} {g.Direction}\n");
-        text.Append(CultureInfo.InvariantCulture, $"histories {s.HistoriesPerBeamlet} cutoff {s.RelativeCutoff:R} seed {s.Seed} depth-smoothing {s.BeamletDepthSmoothing} physics {new PhysicsOptions()}\n");
+        text.Append(CultureInfo.InvariantCulture, $"histories {s.HistoriesPerBeamlet} effective {EffectiveHistories(context)} cutoff {s.RelativeCutoff:R} seed {s.Seed} depth-smoothing {s.BeamletDepthSmoothing} physics {new PhysicsOptions()}\n");
         foreach (BeamletGrid b in context.Grids)
         {
             PlanBeam pb = b.Beam;
