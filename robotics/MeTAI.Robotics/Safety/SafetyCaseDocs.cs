@@ -60,24 +60,7 @@ public static class SafetyCaseDocs
     }
 
     /// <summary>Replaces every generated block of <paramref name="markdown"/> with fresh content.</summary>
-    public static string Refresh(string markdown)
-    {
-        ArgumentNullException.ThrowIfNull(markdown);
-        foreach ((string name, string begin, string end) in Blocks)
-        {
-            int b = markdown.IndexOf(begin, StringComparison.Ordinal);
-            int e = markdown.IndexOf(end, StringComparison.Ordinal);
-            if (b < 0 || e < b)
-            {
-                throw new FormatException($"docs/safety-case.md lacks the markers of the {name} block.");
-            }
-
-            string content = name == "hazards" ? HazardSections() : BudgetTable();
-            markdown = markdown[..(b + begin.Length)] + "\n" + content + "\n" + markdown[e..];
-        }
-
-        return markdown;
-    }
+    public static string Refresh(string markdown) => GeneratedBlocks.Refresh(markdown, "docs/safety-case.md", Blocks, name => name == "hazards" ? HazardSections() : BudgetTable());
 
     private static string Reaction(InterlockReaction r) => r switch
     {

@@ -76,29 +76,12 @@ public static class SafetyDocs
     }
 
     /// <summary>Replaces every generated block of <paramref name="markdown"/> with fresh content.</summary>
-    public static string Refresh(string markdown)
-    {
-        ArgumentNullException.ThrowIfNull(markdown);
-        foreach ((string name, string begin, string end) in Blocks)
+    public static string Refresh(string markdown) => GeneratedBlocks.Refresh(markdown, "docs/safety.md", Blocks, name => name switch
         {
-            int b = markdown.IndexOf(begin, StringComparison.Ordinal);
-            int e = markdown.IndexOf(end, StringComparison.Ordinal);
-            if (b < 0 || e < b)
-            {
-                throw new FormatException($"docs/safety.md lacks the markers of the {name} block.");
-            }
-
-            string content = name switch
-            {
-                "diagram" => Diagram(),
-                "interlocks" => InterlockTable(),
-                _ => TransitionTable(),
-            };
-            markdown = markdown[..(b + begin.Length)] + "\n" + content + "\n" + markdown[e..];
-        }
-
-        return markdown;
-    }
+            "diagram" => Diagram(),
+            "interlocks" => InterlockTable(),
+            _ => TransitionTable(),
+        });
 
     private sealed class Probe : ISupervisorObserver
     {
