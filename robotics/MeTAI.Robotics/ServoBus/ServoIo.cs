@@ -13,7 +13,7 @@ namespace MeTAI.Robotics.ServoBus;
 /// Power-up runs here on request. Torque off is written by the caller's thread at once (<see cref="TorqueOffNow"/>),
 /// then repeated by this thread, and again every <see cref="ServoIoOptions.TorqueOffRepeatMs"/> while torque is off.
 /// </summary>
-public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
+public sealed partial class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
 {
     private const int StatusSpan = XmControlTable.BusWatchdog - XmControlTable.HardwareErrorStatus + 1;
 
@@ -81,6 +81,10 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
         }
 
         _profileVelocity = profileVelocity is null ? null : [.. profileVelocity];
+        _relayPeriodTicks = (long)(_options.RelayFeedMs * 1e-3 * Stopwatch.Frequency);
+        _relayOffTicks = (long)(_options.RelayOffMs * 1e-3 * Stopwatch.Frequency);
+        _loopStallTicks = (long)(_options.LoopStallMs * 1e-3 * Stopwatch.Frequency);
+        _feedStoppedTicks = Stopwatch.GetTimestamp();
         Feedback = new ServoFeedback(n);
         Commands = new ServoCommandSlot(n, this);
     }
@@ -201,6 +205,7 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
                     Interlocked.Increment(ref _torqueOffRepeats);
                 }
 
+                ServiceRelay(now);
                 if (PowerUp == PowerUpStatus.Running)
                 {
                     // A transient bus glitch must not fault the arm at power-up: up to three attempts.
@@ -326,7 +331,7 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
     // (never on the last attempt, nor once torque off was requested: the failure is then final).
     private bool DoPowerUp(bool lastAttempt)
     {
-        string failure = PingAndClearWatchdogs() ?? CheckHardwareErrors() ?? ReadPowerUpPositions() ?? EnableTorque() ?? "";
+        string failure = ArmRelay() ?? PingAndClearWatchdogs() ?? CheckHardwareErrors() ?? ReadPowerUpPositions() ?? EnableTorque() ?? "";
         bool ok = failure.Length == 0;
         if (ok && Volatile.Read(ref _torqueOffPending) != 0)
         {
@@ -349,12 +354,16 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
             _sentCycle = -1;
             _previousSentCycle = -1;
             Feedback.Publish(_present, _hwError, 0, 0, false, Stopwatch.GetTimestamp());
+            // From here the feed continues only while the loop writes goals (it has LoopStallMs from now to begin).
+            _loopSeenTicks = Stopwatch.GetTimestamp();
             _torqueOn = true;
+            _powerUpFeeding = false;
             Volatile.Write(ref _powerUp, (int)PowerUpStatus.Ready);
         }
         else
         {
             _torqueOn = false;
+            _powerUpFeeding = false;
             _bus.WriteImmediate(_torqueOffPacket.AsSpan(0, _torqueOffLength));
             Volatile.Write(ref _powerUp, (int)PowerUpStatus.Failed);
         }
@@ -367,6 +376,7 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
     {
         for (int i = 0; i < _ids.Length; i++)
         {
+            ServiceRelay(Stopwatch.GetTimestamp());
             if (!_bus.Ping(_ids[i], out _, out _))
             {
                 return $"servo {_ids[i]} does not answer Ping";
@@ -432,6 +442,7 @@ public sealed class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
 
         for (int i = 0; i < _ids.Length; i++)
         {
+            ServiceRelay(Stopwatch.GetTimestamp());
             if (!_bus.WriteByte(_ids[i], XmControlTable.TorqueEnable, 1, out _)
                 || !_bus.WriteByte(_ids[i], XmControlTable.BusWatchdog, _options.BusWatchdog20Ms, out _))
             {

@@ -1,0 +1,13 @@
+using System.Diagnostics;
+
+namespace MeTAI.Simulation.Serial;
+
+/// <summary>
+/// One trip of the power relay board: its cause, the Stopwatch ticks of the last feed before it, of the moment servo
+/// power went off (0: it did not — welded contacts) and of the trip itself.
+/// </summary>
+public sealed record RelayTrip(RelayTripCause Cause, long LastFeedTicks, long PowerOffTicks, long TripTicks)
+{
+    /// <summary>Last feed → servo power off (ms), the figure the stated T_relay bounds; NaN when power did not go off.</summary>
+    public double FeedToPowerOffMs => PowerOffTicks == 0 ? double.NaN : (PowerOffTicks - LastFeedTicks) * 1e3 / Stopwatch.Frequency;
+}
