@@ -40,7 +40,7 @@ public sealed class PowerRelayTwin
 
     private const int TableSize = 32;
     private readonly PowerRelayOptions _options;
-    private readonly Action<bool> _setServoPower;
+    private readonly Action<bool, long> _setServoPower;
     private readonly RelayBoardCodec _codec = new();
     private readonly byte[] _table = new byte[TableSize];
     private readonly byte[] _reply = new byte[64];
@@ -56,7 +56,7 @@ public sealed class PowerRelayTwin
     private long _feeds;
     private RelayTrip? _lastTrip;
 
-    internal PowerRelayTwin(PowerRelayOptions options, Action<bool> setServoPower)
+    internal PowerRelayTwin(PowerRelayOptions options, Action<bool, long> setServoPower)
     {
         options.Validate();
         _options = options;
@@ -67,6 +67,7 @@ public sealed class PowerRelayTwin
         _table[6] = 1;
         _table[7] = options.Id;
         _table[TripCauseAddress] = (byte)RelayTripCause.NotArmed;
+        Update(Stopwatch.GetTimestamp());
     }
 
     /// <summary>The board's ID.</summary>
@@ -161,15 +162,6 @@ public sealed class PowerRelayTwin
         }
     }
 
-    // The chain's thread was descheduled: the board's own timer never is, and feeds sent meanwhile wait in the pty.
-    internal void ForgiveStall(long stallTicks)
-    {
-        lock (_lock)
-        {
-            _lastFeedTicks += stallTicks;
-        }
-    }
-
     // Called by the chain's thread at least every millisecond while power is on: the watchdog's clock.
     internal void Tick(long nowTicks)
     {
@@ -211,6 +203,8 @@ public sealed class PowerRelayTwin
                 return RelayBoardCodec.WriteStatus(_reply, _options.Id, 0, [_table[0], _table[1], _table[6]]);
             case 0x02 when p.Length == 4:
                 {
+                    // The registers as of now (the watchdog may have expired while this thread was descheduled).
+                    Update(nowTicks);
                     int address = p[0] | (p[1] << 8);
                     int length = p[2] | (p[3] << 8);
                     return address + length > TableSize || length > 16
@@ -275,13 +269,18 @@ public sealed class PowerRelayTwin
     // Called with the lock held: the coil, the contacts, the servos' power.
     private void Update(long nowTicks)
     {
+        long offTicks = nowTicks;
         if (_armed && _estopOpen)
         {
-            Trip(RelayTripCause.EStopLoopOpen, nowTicks);
+            Trip(RelayTripCause.EStopLoopOpen, nowTicks, nowTicks);
         }
         else if (_armed && _fedSinceArm && nowTicks - _lastFeedTicks > _timeoutTicks)
         {
-            Trip(RelayTripCause.FeedTimeout, nowTicks);
+            // The board's own timer expired at lastFeed + timeout; this thread may notice later (descheduled on a loaded
+            // machine). The contacts open when the timer expired — the hardware does not wait for the simulation — and
+            // the trip records both moments.
+            Trip(RelayTripCause.FeedTimeout, _lastFeedTicks + _timeoutTicks, nowTicks);
+            offTicks = _lastFeedTicks + _timeoutTicks;
         }
 
         bool coil = _armed && _fedSinceArm;
@@ -296,22 +295,22 @@ public sealed class PowerRelayTwin
         _powerOn = contacts;
         if (!contacts)
         {
-            _powerOffTicks = nowTicks;
-            if (_lastTrip is { } trip)
+            _powerOffTicks = offTicks;
+            if (_lastTrip is { PowerOffTicks: 0 } trip)
             {
-                _lastTrip = trip with { PowerOffTicks = nowTicks };
+                _lastTrip = trip with { PowerOffTicks = offTicks };
             }
         }
 
-        _setServoPower(contacts);
+        _setServoPower(contacts, contacts ? nowTicks : offTicks);
     }
 
-    private void Trip(RelayTripCause cause, long nowTicks)
+    private void Trip(RelayTripCause cause, long tripTicks, long noticedTicks)
     {
         _armed = false;
         _fedSinceArm = false;
         _table[TripCauseAddress] = (byte)cause;
         // The contacts may be welded: then power is not off, and PowerOffTicks stays 0 for this trip.
-        _lastTrip = new RelayTrip(cause, _lastFeedTicks, _welded ? 0 : nowTicks, nowTicks);
+        _lastTrip = new RelayTrip(cause, _lastFeedTicks, _welded ? 0 : tripTicks, tripTicks, noticedTicks);
     }
 }

@@ -9,17 +9,15 @@ public sealed partial class ServoChainTwin
     public PowerRelayTwin? Relay { get; }
 
     // Each pass of the serving thread: the bytes just heard, then the board's watchdog clock (every device on the bus
-    // hears every byte; the board decodes them itself, and hears nothing while the bus is cut).
-    private void ServeRelay(int n, long now, long stall)
+    // hears every byte; the board decodes them itself, and hears nothing while the bus is cut). Bytes first: feeds that
+    // waited in the pty while this thread was descheduled arrived in time. No stall is forgiven otherwise — the board's
+    // clock is the wall clock, so a late wake-up of this thread can only make power go off later than the model says
+    // (RelayTrip.FeedToPowerOffMs shows it), never earlier.
+    private void ServeRelay(int n, long now)
     {
         if (Relay is not { } relay)
         {
             return;
-        }
-
-        if (stall > 0)
-        {
-            relay.ForgiveStall(stall);
         }
 
         if (n > 0 && !_silent)
@@ -30,11 +28,11 @@ public sealed partial class ServoChainTwin
         relay.Tick(now);
     }
 
-    private void SetServoPower(bool on)
+    private void SetServoPower(bool on, long atTicks)
     {
         foreach (XmServoTwin s in _servos)
         {
-            s.SetMotorPower(on);
+            s.SetMotorPower(on, atTicks);
         }
     }
 

@@ -61,7 +61,7 @@ public sealed partial class ServoChainTwin : IDisposable
         {
             Relay = new PowerRelayTwin(relay, SetServoPower);
             // The board starts unarmed: no motor power until the controller arms and feeds it.
-            SetServoPower(false);
+            SetServoPower(false, Stopwatch.GetTimestamp());
         }
     }
 
@@ -219,7 +219,7 @@ public sealed partial class ServoChainTwin : IDisposable
             long now = Stopwatch.GetTimestamp();
             long stall = now - last - 2 * pollTicks;
             last = now;
-            ServeRelay(n, now, stall);
+            ServeRelay(n, now);
             foreach (XmServoTwin s in _servos)
             {
                 if (stall > 0)

@@ -109,11 +109,13 @@ public sealed class XmServoTwin
     // The power relay switched motor power. Off: torque drops at once and cannot come back, goals are stored but move
     // nothing (the electronics stay on, as with a safe-torque-off input: the servo still answers and reports its position).
     // On again: the servo starts as after a reboot, torque off and its bus watchdog clear.
-    internal void SetMotorPower(bool on)
+    // atTicks: when power changed (the relay's timer may have expired a little before its thread noticed); the servo
+    // moves under power up to then, not beyond, unless it was already read past that moment.
+    internal void SetMotorPower(bool on, long atTicks)
     {
         lock (_lock)
         {
-            Advance(Stopwatch.GetTimestamp());
+            Advance(Math.Max(atTicks, _lastTicks));
             _unpowered = !on;
             _velocity = 0;
             _table[XmControlTable.TorqueEnable] = 0;

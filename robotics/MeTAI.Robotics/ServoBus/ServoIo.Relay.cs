@@ -9,8 +9,9 @@ namespace MeTAI.Robotics.ServoBus;
 /// <see cref="ServoIoOptions.RelayFeedMs"/> it feeds the relay — only while torque is on and the loop is alive (a new
 /// goal within <see cref="ServoIoOptions.LoopStallMs"/>), or during power-up — and reads back power, the wired e-stop
 /// loop and the trip cause for the loop (<see cref="Relay"/>). Any torque-off stops the feed, so servo power drops
-/// within T_relay (<see cref="ServoIoOptions.RelayOffMs"/>) even if the torque-off write is lost. Power read on longer
-/// than T_relay after the feed stopped latches "stuck closed" and refuses power-up. All on the bus owner's thread.
+/// within T_relay (<see cref="ServoIoOptions.RelayOffMs"/>) even if the torque-off write is lost. Power read on while the
+/// board reports a trip (or 2 × T_relay after the feed stopped) latches "stuck closed" and refuses power-up. All on the
+/// bus owner's thread.
 /// </summary>
 public sealed partial class ServoIo
 {
@@ -28,6 +29,9 @@ public sealed partial class ServoIo
     private long _loopSeenTicks;
     private volatile bool _powerUpFeeding;
     private volatile string? _relayStuck;
+
+    // Power still read on this long after the feed stopped, with no trip reported, counts as stuck: twice T_relay.
+    private long StuckBoundTicks => 2 * _relayOffTicks;
 
     /// <inheritdoc />
     public PowerReadback Relay => _options.PowerRelayId is null ? default
@@ -79,10 +83,14 @@ public sealed partial class ServoIo
         }
 
         bool powerOn = _relayStatus[0] != 0;
-        if (!feeding && powerOn && _relayStuck is null && now - _feedStoppedTicks > _relayOffTicks + 2 * _relayPeriodTicks)
+        byte trip = _relayStatus[2];
+        // Welded contacts: the board has dropped its coil (it reports a trip) yet its mirror contact reads power on — or,
+        // should it never report a trip, power still on twice T_relay after the feed stopped (another controller
+        // feeding it, a board that does not time out). The first needs no timing at all, so load cannot fake it.
+        if (!feeding && powerOn && _relayStuck is null && (trip != 0 || now - _feedStoppedTicks > StuckBoundTicks))
         {
             _relayStuck = string.Create(CultureInfo.InvariantCulture,
-                $"power relay {id} stuck closed: servo power reads on {(now - _feedStoppedTicks) * 1e3 / Stopwatch.Frequency:F0} ms after the feed stopped (T_relay {_options.RelayOffMs:F0} ms)");
+                $"power relay {id} stuck closed: servo power reads on {(now - _feedStoppedTicks) * 1e3 / Stopwatch.Frequency:F0} ms after the feed stopped (T_relay {_options.RelayOffMs:F0} ms), trip cause: {PowerRelayRegisters.TripCauseText(trip)}");
         }
 
         _relay.Write(new PowerReadback(true, powerOn, _relayStatus[1] != 0, _relayStatus[2], now, _lastFeedTicks, _relayStuck));
@@ -106,14 +114,22 @@ public sealed partial class ServoIo
 
         _powerUpFeeding = false;
         ServiceRelay(Stopwatch.GetTimestamp(), force: true);
-        long testAt = _feedStoppedTicks + _relayOffTicks + 2 * _relayPeriodTicks;
-        while (Stopwatch.GetTimestamp() < testAt && _relayStuck is null)
+
+        // The relay test: with the feed stopped, power must read off (once the board has timed out, within T_relay).
+        bool answered = false;
+        while (_relayStuck is null)
         {
+            long now = Stopwatch.GetTimestamp();
+            answered = ReadRelay(id, now, feeding: false);
+            if ((answered && !Relay.PowerOn) || now - _feedStoppedTicks > StuckBoundTicks + _relayPeriodTicks)
+            {
+                break;
+            }
+
             Thread.Sleep(2);
-            ServiceRelay(Stopwatch.GetTimestamp());
         }
 
-        if (!ReadRelay(id, Stopwatch.GetTimestamp(), feeding: false))
+        if (!answered && _relayStuck is null)
         {
             return $"power relay {id} does not answer";
         }

@@ -205,7 +205,6 @@ public sealed partial class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
                     Interlocked.Increment(ref _torqueOffRepeats);
                 }
 
-                ServiceRelay(now);
                 if (PowerUp == PowerUpStatus.Running)
                 {
                     // A transient bus glitch must not fault the arm at power-up: up to three attempts.
@@ -214,6 +213,10 @@ public sealed partial class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
                         Thread.Sleep(20);
                     }
                 }
+
+                // After the power-up check, never between it and the torque-off check: a torque-off that arrives while the
+                // relay's transactions run must not be taken for one requested during the power-up that follows.
+                ServiceRelay(now);
 
                 if (_torqueOn)
                 {
