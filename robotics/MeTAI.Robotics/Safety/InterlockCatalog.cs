@@ -43,7 +43,7 @@ public static class InterlockCatalog
         Interlocks.DeadmanReleased => "operator-present bit clear in the master's pose message; next cycle",
         Interlocks.BeamOn => "with a beam gate configured: the linac's beam/state says beam on, has not acknowledged the last permit withdrawal, or is older than 300 ms; next cycle",
         Interlocks.MasterPoseStale => "no master pose with a newer sequence number for the pose watchdog (30 ms), heartbeat or not (duplicates and replays do not count); the first cycle past it holds (≤ watchdog + 2 cycles)",
-        Interlocks.ServoPower => "power relay read back every 10 ms: power off while torque is on, or no read-back for the servo timeout (40 ms) while the servos still answer (a silent bus is ServoBus), next cycle after the reading; power read on while the board reports a trip, or 2 × T_relay (100 ms) after the feed stopped = welded contacts, in any state",
+        Interlocks.ServoPower => "power relay read back every 10 ms: power off while torque is on, or no read-back for the servo timeout (40 ms) while the servos still answer (a silent bus is ServoBus), next cycle after the reading; power read on while the board reports a trip (its coil dropped) = welded contacts, in any state",
         _ => throw new ArgumentOutOfRangeException(nameof(interlock), interlock, "Expected a single interlock bit."),
     };
 }

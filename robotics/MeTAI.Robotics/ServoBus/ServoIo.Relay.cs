@@ -10,8 +10,7 @@ namespace MeTAI.Robotics.ServoBus;
 /// goal within <see cref="ServoIoOptions.LoopStallMs"/>), or during power-up — and reads back power, the wired e-stop
 /// loop and the trip cause for the loop (<see cref="Relay"/>). Any torque-off stops the feed, so servo power drops
 /// within T_relay (<see cref="ServoIoOptions.RelayOffMs"/>) even if the torque-off write is lost. Power read on while the
-/// board reports a trip (or 2 × T_relay after the feed stopped) latches "stuck closed" and refuses power-up. All on the
-/// bus owner's thread.
+/// board reports a trip latches "stuck closed" and refuses power-up. All on the bus owner's thread.
 /// </summary>
 public sealed partial class ServoIo
 {
@@ -30,7 +29,7 @@ public sealed partial class ServoIo
     private volatile bool _powerUpFeeding;
     private volatile string? _relayStuck;
 
-    // Power still read on this long after the feed stopped, with no trip reported, counts as stuck: twice T_relay.
+    // Power-up's relay test waits this long after the feed stopped for power to read off: twice T_relay.
     private long StuckBoundTicks => 2 * _relayOffTicks;
 
     /// <inheritdoc />
@@ -84,10 +83,10 @@ public sealed partial class ServoIo
 
         bool powerOn = _relayStatus[0] != 0;
         byte trip = _relayStatus[2];
-        // Welded contacts: the board has dropped its coil (it reports a trip) yet its mirror contact reads power on — or,
-        // should it never report a trip, power still on twice T_relay after the feed stopped (another controller
-        // feeding it, a board that does not time out). The first needs no timing at all, so load cannot fake it.
-        if (!feeding && powerOn && _relayStuck is null && (trip != 0 || now - _feedStoppedTicks > StuckBoundTicks))
+        // Welded contacts: the board has dropped its coil (it reports a trip) yet its mirror contact reads power on. This
+        // needs no timing, so load cannot fake it (a time bound could: a board, or its twin, that hears the last feed
+        // late keeps power on later). A board that never trips is the power-up test's to refuse.
+        if (!feeding && powerOn && _relayStuck is null && trip != 0)
         {
             _relayStuck = string.Create(CultureInfo.InvariantCulture,
                 $"power relay {id} stuck closed: servo power reads on {(now - _feedStoppedTicks) * 1e3 / Stopwatch.Frequency:F0} ms after the feed stopped (T_relay {_options.RelayOffMs:F0} ms), trip cause: {PowerRelayRegisters.TripCauseText(trip)}");
@@ -142,7 +141,8 @@ public sealed partial class ServoIo
 
         if (r.PowerOn)
         {
-            return $"power relay {id} reads servo power on before it was armed (contacts welded, or fed by another controller); refusing to power up";
+            return string.Create(CultureInfo.InvariantCulture,
+                $"power relay {id} still reads servo power on {(Stopwatch.GetTimestamp() - _feedStoppedTicks) * 1e3 / Stopwatch.Frequency:F0} ms after the feed stopped and reports no trip (fed by another controller, or a board that does not time out); refusing to power up");
         }
 
         if (!r.EStopLoopClosed)

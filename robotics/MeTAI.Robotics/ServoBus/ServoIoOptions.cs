@@ -42,8 +42,7 @@ public sealed class ServoIoOptions
     /// <summary>
     /// T_relay, the relay's stated time from the last feed to servo power off (ms): its 45 ms watchdog plus up to 5 ms for
     /// the contacts to open. Power-up waits up to twice this for power to read off before it arms the board; power read on
-    /// while the board reports a trip (or still on twice this long after the feed stopped) means welded contacts:
-    /// latched, and power-up is refused.
+    /// while the board reports a trip means welded contacts: latched, and power-up is refused.
     /// </summary>
     public double RelayOffMs { get; set; } = 50;
 
