@@ -299,13 +299,14 @@ public sealed class DynamixelBus : IDisposable
     {
         lock (_writeLock)
         {
-            if (_link is not null)
+            PosixSerialLink? link = _link;
+            if (link is not null)
             {
-                _link.Write(packet, WriteTimeoutMs);
+                link.Write(packet, WriteTimeoutMs);
             }
             else
             {
-                _port!.BaseStream.Write(packet);
+                OpenPort().BaseStream.Write(packet);
             }
         }
 
@@ -412,7 +413,8 @@ public sealed class DynamixelBus : IDisposable
 
         int space = Math.Min(_rx.Length, _reader.FreeSpace);
         int want = Math.Max(1, Math.Min(space, available));
-        int n = _link is not null ? _link.Read(_rx.AsSpan(0, want)) : _port!.Read(_rx, 0, want);
+        PosixSerialLink? link = _link;
+        int n = link is not null ? link.Read(_rx.AsSpan(0, want)) : OpenPort().Read(_rx, 0, want);
         if (n > 0)
         {
             _lastByteTicks = Stopwatch.GetTimestamp();
@@ -423,7 +425,11 @@ public sealed class DynamixelBus : IDisposable
         return true;
     }
 
-    private int BytesToRead => _link?.BytesToRead ?? _port?.BytesToRead ?? 0;
+    private int BytesToRead => _link?.BytesToRead ?? (_port is { IsOpen: true } p ? p.BytesToRead : 0);
+
+    // The port of the System.IO.Ports path; closed (by Dispose, from another thread) is an InvalidOperationException,
+    // which the IO thread counts as a port error, never a crash.
+    private SerialPort OpenPort() => _port is { IsOpen: true } p ? p : throw new InvalidOperationException($"serial {_options.PortName}: the bus is closed.");
 
     // System.IO.Ports' WriteTimeout, and the own descriptor's wait for room in the driver's queue.
     private const int WriteTimeoutMs = 100;
@@ -434,13 +440,14 @@ public sealed class DynamixelBus : IDisposable
         _reader.Clear();
         if (BytesToRead > 0)
         {
-            if (_link is not null)
+            PosixSerialLink? link = _link;
+            if (link is not null)
             {
-                _link.DiscardInBuffer();
+                link.DiscardInBuffer();
             }
             else
             {
-                _port!.DiscardInBuffer();
+                OpenPort().DiscardInBuffer();
             }
         }
     }
