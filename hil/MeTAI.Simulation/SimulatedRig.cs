@@ -116,7 +116,7 @@ public sealed class SimulatedRig : IAsyncDisposable
         }
         else
         {
-            Servos = StartServoTwin(Robot, _options.Servos, _options.Seed, _options.Realtime ? ServoTwinPriority : null);
+            Servos = StartServoTwin(Robot, _options.Servos, _options.Seed, _options.Realtime ? ServoTwinPriority : null, _options.PowerRelay);
             ServoPath = Servos.SlavePath;
         }
 
@@ -226,14 +226,17 @@ public sealed class SimulatedRig : IAsyncDisposable
 
     /// <summary>
     /// A started servo chain twin with the robot's servo IDs, every joint at zero; physics from <paramref name="settings"/>
-    /// (none: the twin's defaults), encoder noise drawn with <paramref name="seed"/>.
+    /// (none: the twin's defaults), encoder noise drawn with <paramref name="seed"/>, and the power relay board
+    /// <paramref name="powerRelay"/> (none: the board's defaults).
     /// </summary>
-    public static ServoChainTwin StartServoTwin(RobotModel robot, ServoSettings? settings = null, int seed = 1, int? realtimePriority = null)
+    public static ServoChainTwin StartServoTwin(RobotModel robot, ServoSettings? settings = null, int seed = 1, int? realtimePriority = null,
+        PowerRelayOptions? powerRelay = null)
     {
         ArgumentNullException.ThrowIfNull(robot);
         var servos = new ServoChainTwin(new ServoChainOptions
         {
             RealtimePriority = realtimePriority,
+            PowerRelay = powerRelay ?? new PowerRelayOptions(),
             Servos = [.. robot.Joints.Select(j => settings is null
                 ? new ServoTwinOptions { Id = j.ServoId, InitialPositionCounts = robot.Servo.ToCounts(0, j), NoiseSeed = seed }
                 : new ServoTwinOptions

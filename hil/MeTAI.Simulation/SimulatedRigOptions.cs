@@ -6,6 +6,7 @@ using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Radiotherapy;
 using MeTAI.Robotics.ServoBus;
 using MeTAI.Robotics.Teleoperation;
+using MeTAI.Simulation.Serial;
 
 namespace MeTAI.Simulation;
 
@@ -16,13 +17,16 @@ public sealed record SimulatedRigOptions
     /// A rig for a shared, loaded machine (the service's simulated controller, tests that are not about timing): the
     /// controller's defaults except the timeouts that scheduling stalls of other processes alone would trip — heartbeat
     /// watchdog 400 ms, servo timeout 1 s, tracking lag 300 ms, the servos' bus watchdog 1 s, serial replies 150 ms with
-    /// 3 retries. Not timing evidence: the HIL scenarios and campaigns say which settings they prove.
+    /// 3 retries, and the power relay's watchdog 1 s (T_relay 1.05 s: one Sync Read may wait 4 × 150 ms for a late reply,
+    /// and the relay is fed from the same thread). Not timing evidence: the HIL scenarios and campaigns say which
+    /// settings they prove.
     /// </summary>
     public static SimulatedRigOptions ForSharedMachine(RobotModel robot) => new()
     {
         Robot = robot,
         Controller = new ControllerOptions { HeartbeatWatchdogMs = 400, PoseWatchdogMs = 400, ServoTimeoutMs = 1000, TrackingLagMs = 300 },
-        ServoIo = new ServoIoOptions { BusWatchdog20Ms = 50 },
+        ServoIo = new ServoIoOptions { BusWatchdog20Ms = 50, RelayOffMs = 1050 },
+        PowerRelay = new PowerRelayOptions { FeedTimeoutMs = 1000 },
         ReplyTimeoutMs = 150,
         Retries = 3,
     };
@@ -38,6 +42,12 @@ public sealed record SimulatedRigOptions
 
     /// <summary>Servo IO settings.</summary>
     public ServoIoOptions ServoIo { get; init; } = new();
+
+    /// <summary>
+    /// The watchdog power relay board on the servo bus (its watchdog time; T_relay in <see cref="ServoIoOptions.RelayOffMs"/>
+    /// must allow for it), or null: no board, and <see cref="ServoIoOptions.PowerRelayId"/> must be null too.
+    /// </summary>
+    public PowerRelayOptions? PowerRelay { get; init; } = new();
 
     /// <summary>Teleoperation settings.</summary>
     public TeleopOptions Teleop { get; init; } = new();

@@ -32,6 +32,13 @@ public sealed class ServoChainOptions
     /// </summary>
     public int? RealtimePriority { get; init; }
 
+    /// <summary>
+    /// The watchdog power relay board on the bus (<see cref="PowerRelayTwin"/>), which switches the servos' motor power:
+    /// on by default, as the arm ships (servo power stays off until the controller arms and feeds it). Null: no board,
+    /// the servos always have power (bus-level tests that drive the servos without a controller).
+    /// </summary>
+    public PowerRelayOptions? PowerRelay { get; init; } = new();
+
     /// <summary>Throws when something is invalid.</summary>
     public void Validate()
     {
@@ -44,6 +51,12 @@ public sealed class ServoChainOptions
         if (Servos.Count == 0 || Servos.Select(s => s.Id).Distinct().Count() != Servos.Count || Servos.Any(s => s.Id is 0 or >= 0xFD))
         {
             throw new ArgumentException("Servo IDs must be unique, 1…252, and at least one servo is needed.");
+        }
+
+        PowerRelay?.Validate();
+        if (PowerRelay is { } relay && Servos.Any(s => s.Id == relay.Id))
+        {
+            throw new ArgumentException($"The power relay board's ID {relay.Id} is also a servo's.");
         }
 
         if (Servos.Any(s => !(s.TimeConstantS > 0) || !(s.MaxVelocityCountsPerS > 0) || !(s.MaxAccelerationCountsPerS2 >= 0) || s.EncoderNoiseCounts < 0))

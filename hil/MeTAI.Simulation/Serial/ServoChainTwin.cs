@@ -58,7 +58,14 @@ public sealed partial class ServoChainTwin : IDisposable
         _servos = [.. options.Servos.Select(s => new XmServoTwin(s, options.ModelNumber, options.Firmware))];
         _pty = new PseudoTerminal();
         _wire = new WireTiming(options.BaudRate, options.ReturnDelayUs);
+        if (options.PowerRelay is { } relay)
+        {
+            Relay = new PowerRelayTwin(relay, SetServoPower);
+            // The board starts unarmed: no motor power until the controller arms and feeds it.
+            SetServoPower(false, Stopwatch.GetTimestamp());
+        }
     }
+
 
     /// <summary>The serial device the controller opens.</summary>
     public string SlavePath => _pty.SlavePath;
@@ -183,6 +190,7 @@ public sealed partial class ServoChainTwin : IDisposable
         Interlocked.Exchange(ref _corruptReplies, 0);
         Interlocked.Exchange(ref _delayTicks, 0);
         _clearWire = true;
+        Relay?.ResetFaults();
     }
 
     /// <summary>True when the serving thread obtained SCHED_FIFO (<see cref="ServoChainOptions.RealtimePriority"/>).</summary>
@@ -214,6 +222,7 @@ public sealed partial class ServoChainTwin : IDisposable
             AdvanceRogue(now);
             long stall = now - last - 2 * pollTicks;
             last = now;
+            ServeRelay(n, now);
             foreach (XmServoTwin s in _servos)
             {
                 if (stall > 0)
@@ -486,7 +495,10 @@ public sealed partial class ServoChainTwin : IDisposable
 
         Volatile.Write(ref _replyWrittenTicks, Math.Max(_replyWrittenTicks, _wire.LastWriteTicks));
 
-        return wait < 0 ? 20 : Math.Clamp((int)(wait * 1000 / Stopwatch.Frequency), 1, 20);
+        // While the relay has power on, wake every millisecond: its watchdog's clock (power must go off on time even
+        // when the bus has fallen silent, e.g. the controller was killed).
+        int idleMs = Relay is { PowerOn: true } ? 1 : 20;
+        return wait < 0 ? idleMs : Math.Clamp((int)(wait * 1000 / Stopwatch.Frequency), 1, idleMs);
     }
 
     /// <summary>Stops the thread and closes the pty.</summary>

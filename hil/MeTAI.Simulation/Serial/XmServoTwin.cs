@@ -26,6 +26,7 @@ public sealed class XmServoTwin
     private int _noiseCounts;
     private volatile bool _silent;
     private volatile bool _baudMismatch;
+    private bool _unpowered;
     private readonly Random _noise;
 
     internal XmServoTwin(ServoTwinOptions options, ushort model, byte firmware)
@@ -103,6 +104,38 @@ public sealed class XmServoTwin
 
     /// <summary>Dynamixel ID.</summary>
     public byte Id => _options.Id;
+
+    /// <summary>True while the servo has motor power (the power relay's contacts are closed).</summary>
+    public bool MotorPowered
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return !_unpowered;
+            }
+        }
+    }
+
+    // The power relay switched motor power. Off: torque drops at once and cannot come back, goals are stored but move
+    // nothing (the electronics stay on, as with a safe-torque-off input: the servo still answers and reports its position).
+    // On again: the servo starts as after a reboot, torque off and its bus watchdog clear.
+    // atTicks: when power changed (the relay's timer may have expired a little before its thread noticed); the servo
+    // moves under power up to then, not beyond, unless it was already read past that moment.
+    internal void SetMotorPower(bool on, long atTicks)
+    {
+        lock (_lock)
+        {
+            Advance(Math.Max(atTicks, _lastTicks));
+            _unpowered = !on;
+            _velocity = 0;
+            _table[XmControlTable.TorqueEnable] = 0;
+            if (on)
+            {
+                _table[XmControlTable.BusWatchdog] = 0;
+            }
+        }
+    }
 
     /// <summary>Torque on?</summary>
     public bool TorqueEnabled
@@ -273,8 +306,8 @@ public sealed class XmServoTwin
                 byte v = data[k];
                 if (a == XmControlTable.TorqueEnable)
                 {
-                    // Torque cannot come on while a hardware error is latched; when it comes on the goal is the present position.
-                    if (v != 0 && _table[XmControlTable.HardwareErrorStatus] != 0)
+                    // Torque cannot come on while a hardware error is latched, nor without motor power.
+                    if (v != 0 && (_table[XmControlTable.HardwareErrorStatus] != 0 || _unpowered))
                     {
                         continue;
                     }
@@ -337,7 +370,7 @@ public sealed class XmServoTwin
             BinaryPrimitives.WriteInt32LittleEndian(_table.AsSpan(XmControlTable.GoalPosition), (int)Math.Round(_position));
         }
 
-        if (dt <= 0 || _stuck || _table[XmControlTable.TorqueEnable] == 0)
+        if (dt <= 0 || _stuck || _unpowered || _table[XmControlTable.TorqueEnable] == 0)
         {
             _velocity = 0;
             return;

@@ -38,6 +38,7 @@ public sealed partial class ControlCore
     private readonly byte[] _hwError;
     private readonly long _torqueOffRepeatTicks;
     private readonly UnsafeTestOptions? _unsafe;
+    private readonly IServoPower _power;
     private readonly BeamGate? _beamGate;
     private readonly BeamHoldReasons _ignoredBeamReasons;
     private long _cycle;
@@ -81,6 +82,7 @@ public sealed partial class ControlCore
         _options = options;
         _torqueOffRepeatTicks = (long)(options.LatchedTorqueOffRepeatMs * 1e-3 * Stopwatch.Frequency);
         _inputs = inputs;
+        _power = power;
         _outputs = outputs;
         _feedback = feedback;
         _audit = new ControlAudit(audit);
@@ -224,6 +226,7 @@ public sealed partial class ControlCore
             MeasuredRad = _qMeas,
             Linac = ReadLinac(),
             PermitWithdrawnSequence = _withdrawnSeq,
+            Relay = _power.Relay,
         };
         return _interlocks.Evaluate(inputs);
     }

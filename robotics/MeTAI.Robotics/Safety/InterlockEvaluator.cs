@@ -5,6 +5,7 @@ using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Dynamixel;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Radiotherapy;
+using MeTAI.Robotics.ServoBus;
 using MeTAI.Robotics.Teleoperation;
 
 namespace MeTAI.Robotics.Safety;
@@ -30,6 +31,9 @@ namespace MeTAI.Robotics.Safety;
 /// <see cref="Interlocks.TrackingError"/> (every goal that may have driven the servo further than its tolerance, <see cref="GoalHistory"/>).</item>
 /// <item><see cref="Interlocks.CorridorViolation"/>: the commanded or measured tool deeper beyond the corridor wall than
 /// <see cref="TeleopOptions.HoldPenetrationM"/> / <see cref="TeleopOptions.MeasuredHoldPenetrationM"/>.</item>
+/// <item>With a power relay (<see cref="InterlockInputs.Relay"/>): <see cref="Interlocks.EStop"/> when its wired e-stop loop
+/// reads open; <see cref="Interlocks.ServoPower"/> when power reads off or the read-back is older than the servo timeout
+/// while torque is on, or the relay reported stuck closed (any state).</item>
 /// <item><see cref="Interlocks.BeamOn"/> (with a beam gate): the linac's status is stale, says beam on, or has not acted
 /// on the last permit withdrawal.</item>
 /// </list>
@@ -59,6 +63,7 @@ public sealed class InterlockEvaluator(RobotModel model, ControllerOptions optio
     private int _trackingJoint;
     private double _trackingErrorRad;
     private (long From, long To) _trackingWindow;
+    private PowerReadback _relay;
 
     /// <summary>Heartbeat ticks that were last when the heartbeat interlock was raised, with the cycle's time and number.</summary>
     public (long HeartbeatTicks, long DetectedTicks, long DetectedCycle) LastHeartbeatLoss { get; private set; }
@@ -111,7 +116,7 @@ public sealed class InterlockEvaluator(RobotModel model, ControllerOptions optio
             live |= Interlocks.ServoHardwareError;
         }
 
-        live |= EvaluateServos(inputs);
+        live |= EvaluateServos(inputs) | EvaluateRelay(inputs);
         if (_corridorViolation)
         {
             live |= Interlocks.CorridorViolation;
@@ -175,6 +180,10 @@ public sealed class InterlockEvaluator(RobotModel model, ControllerOptions optio
         Interlocks.ServoBus => _watchdogTripped ? "a servo's bus watchdog tripped"
             : _feedbackAgeTicks == long.MaxValue ? "no servo reading yet"
             : string.Create(CultureInfo.InvariantCulture, $"last complete servo reading {_feedbackAgeTicks * 1e3 / Stopwatch.Frequency:F1} ms old"),
+        Interlocks.EStop => _relay.Configured && _relay.ReadTicks != 0 && !_relay.EStopLoopClosed ? "wired e-stop loop open (power relay board input)" : "",
+        Interlocks.ServoPower => _relay.StuckDetail ?? (!_relay.PowerOn
+            ? $"servo power read back off (power relay trip cause: {PowerRelayRegisters.TripCauseText(_relay.TripCause)})"
+            : string.Create(CultureInfo.InvariantCulture, $"power relay read-back {(nowTicks - _relay.ReadTicks) * 1e3 / Stopwatch.Frequency:F1} ms old")),
         Interlocks.TrackingError => string.Create(CultureInfo.InvariantCulture,
             $"joint {model.Joints[_trackingJoint].Name}: {_trackingErrorRad:F4} rad from the goals of cycles {_trackingWindow.From}…{_trackingWindow.To} (cycle {cycle})"),
         _ => "",
@@ -203,6 +212,34 @@ public sealed class InterlockEvaluator(RobotModel model, ControllerOptions optio
         if (inputs.HaveFeedback)
         {
             live |= CheckJoints(inputs);
+        }
+
+        return live;
+    }
+
+    // The watchdog power relay (when configured): its wired e-stop loop, power read back while torque is on, welded contacts.
+    private Interlocks EvaluateRelay(in InterlockInputs inputs)
+    {
+        PowerReadback relay = inputs.Relay;
+        if (!relay.Configured)
+        {
+            return Interlocks.None;
+        }
+
+        _relay = relay;
+        Interlocks live = Interlocks.None;
+        if (relay.ReadTicks != 0 && !relay.EStopLoopClosed)
+        {
+            live |= Interlocks.EStop;
+        }
+
+        // A stale read-back counts only while the servos still answer — a servo reading more than half the servo timeout
+        // newer than the relay's last (it is read every 10 ms): a silent bus is the ServoBus rule's, with its better reason.
+        bool stale = inputs.NowTicks - relay.ReadTicks > _servoTimeoutTicks
+            && inputs.HaveFeedback && inputs.FeedbackTicks - relay.ReadTicks > _servoTimeoutTicks / 2;
+        if (relay.StuckDetail is not null || (SafetySupervisor.IsTorqueOnState(inputs.State) && (!relay.PowerOn || stale)))
+        {
+            live |= Interlocks.ServoPower;
         }
 
         return live;

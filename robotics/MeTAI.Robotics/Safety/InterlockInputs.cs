@@ -1,4 +1,5 @@
 using MeTAI.Robotics.Radiotherapy;
+using MeTAI.Robotics.ServoBus;
 
 namespace MeTAI.Robotics.Safety;
 
@@ -65,6 +66,9 @@ public readonly ref struct InterlockInputs
 
     /// <summary>The linac's last status (only read with a beam gate configured).</summary>
     public LinacReading Linac { get; init; }
+
+    /// <summary>The watchdog power relay's latest read-back (not configured: no relay rules).</summary>
+    public PowerReadback Relay { get; init; }
 
     /// <summary>Sequence number of the last beam permit withdrawal; the linac must have acted on it (0: none).</summary>
     public long PermitWithdrawnSequence { get; init; }

@@ -51,4 +51,12 @@ public enum Interlocks : uint
     /// stream (and the deadman bit it carries) is stale. Reaction: hold.
     /// </summary>
     MasterPoseStale = 1 << 11,
+
+    /// <summary>
+    /// The watchdog power relay disagrees with what the controller commands: while torque is on, servo power reads back
+    /// off (the relay tripped: feed timeout or the wired e-stop loop) or its read-back is older than the servo timeout while the servos answer;
+    /// in any state, power read on after the feed had stopped for T_relay (contacts welded). Reaction: fault; power-up
+    /// is refused while it is raised.
+    /// </summary>
+    ServoPower = 1 << 12,
 }

@@ -17,4 +17,7 @@ public interface IServoPower
 
     /// <summary>Consumes a Ready result.</summary>
     void AcknowledgePowerUp();
+
+    /// <summary>The latest read-back of the watchdog power relay (default: none configured).</summary>
+    PowerReadback Relay => default;
 }

@@ -11,7 +11,7 @@ public sealed partial class ServoIo
     // (never on the last attempt, nor once torque off was requested: the failure is then final).
     private bool DoPowerUp(bool lastAttempt)
     {
-        string failure = PingAndClearWatchdogs() ?? CheckHardwareErrors() ?? ReadPowerUpPositions() ?? EnableTorque() ?? "";
+        string failure = ArmRelay() ?? PingAndClearWatchdogs() ?? CheckHardwareErrors() ?? ReadPowerUpPositions() ?? EnableTorque() ?? "";
         bool ok = failure.Length == 0;
         if (ok && Volatile.Read(ref _torqueOffPending) != 0)
         {
@@ -34,12 +34,16 @@ public sealed partial class ServoIo
             _sentCycle = -1;
             _previousSentCycle = -1;
             Feedback.Publish(_present, _hwError, 0, 0, false, Stopwatch.GetTimestamp());
+            // From here the feed continues only while the loop writes goals (it has LoopStallMs from now to begin).
+            _loopSeenTicks = Stopwatch.GetTimestamp();
             _torqueOn = true;
+            _powerUpFeeding = false;
             Volatile.Write(ref _powerUp, (int)PowerUpStatus.Ready);
         }
         else
         {
             _torqueOn = false;
+            _powerUpFeeding = false;
             _bus.WriteSafety(_torqueOffPacket.AsSpan(0, _torqueOffLength));
             Volatile.Write(ref _powerUp, (int)PowerUpStatus.Failed);
         }
@@ -52,6 +56,7 @@ public sealed partial class ServoIo
     {
         for (int i = 0; i < _ids.Length; i++)
         {
+            ServiceRelay(Stopwatch.GetTimestamp());
             if (!_bus.Ping(_ids[i], out _, out _))
             {
                 return $"servo {_ids[i]} does not answer Ping";
@@ -117,6 +122,7 @@ public sealed partial class ServoIo
 
         for (int i = 0; i < _ids.Length; i++)
         {
+            ServiceRelay(Stopwatch.GetTimestamp());
             if (!_bus.WriteByte(_ids[i], XmControlTable.TorqueEnable, 1, out _)
                 || !_bus.WriteByte(_ids[i], XmControlTable.BusWatchdog, _options.BusWatchdog20Ms, out _))
             {

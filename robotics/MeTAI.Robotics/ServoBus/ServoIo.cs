@@ -84,6 +84,10 @@ public sealed partial class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
         }
 
         _profileVelocity = profileVelocity is null ? null : [.. profileVelocity];
+        _relayPeriodTicks = (long)(_options.RelayFeedMs * 1e-3 * Stopwatch.Frequency);
+        _relayOffTicks = (long)(_options.RelayOffMs * 1e-3 * Stopwatch.Frequency);
+        _loopStallTicks = (long)(_options.LoopStallMs * 1e-3 * Stopwatch.Frequency);
+        _feedStoppedTicks = Stopwatch.GetTimestamp();
         Feedback = new ServoFeedback(n);
         Commands = new ServoCommandSlot(n, this);
     }
@@ -242,6 +246,10 @@ public sealed partial class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
                         Thread.Sleep(20);
                     }
                 }
+
+                // After the power-up check, never between it and the torque-off check: a torque-off that arrives while the
+                // relay's transactions run must not be taken for one requested during the power-up that follows.
+                ServiceRelay(now);
 
                 if (_torqueOn)
                 {

@@ -15,6 +15,8 @@ public sealed class DynamixelBusOverPtyTests : IDisposable
         _twin = new ServoChainTwin(new ServoChainOptions
         {
             Servos = [new ServoTwinOptions { Id = 1, InitialPositionCounts = 1000 }, new ServoTwinOptions { Id = 2, InitialPositionCounts = 3000 }],
+            // These tests drive the servos themselves, without a controller to arm and feed a power relay.
+            PowerRelay = null,
         });
         _twin.Start();
         _bus = new DynamixelBus(new DynamixelBusOptions { PortName = _twin.SlavePath, ReplyTimeoutMs = 100 });

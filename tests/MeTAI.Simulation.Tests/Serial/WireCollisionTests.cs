@@ -22,6 +22,8 @@ public sealed class WireCollisionTests : IDisposable
         {
             BaudRate = 9600,
             Servos = [new ServoTwinOptions { Id = 1 }, new ServoTwinOptions { Id = 2 }],
+            // These tests drive the servos themselves, without a controller to arm and feed a power relay.
+            PowerRelay = null,
         });
         _twin.Start();
         _port = new SerialPort(_twin.SlavePath, 9600) { ReadTimeout = 50 };

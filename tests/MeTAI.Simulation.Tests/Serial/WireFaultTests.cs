@@ -15,6 +15,8 @@ public sealed class WireFaultTests : IDisposable
         _twin = new ServoChainTwin(new ServoChainOptions
         {
             Servos = [new ServoTwinOptions { Id = 1 }, new ServoTwinOptions { Id = 2 }],
+            // These tests drive the servos themselves, without a controller to arm and feed a power relay.
+            PowerRelay = null,
         });
         _twin.Start();
         _bus = new DynamixelBus(new DynamixelBusOptions { PortName = _twin.SlavePath, ReplyTimeoutMs = 50, Retries = 0 });
