@@ -73,6 +73,9 @@ public static class SafetyCase
                 new("e-stop latches; torque off is the next packet on the bus (one owner, preempting the transaction in flight); reset only acknowledged and after release", RiskControlKind.ProtectiveMeasure, Interlocks.EStop,
                     [R + "ControlCoreTests.EStop_Following_TorqueOffInTheSameCycle", R + "ControlCoreTests.EStop_PressedAndReleasedBetweenTwoCycles_StillLatchesEStopWithTorqueOff", R + "SafetySupervisorTableTests.Reset_EStopStillPressed_Refused",
                         S + "InterlocksOverRealTransportsTests.EStop_TorqueOffWrittenOnTheBusWithinTwoCycles", S + "ServoIoOverPtyTests.TorqueOff_WhileASyncReadWaitsOnMutedServos_PreemptsItAndIsTheNextPacket"], ["estop-during-motion"]),
+                new("e-stop device heartbeat: the MQTT e-stop device publishes its state every 50 ms with a sequence number on a topic only it may publish to; silence beyond the e-stop watchdog (a silent, crashed or cut-off device: a press would be lost) latches EStop, and power-up is refused until it heartbeats", RiskControlKind.ProtectiveMeasure, Interlocks.EStopDeviceSilent,
+                    [R + "InterlockEvaluatorTests.Evaluate_EStopDeviceSilentBeyondItsWatchdog_RaisesEStopDeviceSilentAndRecordsTheLoss", R + "ControlCoreTests.EStopDeviceFallsSilent_WhileFollowing_LatchesEStopWithTorqueOffAndNothingMovesAfter",
+                        R + "ControlCoreTests.NoEStopDeviceHeartbeat_EnableRefusedUntilItHeartbeats", S + "InterlocksOverRealTransportsTests.EStopDeviceSilent_LatchesEStopWithTorqueOffOnTheBus"], []),
                 new("watchdog power relay outside the software path: servo power only while the IO thread feeds it (T_relay 50 ms: a stalled loop, a killed process or a cut bus drops power), the e-stop wired in series (category 0), power and the e-stop loop read back every 10 ms, welded contacts found by the power-up relay test and power-up refused", RiskControlKind.ProtectiveMeasure, Interlocks.ServoPower,
                     [R + "RelayInterlockTests.Evaluate_PowerReadOffWhileTorqueOn_ServoPowerWithTripCause", R + "RelayInterlockTests.Evaluate_WiredEStopLoopOpen_EStopInAnyState", R + "RelayInterlockTests.Evaluate_StuckClosed_ServoPowerEvenWhenDisabled",
                         S + "PowerRelayTwinTests.IoThreadGone_FeedStops_PowerOffWithinTRelayAndNothingMovesAfter", S + "PowerRelayTwinTests.EStopLoopOpened_PowerOffAtOnceReadBackOpenAndPowerUpRefused", S + "PowerRelayTwinTests.ContactsWelded_StuckClosedLatchedAndPowerUpRefused"], []),
@@ -127,6 +130,7 @@ public static class SafetyCase
         {
             Interlocks.EStop => (cycle, F($"message → next cycle {cycle:0.#}")),
             Interlocks.HapticHeartbeat => (c.HeartbeatWatchdogMs + 2 * cycle, F($"watchdog {c.HeartbeatWatchdogMs:0.#} + 2 cycles")),
+            Interlocks.EStopDeviceSilent => (c.EStopWatchdogMs + 2 * cycle, F($"e-stop watchdog {c.EStopWatchdogMs:0.#} + 2 cycles")),
             Interlocks.MasterPoseStale => (c.PoseWatchdogMs + 2 * cycle, F($"pose watchdog {c.PoseWatchdogMs:0.#} + 2 cycles")),
             Interlocks.ServoBus => (c.ServoTimeoutMs + cycle, F($"servo timeout {c.ServoTimeoutMs:0.#} + 1 cycle")),
             Interlocks.ServoHardwareError => (readingAge + cycle, F($"alert bit of the next reply (reading {readingAge:0.#}) + 1 cycle; Hardware Error Status, read every {o.StatusPollEvery} IO cycles ({o.StatusPollEvery * ioCycle:0.#}), names the error")),

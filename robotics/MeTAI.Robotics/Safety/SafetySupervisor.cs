@@ -124,7 +124,8 @@ public sealed class SafetySupervisor
             return;
         }
 
-        if ((active & Interlocks.EStop) != 0)
+        // A silent e-stop device in Disabled only refuses power-up (torque is off; the controller starts before the device).
+        if ((active & Interlocks.EStop) != 0 || ((active & Interlocks.EStopDeviceSilent) != 0 && _state != SafetyState.Disabled))
         {
             if (_state != SafetyState.EStop)
             {
@@ -200,9 +201,9 @@ public sealed class SafetySupervisor
 
     private bool NoInterlocks() => _active == Interlocks.None;
 
-    private bool FaultCleared() => _resetAcknowledged && (_active & (InterlockCatalog.FaultClass | Interlocks.EStop)) == 0;
+    private bool FaultCleared() => _resetAcknowledged && (_active & (InterlockCatalog.FaultClass | InterlockCatalog.EStopClass)) == 0;
 
-    private bool EStopReleased() => _resetAcknowledged && (_active & Interlocks.EStop) == 0;
+    private bool EStopReleased() => _resetAcknowledged && (_active & InterlockCatalog.EStopClass) == 0;
 
     // The state machine, state by state. Permits, then ignores, in the order the exported diagram lists them.
     private void Configure(StateMachine<SafetyState, SafetyTrigger> m)
@@ -257,7 +258,7 @@ public sealed class SafetySupervisor
             .IgnoresWhileLatched();
 
         m.Configure(SafetyState.EStop)
-            .PermitIf(SafetyTrigger.Reset, SafetyState.Disabled, EStopReleased, "acknowledged and e-stop released")
+            .PermitIf(SafetyTrigger.Reset, SafetyState.Disabled, EStopReleased, "acknowledged, e-stop released and its device heartbeating")
             .Ignore(SafetyTrigger.EStopPressed)
             .IgnoresWhileLatched();
     }
