@@ -176,6 +176,9 @@ public sealed class InterlockEvaluator(RobotModel model, ControllerOptions optio
     /// <summary>Clears the latched corridor violation (a new teleoperation target is judged, or teleoperation is not following).</summary>
     public void ClearCorridor() => _corridorViolation = false;
 
+    /// <summary>True when the last evaluation found the power relay board's wired e-stop loop open.</summary>
+    public bool WiredEStopOpen => _relay.Configured && _relay.ReadTicks != 0 && !_relay.EStopLoopClosed;
+
     /// <summary>When the input behind <paramref name="interlock"/> was seen (heartbeat, servo reading; 0: not tracked here).</summary>
     public long InputTicks(Interlocks interlock) => interlock switch
     {

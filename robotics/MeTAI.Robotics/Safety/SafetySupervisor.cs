@@ -135,7 +135,10 @@ public sealed class SafetySupervisor
             return;
         }
 
-        if ((active & InterlockCatalog.FaultClass) != 0 && (IsTorqueOnState(_state) || _state == SafetyState.Powering))
+        // In Disabled only ServoPower can be raised (the power relay's welded contacts, found once the feed stopped): the
+        // arm's power can no longer be cut, so it latches Fault — no reset while it stands.
+        if ((active & InterlockCatalog.FaultClass) != 0 && (IsTorqueOnState(_state) || _state == SafetyState.Powering
+            || (_state == SafetyState.Disabled && (active & Interlocks.ServoPower) != 0)))
         {
             FireCore(SafetyTrigger.InterlockFault);
             return;
@@ -211,9 +214,9 @@ public sealed class SafetySupervisor
         m.Configure(SafetyState.Disabled)
             .PermitIf(SafetyTrigger.Enable, SafetyState.Powering, NoInterlocksExceptHold, "no e-stop and no fault interlock")
             .Permit(SafetyTrigger.EStopPressed, SafetyState.EStop)
+            .Permit(SafetyTrigger.InterlockFault, SafetyState.Fault)
             .Ignore(SafetyTrigger.Disable)
-            .Ignore(SafetyTrigger.InterlockHold)
-            .Ignore(SafetyTrigger.InterlockFault);
+            .Ignore(SafetyTrigger.InterlockHold);
 
         m.Configure(SafetyState.Powering)
             .Permit(SafetyTrigger.PowerReady, SafetyState.Enabled)
