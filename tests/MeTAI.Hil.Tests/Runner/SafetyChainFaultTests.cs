@@ -33,7 +33,8 @@ public sealed class SafetyChainFaultTests(ITestOutputHelper output)
         await Task.Delay(200);
         Assert.Equal(SafetyState.EStop, rig.Controller.State);
         await undo!();
-        await Task.Delay(200);
+        await SimulatedRig.WaitUntilAsync(() => !rig.Controller.Core.LastInterlocks.HasFlag(Interlocks.EStopDeviceSilent), TimeSpan.FromSeconds(5),
+            "the controller to hear the e-stop device again");
         rig.Controller.Command(ControllerCommandKind.Reset, acknowledge: true);
         Assert.True(await rig.Controller.WaitForStateAsync(SafetyState.Disabled, TimeSpan.FromSeconds(5)), rig.Sim.AuditTail());
     }

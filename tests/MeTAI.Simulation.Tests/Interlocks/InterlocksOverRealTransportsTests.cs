@@ -115,7 +115,8 @@ public class InterlocksOverRealTransportsTests(ITestOutputHelper output)
         await Task.Delay(100);
         Assert.Equal(SafetyState.EStop, rig.Controller.State);
         rig.EStop.SetSilent(false);
-        await Task.Delay(100);
+        await SimulatedRig.WaitUntilAsync(() => !rig.Controller.Core.LastInterlocks.HasFlag(MeTAI.Robotics.Safety.Interlocks.EStopDeviceSilent),
+            TimeSpan.FromSeconds(5), "the controller to hear the e-stop device again");
         rig.Controller.Command(ControllerCommandKind.Reset, acknowledge: true);
         Assert.True(await rig.Controller.WaitForStateAsync(SafetyState.Disabled, TimeSpan.FromSeconds(5)), rig.AuditTail());
     }
