@@ -9,14 +9,14 @@ namespace MeTAI.Simulation;
 public sealed record RigUser(string Name, MqttRole Role, string Password)
 {
     /// <summary>
-    /// The default set with fresh random passwords: controller, master1, operator, observer; with
-    /// <paramref name="deviceTwins"/> also estop, linac and patient (the HIL's e-stop button, linac and patient-motion twins).
+    /// The default set with fresh random passwords: controller, master1, operator, observer, estop (every controller needs
+    /// a heartbeating e-stop device); with <paramref name="deviceTwins"/> also linac and patient (the HIL's linac and
+    /// patient-motion twins).
     /// </summary>
     public static IReadOnlyList<RigUser> Generate(bool deviceTwins = false) => deviceTwins
         ?
         [
             .. Generate(),
-            new("estop", MqttRole.EStopButton, MqttUser.RandomPassword()),
             new("linac", MqttRole.Linac, MqttUser.RandomPassword()),
             new("patient", MqttRole.PatientMonitor, MqttUser.RandomPassword()),
         ]
@@ -26,5 +26,6 @@ public sealed record RigUser(string Name, MqttRole Role, string Password)
             new("master1", MqttRole.Master, MqttUser.RandomPassword()),
             new("operator", MqttRole.Operator, MqttUser.RandomPassword()),
             new("observer", MqttRole.Observer, MqttUser.RandomPassword()),
+            new("estop", MqttRole.EStopButton, MqttUser.RandomPassword()),
         ];
 }

@@ -18,8 +18,8 @@ namespace MeTAI.Simulation;
 /// <summary>
 /// The real controller on real transports against its simulated devices: an MQTT broker (embedded, or an external one),
 /// a pty servo chain with the robot's servo IDs that the <see cref="ControllerHost"/> opens with System.IO.Ports, a
-/// haptic master twin whose orientation starts aligned with the slave's home orientation, and — as asked — an e-stop
-/// button, an operator console, a linac and a patient-motion twin, each with its own broker account. The service's
+/// haptic master twin whose orientation starts aligned with the slave's home orientation, the heartbeating e-stop button
+/// (every controller needs one), and — as asked — an operator console, a linac and a patient-motion twin, each with its own broker account. The service's
 /// simulated controller, the control benchmark, tests and the HIL harness (which adds its fault proxy through
 /// <see cref="SimulatedRigOptions.ClientRoute"/>) all use it; every part is exposed.
 /// </summary>
@@ -137,6 +137,12 @@ public sealed class SimulatedRig : IAsyncDisposable
         }
 
         await StartDeviceTwinsAsync(cancellationToken).ConfigureAwait(false);
+        if (EStop is not null)
+        {
+            // The controller refuses power-up until its e-stop device heartbeats: the rig is ready once it has heard it.
+            await WaitUntilAsync(() => Controller.Inputs.LastEStopDeviceTicks != 0, TimeSpan.FromSeconds(10), "the controller to hear the e-stop device",
+                cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task StartBrokerAsync(CancellationToken cancellationToken)

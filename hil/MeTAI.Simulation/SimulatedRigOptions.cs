@@ -24,7 +24,7 @@ public sealed record SimulatedRigOptions
     public static SimulatedRigOptions ForSharedMachine(RobotModel robot) => new()
     {
         Robot = robot,
-        Controller = new ControllerOptions { HeartbeatWatchdogMs = 400, PoseWatchdogMs = 400, ServoTimeoutMs = 1000, TrackingLagMs = 300 },
+        Controller = new ControllerOptions { HeartbeatWatchdogMs = 400, PoseWatchdogMs = 400, EStopWatchdogMs = 1000, ServoTimeoutMs = 1000, TrackingLagMs = 300 },
         ServoIo = new ServoIoOptions { BusWatchdog20Ms = 50, RelayOffMs = 1050 },
         PowerRelay = new PowerRelayOptions { FeedTimeoutMs = 1000 },
         ReplyTimeoutMs = 150,
@@ -107,8 +107,11 @@ public sealed record SimulatedRigOptions
     /// <summary>Spin margin (µs) of the haptic master's publisher.</summary>
     public double MasterSpinMarginUs { get; init; } = 200;
 
-    /// <summary>Start an e-stop button twin (account <c>estop</c>).</summary>
-    public bool EStopButton { get; init; }
+    /// <summary>
+    /// Start the e-stop button twin (account <c>estop</c>; default on): the controller refuses power-up without an e-stop
+    /// device heartbeating and latches EStop when it falls silent. Off only when the device runs elsewhere (another process).
+    /// </summary>
+    public bool EStopButton { get; init; } = true;
 
     /// <summary>Start an operator console client (account <c>operator</c>) that sends commands over MQTT.</summary>
     public bool OperatorConsole { get; init; }
@@ -134,6 +137,6 @@ public sealed record SimulatedRigOptions
     /// </summary>
     public Func<ControllerHostOptions, ControllerHostOptions>? ConfigureController { get; init; }
 
-    /// <summary>True when the rig starts a twin beyond the controller's master (e-stop, linac, patient motion).</summary>
-    internal bool HasDeviceTwins => EStopButton || Linac is not null || Patient is not null;
+    /// <summary>True when the rig starts a twin beyond the controller's master and e-stop button (linac, patient motion).</summary>
+    internal bool HasDeviceTwins => Linac is not null || Patient is not null;
 }

@@ -18,6 +18,7 @@ internal static class TestRigs
     {
         HeartbeatWatchdogMs = heartbeatWatchdogMs,
         PoseWatchdogMs = 400, // the master's pose stream rides the same MQTT path as its heartbeat
+        EStopWatchdogMs = 1000, // the e-stop device's heartbeat too
         ServoTimeoutMs = 1000,
         TrackingLagMs = 300,
     };

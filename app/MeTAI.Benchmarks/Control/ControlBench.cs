@@ -39,6 +39,7 @@ public static class ControlBench
             Users = devices?.Users,
             ExternalServoPath = devices?.ServoPath,
             ExternalMaster = devices is not null,
+            EStopButton = devices is null,
             NoGcRegionBytes = options.NoGcRegionBytes,
         }, cancellationToken).ConfigureAwait(false);
 

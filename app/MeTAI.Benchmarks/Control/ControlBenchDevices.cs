@@ -4,13 +4,15 @@ using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Teleoperation;
 using MeTAI.Robotics.Transport;
 using MeTAI.Simulation;
+using MeTAI.Simulation.Devices;
 using MeTAI.Simulation.Haptics;
 using MeTAI.Simulation.Serial;
 
 namespace MeTAI.Benchmarks.Control;
 
 /// <summary>
-/// The devices of the control benchmark — embedded broker, pty servo chain, haptic master drawing the bench's circle —
+/// The devices of the control benchmark — embedded broker, pty servo chain, haptic master drawing the bench's circle, the
+/// heartbeating e-stop button —
 /// for a process of their own, so that the controller's process holds the controller alone: its garbage collector then
 /// sees only the controller's allocations (its MQTT client), not the broker's and the twins', and the twins' threads do
 /// not compete with the loop inside one runtime. On a real cell these devices are separate machines.
@@ -48,6 +50,10 @@ public static class ControlBenchDevices
         });
         await master.StartAsync(cancellationToken).ConfigureAwait(false);
         master.Follow(Circle(home));
+        RigUser estopUser = users.First(u => u.Role == MqttRole.EStopButton);
+        await using var estop = new EStopButtonTwin(
+            new MqttEndpoint { Host = "127.0.0.1", Port = broker.Port, UserName = estopUser.Name, Password = estopUser.Password }, robot.Name);
+        await estop.StartAsync(cancellationToken).ConfigureAwait(false);
         await announce.WriteLineAsync(JsonSerializer.Serialize(new ControlBenchDevicesInfo(broker.Port, servos.SlavePath, users))).ConfigureAwait(false);
         await announce.FlushAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -42,9 +42,9 @@ public static class Campaign
                     rig ??= await StartRigAsync(s, options, cancellationToken).ConfigureAwait(false);
                     ScenarioResult r = await ScenarioRunner.RunOnRigAsync(rig, s, new ScenarioRunOptions { KeepTrace = false, Unsafe = options.Unsafe, SpinMarginUs = SpinMarginUs, Realtime = options.Realtime }, cancellationToken).ConfigureAwait(false);
                     outcomes.Add((i, seed, r));
-                    if (r.Error is not null)
+                    if (r.Error is not null || rig.Spent)
                     {
-                        // Start the next run on a fresh rig: whatever broke must not spill over.
+                        // Start the next run on a fresh rig: whatever broke (or a welded relay the controller latched) must not spill over.
                         await rig.DisposeAsync().ConfigureAwait(false);
                         rig = null;
                     }

@@ -3,6 +3,7 @@ using MeTAI.Hil.Mqtt;
 using MeTAI.Hil.Scenarios;
 using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Safety;
+using MeTAI.Robotics.ServoBus;
 
 namespace MeTAI.Hil.Campaigns;
 
@@ -29,8 +30,15 @@ public static class CampaignScenario
         FaultKind.SerialCorrupt, FaultKind.SerialCorruptStorm, FaultKind.SerialDrop, FaultKind.SerialDelay, FaultKind.ServoSilent,
         FaultKind.BusSilent, FaultKind.StuckJoint, FaultKind.EncoderNoise, FaultKind.Overload, FaultKind.HeartbeatStop,
         FaultKind.PosesStop, FaultKind.DeadmanRelease, FaultKind.EStopPress, FaultKind.EStopMalformed, FaultKind.ServoFeedbackStale,
-        FaultKind.BusCollision, FaultKind.BaudMismatch,
+        FaultKind.BusCollision, FaultKind.BaudMismatch, FaultKind.EStopDeviceSilent, FaultKind.EStopCableCut, FaultKind.RelayFeedStopped,
+        FaultKind.RelayStuckClosed,
     ];
+
+    private static readonly ServoIoOptions ShippedIo = new();
+
+    // How long after welding the relay's contacts the campaign's operator disables the arm: a weld is invisible while the
+    // controller feeds the relay, so the run needs a stop to show whether the controller finds it.
+    private const double WeldToDisableS = 0.05;
 
     /// <summary>The fault kinds a campaign draws from.</summary>
     public static IReadOnlyList<FaultKind> FaultKinds => Pool;
@@ -56,7 +64,7 @@ public static class CampaignScenario
             new() { Id = "latched-torque-off", Kind = AssertionKind.LatchedTorqueOff, Safety = true, BusWithinMs = 250 },
         };
         double watchdog = Controller.HeartbeatWatchdogMs ?? Shipped.HeartbeatWatchdogMs, servoTimeout = Controller.ServoTimeoutMs ?? Shipped.ServoTimeoutMs;
-        double poseWatchdog = Controller.PoseWatchdogMs ?? Shipped.PoseWatchdogMs;
+        double poseWatchdog = Controller.PoseWatchdogMs ?? Shipped.PoseWatchdogMs, estopWatchdog = Shipped.EStopWatchdogMs;
         // At most one fault per run demands a reaction (a later one is drawn again, up to 20 times, from what the dice give
         // until it demands none), and that one starts first: a controller already stopped by an earlier fault cannot show
         // its reaction to a second one, which would count as "not exercised" and prove nothing.
@@ -76,7 +84,16 @@ public static class CampaignScenario
                 Id = id,
                 Kind = kind,
                 AtS = at,
-                DurationS = kind is FaultKind.ClientDisconnect or FaultKind.SerialCorrupt or FaultKind.SerialDrop or FaultKind.EStopMalformed ? 0 : length,
+                DurationS = kind switch
+                {
+                    FaultKind.ClientDisconnect or FaultKind.SerialCorrupt or FaultKind.SerialDrop or FaultKind.EStopMalformed => 0,
+                    // Always longer than what must happen before the reaction (the e-stop watchdog; the loop-alive bound plus
+                    // T_relay; the disable plus the relay's trip): these faults are drawn to be exercised.
+                    FaultKind.EStopDeviceSilent => Math.Round((estopWatchdog + 50) / 1000 + 0.15 * (length - 0.05) / 0.4, 3),
+                    FaultKind.RelayFeedStopped => Math.Round((ShippedIo.LoopStallMs + ShippedIo.RelayOffMs + 30) / 1000 + 0.2 * (length - 0.05) / 0.4, 3),
+                    FaultKind.RelayStuckClosed => Math.Round(WeldToDisableS + (2 * ShippedIo.RelayOffMs + 100) / 1000, 3),
+                    _ => length,
+                },
                 // A baud-rate mismatch of the whole chain one time in three, else of one servo.
                 Joint = kind == FaultKind.BaudMismatch && faultCount % 3 == 0 ? -1 : joint,
                 Count = faultCount,
@@ -119,6 +136,27 @@ public static class CampaignScenario
                     mine.Add(Reaction(f, [SafetyState.Fault], Interlocks.ServoHardwareError, 1000, 2));
                     reaction = "fault";
                     break;
+                case FaultKind.EStopDeviceSilent:
+                    // From the last heartbeat that reached the controller: the watchdog + 2 cycles + margin.
+                    mine.Add(Reaction(f, [SafetyState.EStop], Interlocks.EStopDeviceSilent, estopWatchdog + 5, 2));
+                    reaction = "estop";
+                    break;
+                case FaultKind.EStopCableCut:
+                    // Power is cut by the loop itself; the controller reads the loop every RelayFeedMs, then reacts next cycle.
+                    mine.Add(Reaction(f, [SafetyState.EStop], Interlocks.EStop, ShippedIo.RelayFeedMs + 20, 2));
+                    reaction = "estop";
+                    break;
+                case FaultKind.RelayFeedStopped:
+                    // The loop itself is stalled: it reacts in its first cycle after the stall, power having read off meanwhile.
+                    mine.Add(Reaction(f, [SafetyState.Fault], Interlocks.ServoPower, f.DurationS * 1000 + ShippedIo.RelayFeedMs + 20, 2));
+                    reaction = "fault";
+                    break;
+                case FaultKind.RelayStuckClosed:
+                    // After the disable: the feed stops within a feed period, the board trips after its watchdog (< T_relay),
+                    // the read-back sees power on with a trip within another period, and the next cycle faults.
+                    mine.Add(Reaction(f, [SafetyState.Fault], Interlocks.ServoPower, WeldToDisableS * 1000 + 2 * ShippedIo.RelayOffMs + 2 * ShippedIo.RelayFeedMs + 10, 2));
+                    reaction = "fault";
+                    break;
                 case FaultKind.EStopPress:
                 case FaultKind.EStopMalformed:
                     mine.Add(new AssertionSpec { Id = id + "-torque-off", Kind = AssertionKind.TorqueOff, Safety = true, Fault = id, WithinCycles = 2, BusWithinMs = 50 });
@@ -145,7 +183,13 @@ public static class CampaignScenario
             int pi = faults.IndexOf(primary), ei = faults.IndexOf(earliest);
             faults[pi] = primary with { AtS = earliest.AtS };
             faults[ei] = earliest with { AtS = primary.AtS };
+            primary = faults[pi];
         }
+
+        // Welded contacts show only at a stop: the operator disables the arm shortly after the weld.
+        List<TimelineStep> timeline = primary is { Kind: FaultKind.RelayStuckClosed } weld
+            ? [new TimelineStep { AtS = Math.Round(weld.AtS + WeldToDisableS, 3), Kind = StepKind.Command, Command = ControllerCommandKind.Disable }]
+            : [];
 
 
         // A servo reports an overload only in its status replies. When a corruption storm, a bus cut or that servo's
@@ -174,6 +218,7 @@ public static class CampaignScenario
             RobotPath = robotPath,
             Controller = Controller,
             MasterMotion = motion,
+            Timeline = timeline,
             Faults = faults,
             Assertions = assertions,
         };

@@ -29,7 +29,8 @@ public static partial class AssertionEvaluator
         {
             // A broker outage or a cut connection (another fault) kept the message from the controller: the claim
             // (torque off within 2 cycles of the message's arrival) was not put to the test. A pressed button is
-            // published again every second, so a real press still arrives once the link is back.
+            // published again every 50 ms, so a real press still arrives once the link is back — and a link down for
+            // longer than the e-stop watchdog latches EStop by itself.
             return $"the e-stop message of fault '{a.Fault}' never reached the controller (broker or connection down)";
         }
 
@@ -120,6 +121,7 @@ public static partial class AssertionEvaluator
             Interlocks.EStop => "the e-stop message",
             Interlocks.ServoBus => "the last complete servo reading",
             Interlocks.MasterPoseStale => "the last new master pose",
+            Interlocks.EStopDeviceSilent => "the last e-stop device heartbeat",
             _ => "the input",
         } : reference != f.StartTicks ? "the first pose carrying the release reached the controller" : "the injection";
         double ms = HilTrace.Ms(reference, tr.CycleTicks);
@@ -203,7 +205,7 @@ public static partial class AssertionEvaluator
     }
 
     // Did the proxy forward an e-stop message that reads as pressed to the controller after the fault began?
-    private static bool EStopDelivered(HilTrace t, FaultRecord f) => t.Mqtt.Any(m => m.Ticks >= f.StartTicks && ToController(m, "/estop")
+    private static bool EStopDelivered(HilTrace t, FaultRecord f) => t.Mqtt.Any(m => m.Ticks >= f.StartTicks && (ToController(m, "/estop") || ToController(m, "/estop/device"))
         && (m.Payload is null || Robotics.Transport.MqttPayloads.ReadEStopPressed(m.Payload)));
 
     // Margin between the proxy's clock of a heartbeat's forwarding and the controller's of its arrival (scheduling of

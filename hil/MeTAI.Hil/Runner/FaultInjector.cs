@@ -84,7 +84,7 @@ internal static class FaultInjector
     internal static string? OverlapKey(FaultSpec f) => f.Kind switch
     {
         FaultKind.MqttLatency or FaultKind.MqttLoss or FaultKind.MqttDuplicate or FaultKind.ClientDisconnect or FaultKind.SerialCorrupt
-            or FaultKind.SerialDrop or FaultKind.EStopMalformed => null,
+            or FaultKind.SerialDrop or FaultKind.EStopMalformed or FaultKind.RelayFeedStopped => null,
         FaultKind.ServoSilent or FaultKind.StuckJoint or FaultKind.EncoderNoise or FaultKind.Overload or FaultKind.BaudMismatch => $"{f.Kind}:{f.Joint}",
         _ => f.Kind.ToString(),
     };
@@ -214,10 +214,29 @@ internal static class FaultInjector
                     return Undo(() => rig.Servos.SetBaudMismatch(servo, false));
                 }
 
+            case FaultKind.EStopDeviceSilent:
+                rig.EStop.SetSilent(true);
+                return Undo(() => rig.EStop.SetSilent(false));
+            case FaultKind.EStopCableCut:
+                Relay(rig, f).OpenEStopLoop(true);
+                return Undo(() => Relay(rig, f).OpenEStopLoop(false));
+            case FaultKind.RelayFeedStopped:
+                // A real stall of the loop thread (its test hook), not a switch in the feed: what stops the feed is the
+                // IO thread's own loop-alive rule, as when the loop hangs.
+                _ = Relay(rig, f);
+                rig.Controller.Loop.StallFor(TimeSpan.FromSeconds(f.DurationS));
+                return null;
+            case FaultKind.RelayStuckClosed:
+                rig.Spent = true;
+                Relay(rig, f).WeldContacts(true);
+                return Undo(() => Relay(rig, f).WeldContacts(false));
             default:
                 throw new InvalidOperationException("unknown fault " + f.Kind);
         }
     }
+
+    private static PowerRelayTwin Relay(HilRig rig, FaultSpec f) =>
+        rig.Servos.Relay ?? throw new InvalidOperationException($"fault {f.Id} ({f.Kind}) needs the power relay board on the servo bus.");
 
     private static T Need<T>(T? device, string fault)
         where T : class => device ?? throw new InvalidOperationException($"{fault} needs the device in the scenario's devices section.");

@@ -72,6 +72,12 @@ public sealed class HilRig : IAsyncDisposable
     /// <summary>The fault proxy every client connects through.</summary>
     public MqttFaultProxy Proxy { get; private set; } = null!;
 
+    /// <summary>
+    /// True once a fault left the controller latched for the life of its process (welded relay contacts: every power-up
+    /// refused until repaired): a campaign worker starts a fresh rig for its next run.
+    /// </summary>
+    public bool Spent { get; internal set; }
+
     /// <summary>Which faults are on now, so that overlapping ones of one kind merge (<see cref="FaultInjector"/>).</summary>
     internal FaultOverlaps Overlaps { get; } = new();
 
@@ -282,7 +288,8 @@ public sealed class HilRig : IAsyncDisposable
 
         Master.ResetForRun(MasterHome);
 
-        // Always say "released": a malformed message may have left the controller believing it pressed.
+        // Always say "released" (a malformed message may have left the controller believing it pressed), and heartbeat.
+        EStop.SetSilent(false);
         EStop.Set(false);
 
         Linac?.ResetForRun();

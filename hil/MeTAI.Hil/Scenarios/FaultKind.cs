@@ -87,4 +87,30 @@ public enum FaultKind
     /// nothing the controller sends and its answers arrive as garbage.
     /// </summary>
     BaudMismatch,
+
+    /// <summary>
+    /// The e-stop device stops publishing (hung or crashed) for the duration (none: to the end of the run): no state, no
+    /// heartbeat, presses lost. The controller's e-stop watchdog (250 ms) must latch EStop.
+    /// </summary>
+    EStopDeviceSilent,
+
+    /// <summary>
+    /// The wired e-stop loop in series with the power relay opens for the duration (none: to the end of the run) — its
+    /// cable cut: servo power off at once (category 0), and the controller latches EStop from the board's read-back.
+    /// </summary>
+    EStopCableCut,
+
+    /// <summary>
+    /// The control loop thread stalls for the duration (a real stall of the controller, driven by its test hook): the servo
+    /// IO thread sees no new goal and stops feeding the power relay, which cuts servo power within T_relay; once the loop
+    /// runs again it finds power off by read-back and faults (ServoPower).
+    /// </summary>
+    RelayFeedStopped,
+
+    /// <summary>
+    /// The power relay's contacts weld shut for the duration (none: to the end of the run): power stays on whatever the
+    /// coil does. Invisible while the controller feeds the relay; at the next stop the board reports a trip while power
+    /// reads on, and the controller latches Fault (ServoPower, stuck closed) and refuses every power-up.
+    /// </summary>
+    RelayStuckClosed,
 }

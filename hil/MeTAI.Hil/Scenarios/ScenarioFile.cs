@@ -380,7 +380,7 @@ public static class ScenarioFile
             throw m.Error($"{YamlMap.Camel(kind.ToString())} needs duration: (s)");
         }
 
-        if (kind is FaultKind.BusCollision or FaultKind.BaudMismatch && f.DurationS <= 0)
+        if (kind is FaultKind.BusCollision or FaultKind.BaudMismatch or FaultKind.RelayFeedStopped && f.DurationS <= 0)
         {
             throw m.Error($"{YamlMap.Camel(kind.ToString())} needs duration: (s)");
         }

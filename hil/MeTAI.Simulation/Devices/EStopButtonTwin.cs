@@ -3,22 +3,31 @@ using MeTAI.Robotics.Transport;
 namespace MeTAI.Simulation.Devices;
 
 /// <summary>
-/// A stand-alone e-stop button on MQTT (its own account, e-stop topic only): publishes its state on every change and
-/// once a second, QoS 1. Fault hook: a malformed payload (which the controller must read as pressed).
+/// A stand-alone e-stop button on MQTT (its own account; only it may publish the e-stop device topic): publishes its
+/// state with a sequence number on every change and every <see cref="HeartbeatPeriodMs"/> as its heartbeat, QoS 1. The
+/// controller's e-stop watchdog latches EStop when the heartbeat stops. Fault hooks: a malformed payload (which the
+/// controller must read as pressed) and silence (the device hangs or crashes: nothing published, presses lost).
 /// </summary>
 public sealed class EStopButtonTwin(MqttEndpoint endpoint, string robot) : MqttDevice(endpoint, robot)
 {
+    /// <summary>Heartbeat period (ms): the state is published this often besides every change.</summary>
+    public const int HeartbeatPeriodMs = 50;
+
     private long _sequence;
     private volatile bool _pressed;
+    private volatile bool _silent;
     private Timer? _timer;
 
     /// <summary>Current state.</summary>
     public bool Pressed => _pressed;
 
+    /// <summary>True while the device is silenced (<see cref="SetSilent"/>).</summary>
+    public bool Silent => _silent;
+
     /// <summary>Stopwatch ticks of the last press or release published.</summary>
     public long LastChangeTicks { get; private set; }
 
-    /// <summary>Presses (true) or releases the button; false when the message could not be sent.</summary>
+    /// <summary>Presses (true) or releases the button; false when the message could not be sent (or the device is silent).</summary>
     public bool Set(bool pressed)
     {
         _pressed = pressed;
@@ -26,17 +35,36 @@ public sealed class EStopButtonTwin(MqttEndpoint endpoint, string robot) : MqttD
         return Send();
     }
 
-    /// <summary>Fault hook: publishes a malformed e-stop payload.</summary>
-    public bool PublishMalformed() => Publish(Topics.EStop, [0x04, 0x07], reliable: true);
+    /// <summary>Fault hook: publishes a malformed e-stop payload on the device topic.</summary>
+    public bool PublishMalformed() => Publish(Topics.EStopDevice, [0x04, 0x07], reliable: true);
+
+    /// <summary>Fault hook: the device stops publishing anything (hung or crashed), or starts again.</summary>
+    public void SetSilent(bool silent)
+    {
+        _silent = silent;
+        if (!silent)
+        {
+            Send();
+        }
+    }
 
     /// <inheritdoc />
-    protected override void OnStarted() => _timer = new Timer(_ => Send(), null, 1000, 1000);
+    protected override void OnStarted()
+    {
+        Send();
+        _timer = new Timer(_ => Send(), null, HeartbeatPeriodMs, HeartbeatPeriodMs);
+    }
 
     private bool Send()
     {
+        if (_silent)
+        {
+            return false;
+        }
+
         byte[] payload = new byte[MqttPayloads.EStopLength];
         MqttPayloads.WriteEStop(payload, _pressed, Interlocked.Increment(ref _sequence));
-        return Publish(Topics.EStop, payload, reliable: true);
+        return Publish(Topics.EStopDevice, payload, reliable: true);
     }
 
     /// <inheritdoc />

@@ -170,10 +170,13 @@ public sealed partial class ControlCore
         public void OnInterlockRaised(Interlocks interlock, InterlockReaction reaction, SafetyState state) =>
             core._audit.Write("interlockRaised", ("interlock", interlock.ToString()), ("reaction", reaction.ToString()), ("state", state.ToString()),
                 ("cycleTicks", core._now.ToString(CultureInfo.InvariantCulture)),
-                ("inputTicks", (interlock == Interlocks.EStop ? core._inputs.EStopPressedTicks : core._interlocks.InputTicks(interlock))
+                ("inputTicks", (MqttEStop(interlock) ? core._inputs.EStopPressedTicks : core._interlocks.InputTicks(interlock))
                     .ToString(CultureInfo.InvariantCulture)),
-                ("inputCycle", (interlock == Interlocks.EStop ? core._inputs.EStopPressedCycle : -1L).ToString(CultureInfo.InvariantCulture)),
+                ("inputCycle", (MqttEStop(interlock) ? core._inputs.EStopPressedCycle : -1L).ToString(CultureInfo.InvariantCulture)),
                 ("detail", core._interlocks.Detail(interlock, core._now, core._cycle)));
+
+        // An EStop from a message carries the message's arrival; one from the wired loop has no input time of its own (0).
+        private bool MqttEStop(Interlocks interlock) => interlock == Interlocks.EStop && !(core._interlocks.WiredEStopOpen && !core._inputs.EStopPressed);
 
         public void OnInterlockCleared(Interlocks interlock, SafetyState state) =>
             core._audit.Write("interlockCleared", ("interlock", interlock.ToString()), ("state", state.ToString()));

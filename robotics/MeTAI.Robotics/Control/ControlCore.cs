@@ -212,6 +212,7 @@ public sealed partial class ControlCore
             Active = _supervisor.ActiveInterlocks,
             EStopPressLatched = _inputs.TakeEStopPress(),
             EStopPressed = _inputs.EStopPressed,
+            EStopDeviceTicks = _inputs.LastEStopDeviceTicks,
             HeartbeatTicks = _inputs.LastHeartbeatTicks,
             PoseTicks = _inputs.LastPoseTicks,
             BrokerConnected = _inputs.BrokerConnected,

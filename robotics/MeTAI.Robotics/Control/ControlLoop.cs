@@ -15,6 +15,7 @@ public sealed class ControlLoop : IDisposable
     private Thread? _thread;
     private volatile bool _running;
     private readonly ManualResetEventSlim _started = new();
+    private long _stallUntilTicks;
 
     /// <summary>Creates the loop for <paramref name="core"/>.</summary>
     public ControlLoop(ControlCore core, ControllerOptions options)
@@ -79,6 +80,7 @@ public sealed class ControlLoop : IDisposable
         _started.Set();
         while (_running)
         {
+            StallIfAsked();
             PreciseSleeper.SleepUntil(deadline, margin);
             long start = Stopwatch.GetTimestamp();
             if (previousStart != 0)
@@ -119,6 +121,26 @@ public sealed class ControlLoop : IDisposable
                     Statistics.CountResync();
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// HIL fault hook (<c>relayFeedStopped</c>): the loop thread stops for <paramref name="duration"/> before its next
+    /// cycle, as a real stall would (a priority inversion, a page fault storm, a debugger). Nothing else is touched: the
+    /// servo IO thread sees no new goal, stops feeding the power relay after <see cref="ServoBus.ServoIoOptions.LoopStallMs"/>,
+    /// and the relay cuts servo power; the loop finds it by read-back when it runs again. Internal: the harness only.
+    /// </summary>
+    internal void StallFor(TimeSpan duration) =>
+        Volatile.Write(ref _stallUntilTicks, Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency));
+
+    private void StallIfAsked()
+    {
+        long until = Volatile.Read(ref _stallUntilTicks);
+        long now = Stopwatch.GetTimestamp();
+        if (until > now)
+        {
+            Thread.Sleep(TimeSpan.FromSeconds((until - now) / (double)Stopwatch.Frequency));
+            Volatile.Write(ref _stallUntilTicks, 0);
         }
     }
 

@@ -7,7 +7,8 @@ namespace MeTAI.Robotics.Control;
 
 /// <summary>
 /// Everything that reaches the control loop from other threads (MQTT callbacks, a local e-stop input): the latest
-/// master sample (sequence lock), heartbeat and broker state, the e-stop, and operator commands (queued; the loop
+/// master sample (sequence lock), heartbeat and broker state, the e-stop (software channel and device, with the device's
+/// heartbeat), and operator commands (queued; the loop
 /// drains them, so the supervisor is only touched by its owning thread). Writers never block the loop.
 /// </summary>
 public sealed class ControllerInputs
@@ -21,6 +22,12 @@ public sealed class ControllerInputs
     private long _heartbeats;
     private volatile bool _brokerConnected;
     private volatile bool _estopPressed;
+    private volatile bool _softwareEStopPressed;
+    private volatile bool _deviceEStopPressed;
+    private long _lastEStopDeviceTicks;
+    private long _lastEStopDeviceSequence;
+    private long _estopDeviceMessages;
+    private readonly Lock _estopWriter = new();
     private long _estopChangedTicks;
     private long _estopChangedCycle;
     private long _estopPressedTicks;
@@ -106,12 +113,64 @@ public sealed class ControllerInputs
     public long EStopPressedCycle => Interlocked.Read(ref _estopPressedCycle);
 
     /// <summary>
-    /// Writer: sets the e-stop input (MQTT e-stop topic, a local button). A press is also latched for the loop
-    /// (<see cref="TakeEStopPress"/>), so one that is released again before the loop's next cycle is not lost.
+    /// Writer: sets the software e-stop input (the shared MQTT e-stop topic of masters and operators, a local button). A
+    /// press is also latched for the loop (<see cref="TakeEStopPress"/>), so one that is released again before the loop's
+    /// next cycle is not lost. The input reads pressed while this or the e-stop device says pressed.
     /// </summary>
     public void SetEStop(bool pressed)
     {
-        if (pressed)
+        lock (_estopWriter)
+        {
+            _softwareEStopPressed = pressed;
+            Apply(pressed, _softwareEStopPressed || _deviceEStopPressed);
+        }
+    }
+
+    /// <summary>Writer: the e-stop device's state arrived now (see <see cref="EStopDevice(bool, long, long)"/>).</summary>
+    public void EStopDevice(bool pressed, long sequence) => EStopDevice(pressed, sequence, Stopwatch.GetTimestamp());
+
+    /// <summary>
+    /// Writer: the e-stop device's state arrived at <paramref name="arrivalTicks"/>. Its state sets the device's part of the
+    /// e-stop input; a newer sequence number is also its heartbeat (<see cref="LastEStopDeviceTicks"/>, the e-stop watchdog's
+    /// input): a duplicate or replay is not. A sequence more than <see cref="SequenceRestartWindow"/> behind is a restarted device.
+    /// </summary>
+    public void EStopDevice(bool pressed, long sequence, long arrivalTicks)
+    {
+        lock (_estopWriter)
+        {
+            long last = Interlocked.Read(ref _lastEStopDeviceSequence);
+            if (sequence > last || sequence <= last - SequenceRestartWindow)
+            {
+                Interlocked.Exchange(ref _lastEStopDeviceSequence, sequence);
+                Interlocked.Exchange(ref _lastEStopDeviceTicks, arrivalTicks);
+                Interlocked.Increment(ref _estopDeviceMessages);
+            }
+
+            _deviceEStopPressed = pressed;
+            Apply(pressed, _softwareEStopPressed || _deviceEStopPressed);
+        }
+    }
+
+    /// <summary>Writer: the e-stop device sent a malformed state: read as pressed (failing safe), and no heartbeat.</summary>
+    public void EStopDeviceMalformed()
+    {
+        lock (_estopWriter)
+        {
+            _deviceEStopPressed = true;
+            Apply(true, true);
+        }
+    }
+
+    /// <summary>Stopwatch ticks when the e-stop device's last state with a newer sequence number arrived (0: none yet).</summary>
+    public long LastEStopDeviceTicks => Interlocked.Read(ref _lastEStopDeviceTicks);
+
+    /// <summary>E-stop device states taken as heartbeats (newer sequence numbers).</summary>
+    public long EStopDeviceMessages => Interlocked.Read(ref _estopDeviceMessages);
+
+    // Under _estopWriter: a press message latches for the loop; the input follows the OR of both sources.
+    private void Apply(bool pressMessage, bool pressed)
+    {
+        if (pressMessage)
         {
             if (!_estopPressed)
             {

@@ -15,6 +15,13 @@ public sealed class ControllerOptions
     /// </summary>
     public double PoseWatchdogMs { get; set; } = 30;
 
+    /// <summary>
+    /// E-stop device watchdog (ms): no state with a newer sequence number from the e-stop device for this long latches
+    /// EStop (torque off); until its first, power-up is refused. The device heartbeats every 50 ms, so this is five
+    /// missed heartbeats; docs/safety.md ("The e-stop device's heartbeat") gives the reasons for 250 ms.
+    /// </summary>
+    public double EStopWatchdogMs { get; set; } = 250;
+
     /// <summary>Servo feedback older than this is a servo-bus fault.</summary>
     public double ServoTimeoutMs { get; set; } = 40;
 
@@ -64,7 +71,7 @@ public sealed class ControllerOptions
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {
-        if (!(RateHz >= 10 && RateHz <= 10_000) || !(HeartbeatWatchdogMs > 0) || !(PoseWatchdogMs > 0) || !(ServoTimeoutMs > 0) || !(JointLimitMarginRad >= 0)
+        if (!(RateHz >= 10 && RateHz <= 10_000) || !(HeartbeatWatchdogMs > 0) || !(PoseWatchdogMs > 0) || !(EStopWatchdogMs > 0) || !(ServoTimeoutMs > 0) || !(JointLimitMarginRad >= 0)
             || !(VelocityMarginRadS >= 0) || !(VelocityWindowMs > 0) || !(TrackingLagMs >= 0) || !(SpinMarginUs >= 0) || !(LatchedTorqueOffRepeatMs > 0) || CommandsPerCycle < 1 || IkIterationsPerCycle < 1
             || GcSlotBudgetBytes is <= 0 || !(GcSlotMinimumUs >= 0))
         {

@@ -9,8 +9,11 @@ public static class InterlockCatalog
         Interlocks.EStop, Interlocks.HapticHeartbeat, Interlocks.ServoBus, Interlocks.ServoHardwareError,
         Interlocks.BrokerConnection, Interlocks.JointPositionLimit, Interlocks.JointVelocityLimit,
         Interlocks.TrackingError, Interlocks.CorridorViolation, Interlocks.DeadmanReleased, Interlocks.BeamOn,
-        Interlocks.MasterPoseStale, Interlocks.ServoPower,
+        Interlocks.MasterPoseStale, Interlocks.ServoPower, Interlocks.EStopDeviceSilent,
     ];
+
+    /// <summary>Bits whose reaction is <see cref="InterlockReaction.EStopTorqueOff"/>.</summary>
+    public const Interlocks EStopClass = Interlocks.EStop | Interlocks.EStopDeviceSilent;
 
     /// <summary>Bits whose reaction is <see cref="InterlockReaction.Hold"/>.</summary>
     public const Interlocks HoldClass = Interlocks.HapticHeartbeat | Interlocks.BrokerConnection
@@ -23,7 +26,7 @@ public static class InterlockCatalog
     /// <summary>The reaction to one interlock bit.</summary>
     public static InterlockReaction ReactionOf(Interlocks interlock) => interlock switch
     {
-        Interlocks.EStop => InterlockReaction.EStopTorqueOff,
+        _ when (interlock & EStopClass) != 0 => InterlockReaction.EStopTorqueOff,
         _ when (interlock & FaultClass) != 0 => InterlockReaction.FaultTorqueOff,
         _ => InterlockReaction.Hold,
     };
@@ -44,6 +47,7 @@ public static class InterlockCatalog
         Interlocks.BeamOn => "with a beam gate configured: the linac's beam/state says beam on, has not acknowledged the last permit withdrawal, or is older than 300 ms; next cycle",
         Interlocks.MasterPoseStale => "no master pose with a newer sequence number for the pose watchdog (30 ms), heartbeat or not (duplicates and replays do not count); the first cycle past it holds (≤ watchdog + 2 cycles)",
         Interlocks.ServoPower => "power relay read back every 10 ms: power off while torque is on, or no read-back for the servo timeout (40 ms) while the servos still answer (a silent bus is ServoBus), next cycle after the reading; power read on while the board reports a trip (its coil dropped) = welded contacts, in any state",
+        Interlocks.EStopDeviceSilent => "no e-stop device state with a newer sequence number for the e-stop watchdog (250 ms; the device heartbeats every 50 ms): the first cycle past it latches EStop with torque off in that cycle (≤ watchdog + 2 cycles); in Disabled it refuses power-up",
         _ => throw new ArgumentOutOfRangeException(nameof(interlock), interlock, "Expected a single interlock bit."),
     };
 }

@@ -18,6 +18,7 @@ namespace MeTAI.Robotics.Safety;
 /// (<see cref="EvaluateCorridor"/>, same cycle) and latched into the next evaluation. The rules and their settings:
 /// <list type="bullet">
 /// <item><see cref="Interlocks.EStop"/>: the input is pressed, or was pressed since the last cycle.</item>
+/// <item><see cref="Interlocks.EStopDeviceSilent"/>: no e-stop device heartbeat yet, or none for <see cref="ControllerOptions.EStopWatchdogMs"/>.</item>
 /// <item><see cref="Interlocks.HapticHeartbeat"/>: no heartbeat yet, or none for <see cref="ControllerOptions.HeartbeatWatchdogMs"/>.</item>
 /// <item><see cref="Interlocks.MasterPoseStale"/>: no master pose yet, or no pose with a newer sequence number for
 /// <see cref="ControllerOptions.PoseWatchdogMs"/> (independent of the heartbeat).</item>
@@ -50,6 +51,7 @@ public sealed class InterlockEvaluator(RobotModel model, ControllerOptions optio
 {
     private readonly long _watchdogTicks = Ticks(options.HeartbeatWatchdogMs);
     private readonly long _poseWatchdogTicks = Ticks(options.PoseWatchdogMs);
+    private readonly long _estopWatchdogTicks = Ticks(options.EStopWatchdogMs);
     private readonly long _servoTimeoutTicks = Ticks(options.ServoTimeoutMs);
     private readonly long _velocityWindowTicks = Ticks(options.VelocityWindowMs);
     private readonly double[] _qVelRef = new double[model.JointCount];
@@ -68,6 +70,9 @@ public sealed class InterlockEvaluator(RobotModel model, ControllerOptions optio
     /// <summary>Heartbeat ticks that were last when the heartbeat interlock was raised, with the cycle's time and number.</summary>
     public (long HeartbeatTicks, long DetectedTicks, long DetectedCycle) LastHeartbeatLoss { get; private set; }
 
+    /// <summary>E-stop device heartbeat ticks that were last when its watchdog was raised, with the cycle's time and number.</summary>
+    public (long DeviceTicks, long DetectedTicks, long DetectedCycle) LastEStopDeviceLoss { get; private set; }
+
     /// <summary>Pose arrival ticks that were last when the pose-staleness interlock was raised, with the cycle's time and number.</summary>
     public (long PoseTicks, long DetectedTicks, long DetectedCycle) LastPoseLoss { get; private set; }
 
@@ -79,6 +84,16 @@ public sealed class InterlockEvaluator(RobotModel model, ControllerOptions optio
         if (inputs.EStopPressLatched | inputs.EStopPressed)
         {
             live |= Interlocks.EStop;
+        }
+
+        long device = inputs.EStopDeviceTicks;
+        if (device == 0 || inputs.NowTicks - device > _estopWatchdogTicks)
+        {
+            live |= Interlocks.EStopDeviceSilent;
+            if ((inputs.Active & Interlocks.EStopDeviceSilent) == 0)
+            {
+                LastEStopDeviceLoss = (device, inputs.NowTicks, inputs.Cycle);
+            }
         }
 
         long heartbeat = inputs.HeartbeatTicks;
@@ -161,12 +176,16 @@ public sealed class InterlockEvaluator(RobotModel model, ControllerOptions optio
     /// <summary>Clears the latched corridor violation (a new teleoperation target is judged, or teleoperation is not following).</summary>
     public void ClearCorridor() => _corridorViolation = false;
 
+    /// <summary>True when the last evaluation found the power relay board's wired e-stop loop open.</summary>
+    public bool WiredEStopOpen => _relay.Configured && _relay.ReadTicks != 0 && !_relay.EStopLoopClosed;
+
     /// <summary>When the input behind <paramref name="interlock"/> was seen (heartbeat, servo reading; 0: not tracked here).</summary>
     public long InputTicks(Interlocks interlock) => interlock switch
     {
         Interlocks.HapticHeartbeat => LastHeartbeatLoss.HeartbeatTicks,
         Interlocks.ServoBus => _feedbackTicks,
         Interlocks.MasterPoseStale => LastPoseLoss.PoseTicks,
+        Interlocks.EStopDeviceSilent => LastEStopDeviceLoss.DeviceTicks,
         _ => 0L,
     };
 
@@ -177,6 +196,8 @@ public sealed class InterlockEvaluator(RobotModel model, ControllerOptions optio
             $"last heartbeat {(nowTicks - LastHeartbeatLoss.HeartbeatTicks) * 1e3 / Stopwatch.Frequency:F3} ms before this cycle"),
         Interlocks.MasterPoseStale => LastPoseLoss.PoseTicks == 0 ? "no master pose yet" : string.Create(CultureInfo.InvariantCulture,
             $"last new master pose {(nowTicks - LastPoseLoss.PoseTicks) * 1e3 / Stopwatch.Frequency:F3} ms before this cycle"),
+        Interlocks.EStopDeviceSilent => LastEStopDeviceLoss.DeviceTicks == 0 ? "no e-stop device heartbeat yet" : string.Create(CultureInfo.InvariantCulture,
+            $"last e-stop device heartbeat {(nowTicks - LastEStopDeviceLoss.DeviceTicks) * 1e3 / Stopwatch.Frequency:F3} ms before this cycle"),
         Interlocks.ServoBus => _watchdogTripped ? "a servo's bus watchdog tripped"
             : _feedbackAgeTicks == long.MaxValue ? "no servo reading yet"
             : string.Create(CultureInfo.InvariantCulture, $"last complete servo reading {_feedbackAgeTicks * 1e3 / Stopwatch.Frequency:F1} ms old"),

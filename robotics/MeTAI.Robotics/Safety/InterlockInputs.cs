@@ -28,6 +28,9 @@ public readonly ref struct InterlockInputs
     /// <summary>The e-stop input is pressed now.</summary>
     public bool EStopPressed { get; init; }
 
+    /// <summary>Arrival of the e-stop device's last state with a newer sequence number, its heartbeat (0: none yet).</summary>
+    public long EStopDeviceTicks { get; init; }
+
     /// <summary>Arrival of the last haptic-master heartbeat (0: none yet).</summary>
     public long HeartbeatTicks { get; init; }
 

@@ -59,4 +59,11 @@ public enum Interlocks : uint
     /// is refused while it is raised.
     /// </summary>
     ServoPower = 1 << 12,
+
+    /// <summary>
+    /// No state with a newer sequence number from the e-stop device within the e-stop watchdog (default 250 ms): the
+    /// software e-stop channel is dead (device silent, crashed or cut off), so a press would be lost. Reaction: torque
+    /// off, EStop latched (in Disabled: power-up refused); reset only once the device heartbeats again.
+    /// </summary>
+    EStopDeviceSilent = 1 << 13,
 }

@@ -124,7 +124,8 @@ public sealed class SafetySupervisor
             return;
         }
 
-        if ((active & Interlocks.EStop) != 0)
+        // A silent e-stop device in Disabled only refuses power-up (torque is off; the controller starts before the device).
+        if ((active & Interlocks.EStop) != 0 || ((active & Interlocks.EStopDeviceSilent) != 0 && _state != SafetyState.Disabled))
         {
             if (_state != SafetyState.EStop)
             {
@@ -134,7 +135,10 @@ public sealed class SafetySupervisor
             return;
         }
 
-        if ((active & InterlockCatalog.FaultClass) != 0 && (IsTorqueOnState(_state) || _state == SafetyState.Powering))
+        // In Disabled only ServoPower can be raised (the power relay's welded contacts, found once the feed stopped): the
+        // arm's power can no longer be cut, so it latches Fault — no reset while it stands.
+        if ((active & InterlockCatalog.FaultClass) != 0 && (IsTorqueOnState(_state) || _state == SafetyState.Powering
+            || (_state == SafetyState.Disabled && (active & Interlocks.ServoPower) != 0)))
         {
             FireCore(SafetyTrigger.InterlockFault);
             return;
@@ -200,9 +204,9 @@ public sealed class SafetySupervisor
 
     private bool NoInterlocks() => _active == Interlocks.None;
 
-    private bool FaultCleared() => _resetAcknowledged && (_active & (InterlockCatalog.FaultClass | Interlocks.EStop)) == 0;
+    private bool FaultCleared() => _resetAcknowledged && (_active & (InterlockCatalog.FaultClass | InterlockCatalog.EStopClass)) == 0;
 
-    private bool EStopReleased() => _resetAcknowledged && (_active & Interlocks.EStop) == 0;
+    private bool EStopReleased() => _resetAcknowledged && (_active & InterlockCatalog.EStopClass) == 0;
 
     // The state machine, state by state. Permits, then ignores, in the order the exported diagram lists them.
     private void Configure(StateMachine<SafetyState, SafetyTrigger> m)
@@ -210,9 +214,9 @@ public sealed class SafetySupervisor
         m.Configure(SafetyState.Disabled)
             .PermitIf(SafetyTrigger.Enable, SafetyState.Powering, NoInterlocksExceptHold, "no e-stop and no fault interlock")
             .Permit(SafetyTrigger.EStopPressed, SafetyState.EStop)
+            .Permit(SafetyTrigger.InterlockFault, SafetyState.Fault)
             .Ignore(SafetyTrigger.Disable)
-            .Ignore(SafetyTrigger.InterlockHold)
-            .Ignore(SafetyTrigger.InterlockFault);
+            .Ignore(SafetyTrigger.InterlockHold);
 
         m.Configure(SafetyState.Powering)
             .Permit(SafetyTrigger.PowerReady, SafetyState.Enabled)
@@ -257,7 +261,7 @@ public sealed class SafetySupervisor
             .IgnoresWhileLatched();
 
         m.Configure(SafetyState.EStop)
-            .PermitIf(SafetyTrigger.Reset, SafetyState.Disabled, EStopReleased, "acknowledged and e-stop released")
+            .PermitIf(SafetyTrigger.Reset, SafetyState.Disabled, EStopReleased, "acknowledged, e-stop released and its device heartbeating")
             .Ignore(SafetyTrigger.EStopPressed)
             .IgnoresWhileLatched();
     }

@@ -42,6 +42,7 @@ public sealed class ControllerMqttLink : IAsyncDisposable
             Filter(_poseTopic, MqttQualityOfServiceLevel.AtMostOnce),
             Filter(_heartbeatTopic, MqttQualityOfServiceLevel.AtMostOnce),
             Filter(topics.EStop, MqttQualityOfServiceLevel.AtLeastOnce),
+            Filter(topics.EStopDevice, MqttQualityOfServiceLevel.AtLeastOnce),
             Filter(topics.Command, MqttQualityOfServiceLevel.AtLeastOnce),
         ];
         if (beam)
@@ -113,6 +114,19 @@ public sealed class ControllerMqttLink : IAsyncDisposable
         else if (string.Equals(topic, _topics.EStop, StringComparison.Ordinal))
         {
             _inputs.SetEStop(MqttPayloads.ReadEStopPressed(data));
+        }
+        else if (string.Equals(topic, _topics.EStopDevice, StringComparison.Ordinal))
+        {
+            // The device's state is also its heartbeat; a malformed one reads as pressed and is no heartbeat.
+            if (MqttPayloads.TryReadEStop(data, out bool pressed, out long sequence))
+            {
+                _inputs.EStopDevice(pressed, sequence);
+            }
+            else
+            {
+                _inputs.EStopDeviceMalformed();
+                Interlocked.Increment(ref _rejected);
+            }
         }
         else if (_beam && string.Equals(topic, _topics.BeamState, StringComparison.Ordinal))
         {

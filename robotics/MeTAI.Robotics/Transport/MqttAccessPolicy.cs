@@ -31,7 +31,7 @@ public sealed class MqttAccessPolicy
             MqttRole.Operator => [_topics.Command, _topics.EStop],
             MqttRole.Linac => [_topics.BeamState],
             MqttRole.PatientMonitor => [_topics.PatientMotion],
-            MqttRole.EStopButton => [_topics.EStop],
+            MqttRole.EStopButton => [_topics.EStopDevice, _topics.EStop],
             _ => [],
         };
     }
@@ -42,7 +42,7 @@ public sealed class MqttAccessPolicy
         string r = _topics.Root;
         return role switch
         {
-            MqttRole.Controller => [r + "/master/+/pose", r + "/master/+/heartbeat", _topics.Command, _topics.EStop, _topics.BeamState, _topics.PatientMotion],
+            MqttRole.Controller => [r + "/master/+/pose", r + "/master/+/heartbeat", _topics.Command, _topics.EStop, _topics.EStopDevice, _topics.BeamState, _topics.PatientMotion],
             MqttRole.Master => [_topics.MasterForce(userName), _topics.State, _topics.ControllerHeartbeat],
             MqttRole.Operator => [_topics.State, _topics.Telemetry, _topics.Interlocks, _topics.CommandResult, _topics.EStop, _topics.BeamGate, _topics.BeamState],
             MqttRole.Observer => [_topics.State, _topics.Telemetry, _topics.Interlocks, _topics.BeamGate, _topics.BeamState],

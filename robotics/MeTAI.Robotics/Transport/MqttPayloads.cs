@@ -137,6 +137,23 @@ public static class MqttPayloads
     public static bool ReadEStopPressed(ReadOnlySpan<byte> d) =>
         d.Length != EStopLength || d[0] != EStopFormat || d[1] != 0;
 
+    /// <summary>
+    /// Reads an e-stop state with its sequence number; false for a malformed payload (which the caller must still read
+    /// as pressed: <see cref="ReadEStopPressed"/>), whose sequence cannot be trusted as a heartbeat.
+    /// </summary>
+    public static bool TryReadEStop(ReadOnlySpan<byte> d, out bool pressed, out long sequence)
+    {
+        pressed = ReadEStopPressed(d);
+        sequence = 0;
+        if (d.Length != EStopLength || d[0] != EStopFormat || d[1] > 1)
+        {
+            return false;
+        }
+
+        sequence = BinaryPrimitives.ReadInt64LittleEndian(d[4..]);
+        return true;
+    }
+
     private static void WriteVec(Span<byte> d, Vec3 v)
     {
         BinaryPrimitives.WriteDoubleLittleEndian(d, v.X);

@@ -43,6 +43,12 @@ public sealed class MqttTopics
     /// <summary>Binary e-stop state (e-stop devices, masters, operators → controller).</summary>
     public string EStop => Root + "/estop";
 
+    /// <summary>
+    /// Binary e-stop state of the e-stop device itself, published on change and every 50 ms as its heartbeat (e-stop
+    /// button accounts only → controller). Silence beyond the controller's e-stop watchdog latches EStop.
+    /// </summary>
+    public string EStopDevice => Root + "/estop/device";
+
     /// <summary>Binary controller heartbeat (controller → masters).</summary>
     public string ControllerHeartbeat => Root + "/controller/heartbeat";
 

@@ -119,6 +119,47 @@ public class CampaignTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Generate_SafetyChainFaults_AlwaysDemandTheirReactionsFirst()
+    {
+        // The e-stop device's silence → EStop (its watchdog); the wired loop cut → EStop (read-back); a loop stall that
+        // stops the relay feed → Fault (ServoPower); welded contacts → a disable follows, and Fault (ServoPower, stuck).
+        var seen = new Dictionary<FaultKind, int>();
+        ControllerOptions shipped = new();
+        for (int i = 0; i < 3000 && seen.Count < 4; i++)
+        {
+            Scenario s = CampaignScenario.Generate(Campaign.RunSeed(9, i), RobotPath);
+            foreach (FaultSpec f in s.Faults.Where(f => f.Kind is FaultKind.EStopDeviceSilent or FaultKind.EStopCableCut or FaultKind.RelayFeedStopped or FaultKind.RelayStuckClosed))
+            {
+                AssertionSpec a = Assert.Single(s.Assertions, a => a.Fault == f.Id && a.Kind == AssertionKind.Reaction);
+                Assert.Equal(s.Faults.Min(x => x.AtS), f.AtS); // a reacting fault is placed first
+                (Il interlock, Robotics.Safety.SafetyState state) = f.Kind switch
+                {
+                    FaultKind.EStopDeviceSilent => (Il.EStopDeviceSilent, Robotics.Safety.SafetyState.EStop),
+                    FaultKind.EStopCableCut => (Il.EStop, Robotics.Safety.SafetyState.EStop),
+                    _ => (Il.ServoPower, Robotics.Safety.SafetyState.Fault),
+                };
+                Assert.Equal(interlock, a.Interlock);
+                Assert.Equal(state, a.States[0]);
+                if (f.Kind == FaultKind.EStopDeviceSilent)
+                {
+                    Assert.True(f.DurationS * 1000 > shipped.EStopWatchdogMs + 20, "a silence shorter than the watchdog demands nothing");
+                }
+
+                if (f.Kind == FaultKind.RelayStuckClosed)
+                {
+                    TimelineStep disable = Assert.Single(s.Timeline);
+                    Assert.Equal((StepKind.Command, ControllerCommandKind.Disable), (disable.Kind, disable.Command));
+                    Assert.InRange(disable.AtS, f.AtS, f.AtS + f.DurationS);
+                }
+
+                seen[f.Kind] = seen.GetValueOrDefault(f.Kind) + 1;
+            }
+        }
+
+        Assert.Equal(4, seen.Count);
+    }
+
+    [Fact]
     public void Generate_StalenessFaults_DemandTheirReactions()
     {
         // Poses stopped with the heartbeat alive → hold on MasterPoseStale; feedback stale with commands landing → Fault;

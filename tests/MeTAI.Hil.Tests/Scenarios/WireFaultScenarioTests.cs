@@ -46,4 +46,20 @@ public sealed class WireFaultScenarioTests
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
         Assert.Contains("wire.yaml", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void SafetyChainFaults_AreRead_AndALoopStallNeedsItsDuration()
+    {
+        foreach ((string yaml, FaultKind kind) in new[]
+        {
+            ("{ kind: eStopDeviceSilent, at: 0.2 }", FaultKind.EStopDeviceSilent), ("{ kind: eStopCableCut, at: 0.2, duration: 0.3 }", FaultKind.EStopCableCut),
+            ("{ kind: relayFeedStopped, at: 0.2, duration: 0.2 }", FaultKind.RelayFeedStopped), ("{ kind: relayStuckClosed, at: 0.2 }", FaultKind.RelayStuckClosed),
+        })
+        {
+            Assert.Equal(kind, Assert.Single(ScenarioFile.Parse(Yaml(yaml), Source).Faults).Kind);
+        }
+
+        var e = Assert.Throws<ScenarioFormatException>(() => ScenarioFile.Parse(Yaml("{ kind: relayFeedStopped, at: 0.2 }"), Source));
+        Assert.Contains("relayFeedStopped needs duration", e.Message, StringComparison.Ordinal);
+    }
 }

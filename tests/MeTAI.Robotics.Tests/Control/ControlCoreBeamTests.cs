@@ -61,6 +61,7 @@ public class ControlCoreBeamTests
         {
             long now = Start + (long)(Cycle * Options.PeriodS * Stopwatch.Frequency);
             Inputs.Heartbeat(now);
+            Inputs.EStopDevice(false, Cycle + 1, now);
             Inputs.PublishMaster(new MasterSample(Master, false, true, Cycle + 1, now), now);
             Inputs.SetLinacState(LinacOn, LinacBeam, LinacAck, now);
             Inputs.SetPatientDisplacement(PatientMm, now);
@@ -194,6 +195,7 @@ public class ControlCoreBeamTests
         var core = h.Core;
         long now = h.Start + (long)((h.Cycle + 1000) * h.Options.PeriodS * Stopwatch.Frequency);
         h.Inputs.Heartbeat(now);
+        h.Inputs.EStopDevice(false, h.Cycle + 1000, now);
         h.Servos.Publish(now);
         core.Step(now, h.Cycle + 1000);
         Assert.True(core.LastInterlocks.HasFlag(Interlocks.BeamOn));

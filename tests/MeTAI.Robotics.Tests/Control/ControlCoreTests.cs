@@ -7,7 +7,7 @@ using MeTAI.Robotics.Teleoperation;
 
 namespace MeTAI.Robotics.Tests.Control;
 
-public class ControlCoreTests
+public partial class ControlCoreTests
 {
     private sealed class Harness
     {
@@ -45,11 +45,21 @@ public class ControlCoreTests
 
         public long Sequence { get; private set; }
 
+        /// <summary>The e-stop device heartbeats (its released state with a new sequence number) every step while true.</summary>
+        public bool EStopDeviceOn { get; set; } = true;
+
+        public long EStopSequence { get; private set; }
+
         public void Step(Pose master, bool clutch = false, bool present = true, bool pose = true, long? sequence = null)
         {
             // Simulated time: one period per step, so speeds measured by the core are the commanded ones.
             long now = Start + (long)(Cycle * Options.PeriodS * Stopwatch.Frequency);
             Inputs.Heartbeat(now);
+            if (EStopDeviceOn)
+            {
+                Inputs.EStopDevice(false, ++EStopSequence, now);
+            }
+
             if (pose)
             {
                 Inputs.PublishMaster(new MasterSample(master, clutch, present, sequence ?? ++Sequence, now), now);

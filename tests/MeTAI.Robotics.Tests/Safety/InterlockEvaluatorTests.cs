@@ -32,6 +32,7 @@ public class InterlockEvaluatorTests
         NowTicks = Now,
         Cycle = 7,
         State = state,
+        EStopDeviceTicks = Now - Ms(1),
         HeartbeatTicks = Now - Ms(1),
         PoseTicks = Now - Ms(1),
         BrokerConnected = true,
@@ -58,6 +59,22 @@ public class InterlockEvaluatorTests
     {
         Assert.Equal(Interlocks.EStop, Evaluator().Evaluate(Healthy() with { EStopPressLatched = true }));
         Assert.Equal(Interlocks.EStop, Evaluator().Evaluate(Healthy() with { EStopPressed = true }));
+    }
+
+    [Fact]
+    public void Evaluate_EStopDeviceSilentBeyondItsWatchdog_RaisesEStopDeviceSilentAndRecordsTheLoss()
+    {
+        InterlockEvaluator evaluator = Evaluator();
+        Assert.Equal(Interlocks.None, evaluator.Evaluate(Healthy() with { EStopDeviceTicks = Now - Ms(_options.EStopWatchdogMs - 1) }));
+        long last = Now - Ms(_options.EStopWatchdogMs + 1);
+        Assert.Equal(Interlocks.EStopDeviceSilent, evaluator.Evaluate(Healthy() with { EStopDeviceTicks = last }));
+        Assert.Equal((last, Now, 7L), evaluator.LastEStopDeviceLoss);
+        Assert.Equal(last, evaluator.InputTicks(Interlocks.EStopDeviceSilent));
+        Assert.StartsWith("last e-stop device heartbeat 251.000 ms", evaluator.Detail(Interlocks.EStopDeviceSilent, Now, 7), StringComparison.Ordinal);
+        Assert.Equal(InterlockReaction.EStopTorqueOff, InterlockCatalog.ReactionOf(Interlocks.EStopDeviceSilent));
+
+        // No device yet is as silent as a dead one.
+        Assert.Equal(Interlocks.EStopDeviceSilent, Evaluator().Evaluate(Healthy() with { EStopDeviceTicks = 0 }));
     }
 
     [Fact]

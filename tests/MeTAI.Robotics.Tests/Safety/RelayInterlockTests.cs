@@ -30,6 +30,7 @@ public class RelayInterlockTests
     {
         NowTicks = Now,
         State = state,
+        EStopDeviceTicks = Now - Ms(1),
         HeartbeatTicks = Now - Ms(1),
         PoseTicks = Now - Ms(1),
         BrokerConnected = true,

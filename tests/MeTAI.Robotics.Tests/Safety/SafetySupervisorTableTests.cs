@@ -28,7 +28,7 @@ public class SafetySupervisorTableTests
         ];
 
         Row(SafetyState.Disabled, To(SafetyTrigger.Enable, SafetyState.Powering), To(SafetyTrigger.EStopPressed, SafetyState.EStop),
-            Ig(SafetyTrigger.Disable), Ig(SafetyTrigger.InterlockHold), Ig(SafetyTrigger.InterlockFault));
+            To(SafetyTrigger.InterlockFault, SafetyState.Fault), Ig(SafetyTrigger.Disable), Ig(SafetyTrigger.InterlockHold));
         Row(SafetyState.Powering, To(SafetyTrigger.PowerReady, SafetyState.Enabled), To(SafetyTrigger.PowerFailed, SafetyState.Fault),
             To(SafetyTrigger.Disable, SafetyState.Disabled), To(SafetyTrigger.InterlockFault, SafetyState.Fault),
             To(SafetyTrigger.EStopPressed, SafetyState.EStop), Ig(SafetyTrigger.InterlockHold));
@@ -168,6 +168,30 @@ public class SafetySupervisorTableTests
         supervisor.SetInterlocksWithoutReaction(Interlocks.EStop);
         Assert.False(supervisor.RequestReset(acknowledged: true));
         supervisor.SetInterlocksWithoutReaction(Interlocks.None);
+        Assert.True(supervisor.RequestReset(acknowledged: true));
+    }
+
+    [Fact]
+    public void Update_Disabled_SilentEStopDeviceRefusesPowerUpAndOnlyAWeldedRelayFaults()
+    {
+        // The controller starts before its e-stop device: in Disabled its silence refuses Enable and latches nothing.
+        (SafetySupervisor supervisor, _) = Create(SafetyState.Disabled);
+        supervisor.Update(Interlocks.EStopDeviceSilent);
+        Assert.Equal(SafetyState.Disabled, supervisor.State);
+        Assert.False(supervisor.Fire(SafetyTrigger.Enable));
+
+        // Of the fault bits, only ServoPower can be raised in Disabled (welded relay contacts): it latches Fault.
+        supervisor.Update(Interlocks.ServoBus);
+        Assert.Equal(SafetyState.Disabled, supervisor.State);
+        supervisor.Update(Interlocks.ServoPower);
+        Assert.Equal(SafetyState.Fault, supervisor.State);
+
+        // A silent e-stop device in any powered state latches EStop; reset refused while it stays silent.
+        (supervisor, _) = Create(SafetyState.Following);
+        supervisor.Update(Interlocks.EStopDeviceSilent);
+        Assert.Equal(SafetyState.EStop, supervisor.State);
+        Assert.False(supervisor.RequestReset(acknowledged: true));
+        supervisor.Update(Interlocks.None);
         Assert.True(supervisor.RequestReset(acknowledged: true));
     }
 

@@ -90,6 +90,38 @@ public class InterlocksOverRealTransportsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task EStopDeviceSilent_LatchesEStopWithTorqueOffOnTheBus()
+    {
+        // The e-stop watchdog at its shipped default; the other watchdogs relaxed (TestRigs).
+        ControllerOptions controller = TestRigs.Relaxed();
+        controller.EStopWatchdogMs = new ControllerOptions().EStopWatchdogMs;
+        await using SimulatedRig rig = await SimulatedRig.StartAsync(TestRigs.Options(controller));
+        await rig.FollowAsync();
+        rig.Master.Follow(t => rig.MasterHome with { Position = new Vec3(0, 0.01 * Math.Sin(2 * Math.PI * t), 0) });
+        rig.EStop!.SetSilent(true);
+        Assert.True(await rig.Controller.WaitForStateAsync(SafetyState.EStop, TimeSpan.FromSeconds(5)), rig.AuditTail());
+        await SimulatedRig.WaitUntilAsync(() => rig.Servos.Servos.All(s => !s.TorqueEnabled), TimeSpan.FromSeconds(5));
+        Assert.True(rig.Controller.Core.LastStopTransition.Interlocks.HasFlag(MeTAI.Robotics.Safety.Interlocks.EStopDeviceSilent), rig.Controller.Core.LastStopTransition.ToString());
+        Assert.Contains("\"interlock\":\"EStopDeviceSilent\"", rig.AuditTail(40), StringComparison.Ordinal);
+
+        // Nothing moves after: the servos' positions stay where torque went off while the master keeps moving.
+        int[] at = [.. rig.Servos.Servos.Select(s => s.GoalCounts)];
+        await Task.Delay(300);
+        Assert.Equal(at, rig.Servos.Servos.Select(s => s.GoalCounts));
+        Assert.All(rig.Servos.Servos, s => Assert.False(s.TorqueEnabled));
+
+        // Reset refused while silent; accepted once the device heartbeats again.
+        rig.Controller.Command(ControllerCommandKind.Reset, acknowledge: true);
+        await Task.Delay(100);
+        Assert.Equal(SafetyState.EStop, rig.Controller.State);
+        rig.EStop.SetSilent(false);
+        await SimulatedRig.WaitUntilAsync(() => !rig.Controller.Core.LastInterlocks.HasFlag(MeTAI.Robotics.Safety.Interlocks.EStopDeviceSilent),
+            TimeSpan.FromSeconds(5), "the controller to hear the e-stop device again");
+        rig.Controller.Command(ControllerCommandKind.Reset, acknowledge: true);
+        Assert.True(await rig.Controller.WaitForStateAsync(SafetyState.Disabled, TimeSpan.FromSeconds(5)), rig.AuditTail());
+    }
+
+    [Fact]
     public async Task BrokerLoss_Holds()
     {
         await using SimulatedRig rig = await SimulatedRig.StartAsync(TestRigs.Options(TestRigs.Relaxed(heartbeatWatchdogMs: 1000)));

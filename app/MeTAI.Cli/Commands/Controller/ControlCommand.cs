@@ -14,7 +14,10 @@ namespace MeTAI.Cli.Commands.Controller;
 /// <c>metai control --robot FILE [--broker embedded|mqtt://host:port|mqtts://host:port] --serial PATH</c>: runs the
 /// controller until Ctrl+C (or <c>--seconds</c>). The controller's broker password comes from the environment
 /// (<c>METAI_MQTT_PASSWORD</c>), never from the command line; with the embedded broker the accounts come from
-/// <c>--users FILE</c> (PBKDF2 hashes) and the controller's own account is generated for the session.
+/// <c>--users FILE</c> (PBKDF2 hashes) and the controller's own account is generated for the session. An e-stop device
+/// (an account with role <c>estopButton</c>) must heartbeat its state on <c>metai/v1/{robot}/estop/device</c> at least every
+/// 250 ms (<see cref="ControllerOptions.EStopWatchdogMs"/>; 50 ms is the rate docs/mqtt-topics.md asks for): without it
+/// the controller refuses power-up, and when it falls silent the controller latches EStop with torque off.
 /// </summary>
 internal static class ControlCommand
 {
@@ -58,7 +61,7 @@ internal static class ControlCommand
         var seconds = new Option<double>("--seconds") { Description = "Stop after this many seconds (0: until Ctrl+C)" };
         var rt = new Option<bool>("--rt") { Description = "SCHED_FIFO for the loop (80) and servo IO (70) threads (needs CAP_SYS_NICE; falls back silently)" };
         var noGc = NoGcRegionOption();
-        var command = new Command("control", "Run the robot controller (1 kHz loop, safety supervisor, MQTT + serial).")
+        var command = new Command("control", "Run the robot controller (1 kHz loop, safety supervisor, MQTT + serial). An e-stop device must publish its state on metai/v1/{robot}/estop/device every 50 ms: after 250 ms of silence the controller latches EStop, and it refuses power-up until the device heartbeats.")
         {
             robot, broker, port, serial, baud, users, user, master, corridor, audit, seconds, rt, noGc,
         };

@@ -120,6 +120,8 @@ internal static class HilCampaignCommand
         {
             ["heartbeatWatchdogMs"] = r.Settings.HeartbeatWatchdogMs,
             ["poseWatchdogMs"] = r.Settings.PoseWatchdogMs,
+            ["eStopWatchdogMs"] = r.Settings.EStopWatchdogMs,
+            ["relayOffMs"] = r.Settings.RelayOffMs,
             ["servoTimeoutMs"] = r.Settings.ServoTimeoutMs,
             ["trackingLagMs"] = r.Settings.TrackingLagMs,
             ["rateHz"] = r.Settings.RateHz,

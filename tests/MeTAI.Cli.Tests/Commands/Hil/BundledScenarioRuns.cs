@@ -20,7 +20,7 @@ internal static class BundledScenarioRuns
     [
         "nominal-teleop", "heartbeat-loss", "estop-during-motion", "joint-limit-approach", "corridor-violation", "serial-corruption-storm",
         "servo-timeout", "broker-restart", "stuck-joint", "deadman-release", "servo-overload", "radiotherapy-delivery",
-        "bus-collision",
+        "bus-collision", "estop-device-silent",
     ];
 
     /// <summary>Each bundled scenario: the safety function its negative run removes, and the assertions that must then fail.</summary>
@@ -39,6 +39,7 @@ internal static class BundledScenarioRuns
         ("servo-overload", nameof(Il.ServoHardwareError), ["fault-on-overload"]),
         ("radiotherapy-delivery", "patient", ["beam-only-when-safe", "hold-on-patient-motion"]),
         ("bus-collision", nameof(Il.ServoBus), ["fault-on-collision"]),
+        ("estop-device-silent", nameof(Il.EStopDeviceSilent), ["estop-on-silence"]),
     ];
 
     public static Scenario Load(string name) => ScenarioFile.Load(ConfigFiles.PathOf("hil", name + ".yaml"));

@@ -34,6 +34,8 @@ public class HilCampaignCommandTests(ITestOutputHelper output)
         Assert.Equal(shipped.HeartbeatWatchdogMs, settings.GetProperty("heartbeatWatchdogMs").GetDouble());
         Assert.Equal(shipped.ServoTimeoutMs, settings.GetProperty("servoTimeoutMs").GetDouble());
         Assert.Equal(shipped.PoseWatchdogMs, settings.GetProperty("poseWatchdogMs").GetDouble());
+        Assert.Equal(shipped.EStopWatchdogMs, settings.GetProperty("eStopWatchdogMs").GetDouble());
+        Assert.Equal(new MeTAI.Robotics.ServoBus.ServoIoOptions().RelayOffMs, settings.GetProperty("relayOffMs").GetDouble());
         Assert.True(settings.GetProperty("shippedDefaults").GetBoolean());
     }
 
