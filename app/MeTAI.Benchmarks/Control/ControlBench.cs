@@ -59,6 +59,7 @@ public static class ControlBench
         servo.HapticToServoLatency.Reset();
         long cycles0 = loop.Cycles;
         long writes0 = servo.GoalWrites;
+        long twinWrites0 = rig.Servos?.SyncWrites ?? 0;
         long tx0 = servo.BusStatistics.Transactions;
         long timeouts0 = servo.BusStatistics.Timeouts;
         long noGcOpened0 = rig.Controller.NoGc?.Opened ?? 0;
@@ -110,6 +111,7 @@ public static class ControlBench
             HapticToServoLatencyMs = new Percentiles(lat.Percentile(0.5) / 1000, lat.Percentile(0.99) / 1000, lat.Percentile(0.999) / 1000, lat.MaxUs / 1000),
             LatencySamples = lat.Count,
             GoalWritesPerSecond = (servo.GoalWrites - writes0) / elapsed,
+            ServoGoalRateHz = rig.Servos is { } twin ? (twin.SyncWrites - twinWrites0) / elapsed : null,
             SerialTransactionsPerSecond = (servo.BusStatistics.Transactions - tx0) / elapsed,
             SerialTimeouts = servo.BusStatistics.Timeouts - timeouts0,
             Interruptions = interruptions,

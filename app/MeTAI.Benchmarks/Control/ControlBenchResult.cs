@@ -60,6 +60,12 @@ public sealed record ControlBenchResult
     /// <summary>Goal Sync-Writes per second on the serial bus.</summary>
     public required double GoalWritesPerSecond { get; init; }
 
+    /// <summary>
+    /// The servo goal rate: goal Sync Writes per second that reached the servo chain twin (counted by the twin, so lost or
+    /// collided writes do not count); null with <c>--split</c>, where the twin runs in the devices process.
+    /// </summary>
+    public double? ServoGoalRateHz { get; init; }
+
     /// <summary>Serial transactions per second.</summary>
     public required double SerialTransactionsPerSecond { get; init; }
 
