@@ -15,6 +15,7 @@ public static class SafetyCase
     private const string R = "Robotics.Tests/";
     private const string S = "Simulation.Tests/";
     private const string H = "Hil.Tests/";
+    private const string C = "Cli.Tests/";
 
     /// <summary>The hazards, H1…H5.</summary>
     public static IReadOnlyList<Hazard> Hazards { get; } =
@@ -75,7 +76,8 @@ public static class SafetyCase
                         S + "InterlocksOverRealTransportsTests.EStop_TorqueOffWrittenOnTheBusWithinTwoCycles", S + "ServoIoOverPtyTests.TorqueOff_WhileASyncReadWaitsOnMutedServos_PreemptsItAndIsTheNextPacket"], ["estop-during-motion"]),
                 new("watchdog power relay outside the software path: servo power only while the IO thread feeds it (T_relay 50 ms: a stalled loop, a killed process or a cut bus drops power), the e-stop wired in series (category 0), power and the e-stop loop read back every 10 ms, welded contacts found by the power-up relay test and power-up refused", RiskControlKind.ProtectiveMeasure, Interlocks.ServoPower,
                     [R + "RelayInterlockTests.Evaluate_PowerReadOffWhileTorqueOn_ServoPowerWithTripCause", R + "RelayInterlockTests.Evaluate_WiredEStopLoopOpen_EStopInAnyState", R + "RelayInterlockTests.Evaluate_StuckClosed_ServoPowerEvenWhenDisabled",
-                        S + "PowerRelayTwinTests.IoThreadGone_FeedStops_PowerOffWithinTRelayAndNothingMovesAfter", S + "PowerRelayTwinTests.EStopLoopOpened_PowerOffAtOnceReadBackOpenAndPowerUpRefused", S + "PowerRelayTwinTests.ContactsWelded_StuckClosedLatchedAndPowerUpRefused"], []),
+                        S + "PowerRelayTwinTests.IoThreadGone_FeedStops_PowerOffWithinTRelayAndNothingMovesAfter", S + "PowerRelayTwinTests.EStopLoopOpened_PowerOffAtOnceReadBackOpenAndPowerUpRefused", S + "PowerRelayTwinTests.ContactsWelded_StuckClosedLatchedAndPowerUpRefused",
+                        C + "ControllerKillTests.HilKill_SigkillMidMotion_RelayDropsServoPowerWithinTRelayAndNothingMovesAfter"], []),
                 new("torque off repeated every 20 ms while latched, so a servo cut off when the stop came hears it when the bus is back", RiskControlKind.ProtectiveMeasure, Interlocks.None,
                     [H + "CampaignTests.Campaign_EStopInterlockRemoved_FindsTheViolationAndReplayOnTheRealControllerHolds"], []),
                 new("Fault and EStop latch; only an acknowledged operator reset leaves them, to Disabled (torque off)", RiskControlKind.InherentDesign, Interlocks.None,
