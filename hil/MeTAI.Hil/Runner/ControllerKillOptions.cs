@@ -20,7 +20,7 @@ public sealed class ControllerKillOptions
     public required Func<IReadOnlyList<string>, ProcessStartInfo> StartController { get; init; }
 
     /// <summary>How long the arm follows the master's motion before the kill (s).</summary>
-    public double MotionBeforeKillS { get; init; } = 1.5;
+    public double MotionBeforeKillS { get; init; } = 0.6;
 
     /// <summary>How long after servo power went off the run watches for motion (s).</summary>
     public double StillWindowS { get; init; } = 0.5;
@@ -33,6 +33,14 @@ public sealed class ControllerKillOptions
 
     /// <summary>Attempts to bring the controller to Following and moving (load on a shared machine may trip an interlock on the way).</summary>
     public int Attempts { get; init; } = 20;
+
+    /// <summary>
+    /// Schedule the twins that stand for separate hardware (the servo chain with its relay board, the haptic master's
+    /// publisher) with SCHED_FIFO, as the campaign's <c>--rt</c> does (<see cref="MeTAI.Simulation.SimulatedRigOptions.Realtime"/>):
+    /// real servos and a real haptic device run on processors of their own. The controller process is not raised (it runs
+    /// as <c>metai control</c> ships, without <c>--rt</c>). Needs CAP_SYS_NICE; falls back silently.
+    /// </summary>
+    public bool RealtimeTwins { get; init; } = true;
 
     /// <summary>Seed of the servo twins' draws.</summary>
     public int Seed { get; init; } = 1;

@@ -34,7 +34,8 @@ public static partial class ControllerKillRun
         IReadOnlyList<RigUser> users = RigUser.Generate();
         string usersPath = Path.Combine(dir, "users.json");
         AtomicFile.WriteAllText(usersPath, UsersJson(users));
-        using ServoChainTwin chain = SimulatedRig.StartServoTwin(options.Robot, new ServoSettings { EncoderNoiseCounts = 0 }, options.Seed);
+        using ServoChainTwin chain = SimulatedRig.StartServoTwin(options.Robot, new ServoSettings { EncoderNoiseCounts = 0 }, options.Seed,
+            options.RealtimeTwins ? SimulatedRig.ServoTwinPriority : null);
         ProcessStartInfo start = options.StartController(
             ["control", "--robot", options.RobotPath, "--serial", chain.SlavePath, "--port", "0", "--users", usersPath, "--audit", Path.Combine(dir, "audit.jsonl")]);
         start.RedirectStandardOutput = true;
@@ -54,7 +55,15 @@ public static partial class ControllerKillRun
             int port = await BrokerPortAsync(controller, output, cancellationToken).ConfigureAwait(false);
             MqttEndpoint Endpoint(string user) => new() { Host = "127.0.0.1", Port = port, UserName = user, Password = users.First(u => u.Name == user).Password };
             Pose home = SimulatedRig.MasterHomeFor(options.Robot, new TeleopOptions());
-            master = new HapticMasterTwin(new HapticMasterOptions { Broker = Endpoint("master1"), Robot = options.Robot.Name, InitialPose = home });
+            master = new HapticMasterTwin(new HapticMasterOptions
+            {
+                Broker = Endpoint("master1"),
+                Robot = options.Robot.Name,
+                InitialPose = home,
+                // As the campaign's rigs: a 200 µs spin before each of 1000 poses a second costs a fifth of a core.
+                SpinMarginUs = 50,
+                RealtimePriority = options.RealtimeTwins ? SimulatedRig.MasterTwinPriority : null,
+            });
             console = new OperatorConsoleClient(Endpoint("operator"), options.Robot.Name);
             monitor = new ControllerStateMonitor(Endpoint("observer"), options.Robot.Name);
             await master.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -112,6 +121,14 @@ public static partial class ControllerKillRun
                 chain.Recording = false;
                 _ = chain.DrainEvents();
                 await RecoverAsync(console, monitor, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException e)
+            {
+                // The last attempt: say what stopped each of them, most frequent first.
+                failures.Add($"attempt {attempt}: {e.Message}");
+                IEnumerable<string> why = failures.Select(f => f[(f.IndexOf(':', StringComparison.Ordinal) + 2)..])
+                    .GroupBy(m => m).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} × {g.Key}");
+                throw new TimeoutException($"the arm did not reach motion in {attempt} attempts: " + string.Join("; ", why), e);
             }
         }
     }

@@ -61,7 +61,7 @@ internal static class HilKillCommand
                     {
                         // Load on a shared machine kept tripping an interlock before the arm moved: no kill, nothing judged.
                         notStarted.Add(e.Message);
-                        progress.WriteLine($"kill {i + 1}: could not start ({options.Attempts} attempts): {e.Message}");
+                        progress.WriteLine($"kill {i + 1}: could not start: {e.Message}");
                     }
                 }
 
