@@ -66,6 +66,12 @@ public sealed record ControlBenchResult
     /// </summary>
     public double? ServoGoalRateHz { get; init; }
 
+    /// <summary>
+    /// <see cref="ServoGoalRateHz"/> without the time the bench spent bringing the arm back to Following after an
+    /// interruption (torque off, re-homing: no goals to write) — the rate while the loop was driving the arm.
+    /// </summary>
+    public double? ServoGoalRateFollowingHz { get; init; }
+
     /// <summary>Serial transactions per second.</summary>
     public required double SerialTransactionsPerSecond { get; init; }
 
