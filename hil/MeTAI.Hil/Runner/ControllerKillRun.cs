@@ -31,6 +31,19 @@ public static partial class ControllerKillRun
         ArgumentNullException.ThrowIfNull(options);
         string dir = Path.Combine(Path.GetTempPath(), "metai-kill-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
+        try
+        {
+            return await RunInAsync(dir, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            TryDelete(dir);
+        }
+    }
+
+    // One run with its files (accounts, audit log) in dir.
+    private static async Task<ControllerKillResult> RunInAsync(string dir, ControllerKillOptions options, CancellationToken cancellationToken)
+    {
         IReadOnlyList<RigUser> users = RigUser.Generate();
         string usersPath = Path.Combine(dir, "users.json");
         AtomicFile.WriteAllText(usersPath, UsersJson(users));
@@ -85,7 +98,6 @@ public static partial class ControllerKillRun
             }
 
             Reap(controller);
-            TryDelete(dir);
         }
     }
 
