@@ -87,6 +87,8 @@ internal static class BenchControlCommand
                 {
                     stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"rate {r.RateHz:F1} Hz over {r.Seconds:F1} s; period jitter p50 {r.PeriodJitterUs.P50} µs, p99 {r.PeriodJitterUs.P99} µs, p99.9 {r.PeriodJitterUs.P999} µs, max {r.PeriodJitterUs.Max:F0} µs; overruns {r.Overruns}; GC {r.GcCount} collections, {r.GcPauseMs:F2} ms in all, longest {r.GcPauseMaxMs:F3} ms, {r.GcSlots} in the loop's slot (max {r.GcSlotUs.Max:F0} µs); haptic→servo p50 {r.HapticToServoLatencyMs.P50:F2} ms, p99 {r.HapticToServoLatencyMs.P99:F2} ms, max {r.HapticToServoLatencyMs.Max:F2} ms"));
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"servo goal rate {(r.ServoGoalRateHz is double g ? g.ToString("F1", CultureInfo.InvariantCulture) + " Sync Writes/s reaching the servo twin" : "n/a (the twin runs in the devices process)")}{(r.ServoGoalRateFollowingHz is double f && r.Interruptions > 0 ? ", " + f.ToString("F1", CultureInfo.InvariantCulture) + "/s while following" : "")}; goal writes sent {r.GoalWritesPerSecond:F1}/s; serial transactions {r.SerialTransactionsPerSecond:F1}/s, timeouts {r.SerialTimeouts}"));
                 }
 
                 return 0;

@@ -60,6 +60,8 @@ public static class ControlBench
         servo.HapticToServoLatency.Reset();
         long cycles0 = loop.Cycles;
         long writes0 = servo.GoalWrites;
+        long twinWrites0 = rig.Servos?.SyncWrites ?? 0;
+        long resumingTicks = 0, resumingWrites = 0;
         long tx0 = servo.BusStatistics.Transactions;
         long timeouts0 = servo.BusStatistics.Timeouts;
         long noGcOpened0 = rig.Controller.NoGc?.Opened ?? 0;
@@ -84,7 +86,11 @@ public static class ControlBench
             {
                 interruptions++;
                 log?.Invoke($"left Following: {rig.Controller.Core.LastStopTransition.State} on {rig.Controller.Core.LastStopTransition.Interlocks}; resuming");
+                long resumeStart = Stopwatch.GetTimestamp();
+                long writesBefore = rig.Servos?.SyncWrites ?? 0;
                 await FollowAsync(rig, cancellationToken).ConfigureAwait(false);
+                resumingTicks += Stopwatch.GetTimestamp() - resumeStart;
+                resumingWrites += (rig.Servos?.SyncWrites ?? 0) - writesBefore;
             }
         }
 
@@ -111,6 +117,10 @@ public static class ControlBench
             HapticToServoLatencyMs = new Percentiles(lat.Percentile(0.5) / 1000, lat.Percentile(0.99) / 1000, lat.Percentile(0.999) / 1000, lat.MaxUs / 1000),
             LatencySamples = lat.Count,
             GoalWritesPerSecond = (servo.GoalWrites - writes0) / elapsed,
+            ServoGoalRateHz = rig.Servos is { } twin ? (twin.SyncWrites - twinWrites0) / elapsed : null,
+            ServoGoalRateFollowingHz = rig.Servos is { } twin2
+                ? (twin2.SyncWrites - twinWrites0 - resumingWrites) / (elapsed - ((double)resumingTicks / Stopwatch.Frequency))
+                : null,
             SerialTransactionsPerSecond = (servo.BusStatistics.Transactions - tx0) / elapsed,
             SerialTimeouts = servo.BusStatistics.Timeouts - timeouts0,
             Interruptions = interruptions,

@@ -60,6 +60,18 @@ public sealed record ControlBenchResult
     /// <summary>Goal Sync-Writes per second on the serial bus.</summary>
     public required double GoalWritesPerSecond { get; init; }
 
+    /// <summary>
+    /// The servo goal rate: goal Sync Writes per second that reached the servo chain twin (counted by the twin, so lost or
+    /// collided writes do not count); null with <c>--split</c>, where the twin runs in the devices process.
+    /// </summary>
+    public double? ServoGoalRateHz { get; init; }
+
+    /// <summary>
+    /// <see cref="ServoGoalRateHz"/> without the time the bench spent bringing the arm back to Following after an
+    /// interruption (torque off, re-homing: no goals to write) — the rate while the loop was driving the arm.
+    /// </summary>
+    public double? ServoGoalRateFollowingHz { get; init; }
+
     /// <summary>Serial transactions per second.</summary>
     public required double SerialTransactionsPerSecond { get; init; }
 

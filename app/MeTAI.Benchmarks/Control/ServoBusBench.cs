@@ -10,11 +10,13 @@ namespace MeTAI.Benchmarks.Control;
 
 /// <summary>
 /// The servo bus alone, as the controller's IO thread drives it: a Sync Write of goal positions, then a Sync Read of
-/// present positions, back to back, through the production <see cref="DynamixelBus"/> (System.IO.Ports on the twin's
+/// present positions (or, with <see cref="ServoBusBenchOptions.ReadVelocity"/>, present velocity and position), back to back, through the production <see cref="DynamixelBus"/> (System.IO.Ports on the twin's
 /// pty) against the servo chain twin — with or without the twin's wire timing at a baud rate. Each Sync Read is cut
 /// into where its time went, on one clock: the controller's write call, the hop to the twin (pty and the twin's
 /// wake-up), the twin's handling (and wire time), and the hop back (pty, System.IO.Ports' I/O thread, the caller's
-/// poll); and the gap between complete readings, which is what the controller's servo timeout watches.
+/// poll); and the gap between complete readings, which is what the controller's servo timeout watches. With wire timing
+/// it also counts the twin's collisions (must stay 0: the bus owner never writes while a reply is due) and gives the
+/// wire's own bound per cycle for comparison (<see cref="WireBytesPerCycle"/>).
 /// </summary>
 public static class ServoBusBench
 {
@@ -38,8 +40,13 @@ public static class ServoBusBench
         var thread = new Thread(() => result = Measure(bus, twin, ids, seconds, options)) { Name = "servo-bus-bench" };
         thread.Start();
         thread.Join();
+        int readBytes = options.ReadVelocity ? 8 : 4;
+        int wireBytes = WireBytesPerCycle(ids.Length, readBytes);
         return result! with
         {
+            ReadBytesPerServo = readBytes,
+            WireBytesPerCycle = wireBytes,
+            WireBoundUs = options.BaudRate is int baud ? (wireBytes * 10.0 * 1e6 / baud) + (ids.Length * options.ReturnDelayUs) : null,
             BaudRate = options.BaudRate,
             ReturnDelayUs = options.ReturnDelayUs,
             Realtime = options.Realtime,
@@ -55,7 +62,10 @@ public static class ServoBusBench
     {
         bool realtime = options.Realtime && PreciseSleeper.TrySetRealtimePriority(70);
         int n = ids.Length;
-        byte[] goals = new byte[4 * n], present = new byte[4 * n], errors = new byte[n];
+        // Present Velocity (128) is followed by Present Position (132): one Sync Read of 8 bytes gets both.
+        int readBytes = options.ReadVelocity ? 8 : 4;
+        ushort readAddress = options.ReadVelocity ? XmControlTable.PresentVelocity : XmControlTable.PresentPosition;
+        byte[] goals = new byte[4 * n], present = new byte[readBytes * n], errors = new byte[n];
         bool[] received = new bool[n];
         var write = new Histogram(1_000_000, 10);
         var toTwin = new Histogram(1_000_000, 10);
@@ -66,7 +76,7 @@ public static class ServoBusBench
         long warmUpEnd = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
         long end = warmUpEnd + (long)(seconds * Stopwatch.Frequency);
         long cycles = 0, incomplete = 0, lastComplete = 0, over40 = 0, writeTimeouts = 0;
-        long timeouts0 = 0, retries0 = 0;
+        long timeouts0 = 0, retries0 = 0, collisions0 = 0;
         bool measuring = false;
         while (true)
         {
@@ -81,16 +91,22 @@ public static class ServoBusBench
                 measuring = true;
                 timeouts0 = bus.Statistics.Timeouts;
                 retries0 = bus.Statistics.Retries;
+                collisions0 = twin.Collisions;
                 lastComplete = 0;
             }
 
             // The goals the arm holds (its present positions), written as the IO thread writes each new goal.
-            present.AsSpan().CopyTo(goals);
+            for (int i = 0; i < n; i++)
+            {
+                present.AsSpan((i * readBytes) + readBytes - 4, 4).CopyTo(goals.AsSpan(4 * i));
+            }
+
+
             int got;
             try
             {
                 bus.SyncWrite(XmControlTable.GoalPosition, 4, ids, goals);
-                got = bus.SyncRead(XmControlTable.PresentPosition, 4, ids, present, errors, received);
+                got = bus.SyncRead(readAddress, (ushort)readBytes, ids, present, errors, received);
             }
             catch (TimeoutException)
             {
@@ -142,6 +158,7 @@ public static class ServoBusBench
             Timeouts = bus.Statistics.Timeouts - timeouts0,
             Retries = bus.Statistics.Retries - retries0,
             WriteTimeouts = writeTimeouts,
+            Collisions = twin.Collisions - collisions0,
             GapsOver40Ms = over40,
             CycleUs = Of(cycle),
             CompleteReadingGapUs = Of(gap),
@@ -152,6 +169,13 @@ public static class ServoBusBench
             IoRealtime = realtime,
         };
     }
+
+    /// <summary>
+    /// Bytes on the wire in one cycle for <paramref name="servos"/> servos (Protocol 2.0 framing: header 4, ID, length 2,
+    /// instruction, CRC 2): the Sync Write of 4-byte goals (10 + 4 + 5 per servo), the Sync Read request (10 + 4 + 1 per
+    /// servo) and one status packet per servo (11 + <paramref name="readBytes"/>). 154 for six servos reading positions.
+    /// </summary>
+    public static int WireBytesPerCycle(int servos, int readBytes) => (14 + (5 * servos)) + (14 + servos) + (servos * (11 + readBytes));
 
     private static Percentiles Of(Histogram h) => new(h.Percentile(0.5), h.Percentile(0.99), h.Percentile(0.999), h.MaxUs);
 

@@ -24,6 +24,9 @@ public sealed record ServoBusBenchResult
     /// <summary>Writes that System.IO.Ports gave up on after its 100 ms write timeout (its I/O thread never got to them).</summary>
     public required long WriteTimeouts { get; init; }
 
+    /// <summary>Collisions the twin's wire counted while measuring (instructions written while a reply was on the wire; must be 0).</summary>
+    public required long Collisions { get; init; }
+
     /// <summary>Gaps between complete readings longer than 40 ms (the shipped servo timeout: each would be a ServoBus fault).</summary>
     public required long GapsOver40Ms { get; init; }
 
@@ -62,6 +65,18 @@ public sealed record ServoBusBenchResult
 
     /// <summary>True when the twin's thread got SCHED_FIFO.</summary>
     public bool TwinRealtime { get; init; }
+
+    /// <summary>Bytes each servo returns per Sync Read (4: Present Position; 8: Present Velocity and Position).</summary>
+    public int ReadBytesPerServo { get; init; }
+
+    /// <summary>Bytes on the wire per cycle (<see cref="ServoBusBench.WireBytesPerCycle"/>).</summary>
+    public int WireBytesPerCycle { get; init; }
+
+    /// <summary>
+    /// The wire's own time per cycle (µs): bytes × 10 bits / baud plus one Return Delay Time per reply — the best any
+    /// host could do on that wire (null without wire timing).
+    /// </summary>
+    public double? WireBoundUs { get; init; }
 
     /// <summary>Servos on the chain.</summary>
     public int Servos { get; init; }

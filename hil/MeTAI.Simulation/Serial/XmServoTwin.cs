@@ -284,6 +284,9 @@ public sealed class XmServoTwin
             Advance(Stopwatch.GetTimestamp());
             int noise = _noiseCounts > 0 ? _noise.Next(-_noiseCounts, _noiseCounts + 1) : 0;
             BinaryPrimitives.WriteInt32LittleEndian(_table.AsSpan(XmControlTable.PresentPosition), (int)Math.Round(_position) + noise);
+            // Present Velocity in the register's unit (0.229 rev/min), from the integrated speed (counts/s).
+            BinaryPrimitives.WriteInt32LittleEndian(_table.AsSpan(XmControlTable.PresentVelocity),
+                (int)Math.Round(_velocity * 60 / XmControlTable.CountsPerRevolution / XmControlTable.ProfileVelocityUnitRpm));
             _table.AsSpan(address, length).CopyTo(destination);
             return true;
         }
@@ -331,7 +334,7 @@ public sealed class XmServoTwin
                         GoalWrites++;
                     }
                 }
-                else if (a is XmControlTable.HardwareErrorStatus or >= XmControlTable.PresentPosition or < XmControlTable.TorqueEnable)
+                else if (a is XmControlTable.HardwareErrorStatus or >= XmControlTable.PresentVelocity or < XmControlTable.TorqueEnable)
                 {
                     // Read-only here (EEPROM and status areas).
                 }

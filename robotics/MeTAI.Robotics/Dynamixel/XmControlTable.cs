@@ -37,6 +37,9 @@ public static class XmControlTable
     /// <summary>Goal Position (4 bytes, signed counts).</summary>
     public const ushort GoalPosition = 116;
 
+    /// <summary>Present Velocity (4 bytes, signed, units of <see cref="ProfileVelocityUnitRpm"/>); Present Position follows it.</summary>
+    public const ushort PresentVelocity = 128;
+
     /// <summary>Present Position (4 bytes, signed counts).</summary>
     public const ushort PresentPosition = 132;
 

@@ -15,6 +15,7 @@ public static class SafetyCase
     private const string R = "Robotics.Tests/";
     private const string S = "Simulation.Tests/";
     private const string H = "Hil.Tests/";
+    private const string C = "Cli.Tests/";
 
     /// <summary>The hazards, H1…H5.</summary>
     public static IReadOnlyList<Hazard> Hazards { get; } =

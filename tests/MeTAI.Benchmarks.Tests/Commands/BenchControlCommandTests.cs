@@ -18,6 +18,8 @@ public sealed class BenchControlCommandTests
         }
 
         Assert.True(json.TryGetProperty("overruns", out _));
+        Assert.True(json.GetProperty("servoGoalRateHz").GetDouble() > 0, "no goal Sync Write reached the servo twin");
+        Assert.True(json.GetProperty("servoGoalRateFollowingHz").GetDouble() > 0, "no goal Sync Write reached the servo twin while following");
         Assert.True(json.TryGetProperty("gcPauseMs", out _));
         foreach (string p in new[] { "p50", "p99", "max" })
         {

@@ -45,6 +45,39 @@ public sealed class DynamixelBusOverPtyTests : IDisposable
     }
 
     [Fact]
+    public void SyncReadOfVelocityAndPosition_AMovingServoReportsItsSpeedAStillOneZero()
+    {
+        // Present Velocity (128, 0.229 rev/min units) is followed by Present Position (132): one 8-byte Sync Read gets both.
+        Assert.True(_bus.WriteByte(1, XmControlTable.TorqueEnable, 1, out _));
+        Span<byte> goal = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(goal, 3000);
+        Assert.True(_bus.Write(1, XmControlTable.GoalPosition, goal, out _));
+        Span<byte> all = stackalloc byte[16];
+        Span<byte> errors = stackalloc byte[2];
+        Span<bool> received = stackalloc bool[2];
+        int movingReads = 0;
+        for (int i = 0; i < 2000; i++)
+        {
+            Assert.Equal(2, _bus.SyncRead(XmControlTable.PresentVelocity, 8, [1, 2], all, errors, received));
+            int velocity1 = BinaryPrimitives.ReadInt32LittleEndian(all);
+            int position1 = BinaryPrimitives.ReadInt32LittleEndian(all[4..]);
+            // Toward a larger goal: never a negative speed; servo 2 has no torque and stays put.
+            Assert.True(velocity1 >= 0, $"servo 1 moves toward a larger goal but reports velocity {velocity1}");
+            Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(all[8..]));
+            Assert.Equal(3000, BinaryPrimitives.ReadInt32LittleEndian(all[12..]));
+            movingReads += position1 is > 1000 and < 2900 && velocity1 > 0 ? 1 : 0;
+            if (position1 >= 2900)
+            {
+                break;
+            }
+
+            Thread.Sleep(1);
+        }
+
+        Assert.True(movingReads > 0, "no reading on the way reported the servo's speed");
+    }
+
+    [Fact]
     public void MuteReads_WritesStillLandButNoReadIsAnswered()
     {
         // The servoFeedbackStale fault: a broken transmit line. Goals still arrive; the controller's readings go stale.

@@ -74,7 +74,7 @@ internal sealed class CliProcess : IDisposable
     }
 
     /// <summary>The CLI's program: metai.dll, which the test project's reference to MeTAI.Cli copies next to the tests.</summary>
-    private static string CliDll()
+    internal static string CliDll()
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "metai.dll");
         return File.Exists(dll) && File.Exists(Path.Combine(AppContext.BaseDirectory, "metai.runtimeconfig.json"))
