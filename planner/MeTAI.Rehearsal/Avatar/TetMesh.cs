@@ -52,6 +52,12 @@ public sealed class TetMesh
     /// <summary>True for boundary nodes on a plane where the image's field of view cuts the body.</summary>
     public bool[] IsTruncationNode { get; }
 
+    /// <summary>How the mesher fitted the skin and the tissue interfaces (nodes snapped onto the surfaces, nodes repaired).</summary>
+    public MeshConformity Conformity { get; internal set; }
+
+    /// <summary>Element quality at the current node positions (dihedral angles, aspect ratio, inverted tets).</summary>
+    public MeshQuality MeasureQuality() => MeshQuality.Measure(this);
+
     /// <summary>The lattice the mesh was cut from (for point location).</summary>
     internal MeshLattice Lattice { get; }
 
