@@ -110,11 +110,13 @@ public sealed class TetMesh
         double bestMin = double.NegativeInfinity;
         Vec3 c = Lattice.ToLattice(pointLps);
         int ca = (int)Math.Floor(c.X), cb = (int)Math.Floor(c.Y), cc = (int)Math.Floor(c.Z);
-        for (int dk = -1; dk <= 1; dk++)
+        // Snapping moves nodes up to one cell (MeshingOptions.SnapRangeCells), so the tet holding a point may belong to a
+        // cell two cells away from the point's lattice cell.
+        for (int dk = -2; dk <= 2; dk++)
         {
-            for (int dj = -1; dj <= 1; dj++)
+            for (int dj = -2; dj <= 2; dj++)
             {
-                for (int di = -1; di <= 1; di++)
+                for (int di = -2; di <= 2; di++)
                 {
                     int first = Lattice.FirstTetOfCell(ca + di, cb + dj, cc + dk);
                     if (first < 0)
