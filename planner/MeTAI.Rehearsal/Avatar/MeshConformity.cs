@@ -7,7 +7,7 @@ namespace MeTAI.Rehearsal.Avatar;
 /// </summary>
 /// <param name="Snapped">Whether snapping ran (false: lattice staircase, smoothed or not).</param>
 /// <param name="SkinNodes">Boundary (skin) nodes.</param>
-/// <param name="SkinOnSurface">Skin nodes on the body's isosurface.</param>
+/// <param name="SkinOnSurface">Skin nodes on the body's isosurface, or inside the face of a field-of-view cut plane (where the image ends the body).</param>
 /// <param name="InterfaceNodes">Interior nodes where exactly two tissues meet.</param>
 /// <param name="InterfaceOnSurface">Interface nodes on the inner tissue's isosurface.</param>
 /// <param name="RepairedNodes">Nodes the quality repair moved back toward their lattice positions after smoothing (before snapping).</param>

@@ -42,7 +42,11 @@ public static partial class VoxelTetMesher
                 }
 
                 Vec3 n = InPlane(skinNormals[v], planeMask[v], g.Direction);
-                if (n.Length > 1e-9 && Crossing(labels, 0, x[v], n.Normalized(), range, step, out Vec3 p))
+                if (planeMask[v] != 0 && n.Length <= 1e-6 * skinNormals[v].Length)
+                {
+                    onSurface[v] = true; // inside a cut plane's face: the image ends the body there, and so does the mesh
+                }
+                else if (n.Length > 1e-9 && Crossing(labels, 0, x[v], n.Normalized(), range, step, out Vec3 p))
                 {
                     onSurface[v] = guard.TryMove(v, p);
                 }
@@ -255,7 +259,7 @@ public static partial class VoxelTetMesher
         return (lo + hi) / 2;
     }
 
-    /// <summary>Trilinear interpolation of "voxel has <paramref name="label"/>" (label 0: any body label); 0 outside the grid.</summary>
+    /// <summary>Trilinear interpolation of "voxel has <paramref name="label"/>" (label 0: any body label), the edge voxels extended beyond the grid.</summary>
     private static double Indicator(LabelVolume labels, byte label, Vec3 pointLps)
     {
         GridGeometry g = labels.Geometry;
@@ -269,12 +273,8 @@ public static partial class VoxelTetMesher
             {
                 for (int di = 0; di < 2; di++)
                 {
-                    int i = i0 + di, j = j0 + dj, k = k0 + dk;
-                    if (!g.Contains(i, j, k))
-                    {
-                        continue;
-                    }
-
+                    // Clamped to the grid: where the field of view cuts the body, the body goes on beyond the image.
+                    int i = Math.Clamp(i0 + di, 0, g.SizeX - 1), j = Math.Clamp(j0 + dj, 0, g.SizeY - 1), k = Math.Clamp(k0 + dk, 0, g.SizeZ - 1);
                     byte l = labels.Labels[g.Index(i, j, k)];
                     if (label == 0 ? l != 0 : l == label)
                     {

@@ -85,6 +85,6 @@ public class CaseAvatarTests
         Assert.True(q.MaxAspectRatio <= MeshQuality.MaxAspectRatioLimit, q.ToString());
         MeshConformity c = avatar.Mesh.Conformity;
         Assert.True(c.Snapped);
-        Assert.True(c.SkinOnSurface >= 0.5 * c.SkinNodes && c.InterfaceOnSurface >= 0.6 * c.InterfaceNodes, c.ToString());
+        Assert.True(c.SkinOnSurface >= 0.8 * c.SkinNodes && c.InterfaceOnSurface >= 0.7 * c.InterfaceNodes, c.ToString());
     }
 }

@@ -53,7 +53,8 @@ public sealed class RehearseCaseTests : IClassFixture<RehearseCaseTests.AbdomenR
         Assert.True(mesh.GetProperty("minDihedralDeg").GetDouble() >= 10, mesh.ToString());
         Assert.True(mesh.GetProperty("maxAspectRatio").GetDouble() <= 8, mesh.ToString());
         Assert.True(mesh.GetProperty("withinLimits").GetBoolean());
-        Assert.True(mesh.GetProperty("interfaceNodesOnSurface").GetInt32() >= 0.6 * mesh.GetProperty("interfaceNodes").GetInt32(), mesh.ToString());
+        Assert.True(mesh.GetProperty("interfaceNodesOnSurface").GetInt32() >= 0.7 * mesh.GetProperty("interfaceNodes").GetInt32(), mesh.ToString());
+        Assert.True(mesh.GetProperty("skinNodesOnSurface").GetInt32() >= 0.8 * mesh.GetProperty("skinNodes").GetInt32(), mesh.ToString());
         Assert.Matches(@"mesh quality: min dihedral \d+\.\d deg \(limit 10\), max dihedral \d+\.\d deg, max aspect ratio \d\.\d\d \(limit 8\), inverted tets 0", _run.Stdout);
 
         using JsonDocument trajectories = JsonDocument.Parse(File.ReadAllText(Path.Combine(_run.OutDir, "trajectories.json")));
