@@ -366,13 +366,14 @@ public static partial class VoxelTetMesher
     }
 
     /// <summary>
-    /// Quality repair: a tet that is inverted, squashed below a fifth of its lattice volume, or outside the quality limits
+    /// Quality repair: a tet that is inverted, outside the quality limits, or (without snapping, which legitimately shrinks
+    /// the tets it cuts the staircase back with) squashed below a fifth of its lattice volume
     /// (<see cref="MeshQuality.MinDihedralLimitDeg"/>, <see cref="MeshQuality.MaxAspectRatioLimit"/>) moves its nodes
     /// halfway back to their lattice positions, up to 11 times, then all the way; repeated until no tet is bad. Lattice
     /// tets are within the limits (54.7° minimum dihedral angle, aspect ratio 1.37), so the loop ends with none bad.
     /// Returns which nodes it moved.
     /// </summary>
-    private static bool[] RepairQuality(TetMesh mesh, Vec3[] rest, bool snapped)
+    private static bool[] RepairQuality(TetMesh mesh, Vec3[] rest, bool snapping)
     {
         Vec3[] x = mesh.NodesLps;
         var restVolume = new double[mesh.TetCount];
@@ -391,7 +392,7 @@ public static partial class VoxelTetMesher
             {
                 int q = 4 * t;
                 Vec3 a = x[mesh.Tets[q]], b = x[mesh.Tets[q + 1]], c = x[mesh.Tets[q + 2]], d = x[mesh.Tets[q + 3]];
-                if (MeshQuality.IsAcceptable(a, b, c, d) && (snapped || TetMesh.SignedVolume(a, b, c, d) >= 0.2 * restVolume[t]))
+                if (MeshQuality.IsAcceptable(a, b, c, d) && (snapping || TetMesh.SignedVolume(a, b, c, d) >= 0.2 * restVolume[t]))
                 {
                     continue;
                 }
