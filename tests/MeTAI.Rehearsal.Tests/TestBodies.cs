@@ -31,7 +31,7 @@ internal static class TestBodies
             new Vec3(voxelMm, voxelMm, voxelMm), new Vec3(voxelMm / 2, voxelMm / 2, voxelMm / 2));
         var labels = new byte[g.VoxelCount];
         Array.Fill(labels, (byte)1);
-        return VoxelTetMesher.Build(new LabelVolume(g, labels), new MeshingOptions { CellMm = cellMm, SmoothingIterations = 0 });
+        return VoxelTetMesher.Build(new LabelVolume(g, labels), new MeshingOptions { CellMm = cellMm, SmoothingIterations = 0, SnapToSurfaces = false });
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ using MeTAI.Core.Voxels;
 namespace MeTAI.Rehearsal.Avatar;
 
 /// <summary>Builds a <see cref="PatientAvatar"/> from ROI masks (a phantom, or RTSTRUCT ROIs rasterised on the CT grid).</summary>
-public static class AvatarBuilder
+public static partial class AvatarBuilder
 {
     /// <summary>Builds the avatar of a built-in phantom (built head-first supine).</summary>
     public static PatientAvatar FromPhantom(Phantom phantom, AvatarConfig config, double? cellMm = null, int smoothingIterations = 10)

@@ -14,8 +14,17 @@ public sealed class AvatarConfig
     /// <summary>One line saying what the avatar is.</summary>
     public string Description { get; init; } = string.Empty;
 
-    /// <summary>Structures in painting order; the first is the body outline (External).</summary>
+    /// <summary>
+    /// Structures by ROI name in painting order; the first is the body outline (External). Empty when the config gives
+    /// <see cref="RoiRules"/> instead (resolved per case by <see cref="AvatarBuilder.FromCase"/>).
+    /// </summary>
     public required IReadOnlyList<AvatarStructure> Structures { get; init; }
+
+    /// <summary>Tissues of a case's ROIs by interpreted type or name (used when <see cref="Structures"/> is empty).</summary>
+    public IReadOnlyList<RoiTissueRule> RoiRules { get; init; } = [];
+
+    /// <summary>Tissues by CT number for the body voxels no tissue ROI covers (fat, muscle, bone), painted before the ROIs.</summary>
+    public IReadOnlyList<HuTissueRange> HuTissues { get; init; } = [];
 
     /// <summary>The tissues the structures refer to.</summary>
     public required IReadOnlyList<TissueParameters> Tissues { get; init; }
@@ -46,6 +55,51 @@ public sealed class AvatarConfig
         return -1;
     }
 
+    private void ValidateStructures()
+    {
+        if ((Structures.Count == 0) == (RoiRules.Count == 0))
+        {
+            throw new ArgumentException("give either structures (ROIs by name, the body outline first) or roiRules (ROIs by interpreted type or name), not both or neither.");
+        }
+
+        for (int n = 0; n < Structures.Count; n++)
+        {
+            if (TissueIndex(Structures[n].Tissue) < 0)
+            {
+                throw new ArgumentException($"structures[{n}].tissue '{Structures[n].Tissue}' is not one of the tissues.");
+            }
+        }
+
+        if (Structures.Count > 0 && Tissues[TissueIndex(Structures[0].Tissue)].Fixed)
+        {
+            throw new ArgumentException("structures[0] (the body outline) must not be a fixed tissue.");
+        }
+
+        for (int n = 0; n < RoiRules.Count; n++)
+        {
+            RoiTissueRule r = RoiRules[n];
+            if (TissueIndex(r.Tissue) < 0)
+            {
+                throw new ArgumentException($"roiRules[{n}].tissue '{r.Tissue}' is not one of the tissues.");
+            }
+
+            if (r.Types.Count == 0 && r.Names.Count == 0)
+            {
+                throw new ArgumentException($"roiRules[{n}] must give types or names to match.");
+            }
+
+            if (r.Body && Tissues[TissueIndex(r.Tissue)].Fixed)
+            {
+                throw new ArgumentException($"roiRules[{n}] (the body outline) must not be a fixed tissue.");
+            }
+        }
+
+        if (RoiRules.Count > 0 && RoiRules.Count(r => r.Body) != 1)
+        {
+            throw new ArgumentException("roiRules must have exactly one rule with \"body\": true (the body outline).");
+        }
+    }
+
     /// <summary>Checks the config as a whole (names resolve, values in range); messages name the field.</summary>
     /// <exception cref="ArgumentException">A rule is broken.</exception>
     public void Validate()
@@ -66,22 +120,27 @@ public sealed class AvatarConfig
             t.Validate();
         }
 
-        if (Structures.Count == 0)
+        ValidateStructures();
+        for (int n = 0; n < HuTissues.Count; n++)
         {
-            throw new ArgumentException("structures must list at least the body outline.");
-        }
-
-        for (int n = 0; n < Structures.Count; n++)
-        {
-            if (TissueIndex(Structures[n].Tissue) < 0)
+            HuTissueRange r = HuTissues[n];
+            if (TissueIndex(r.Tissue) < 0)
             {
-                throw new ArgumentException($"structures[{n}].tissue '{Structures[n].Tissue}' is not one of the tissues.");
+                throw new ArgumentException($"huTissues[{n}].tissue '{r.Tissue}' is not one of the tissues.");
             }
-        }
 
-        if (Tissues[TissueIndex(Structures[0].Tissue)].Fixed)
-        {
-            throw new ArgumentException("structures[0] (the body outline) must not be a fixed tissue.");
+            if (!(r.MinHu <= r.MaxHu) || !double.IsFinite(r.MinHu) || !double.IsFinite(r.MaxHu))
+            {
+                throw new ArgumentException($"huTissues[{n}]: minHu {r.MinHu} must not exceed maxHu {r.MaxHu}.");
+            }
+
+            for (int m = 0; m < n; m++)
+            {
+                if (r.MinHu <= HuTissues[m].MaxHu && HuTissues[m].MinHu <= r.MaxHu)
+                {
+                    throw new ArgumentException($"huTissues[{n}] ({r.MinHu} … {r.MaxHu} HU) overlaps huTissues[{m}] ({HuTissues[m].MinHu} … {HuTissues[m].MaxHu} HU).");
+                }
+            }
         }
 
         if (!(CellMm > 0) || !double.IsFinite(CellMm))

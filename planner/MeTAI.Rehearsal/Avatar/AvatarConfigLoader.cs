@@ -52,12 +52,14 @@ public static class AvatarConfigLoader
                 tissues.Add(ReadTissue(r, tissuesElement[n], $"tissues[{n}]"));
             }
 
-            JsonElement structuresElement = r.Array(root, "structures", "structures");
             var structures = new List<AvatarStructure>();
-            for (int n = 0; n < structuresElement.GetArrayLength(); n++)
+            if (r.OptionalArray(root, "structures", "structures") is JsonElement structuresElement)
             {
-                JsonElement s = r.Object(structuresElement[n], $"structures[{n}]");
-                structures.Add(new AvatarStructure(r.String(s, "roi", $"structures[{n}].roi"), r.String(s, "tissue", $"structures[{n}].tissue")));
+                for (int n = 0; n < structuresElement.GetArrayLength(); n++)
+                {
+                    JsonElement s = r.Object(structuresElement[n], $"structures[{n}]");
+                    structures.Add(new AvatarStructure(r.String(s, "roi", $"structures[{n}].roi"), r.String(s, "tissue", $"structures[{n}].tissue")));
+                }
             }
 
             var config = new AvatarConfig
@@ -65,6 +67,8 @@ public static class AvatarConfigLoader
                 Name = r.String(root, "name", "name"),
                 Description = r.OptionalString(root, "description", "description") ?? string.Empty,
                 Structures = structures,
+                RoiRules = ReadRoiRules(r, root),
+                HuTissues = ReadHuTissues(r, root),
                 Tissues = tissues,
                 CellMm = r.OptionalNumber(root, "cellMm", "cellMm") ?? 12,
                 CouchBandMm = r.OptionalNumber(root, "couchBandMm", "couchBandMm") ?? 15,
@@ -81,6 +85,45 @@ public static class AvatarConfigLoader
 
             return config;
         }
+    }
+
+    private static List<RoiTissueRule> ReadRoiRules(Reader r, JsonElement root)
+    {
+        var rules = new List<RoiTissueRule>();
+        if (r.OptionalArray(root, "roiRules", "roiRules") is not JsonElement array)
+        {
+            return rules;
+        }
+
+        for (int n = 0; n < array.GetArrayLength(); n++)
+        {
+            string path = $"roiRules[{n}]";
+            JsonElement e = r.Object(array[n], path);
+            rules.Add(new RoiTissueRule(
+                r.String(e, "tissue", path + ".tissue"), r.Strings(e, "types", path + ".types"), r.Strings(e, "names", path + ".names"),
+                r.OptionalBool(e, "body", path + ".body") ?? false));
+        }
+
+        return rules;
+    }
+
+    private static List<HuTissueRange> ReadHuTissues(Reader r, JsonElement root)
+    {
+        var ranges = new List<HuTissueRange>();
+        if (r.OptionalArray(root, "huTissues", "huTissues") is not JsonElement array)
+        {
+            return ranges;
+        }
+
+        for (int n = 0; n < array.GetArrayLength(); n++)
+        {
+            string path = $"huTissues[{n}]";
+            JsonElement e = r.Object(array[n], path);
+            ranges.Add(new HuTissueRange(
+                r.String(e, "tissue", path + ".tissue"), r.Number(e, "minHu", path + ".minHu"), r.Number(e, "maxHu", path + ".maxHu"), r.String(e, "source", path + ".source")));
+        }
+
+        return ranges;
     }
 
     private static TissueParameters ReadTissue(Reader r, JsonElement element, string path)
@@ -134,6 +177,25 @@ public static class AvatarConfigLoader
         {
             JsonElement value = Required(obj, name, path);
             return value.ValueKind == JsonValueKind.Array ? value : throw Error($"{path} must be an array.");
+        }
+
+        public JsonElement? OptionalArray(JsonElement obj, string name, string path) =>
+            obj.TryGetProperty(name, out JsonElement v) && v.ValueKind != JsonValueKind.Null ? Array(obj, name, path) : null;
+
+        /// <summary>An optional array of non-empty strings (empty when absent).</summary>
+        public List<string> Strings(JsonElement obj, string name, string path)
+        {
+            var list = new List<string>();
+            if (OptionalArray(obj, name, path) is JsonElement array)
+            {
+                for (int n = 0; n < array.GetArrayLength(); n++)
+                {
+                    JsonElement e = array[n];
+                    list.Add(e.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(e.GetString()) ? e.GetString()! : throw Error($"{path}[{n}] must be a non-empty string."));
+                }
+            }
+
+            return list;
         }
 
         public string String(JsonElement obj, string name, string path)

@@ -15,6 +15,16 @@ public sealed record MeshingOptions
     /// <summary>Taubin inflate factor μ (negative, |μ| slightly above λ).</summary>
     public double TaubinMu { get; init; } = -0.53;
 
+    /// <summary>
+    /// Snap the skin nodes onto the body's isosurface and the nodes where two tissues meet onto the inner tissue's
+    /// isosurface, then repair element quality (see <see cref="MeshQuality"/>). False (with no smoothing) keeps the
+    /// lattice staircase.
+    /// </summary>
+    public bool SnapToSurfaces { get; init; } = true;
+
+    /// <summary>How far a node may move when snapped, in cells (0 … 1).</summary>
+    public double SnapRangeCells { get; init; } = 1;
+
     /// <summary>A cell joins the mesh when at least this fraction of its sample points is inside the body.</summary>
     public double OccupancyThreshold { get; init; } = 0.5;
 
@@ -35,6 +45,11 @@ public sealed record MeshingOptions
         if (SmoothingIterations < 0 || !(TaubinLambda > 0 && TaubinLambda < 1) || !(TaubinMu < 0 && TaubinMu > -1))
         {
             throw new ArgumentException("Smoothing needs iterations ≥ 0, 0 < λ < 1 and −1 < μ < 0.");
+        }
+
+        if (!(SnapRangeCells > 0 && SnapRangeCells <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SnapRangeCells), SnapRangeCells, "Snap range must be in (0, 1] cells.");
         }
 
         if (!(OccupancyThreshold > 0 && OccupancyThreshold <= 1))

@@ -62,6 +62,9 @@ public sealed class PatientAvatar
     /// <summary>Lattice cell edge used for meshing, mm.</summary>
     public double CellMm { get; }
 
+    /// <summary>How the case's ROIs and CT numbers became tissues (null for an avatar built from masks alone).</summary>
+    public TissueAssignment? Assignment { get; internal set; }
+
     /// <summary>Config structures the case does not have (skipped when painting tissues).</summary>
     public IReadOnlyList<string> MissingStructures { get; }
 

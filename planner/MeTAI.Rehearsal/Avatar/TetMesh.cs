@@ -52,6 +52,12 @@ public sealed class TetMesh
     /// <summary>True for boundary nodes on a plane where the image's field of view cuts the body.</summary>
     public bool[] IsTruncationNode { get; }
 
+    /// <summary>How the mesher fitted the skin and the tissue interfaces (nodes snapped onto the surfaces, nodes repaired).</summary>
+    public MeshConformity Conformity { get; internal set; }
+
+    /// <summary>Element quality at the current node positions (dihedral angles, aspect ratio, inverted tets).</summary>
+    public MeshQuality MeasureQuality() => MeshQuality.Measure(this);
+
     /// <summary>The lattice the mesh was cut from (for point location).</summary>
     internal MeshLattice Lattice { get; }
 
@@ -104,11 +110,13 @@ public sealed class TetMesh
         double bestMin = double.NegativeInfinity;
         Vec3 c = Lattice.ToLattice(pointLps);
         int ca = (int)Math.Floor(c.X), cb = (int)Math.Floor(c.Y), cc = (int)Math.Floor(c.Z);
-        for (int dk = -1; dk <= 1; dk++)
+        // Snapping moves nodes up to one cell (MeshingOptions.SnapRangeCells), so the tet holding a point may belong to a
+        // cell two cells away from the point's lattice cell.
+        for (int dk = -2; dk <= 2; dk++)
         {
-            for (int dj = -1; dj <= 1; dj++)
+            for (int dj = -2; dj <= 2; dj++)
             {
-                for (int di = -1; di <= 1; di++)
+                for (int di = -2; di <= 2; di++)
                 {
                     int first = Lattice.FirstTetOfCell(ca + di, cb + dj, cc + dk);
                     if (first < 0)

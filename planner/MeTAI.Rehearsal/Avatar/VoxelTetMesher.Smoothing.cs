@@ -5,17 +5,42 @@ namespace MeTAI.Rehearsal.Avatar;
 public static partial class VoxelTetMesher
 {
     /// <summary>
-    /// Smooths the boundary surface (Taubin λ/μ, cut planes kept flat), restores the body's volume by one offset along
-    /// the skin normals, then backs off moves that squash or invert a tet.
+    /// Fits the mesh to the surfaces: Taubin smoothing of the skin (cut planes kept flat); then either snapping of the
+    /// skin and the tissue interfaces onto the label isosurfaces (<see cref="MeshingOptions.SnapToSurfaces"/>) or, without
+    /// snapping, one offset of the skin that restores the body's volume; finally the quality repair.
     /// </summary>
-    private static void SmoothBoundary(TetMesh mesh, byte[] planeMask, MeshingOptions options, double bodyVolumeMm3)
+    private static MeshConformity FitSurfaces(TetMesh mesh, LabelVolume labels, byte[] planeMask, MeshingOptions options, double bodyVolumeMm3)
     {
         Vec3[] x = mesh.NodesLps;
         Vec3[] rest = (Vec3[])x.Clone();
-        int[] start = BoundaryNeighbours(mesh, out int[] adjacency);
-        Taubin(mesh, start, adjacency, planeMask, options);
-        HoldVolume(mesh, start, planeMask, bodyVolumeMm3);
-        BackOffSquashedTets(mesh, rest);
+        if (options.SmoothingIterations > 0)
+        {
+            int[] start = BoundaryNeighbours(mesh, out int[] adjacency);
+            Taubin(mesh, start, adjacency, planeMask, options);
+            if (!options.SnapToSurfaces)
+            {
+                HoldVolume(mesh, start, planeMask, bodyVolumeMm3);
+            }
+        }
+
+        // Smoothing can squash or flatten tets: repair toward the lattice first, so that snapping starts from a mesh within
+        // the limits; every snap is then guarded, so the mesh stays within them.
+        bool[] repaired = RepairQuality(mesh, rest, options.SnapToSurfaces);
+        (int skinNodes, int interfaceNodes, bool[] snapped) = options.SnapToSurfaces
+            ? SnapToSurfaces(mesh, labels, planeMask, options)
+            : (0, 0, new bool[x.Length]);
+        int skinKept = 0, interfaceKept = 0, repairedCount = 0;
+        for (int v = 0; v < x.Length; v++)
+        {
+            repairedCount += repaired[v] ? 1 : 0;
+            if (snapped[v])
+            {
+                skinKept += mesh.IsBoundaryNode[v] ? 1 : 0;
+                interfaceKept += mesh.IsBoundaryNode[v] ? 0 : 1;
+            }
+        }
+
+        return new MeshConformity(options.SnapToSurfaces, skinNodes, skinKept, interfaceNodes, interfaceKept, repairedCount);
     }
 
     /// <summary>Boundary-surface neighbours of each boundary node (CSR: the neighbours of v at <c>start[v] … start[v+1]</c>, ascending).</summary>
@@ -136,42 +161,6 @@ public static partial class VoxelTetMesher
             }
 
             x[v] += normals[v].Normalized() * offset;
-        }
-    }
-
-    /// <summary>Backs off moves that squash a tet below a fifth of its lattice volume (or invert it): halfway back, up to 11 times, then all the way.</summary>
-    private static void BackOffSquashedTets(TetMesh mesh, Vec3[] rest)
-    {
-        Vec3[] x = mesh.NodesLps;
-        var restVolume = new double[mesh.TetCount];
-        for (int t = 0; t < mesh.TetCount; t++)
-        {
-            int q = 4 * t;
-            restVolume[t] = TetMesh.SignedVolume(rest[mesh.Tets[q]], rest[mesh.Tets[q + 1]], rest[mesh.Tets[q + 2]], rest[mesh.Tets[q + 3]]);
-        }
-
-        for (int pass = 0; pass < 12; pass++)
-        {
-            bool changed = false;
-            for (int t = 0; t < mesh.TetCount; t++)
-            {
-                if (mesh.TetVolumeMm3(t) >= 0.2 * restVolume[t])
-                {
-                    continue;
-                }
-
-                changed = true;
-                for (int c = 0; c < 4; c++)
-                {
-                    int v = mesh.Tets[4 * t + c];
-                    x[v] = pass < 11 ? Vec3.Lerp(rest[v], x[v], 0.5) : rest[v];
-                }
-            }
-
-            if (!changed)
-            {
-                break;
-            }
         }
     }
 }

@@ -7,8 +7,9 @@ namespace MeTAI.Rehearsal.Avatar;
 /// Voxel-to-tet meshing: a regular lattice of <see cref="MeshingOptions.CellMm"/> is laid over the body; a cell whose
 /// sample points are mostly inside the body becomes a hexahedron split into 5 tets (the split alternates with cell
 /// parity so neighbouring cells share face diagonals: the mesh is conforming). Each tet takes the majority tissue of five
-/// points inside it. The boundary surface is then smoothed with Taubin's λ/μ filter (no shrinkage), keeping
-/// field-of-view cut planes flat and backing off any move that would flatten or invert a tet.
+/// points inside it. The boundary surface is then smoothed with Taubin's λ/μ filter (no shrinkage, field-of-view cut
+/// planes kept flat), the skin and the tissue interfaces are snapped onto the label isosurfaces, and a quality repair
+/// backs off any move that leaves a tet inverted or outside the <see cref="MeshQuality"/> limits.
 /// </summary>
 public static partial class VoxelTetMesher
 {
@@ -53,17 +54,15 @@ public static partial class VoxelTetMesher
             truncation[n] = planeMask[n] != 0 && mesh.IsBoundaryNode[n];
         }
 
-        if (options.SmoothingIterations > 0)
+        long bodyVoxels = 0;
+        foreach (byte l in lab)
         {
-            long bodyVoxels = 0;
-            foreach (byte l in lab)
-            {
-                bodyVoxels += l != 0 ? 1 : 0;
-            }
-
-            SmoothBoundary(mesh, planeMask, options, bodyVoxels * g.VoxelVolumeMm3);
+            bodyVoxels += l != 0 ? 1 : 0;
         }
 
+        mesh.Conformity = options.SmoothingIterations > 0 || options.SnapToSurfaces
+            ? FitSurfaces(mesh, labels, planeMask, options, bodyVoxels * g.VoxelVolumeMm3)
+            : new MeshConformity(false, 0, 0, 0, 0, 0);
         return mesh;
     }
 

@@ -113,11 +113,41 @@ public static class RehearsalJson
                 corridorRadiusMm = Round(plan.Corridor.RadiusMm, 3),
             },
             defaultEntryPathCrosses = plan.DefaultPathCrosses.Count > 0 ? plan.DefaultPathCrosses : null,
+            mesh = MeshFacts(avatar),
+            roiTissues = avatar.Assignment?.Rois.Select(r => new { roi = r.Roi, interpretedType = r.InterpretedType, tissue = r.Tissue, how = r.How }),
+            huTissueVoxels = avatar.Assignment?.HuVoxels.ToDictionary(kv => kv.Key, kv => kv.Value),
+            bodyTissueVoxels = avatar.Assignment?.BodyTissueVoxels,
             tissues = avatar.Tissues.Select(t => new { name = t.Name, youngsModulusKPa = t.YoungsModulusKPa, poissonRatio = t.PoissonRatio, densityKgM3 = t.DensityKgM3, punctureForceN = t.PunctureForceN }),
             missingStructures = avatar.MissingStructures.Count > 0 ? avatar.MissingStructures : null,
             files,
         };
         return JsonSerializer.Serialize(document, JsonDefaults.Indented) + "\n";
+    }
+
+    /// <summary>The mesh's size, quality (with the limits the mesher keeps) and fit to the surfaces.</summary>
+    public static object MeshFacts(PatientAvatar avatar)
+    {
+        ArgumentNullException.ThrowIfNull(avatar);
+        MeshQuality q = avatar.Mesh.MeasureQuality();
+        MeshConformity c = avatar.Mesh.Conformity;
+        return new
+        {
+            method = c.Snapped ? "lattice + surface snapping + quality repair" : "lattice (staircase, smoothed)",
+            tets = q.Tets,
+            nodes = avatar.Mesh.NodeCount,
+            minDihedralDeg = Round(q.MinDihedralDeg, 2),
+            maxDihedralDeg = Round(q.MaxDihedralDeg, 2),
+            maxAspectRatio = Round(q.MaxAspectRatio, 3),
+            invertedTets = q.InvertedTets,
+            minDihedralLimitDeg = MeshQuality.MinDihedralLimitDeg,
+            maxAspectRatioLimit = MeshQuality.MaxAspectRatioLimit,
+            withinLimits = q.WithinLimits,
+            skinNodes = c.SkinNodes,
+            skinNodesOnSurface = c.SkinOnSurface,
+            interfaceNodes = c.InterfaceNodes,
+            interfaceNodesOnSurface = c.InterfaceOnSurface,
+            repairedNodes = c.RepairedNodes,
+        };
     }
 
     private static double[] Point(Vec3 p) => [Round(p.X, 3), Round(p.Y, 3), Round(p.Z, 3)];

@@ -16,11 +16,12 @@ namespace MeTAI.Rehearsal.Search;
 /// </summary>
 public static class TrajectorySearch
 {
-    /// <summary>Runs the search.</summary>
+    /// <summary>Runs the search; <paramref name="progress"/> gets (done, total) as candidates finish, <paramref name="cancellationToken"/> is checked between candidates.</summary>
     /// <exception cref="KeyNotFoundException">An ROI is not in the case.</exception>
     /// <exception cref="ArgumentException">The target is also to be avoided, or no entry is possible.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public static RehearsalPlan Run(PatientAvatar avatar, string targetRoi, IReadOnlyList<string> avoidRois, SearchSettings search,
-        XpbdSettings xpbd, NeedleSettings needle, InsertionSettings insertion)
+        XpbdSettings xpbd, NeedleSettings needle, InsertionSettings insertion, Action<int, int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(avatar);
         ArgumentException.ThrowIfNullOrWhiteSpace(targetRoi);
@@ -50,7 +51,8 @@ public static class TrajectorySearch
         SoftBodyModel model = SoftBodyModel.Create(avatar);
         EmbeddedPoints targetPoint = EmbeddedPoints.FromPoints(avatar.Mesh, [targetLps]);
         var clock = Stopwatch.StartNew();
-        InsertionResult[] results = SimulateAll(model, xpbd with { Threads = 1 }, needle, insertion, avoid, targetPoint, sampling.EntriesLps, targetLps, search.Threads, out bool simd);
+        var run = new SimulationRun(search.Threads, progress, cancellationToken);
+        InsertionResult[] results = SimulateAll(model, xpbd with { Threads = 1 }, needle, insertion, avoid, targetPoint, sampling.EntriesLps, targetLps, run, out bool simd);
         clock.Stop();
         RankedCandidate[] ranked = Rank(results, sampling, search.MinClearanceMm);
         long steps = 0;
@@ -127,28 +129,34 @@ public static class TrajectorySearch
     }
 
     /// <summary>
-    /// Simulates the insertion from every entry, candidates in parallel on up to <paramref name="threads"/> threads, each
+    /// Simulates the insertion from every entry, candidates in parallel on up to <c>run.Threads</c> threads, each
     /// simulation single-threaded (<paramref name="single"/>). A fixed candidate → worker assignment, so results never depend on timing or thread count.
     /// </summary>
     private static InsertionResult[] SimulateAll(SoftBodyModel model, XpbdSettings single, NeedleSettings needle, InsertionSettings insertion,
-        List<(string Name, EmbeddedPoints Points)> avoid, EmbeddedPoints targetPoint, IReadOnlyList<Vec3> entriesLps, Vec3 targetLps, int threads, out bool simd)
+        List<(string Name, EmbeddedPoints Points)> avoid, EmbeddedPoints targetPoint, IReadOnlyList<Vec3> entriesLps, Vec3 targetLps, SimulationRun run, out bool simd)
     {
         int count = entriesLps.Count;
         var results = new InsertionResult[count];
-        int workers = Math.Min(threads, count);
+        int workers = Math.Min(run.Threads, count);
         bool usesSimd = false;
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        int done = 0;
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = run.Cancellation }, w =>
         {
             using var simulator = new InsertionSimulator(model, single, needle, insertion, avoid, targetPoint);
             usesSimd = simulator.Solver.UsesSimd;
             for (int c = w; c < count; c += workers)
             {
+                run.Cancellation.ThrowIfCancellationRequested();
                 results[c] = simulator.Run(entriesLps[c], targetLps);
+                run.Progress?.Invoke(Interlocked.Increment(ref done), count);
             }
         });
         simd = usesSimd;
         return results;
     }
+
+    /// <summary>How the candidates run: threads, progress callback, cancellation.</summary>
+    private readonly record struct SimulationRun(int Threads, Action<int, int>? Progress, CancellationToken Cancellation);
 
     /// <summary>Candidates ranked by score, best first (ties by sampling order).</summary>
     private static RankedCandidate[] Rank(InsertionResult[] results, EntryCandidates sampling, double minClearanceMm)

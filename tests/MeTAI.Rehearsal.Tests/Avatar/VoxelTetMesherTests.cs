@@ -57,8 +57,8 @@ public class VoxelTetMesherTests
     public void Build_SmoothingSphere_BoundaryCloserToTheTrueSurfaceVolumeKeptNoTetFlattened()
     {
         LabelVolume sphere = Sphere(radiusMm: 40, voxelMm: 1);
-        TetMesh staircase = VoxelTetMesher.Build(sphere, new MeshingOptions { CellMm = 8, SmoothingIterations = 0 });
-        TetMesh smooth = VoxelTetMesher.Build(sphere, new MeshingOptions { CellMm = 8, SmoothingIterations = 10 });
+        TetMesh staircase = VoxelTetMesher.Build(sphere, new MeshingOptions { CellMm = 8, SmoothingIterations = 0, SnapToSurfaces = false });
+        TetMesh smooth = VoxelTetMesher.Build(sphere, new MeshingOptions { CellMm = 8, SmoothingIterations = 10, SnapToSurfaces = false });
         double errStair = RadialRmsError(staircase, 40), errSmooth = RadialRmsError(smooth, 40);
         Assert.True(errSmooth < 0.6 * errStair, $"smoothing did not help: {errSmooth:0.00} vs {errStair:0.00} mm");
         double exact = 4.0 / 3 * Math.PI * 40 * 40 * 40;
@@ -86,8 +86,8 @@ public class VoxelTetMesherTests
             }
         }
 
-        TetMesh loose = VoxelTetMesher.Build(new LabelVolume(g, labels), new MeshingOptions { CellMm = 10, SmoothingIterations = 0 });
-        TetMesh strict = VoxelTetMesher.Build(new LabelVolume(g, labels), new MeshingOptions { CellMm = 10, SmoothingIterations = 0, StrictLabels = [2] });
+        TetMesh loose = VoxelTetMesher.Build(new LabelVolume(g, labels), new MeshingOptions { CellMm = 10, SmoothingIterations = 0, SnapToSurfaces = false });
+        TetMesh strict = VoxelTetMesher.Build(new LabelVolume(g, labels), new MeshingOptions { CellMm = 10, SmoothingIterations = 0, SnapToSurfaces = false, StrictLabels = [2] });
         Assert.Contains((byte)1, loose.TetTissue);
         Assert.DoesNotContain((byte)1, strict.TetTissue);
     }

@@ -4,10 +4,9 @@ using MeTAI.Core.Geometry;
 using MeTAI.Dicom.Cases;
 using MeTAI.Planner.Beams;
 using MeTAI.Rehearsal.Avatar;
-using MeTAI.Rehearsal.Instruments;
+using MeTAI.Rehearsal.Cases;
 using MeTAI.Rehearsal.Output;
 using MeTAI.Rehearsal.Search;
-using MeTAI.Rehearsal.Solver;
 
 namespace MeTAI.Cli.Commands.Rehearse;
 
@@ -18,6 +17,9 @@ namespace MeTAI.Cli.Commands.Rehearse;
 /// </summary>
 internal static class RehearseCommand
 {
+    /// <summary>The avatar config of a DICOM case directory without --avatar-config.</summary>
+    public const string DicomCaseAvatarConfig = "ct-abdomen";
+
     public static Command Create()
     {
         var caseOption = new Option<string>("--case") { Description = "Built-in phantom (liver-needle), or DICOM: a folder with ct/ and rtstruct.dcm, an export folder or a DICOMDIR", Required = true };
@@ -32,7 +34,7 @@ internal static class RehearseCommand
         var threads = new Option<int>("--threads") { Description = "Candidates simulated at once", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var substeps = new Option<int>("--substeps") { Description = "XPBD substeps per 1 ms step", DefaultValueFactory = _ => 4 };
         var voxel = new Option<double>("--voxel-mm") { Description = "Phantom voxel size, mm", DefaultValueFactory = _ => 2 };
-        var config = new Option<FileInfo?>("--avatar-config") { Description = "Avatar config (default configs/avatars/<case>.json)" };
+        var config = new Option<FileInfo?>("--avatar-config") { Description = "Avatar config (default: configs/avatars/<phantom>.json for a built-in phantom, configs/avatars/ct-abdomen.json for a DICOM case)" };
         var inputs = new CaseOptions();
         var command = new Command("rehearse", "Rehearse a needle approach on the soft-body avatar and export the chosen trajectory and corridor.")
         {
@@ -46,27 +48,36 @@ internal static class RehearseCommand
             {
                 string caseName = parse.GetValue(caseOption)!;
                 // A built-in phantom brings its own avatar config (configs/avatars/<case>.json); a DICOM case directory
-                // uses --avatar-config, or the liver-needle tissue set when its ROI names match.
+                // uses --avatar-config, or configs/avatars/ct-abdomen.json (ROIs by type or name, the rest by HU).
                 PatientCase patient = CaseLoader.Load(caseName, parse.GetValue(voxel), inputs.Options(parse), stdout);
                 string configPath = parse.GetValue(config)?.FullName
-                    ?? CaseFiles.AvatarConfigPath(patient.Phantom is null ? "liver-needle" : caseName);
+                    ?? CaseFiles.AvatarConfigPath(patient.Phantom is null ? DicomCaseAvatarConfig : caseName);
                 AvatarConfig avatarConfig = AvatarConfigLoader.Load(configPath);
                 // Gravity and the couch side follow how the patient lay on the CT (a missing or unknown position is refused).
                 (PatientPosition position, string positionOrigin) = CtPatientPosition.Read(patient.Ct, $"case '{patient.Name}'");
-                PatientAvatar avatar = AvatarBuilder.FromMasks(patient.Name, patient.Masks, patient.LandmarksLps, avatarConfig, position, parse.GetValue(resolution));
-                string[] avoidRois = CaseFiles.ParseNames(parse.GetValue(avoid));
-                var search = new SearchSettings
+                var rehearsalCase = new RehearsalCase(patient.Name, [.. patient.Rois.Select(r => new AvatarRoi(r.Mask, r.InterpretedType))], patient.CtHu, patient.LandmarksLps, position);
+                var request = new RehearsalRequest
                 {
-                    Candidates = parse.GetValue(candidates),
-                    Seed = parse.GetValue(seed),
-                    MinClearanceMm = parse.GetValue(clearance),
-                    Threads = parse.GetValue(threads),
+                    Target = parse.GetValue(target)!,
+                    Avoid = CaseFiles.ParseNames(parse.GetValue(avoid)),
+                    CellMm = parse.GetValue(resolution),
+                    Substeps = parse.GetValue(substeps),
+                    Search = new SearchSettings
+                    {
+                        Candidates = parse.GetValue(candidates),
+                        Seed = parse.GetValue(seed),
+                        MinClearanceMm = parse.GetValue(clearance),
+                        Threads = parse.GetValue(threads),
+                    },
+                    Insertion = new InsertionSettings { SpeedMmPerS = parse.GetValue(speed) },
                 };
-                var insertion = new InsertionSettings { SpeedMmPerS = parse.GetValue(speed) };
-                var xpbd = new XpbdSettings { Substeps = parse.GetValue(substeps), GravityLps = XpbdSettings.GravityFor(position) };
+                PatientAvatar avatar = CaseRehearsal.BuildAvatar(rehearsalCase, avatarConfig, request);
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"rehearse: {caseName}, patient position {position.Code()} ({position.Describe()}, from {positionOrigin}; gravity and couch toward {PatientPositions.Letters(position.GravityLps())}), avatar {avatar.Mesh.TetCount} tets / {avatar.Mesh.NodeCount} nodes (cell {avatar.CellMm:0.#} mm), target {parse.GetValue(target)}, avoid {(avoidRois.Length == 0 ? "nothing" : string.Join(",", avoidRois))}"));
-                RehearsalPlan plan = TrajectorySearch.Run(avatar, parse.GetValue(target)!, avoidRois, search, xpbd, new NeedleSettings(), insertion);
+                    $"rehearse: {caseName}, patient position {position.Code()} ({position.Describe()}, from {positionOrigin}; gravity and couch toward {PatientPositions.Letters(position.GravityLps())}), avatar {avatar.Mesh.TetCount} tets / {avatar.Mesh.NodeCount} nodes (cell {avatar.CellMm:0.#} mm), target {request.Target}, avoid {(request.Avoid.Count == 0 ? "nothing" : string.Join(",", request.Avoid))}"));
+                RehearseReport.Avatar(stdout, avatar, configPath);
+                CaseRehearsalResult result = CaseRehearsal.Search(avatar, request);
+                RehearsalPlan plan = result.Plan;
+                SearchSettings search = request.Search;
                 string dir = parse.GetValue(output)!.FullName;
                 RehearsalOutput.Write(plan, avatar, dir);
 
