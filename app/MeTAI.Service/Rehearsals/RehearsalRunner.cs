@@ -11,7 +11,8 @@ namespace MeTAI.Service.Rehearsals;
 
 /// <summary>
 /// Runs a rehearsal job as <c>metai rehearse</c> does: the avatar (<see cref="RehearsalAvatarSource"/>), the trajectory
-/// search over simulated needle insertions, the rehearsal's files (<see cref="RehearsalOutput.Files"/>) and the 3D scene
+/// search over simulated needle insertions, the rehearsal's files (<see cref="RehearsalOutput.Files"/>), the replay of the
+/// chosen insertion (<see cref="RehearsalReplay"/>) and the 3D scene
 /// (<see cref="SceneFile"/>, <see cref="RehearsalScene"/>). The search itself takes no cancellation token: a job
 /// cancelled during it stops when the search returns, and its files are discarded.
 /// </summary>
@@ -21,7 +22,7 @@ public sealed class RehearsalRunner
     public const string SceneFile = "scene.json";
 
     /// <summary>Files a finished rehearsal has.</summary>
-    public static readonly IReadOnlyList<string> Files = [.. RehearsalOutput.Files, SceneFile];
+    public static readonly IReadOnlyList<string> Files = [.. RehearsalOutput.Files, RehearsalReplay.FileName, SceneFile];
 
     /// <summary>Rehearses <paramref name="request"/> into <paramref name="outputDirectory"/>.</summary>
     public Task<RehearsalOutcome> RunAsync(PlanJobRequest request, string outputDirectory, IProgress<PlanProgress> progress, CancellationToken cancellationToken)
@@ -49,13 +50,16 @@ public sealed class RehearsalRunner
         var xpbd = new XpbdSettings { GravityLps = XpbdSettings.GravityFor(inputs.Position) };
         progress.Report(new PlanProgress(0.1, "simulating needle insertions",
             $"{settings.Candidates} entries on {inputs.Avatar.Mesh.TetCount} tets"));
-        RehearsalPlan plan = TrajectorySearch.Run(inputs.Avatar, settings.Target, settings.Avoid, search, xpbd, new NeedleSettings(),
-            new InsertionSettings { SpeedMmPerS = settings.SpeedMmPerS });
+        var needle = new NeedleSettings();
+        var insertion = new InsertionSettings { SpeedMmPerS = settings.SpeedMmPerS };
+        RehearsalPlan plan = TrajectorySearch.Run(inputs.Avatar, settings.Target, settings.Avoid, search, xpbd, needle, insertion);
         ct.ThrowIfCancellationRequested();
 
-        progress.Report(new PlanProgress(0.9, "writing the rehearsal and its 3D scene"));
+        progress.Report(new PlanProgress(0.85, "recording the replay of the chosen insertion"));
+        ReplayInfo replay = RehearsalReplay.Write(inputs, plan, xpbd, needle, insertion, outputDirectory, ct);
+        progress.Report(new PlanProgress(0.95, "writing the rehearsal and its 3D scene"));
         RehearsalOutput.Write(plan, inputs.Avatar, outputDirectory);
-        AtomicFile.WriteAllText(Path.Combine(outputDirectory, SceneFile), RehearsalScene.Json(plan, inputs, robot));
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, SceneFile), RehearsalScene.Json(plan, inputs, robot, replay));
         InsertionResult best = plan.Chosen.Result;
         return new RehearsalOutcome
         {

@@ -65,6 +65,7 @@ public static partial class RehearsalScene
                 triangles = builder.TriangleCount,
                 positions = builder.Positions,
                 indices = builder.Indices,
+                nodes = builder.Keys,
             });
         }
 
@@ -146,6 +147,9 @@ public static partial class RehearsalScene
     {
         private readonly Dictionary<long, int> _vertexOf = [];
 
+        // The key of each vertex: the mesh node for tissue surfaces (what the replay moves).
+        public List<long> Keys { get; } = [];
+
         public List<double> Positions { get; } = [];
 
         public List<int> Indices { get; } = [];
@@ -178,6 +182,7 @@ public static partial class RehearsalScene
             {
                 index = _vertexOf.Count;
                 _vertexOf[key] = index;
+                Keys.Add(key);
                 Positions.Add(Math.Round(p.X, 2));
                 Positions.Add(Math.Round(p.Y, 2));
                 Positions.Add(Math.Round(p.Z, 2));

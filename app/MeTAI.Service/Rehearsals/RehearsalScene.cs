@@ -15,7 +15,8 @@ namespace MeTAI.Service.Rehearsals;
 /// docs/scene.md): the avatar's surfaces per tissue (boundary triangles of each tissue's tets), the target's and the
 /// avoided ROIs' voxel surfaces, the candidate trajectories, the chosen path and its corridor, the robot arm at its home
 /// pose placed by its patient → robot registration, and an axial CT slice through the target. Everything in patient
-/// LPS millimetres; every object has a unique <c>name</c> the page gives its three.js object.
+/// LPS millimetres; every object has a unique <c>name</c> the page gives its three.js object. The tissue surfaces name
+/// their mesh nodes, so the page can replay the insertion from <see cref="RehearsalReplay"/>'s displacements.
 /// </summary>
 public static partial class RehearsalScene
 {
@@ -31,8 +32,9 @@ public static partial class RehearsalScene
     private const int MaxPathPoints = 200;
 
     /// <summary>The scene as JSON text.</summary>
-    public static string Json(RehearsalPlan plan, RehearsalInputs inputs, RobotModel robot)
+    public static string Json(RehearsalPlan plan, RehearsalInputs inputs, RobotModel robot, ReplayInfo replay)
     {
+        ArgumentNullException.ThrowIfNull(replay);
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(robot);
@@ -69,6 +71,17 @@ public static partial class RehearsalScene
             corridor = new { name = "corridor", radiusMm = Math.Round(plan.Corridor.RadiusMm, 3), pointsLps = CorridorPoints(plan.Corridor) },
             robot = Robot(robot),
             ctSlice = CtSlice(inputs.Case.CtHu, plan.TargetLps),
+            replay = new
+            {
+                name = "replay",
+                file = "replay",
+                encoding = "int16le",
+                framesPerSecond = RehearsalReplay.FramesPerSecond,
+                quantumMm = RehearsalReplay.QuantumMm,
+                frames = replay.Frames,
+                nodes = replay.Nodes,
+                tipsLps = replay.TipsLps,
+            },
         };
         return JsonSerializer.Serialize(document, JsonDefaults.Indented) + "\n";
     }

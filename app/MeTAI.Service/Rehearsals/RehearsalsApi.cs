@@ -28,6 +28,7 @@ public static class RehearsalsApi
         ["trajectory"] = ("trajectory.json", "application/json"),
         ["summary"] = ("summary.json", "application/json"),
         ["plot"] = ("rehearsal.png", "image/png"),
+        ["replay"] = (RehearsalReplay.FileName, "application/octet-stream"),
     };
 
     /// <summary>Maps the rehearsal endpoints.</summary>

@@ -7,7 +7,8 @@ namespace MeTAI.Service.Tests.Browser;
 /// <summary>
 /// A surgeon starts a liver-needle rehearsal from the rehearsals page and opens its 3D scene in Chromium (WebGL on
 /// SwiftShader): the canvas is not blank, the expected objects are there (read from <c>window.metaiScene</c>), hiding
-/// them all leaves the background alone (so the pixels are the objects), the VR button stays hidden without an XR device,
+/// them all leaves the background alone (so the pixels are the objects), the replay plays to its end with the tissue
+/// moving, the VR button stays hidden without an XR device,
 /// and no Content-Security-Policy violation is raised. The screenshot is docs/images/web-scene.png.
 /// </summary>
 [Collection(BrowserTestGroup.Name)]
@@ -90,6 +91,13 @@ public class SceneBrowserTests
         await page.EvaluateAsync("() => document.querySelectorAll('#layers input[type=checkbox]').forEach(c => c.click())");
         JsonElement again = await page.EvaluateAsync<JsonElement>("() => window.metaiScene.pixelStats()");
         Assert.Equal(drawn.GetProperty("foregroundFraction").GetDouble(), again.GetProperty("foregroundFraction").GetDouble(), 3);
+
+        // The replay plays to its last frame and moves the tissue surfaces.
+        await page.ClickAsync("#replay-play");
+        await page.WaitForFunctionAsync("() => { const r = window.metaiScene.replay(); return r.frames > 0 && r.frame === r.frames - 1 && !r.playing; }", null, new() { Timeout = 120_000 });
+        JsonElement replayed = await page.EvaluateAsync<JsonElement>("() => window.metaiScene.replay()");
+        Assert.True(replayed.GetProperty("maxShownDisplacementMm").GetDouble() > 0.5, replayed.ToString());
+        await page.ScreenshotAsync(new() { Path = BrowserHost.ScreenshotPath("web-scene-replay.png") });
 
         // Progressive WebXR: without an immersive-vr device the button stays hidden and the page works.
         Assert.True(await page.Locator("#enter-vr").IsHiddenAsync());

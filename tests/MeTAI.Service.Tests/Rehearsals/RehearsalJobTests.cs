@@ -6,6 +6,7 @@ using System.Text.Json;
 using MeTAI.Core.Phantoms;
 using MeTAI.Dicom.Cases;
 using MeTAI.Dicom.Rt;
+using MeTAI.Rehearsal.Avatar;
 using MeTAI.Service.Rehearsals;
 using MeTAI.Service.Users;
 
@@ -87,6 +88,40 @@ public class RehearsalJobTests : IClassFixture<SharedService>
         Assert.Equal(6, robot.GetProperty("jointsLps").GetArrayLength());
         JsonElement slice = s.GetProperty("ctSlice");
         Assert.Equal(slice.GetProperty("width").GetInt32() * slice.GetProperty("height").GetInt32(), Convert.FromBase64String(slice.GetProperty("pixelsBase64").GetString()!).Length);
+
+        // The replay: frames × nodes × xyz int16 displacements, as announced; the nodes are the avatar's (built here as the
+        // service built it), its fixed nodes (bone, couch, field-of-view cuts) never move, the tissue does, and the
+        // needle tip ends at the target.
+        JsonElement replay = s.GetProperty("replay");
+        int frames = replay.GetProperty("frames").GetInt32(), nodes = replay.GetProperty("nodes").GetInt32();
+        byte[] displacements = await surgeon.GetByteArrayAsync($"/api/rehearsals/{id}/files/replay");
+        Assert.Equal(frames * nodes * 3 * sizeof(short), displacements.Length);
+        Assert.Equal(frames, replay.GetProperty("tipsLps").GetArrayLength());
+        Assert.True(frames >= 30, $"{frames} frames");
+        PatientAvatar avatar = AvatarBuilder.FromMasks(phantom.Name, phantom.Masks, phantom.LandmarksLps,
+            AvatarConfigLoader.Load(RehearsalAvatarSource.ConfigPath("liver-needle")), MeTAI.Planner.Beams.CtPatientPosition.Read(phantom.Ct, "liver-needle").Position, 24);
+        Assert.Equal(avatar.Mesh.NodeCount, nodes);
+        double maxMovedMm = 0;
+        for (int f = 0; f < frames; f++)
+        {
+            for (int n = 0; n < nodes; n++)
+            {
+                for (int a = 0; a < 3; a++)
+                {
+                    double d = System.Buffers.Binary.BinaryPrimitives.ReadInt16LittleEndian(displacements.AsSpan(6 * ((f * nodes) + n) + (2 * a))) * replay.GetProperty("quantumMm").GetDouble();
+                    Assert.True(!avatar.FixedNodes[n] || d == 0, $"fixed node {n} moved {d} mm in frame {f}");
+                    maxMovedMm = Math.Max(maxMovedMm, Math.Abs(d));
+                }
+            }
+        }
+
+        Assert.InRange(maxMovedMm, 0.5, 100);
+        JsonElement lastTip = replay.GetProperty("tipsLps")[frames - 1];
+        JsonElement target = s.GetProperty("targetLps");
+        double tipToTargetMm = Math.Sqrt(Enumerable.Range(0, 3).Sum(a => Math.Pow(lastTip[a].GetDouble() - target[a].GetDouble(), 2)));
+        Assert.True(tipToTargetMm < 10, $"the replayed tip ends {tipToTargetMm:0.0} mm from the target");
+        var tissueSurface = s.GetProperty("surfaces").EnumerateArray().First(x => x.GetProperty("kind").GetString() == "tissue");
+        Assert.Equal(tissueSurface.GetProperty("positions").GetArrayLength(), 3 * tissueSurface.GetProperty("nodes").GetArrayLength());
 
         // Rehearsals are not plans.
         string plans = await _service.KeyedClient().GetStringAsync("/api/plans");

@@ -4,7 +4,7 @@
 // window.metaiScene lets tests (and the curious) list the objects and check that the canvas shows them.
 import * as THREE from "../lib/three.module.js";
 import { OrbitControls } from "../lib/OrbitControls.js";
-import { api, keyForm, showError, fmt, escapeHtml } from "./api.js";
+import { api, apiKey, keyForm, showError, fmt, escapeHtml } from "./api.js";
 
 const id = new URLSearchParams(location.search).get("id");
 const viewport = document.getElementById("viewport");
@@ -27,6 +27,9 @@ function surfaceMaterial(color, opacity) {
   return new THREE.MeshLambertMaterial({ color, transparent: opacity < 1, opacity, side: THREE.DoubleSide, depthWrite: opacity >= 0.5 });
 }
 
+// The replay (docs/scene.md, "replay"): int16 displacements per frame and mesh node, applied to the tissue surfaces.
+const replay = { info: null, view: null, frame: 0, playing: false, startedMs: 0, startFrame: 0, deformable: [], needle: null, maxShownMm: 0 };
+
 function addSurface(s) {
   const geometry = new THREE.BufferGeometry();
   geometry.setAttribute("position", new THREE.Float32BufferAttribute(s.positions, 3));
@@ -35,6 +38,82 @@ function addSurface(s) {
   const mesh = new THREE.Mesh(geometry, surfaceMaterial(s.color, s.opacity));
   mesh.renderOrder = s.opacity < 0.5 ? 2 : 1;
   add(mesh, s.name, s.color);
+  if (s.nodes) replay.deformable.push({ mesh, nodes: s.nodes, rest: Float32Array.from(s.positions) });
+}
+
+async function loadReplay() {
+  if (replay.view) return;
+  const headers = new Headers({ "X-MeTAI-Request": "1" });
+  if (apiKey()) headers.set("X-Api-Key", apiKey());
+  const response = await fetch(`/api/rehearsals/${encodeURIComponent(id)}/files/replay`, { headers });
+  if (!response.ok) throw new Error(`The replay could not be loaded (HTTP ${response.status}).`);
+  const bytes = await response.arrayBuffer();
+  const expected = replay.info.frames * replay.info.nodes * 6;
+  if (bytes.byteLength !== expected) throw new Error(`The replay has ${bytes.byteLength} bytes, not the ${expected} the scene announces.`);
+  replay.view = new DataView(bytes);
+}
+
+function showFrame(f) {
+  const { nodes: perFrame, quantumMm } = replay.info;
+  replay.frame = f;
+  let max = 0;
+  for (const { mesh, nodes, rest } of replay.deformable) {
+    const position = mesh.geometry.attributes.position;
+    for (let i = 0; i < nodes.length; i++) {
+      const at = 6 * (f * perFrame + nodes[i]);
+      for (let a = 0; a < 3; a++) {
+        const d = replay.view.getInt16(at + 2 * a, true) * quantumMm;
+        position.array[3 * i + a] = rest[3 * i + a] + d;
+        max = Math.max(max, Math.abs(d));
+      }
+    }
+    position.needsUpdate = true;
+    mesh.geometry.computeVertexNormals();
+  }
+  replay.maxShownMm = max;
+  const tip = v(replay.info.tipsLps[f]);
+  const start = v(replay.info.tipsLps[0]);
+  replay.needle.geometry.setFromPoints([start, tip]);
+  replay.needle.visible = true;
+  document.getElementById("replay-frame").value = String(f);
+}
+
+function replayControls(data) {
+  replay.info = data.replay;
+  if (!replay.info || replay.info.frames < 1) return;
+  replay.needle = add(new THREE.Line(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: "#ffffff" })), "needle", "#ffffff");
+  replay.needle.visible = false;
+  const seconds = (replay.info.frames - 1) / replay.info.framesPerSecond;
+  document.getElementById("replay-info").textContent = `${replay.info.frames} frames (${fmt(seconds, 1)} s at ${replay.info.framesPerSecond} frames/s), ${replay.info.nodes} nodes: the chosen insertion with the tissue deforming.`;
+  const play = document.getElementById("replay-play");
+  const slider = document.getElementById("replay-frame");
+  slider.max = String(replay.info.frames - 1);
+  play.disabled = false;
+  slider.disabled = false;
+  play.addEventListener("click", async () => {
+    try {
+      await loadReplay();
+      if (replay.playing) { replay.playing = false; play.textContent = "Play the insertion"; return; }
+      replay.startFrame = replay.frame >= replay.info.frames - 1 ? 0 : replay.frame;
+      replay.startedMs = performance.now();
+      replay.playing = true;
+      play.textContent = "Pause";
+    } catch (err) { showError("error", err); }
+  });
+  slider.addEventListener("input", async () => {
+    try { await loadReplay(); replay.playing = false; play.textContent = "Play the insertion"; showFrame(Number(slider.value)); } catch (err) { showError("error", err); }
+  });
+}
+
+// Plays in real time: the frame for the wall-clock time since play, whatever the display's rate.
+function advanceReplay(now) {
+  if (!replay.playing) return;
+  const f = Math.min(replay.info.frames - 1, replay.startFrame + Math.floor((now - replay.startedMs) / 1000 * replay.info.framesPerSecond));
+  if (f !== replay.frame || f === replay.startFrame) showFrame(f);
+  if (f >= replay.info.frames - 1) {
+    replay.playing = false;
+    document.getElementById("replay-play").textContent = "Play the insertion";
+  }
 }
 
 function addPaths(data) {
@@ -219,7 +298,9 @@ function build(data) {
     camera.aspect = viewport.clientWidth / viewport.clientHeight;
     camera.updateProjectionMatrix();
   }).observe(viewport);
-  renderer.setAnimationLoop(() => {
+  replayControls(data);
+  renderer.setAnimationLoop((now) => {
+    advanceReplay(now);
     controls.update();
     renderer.render(scene, camera);
     frames++;
@@ -234,6 +315,8 @@ window.metaiScene = {
   objectNames: () => [...objects.keys()],
   /** The robot group's parts. */
   robotParts: () => objects.get("robot")?.object.children.map((c) => c.name) ?? [],
+  /** The replay: frame shown, frames, whether it plays, the largest displacement shown (mm). */
+  replay: () => ({ frame: replay.frame, frames: replay.info?.frames ?? 0, playing: replay.playing, maxShownDisplacementMm: replay.maxShownMm }),
   /** Frames drawn so far. */
   frames: () => frames,
   /** Renders once and reads the drawing buffer back: pixels unlike the background, distinct colours (4-bit), size. */
