@@ -4,6 +4,7 @@ using MeTAI.Service.Audit;
 using MeTAI.Service.Controller;
 using MeTAI.Service.Jobs;
 using MeTAI.Service.Plans;
+using MeTAI.Service.Rehearsals;
 using MeTAI.Service.Uploads;
 using MeTAI.Service.Users;
 using Microsoft.Extensions.FileProviders;
@@ -50,6 +51,7 @@ public static partial class ServiceHost
         s.AddSingleton<UploadIntake>();
         s.AddSingleton<IPlanRunner>(sp => new PlannerRunner(DeviceKindParser.Parse(sp.GetRequiredService<IOptions<ServiceOptions>>().Value.Device)));
         s.AddSingleton(sp => new SecondCheckRunner(DeviceKindParser.Parse(sp.GetRequiredService<IOptions<ServiceOptions>>().Value.Device), sp.GetRequiredService<IOptions<ServiceOptions>>().Value));
+        s.AddSingleton<Rehearsals.RehearsalRunner>();
         s.AddHostedService<PlanWorker>();
         s.AddSingleton<RetentionService>();
         s.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
@@ -104,6 +106,7 @@ public static partial class ServiceHost
         app.MapSecondCheckApi();
         app.MapUploadsApi();
         app.MapControllerApi();
+        app.MapRehearsalsApi();
         return app;
     }
 

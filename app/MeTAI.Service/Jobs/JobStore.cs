@@ -155,11 +155,21 @@ public sealed class JobStore
     /// <summary>The job, or null.</summary>
     public JobRecord? GetJob(string id) => Query("SELECT * FROM jobs WHERE id = $id;", ("$id", id)).FirstOrDefault();
 
-    /// <summary>Plan jobs (not second checks), newest first.</summary>
-    public IReadOnlyList<JobRecord> ListJobs(int limit = 200) => Query("SELECT * FROM jobs WHERE json_extract(request_json, '$.secondCheckOf') IS NULL ORDER BY created_utc DESC, id DESC LIMIT $limit;", ("$limit", limit));
+    /// <summary>Plan jobs (not second checks, not rehearsals), newest first.</summary>
+    public IReadOnlyList<JobRecord> ListJobs(int limit = 200) => Query($"SELECT * FROM jobs WHERE {IsPlan} ORDER BY created_utc DESC, id DESC LIMIT $limit;", ("$limit", limit));
 
-    /// <summary>The plan job <paramref name="id"/>, or null (also when <paramref name="id"/> is a second check).</summary>
-    public JobRecord? GetPlan(string id) => Query("SELECT * FROM jobs WHERE id = $id AND json_extract(request_json, '$.secondCheckOf') IS NULL;", ("$id", id)).FirstOrDefault();
+    /// <summary>The plan job <paramref name="id"/>, or null (also when <paramref name="id"/> is a second check or a rehearsal).</summary>
+    public JobRecord? GetPlan(string id) => Query($"SELECT * FROM jobs WHERE id = $id AND {IsPlan};", ("$id", id)).FirstOrDefault();
+
+    /// <summary>Rehearsal jobs, newest first.</summary>
+    public IReadOnlyList<JobRecord> ListRehearsals(int limit = 200) => Query($"SELECT * FROM jobs WHERE {IsRehearsal} ORDER BY created_utc DESC, id DESC LIMIT $limit;", ("$limit", limit));
+
+    /// <summary>The rehearsal job <paramref name="id"/>, or null (also when <paramref name="id"/> is a plan).</summary>
+    public JobRecord? GetRehearsal(string id) => Query($"SELECT * FROM jobs WHERE id = $id AND {IsRehearsal};", ("$id", id)).FirstOrDefault();
+
+    // Plans, their second checks and rehearsals share the table and the queue; the request tells them apart.
+    private const string IsPlan = "json_extract(request_json, '$.secondCheckOf') IS NULL AND json_extract(request_json, '$.rehearsal') IS NULL";
+    private const string IsRehearsal = "json_extract(request_json, '$.rehearsal') IS NOT NULL";
 
     /// <summary>The second checks of plan <paramref name="planId"/>, newest first.</summary>
     public IReadOnlyList<JobRecord> SecondChecksOf(string planId) =>

@@ -11,9 +11,10 @@ namespace MeTAI.Service.Jobs;
 /// Each job's runner writes into <c>jobs/{id}.partial/</c>; on success the worker renames the folder to
 /// <c>jobs/{id}/</c> and only then records the job succeeded, so a succeeded job always has its files. A plan's second
 /// check (<see cref="PlanJobRequest.SecondCheckOf"/>) is a job like a plan, run by <see cref="SecondCheckRunner"/> on the
-/// plan's folder.
+/// plan's folder; a rehearsal (<see cref="PlanJobRequest.Rehearsal"/>) is a job like them too, run by
+/// <see cref="Rehearsals.RehearsalRunner"/>.
 /// </summary>
-public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, SecondCheckRunner checks, Audit.PhiAudit audit, TimeProvider time, ILogger<PlanWorker> logger, Microsoft.Extensions.Options.IOptions<Hosting.ServiceOptions> options)
+public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, SecondCheckRunner checks, Rehearsals.RehearsalRunner rehearsals, Audit.PhiAudit audit, TimeProvider time, ILogger<PlanWorker> logger, Microsoft.Extensions.Options.IOptions<Hosting.ServiceOptions> options)
     : BackgroundService
 {
     /// <summary>How long a stopping service waits for a cancelled runner before it leaves it behind.</summary>
@@ -89,7 +90,7 @@ public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, Second
             }
 
             Directory.CreateDirectory(partial);
-            LogStarted(logger, id, request.SecondCheckOf is null ? "planning" : "second check of plan " + request.SecondCheckOf, request.CaseName, request.Protocol);
+            LogStarted(logger, id, request.Rehearsal is not null ? "rehearsal" : request.SecondCheckOf is null ? "planning" : "second check of plan " + request.SecondCheckOf, request.CaseName, request.Protocol);
             var progress = new StoreProgress(jobs.Store, id, time);
             Task<string> run = Task.Run(() => RunnerAsync(request, partial, progress, cts.Token), CancellationToken.None);
             string outcome;
@@ -154,9 +155,11 @@ public sealed partial class PlanWorker(PlanJobs jobs, IPlanRunner runner, Second
         }
     }
 
-    // The plan runner, or the second-check runner for a check; the result as the store keeps it (JSON).
+    // The plan runner, the second-check runner for a check or the rehearsal runner for a rehearsal; the result as the store keeps it (JSON).
     private async Task<string> RunnerAsync(PlanJobRequest request, string partial, IProgress<PlanProgress> progress, CancellationToken ct) =>
-        request.SecondCheckOf is { } plan
+        request.Rehearsal is not null
+            ? JsonSerializer.Serialize(await rehearsals.RunAsync(request, partial, progress, ct).ConfigureAwait(false), PlanJobs.Json)
+            : request.SecondCheckOf is { } plan
             ? JsonSerializer.Serialize(await checks.RunAsync(request, jobs.Paths.JobOutput(plan), partial, progress, ct).ConfigureAwait(false), PlanJobs.Json)
             : JsonSerializer.Serialize(await runner.RunAsync(request, partial, progress, ct).ConfigureAwait(false), PlanJobs.Json);
 

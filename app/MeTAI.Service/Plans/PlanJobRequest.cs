@@ -57,6 +57,13 @@ public sealed record PlanJobRequest
     /// </summary>
     public string? SecondCheckOf { get; init; }
 
+    /// <summary>
+    /// Set when this job is a needle rehearsal (<see cref="Rehearsals.RehearsalRunner"/>) rather than a plan: its target,
+    /// structures to avoid and search settings. <see cref="Protocol"/> is then <c>rehearsal</c> and
+    /// <see cref="ProtocolPath"/> the avatar config.
+    /// </summary>
+    public Rehearsals.RehearsalSettings? Rehearsal { get; init; }
+
     /// <summary>Who submitted it (their user name), for the per-user quota.</summary>
     public string? SubmittedBy { get; init; }
 }

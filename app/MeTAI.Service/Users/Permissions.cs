@@ -32,6 +32,12 @@ public static class Permissions
     /// <summary>The controller's state and event stream.</summary>
     public const string ControllerRead = "controller.read";
 
+    /// <summary>See rehearsals: list, status, their files and 3D scene (the scene shows the patient's anatomy).</summary>
+    public const string RehearsalsRead = "rehearsals.read";
+
+    /// <summary>Start, cancel and delete rehearsals.</summary>
+    public const string RehearsalsWrite = "rehearsals.write";
+
     /// <summary>Users, tokens and the audit log.</summary>
     public const string Admin = "admin";
 
@@ -46,6 +52,8 @@ public static class Permissions
         [PhiWrite] = [Role.Dosimetrist, Role.Physicist],
         [PhiIdentified] = [Role.Physicist],
         [ControllerRead] = [Role.Surgeon, Role.Engineer, Role.Physicist, Role.Admin],
+        [RehearsalsRead] = [Role.Surgeon, Role.Physician, Role.Physicist],
+        [RehearsalsWrite] = [Role.Surgeon],
         [Admin] = [Role.Admin],
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

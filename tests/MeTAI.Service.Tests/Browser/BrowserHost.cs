@@ -20,6 +20,8 @@ public sealed class BrowserHost : IAsyncDisposable
         "--no-first-run", "--disable-dev-shm-usage",
     ];
 
+    private static readonly string[] WebGlArgs = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"];
+
     private IPlaywright? _playwright;
 
     private BrowserHost(ServiceFactory service, string baseUrl)
@@ -34,7 +36,7 @@ public sealed class BrowserHost : IAsyncDisposable
 
     public IBrowser Browser { get; private set; } = null!;
 
-    public static async Task<BrowserHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<BrowserHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, bool webGl = false)
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium package (./test.sh does: apt-get install chromium).");
         int port = FreePort();
@@ -47,7 +49,8 @@ public sealed class BrowserHost : IAsyncDisposable
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = ChromiumArgs,
+            // WebGL (the 3D scene) without a GPU: ANGLE on SwiftShader, which Chromium now enables only when asked.
+            Args = webGl ? [.. ChromiumArgs, .. WebGlArgs] : ChromiumArgs,
         });
         return host;
     }

@@ -19,7 +19,7 @@ namespace MeTAI.Service.Tests.Browser;
 public class ContentSecurityPolicyTests
 {
     // Runs before any script of each page: every violation, with the directive and where it came from.
-    private const string Listener = """
+    internal const string Listener = """
         window.metaiCspViolations = [];
         document.addEventListener("securitypolicyviolation", (e) =>
           window.metaiCspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber} ${e.sample}`));

@@ -1,0 +1,82 @@
+using MeTAI.Core.Geometry;
+using MeTAI.Core.IO;
+using MeTAI.Rehearsal.Instruments;
+using MeTAI.Rehearsal.Output;
+using MeTAI.Rehearsal.Search;
+using MeTAI.Rehearsal.Solver;
+using MeTAI.Robotics.Kinematics;
+using MeTAI.Service.Plans;
+
+namespace MeTAI.Service.Rehearsals;
+
+/// <summary>
+/// Runs a rehearsal job as <c>metai rehearse</c> does: the avatar (<see cref="RehearsalAvatarSource"/>), the trajectory
+/// search over simulated needle insertions, the rehearsal's files (<see cref="RehearsalOutput.Files"/>), the replay of the
+/// chosen insertion (<see cref="RehearsalReplay"/>) and the 3D scene
+/// (<see cref="SceneFile"/>, <see cref="RehearsalScene"/>). The search itself takes no cancellation token: a job
+/// cancelled during it stops when the search returns, and its files are discarded.
+/// </summary>
+public sealed class RehearsalRunner
+{
+    /// <summary>The scene the 3D page draws (format in docs/scene.md).</summary>
+    public const string SceneFile = "scene.json";
+
+    /// <summary>Files a finished rehearsal has.</summary>
+    public static readonly IReadOnlyList<string> Files = [.. RehearsalOutput.Files, RehearsalReplay.FileName, SceneFile];
+
+    /// <summary>Rehearses <paramref name="request"/> into <paramref name="outputDirectory"/>.</summary>
+    public Task<RehearsalOutcome> RunAsync(PlanJobRequest request, string outputDirectory, IProgress<PlanProgress> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(progress);
+        return Task.Factory.StartNew(() => Run(request, outputDirectory, progress, cancellationToken), cancellationToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private static RehearsalOutcome Run(PlanJobRequest request, string outputDirectory, IProgress<PlanProgress> progress, CancellationToken ct)
+    {
+        RehearsalSettings settings = request.Rehearsal ?? throw new ArgumentException("The job is not a rehearsal.", nameof(request));
+        progress.Report(new PlanProgress(0.02, "building the avatar", request.CaseName));
+        RobotModel robot = RobotConfigJson.Load(ConfigFiles.Existing("robot " + settings.Robot, "robots", settings.Robot + ".json"));
+        RehearsalInputs inputs = RehearsalAvatarSource.Build(request);
+        ct.ThrowIfCancellationRequested();
+        var search = new SearchSettings
+        {
+            Candidates = settings.Candidates,
+            Seed = settings.Seed,
+            MinClearanceMm = settings.MinClearanceMm,
+            Threads = Math.Max(1, Environment.ProcessorCount),
+        };
+        var xpbd = new XpbdSettings { GravityLps = XpbdSettings.GravityFor(inputs.Position) };
+        progress.Report(new PlanProgress(0.1, "simulating needle insertions",
+            $"{settings.Candidates} entries on {inputs.Avatar.Mesh.TetCount} tets"));
+        var needle = new NeedleSettings();
+        var insertion = new InsertionSettings { SpeedMmPerS = settings.SpeedMmPerS };
+        RehearsalPlan plan = TrajectorySearch.Run(inputs.Avatar, settings.Target, settings.Avoid, search, xpbd, needle, insertion);
+        ct.ThrowIfCancellationRequested();
+
+        progress.Report(new PlanProgress(0.85, "recording the replay of the chosen insertion"));
+        ReplayInfo replay = RehearsalReplay.Write(inputs, plan, xpbd, needle, insertion, outputDirectory, ct);
+        progress.Report(new PlanProgress(0.95, "writing the rehearsal and its 3D scene"));
+        RehearsalOutput.Write(plan, inputs.Avatar, outputDirectory);
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, SceneFile), RehearsalScene.Json(plan, inputs, robot, replay));
+        InsertionResult best = plan.Chosen.Result;
+        return new RehearsalOutcome
+        {
+            Feasible = plan.Feasible,
+            EntryLps = Point(best.EntryLps),
+            TargetLps = Point(plan.TargetLps),
+            MinClearanceMm = Math.Round(best.MinClearanceMm, 3),
+            PeakForceN = Math.Round(best.PeakForceN, 3),
+            PathLengthMm = Math.Round(best.PathLengthMm, 3),
+            CorridorRadiusMm = Math.Round(plan.Corridor.RadiusMm, 3),
+            CandidatesSimulated = plan.Candidates.Count,
+            Tets = plan.Tets,
+            Nodes = plan.Nodes,
+            StepsPerSecond = Math.Round(plan.StepsPerSecond, 1),
+            Files = Files,
+        };
+    }
+
+    private static double[] Point(Vec3 p) => [Math.Round(p.X, 2), Math.Round(p.Y, 2), Math.Round(p.Z, 2)];
+}
