@@ -13,8 +13,8 @@ namespace MeTAI.Service.Rehearsals;
 /// Runs a rehearsal job as <c>metai rehearse</c> does: the avatar (<see cref="RehearsalAvatarSource"/>), the trajectory
 /// search over simulated needle insertions, the rehearsal's files (<see cref="RehearsalOutput.Files"/>), the replay of the
 /// chosen insertion (<see cref="RehearsalReplay"/>) and the 3D scene
-/// (<see cref="SceneFile"/>, <see cref="RehearsalScene"/>). The search itself takes no cancellation token: a job
-/// cancelled during it stops when the search returns, and its files are discarded.
+/// (<see cref="SceneFile"/>, <see cref="RehearsalScene"/>). A job cancelled during the search stops after the candidate
+/// being simulated, and its files are discarded.
 /// </summary>
 public sealed class RehearsalRunner
 {
@@ -52,7 +52,8 @@ public sealed class RehearsalRunner
             $"{settings.Candidates} entries on {inputs.Avatar.Mesh.TetCount} tets"));
         var needle = new NeedleSettings();
         var insertion = new InsertionSettings { SpeedMmPerS = settings.SpeedMmPerS };
-        RehearsalPlan plan = TrajectorySearch.Run(inputs.Avatar, settings.Target, settings.Avoid, search, xpbd, needle, insertion);
+        RehearsalPlan plan = TrajectorySearch.Run(inputs.Avatar, settings.Target, settings.Avoid, search, xpbd, needle, insertion,
+            (done, total) => progress.Report(new PlanProgress(0.1 + 0.75 * done / total, "simulating needle insertions", $"{done} of {total} entries")), ct);
         ct.ThrowIfCancellationRequested();
 
         progress.Report(new PlanProgress(0.85, "recording the replay of the chosen insertion"));
