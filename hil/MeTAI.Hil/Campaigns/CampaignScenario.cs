@@ -91,7 +91,8 @@ public static class CampaignScenario
                     // T_relay; the disable plus the relay's trip): these faults are drawn to be exercised.
                     FaultKind.EStopDeviceSilent => Math.Round((estopWatchdog + 50) / 1000 + 0.15 * (length - 0.05) / 0.4, 3),
                     FaultKind.RelayFeedStopped => Math.Round((ShippedIo.LoopStallMs + ShippedIo.RelayOffMs + 30) / 1000 + 0.2 * (length - 0.05) / 0.4, 3),
-                    FaultKind.RelayStuckClosed => Math.Round(WeldToDisableS + (2 * ShippedIo.RelayOffMs + 100) / 1000, 3),
+                    // Welded contacts do not heal: the weld lasts past the end of the run (the rig is replaced after it).
+                    FaultKind.RelayStuckClosed => duration,
                     _ => length,
                 },
                 // A baud-rate mismatch of the whole chain one time in three, else of one servo.
@@ -152,9 +153,11 @@ public static class CampaignScenario
                     reaction = "fault";
                     break;
                 case FaultKind.RelayStuckClosed:
-                    // After the disable: the feed stops within a feed period, the board trips after its watchdog (< T_relay),
-                    // the read-back sees power on with a trip within another period, and the next cycle faults.
-                    mine.Add(Reaction(f, [SafetyState.Fault], Interlocks.ServoPower, WeldToDisableS * 1000 + 2 * ShippedIo.RelayOffMs + 2 * ShippedIo.RelayFeedMs + 10, 2));
+                    // Timed from the relay's last feed (the controller's stop after the weld: the disable below, or an
+                    // EStop or Fault for another cause, which is latched already and outranks it): the board trips after its
+                    // watchdog (< T_relay), the read-back sees power on with a trip within a feed period, the next cycle
+                    // raises ServoPower (Fault, or EStop kept).
+                    mine.Add(Reaction(f, [SafetyState.Fault], Interlocks.ServoPower, 2 * ShippedIo.RelayOffMs + 2 * ShippedIo.RelayFeedMs + 10, 2));
                     reaction = "fault";
                     break;
                 case FaultKind.EStopPress:
@@ -253,7 +256,7 @@ public static class CampaignScenario
         Kind = AssertionKind.Reaction,
         Safety = true,
         Fault = f.Id,
-        States = [.. states, SafetyState.Fault, SafetyState.EStop],
+        States = [.. states.Union([SafetyState.Fault, SafetyState.EStop])],
         Interlock = interlock,
         WithinMs = withinMs,
         WithinCycles = cycles,

@@ -42,6 +42,11 @@ public static partial class AssertionEvaluator
             return F($"the heartbeats of fault '{a.Fault}' reached the controller at most {gap:F1} ms apart (watchdog {watchdog:0.###} ms): injected latency shortened the silence");
         }
 
+        if (f.Kind == FaultKind.RelayStuckClosed && a.Kind == AssertionKind.Reaction && WeldNeverTested(a, t, f) is { } untested)
+        {
+            return untested;
+        }
+
         // The state when the fault began, by when the transitions were made (written), not by their cycles' deadlines: a
         // cycle that ran late after a stall of the loop thread carries a deadline from before the fault.
         SafetyState at = t.Transitions.LastOrDefault(x => x.WrittenTicks < f.StartTicks)?.To ?? SafetyState.Disabled;
@@ -54,6 +59,26 @@ public static partial class AssertionEvaluator
         }
 
         return null;
+    }
+
+    // Welded contacts look like sound ones while the relay is fed (coil energised, power on): nothing can tell them apart
+    // until the feed stops and the board's trip leaves power on. The reaction is put to the test only when the controller
+    // stopped feeding (a stop: torque off) after the weld, early enough for the board's trip and its read-back to fall
+    // inside the run (the assertion's bound, which is timed from the last feed). A stop the operator commanded can be
+    // lost with the connection (another fault), and a stop for another cause can come late in the run.
+    private static string? WeldNeverTested(AssertionSpec a, HilTrace t, FaultRecord f)
+    {
+        StateTransition? stop = t.Transitions.FirstOrDefault(x => x.WrittenTicks >= f.StartTicks
+            && x.To is SafetyState.Disabled or SafetyState.Fault or SafetyState.EStop);
+        if (stop is null)
+        {
+            return $"the arm was never stopped after fault '{a.Fault}' (the relay was fed throughout): welded contacts show only when the feed stops";
+        }
+
+        double leftMs = HilTrace.Ms(stop.CycleTicks, t.EndTicks);
+        return a.WithinMs is { } within && leftMs < within
+            ? F($"the arm stopped ({stop.To}) only {leftMs:F0} ms before the end of the run, less than the {within:0} ms the relay's trip and read-back take after the last feed")
+            : null;
     }
 
     // How long the controller may hold torque on without a goal frame reaching the bus: one Sync Read that waits out its
@@ -122,6 +147,7 @@ public static partial class AssertionEvaluator
             Interlocks.ServoBus => "the last complete servo reading",
             Interlocks.MasterPoseStale => "the last new master pose",
             Interlocks.EStopDeviceSilent => "the last e-stop device heartbeat",
+            Interlocks.ServoPower => "the relay's last feed",
             _ => "the input",
         } : reference != f.StartTicks ? "the first pose carrying the release reached the controller" : "the injection";
         double ms = HilTrace.Ms(reference, tr.CycleTicks);

@@ -186,6 +186,8 @@ public sealed class InterlockEvaluator(RobotModel model, ControllerOptions optio
         Interlocks.ServoBus => _feedbackTicks,
         Interlocks.MasterPoseStale => LastPoseLoss.PoseTicks,
         Interlocks.EStopDeviceSilent => LastEStopDeviceLoss.DeviceTicks,
+        // Welded contacts show once the feed has stopped: the input behind the finding is the relay's last feed.
+        Interlocks.ServoPower => _relay.StuckDetail is null ? 0L : _relay.LastFeedTicks,
         _ => 0L,
     };
 

@@ -178,6 +178,65 @@ public sealed class ReactionJudgeTests
         Assert.True(r.IsViolation, r.Detail);
     }
 
+    // The campaign's claim for welded relay contacts: ServoPower (Fault, or the EStop already latched) within 130 ms of the last feed.
+    private static AssertionSpec Weld() => new()
+    {
+        Id = "f1-reaction",
+        Kind = AssertionKind.Reaction,
+        Safety = true,
+        Fault = "f1",
+        States = [SafetyState.Fault, SafetyState.EStop],
+        Interlock = Interlocks.ServoPower,
+        WithinMs = 130,
+        WithinCycles = 2,
+    };
+
+    [Fact]
+    public void RelayStuckClosed_ArmNeverStoppedAfterTheWeld_NotExercised()
+    {
+        // Exemption "the relay was fed throughout": while fed, welded contacts read exactly like sound ones (coil on, power
+        // on); the operator's disable was lost with the connection and nothing else stopped the arm before the run ended.
+        HilTrace t = Trace(FaultKind.RelayStuckClosed, 2000, PosesUntil(T0 + F));
+        AssertionResult r = AssertionEvaluator.Evaluate(Weld(), t, Scenario());
+        Assert.False(r.Exercised);
+        Assert.False(r.IsViolation);
+        Assert.Contains("never stopped", r.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RelayStuckClosed_StoppedTooLateInTheRunForTheTripToShow_NotExercised()
+    {
+        // The arm stopped 60 ms before the end: the board trips up to T_relay after the last feed, read back 10 ms later.
+        HilTrace t = Trace(FaultKind.RelayStuckClosed, 2000, PosesUntil(T0 + F),
+            Transition(T0 + F - Ms(60), T0 + F - Ms(60), SafetyState.Following, SafetyState.Disabled, "Disable"));
+        AssertionResult r = AssertionEvaluator.Evaluate(Weld(), t, Scenario());
+        Assert.False(r.Exercised);
+        Assert.Contains("only 60 ms before the end", r.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RelayStuckClosed_StoppedButTheWeldNeverFound_IsAViolation()
+    {
+        HilTrace t = Trace(FaultKind.RelayStuckClosed, 2000, PosesUntil(T0 + F),
+            Transition(T0 + Ms(50), T0 + Ms(50), SafetyState.Following, SafetyState.Disabled, "Disable"));
+        AssertionResult r = AssertionEvaluator.Evaluate(Weld(), t, Scenario());
+        Assert.True(r.Exercised);
+        Assert.True(r.IsViolation, r.Detail);
+    }
+
+    [Fact]
+    public void RelayStuckClosed_FoundWhileAnEStopForAnotherCauseHeld_Passes()
+    {
+        // The stop was an EStop (the e-stop device fell silent with the connection): the feed stopped, the board tripped,
+        // power read on, ServoPower raised 60 ms after the last feed with the EStop already latched.
+        HilTrace t = Trace(FaultKind.RelayStuckClosed, 2000, PosesUntil(T0 + F),
+            Transition(T0 + Ms(250), T0 + Ms(250), SafetyState.Paused, SafetyState.EStop, "EStopPressed"),
+            Raise(Interlocks.ServoPower, T0 + Ms(310), T0 + Ms(310.01), inputTicks: T0 + Ms(250)));
+        AssertionResult r = AssertionEvaluator.Evaluate(Weld(), t, Scenario());
+        Assert.True(r.Exercised);
+        Assert.True(r.Passed, r.Detail);
+    }
+
     [Fact]
     public void Reaction_ControllerAlreadyFaultedWhenTheFaultBegan_NotExercised()
     {
