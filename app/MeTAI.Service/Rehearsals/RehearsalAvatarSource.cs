@@ -4,58 +4,83 @@ using MeTAI.Core.Phantoms;
 using MeTAI.Dicom.Cases;
 using MeTAI.Planner.Beams;
 using MeTAI.Rehearsal.Avatar;
+using MeTAI.Rehearsal.Cases;
 using MeTAI.Service.Plans;
 
 namespace MeTAI.Service.Rehearsals;
 
 /// <summary>
-/// The one place where a rehearsal job's case becomes an avatar. A built-in phantom with an avatar config
-/// (<c>configs/avatars/NAME.json</c>; today <c>liver-needle</c>) is built as <c>metai rehearse --case NAME</c> builds it.
-/// An uploaded case (CT + RTSTRUCT) is refused with <see cref="UploadRefusal"/> until the rehearsal library builds the
-/// avatar from a patient's CT and structure set (issue 20, part 1: <c>rehearse --case DIR</c>); that entry point is to be
-/// called from <see cref="FromUpload"/> and <see cref="CanRehearseUploads"/> turned to true — nothing else in the service
-/// changes.
+/// The one place where a rehearsal job's case becomes an avatar, as <c>metai rehearse --case</c> makes it: the case is
+/// loaded by <see cref="CaseLoader"/> (a built-in phantom, or an uploaded case's ct/ + rtstruct.dcm as plan jobs load
+/// it), made a <see cref="RehearsalCase"/> with the CT's patient position, and built by
+/// <see cref="CaseRehearsal.BuildAvatar"/> with the phantom's avatar config (<c>configs/avatars/NAME.json</c>) or, for
+/// an uploaded case, <c>configs/avatars/ct-abdomen.json</c> (ROIs by type or name, the rest of the body by HU).
 /// </summary>
 public static class RehearsalAvatarSource
 {
-    /// <summary>Whether uploaded cases can be rehearsed (false until the avatar from CT + RTSTRUCT is connected in <see cref="FromUpload"/>).</summary>
-    public static bool CanRehearseUploads => false;
-
-    /// <summary>Why an uploaded case is refused while <see cref="CanRehearseUploads"/> is false.</summary>
-    public const string UploadRefusal =
-        "Rehearsal on an uploaded case is not available in this build: the avatar is built from a built-in phantom's analytic " +
-        "structures only, not yet from a patient's CT and RTSTRUCT (issue 20, part 1, 'rehearse --case DIR'). Rehearse a built-in phantom (liver-needle).";
+    /// <summary>The avatar config of an uploaded (DICOM) case, as the CLI's <c>rehearse --case DIR</c> chooses it.</summary>
+    public const string UploadAvatarConfig = "ct-abdomen";
 
     /// <summary>Built-in phantoms that have an avatar config, so can be rehearsed.</summary>
     public static IReadOnlyList<string> Phantoms() =>
         [.. PhantomLibrary.Names.Where(n => File.Exists(ConfigFiles.PathOf("avatars", n + ".json")))];
 
-    /// <summary>The avatar config of built-in phantom <paramref name="phantom"/>.</summary>
-    public static string ConfigPath(string phantom) =>
-        ConfigFiles.Existing("avatar config for " + phantom, "avatars", phantom + ".json");
+    /// <summary>The avatar config <c>configs/avatars/NAME.json</c> (a built-in phantom's, or <see cref="UploadAvatarConfig"/>).</summary>
+    public static string ConfigPath(string name) =>
+        ConfigFiles.Existing("avatar config for " + name, "avatars", name + ".json");
+
+    /// <summary>What the rehearsal library is asked for: the job's settings as <c>metai rehearse</c>'s options.</summary>
+    public static RehearsalRequest Request(RehearsalSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new RehearsalRequest
+        {
+            Target = settings.Target,
+            Avoid = settings.Avoid,
+            CellMm = settings.ResolutionMm,
+            Search = new Rehearsal.Search.SearchSettings
+            {
+                Candidates = settings.Candidates,
+                Seed = settings.Seed,
+                MinClearanceMm = settings.MinClearanceMm,
+                Threads = Math.Max(1, Environment.ProcessorCount),
+            },
+            Insertion = new Rehearsal.Search.InsertionSettings { SpeedMmPerS = settings.SpeedMmPerS },
+        };
+    }
 
     /// <summary>Loads the job's case and builds its avatar.</summary>
+    /// <exception cref="KeyNotFoundException">The target or an avoided ROI is not in the case (the message lists its ROIs).</exception>
     public static RehearsalInputs Build(PlanJobRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         RehearsalSettings settings = request.Rehearsal ?? throw new ArgumentException("The job is not a rehearsal.", nameof(request));
-        if (request.Case is not { } phantom)
-        {
-            return FromUpload(request, settings);
-        }
-
-        PatientCase patient = CaseLoader.Load(phantom, settings.VoxelMm);
-        AvatarConfig config = AvatarConfigLoader.Load(ConfigPath(phantom));
+        PatientCase patient = Load(request, settings);
+        AvatarConfig config = AvatarConfigLoader.Load(ConfigPath(request.Case ?? UploadAvatarConfig));
         (PatientPosition position, _) = CtPatientPosition.Read(patient.Ct, $"case '{patient.Name}'");
-        PatientAvatar avatar = AvatarBuilder.FromMasks(patient.Name, patient.Masks, patient.LandmarksLps, config, position, settings.ResolutionMm);
+        var rehearsalCase = new RehearsalCase(patient.Name, [.. patient.Rois.Select(r => new AvatarRoi(r.Mask, r.InterpretedType))], patient.CtHu, patient.LandmarksLps, position);
+        PatientAvatar avatar = CaseRehearsal.BuildAvatar(rehearsalCase, config, Request(settings));
         return new RehearsalInputs(patient, avatar, position);
     }
 
-    // Connect here: build the avatar from request.CaseDirectory (ct/ + rtstruct.dcm, with request.CtSeriesUid and
-    // request.StructureSetUid choosing within the upload) through the rehearsal library's case entry point.
-    private static RehearsalInputs FromUpload(PlanJobRequest request, RehearsalSettings settings)
+    // A built-in phantom at the job's voxel size, or the upload's CT series and structure set (its own choice, or the
+    // request's) under the upload's label, without patient identity in any log.
+    private static PatientCase Load(PlanJobRequest request, RehearsalSettings settings)
     {
-        _ = settings;
-        throw new NotSupportedException($"{UploadRefusal} (upload {request.UploadId})");
+        if (request.Case is { } phantom)
+        {
+            return CaseLoader.Load(phantom, settings.VoxelMm);
+        }
+
+        string dir = request.CaseDirectory ?? throw new ArgumentException("The rehearsal names neither a case nor a case directory.", nameof(request));
+        var options = new CaseLoadOptions
+        {
+            CtSeriesUid = request.CtSeriesUid,
+            StructureSetUid = request.StructureSetUid,
+            CtSeriesOption = "ctSeries",
+            StructureSetOption = "structureSet",
+            LogPatientIdentity = false,
+        };
+        return CaseLoader.FromDirectory(dir, options, TextWriter.Null) with { Name = request.CaseName };
     }
 }

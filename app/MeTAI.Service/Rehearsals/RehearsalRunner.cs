@@ -1,5 +1,6 @@
 using MeTAI.Core.Geometry;
 using MeTAI.Core.IO;
+using MeTAI.Rehearsal.Cases;
 using MeTAI.Rehearsal.Instruments;
 using MeTAI.Rehearsal.Output;
 using MeTAI.Rehearsal.Search;
@@ -11,7 +12,7 @@ namespace MeTAI.Service.Rehearsals;
 
 /// <summary>
 /// Runs a rehearsal job as <c>metai rehearse</c> does: the avatar (<see cref="RehearsalAvatarSource"/>), the trajectory
-/// search over simulated needle insertions, the rehearsal's files (<see cref="RehearsalOutput.Files"/>), the replay of the
+/// search over simulated needle insertions (<see cref="CaseRehearsal.Search"/>), the rehearsal's files (<see cref="RehearsalOutput.Files"/>), the replay of the
 /// chosen insertion (<see cref="RehearsalReplay"/>) and the 3D scene
 /// (<see cref="SceneFile"/>, <see cref="RehearsalScene"/>). A job cancelled during the search stops after the candidate
 /// being simulated, and its files are discarded.
@@ -40,20 +41,14 @@ public sealed class RehearsalRunner
         RobotModel robot = RobotConfigJson.Load(ConfigFiles.Existing("robot " + settings.Robot, "robots", settings.Robot + ".json"));
         RehearsalInputs inputs = RehearsalAvatarSource.Build(request);
         ct.ThrowIfCancellationRequested();
-        var search = new SearchSettings
-        {
-            Candidates = settings.Candidates,
-            Seed = settings.Seed,
-            MinClearanceMm = settings.MinClearanceMm,
-            Threads = Math.Max(1, Environment.ProcessorCount),
-        };
-        var xpbd = new XpbdSettings { GravityLps = XpbdSettings.GravityFor(inputs.Position) };
         progress.Report(new PlanProgress(0.1, "simulating needle insertions",
             $"{settings.Candidates} entries on {inputs.Avatar.Mesh.TetCount} tets"));
-        var needle = new NeedleSettings();
-        var insertion = new InsertionSettings { SpeedMmPerS = settings.SpeedMmPerS };
-        RehearsalPlan plan = TrajectorySearch.Run(inputs.Avatar, settings.Target, settings.Avoid, search, xpbd, needle, insertion,
-            (done, total) => progress.Report(new PlanProgress(0.1 + 0.75 * done / total, "simulating needle insertions", $"{done} of {total} entries")), ct);
+        RehearsalRequest rehearsal = RehearsalAvatarSource.Request(settings);
+        RehearsalPlan plan = CaseRehearsal.Search(inputs.Avatar, rehearsal,
+            (done, total) => progress.Report(new PlanProgress(0.1 + 0.75 * done / total, "simulating needle insertions", $"{done} of {total} entries")), ct).Plan;
+        XpbdSettings xpbd = plan.Xpbd;
+        NeedleSettings needle = rehearsal.Needle;
+        InsertionSettings insertion = rehearsal.Insertion;
         ct.ThrowIfCancellationRequested();
 
         progress.Report(new PlanProgress(0.85, "recording the replay of the chosen insertion"));

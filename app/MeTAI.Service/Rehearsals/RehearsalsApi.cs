@@ -39,8 +39,7 @@ public static class RehearsalsApi
         api.MapGet("/cases", () => TypedResults.Ok(new
         {
             phantoms = RehearsalAvatarSource.Phantoms().Select(p => new { name = p, structures = AvatarConfigLoader.Load(RehearsalAvatarSource.ConfigPath(p)).Structures.Select(s => s.Roi) }),
-            uploads = RehearsalAvatarSource.CanRehearseUploads,
-            uploadRefusal = RehearsalAvatarSource.CanRehearseUploads ? null : RehearsalAvatarSource.UploadRefusal,
+            uploadAvatarConfig = RehearsalAvatarSource.UploadAvatarConfig,
         })).RequireAuthorization(Permissions.RehearsalsRead);
         api.MapPost("/", Submit).RequireAuthorization(Permissions.RehearsalsWrite);
         api.MapGet("/", (PlanJobs jobs) => TypedResults.Ok(jobs.Store.ListRehearsals().Select(View))).RequireAuthorization(Permissions.RehearsalsRead);
@@ -97,6 +96,7 @@ public static class RehearsalsApi
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         void Error(string field, string message) => errors[field] = [message];
         string? caseName = null, caseDir = null, configPath = null;
+        IReadOnlyList<string>? rois = null;
         if ((body.Case is null) == (body.UploadId is null))
         {
             Error("case", "Give either case (a built-in phantom) or uploadId (an uploaded case), not both or neither.");
@@ -107,29 +107,33 @@ public static class RehearsalsApi
             {
                 Error("uploadId", $"No upload '{uploadId}'.");
             }
-            else if (!RehearsalAvatarSource.CanRehearseUploads)
-            {
-                return TypedResults.Problem($"{RehearsalAvatarSource.UploadRefusal} (upload {upload.Id}, '{upload.Name}')", statusCode: StatusCodes.Status422UnprocessableEntity, title: "Uploaded cases cannot be rehearsed yet");
-            }
             else
             {
+                // The ROIs of the structure set the job will load (the upload's own choice), checked here so that a
+                // misspelt name is a 400 now rather than a failed job; the job's CaseRehearsal.CheckRois checks again.
                 caseName = upload.Name;
                 caseDir = uploads.CaseDirectory(upload.Id);
+                rois = UploadChoice.Structures(upload, null, null, Error);
             }
         }
         else if (RehearsalAvatarSource.Phantoms().FirstOrDefault(p => string.Equals(p, body.Case, StringComparison.OrdinalIgnoreCase)) is { } phantom)
         {
             caseName = phantom;
             configPath = RehearsalAvatarSource.ConfigPath(phantom);
-            IReadOnlyList<string> rois = [.. AvatarConfigLoader.Load(configPath).Structures.Select(s => s.Roi)];
-            foreach (string roi in new[] { body.Target ?? string.Empty }.Concat(body.Avoid ?? []).Where(r => r.Length > 0 && !rois.Contains(r, StringComparer.Ordinal)))
-            {
-                Error(roi == body.Target ? "target" : "avoid", $"Case '{phantom}' has no ROI '{roi}'. ROIs: {string.Join(", ", rois)}.");
-            }
+            rois = [.. AvatarConfigLoader.Load(configPath).Structures.Select(s => s.Roi)];
         }
         else
         {
             Error("case", $"Case '{body.Case}' cannot be rehearsed. Built-in cases with an avatar: {string.Join(", ", RehearsalAvatarSource.Phantoms())}.");
+        }
+
+        if (rois is { Count: > 0 })
+        {
+            // Case-insensitive, as the rehearsal library finds an ROI.
+            foreach (string roi in new[] { body.Target ?? string.Empty }.Concat(body.Avoid ?? []).Where(r => r.Length > 0 && !rois.Contains(r, StringComparer.OrdinalIgnoreCase)))
+            {
+                Error(roi == body.Target ? "target" : "avoid", $"Case '{caseName}' has no ROI '{roi}'. ROIs: {string.Join(", ", rois)}.");
+            }
         }
 
         Validate(body, Error);
@@ -156,7 +160,7 @@ public static class RehearsalsApi
             CaseDirectory = caseDir,
             CaseName = caseName!,
             Protocol = "rehearsal",
-            ProtocolPath = configPath ?? string.Empty,
+            ProtocolPath = configPath ?? RehearsalAvatarSource.ConfigPath(RehearsalAvatarSource.UploadAvatarConfig),
             Rehearsal = settings,
             SubmittedBy = user,
         });

@@ -3,19 +3,18 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MeTAI.Core.Phantoms;
 using MeTAI.Dicom.Cases;
-using MeTAI.Dicom.Rt;
 using MeTAI.Rehearsal.Avatar;
 using MeTAI.Service.Rehearsals;
 using MeTAI.Service.Users;
+using MeTAI.TestUtilities;
 
 namespace MeTAI.Service.Tests.Rehearsals;
 
 /// <summary>
 /// Rehearsal jobs over HTTP: a surgeon rehearses liver-needle (progress, files, the 3D scene checked against the
-/// rehearsal's own files and the phantom's masks), cancels, and is the only role that may start one; an uploaded case is
-/// refused with the reason.
+/// rehearsal's own files and the phantom's masks), cancels, and is the only role that may start one; an abdomen CT +
+/// RTSTRUCT written by pydicom is uploaded and rehearsed.
 /// </summary>
 public class RehearsalJobTests : IClassFixture<SharedService>
 {
@@ -23,6 +22,10 @@ public class RehearsalJobTests : IClassFixture<SharedService>
     public static readonly object Quick = new { @case = "liver-needle", target = "Tumor", avoid = new[] { "Vessel" }, candidates = 3, resolutionMm = 24.0, speedMmPerS = 60.0 };
 
     private static readonly string[] Vessel = ["Vessel"];
+
+    private static readonly string[] Aorta = ["Aorta"];
+
+    private static readonly string[] PortalVein = ["Portal vein"];
 
     private readonly ServiceFactory _service;
 
@@ -203,13 +206,15 @@ public class RehearsalJobTests : IClassFixture<SharedService>
         Assert.Contains("candidates must be 1–64.", await many.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Submit_UploadedCase_IsRefusedWithTheReason()
+    [ToolFact("pydicom")]
+    public async Task Rehearsal_UploadedPydicomAbdomen_SucceedsClearOfThePortalVein()
     {
-        // liver-needle's own CT and RTSTRUCT, uploaded: refused because the avatar is not built from a patient's images
-        // yet, whatever the data.
-        string dir = Path.Combine(ServiceFactory.NewDataDirectory(), "case");
-        RtPhantom.Write(PhantomLibrary.Build("liver-needle", 8), dir);
+        // An abdomen CT + RTSTRUCT written by pydicom (the CLI's Tools/abdomen_case.py, 4 mm voxels), zipped and uploaded
+        // as a hospital export would be, then rehearsed: the avatar is built from the CT and the structure set
+        // (configs/avatars/ct-abdomen.json), not from a phantom.
+        string dir = Path.Combine(ServiceFactory.NewDataDirectory(), "abdomen");
+        ProcessOutput script = OutsideTools.Run(OutsideTools.Python, [Path.Combine(AppContext.BaseDirectory, "Rehearsals", "Tools", "abdomen_case.py"), dir, "--voxel", "4"]);
+        Assert.True(script.ExitCode == 0, script.Output);
         string zip = dir + ".zip";
         ZipFile.CreateFromDirectory(dir, zip);
         using var content = new ByteArrayContent(await File.ReadAllBytesAsync(zip));
@@ -220,15 +225,45 @@ public class RehearsalJobTests : IClassFixture<SharedService>
         string uploadId = JsonDocument.Parse(uploadText).RootElement.GetProperty("id").GetString()!;
 
         HttpClient surgeon = _service.UserClient("sid", Role.Surgeon);
-        HttpResponseMessage r = await surgeon.PostAsJsonAsync("/api/rehearsals", new { uploadId, target = "Tumor", avoid = Vessel });
-        string text = await r.Content.ReadAsStringAsync();
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, r.StatusCode);
-        Assert.Contains(RehearsalAvatarSource.UploadRefusal, text, StringComparison.Ordinal);
-        Assert.Contains(uploadId, text, StringComparison.Ordinal);
-        Assert.DoesNotContain(uploadId, await surgeon.GetStringAsync("/api/rehearsals"), StringComparison.Ordinal);
         JsonElement cases = await surgeon.GetFromJsonAsync<JsonElement>("/api/rehearsals/cases");
-        Assert.False(cases.GetProperty("uploads").GetBoolean());
-        Assert.Equal("liver-needle", cases.GetProperty("phantoms")[0].GetProperty("name").GetString());
+        Assert.Equal(RehearsalAvatarSource.UploadAvatarConfig, cases.GetProperty("uploadAvatarConfig").GetString());
+
+        // An ROI the structure set does not have is refused before a job is queued, listing the upload's ROIs.
+        HttpResponseMessage unknown = await surgeon.PostAsJsonAsync("/api/rehearsals", new { uploadId, target = "Tumor", avoid = Aorta });
+        string unknownText = await unknown.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("has no ROI 'Aorta'. ROIs: ", unknownText, StringComparison.Ordinal);
+        Assert.Contains("Portal vein", unknownText, StringComparison.Ordinal);
+
+        // The same settings as the CLI's RehearseCaseTests: 14 mm cells, 4 entries at 60 mm/s.
+        string id = await SubmitAsync(surgeon, new { uploadId, target = "Tumor", avoid = PortalVein, candidates = 4, resolutionMm = 14.0, speedMmPerS = 60.0 });
+        (JsonElement done, _) = await WaitAsync(surgeon, id, TimeSpan.FromMinutes(8));
+        Assert.True(done.GetProperty("status").GetString() == "succeeded", done.ToString());
+        Assert.Equal(4, done.GetProperty("result").GetProperty("candidatesSimulated").GetInt32());
+
+        using JsonDocument trajectories = JsonDocument.Parse(await surgeon.GetStringAsync($"/api/rehearsals/{id}/files/trajectories"));
+        JsonElement best = trajectories.RootElement.GetProperty("candidates")[0];
+        Assert.True(best.GetProperty("feasible").GetBoolean(), best.ToString());
+        Assert.True(best.GetProperty("clearanceByRoiMm").GetProperty("Portal vein").GetDouble() >= 5, best.ToString());
+
+        // The scene: tissues from ROI types and CT numbers, the structure set's ROIs, the chosen path; the target is the
+        // tumour pydicom wrote (a 15 mm sphere at (-60, 10, 0) mm).
+        using JsonDocument scene = JsonDocument.Parse(await surgeon.GetStringAsync($"/api/rehearsals/{id}/scene"));
+        JsonElement s = scene.RootElement;
+        var names = s.GetProperty("surfaces").EnumerateArray().Select(x => x.GetProperty("name").GetString()!).ToList();
+        Assert.Contains("tissue:liver", names);
+        Assert.Contains("roi:Tumor", names);
+        Assert.Contains("roi:Portal vein", names);
+        Assert.Contains(names, n => n.StartsWith("tissue:", StringComparison.Ordinal) && n != "tissue:liver");
+        foreach (JsonElement surface in s.GetProperty("surfaces").EnumerateArray())
+        {
+            AssertClosedAndOriented([.. surface.GetProperty("indices").EnumerateArray().Select(v => v.GetInt32())], surface.GetProperty("name").GetString()!);
+        }
+
+        Assert.Single(s.GetProperty("trajectories").EnumerateArray(), t => t.GetProperty("chosen").GetBoolean());
+        JsonElement target = s.GetProperty("targetLps");
+        Assert.True(Math.Sqrt(Math.Pow(target[0].GetDouble() + 60, 2) + Math.Pow(target[1].GetDouble() - 10, 2) + Math.Pow(target[2].GetDouble(), 2)) < 2, target.ToString());
+        Assert.Contains(id, await surgeon.GetStringAsync("/api/rehearsals"), StringComparison.Ordinal);
     }
 
     internal static async Task<string> SubmitAsync(HttpClient client, object body)

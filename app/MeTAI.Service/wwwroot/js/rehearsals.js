@@ -15,9 +15,6 @@ async function loadForm() {
   caseSelect.innerHTML =
     `<optgroup label="Built-in phantoms">${phantoms.map((p) => `<option value="case:${escapeHtml(p.name)}">${escapeHtml(p.name)}</option>`).join("")}</optgroup>` +
     (uploads.length ? `<optgroup label="Uploaded cases">${uploads.map((u) => `<option value="upload:${escapeHtml(u.id)}">${escapeHtml(u.name)} (${u.slices} slices)</option>`).join("")}</optgroup>` : "");
-  const note = document.getElementById("upload-note");
-  note.hidden = cases.uploads;
-  note.textContent = cases.uploadRefusal ?? "";
   fillRois();
 }
 
