@@ -51,7 +51,10 @@ public static class Campaign
 
                     if ((i + 1) % 25 == 0)
                     {
-                        options.Log?.Invoke($"campaign: {i + 1}/{options.Runs} runs, {sw.Elapsed.TotalSeconds:F0} s");
+                        // The running tally, so that a long campaign can be watched (and stopped) before its end.
+                        var sofar = outcomes.ToArray();
+                        options.Log?.Invoke($"campaign: {i + 1}/{options.Runs} runs, {sw.Elapsed.TotalSeconds:F0} s; so far {sofar.Sum(o => o.Result.Violations)} violations, " +
+                            $"{sofar.Sum(o => o.Result.Assertions.Count(a => !a.Exercised))} not exercised, {sofar.Count(o => o.Result.Error is not null)} errors");
                     }
                 }
             }
