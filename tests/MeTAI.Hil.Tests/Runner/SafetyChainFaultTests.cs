@@ -1,3 +1,4 @@
+using MeTAI.Hil.Mqtt;
 using MeTAI.Hil.Runner;
 using MeTAI.Hil.Scenarios;
 using MeTAI.Robotics.Control;
@@ -35,6 +36,32 @@ public sealed class SafetyChainFaultTests(ITestOutputHelper output)
         await undo!();
         await SimulatedRig.WaitUntilAsync(() => !rig.Controller.Core.LastInterlocks.HasFlag(Interlocks.EStopDeviceSilent), TimeSpan.FromSeconds(5),
             "the controller to hear the e-stop device again");
+        rig.Controller.Command(ControllerCommandKind.Reset, acknowledge: true);
+        Assert.True(await rig.Controller.WaitForStateAsync(SafetyState.Disabled, TimeSpan.FromSeconds(5)), rig.Sim.AuditTail());
+    }
+
+    [Fact]
+    public async Task EStopDeviceWaitingForItsAcks_IsSilenceToTheController_AndRecoversWhenTheAcksFlow()
+    {
+        // The broker's PUBACKs to the e-stop device held back 3 s by the proxy for 2.5 s: every QoS 1 publish of the
+        // device waits for its ack, so the device falls silent to the controller (EStop from the shipped 250 ms e-stop
+        // watchdog). Once the acks flow again the controller must hear it again. With the heartbeat on a thread-pool
+        // timer (before 2026-12-07) a blocked callback queued every 50 ms behind the publish lock and the device never
+        // recovered — this test then failed here, and a 10 000-run campaign hung that way.
+        var controller = SimulatedRigOptions.ForSharedMachine(TestRobots.Arm6()).Controller;
+        controller.EStopWatchdogMs = new ControllerOptions().EStopWatchdogMs;
+        await using HilRig rig = await FollowingRigAsync(controller);
+        var hold = new ProxyRule { Direction = ProxyDirection.ToClient, User = "estop", LatencyMs = 3000 };
+        rig.Proxy.AddRule(hold);
+        int threadsBefore = ThreadPool.ThreadCount;
+        await Task.Delay(2500);
+        output.WriteLine($"thread pool while the acks were held: {threadsBefore} → {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} work items pending");
+        Assert.True(await rig.Controller.WaitForStateAsync(SafetyState.EStop, TimeSpan.FromSeconds(5)), rig.Sim.AuditTail());
+        Assert.True(rig.Controller.Core.LastStopTransition.Interlocks.HasFlag(Interlocks.EStopDeviceSilent), rig.Controller.Core.LastStopTransition.ToString());
+
+        rig.Proxy.RemoveRule(hold);
+        await SimulatedRig.WaitUntilAsync(() => !rig.Controller.Core.LastInterlocks.HasFlag(Interlocks.EStopDeviceSilent), TimeSpan.FromSeconds(10),
+            "the controller to hear the e-stop device again once its acks flow");
         rig.Controller.Command(ControllerCommandKind.Reset, acknowledge: true);
         Assert.True(await rig.Controller.WaitForStateAsync(SafetyState.Disabled, TimeSpan.FromSeconds(5)), rig.Sim.AuditTail());
     }
