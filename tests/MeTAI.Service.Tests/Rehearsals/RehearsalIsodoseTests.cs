@@ -92,35 +92,96 @@ public class RehearsalIsodoseTests : IClassFixture<SharedService>
             Assert.True(winding > 0.5, $"95 % vertex {v} has winding number {winding:0.000} about the 50 % surface");
         }
 
-        // Where the dose is: the plan's dose grid, interpolated trilinearly at the 50 % surface's vertices, is 50 % of the
-        // prescription. Vertices lie on lattice edges, where the tetrahedra's linear field and the trilinear one agree
-        // except on the cube diagonals: hence a tolerance of a few percent of the level rather than none.
-        double level = 0.5 * prescriptionGy;
-        var errors = new List<double>();
-        int vertices50 = p50.Length / 3;
-        for (int n = 0; n < vertices50; n += Math.Max(1, vertices50 / 500))
+        // Where the dose is: every vertex of the 50 % surface lies on an edge of the plan's dose grid (between two voxel
+        // centres one step apart along i, j, k, or a face or cube diagonal), where the RT Dose, interpolated linearly
+        // between the edge's two voxels, is 50 % of the prescription. Found from the vertex alone: its integral
+        // indices are the edge's fixed ones, the others share one fraction t. (Vertices closing a region at the grid's
+        // edge lie beyond it and are counted apart.)
+        Assert.Equal(1, s.GetProperty("plan").GetProperty("strideVoxels").GetInt32());
+        GridGeometry dg = dose.Dose.Geometry;
+        double level = 0.5 * prescriptionGy, worst = 0;
+        double tol = (0.006 / Math.Min(dg.SpacingMm.X, Math.Min(dg.SpacingMm.Y, dg.SpacingMm.Z))) + 1e-4; // positions are rounded to 0.01 mm
+        int checkedVertices = 0, beyond = 0;
+        var trilinear = new List<double>();
+        for (int n = 0; n < p50.Length / 3; n++)
         {
             var v = new Vec3(p50[3 * n], p50[(3 * n) + 1], p50[(3 * n) + 2]);
-            errors.Add(Math.Abs(GridSampling.TrilinearClamped(dose.Dose.Geometry, dose.Dose.Data, v) - level) / level);
+            Vec3 ijk = dg.LpsToIndex(v);
+            int[] from = new int[3], step = new int[3];
+            double t = double.NaN;
+            for (int a = 0; a < 3; a++)
+            {
+                double f = ijk[a] - Math.Floor(ijk[a]);
+                from[a] = (int)Math.Floor(ijk[a]);
+                if (f < tol || f > 1 - tol)
+                {
+                    from[a] = (int)Math.Round(ijk[a]);
+                    continue;
+                }
+
+                Assert.True(double.IsNaN(t) || Math.Abs(f - t) < 2 * tol, $"50 % vertex {v} (index {ijk}) is on no edge of the dose grid");
+                t = f;
+                step[a] = 1;
+            }
+
+            if (!dg.Contains(from[0], from[1], from[2]) || !dg.Contains(from[0] + step[0], from[1] + step[1], from[2] + step[2]))
+            {
+                beyond++;
+                continue;
+            }
+
+            double d0 = dose.Dose[from[0], from[1], from[2]], d1 = dose.Dose[from[0] + step[0], from[1] + step[1], from[2] + step[2]];
+            double onEdge = double.IsNaN(t) ? d0 : d0 + ((d1 - d0) * t);
+
+            // Within what the rounding of the positions to 0.01 mm allows: t is known to about tol, so the dose along
+            // the edge to |d1 − d0|·tol (which is large where a noisy plan has hot air voxels beside the body).
+            // A vertex within tol of a voxel centre is on an edge from it to one of its neighbours: the largest step to one.
+            double spread = Math.Abs(d1 - d0);
+            if (double.IsNaN(t))
+            {
+                for (int dk = -1; dk <= 1; dk++)
+                {
+                    for (int dj = -1; dj <= 1; dj++)
+                    {
+                        for (int di = -1; di <= 1; di++)
+                        {
+                            if (dg.Contains(from[0] + di, from[1] + dj, from[2] + dk))
+                            {
+                                spread = Math.Max(spread, Math.Abs(dose.Dose[from[0] + di, from[1] + dj, from[2] + dk] - d0));
+                            }
+                        }
+                    }
+                }
+            }
+
+            double allowed = (1e-3 * level) + (spread * 2 * tol);
+            worst = Math.Max(worst, Math.Abs(onEdge - level) / allowed);
+            trilinear.Add(Math.Abs(GridSampling.TrilinearClamped(dg, dose.Dose.Data, v) - level) / level);
+            checkedVertices++;
         }
 
-        errors.Sort();
-        double median = errors[errors.Count / 2], p90 = errors[(int)(0.9 * (errors.Count - 1))];
-        Assert.True(median < 0.02 && p90 < 0.1, $"|dose − 50 %| / 50 % at {errors.Count} vertices: median {median:P1}, 90th percentile {p90:P1}, max {errors[^1]:P1}");
+        Assert.True(checkedVertices > 100 && beyond < checkedVertices / 10, $"{checkedVertices} vertices on the grid's edges, {beyond} beyond the grid");
+        Assert.True(worst <= 1, $"the dose on a 50 % vertex's edge differs from 50 % by up to {worst:0.00} times what the positions' rounding allows");
+
+        // Trilinear interpolation (which the tetrahedra follow exactly on the axis edges only) agrees at most vertices.
+        trilinear.Sort();
+        Assert.True(trilinear[trilinear.Count / 2] < 0.05, $"trilinear dose at the 50 % vertices: median |dose − 50 %| {trilinear[trilinear.Count / 2]:P1} of it");
 
         // The CT planes show the case's known CT numbers where they are: the vertebra (700 HU, above the window: 255) at
-        // (0, 70), the tumour (70 HU: 147) at (-60, 10), muscle (40 HU: 128) at (0, 0), air (0) outside the body, on the
+        // (0, 70), the tumour (70 HU: 147) at (-60, 10), liver (60 HU: 140) at (-30, 0), muscle (40 HU: 128) at (30, 50)
+        // and (0, 50) above the vertebra, air (0) outside the body, on the
         // axial plane through the target (z = 0) and on the sagittal and coronal planes through those points.
         JsonElement volume = s.GetProperty("ctVolume");
         JsonElement axial = await PlaneAsync(surgeon, id, "axial", null);
         Assert.Equal(255, Pixel(axial, new Vec3(0, 70, 0)));
         Assert.InRange(Pixel(axial, new Vec3(-60, 10, 0)), 140, 154);
-        Assert.InRange(Pixel(axial, new Vec3(0, 0, 0)), 120, 135);
+        Assert.InRange(Pixel(axial, new Vec3(30, 50, 0)), 120, 135);
+        Assert.InRange(Pixel(axial, new Vec3(-30, 0, 0)), 136, 144);
         Assert.Equal(0, Pixel(axial, new Vec3(-150, -110, 0)));
         JsonElement sagittal = await PlaneAsync(surgeon, id, "sagittal", Index(volume, new Vec3(0, 70, 0), 0));
         Assert.Equal(255, Pixel(sagittal, new Vec3(0, 70, 0)));
         Assert.Equal(255, Pixel(sagittal, new Vec3(0, 70, 40)));
-        Assert.InRange(Pixel(sagittal, new Vec3(0, 0, 30)), 120, 135);
+        Assert.InRange(Pixel(sagittal, new Vec3(0, 50, 30)), 120, 135);
         JsonElement coronal = await PlaneAsync(surgeon, id, "coronal", Index(volume, new Vec3(-60, 10, 0), 1));
         Assert.InRange(Pixel(coronal, new Vec3(-60, 10, 0)), 140, 154);
         Assert.Equal(0, Pixel(coronal, new Vec3(-60, 10, 100)));

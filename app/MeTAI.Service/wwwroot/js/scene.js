@@ -315,7 +315,7 @@ function facts(data) {
     <dt>Surfaces</dt><dd>${data.surfaces.length}, ${triangles} triangles</dd>
     <dt>Robot</dt><dd>${escapeHtml(data.robot.model)} at home</dd>
     <dt>CT</dt><dd>${data.ctVolume ? data.ctVolume.size.join(" × ") + " voxels kept" : `one axial slice, k = ${data.ctSlice.sliceIndex}`}</dd>
-    <dt>Plan</dt><dd>${data.plan ? escapeHtml(data.plan.id) : "no plan"}</dd>`;
+    <dt>Plan</dt><dd${data.plan ? ` title="${escapeHtml(data.plan.id)}"` : ""}>${data.plan ? escapeHtml(data.plan.id.slice(0, 8)) + "…" : "no plan"}</dd>`;
 }
 
 // WebXR, progressive: the button appears only where the browser offers an immersive VR session. In VR the scene is
@@ -405,7 +405,7 @@ window.metaiScene = {
     { index: p.index, count: p.count, wanted: p.wanted, visible: p.mesh.visible, centreLps: p.centre }])),
   /** Frames drawn so far. */
   frames: () => frames,
-  /** Renders once and reads the drawing buffer back: pixels unlike the background, distinct colours (4-bit), size. */
+  /** Renders once and reads the drawing buffer back: pixels unlike the background, distinct colours (4-bit), size, and the sum of all RGB values. */
   pixelStats() {
     renderer.render(scene, camera);
     const gl = renderer.getContext();
@@ -413,14 +413,15 @@ window.metaiScene = {
     const pixels = new Uint8Array(w * h * 4);
     gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
     const [br, bgG, bb] = [(BACKGROUND >> 16) & 255, (BACKGROUND >> 8) & 255, BACKGROUND & 255];
-    let foreground = 0;
+    let foreground = 0, sum = 0;
     const colours = new Set();
     for (let i = 0; i < pixels.length; i += 4) {
+      sum += pixels[i] + pixels[i + 1] + pixels[i + 2];
       if (Math.abs(pixels[i] - br) + Math.abs(pixels[i + 1] - bgG) + Math.abs(pixels[i + 2] - bb) > 12) foreground++;
       colours.add(((pixels[i] >> 4) << 8) | ((pixels[i + 1] >> 4) << 4) | (pixels[i + 2] >> 4));
     }
     const middle = 4 * (Math.floor(h / 2) * w + Math.floor(w / 2));
-    return { width: w, height: h, foregroundFraction: foreground / (w * h), distinctColours: colours.size,
+    return { width: w, height: h, foregroundFraction: foreground / (w * h), distinctColours: colours.size, sum,
       corner: [...pixels.slice(0, 4)], middle: [...pixels.slice(middle, middle + 4)] };
   },
 };
