@@ -45,6 +45,10 @@ public class SceneBrowserTests
         await page.WaitForSelectorAsync("#case option[value='case:liver-needle']", new() { State = WaitForSelectorState.Attached });
         Assert.Equal("Tumor", await page.InputValueAsync("#target"));
         Assert.Equal(["Vessel"], await page.EvalOnSelectorAsync<string[]>("#avoid", "s => [...s.selectedOptions].map(o => o.value)"));
+
+        // A phantom has no plan to show: the plan choice is "No plan", switched off.
+        Assert.True(await page.Locator("#plan").IsDisabledAsync());
+        Assert.Equal("", await page.InputValueAsync("#plan"));
         if (Environment.GetEnvironmentVariable("METAI_BROWSER_STATISTICS") != "standard")
         {
             await page.FillAsync("#candidates", "3");
