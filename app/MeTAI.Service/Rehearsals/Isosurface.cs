@@ -3,15 +3,6 @@ using MeTAI.Core.Voxels;
 
 namespace MeTAI.Service.Rehearsals;
 
-/// <summary>A triangle surface: <see cref="PositionsLps"/> as flat x, y, z triples (LPS mm), three <see cref="Indices"/> per triangle.</summary>
-/// <param name="PositionsLps">Vertex positions, LPS mm.</param>
-/// <param name="Indices">Vertex indices, three per triangle, counter-clockwise seen from outside.</param>
-public sealed record TriangleSurface(double[] PositionsLps, int[] Indices)
-{
-    /// <summary>Number of triangles.</summary>
-    public int TriangleCount => Indices.Length / 3;
-}
-
 /// <summary>
 /// The surface where a scalar field on a voxel grid crosses a level (an isodose surface of a dose grid), by marching
 /// tetrahedra: every cube of the lattice of voxel centres is cut into the six tetrahedra around its main diagonal (the
