@@ -14,7 +14,8 @@ namespace MeTAI.Service.Rehearsals;
 /// Runs a rehearsal job as <c>metai rehearse</c> does: the avatar (<see cref="RehearsalAvatarSource"/>), the trajectory
 /// search over simulated needle insertions (<see cref="CaseRehearsal.Search"/>), the rehearsal's files (<see cref="RehearsalOutput.Files"/>), the replay of the
 /// chosen insertion (<see cref="RehearsalReplay"/>) and the 3D scene
-/// (<see cref="SceneFile"/>, <see cref="RehearsalScene"/>). A job cancelled during the search stops after the candidate
+/// (<see cref="SceneFile"/>, <see cref="RehearsalScene"/>) with the CT kept for its slice planes
+/// (<see cref="RehearsalCtVolume"/>) and the isodoses of the plan it names (<see cref="RehearsalIsodoses"/>). A job cancelled during the search stops after the candidate
 /// being simulated, and its files are discarded.
 /// </summary>
 public sealed class RehearsalRunner
@@ -23,7 +24,7 @@ public sealed class RehearsalRunner
     public const string SceneFile = "scene.json";
 
     /// <summary>Files a finished rehearsal has.</summary>
-    public static readonly IReadOnlyList<string> Files = [.. RehearsalOutput.Files, RehearsalReplay.FileName, SceneFile];
+    public static readonly IReadOnlyList<string> Files = [.. RehearsalOutput.Files, RehearsalReplay.FileName, RehearsalCtVolume.FileName, RehearsalCtVolume.GeometryFileName, SceneFile];
 
     /// <summary>Rehearses <paramref name="request"/> into <paramref name="outputDirectory"/>.</summary>
     public Task<RehearsalOutcome> RunAsync(PlanJobRequest request, string outputDirectory, IProgress<PlanProgress> progress, CancellationToken cancellationToken)
@@ -40,6 +41,9 @@ public sealed class RehearsalRunner
         progress.Report(new PlanProgress(0.02, "building the avatar", request.CaseName));
         RobotModel robot = RobotConfigJson.Load(ConfigFiles.Existing("robot " + settings.Robot, "robots", settings.Robot + ".json"));
         RehearsalInputs inputs = RehearsalAvatarSource.Build(request);
+
+        // The plan's isodoses first: a dose on another frame of reference fails the job now, not after the search.
+        (object? Plan, List<object> Isodoses) dose = RehearsalIsodoses.Build(settings.Plan, inputs.Case.Ct.FrameOfReferenceUid);
         ct.ThrowIfCancellationRequested();
         progress.Report(new PlanProgress(0.1, "simulating needle insertions",
             $"{settings.Candidates} entries on {inputs.Avatar.Mesh.TetCount} tets"));
@@ -55,7 +59,8 @@ public sealed class RehearsalRunner
         ReplayInfo replay = RehearsalReplay.Write(inputs, plan, xpbd, needle, insertion, outputDirectory, ct);
         progress.Report(new PlanProgress(0.95, "writing the rehearsal and its 3D scene"));
         RehearsalOutput.Write(plan, inputs.Avatar, outputDirectory);
-        AtomicFile.WriteAllText(Path.Combine(outputDirectory, SceneFile), RehearsalScene.Json(plan, inputs, robot, replay));
+        CtVolumeInfo volume = RehearsalCtVolume.Write(inputs.Case.CtHu, plan.TargetLps, outputDirectory);
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, SceneFile), RehearsalScene.Json(plan, inputs, robot, replay, volume, dose));
         InsertionResult best = plan.Chosen.Result;
         return new RehearsalOutcome
         {

@@ -14,7 +14,9 @@ namespace MeTAI.Service.Rehearsals;
 /// The 3D scene of a rehearsal (<c>scene.json</c>, served at <c>GET /api/rehearsals/{id}/scene</c>; format in
 /// docs/scene.md): the avatar's surfaces per tissue (boundary triangles of each tissue's tets), the target's and the
 /// avoided ROIs' voxel surfaces, the candidate trajectories, the chosen path and its corridor, the robot arm at its home
-/// pose placed by its patient → robot registration, and an axial CT slice through the target. Everything in patient
+/// pose placed by its patient → robot registration, an axial CT slice through the target, the geometry of the CT volume
+/// the page cuts movable slice planes from (<see cref="RehearsalCtVolume"/>), and the isodose surfaces of the plan the
+/// rehearsal names (<see cref="RehearsalIsodoses"/>; none without one). Everything in patient
 /// LPS millimetres; every object has a unique <c>name</c> the page gives its three.js object. The tissue surfaces name
 /// their mesh nodes, so the page can replay the insertion from <see cref="RehearsalReplay"/>'s displacements.
 /// </summary>
@@ -32,9 +34,16 @@ public static partial class RehearsalScene
     private const int MaxPathPoints = 200;
 
     /// <summary>The scene as JSON text.</summary>
-    public static string Json(RehearsalPlan plan, RehearsalInputs inputs, RobotModel robot, ReplayInfo replay)
+    /// <param name="plan">The rehearsal's result.</param>
+    /// <param name="inputs">The case and avatar.</param>
+    /// <param name="robot">The robot shown.</param>
+    /// <param name="replay">The recorded replay.</param>
+    /// <param name="ctVolume">The CT kept for the movable slice planes (<see cref="RehearsalCtVolume"/>).</param>
+    /// <param name="dose">The plan whose isodoses are shown (<see cref="RehearsalIsodoses.Build(RehearsalPlanDose?, string)"/>), or (null, []).</param>
+    public static string Json(RehearsalPlan plan, RehearsalInputs inputs, RobotModel robot, ReplayInfo replay, CtVolumeInfo ctVolume, (object? Plan, List<object> Isodoses) dose)
     {
         ArgumentNullException.ThrowIfNull(replay);
+        ArgumentNullException.ThrowIfNull(ctVolume);
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(robot);
@@ -71,6 +80,9 @@ public static partial class RehearsalScene
             corridor = new { name = "corridor", radiusMm = Math.Round(plan.Corridor.RadiusMm, 3), pointsLps = CorridorPoints(plan.Corridor) },
             robot = Robot(robot),
             ctSlice = CtSlice(inputs.Case.CtHu, plan.TargetLps),
+            ctVolume,
+            plan = dose.Plan,
+            isodoses = dose.Isodoses,
             replay = new
             {
                 name = "replay",

@@ -33,4 +33,7 @@ public sealed record RehearsalSettings
 
     /// <summary>Robot shown in the scene (<c>configs/robots/NAME.json</c>).</summary>
     public string Robot { get; init; } = "metai-arm6";
+
+    /// <summary>The plan whose dose the scene shows as isodose surfaces (the request's <c>planId</c>), or null.</summary>
+    public RehearsalPlanDose? Plan { get; init; }
 }

@@ -9,6 +9,12 @@ public sealed record RehearsalSubmission
     /// <summary>An uploaded case (ct/ + rtstruct.dcm); or give <see cref="Case"/>.</summary>
     public string? UploadId { get; init; }
 
+    /// <summary>
+    /// A succeeded plan of the same upload whose dose the scene shows as isodose surfaces (needs <see cref="UploadId"/>;
+    /// its CT must share the rehearsal CT's frame of reference); none when left out.
+    /// </summary>
+    public string? PlanId { get; init; }
+
     /// <summary>Target ROI (required).</summary>
     public string? Target { get; init; }
 

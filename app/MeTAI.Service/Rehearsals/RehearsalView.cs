@@ -23,6 +23,9 @@ public sealed record RehearsalView
     /// <summary>Upload id for an uploaded case.</summary>
     public string? UploadId { get; init; }
 
+    /// <summary>The plan whose isodoses the scene shows, or null.</summary>
+    public string? PlanId { get; init; }
+
     /// <summary>Target ROI.</summary>
     public required string Target { get; init; }
 

@@ -13,7 +13,7 @@ namespace MeTAI.Service.Rehearsals;
 
 /// <summary>
 /// <c>/api/rehearsals</c>: start a needle rehearsal on a case (202 + Location), list, status, cancel, delete, file
-/// downloads and the 3D scene (<c>/scene</c>). Rehearsals are jobs of the job store beside plans (same queue, progress,
+/// downloads, the 3D scene (<c>/scene</c>) and its CT planes (<c>/ct?axis=…&amp;index=…</c>). Rehearsals are jobs of the job store beside plans (same queue, progress,
 /// cancel, restart recovery and per-user quota). Starting one needs <see cref="Permissions.RehearsalsWrite"/> (surgeon);
 /// seeing them <see cref="Permissions.RehearsalsRead"/> (surgeon, physician, physicist).
 /// </summary>
@@ -47,6 +47,7 @@ public static class RehearsalsApi
             jobs.Store.GetRehearsal(id) is { } job ? TypedResults.Ok(View(job)) : NotFound(id)).RequireAuthorization(Permissions.RehearsalsRead);
         api.MapGet("/{id}/scene", (string id, PlanJobs jobs, PhiAudit audit, HttpContext http) => File(id, "scene", jobs, audit, http, "viewed"))
             .RequireAuthorization(Permissions.RehearsalsRead);
+        api.MapGet("/{id}/ct", CtPlane).RequireAuthorization(Permissions.RehearsalsRead);
         api.MapGet("/{id}/files/{kind}", (string id, string kind, PlanJobs jobs, PhiAudit audit, HttpContext http) => File(id, kind, jobs, audit, http, "downloaded"))
             .RequireAuthorization(Permissions.RehearsalsRead);
         api.MapPost("/{id}/cancel", Results<Accepted<RehearsalView>, ProblemHttpResult> (string id, PlanJobs jobs, PhiAudit audit, HttpContext http) =>
@@ -96,6 +97,7 @@ public static class RehearsalsApi
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         void Error(string field, string message) => errors[field] = [message];
         string? caseName = null, caseDir = null, configPath = null;
+        UploadSummary? uploaded = null;
         IReadOnlyList<string>? rois = null;
         if ((body.Case is null) == (body.UploadId is null))
         {
@@ -111,6 +113,7 @@ public static class RehearsalsApi
             {
                 // The ROIs of the structure set the job will load (the upload's own choice), checked here so that a
                 // misspelt name is a 400 now rather than a failed job; the job's CaseRehearsal.CheckRois checks again.
+                uploaded = upload;
                 caseName = upload.Name;
                 caseDir = uploads.CaseDirectory(upload.Id);
                 rois = UploadChoice.Structures(upload, null, null, Error);
@@ -137,6 +140,7 @@ public static class RehearsalsApi
         }
 
         Validate(body, Error);
+        RehearsalPlanDose? planDose = body.PlanId is { } planId ? PlanDose(planId, body.UploadId, uploaded, jobs, Error) : null;
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The rehearsal request is not valid.");
@@ -152,6 +156,7 @@ public static class RehearsalsApi
             MinClearanceMm = body.MinClearanceMm ?? 5,
             Seed = body.Seed ?? 1,
             Robot = body.Robot ?? "metai-arm6",
+            Plan = planDose,
         };
         JobRecord job = jobs.Submit(new PlanJobRequest
         {
@@ -167,6 +172,90 @@ public static class RehearsalsApi
         audit.Record(http, "rehearsed", ("rehearsal", job.Id), ("upload", body.UploadId ?? ""), ("case", caseName!), ("target", settings.Target));
         return TypedResults.Accepted($"/api/rehearsals/{job.Id}", View(job));
     }
+
+    // The plan whose isodoses the scene shows: a succeeded plan (not a second check) of the same upload, made on a CT of
+    // the same frame of reference as the CT the rehearsal uses (the upload's own choice). The job checks the frame again
+    // against the dose file itself.
+    private static RehearsalPlanDose? PlanDose(string planId, string? uploadId, UploadSummary? upload, PlanJobs jobs, Action<string, string> error)
+    {
+        if (uploadId is null)
+        {
+            error("planId", "planId needs uploadId: a plan's dose is drawn on the uploaded case it was made on (a built-in phantom's rehearsal shows no plan).");
+            return null;
+        }
+
+        if (jobs.Store.GetPlan(planId) is not { } job)
+        {
+            error("planId", $"No plan '{planId}'.");
+            return null;
+        }
+
+        PlanJobRequest request = JsonSerializer.Deserialize<PlanJobRequest>(job.RequestJson, PlanJobs.Json)!;
+        if (request.UploadId != uploadId)
+        {
+            error("planId", $"Plan {planId} was made on {(request.UploadId is null ? $"the built-in case '{request.CaseName}'" : $"upload {request.UploadId}")}, not on upload {uploadId}.");
+            return null;
+        }
+
+        if (job.Status != JobStatus.Succeeded || job.ResultJson is null)
+        {
+            error("planId", $"Plan {planId} is {Text(job.Status)}; its dose exists once it has succeeded.");
+            return null;
+        }
+
+        if (upload is not null)
+        {
+            string? planCt = request.CtSeriesUid ?? upload.CtSeriesUid;
+            string? planFrame = upload.CtSeries.FirstOrDefault(c => c.SeriesInstanceUid == planCt)?.FrameOfReferenceUid;
+            string? ownFrame = upload.CtSeries.FirstOrDefault(c => c.SeriesInstanceUid == upload.CtSeriesUid)?.FrameOfReferenceUid;
+            if (planFrame is not null && ownFrame is not null && planFrame != ownFrame)
+            {
+                error("planId", $"Plan {planId} was made on CT series {planCt} (frame of reference {planFrame}), the rehearsal uses {upload.CtSeriesUid} (frame of reference {ownFrame}): its dose cannot be placed on this CT.");
+                return null;
+            }
+        }
+
+        PlanOutcome outcome = JsonSerializer.Deserialize<PlanOutcome>(job.ResultJson, PlanJobs.Json)!;
+        return new RehearsalPlanDose(planId, jobs.Paths.JobOutput(planId), outcome.PrescriptionGy, outcome.Target);
+    }
+
+    // One plane of the rehearsal's CT (RehearsalCtVolume): axial, coronal or sagittal, at index (default: through the
+    // target). Not audited plane by plane: opening the scene is (as a plan's /slices is, not each /slices/{k}).
+    private static Results<Ok<object>, ProblemHttpResult> CtPlane(string id, string? axis, string? index, PlanJobs jobs)
+    {
+        if (jobs.Store.GetRehearsal(id) is not { } job)
+        {
+            return NotFound(id);
+        }
+
+        if (job.Status != JobStatus.Succeeded)
+        {
+            return TypedResults.Problem($"Rehearsal {id} is {Text(job.Status)}; its CT planes exist once it has succeeded.", statusCode: StatusCodes.Status409Conflict, title: "Rehearsal not finished");
+        }
+
+        string directory = jobs.Paths.JobOutput(id);
+        if (RehearsalCtVolume.ReadInfo(directory) is not { } info || !System.IO.File.Exists(Path.Combine(directory, RehearsalCtVolume.FileName)))
+        {
+            return TypedResults.Problem($"Rehearsal {id} has no {RehearsalCtVolume.FileName} (made before the CT was kept for the scene's planes, or removed by hand); rehearse again.", statusCode: StatusCodes.Status404NotFound, title: "File not found");
+        }
+
+        if (axis is null || !RehearsalCtVolume.Axes.Contains(axis, StringComparer.Ordinal))
+        {
+            return BadPlane($"axis must be {string.Join(", ", RehearsalCtVolume.Axes)} (got '{axis}').");
+        }
+
+        int count = RehearsalCtVolume.PlaneCount(info, axis);
+        int at = info.TargetIndex[axis switch { "axial" => 2, "coronal" => 1, _ => 0 }];
+        if (index is not null && (!int.TryParse(index, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out at) || at < 0 || at >= count))
+        {
+            return BadPlane($"index must be an integer 0–{count - 1} for the {axis} planes of rehearsal {id} (got '{index}').");
+        }
+
+        return TypedResults.Ok(RehearsalCtVolume.Slice(directory, info, axis, at));
+    }
+
+    private static ProblemHttpResult BadPlane(string message) =>
+        TypedResults.Problem(message, statusCode: StatusCodes.Status400BadRequest, title: "Bad CT plane request");
 
     private static void Validate(RehearsalSubmission body, Action<string, string> error)
     {
@@ -248,6 +337,7 @@ public static class RehearsalsApi
             Phase = job.Phase,
             CaseName = request.CaseName,
             UploadId = request.UploadId,
+            PlanId = settings.Plan?.PlanId,
             Target = settings.Target,
             Avoid = settings.Avoid,
             Candidates = settings.Candidates,

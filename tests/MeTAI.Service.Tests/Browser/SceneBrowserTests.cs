@@ -8,14 +8,15 @@ namespace MeTAI.Service.Tests.Browser;
 /// A surgeon starts a liver-needle rehearsal from the rehearsals page and opens its 3D scene in Chromium (WebGL on
 /// SwiftShader): the canvas is not blank, the expected objects are there (read from <c>window.metaiScene</c>), hiding
 /// them all leaves the background alone (so the pixels are the objects), the replay plays to its end with the tissue
-/// moving, the VR button stays hidden without an XR device,
+/// moving, the coronal CT plane follows its slider, the page says the rehearsal has no plan (so no isodoses), the VR
+/// button stays hidden without an XR device,
 /// and no Content-Security-Policy violation is raised. The screenshot is docs/images/web-scene.png.
 /// </summary>
 [Collection(BrowserTestGroup.Name)]
 public class SceneBrowserTests
 {
     private static readonly string[] ExpectedObjects =
-        ["tissue:body-wall", "tissue:liver", "tissue:tumour", "roi:Tumor", "roi:Vessel", "trajectory:1", "chosen-path", "corridor", "target", "robot", "ct-slice"];
+        ["tissue:body-wall", "tissue:liver", "tissue:tumour", "roi:Tumor", "roi:Vessel", "trajectory:1", "chosen-path", "corridor", "target", "robot", "ct:axial", "ct:coronal", "ct:sagittal"];
 
     [Fact]
     public async Task Scene_OfARehearsal_RendersItsObjects()
@@ -44,6 +45,10 @@ public class SceneBrowserTests
         await page.WaitForSelectorAsync("#case option[value='case:liver-needle']", new() { State = WaitForSelectorState.Attached });
         Assert.Equal("Tumor", await page.InputValueAsync("#target"));
         Assert.Equal(["Vessel"], await page.EvalOnSelectorAsync<string[]>("#avoid", "s => [...s.selectedOptions].map(o => o.value)"));
+
+        // A phantom has no plan to show: the plan choice is "No plan", switched off.
+        Assert.True(await page.Locator("#plan").IsDisabledAsync());
+        Assert.Equal("", await page.InputValueAsync("#plan"));
         if (Environment.GetEnvironmentVariable("METAI_BROWSER_STATISTICS") != "standard")
         {
             await page.FillAsync("#candidates", "3");
@@ -66,6 +71,8 @@ public class SceneBrowserTests
             throw new TimeoutException($"The scene did not render: {await page.TextContentAsync("#error")} {string.Join("; ", consoleErrors)}", e);
         }
 
+        // The three CT planes are in (each fetched from /api/rehearsals/{id}/ct) before anything is measured.
+        await page.WaitForFunctionAsync("() => { const p = Object.values(window.metaiScene.ctPlanes()); return p.length === 3 && p.every(x => x.index >= 0 && x.index === x.wanted); }", null, new() { Timeout = 60_000 });
         string[] names = await page.EvaluateAsync<string[]>("() => window.metaiScene.objectNames()");
         foreach (string expected in ExpectedObjects)
         {
@@ -91,6 +98,29 @@ public class SceneBrowserTests
         await page.EvaluateAsync("() => document.querySelectorAll('#layers input[type=checkbox]').forEach(c => c.click())");
         JsonElement again = await page.EvaluateAsync<JsonElement>("() => window.metaiScene.pixelStats()");
         Assert.Equal(drawn.GetProperty("foregroundFraction").GetDouble(), again.GetProperty("foregroundFraction").GetDouble(), 3);
+
+        // A phantom rehearsal names no plan: no isodoses, and the page says so.
+        Assert.DoesNotContain(names, n => n.StartsWith("isodose:", StringComparison.Ordinal));
+        Assert.Contains("No plan", await page.TextContentAsync("#plan-info"), StringComparison.Ordinal);
+
+        // The coronal slider moved to its last plane: the plane is fetched again and moves, by the volume's j step per
+        // plane, posterior (+Y) in LPS; the other planes stay.
+        JsonElement before = await page.EvaluateAsync<JsonElement>("() => window.metaiScene.ctPlanes()");
+        int from = before.GetProperty("coronal").GetProperty("index").GetInt32(), last = before.GetProperty("coronal").GetProperty("count").GetInt32() - 1;
+        Assert.True(last > from, before.ToString());
+        await page.Locator("#ct-coronal").EvaluateAsync("(s, v) => { s.value = String(v); s.dispatchEvent(new Event('input', { bubbles: true })); }", last);
+        await page.WaitForFunctionAsync($"() => window.metaiScene.ctPlanes().coronal.index === {last}", null, new() { Timeout = 60_000 });
+        JsonElement after = await page.EvaluateAsync<JsonElement>("() => window.metaiScene.ctPlanes()");
+        using JsonDocument scene = JsonDocument.Parse(await page.EvaluateAsync<string>("async () => JSON.stringify((await (await fetch('/api/rehearsals/' + new URLSearchParams(location.search).get('id') + '/scene', { headers: { 'X-MeTAI-Request': '1' } })).json()).ctVolume)"));
+        double stepJ = scene.RootElement.GetProperty("stepJLps")[1].GetDouble();
+        for (int a = 0; a < 3; a++)
+        {
+            double moved = after.GetProperty("coronal").GetProperty("centreLps")[a].GetDouble() - before.GetProperty("coronal").GetProperty("centreLps")[a].GetDouble();
+            Assert.Equal(a == 1 ? (last - from) * stepJ : 0, moved, 0.05);
+            Assert.Equal(before.GetProperty("axial").GetProperty("centreLps")[a].GetDouble(), after.GetProperty("axial").GetProperty("centreLps")[a].GetDouble(), 3);
+        }
+
+        Assert.Equal($"{last + 1} / {last + 1}", await page.TextContentAsync("#ct-coronal-value"));
 
         // The replay plays to its last frame and moves the tissue surfaces.
         await page.ClickAsync("#replay-play");

@@ -92,6 +92,11 @@ public class RehearsalJobTests : IClassFixture<SharedService>
         JsonElement slice = s.GetProperty("ctSlice");
         Assert.Equal(slice.GetProperty("width").GetInt32() * slice.GetProperty("height").GetInt32(), Convert.FromBase64String(slice.GetProperty("pixelsBase64").GetString()!).Length);
 
+        // A phantom has no plan: no isodoses.
+        Assert.False(s.TryGetProperty("plan", out _));
+        Assert.Equal(0, s.GetProperty("isodoses").GetArrayLength());
+        await AssertCtPlanesAsync(surgeon, id, s.GetProperty("ctVolume"), phantom.CtHu);
+
         // The replay: frames × nodes × xyz int16 displacements, as announced; the nodes are the avatar's (built here as the
         // service built it), its fixed nodes (bone, couch, field-of-view cuts) never move, the tissue does, and the
         // needle tip ends at the target.
@@ -212,17 +217,7 @@ public class RehearsalJobTests : IClassFixture<SharedService>
         // An abdomen CT + RTSTRUCT written by pydicom (the CLI's Tools/abdomen_case.py, 4 mm voxels), zipped and uploaded
         // as a hospital export would be, then rehearsed: the avatar is built from the CT and the structure set
         // (configs/avatars/ct-abdomen.json), not from a phantom.
-        string dir = Path.Combine(ServiceFactory.NewDataDirectory(), "abdomen");
-        ProcessOutput script = OutsideTools.Run(OutsideTools.Python, [Path.Combine(AppContext.BaseDirectory, "Rehearsals", "Tools", "abdomen_case.py"), dir, "--voxel", "4"]);
-        Assert.True(script.ExitCode == 0, script.Output);
-        string zip = dir + ".zip";
-        ZipFile.CreateFromDirectory(dir, zip);
-        using var content = new ByteArrayContent(await File.ReadAllBytesAsync(zip));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
-        HttpResponseMessage upload = await _service.KeyedClient().PostAsync("/api/uploads", content);
-        string uploadText = await upload.Content.ReadAsStringAsync();
-        Assert.True(upload.StatusCode == HttpStatusCode.Created, uploadText);
-        string uploadId = JsonDocument.Parse(uploadText).RootElement.GetProperty("id").GetString()!;
+        string uploadId = await UploadAbdomenAsync(_service);
 
         HttpClient surgeon = _service.UserClient("sid", Role.Surgeon);
         JsonElement cases = await surgeon.GetFromJsonAsync<JsonElement>("/api/rehearsals/cases");
@@ -266,6 +261,83 @@ public class RehearsalJobTests : IClassFixture<SharedService>
         Assert.Contains(id, await surgeon.GetStringAsync("/api/rehearsals"), StringComparison.Ordinal);
     }
 
+    // The CT planes the page moves: each orientation's plane through the target (the default) is the CT's voxels windowed
+    // to 8 bits, pixel for pixel, placed where the CT's voxels lie; bad axes and indices are 400s naming the problem.
+    private static async Task AssertCtPlanesAsync(HttpClient client, string id, JsonElement volume, MeTAI.Core.Voxels.VoxelGrid<short> ct)
+    {
+        int[] size = [.. volume.GetProperty("size").EnumerateArray().Select(v => v.GetInt32())];
+        int[] stride = [.. volume.GetProperty("strideVoxels").EnumerateArray().Select(v => v.GetInt32())];
+        int[] target = [.. volume.GetProperty("targetIndex").EnumerateArray().Select(v => v.GetInt32())];
+        Assert.Equal([(ct.Geometry.SizeX - 1) / stride[0] + 1, (ct.Geometry.SizeY - 1) / stride[1] + 1, (ct.Geometry.SizeZ - 1) / stride[2] + 1], size);
+        foreach ((string axis, int fixedAxis) in new[] { ("axial", 2), ("coronal", 1), ("sagittal", 0) })
+        {
+            using JsonDocument plane = JsonDocument.Parse(await client.GetStringAsync($"/api/rehearsals/{id}/ct?axis={axis}"));
+            JsonElement p = plane.RootElement;
+            Assert.Equal(target[fixedAxis], p.GetProperty("index").GetInt32());
+            Assert.Equal(size[fixedAxis], p.GetProperty("count").GetInt32());
+            byte[] pixels = Convert.FromBase64String(p.GetProperty("pixelsBase64").GetString()!);
+            int width = p.GetProperty("width").GetInt32(), height = p.GetProperty("height").GetInt32();
+            Assert.Equal(width * height, pixels.Length);
+            int[] a = fixedAxis switch { 2 => [0, 1], 1 => [0, 2], _ => [1, 2] };
+            for (int y = 0; y < height; y++)
+            {
+                for (int x = 0; x < width; x++)
+                {
+                    int[] voxel = new int[3];
+                    voxel[fixedAxis] = target[fixedAxis] * stride[fixedAxis];
+                    voxel[a[0]] = x * stride[a[0]];
+                    voxel[a[1]] = y * stride[a[1]];
+                    double hu = ct[voxel[0], voxel[1], voxel[2]];
+                    byte expected = (byte)Math.Clamp(Math.Round(255 * (hu + 160) / 400), 0, 255);
+                    Assert.True(expected == pixels[(y * width) + x], $"{axis} pixel ({x}, {y}) = {pixels[(y * width) + x]}, the CT's voxel ({string.Join(", ", voxel)}) windowed = {expected}");
+                }
+            }
+
+            // The plane's centre, (rowEnd + columnEnd) / 2, is where the CT grid puts the middle of that plane of voxels
+            // (pixels cover ±stride/2 CT voxels around the voxels they show).
+            double[] mid = new double[3];
+            mid[fixedAxis] = target[fixedAxis] * stride[fixedAxis];
+            mid[a[0]] = (width - 1) * stride[a[0]] / 2.0;
+            mid[a[1]] = (height - 1) * stride[a[1]] / 2.0;
+            MeTAI.Core.Geometry.Vec3 expectedCentre = ct.Geometry.IndexToLps(mid[0], mid[1], mid[2]);
+            for (int c = 0; c < 3; c++)
+            {
+                double got = (p.GetProperty("rowEndLps")[c].GetDouble() + p.GetProperty("columnEndLps")[c].GetDouble()) / 2;
+                Assert.True(Math.Abs(got - expectedCentre[c]) < 0.01, $"{axis}: centre[{c}] = {got}, the CT grid says {expectedCentre[c]}");
+            }
+        }
+
+        async Task<string> BadAsync(string query)
+        {
+            HttpResponseMessage r = await client.GetAsync($"/api/rehearsals/{id}/ct?{query}");
+            string text = await r.Content.ReadAsStringAsync();
+            Assert.True(r.StatusCode == HttpStatusCode.BadRequest, $"{query}: {(int)r.StatusCode} {text}");
+            return text;
+        }
+
+        Assert.Contains("axis must be axial, coronal, sagittal (got 'oblique')", await BadAsync("axis=oblique&index=1"), StringComparison.Ordinal);
+        Assert.Contains("axis must be axial, coronal, sagittal (got '')", await BadAsync("index=1"), StringComparison.Ordinal);
+        Assert.Contains($"index must be an integer 0–{size[2] - 1} for the axial planes of rehearsal {id} (got '{size[2]}')", await BadAsync($"axis=axial&index={size[2]}"), StringComparison.Ordinal);
+        Assert.Contains("(got '-1')", await BadAsync("axis=sagittal&index=-1"), StringComparison.Ordinal);
+        Assert.Contains("(got 'x')", await BadAsync("axis=coronal&index=x"), StringComparison.Ordinal);
+    }
+
+    /// <summary>Writes the pydicom abdomen (4 mm voxels), zips and uploads it; returns the upload's id.</summary>
+    internal static async Task<string> UploadAbdomenAsync(ServiceFactory service)
+    {
+        string dir = Path.Combine(ServiceFactory.NewDataDirectory(), "abdomen");
+        ProcessOutput script = OutsideTools.Run(OutsideTools.Python, [Path.Combine(AppContext.BaseDirectory, "Rehearsals", "Tools", "abdomen_case.py"), dir, "--voxel", "4"]);
+        Assert.True(script.ExitCode == 0, script.Output);
+        string zip = dir + ".zip";
+        ZipFile.CreateFromDirectory(dir, zip);
+        using var content = new ByteArrayContent(await File.ReadAllBytesAsync(zip));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+        HttpResponseMessage upload = await service.KeyedClient().PostAsync("/api/uploads", content);
+        string uploadText = await upload.Content.ReadAsStringAsync();
+        Assert.True(upload.StatusCode == HttpStatusCode.Created, uploadText);
+        return JsonDocument.Parse(uploadText).RootElement.GetProperty("id").GetString()!;
+    }
+
     internal static async Task<string> SubmitAsync(HttpClient client, object body)
     {
         HttpResponseMessage r = await client.PostAsJsonAsync("/api/rehearsals", body);
@@ -299,7 +371,7 @@ public class RehearsalJobTests : IClassFixture<SharedService>
         }
     }
 
-    private static void AssertClosedAndOriented(int[] indices, string name)
+    internal static void AssertClosedAndOriented(int[] indices, string name)
     {
         var directed = new Dictionary<(int, int), int>();
         for (int t = 0; t < indices.Length; t += 3)
@@ -317,7 +389,7 @@ public class RehearsalJobTests : IClassFixture<SharedService>
         }
     }
 
-    private static double EnclosedVolumeMm3(double[] p, int[] ix)
+    internal static double EnclosedVolumeMm3(double[] p, int[] ix)
     {
         double v = 0;
         for (int t = 0; t < ix.Length; t += 3)

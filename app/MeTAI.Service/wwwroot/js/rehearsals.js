@@ -4,14 +4,17 @@ import { api, keyForm, showError, escapeHtml, fmt, me } from "./api.js";
 const caseSelect = document.getElementById("case");
 const targetSelect = document.getElementById("target");
 const avoidSelect = document.getElementById("avoid");
+const planSelect = document.getElementById("plan");
 let phantoms = [];
 let uploads = [];
+let plans = [];
 
 async function loadForm() {
   if (!me?.permissions?.includes("rehearsals.write")) return;
   const cases = await api("/api/rehearsals/cases");
   phantoms = cases.phantoms;
   uploads = await api("/api/uploads").catch(() => []);
+  plans = await api("/api/plans").catch(() => []);
   caseSelect.innerHTML =
     `<optgroup label="Built-in phantoms">${phantoms.map((p) => `<option value="case:${escapeHtml(p.name)}">${escapeHtml(p.name)}</option>`).join("")}</optgroup>` +
     (uploads.length ? `<optgroup label="Uploaded cases">${uploads.map((u) => `<option value="upload:${escapeHtml(u.id)}">${escapeHtml(u.name)} (${u.slices} slices)</option>`).join("")}</optgroup>` : "");
@@ -30,6 +33,11 @@ function fillRois() {
   for (const [select, wanted] of [[targetSelect, ["Tumor", "GTV", "PTV"]], [avoidSelect, ["Vessel"]]]) {
     for (const o of select.options) if (wanted.includes(o.value)) { o.selected = true; if (select === targetSelect) break; }
   }
+  // The scene can show the isodoses of a succeeded plan of the same upload (docs/scene.md); a phantom has none.
+  const own = kind === "upload" ? plans.filter((p) => p.uploadId === value && p.status === "succeeded") : [];
+  planSelect.innerHTML = `<option value="">No plan</option>` + own.map((p) =>
+    `<option value="${escapeHtml(p.id)}">${escapeHtml(p.protocol)}, ${fmt(p.prescriptionGy, 1)} Gy (${escapeHtml(p.approval)}, ${escapeHtml(p.id.slice(0, 8))}…)</option>`).join("");
+  planSelect.disabled = own.length === 0;
 }
 
 async function loadList() {
@@ -70,6 +78,7 @@ document.getElementById("rehearsal-form").addEventListener("submit", async (e) =
   const resolution = document.getElementById("resolution").value;
   if (resolution) body.resolutionMm = Number(resolution);
   if (kind === "case") body.case = value; else body.uploadId = value;
+  if (planSelect.value) body.planId = planSelect.value;
   try {
     showError("error", null);
     await api("/api/rehearsals", { method: "POST", body });

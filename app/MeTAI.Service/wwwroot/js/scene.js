@@ -1,6 +1,8 @@
 // The 3D scene of a rehearsal (GET /api/rehearsals/{id}/scene, format in docs/scene.md), drawn with three.js: the
 // avatar's tissue surfaces, the target's and avoided ROIs' surfaces, the candidate paths, the chosen path and its
-// corridor, the robot arm at home and an axial CT slice. Everything stays in patient LPS millimetres (+Z superior).
+// corridor, the robot arm at home, the plan's isodose surfaces (when the rehearsal names a plan) and three CT planes
+// (axial, coronal, sagittal) the sliders move, each cut by the service (GET /api/rehearsals/{id}/ct). Everything stays
+// in patient LPS millimetres (+Z superior).
 // window.metaiScene lets tests (and the curious) list the objects and check that the canvas shows them.
 import * as THREE from "../lib/three.module.js";
 import { OrbitControls } from "../lib/OrbitControls.js";
@@ -10,7 +12,8 @@ const id = new URLSearchParams(location.search).get("id");
 const viewport = document.getElementById("viewport");
 const objects = new Map(); // name → { object, color }
 const BACKGROUND = 0x10161f;
-let renderer = null, camera = null, controls = null, scene = null, world = null, sliceMaterial = null, frames = 0;
+let renderer = null, camera = null, controls = null, scene = null, world = null, frames = 0, sliceOpacity = 0.85;
+const sliceMaterials = [];
 let centre = new THREE.Vector3();
 
 const v = (p) => new THREE.Vector3(p[0], p[1], p[2]);
@@ -172,24 +175,98 @@ function addRobot(robot) {
   add(group, robot.name, "#c9d1d9");
 }
 
-function addSlice(slice) {
+// A CT plane as the service cuts it (docs/scene.md, "CT planes"): 8-bit pixels, row-major, and the LPS corners of the
+// first pixel, the end of the first row and the end of the first column. Below the window (air, lung) is see-through,
+// so a plane shows the body's cross-section and not a black square.
+function planeTexture(slice) {
   const rgba = new Uint8Array(slice.width * slice.height * 4);
   const grey = Uint8Array.from(atob(slice.pixelsBase64), (c) => c.charCodeAt(0));
-  // Below the window (air, lung) is see-through, so the plane shows the body's cross-section and not a black square.
   for (let i = 0; i < grey.length; i++) { rgba.set([grey[i], grey[i], grey[i], grey[i] > 0 ? 255 : 0], 4 * i); }
   const texture = new THREE.DataTexture(rgba, slice.width, slice.height, THREE.RGBAFormat);
   texture.colorSpace = THREE.SRGBColorSpace;
   texture.magFilter = THREE.LinearFilter;
   texture.needsUpdate = true;
+  return texture;
+}
+
+function planeCorners(slice) {
   const o = v(slice.originLps), r = v(slice.rowEndLps), c = v(slice.columnEndLps);
   const far = r.clone().add(c).sub(o);
-  const geometry = new THREE.BufferGeometry();
   // Pixel (x, y) is byte y·width + x: u runs along the row, v down the columns (a DataTexture is not flipped).
-  geometry.setAttribute("position", new THREE.Float32BufferAttribute([...o.toArray(), ...r.toArray(), ...far.toArray(), ...c.toArray()], 3));
+  return [...o.toArray(), ...r.toArray(), ...far.toArray(), ...c.toArray()];
+}
+
+function planeMesh(name) {
+  const geometry = new THREE.BufferGeometry();
+  geometry.setAttribute("position", new THREE.Float32BufferAttribute(new Array(12).fill(0), 3));
   geometry.setAttribute("uv", new THREE.Float32BufferAttribute([0, 0, 1, 0, 1, 1, 0, 1], 2));
   geometry.setIndex([0, 1, 2, 0, 2, 3]);
-  sliceMaterial = new THREE.MeshBasicMaterial({ map: texture, side: THREE.DoubleSide, transparent: true, opacity: 0.85, alphaTest: 0.5 });
-  add(new THREE.Mesh(geometry, sliceMaterial), slice.name, "#8b949e");
+  const material = new THREE.MeshBasicMaterial({ side: THREE.DoubleSide, transparent: true, opacity: sliceOpacity, alphaTest: 0.5 });
+  const mesh = new THREE.Mesh(geometry, material);
+  sliceMaterials.push(material);
+  return add(mesh, name, "#8b949e");
+}
+
+function showPlane(mesh, slice) {
+  const position = mesh.geometry.attributes.position;
+  position.array.set(planeCorners(slice));
+  position.needsUpdate = true;
+  mesh.geometry.computeBoundingSphere();
+  mesh.material.map?.dispose();
+  mesh.material.map = planeTexture(slice);
+  mesh.material.needsUpdate = true;
+}
+
+// An older scene without ctVolume: its one axial slice, fixed.
+function addSlice(slice) {
+  showPlane(planeMesh(slice.name), slice);
+}
+
+// The movable planes: one per orientation, fetched at the target's plane, then wherever its slider is put. A slider
+// moved while a plane is loading asks again for the latest position once that answer is in.
+const planes = {};
+
+async function loadPlane(axis) {
+  const p = planes[axis];
+  if (p.loading) return;
+  p.loading = true;
+  try {
+    while (p.wanted !== p.index) {
+      const want = p.wanted;
+      const slice = await api(`/api/rehearsals/${encodeURIComponent(id)}/ct?axis=${axis}&index=${want}`);
+      showPlane(p.mesh, slice);
+      p.index = slice.index;
+      p.centre = planeCorners(slice).reduce((sum, x, i) => { sum[i % 3] += x / 4; return sum; }, [0, 0, 0]);
+      document.getElementById(`ct-${axis}-value`).textContent = `${slice.index + 1} / ${slice.count}`;
+    }
+  } catch (err) { showError("error", err); }
+  finally { p.loading = false; }
+}
+
+function addPlanes(volume) {
+  const order = { sagittal: 0, coronal: 1, axial: 2 };
+  for (const axis of ["axial", "coronal", "sagittal"]) {
+    const count = axis === "axial" ? volume.size[2] : axis === "coronal" ? volume.size[1] : volume.size[0];
+    const start = volume.targetIndex[order[axis]];
+    planes[axis] = { mesh: planeMesh(`ct:${axis}`), index: -1, wanted: start, count, centre: null, loading: false };
+    const slider = document.getElementById(`ct-${axis}`);
+    slider.max = String(count - 1);
+    slider.value = String(start);
+    slider.disabled = false;
+    slider.addEventListener("input", () => { planes[axis].wanted = Number(slider.value); loadPlane(axis); });
+    loadPlane(axis);
+  }
+}
+
+function addIsodoses(data) {
+  const info = document.getElementById("plan-info");
+  if (!data.plan || !data.isodoses?.length) {
+    info.textContent = "No plan: this rehearsal names none (a plan of the same upload can be chosen when starting one), so there are no isodoses.";
+    return;
+  }
+  for (const s of data.isodoses) if (s.triangles > 0) addSurface(s);
+  const levels = data.isodoses.map((s) => `${s.percent} % (${fmt(s.doseGy, 1)} Gy${s.triangles ? "" : ", not reached"})`).join(", ");
+  info.textContent = `Plan ${data.plan.id}: ${fmt(data.plan.prescriptionGy, 1)} Gy to ${data.plan.target ?? "the target"}, maximum ${fmt(data.plan.maxDoseGy, 1)} Gy. Isodoses at ${levels}.`;
 }
 
 function frame(box) {
@@ -237,7 +314,8 @@ function facts(data) {
     <dt>Candidates</dt><dd>${data.trajectories.length}</dd>
     <dt>Surfaces</dt><dd>${data.surfaces.length}, ${triangles} triangles</dd>
     <dt>Robot</dt><dd>${escapeHtml(data.robot.model)} at home</dd>
-    <dt>CT slice</dt><dd>k = ${data.ctSlice.sliceIndex}, ${data.ctSlice.width}×${data.ctSlice.height}</dd>`;
+    <dt>CT</dt><dd>${data.ctVolume ? data.ctVolume.size.join(" × ") + " voxels kept" : `one axial slice, k = ${data.ctSlice.sliceIndex}`}</dd>
+    <dt>Plan</dt><dd${data.plan ? ` title="${escapeHtml(data.plan.id)}"` : ""}>${data.plan ? escapeHtml(data.plan.id.slice(0, 8)) + "…" : "no plan"}</dd>`;
 }
 
 // WebXR, progressive: the button appears only where the browser offers an immersive VR session. In VR the scene is
@@ -288,11 +366,16 @@ function build(data) {
   for (const s of data.surfaces) addSurface(s);
   addPaths(data);
   addRobot(data.robot);
-  addSlice(data.ctSlice);
+  addIsodoses(data);
+  // The camera frames what is drawn so far: the planes are still empty here, so they do not widen the view.
   frame(new THREE.Box3().setFromObject(world));
+  if (data.ctVolume) addPlanes(data.ctVolume); else addSlice(data.ctSlice);
   layers();
   facts(data);
-  document.getElementById("slice-opacity").addEventListener("input", (e) => { sliceMaterial.opacity = Number(e.target.value) / 100; });
+  document.getElementById("slice-opacity").addEventListener("input", (e) => {
+    sliceOpacity = Number(e.target.value) / 100;
+    for (const m of sliceMaterials) m.opacity = sliceOpacity;
+  });
   new ResizeObserver(() => {
     renderer.setSize(viewport.clientWidth, viewport.clientHeight);
     camera.aspect = viewport.clientWidth / viewport.clientHeight;
@@ -317,9 +400,12 @@ window.metaiScene = {
   robotParts: () => objects.get("robot")?.object.children.map((c) => c.name) ?? [],
   /** The replay: frame shown, frames, whether it plays, the largest displacement shown (mm). */
   replay: () => ({ frame: replay.frame, frames: replay.info?.frames ?? 0, playing: replay.playing, maxShownDisplacementMm: replay.maxShownMm }),
+  /** The CT planes: per orientation the plane shown, how many there are, the one asked for and the plane's centre (LPS mm). */
+  ctPlanes: () => Object.fromEntries(Object.entries(planes).map(([axis, p]) => [axis,
+    { index: p.index, count: p.count, wanted: p.wanted, visible: p.mesh.visible, centreLps: p.centre }])),
   /** Frames drawn so far. */
   frames: () => frames,
-  /** Renders once and reads the drawing buffer back: pixels unlike the background, distinct colours (4-bit), size. */
+  /** Renders once and reads the drawing buffer back: pixels unlike the background, distinct colours (4-bit), size, and the sum of all RGB values. */
   pixelStats() {
     renderer.render(scene, camera);
     const gl = renderer.getContext();
@@ -327,14 +413,15 @@ window.metaiScene = {
     const pixels = new Uint8Array(w * h * 4);
     gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
     const [br, bgG, bb] = [(BACKGROUND >> 16) & 255, (BACKGROUND >> 8) & 255, BACKGROUND & 255];
-    let foreground = 0;
+    let foreground = 0, sum = 0;
     const colours = new Set();
     for (let i = 0; i < pixels.length; i += 4) {
+      sum += pixels[i] + pixels[i + 1] + pixels[i + 2];
       if (Math.abs(pixels[i] - br) + Math.abs(pixels[i + 1] - bgG) + Math.abs(pixels[i + 2] - bb) > 12) foreground++;
       colours.add(((pixels[i] >> 4) << 8) | ((pixels[i + 1] >> 4) << 4) | (pixels[i + 2] >> 4));
     }
     const middle = 4 * (Math.floor(h / 2) * w + Math.floor(w / 2));
-    return { width: w, height: h, foregroundFraction: foreground / (w * h), distinctColours: colours.size,
+    return { width: w, height: h, foregroundFraction: foreground / (w * h), distinctColours: colours.size, sum,
       corner: [...pixels.slice(0, 4)], middle: [...pixels.slice(middle, middle + 4)] };
   },
 };
