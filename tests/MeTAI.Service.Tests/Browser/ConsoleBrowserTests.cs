@@ -108,6 +108,65 @@ public class ConsoleBrowserTests
         Assert.Equal(SafetyState.Paused, await WaitForAsync(rig, s => s == SafetyState.Paused));
     }
 
+    [Fact]
+    public async Task Console_SyntheticGamepad_StickMovesTheSimulatedArm_ShoulderButtonIsTheDeadman()
+    {
+        string key = Path.Combine(ServiceFactory.NewDataDirectory(), "teleop.key");
+        await using BrowserHost host = await BrowserHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Controller:Mode"] = "sim",
+            ["Controller:TeleopKeyFile"] = key,
+        });
+        UserStore users = host.Service.Services.GetRequiredService<UserStore>();
+        users.Add("sam", Role.Surgeon);
+        (string token, _) = users.IssueToken("sam", 1);
+        SimulatedRig rig = host.Service.Services.GetRequiredService<ControllerMonitor>().Rig!;
+        IPage page = await host.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1360, Height = 1100 } });
+        page.SetDefaultTimeout(60_000);
+        await page.AddInitScriptAsync(Listener + SyntheticGamepad);
+        await page.GotoAsync(host.BaseUrl + "/console.html");
+        await page.FillAsync("#api-key", token);
+        await page.ClickAsync("#key-form button");
+        await page.WaitForSelectorAsync("#connect:not([disabled])");
+        await page.ClickAsync("#connect");
+        await page.WaitForFunctionAsync("() => window.metaiConsole.stats().connected");
+        await page.WaitForFunctionAsync("() => document.getElementById('gamepad').textContent.includes('synthetic gamepad')");
+
+        // LB held: operator present; no B: unclutched, so the arm follows once the simulated operator starts teleoperation.
+        await page.EvaluateAsync("() => { window.syntheticPad.buttons[4].pressed = true; }");
+        await page.WaitForFunctionAsync("() => window.metaiConsole.stats().present && window.metaiConsole.stats().state === 'Following'");
+        Vec3 before = Tool(rig);
+        await page.EvaluateAsync("() => { window.syntheticPad.axes[0] = 1; }");
+        await page.WaitForFunctionAsync("() => window.metaiConsole.stats().position[0] > 0.03");
+        await page.EvaluateAsync("() => { window.syntheticPad.axes[0] = 0; }");
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        while ((Tool(rig) - before).X < 0.003 && sw.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(100);
+        }
+
+        Vec3 moved = Tool(rig) - before;
+        Assert.True(moved.X > 0.003, $"the tool moved {moved} m ({rig.Controller.State}, {rig.Controller.Core.LastInterlocks})");
+        await page.EvaluateAsync("() => { window.syntheticPad.buttons[4].pressed = false; }");
+        Assert.Equal(SafetyState.Paused, await WaitForAsync(rig, s => s == SafetyState.Paused));
+        Assert.Empty(await page.EvaluateAsync<string[]>("() => window.metaiCspViolations"));
+    }
+
+    /// <summary>
+    /// A gamepad the page sees through the Gamepad API (<c>navigator.getGamepads</c>), driven by the test through
+    /// <c>window.syntheticPad</c>; its rumble calls are counted in <c>window.syntheticPad.rumbles</c>.
+    /// </summary>
+    internal const string SyntheticGamepad = """
+        window.syntheticPad = { axes: [0, 0, 0, 0], buttons: Array.from({ length: 17 }, () => ({ pressed: false, touched: false, value: 0 })), rumbles: 0 };
+        const syntheticGamepad = {
+          id: "synthetic gamepad (test)", index: 0, connected: true, mapping: "standard", timestamp: 0,
+          get axes() { return window.syntheticPad.axes; },
+          get buttons() { return window.syntheticPad.buttons; },
+          vibrationActuator: { type: "dual-rumble", playEffect: () => { window.syntheticPad.rumbles += 1; return Promise.resolve("complete"); } },
+        };
+        Object.defineProperty(Navigator.prototype, "getGamepads", { configurable: true, value: () => [syntheticGamepad, null, null, null] });
+        """;
+
     private static Vec3 Tool(SimulatedRig rig)
     {
         using JsonDocument doc = JsonDocument.Parse(rig.Controller.TelemetryJson());

@@ -30,7 +30,8 @@ namespace MeTAI.Cli.Tests.Commands.Controller;
 /// Issue 20's console acceptance: a scripted console session in headless Chromium — synthetic pointer drags on the
 /// console's pad, the space bar as deadman — drives the simulated arm through the real <c>metai control</c> process
 /// (simulated servos on a pty, its embedded broker checking the console's short-lived token) along the rehearsed
-/// corridor to its target, with the restoring force shown on the page when the drag pushes against the wall.
+/// corridor to its target, with the restoring force shown on the page (and played on a synthetic gamepad's rumble
+/// motor) when the drag pushes against the wall.
 /// The controller's 30 ms watchdogs make this test need a quiet machine (a page that stalls holds the arm).
 /// </summary>
 public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
@@ -133,6 +134,19 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
                 window.metaiCspViolations = [];
                 document.addEventListener("securitypolicyviolation", (e) => window.metaiCspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`));
                 """);
+
+            // A synthetic gamepad with a rumble motor (Gamepad API), its clutch (B) held so that only the pointer moves the
+            // arm: the page must play the restoring force on it.
+            await page.AddInitScriptAsync("""
+                window.syntheticPad = { axes: [0, 0, 0, 0], buttons: Array.from({ length: 17 }, (_, i) => ({ pressed: i === 1, touched: false, value: i === 1 ? 1 : 0 })), rumbles: 0 };
+                const syntheticGamepad = {
+                  id: "synthetic gamepad (test)", index: 0, connected: true, mapping: "standard", timestamp: 0,
+                  get axes() { return window.syntheticPad.axes; },
+                  get buttons() { return window.syntheticPad.buttons; },
+                  vibrationActuator: { type: "dual-rumble", playEffect: () => { window.syntheticPad.rumbles += 1; return Promise.resolve("complete"); } },
+                };
+                Object.defineProperty(Navigator.prototype, "getGamepads", { configurable: true, value: () => [syntheticGamepad, null, null, null] });
+                """);
             await page.GotoAsync($"http://127.0.0.1:{httpPort}/console.html");
             await page.FillAsync("#api-key", token);
             await page.ClickAsync("#key-form button");
@@ -177,6 +191,7 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
             await page.WaitForFunctionAsync("() => { const f = window.metaiConsole.stats().lastForce; return f.active && Math.hypot(...f.newtons) > 0.2; }");
             string forceText = (await page.TextContentAsync("#force"))!;
             Assert.Contains("fixture active", forceText, StringComparison.Ordinal);
+            await page.WaitForFunctionAsync("() => window.syntheticPad.rumbles > 0");
             await page.Mouse.MoveAsync((float)cx, (float)cy, new MouseMoveOptions { Steps = 20 });
             await Task.Delay(600);
             await page.Mouse.UpAsync();
