@@ -67,10 +67,15 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
                 return;
             case "sim":
                 RobotModel robot = RobotConfigJson.Load(o.RobotFile ?? ConfigFiles.PathOf("robots", "metai-arm6.json"));
-                // With a console key the browser console is the rig's master (master1): no master twin is started.
+                // With a console key the browser console is the rig's master (master1): no master twin is started, and a
+                // corridor (20 mm radius along the tool's axis through its home tip) gives the console a restoring force to show.
                 byte[]? teleopKey = o.TeleopKeyFile is null ? null : MasterTokenKey.LoadOrCreate(o.TeleopKeyFile);
-                _rig = await SimulatedRig.StartAsync(SimRigOptions(robot) with { ExternalMaster = teleopKey is not null, MasterTokenKey = teleopKey },
-                    cancellationToken).ConfigureAwait(false);
+                _rig = await SimulatedRig.StartAsync(SimRigOptions(robot) with
+                {
+                    ExternalMaster = teleopKey is not null,
+                    MasterTokenKey = teleopKey,
+                    Corridor = teleopKey is null ? null : SimulatedRig.CorridorAroundHome(robot, radiusMm: SimCorridorRadiusMm),
+                }, cancellationToken).ConfigureAwait(false);
                 _topics = new MqttTopics(robot.Name);
                 BrokerAddress = (_rig.BrokerHost, _rig.BrokerPort, false);
                 _connection = Observe(_rig.Endpoint("observer"));
@@ -94,6 +99,9 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
                 throw new InvalidOperationException($"Controller:Mode '{o.Mode}' is not none, sim or mqtt.");
         }
     }
+
+    /// <summary>Radius of the simulated rig's corridor when the console drives it (mm).</summary>
+    public const double SimCorridorRadiusMm = 20;
 
     /// <summary>The simulated rig's settings: <see cref="SimulatedRigOptions.ForSharedMachine"/>; the sim is for the web interface, not for timing evidence.</summary>
     public static SimulatedRigOptions SimRigOptions(RobotModel robot) => SimulatedRigOptions.ForSharedMachine(robot);

@@ -92,6 +92,20 @@ public class ConsoleBrowserTests
 
         Vec3 moved = Tool(rig) - before;
         await page.Mouse.UpAsync();
+
+        // Push across the sim's corridor (20 mm radius) to 2.5 mm past its wall: the page shows the restoring force.
+        Pose home = rig.Robot.ForwardKinematics(rig.Robot.HomeRad);
+        Vec3 axis = home.Orientation.Rotate(Vec3.UnitX);
+        var across = new Vec3(axis.Z, 0, -axis.X);
+        Vec3 offset = Tool(rig) - home.Position;
+        double pushM = ((ControllerMonitor.SimCorridorRadiusMm + 2.5) / 1000 - Vec3.Dot(offset, across)) / 0.2;
+        await page.Mouse.MoveAsync(cx, cy);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(cx + (float)(across.X * pushM / 0.0005), cy - (float)(across.Z * pushM / 0.0005), new MouseMoveOptions { Steps = 30 });
+        await page.WaitForFunctionAsync("() => { const f = window.metaiConsole.stats().lastForce; return f.active && Math.hypot(...f.newtons) > 0.5; }");
+        Assert.Contains("fixture active", await page.TextContentAsync("#force"), StringComparison.Ordinal);
+        await page.Mouse.MoveAsync(cx, cy, new MouseMoveOptions { Steps = 30 });
+        await page.Mouse.UpAsync();
         await page.Keyboard.UpAsync("Space");
         JsonElement stats = await page.EvaluateAsync<JsonElement>("() => window.metaiConsole.stats()");
         Assert.True(moved.X > 0.003, $"the tool moved {moved} m ({rig.Controller.State}, {rig.Controller.Core.LastInterlocks}); console {stats}");
