@@ -26,9 +26,12 @@ const hbBuf = new ArrayBuffer(20), hbView = new DataView(hbBuf), hbBytes = new U
 
 const $ = (id) => document.getElementById(id);
 const mPerPx = () => Number($("scale").value);
-const present = () => s.keyDeadman || s.buttonDeadman || s.padDeadman;
-// The arm follows only while the pointer is down on the pad, or a gamepad is in use and its clutch (B) is not held.
-const clutch = () => !(s.pointer || (s.gamepadId !== null && !s.padClutch));
+// WebXR: a tracked controller as the master (see xrFrame).
+const xr = { session: null, refSpace: null, gl: null, source: null, present: false, engaged: false, anchor: null, start: null };
+const present = () => s.keyDeadman || s.buttonDeadman || s.padDeadman || xr.present;
+// The arm follows only while the pointer is down on the pad, a WebXR controller's trigger is held, or a gamepad is in
+// use and its clutch (B) is not held.
+const clutch = () => !(s.pointer || xr.engaged || (s.gamepadId !== null && !s.padClutch));
 
 function writePose() {
   const q = s.cred.masterOrientation;
@@ -111,6 +114,61 @@ function tick() {
   while (s.rateWindow.length && s.rateWindow[0] < now - 1000) s.rateWindow.shift();
   s.rateHz = s.rateWindow.length;
   rumble(g, now);
+  xrPulse(now);
+}
+
+// WebXR (immersive-vr, where the browser offers it): the controller's grip position in a 'local' reference space moves
+// the master 1:1 while its trigger (button 0) is held — relative to where the trigger was pressed, so releasing it is
+// the clutch — and its squeeze (button 1) is the deadman. The orientation stays the credential's, as for the other
+// inputs. The session needs a WebGL layer to deliver frames; it draws only a dark background.
+async function offerXr() {
+  const b = $("xr");
+  try { b.hidden = !(navigator.xr && await navigator.xr.isSessionSupported("immersive-vr")); } catch { b.hidden = true; }
+  b.addEventListener("click", () => (xr.session ? xr.session.end() : startXr().catch((e) => showError("error", e))));
+}
+
+async function startXr() {
+  const gl = document.createElement("canvas").getContext("webgl", { xrCompatible: true });
+  const session = await navigator.xr.requestSession("immersive-vr");
+  await session.updateRenderState({ baseLayer: new XRWebGLLayer(session, gl) });
+  xr.refSpace = await session.requestReferenceSpace("local");
+  xr.session = session;
+  xr.gl = gl;
+  session.addEventListener("end", () => Object.assign(xr, { session: null, source: null, present: false, engaged: false, anchor: null }));
+  session.requestAnimationFrame(xrFrame);
+}
+
+function xrFrame(time, frame) {
+  const session = frame.session;
+  session.requestAnimationFrame(xrFrame);
+  const gl = xr.gl;
+  gl.bindFramebuffer(gl.FRAMEBUFFER, session.renderState.baseLayer.framebuffer);
+  gl.clearColor(0.06, 0.09, 0.12, 1);
+  gl.clear(gl.COLOR_BUFFER_BIT);
+  let src = null;
+  for (const i of session.inputSources) if (i.gripSpace && i.gamepad && (!src || i.handedness === "right")) src = i;
+  const pose = src ? frame.getPose(src.gripSpace, xr.refSpace) : null;
+  xr.source = src;
+  xr.present = !!src?.gamepad.buttons[1]?.pressed;
+  const engaged = !!(pose && src.gamepad.buttons[0]?.pressed);
+  if (engaged) {
+    const p = pose.transform.position;
+    if (!xr.engaged) { xr.anchor = [p.x, p.y, p.z]; xr.start = [...s.pos]; }
+    // 'local' space: x right, y up, z towards the user; the master (side view): x right, z up, y away from the user.
+    s.pos[0] = xr.start[0] + (p.x - xr.anchor[0]);
+    s.pos[2] = xr.start[2] + (p.y - xr.anchor[1]);
+    s.pos[1] = xr.start[1] - (p.z - xr.anchor[2]);
+  }
+  xr.engaged = engaged;
+}
+
+function xrPulse(now) {
+  const actuator = xr.source?.gamepad?.hapticActuators?.[0];
+  if (!actuator || now - s.lastRumbleAt < 50) return;
+  const m = Math.hypot(...forceNow(now).v);
+  if (m < 0.05) return;
+  s.lastRumbleAt = now;
+  Promise.resolve(actuator.pulse?.(Math.min(1, m / s.maxForceN), 60)).catch(() => {});
 }
 
 function onMessage(topic, payload) {
@@ -279,6 +337,7 @@ function frame() { render(); requestAnimationFrame(frame); }
 
 pointerInput();
 deadmanInput();
+offerXr();
 $("connect").addEventListener("click", connect);
 $("disconnect").addEventListener("click", () => { s.client?.close(); disconnected(null); });
 $("estop").addEventListener("click", () => publishEStop(true));
