@@ -15,7 +15,7 @@ public static class BenchApp
         var root = new Command("metai", "MeTAI.Intervention benchmarks (results belong in docs/benchmarks.md with machine, date and command).");
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Subcommands.Add(BenchCommand.Create(BenchDicomCommand.Create(), BenchDoseCommand.Create(), BenchOptimizeCommand.Create(), BenchSoftBodyCommand.Create(),
-            BenchControlCommand.Create(), BenchControlCommand.CreateDevices(), BenchServoBusCommand.Create()));
+            BenchControlCommand.Create(), BenchControlCommand.CreateDevices(), BenchServoBusCommand.Create(), BenchTeleopCommand.Create()));
         return root;
     }
 

@@ -40,6 +40,7 @@ public static class CliApp
     {
         yield return AuditCommand.Create();
         yield return ControlCommand.Create();
+        yield return BridgeCommand.Create();
         yield return DemoCommand.Create();
         yield return DicomCommand.Create();
         yield return PhantomCommand.Create();

@@ -157,6 +157,7 @@ public sealed class SimulatedRig : IAsyncDisposable
         {
             Robot = Robot.Name,
             Users = [.. Users.Select(u => MqttUser.Create(u.Name, u.Role, u.Password))],
+            MasterTokenKey = _options.MasterTokenKey,
         });
         await Broker.StartAsync(cancellationToken).ConfigureAwait(false);
         BrokerPort = Broker.Port;

@@ -6,6 +6,7 @@ using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Radiotherapy;
 using MeTAI.Robotics.ServoBus;
 using MeTAI.Robotics.Teleoperation;
+using MeTAI.Robotics.Transport;
 using MeTAI.Simulation.Serial;
 
 namespace MeTAI.Simulation;
@@ -81,6 +82,12 @@ public sealed record SimulatedRigOptions
 
     /// <summary>The haptic master runs elsewhere (another process): none is started in this one.</summary>
     public bool ExternalMaster { get; init; }
+
+    /// <summary>
+    /// The embedded broker also admits masters with a short-lived token signed with this key (<see cref="EmbeddedBrokerOptions.MasterTokenKey"/>):
+    /// the service's browser console, or the teleoperation benchmark through the service's WebSocket relay. Null: none.
+    /// </summary>
+    public byte[]? MasterTokenKey { get; init; }
 
     /// <summary>
     /// Users and passwords; none generates random ones (<see cref="RigUser.Generate"/>: controller, master1, operator,

@@ -8,7 +8,7 @@ namespace MeTAI.Cli.Commands;
 
 /// <summary>
 /// <c>metai serve [--urls http://127.0.0.1:5080] [--data-dir DIR] [--controller none|sim|mqtt://host:port]
-/// [--api-keys-file FILE] [--dicom-port P [--dicom-aet AET] [--dicom-allow AET]…]</c>: the HTTP API and web interface
+/// [--teleop-key FILE [--teleop-master ID]] [--api-keys-file FILE] [--dicom-port P [--dicom-aet AET] [--dicom-allow AET]…]</c>: the HTTP API and web interface
 /// (app/MeTAI.Service; docs/service.md) until Ctrl+C, and with <c>--dicom-port</c> a DICOM storage SCP whose
 /// associations become uploads.
 /// API keys come from <c>METAI_API_KEYS</c> or the keys file — none are built in, and without one every API call
@@ -21,6 +21,8 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Data directory: job database, uploads, plan outputs (default out/service-data)" };
         var controller = new Option<string>("--controller") { Description = "Controller page source: none, sim (a simulated rig) or mqtt://host:port (observer; password in METAI_MQTT_PASSWORD)", DefaultValueFactory = _ => "none" };
+        var teleopKey = new Option<string?>("--teleop-key") { Description = "Key file of the browser console's short-lived master credentials (created if missing); start the controller with the same --teleop-key" };
+        var teleopMaster = new Option<string?>("--teleop-master") { Description = "Master ID the console's credentials are for: the controller's --master (default master1)" };
         var keysFile = new Option<string?>("--api-keys-file") { Description = "File with one API key per line (also METAI_API_KEYS, comma-separated)" };
         var seconds = new Option<double>("--seconds") { Description = "Stop after this many seconds (0: until Ctrl+C)" };
         var dicomPort = new Option<int?>("--dicom-port") { Description = "Also receive uploads by DICOM: a C-STORE SCP on this port, one upload per association" };
@@ -28,7 +30,7 @@ internal static class ServeCommand
         var dicomAllow = new Option<string[]>("--dicom-allow") { Description = "A calling AE title the DICOM listener accepts (repeatable; default: any)" };
         var command = new Command("serve", "Run the HTTP API and web interface (plans, uploads, controller status).")
         {
-            urls, dataDir, controller, keysFile, seconds, dicomPort, dicomAet, dicomAllow,
+            urls, dataDir, controller, teleopKey, teleopMaster, keysFile, seconds, dicomPort, dicomAet, dicomAllow,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse => CommandErrors.Guard(parse.InvocationConfiguration.Error, () =>
@@ -52,6 +54,16 @@ internal static class ServeCommand
             else
             {
                 throw new ArgumentException($"--controller '{c}' is not none, sim, mqtt://host:port or mqtts://host:port.");
+            }
+
+            if (parse.GetValue(teleopKey) is { } tk)
+            {
+                args.Add($"--Controller:TeleopKeyFile={Path.GetFullPath(tk)}");
+            }
+
+            if (parse.GetValue(teleopMaster) is { } tm)
+            {
+                args.Add($"--Controller:TeleopMaster={tm}");
             }
 
             if (parse.GetValue(keysFile) is { } k)

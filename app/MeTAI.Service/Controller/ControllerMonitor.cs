@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using MeTAI.Core.IO;
+using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Safety;
 using MeTAI.Robotics.Transport;
@@ -45,6 +46,15 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
     /// <summary>The simulated rig in sim mode (tests inject faults through it), else null.</summary>
     public SimulatedRig? Rig => _rig;
 
+    /// <summary>The robot's topics (null in none mode or before start).</summary>
+    public MqttTopics? Topics => _topics;
+
+    /// <summary>
+    /// Where the controller's broker listens (host, port, TLS): the simulated rig's embedded broker in sim mode,
+    /// <c>Controller:Broker</c> in mqtt mode; null in none mode or before start. The console's relay connects there.
+    /// </summary>
+    public (string Host, int Port, bool Tls)? BrokerAddress { get; private set; }
+
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -57,14 +67,23 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
                 return;
             case "sim":
                 RobotModel robot = RobotConfigJson.Load(o.RobotFile ?? ConfigFiles.PathOf("robots", "metai-arm6.json"));
-                _rig = await SimulatedRig.StartAsync(SimRigOptions(robot), cancellationToken).ConfigureAwait(false);
+                // With a console key the browser console is the rig's master (master1): no master twin is started, and a
+                // corridor (20 mm radius along the tool's axis through its home tip) gives the console a restoring force to show.
+                byte[]? teleopKey = o.TeleopKeyFile is null ? null : MasterTokenKey.LoadOrCreate(o.TeleopKeyFile);
+                _rig = await SimulatedRig.StartAsync(SimRigOptions(robot) with
+                {
+                    ExternalMaster = teleopKey is not null,
+                    MasterTokenKey = teleopKey,
+                    Corridor = teleopKey is null ? null : SimulatedRig.CorridorAroundHome(robot, radiusMm: SimCorridorRadiusMm),
+                }, cancellationToken).ConfigureAwait(false);
                 _topics = new MqttTopics(robot.Name);
+                BrokerAddress = (_rig.BrokerHost, _rig.BrokerPort, false);
                 _connection = Observe(_rig.Endpoint("observer"));
                 await _connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
                 LogSimStarted(logger, robot.Name, _rig.BrokerPort);
                 if (o.SimBringUp)
                 {
-                    _background = Task.Run(() => BringUpAsync(_stop.Token), CancellationToken.None);
+                    _background = Task.Run(() => teleopKey is null ? BringUpAsync(_stop.Token) : SimOperatorAsync(_stop.Token), CancellationToken.None);
                 }
 
                 return;
@@ -72,6 +91,7 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
                 string password = o.Password ?? Environment.GetEnvironmentVariable("METAI_MQTT_PASSWORD") ?? string.Empty;
                 MqttEndpoint endpoint = MqttEndpoint.Parse(o.Broker ?? throw new InvalidOperationException("Controller:Mode=mqtt needs Controller:Broker (mqtt://host:port)."), o.User, password);
                 _topics = new MqttTopics(o.Robot);
+                BrokerAddress = (endpoint.Host, endpoint.Port, endpoint.UseTls);
                 _connection = Observe(endpoint);
                 _connection.KeepConnected();
                 return;
@@ -79,6 +99,9 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
                 throw new InvalidOperationException($"Controller:Mode '{o.Mode}' is not none, sim or mqtt.");
         }
     }
+
+    /// <summary>Radius of the simulated rig's corridor when the console drives it (mm).</summary>
+    public const double SimCorridorRadiusMm = 20;
 
     /// <summary>The simulated rig's settings: <see cref="SimulatedRigOptions.ForSharedMachine"/>; the sim is for the web interface, not for timing evidence.</summary>
     public static SimulatedRigOptions SimRigOptions(RobotModel robot) => SimulatedRigOptions.ForSharedMachine(robot);
@@ -93,6 +116,40 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
         catch (TimeoutException ex)
         {
             LogBringUpFailed(logger, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    // Sim with the console: the service plays the operator at the arm. While the console's master is live and nothing
+    // holds, Enable → Home → StartTeleop, and Resume after a hold (the deadman let go) once it is held again; an
+    // acknowledged Reset after a fault (load on a shared machine trips the sim's servo timeouts) or an e-stop once no
+    // e-stop or fault interlock is active any more (the console published "released").
+    private async Task SimOperatorAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                Robotics.Hosting.ControllerHost c = _rig!.Controller;
+                Interlocks active = c.Core.LastInterlocks;
+                ControllerCommandKind? next = c.State switch
+                {
+                    SafetyState.Disabled when (active & ~InterlockCatalog.HoldClass) == Interlocks.None && (active & Interlocks.HapticHeartbeat) == 0 => ControllerCommandKind.Enable,
+                    SafetyState.Enabled when active == Interlocks.None => ControllerCommandKind.Home,
+                    SafetyState.Ready when active == Interlocks.None => ControllerCommandKind.StartTeleop,
+                    SafetyState.Paused when active == Interlocks.None => ControllerCommandKind.Resume,
+                    SafetyState.Fault or SafetyState.EStop when (active & ~InterlockCatalog.HoldClass) == Interlocks.None => ControllerCommandKind.Reset,
+                    _ => null,
+                };
+                if (next is { } command)
+                {
+                    c.Command(command, acknowledge: command == ControllerCommandKind.Reset);
+                }
+            }
         }
         catch (OperationCanceledException)
         {

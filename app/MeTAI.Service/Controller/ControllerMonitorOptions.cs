@@ -29,6 +29,19 @@ public sealed class ControllerMonitorOptions
     /// <summary>Broker password (else the environment variable METAI_MQTT_PASSWORD).</summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// Key file of the browser console's short-lived master credentials (<c>metai serve --teleop-key FILE</c>; created
+    /// if missing): the controller's broker must check tokens with the same file (<c>metai control --teleop-key FILE</c>).
+    /// Null (the default): no console credential is issued.
+    /// </summary>
+    public string? TeleopKeyFile { get; set; }
+
+    /// <summary>The master ID the console's credentials are for: the controller's registered master (<c>metai control --master</c>).</summary>
+    public string TeleopMaster { get; set; } = "master1";
+
+    /// <summary>Seconds a console credential is good for (to connect; a connected session outlives it), 10–3600.</summary>
+    public int TeleopCredentialSeconds { get; set; } = 300;
+
     /// <summary>Sim mode: walk the simulated arm through Enable → Home to Ready after start (false: stay Disabled).</summary>
     public bool SimBringUp { get; set; } = true;
 }

@@ -5,6 +5,7 @@ using MeTAI.Service.Controller;
 using MeTAI.Service.Jobs;
 using MeTAI.Service.Plans;
 using MeTAI.Service.Rehearsals;
+using MeTAI.Service.Teleop;
 using MeTAI.Service.Uploads;
 using MeTAI.Service.Users;
 using Microsoft.Extensions.FileProviders;
@@ -57,6 +58,7 @@ public static partial class ServiceHost
         s.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
         s.AddSingleton<ControllerMonitor>();
         s.AddHostedService(sp => sp.GetRequiredService<ControllerMonitor>());
+        s.AddSingleton<TeleopIssuer>();
         s.AddSingleton<DicomUploadListener>();
         s.AddHostedService(sp => sp.GetRequiredService<DicomUploadListener>());
         s.AddHealthChecks();
@@ -92,6 +94,8 @@ public static partial class ServiceHost
             }
         }
 
+        // The console's MQTT-over-WebSocket relay (Teleop/TeleopRelay); pings keep idle proxies from closing it.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.UseAuthentication();
         app.UseMetaiCsrfCheck();
         app.UseRateLimiter();
@@ -107,6 +111,7 @@ public static partial class ServiceHost
         app.MapUploadsApi();
         app.MapControllerApi();
         app.MapRehearsalsApi();
+        app.MapTeleopApi();
         return app;
     }
 

@@ -32,6 +32,9 @@ public static class Permissions
     /// <summary>The controller's state and event stream.</summary>
     public const string ControllerRead = "controller.read";
 
+    /// <summary>Teleoperate the arm from the browser console: a short-lived master credential for the controller's broker.</summary>
+    public const string Teleoperate = "teleop.operate";
+
     /// <summary>See rehearsals: list, status, their files and 3D scene (the scene shows the patient's anatomy).</summary>
     public const string RehearsalsRead = "rehearsals.read";
 
@@ -52,6 +55,7 @@ public static class Permissions
         [PhiWrite] = [Role.Dosimetrist, Role.Physicist],
         [PhiIdentified] = [Role.Physicist],
         [ControllerRead] = [Role.Surgeon, Role.Engineer, Role.Physicist, Role.Admin],
+        [Teleoperate] = [Role.Surgeon],
         [RehearsalsRead] = [Role.Surgeon, Role.Physician, Role.Physicist],
         [RehearsalsWrite] = [Role.Surgeon],
         [Admin] = [Role.Admin],

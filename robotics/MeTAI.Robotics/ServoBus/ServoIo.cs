@@ -326,7 +326,8 @@ public sealed partial class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
         _previousSentCycle = _sentCycle < 0 ? stamp.Cycle : _sentCycle;
         _sentCycle = stamp.Cycle;
         Interlocked.Increment(ref _goalWrites);
-        if (motion && stamp.MasterSequence != 0 && stamp.MasterSequence != _lastLatencySequence)
+        // A master on another machine (the browser console) sends 0 for its clock: no latency to measure from it.
+        if (motion && stamp.MasterSequence != 0 && stamp.MasterSentTicks != 0 && stamp.MasterSequence != _lastLatencySequence)
         {
             _lastLatencySequence = stamp.MasterSequence;
             HapticToServoLatency.RecordTicks(Stopwatch.GetTimestamp() - stamp.MasterSentTicks);

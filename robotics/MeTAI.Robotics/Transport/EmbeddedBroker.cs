@@ -9,18 +9,22 @@ namespace MeTAI.Robotics.Transport;
 /// <summary>
 /// The default broker: MQTTnet.Server on 127.0.0.1 with user/password authentication (anonymous clients refused)
 /// and the per-topic ACL of <see cref="MqttAccessPolicy"/> — only the controller may publish state or servo commands,
-/// only a registered master may publish its own pose. Refused publishes and subscriptions are counted.
+/// only a registered master may publish its own pose. With <see cref="EmbeddedBrokerOptions.MasterTokenKey"/> a client may
+/// also connect as a master with a short-lived <see cref="MasterToken"/> for its user name as password (the service's
+/// browser console). Refused connections, publishes and subscriptions are counted; a refused connection's reason goes to
+/// <see cref="EmbeddedBrokerOptions.Log"/> and <see cref="LastRefusal"/>.
 /// </summary>
 public sealed class EmbeddedBroker : IAsyncDisposable
 {
     private readonly EmbeddedBrokerOptions _options;
     private readonly Dictionary<string, MqttUser> _users;
     private readonly MqttAccessPolicy _policy;
-    private readonly ConcurrentDictionary<string, string> _clientUsers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MqttUser> _clientUsers = new(StringComparer.Ordinal);
     private MqttServer? _server;
     private long _refusedConnections;
     private long _refusedPublishes;
     private long _refusedSubscriptions;
+    private string? _lastRefusal;
 
     /// <summary>Creates the broker (not started).</summary>
     public EmbeddedBroker(EmbeddedBrokerOptions options)
@@ -44,6 +48,9 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
     /// <summary>Subscriptions refused by the ACL.</summary>
     public long RefusedSubscriptions => Interlocked.Read(ref _refusedSubscriptions);
+
+    /// <summary>Why the last connection was refused (null before any refusal).</summary>
+    public string? LastRefusal => Volatile.Read(ref _lastRefusal);
 
     /// <summary>True while running.</summary>
     public bool IsRunning => _server?.IsStarted ?? false;
@@ -96,15 +103,42 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
     private Task OnValidatingConnection(ValidatingConnectionEventArgs e)
     {
-        if (string.IsNullOrEmpty(e.UserName) || !_users.TryGetValue(e.UserName, out MqttUser? user) || !user.Verify(e.Password))
+        if (string.IsNullOrEmpty(e.UserName))
         {
-            Interlocked.Increment(ref _refusedConnections);
-            e.ReasonCode = string.IsNullOrEmpty(e.UserName) ? MqttConnectReasonCode.NotAuthorized : MqttConnectReasonCode.BadUserNameOrPassword;
-            return Task.CompletedTask;
+            return Refuse(e, MqttConnectReasonCode.NotAuthorized, "no user name (anonymous clients are refused)");
         }
 
-        _clientUsers[e.ClientId] = user.Name;
+        MqttUser? user;
+        if (_options.MasterTokenKey is { } key && MasterToken.LooksLikeToken(e.Password))
+        {
+            if (!MasterToken.TryVerify(key, e.UserName, e.Password, _options.Time.GetUtcNow(), out string issuedTo, out string reason))
+            {
+                return Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, "master token refused: " + reason);
+            }
+
+            // The token's master: role Master under its own ID, so the ACL is every master's. No password is kept.
+            user = new MqttUser { Name = e.UserName, Role = MqttRole.Master, PasswordHash = "token:" + issuedTo };
+            _options.Log?.Invoke($"client '{e.ClientId}' connected as master '{e.UserName}' with a token issued to '{issuedTo}'");
+        }
+        else if (!_users.TryGetValue(e.UserName, out user) || !user.Verify(e.Password))
+        {
+            return Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword,
+                user is null ? "unknown user" + (MasterToken.LooksLikeToken(e.Password) ? " (a master token, but this broker has no --teleop-key)" : "") : "wrong password");
+        }
+
+        _clientUsers[e.ClientId] = user;
         e.ReasonCode = MqttConnectReasonCode.Success;
+        return Task.CompletedTask;
+    }
+
+    private Task Refuse(ValidatingConnectionEventArgs e, MqttConnectReasonCode code, string reason)
+    {
+        Interlocked.Increment(ref _refusedConnections);
+        string line = $"refused client '{e.ClientId}' user '{e.UserName}': {reason}";
+        Volatile.Write(ref _lastRefusal, line);
+        _options.Log?.Invoke(line);
+        e.ReasonCode = code;
+        e.ReasonString = reason; // MQTT 5 clients see it; 3.1.1 clients only the return code
         return Task.CompletedTask;
     }
 
@@ -139,9 +173,12 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
     private bool TryUser(string clientId, string? userName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MqttUser? user)
     {
-        user = null;
-        string? name = _clientUsers.TryGetValue(clientId, out string? n) ? n : userName;
-        return name is not null && _users.TryGetValue(name, out user);
+        if (_clientUsers.TryGetValue(clientId, out user))
+        {
+            return true;
+        }
+
+        return userName is not null && _users.TryGetValue(userName, out user);
     }
 
     /// <summary>A free TCP port on <paramref name="address"/> (the OS picks it).</summary>

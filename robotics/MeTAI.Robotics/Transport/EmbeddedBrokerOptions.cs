@@ -17,6 +17,19 @@ public sealed class EmbeddedBrokerOptions
     /// <summary>TCP port (0: pick a free one).</summary>
     public int Port { get; init; }
 
+    /// <summary>
+    /// Key of the short-lived master credentials (<see cref="MasterToken"/>, <see cref="MasterTokenKey"/>): when set, a
+    /// client whose password is such a token, signed with this key for its user name and unexpired, is admitted as a
+    /// master of that ID (same ACL as every master). Null (the default): tokens are refused like any wrong password.
+    /// </summary>
+    public byte[]? MasterTokenKey { get; init; }
+
+    /// <summary>Clock that token expiry is judged by.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Where the broker says why it refused a connection (one line each); null: nowhere (still counted).</summary>
+    public Action<string>? Log { get; init; }
+
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {
@@ -28,5 +41,12 @@ public sealed class EmbeddedBrokerOptions
         {
             throw new ArgumentException("User names must be unique.");
         }
+
+        if (MasterTokenKey is { Length: < Transport.MasterTokenKey.KeyBytes })
+        {
+            throw new ArgumentException($"MasterTokenKey must have at least {Transport.MasterTokenKey.KeyBytes} bytes.");
+        }
+
+        ArgumentNullException.ThrowIfNull(Time);
     }
 }

@@ -141,8 +141,8 @@ public class MqttConnectionTests
         await Task.Delay(200);
         await c.Broker.Server.StartAsync();
 
-        await Until(() => c.Observer.IsConnected && c.Controller.IsConnected, "both reconnected");
-        Assert.True(c.Connects >= 2);
+        // IsConnected turns true before the re-subscription (and so OnConnected) is done: wait for both.
+        await Until(() => c.Observer.IsConnected && c.Controller.IsConnected && c.Connects >= 2, "both reconnected, the observer subscribed again");
 
         // A fresh broker knows no subscription: the message arrives only because the connection subscribed again.
         await DeliveredAsync(c.Controller, c.Received, "after");

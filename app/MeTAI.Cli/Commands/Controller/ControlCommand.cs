@@ -56,6 +56,7 @@ internal static class ControlCommand
         var users = new Option<string?>("--users") { Description = "Embedded broker accounts: JSON [{\"name\",\"role\",\"passwordHash\"}]" };
         var user = new Option<string>("--mqtt-user") { Description = "Controller's user name on an external broker", DefaultValueFactory = _ => "controller" };
         var master = new Option<string>("--master") { Description = "Registered haptic master ID", DefaultValueFactory = _ => "master1" };
+        var teleopKey = new Option<string?>("--teleop-key") { Description = "Key file of the service's short-lived console credentials (created if missing): the embedded broker then admits the browser console as a master (docs/service.md)" };
         var corridor = new Option<string?>("--corridor") { Description = "Rehearsal corridor JSON (patient LPS mm) for the virtual fixture" };
         var audit = new Option<string>("--audit") { Description = "Audit log file", DefaultValueFactory = _ => Path.Combine("out", "audit", "controller.jsonl") };
         var seconds = new Option<double>("--seconds") { Description = "Stop after this many seconds (0: until Ctrl+C)" };
@@ -63,21 +64,21 @@ internal static class ControlCommand
         var noGc = NoGcRegionOption();
         var command = new Command("control", "Run the robot controller (1 kHz loop, safety supervisor, MQTT + serial). An e-stop device must publish its state on metai/v1/{robot}/estop/device every 50 ms: after 250 ms of silence the controller latches EStop, and it refuses power-up until the device heartbeats.")
         {
-            robot, broker, port, serial, baud, users, user, master, corridor, audit, seconds, rt, noGc,
+            robot, broker, port, serial, baud, users, user, master, teleopKey, corridor, audit, seconds, rt, noGc,
         };
         command.SetAction(parse =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;
             return CommandErrors.Guard(parse.InvocationConfiguration.Error, () => RunAsync(
                 parse.GetValue(robot)!, parse.GetValue(broker)!, parse.GetValue(port), parse.GetValue(serial)!, parse.GetValue(baud),
-                parse.GetValue(users), parse.GetValue(user)!, parse.GetValue(master)!, parse.GetValue(corridor), parse.GetValue(audit)!,
+                parse.GetValue(users), parse.GetValue(user)!, parse.GetValue(master)!, parse.GetValue(teleopKey), parse.GetValue(corridor), parse.GetValue(audit)!,
                 parse.GetValue(seconds), parse.GetValue(rt), NoGcRegionBytes(parse.GetValue(noGc)), stdout).GetAwaiter().GetResult());
         });
         return command;
     }
 
     private static async Task<int> RunAsync(string robotPath, string broker, int port, string serial, int baud, string? usersPath,
-        string mqttUser, string masterId, string? corridorPath, string auditPath, double seconds, bool realtime, long? noGcRegionBytes, TextWriter stdout)
+        string mqttUser, string masterId, string? teleopKeyPath, string? corridorPath, string auditPath, double seconds, bool realtime, long? noGcRegionBytes, TextWriter stdout)
     {
         RobotModel model = RobotConfigJson.Load(robotPath);
         Corridor? corridor = corridorPath is null ? null : CorridorJson.Parse(File.ReadAllText(corridorPath), corridorPath);
@@ -91,17 +92,29 @@ internal static class ControlCommand
             {
                 accounts.AddRange(LoadUsers(usersPath));
             }
-            else
+            else if (teleopKeyPath is null)
             {
                 stdout.WriteLine("control: no --users file: only the controller has an account, so no master can connect (the arm stays Disabled/holding).");
             }
 
-            embedded = new EmbeddedBroker(new EmbeddedBrokerOptions { Robot = model.Name, Users = accounts, Port = port });
+            embedded = new EmbeddedBroker(new EmbeddedBrokerOptions
+            {
+                Robot = model.Name,
+                Users = accounts,
+                Port = port,
+                MasterTokenKey = teleopKeyPath is null ? null : MasterTokenKey.LoadOrCreate(teleopKeyPath),
+                Log = line => stdout.WriteLine("control: broker " + line),
+            });
             await embedded.StartAsync().ConfigureAwait(false);
             endpoint = new MqttEndpoint { Host = "127.0.0.1", Port = embedded.Port, UserName = "controller", Password = controllerPassword };
         }
         else
         {
+            if (teleopKeyPath is not null)
+            {
+                throw new ArgumentException("--teleop-key works with the embedded broker only (an external broker has its own accounts)");
+            }
+
             string password = Environment.GetEnvironmentVariable("METAI_MQTT_PASSWORD")
                 ?? throw new ArgumentException("set METAI_MQTT_PASSWORD to the controller's broker password");
             endpoint = MqttEndpoint.Parse(broker, mqttUser, password);
