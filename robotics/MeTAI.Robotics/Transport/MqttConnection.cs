@@ -92,7 +92,14 @@ public sealed class MqttConnection : IAsyncDisposable
 
     private async Task ConnectOnceAsync(CancellationToken cancellationToken)
     {
-        await _client.ConnectAsync(MqttClientOptionsFactory.Create(_options.Endpoint), cancellationToken).ConfigureAwait(false);
+        MqttClientConnectResult result = await _client.ConnectAsync(MqttClientOptionsFactory.Create(_options.Endpoint), cancellationToken).ConfigureAwait(false);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            // MQTTnet 5 can hand a refusal back as a result instead of throwing; a refused client is not connected.
+            throw new MqttCommunicationException(
+                $"MQTT broker {_options.Endpoint.Host}:{_options.Endpoint.Port} refused '{_options.Endpoint.UserName}': {result.ResultCode}{(string.IsNullOrEmpty(result.ReasonString) ? "" : " (" + result.ReasonString + ")")}");
+        }
+
         if (_options.Subscriptions.Count > 0)
         {
             MqttClientSubscribeOptionsBuilder builder = new MqttClientFactory().CreateSubscribeOptionsBuilder();

@@ -130,6 +130,19 @@ public class MqttConnectionTests
     }
 
     [Fact]
+    public async Task ConnectAsync_WrongPassword_NoSubscriptions_ThrowsNamingTheRefusal()
+    {
+        // A publisher subscribes to nothing, so nothing after the CONNACK would notice the refusal: MQTTnet 5 hands it
+        // back as a result code, and the connection must throw rather than report success while not connected.
+        await using var broker = new Broker();
+        await broker.Server.StartAsync();
+        await using MqttConnection publisher = Publisher(broker.Endpoint("controller", "wrong"));
+        var refused = await Assert.ThrowsAsync<MQTTnet.Exceptions.MqttCommunicationException>(() => publisher.ConnectAsync());
+        Assert.Contains("refused 'controller'", refused.Message, StringComparison.Ordinal);
+        Assert.False(publisher.IsConnected);
+    }
+
+    [Fact]
     public async Task BrokerRestart_ReconnectsAndSubscribesAgain()
     {
         await using Connected c = await Connected.StartAsync();
