@@ -13,7 +13,8 @@ public class HilScenariosTests
         IReadOnlyList<string> names = HilScenarios.BundledNames();
         Assert.Contains("nominal-teleop", names);
         Assert.Contains("radiotherapy-delivery", names);
-        Assert.Equal(13, names.Count);
+        Assert.Contains("estop-device-silent", names);
+        Assert.Equal(14, names.Count);
     }
 
     [Fact]
