@@ -59,6 +59,7 @@ public static partial class ControllerKillRun
         HapticMasterTwin? master = null;
         OperatorConsoleClient? console = null;
         ControllerStateMonitor? monitor = null;
+        EStopButtonTwin? eStop = null;
         try
         {
             controller.OutputDataReceived += (_, e) => Append(output, e.Data);
@@ -79,6 +80,9 @@ public static partial class ControllerKillRun
             });
             console = new OperatorConsoleClient(Endpoint("operator"), options.Robot.Name);
             monitor = new ControllerStateMonitor(Endpoint("observer"), options.Robot.Name);
+            // The controller refuses power-up until its e-stop device heartbeats (issue 19): the button, released.
+            eStop = new EStopButtonTwin(Endpoint("estop"), options.Robot.Name);
+            await eStop.StartAsync(cancellationToken).ConfigureAwait(false);
             await master.StartAsync(cancellationToken).ConfigureAwait(false);
             await console.StartAsync(cancellationToken).ConfigureAwait(false);
             await monitor.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -89,7 +93,7 @@ public static partial class ControllerKillRun
         }
         finally
         {
-            foreach (IAsyncDisposable? client in new IAsyncDisposable?[] { monitor, console, master })
+            foreach (IAsyncDisposable? client in new IAsyncDisposable?[] { monitor, console, master, eStop })
             {
                 if (client is not null)
                 {
