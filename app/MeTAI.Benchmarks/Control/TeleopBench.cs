@@ -39,6 +39,10 @@ public static class TeleopBench
             await using SimulatedRig rig = await SimulatedRig.StartAsync(new SimulatedRigOptions { Robot = robot, ExternalMaster = true, MasterTokenKey = key },
                 cancellationToken).ConfigureAwait(false);
             int httpPort = EmbeddedBroker.FreeTcpPort();
+            // The service's first start prints its one-time admin password to stdout; stdout is the bench's JSON, so that
+            // notice goes to stderr while the service is built and started.
+            TextWriter stdout = Console.Out;
+            Console.SetOut(Console.Error);
             await using WebApplication service = ServiceHost.Build(
             [
                 "--urls", $"http://127.0.0.1:{httpPort}", $"--Service:DataDirectory={Path.Combine(dir, "service")}",
@@ -46,7 +50,15 @@ public static class TeleopBench
                 $"--Controller:Password={rig.Users.First(u => u.Name == "observer").Password}",
                 $"--Controller:TeleopKeyFile={keyPath}", $"--Controller:TeleopMaster={Master}", "--Logging:LogLevel:Default=Warning",
             ]);
-            await service.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await service.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Console.SetOut(stdout);
+            }
+
             log?.Invoke($"controller broker 127.0.0.1:{rig.BrokerPort}, service relay ws://127.0.0.1:{httpPort}/api/teleop/mqtt");
 
             DateTimeOffset now = DateTimeOffset.UtcNow;
