@@ -50,24 +50,7 @@ internal static class BridgeCommand
         });
         await bridge.StartAsync().ConfigureAwait(false);
         stdout.WriteLine($"bridge: udp {bridge.LocalEndPoint} → {broker} as master '{master}' of {robot}; Ctrl+C to stop.");
-        using var stop = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            stop.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            await Task.Delay(seconds > 0 ? TimeSpan.FromSeconds(seconds) : Timeout.InfiniteTimeSpan, stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        await UntilStopped.WaitAsync(seconds).ConfigureAwait(false);
 
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"bridge: {bridge.PosesRelayed} poses relayed, {bridge.Dropped} datagrams dropped, {bridge.HeartbeatsSent} heartbeats, {bridge.ForcesReturned} forces returned."));

@@ -137,24 +137,7 @@ internal static class ControlCommand
             });
             await host.StartAsync().ConfigureAwait(false);
             stdout.WriteLine($"control: {model.Name} ({model.JointCount} joints) on {serial}, broker {endpoint}, topics {host.Topics.Root}/…, audit {auditPath}; Ctrl+C to stop.");
-            using var stop = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                e.Cancel = true;
-                stop.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                await Task.Delay(seconds > 0 ? TimeSpan.FromSeconds(seconds) : Timeout.InfiniteTimeSpan, stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            await UntilStopped.WaitAsync(seconds).ConfigureAwait(false);
 
             stdout.WriteLine($"control: stopping in {host.State}; torque off.");
         }
