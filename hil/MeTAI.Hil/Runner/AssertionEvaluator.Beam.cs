@@ -134,7 +134,10 @@ public static partial class AssertionEvaluator
             held = "the beam was off when the fault began";
         }
 
-        BeamInterval? during = t.Beams.FirstOrDefault(b => b.StartTicks > f.StartTicks + Slack(bound) && b.StartTicks < end);
+        // Came on while the fault was surely still there: before its removal began (once the patient is back, the
+        // permit may come back before the removal's end is stamped).
+        long surelyActiveUntil = f.EndTicks == 0 ? t.EndTicks : f.EarliestEndTicks;
+        BeamInterval? during = t.Beams.FirstOrDefault(b => b.StartTicks > f.StartTicks + Slack(bound) && b.StartTicks < surelyActiveUntil);
         if (during is not null)
         {
             return (false, held + F($"; but beam {during.Beam} came on during the fault at {t.Seconds(during.StartTicks):F3} s"));
@@ -142,13 +145,13 @@ public static partial class AssertionEvaluator
 
         if (a.Resumes)
         {
-            BeamInterval? resumed = t.Beams.FirstOrDefault(b => b.StartTicks >= end);
+            BeamInterval? resumed = t.Beams.FirstOrDefault(b => b.StartTicks >= surelyActiveUntil);
             if (resumed is null)
             {
                 return (false, held + "; the beam never resumed after the fault");
             }
 
-            return (true, held + F($"; resumed {HilTrace.Ms(end, resumed.StartTicks):F0} ms after the fault ended (beam {resumed.Beam})"));
+            return (true, held + F($"; resumed {HilTrace.Ms(surelyActiveUntil, resumed.StartTicks):F0} ms after the fault's removal began (beam {resumed.Beam})"));
         }
 
         return (true, held);

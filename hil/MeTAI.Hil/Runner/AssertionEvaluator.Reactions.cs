@@ -20,6 +20,15 @@ public static partial class AssertionEvaluator
             return F($"no goal frame on the bus, and the controller had torque on for only {on:F0} ms of the run");
         }
 
+        if (a.Kind is AssertionKind.BeamOnlyWhen or AssertionKind.BeamHold && t.Beams.Count == 0
+            && t.Transitions.FirstOrDefault(x => x.To is SafetyState.Fault or SafetyState.EStop) is { } stop)
+        {
+            // The controller stopped (for something else) before the first beam: a beam that never came on broke no
+            // beam rule, and a fault timed from the first beam-on was never injected. Nothing was put to the test; the
+            // functional assertions (plan delivered, no fault) say the run failed.
+            return F($"the beam never came on: the controller stopped ({stop.To}, {stop.Interlocks}) at {t.Seconds(stop.WrittenTicks):F3} s, before the first beam");
+        }
+
         if (a.Kind is not (AssertionKind.Reaction or AssertionKind.TorqueOff) || FaultOf(t, a.Fault) is not { } f)
         {
             return null;

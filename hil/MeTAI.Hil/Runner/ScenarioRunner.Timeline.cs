@@ -60,8 +60,9 @@ public static partial class ScenarioRunner
                 {
                     if (active.Remove(f.Id, out var a) && a.Undo is not null)
                     {
+                        long removing = Stopwatch.GetTimestamp();
                         await a.Undo().ConfigureAwait(false);
-                        recorder.Fault(new FaultRecord(f.Id, f.Kind, f.Describe(), a.Start, Stopwatch.GetTimestamp()));
+                        recorder.Fault(new FaultRecord(f.Id, f.Kind, f.Describe(), a.Start, Stopwatch.GetTimestamp(), removing));
                     }
                 }));
             }
@@ -216,8 +217,9 @@ public static partial class ScenarioRunner
                 // Still active at the end of the run: removed now, recorded as lasting until now.
             }
 
+            long removing = Stopwatch.GetTimestamp();
             await undo().ConfigureAwait(false);
-            recorder.Fault(new FaultRecord(f.Id, f.Kind, f.Describe(), start, Stopwatch.GetTimestamp()));
+            recorder.Fault(new FaultRecord(f.Id, f.Kind, f.Describe(), start, Stopwatch.GetTimestamp(), removing));
         }
     }
 

@@ -45,8 +45,17 @@ internal static class TraceTime
 /// <param name="Kind">Kind.</param>
 /// <param name="Description">What.</param>
 /// <param name="StartTicks">Injected at.</param>
-/// <param name="EndTicks">Removed at (0: a one-off).</param>
-public sealed record FaultRecord(string Id, Scenarios.FaultKind Kind, string Description, long StartTicks, long EndTicks);
+/// <param name="EndTicks">Removed at: stamped once its removal is done (0: a one-off).</param>
+/// <param name="RemovingTicks">
+/// When its removal began (0: not recorded, take <paramref name="EndTicks"/>). The fault may be gone at any moment
+/// between this and <paramref name="EndTicks"/>: a judge that excuses what happens during the fault takes the end, one
+/// that forbids something during it (the beam coming back on) takes this.
+/// </param>
+public sealed record FaultRecord(string Id, Scenarios.FaultKind Kind, string Description, long StartTicks, long EndTicks, long RemovingTicks = 0)
+{
+    /// <summary>The earliest moment the fault may have been gone (its removal began; the end for a fault with none recorded).</summary>
+    public long EarliestEndTicks => RemovingTicks != 0 ? RemovingTicks : EndTicks;
+}
 
 /// <summary>A stimulus as applied.</summary>
 /// <param name="Ticks">When.</param>

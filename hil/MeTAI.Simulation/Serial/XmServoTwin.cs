@@ -360,8 +360,16 @@ public sealed class XmServoTwin
     }
 
     // Called with the lock held.
+    // now may lie before _lastTicks: callers stamp it before taking the lock, and another thread may have advanced the
+    // servo meanwhile. No time has passed for the servo then; it must not count as a stop (that once zeroed the
+    // velocity on every such race, and under load every joint crawled at the acceleration limit's pace).
     private void Advance(long now)
     {
+        if (now <= _lastTicks)
+        {
+            return;
+        }
+
         double dt = (now - _lastTicks) / (double)Stopwatch.Frequency;
         _lastTicks = now;
         byte watchdog = _table[XmControlTable.BusWatchdog];
@@ -373,7 +381,7 @@ public sealed class XmServoTwin
             BinaryPrimitives.WriteInt32LittleEndian(_table.AsSpan(XmControlTable.GoalPosition), (int)Math.Round(_position));
         }
 
-        if (dt <= 0 || _stuck || _unpowered || _table[XmControlTable.TorqueEnable] == 0)
+        if (_stuck || _unpowered || _table[XmControlTable.TorqueEnable] == 0)
         {
             _velocity = 0;
             return;

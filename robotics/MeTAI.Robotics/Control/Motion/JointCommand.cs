@@ -12,6 +12,16 @@ namespace MeTAI.Robotics.Control.Motion;
 /// </summary>
 internal sealed class JointCommand(RobotModel model, ServoCommandGate gate, GoalHistory goals, double periodS, bool clampJoints)
 {
+    /// <summary>
+    /// Fraction of a joint's velocity limit that commanded motion cruises at. The servo is given the full limit as its
+    /// Profile Velocity (rounded down to the servo's unit), so a move planned at the limit itself outruns the servo: it
+    /// can never close the lag it picks up from its time constant and from scheduling delays, and a long move at full
+    /// speed ends in a tracking fault with nothing jammed. 10 % headroom lets the servo catch up; measured on the
+    /// bundled radiotherapy-delivery scenario (forearm roll at 2 rad/s for seconds), which faulted on lag at the
+    /// shipped 50 ms tracking window without it.
+    /// </summary>
+    public const double CruiseFraction = 0.9;
+
     private readonly double[] _qCmd = new double[model.JointCount];
     private readonly double[] _vCmd = new double[model.JointCount];
     private readonly double[] _qTarget = new double[model.JointCount];
@@ -108,15 +118,15 @@ internal sealed class JointCommand(RobotModel model, ServoCommandGate gate, Goal
         }
     }
 
-    // Per joint: approach the target with at most the velocity limit, decelerating in time (v ≤ √(2·a·|e|)),
-    // and change velocity by at most the acceleration limit per cycle.
+    // Per joint: approach the target with at most the cruise velocity (CruiseFraction of the limit), decelerating in
+    // time (v ≤ √(2·a·|e|)), and change velocity by at most the acceleration limit per cycle.
     private void RateLimit()
     {
         for (int i = 0; i < _qCmd.Length; i++)
         {
             JointSpec j = model.Joints[i];
             double e = _qTarget[i] - _qCmd[i];
-            double vMax = Math.Min(j.MaxVelocityRadS, Math.Sqrt(2 * j.MaxAccelerationRadS2 * Math.Abs(e)));
+            double vMax = Math.Min(CruiseFraction * j.MaxVelocityRadS, Math.Sqrt(2 * j.MaxAccelerationRadS2 * Math.Abs(e)));
             vMax = Math.Min(vMax, Math.Abs(e) / periodS);
             double vDesired = Math.Sign(e) * vMax;
             double dv = Math.Clamp(vDesired - _vCmd[i], -j.MaxAccelerationRadS2 * periodS, j.MaxAccelerationRadS2 * periodS);
