@@ -5,9 +5,11 @@ using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Safety;
 using MeTAI.Robotics.Transport;
 using MeTAI.Service.Hosting;
+using MeTAI.Service.Teleop;
 using MeTAI.Simulation;
 using MeTAI.Simulation.Serial;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Protocol;
 
@@ -61,8 +63,14 @@ public static class TeleopBench
 
             log?.Invoke($"controller broker 127.0.0.1:{rig.BrokerPort}, service relay ws://127.0.0.1:{httpPort}/api/teleop/mqtt");
 
+            // The bench's console holds control (the relay admits only the holder's token), as a surgeon's would.
             DateTimeOffset now = DateTimeOffset.UtcNow;
             string token = MasterToken.Issue(key, Master, "bench", now, now.AddMinutes(30));
+            if (await service.Services.GetRequiredService<ControlLease>().ChangeAsync(null, null, "bench", null, "take", cancellationToken).ConfigureAwait(false) is { } refused)
+            {
+                throw new InvalidOperationException("The bench's console could not take control: " + refused);
+            }
+
             using IMqttClient client = new MqttClientFactory().CreateMqttClient();
             await client.ConnectAsync(new MqttClientOptionsBuilder()
                 .WithWebSocketServer(o => o.WithUri($"ws://127.0.0.1:{httpPort}/api/teleop/mqtt?master={Master}&token={Uri.EscapeDataString(token)}"))

@@ -55,6 +55,9 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
     /// </summary>
     public (string Host, int Port, bool Tls)? BrokerAddress { get; private set; }
 
+    /// <summary>The service's own account on the controller's broker in mqtt mode (<c>Controller:User</c>); null otherwise.</summary>
+    public MqttEndpoint? BrokerEndpoint { get; private set; }
+
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -92,6 +95,7 @@ public sealed partial class ControllerMonitor(IOptions<ControllerMonitorOptions>
                 MqttEndpoint endpoint = MqttEndpoint.Parse(o.Broker ?? throw new InvalidOperationException("Controller:Mode=mqtt needs Controller:Broker (mqtt://host:port)."), o.User, password);
                 _topics = new MqttTopics(o.Robot);
                 BrokerAddress = (endpoint.Host, endpoint.Port, endpoint.UseTls);
+                BrokerEndpoint = endpoint;
                 _connection = Observe(endpoint);
                 _connection.KeepConnected();
                 return;

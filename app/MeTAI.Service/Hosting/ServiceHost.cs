@@ -5,6 +5,7 @@ using MeTAI.Service.Controller;
 using MeTAI.Service.Jobs;
 using MeTAI.Service.Plans;
 using MeTAI.Service.Rehearsals;
+using MeTAI.Service.SharedSessions;
 using MeTAI.Service.Teleop;
 using MeTAI.Service.Uploads;
 using MeTAI.Service.Users;
@@ -59,6 +60,10 @@ public static partial class ServiceHost
         s.AddSingleton<ControllerMonitor>();
         s.AddHostedService(sp => sp.GetRequiredService<ControllerMonitor>());
         s.AddSingleton<TeleopIssuer>();
+        s.AddSingleton<TeleopHolderAnnouncer>();
+        s.AddSingleton<ControlLease>();
+        s.AddSingleton<SharedSessionHub>();
+        s.AddHostedService(sp => sp.GetRequiredService<SharedSessionHub>());
         s.AddSingleton<DicomUploadListener>();
         s.AddHostedService(sp => sp.GetRequiredService<DicomUploadListener>());
         s.AddHealthChecks();
@@ -112,6 +117,7 @@ public static partial class ServiceHost
         app.MapControllerApi();
         app.MapRehearsalsApi();
         app.MapTeleopApi();
+        app.MapSharedSessionsApi();
         return app;
     }
 

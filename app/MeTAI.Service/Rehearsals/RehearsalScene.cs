@@ -101,29 +101,44 @@ public static partial class RehearsalScene
     // The arm at its home pose: each joint's origin and the tool tip, robot base metres → patient LPS mm.
     private static object Robot(RobotModel robot)
     {
-        Transform toPatient = robot.PatientToRobot.Inverse();
-        var points = new List<double[]>();
-        Pose t = Pose.Identity;
-        points.Add(Point(toPatient.Apply(t.Position)));
-        for (int i = 0; i < robot.JointCount; i++)
-        {
-            JointSpec j = robot.Joints[i];
-            t = t * j.Origin;
-            points.Add(Point(toPatient.Apply(t.Position)));
-            t = t * new Pose(Vec3.Zero, Quat.FromAxisAngle(j.Axis, robot.HomeRad[i]));
-        }
-
-        Vec3 tool = toPatient.Apply((t * robot.ToolFrame).Position);
+        (double[] basePoint, double[][] joints, double[] tool) = ArmLps(robot, robot.HomeRad);
         return new
         {
             name = "robot",
             model = robot.Name,
             joints = robot.Joints.Select(j => j.Name),
             homeRad = robot.HomeRad.ToArray(),
-            baseLps = points[0],
-            jointsLps = points.Skip(1),
-            toolLps = Point(tool),
+            baseLps = basePoint,
+            jointsLps = joints,
+            toolLps = tool,
         };
+    }
+
+    /// <summary>
+    /// The arm at joints <paramref name="jointRad"/>: the base, each joint's origin and the tool tip in patient LPS mm
+    /// (through the robot's patient → robot registration), as the scene draws it.
+    /// </summary>
+    public static (double[] Base, double[][] Joints, double[] Tool) ArmLps(RobotModel robot, ReadOnlySpan<double> jointRad)
+    {
+        ArgumentNullException.ThrowIfNull(robot);
+        if (jointRad.Length != robot.JointCount)
+        {
+            throw new ArgumentException($"{robot.Name} has {robot.JointCount} joints, not {jointRad.Length}.", nameof(jointRad));
+        }
+
+        Transform toPatient = robot.PatientToRobot.Inverse();
+        var joints = new double[robot.JointCount][];
+        Pose t = Pose.Identity;
+        double[] basePoint = Point(toPatient.Apply(t.Position));
+        for (int i = 0; i < robot.JointCount; i++)
+        {
+            JointSpec j = robot.Joints[i];
+            t = t * j.Origin;
+            joints[i] = Point(toPatient.Apply(t.Position));
+            t = t * new Pose(Vec3.Zero, Quat.FromAxisAngle(j.Axis, jointRad[i]));
+        }
+
+        return (basePoint, joints, Point(toPatient.Apply((t * robot.ToolFrame).Position)));
     }
 
     private static List<double[]> PathPoints(Trajectory trajectory)

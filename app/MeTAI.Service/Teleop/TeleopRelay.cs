@@ -11,7 +11,8 @@ namespace MeTAI.Service.Teleop;
 /// to the controller's broker over TCP (no delay) and back, so the page's Content-Security-Policy stays
 /// <c>connect-src 'self'</c> and only the service is exposed. The relay parses no MQTT: the broker authenticates the
 /// CONNECT (the token) and enforces the ACL, as for any master. The relay itself admits only a WebSocket upgrade from
-/// this origin carrying a valid, unexpired console credential.
+/// this origin carrying a valid, unexpired console credential issued to the holder of control (<see cref="ControlLease"/>),
+/// and closes the relay within 100 ms of control passing to someone else.
 /// </summary>
 public static partial class TeleopRelay
 {
@@ -19,9 +20,10 @@ public static partial class TeleopRelay
     public const string SubProtocol = "mqtt";
 
     /// <summary>Handles one relay request until either side closes or the service stops.</summary>
-    public static async Task RunAsync(HttpContext http, TeleopIssuer issuer, ControllerMonitor monitor, PhiAudit audit, ILogger logger, CancellationToken stopping)
+    public static async Task RunAsync(HttpContext http, TeleopIssuer issuer, ControlLease lease, ControllerMonitor monitor, PhiAudit audit, ILogger logger, CancellationToken stopping)
     {
         ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(lease);
         ArgumentNullException.ThrowIfNull(issuer);
         ArgumentNullException.ThrowIfNull(monitor);
         ArgumentNullException.ThrowIfNull(audit);
@@ -53,6 +55,14 @@ public static partial class TeleopRelay
             return;
         }
 
+        if (lease.Current.Holder != issuedTo)
+        {
+            string why = lease.Current.Holder is { } holder ? $"control is held by '{holder}'" : "nobody holds control";
+            LogRefused(logger, master!, $"credential of '{issuedTo}', but {why}");
+            await Refuse(http, StatusCodes.Status403Forbidden, "Not the holder of control", $"The credential was issued to '{issuedTo}', but {why}.").ConfigureAwait(false);
+            return;
+        }
+
         using var tcp = new TcpClient { NoDelay = true };
         Stream stream;
         try
@@ -81,13 +91,38 @@ public static partial class TeleopRelay
             audit.RecordSystem("teleopSession", ("account", issuedTo), ("master", master!), ("from", http.Connection.RemoteIpAddress?.ToString() ?? ""));
             LogOpened(logger, issuedTo, master!, broker.Host, broker.Port);
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
-            Task up = UpAsync(ws, stream, cts.Token);
-            Task down = DownAsync(stream, ws, cts.Token);
-            await Task.WhenAny(up, down).ConfigureAwait(false);
-            await cts.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(up, down).ConfigureAwait(false);
+            lease.RelayOpened(issuedTo);
+            try
+            {
+                Task up = UpAsync(ws, stream, cts.Token);
+                Task down = DownAsync(stream, ws, cts.Token);
+                Task held = WhileHolderAsync(lease, issuedTo, cts.Token);
+                await Task.WhenAny(up, down, held).ConfigureAwait(false);
+                await cts.CancelAsync().ConfigureAwait(false);
+                await Task.WhenAll(up, down, held).ConfigureAwait(false);
+            }
+            finally
+            {
+                lease.RelayClosed(issuedTo);
+            }
+
             await CloseQuietly(ws).ConfigureAwait(false);
             LogClosed(logger, issuedTo, master!);
+        }
+    }
+
+    // Ends when control is no longer the relay's user's (handed over, taken over, released): the relay then closes.
+    private static async Task WhileHolderAsync(ControlLease lease, string user, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        try
+        {
+            while (lease.Current.Holder == user && await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

@@ -13,6 +13,13 @@ namespace MeTAI.Robotics.Transport;
 /// also connect as a master with a short-lived <see cref="MasterToken"/> for its user name as password (the service's
 /// browser console). Refused connections, publishes and subscriptions are counted; a refused connection's reason goes to
 /// <see cref="EmbeddedBrokerOptions.Log"/> and <see cref="LastRefusal"/>.
+/// <para>
+/// Control of a token master is held by one user at a time once someone announces who (<see cref="SetTokenHolderAsync"/>,
+/// or an operator's retained JSON on <see cref="MqttTopics.TeleopHolder"/>: the service does this when control is taken
+/// or handed over in a shared session). From then on only tokens issued to the holder are admitted for that master, a
+/// connected client holding anyone else's token is disconnected, and its publishes are dropped from the moment of the
+/// announcement, so a token handed out before a handover is worth nothing after it.
+/// </para>
 /// </summary>
 public sealed class EmbeddedBroker : IAsyncDisposable
 {
@@ -20,6 +27,9 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     private readonly Dictionary<string, MqttUser> _users;
     private readonly MqttAccessPolicy _policy;
     private readonly ConcurrentDictionary<string, MqttUser> _clientUsers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Master, string IssuedTo)> _tokenClients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TokenHolder> _tokenHolders = new(StringComparer.Ordinal);
+    private readonly MqttTopics _topics;
     private MqttServer? _server;
     private long _refusedConnections;
     private long _refusedPublishes;
@@ -33,7 +43,8 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         options.Validate();
         _options = options;
         _users = options.Users.ToDictionary(u => u.Name, StringComparer.Ordinal);
-        _policy = new MqttAccessPolicy(new MqttTopics(options.Robot));
+        _topics = new MqttTopics(options.Robot);
+        _policy = new MqttAccessPolicy(_topics);
         Port = options.Port;
     }
 
@@ -71,6 +82,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             _server.Dispose();
             _server = null;
             _clientUsers.Clear();
+            _tokenClients.Clear();
         }
 
         var factory = new MqttServerFactory();
@@ -86,6 +98,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         _server.ClientDisconnectedAsync += e =>
         {
             _clientUsers.TryRemove(e.ClientId, out _);
+            _tokenClients.TryRemove(e.ClientId, out _);
             return Task.CompletedTask;
         };
         await _server.StartAsync().ConfigureAwait(false);
@@ -116,8 +129,16 @@ public sealed class EmbeddedBroker : IAsyncDisposable
                 return Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, "master token refused: " + reason);
             }
 
+            if (_tokenHolders.TryGetValue(e.UserName, out TokenHolder? holder) && holder.User != issuedTo)
+            {
+                return Refuse(e, MqttConnectReasonCode.NotAuthorized, holder.User is null
+                    ? $"nobody holds control of master '{e.UserName}' now (the token was issued to '{issuedTo}')"
+                    : $"control of master '{e.UserName}' is held by another user (the token was issued to '{issuedTo}')");
+            }
+
             // The token's master: role Master under its own ID, so the ACL is every master's. No password is kept.
             user = new MqttUser { Name = e.UserName, Role = MqttRole.Master, PasswordHash = "token:" + issuedTo };
+            _tokenClients[e.ClientId] = (e.UserName, issuedTo);
             _options.Log?.Invoke($"client '{e.ClientId}' connected as master '{e.UserName}' with a token issued to '{issuedTo}'");
         }
         else if (!_users.TryGetValue(e.UserName, out user) || !user.Verify(e.Password))
@@ -150,14 +171,97 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        if (!TryUser(e.ClientId, e.UserName, out MqttUser? user) || !_policy.MayPublish(user.Role, user.Name, e.ApplicationMessage.Topic))
+        if (!TryUser(e.ClientId, e.UserName, out MqttUser? user) || !_policy.MayPublish(user.Role, user.Name, e.ApplicationMessage.Topic)
+            || !HoldsControl(e.ClientId))
         {
             Interlocked.Increment(ref _refusedPublishes);
             e.ProcessPublish = false;
+            return Task.CompletedTask;
+        }
+
+        if (e.ApplicationMessage.Topic == _topics.TeleopHolder)
+        {
+            // An operator (the service) announces who holds control of a token master.
+            if (!TeleopHolderMessage.TryParse(e.ApplicationMessage.Payload, out string master, out string? holder))
+            {
+                Interlocked.Increment(ref _refusedPublishes);
+                e.ProcessPublish = false;
+                _options.Log?.Invoke($"dropped a malformed {_topics.TeleopHolder} message from '{e.ClientId}'");
+                return Task.CompletedTask;
+            }
+
+            // Applied now (the next publish of a stale token is dropped); the disconnects run outside the broker's
+            // message handling.
+            ApplyTokenHolder(master, holder);
+            _ = Task.Run(() => DisconnectStaleTokenClientsAsync(master, holder));
         }
 
         return Task.CompletedTask;
     }
+
+    // False for a token client whose master's control is now held by someone else (or nobody): its publishes stop at
+    // the announcement, before its connection is closed.
+    private bool HoldsControl(string clientId) =>
+        !_tokenClients.TryGetValue(clientId, out (string Master, string IssuedTo) t)
+        || !_tokenHolders.TryGetValue(t.Master, out TokenHolder? holder)
+        || holder.User == t.IssuedTo;
+
+    /// <summary>
+    /// Who holds control of token master <paramref name="masterId"/>: only tokens issued to <paramref name="user"/>
+    /// (null: to nobody) are admitted for it from now on, and connected clients with anyone else's token for it are
+    /// disconnected (their publishes are dropped from this call on).
+    /// </summary>
+    public async Task SetTokenHolderAsync(string masterId, string? user)
+    {
+        if (!MasterToken.IsValidMasterId(masterId))
+        {
+            throw new ArgumentException($"Master ID '{masterId}' is not 1-64 letters, digits, '-', '_' or '.'.", nameof(masterId));
+        }
+
+        ApplyTokenHolder(masterId, user);
+        await DisconnectStaleTokenClientsAsync(masterId, user).ConfigureAwait(false);
+    }
+
+    private void ApplyTokenHolder(string masterId, string? user)
+    {
+        _tokenHolders[masterId] = new TokenHolder(user);
+        _options.Log?.Invoke(user is null ? $"nobody holds control of master '{masterId}' now" : $"control of master '{masterId}' is held by '{user}'");
+    }
+
+    private async Task DisconnectStaleTokenClientsAsync(string masterId, string? user)
+    {
+        if (_server is not { IsStarted: true } server)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (MqttClientStatus client in await server.GetClientsAsync().ConfigureAwait(false))
+            {
+                if (_tokenClients.TryGetValue(client.Id, out (string Master, string IssuedTo) t) && t.Master == masterId && t.IssuedTo != user)
+                {
+                    _options.Log?.Invoke($"disconnecting client '{client.Id}': its token for master '{masterId}' was issued to '{t.IssuedTo}', who does not hold control");
+                    await client.DisconnectAsync(new MqttServerClientDisconnectOptions
+                    {
+                        ReasonCode = MqttDisconnectReasonCode.NotAuthorized,
+                        ReasonString = "control was handed over",
+                    }).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or IOException)
+        {
+            // The broker is stopping; its clients go anyway. Their publishes are dropped already (HoldsControl).
+            _options.Log?.Invoke($"could not disconnect stale token clients of master '{masterId}': {ex.Message}");
+        }
+    }
+
+    /// <summary>Who holds control of token master <paramref name="masterId"/>: (false, _) while nobody announced it (any valid token is admitted).</summary>
+    public (bool Announced, string? User) TokenHolderOf(string masterId) =>
+        _tokenHolders.TryGetValue(masterId, out TokenHolder? h) ? (true, h.User) : (false, null);
+
+    private sealed record TokenHolder(string? User);
 
     private Task OnInterceptingSubscription(InterceptingSubscriptionEventArgs e)
     {

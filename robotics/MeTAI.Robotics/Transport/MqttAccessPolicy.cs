@@ -28,7 +28,7 @@ public sealed class MqttAccessPolicy
                 r + "/servo/#", r + "/master/+/force", _topics.BeamGate,
             ],
             MqttRole.Master => [_topics.MasterPose(userName), _topics.MasterHeartbeat(userName), _topics.EStop],
-            MqttRole.Operator => [_topics.Command, _topics.EStop],
+            MqttRole.Operator => [_topics.Command, _topics.EStop, _topics.TeleopHolder],
             MqttRole.Linac => [_topics.BeamState],
             MqttRole.PatientMonitor => [_topics.PatientMotion],
             MqttRole.EStopButton => [_topics.EStopDevice, _topics.EStop],
@@ -44,7 +44,7 @@ public sealed class MqttAccessPolicy
         {
             MqttRole.Controller => [r + "/master/+/pose", r + "/master/+/heartbeat", _topics.Command, _topics.EStop, _topics.EStopDevice, _topics.BeamState, _topics.PatientMotion],
             MqttRole.Master => [_topics.MasterForce(userName), _topics.State, _topics.ControllerHeartbeat],
-            MqttRole.Operator => [_topics.State, _topics.Telemetry, _topics.Interlocks, _topics.CommandResult, _topics.EStop, _topics.BeamGate, _topics.BeamState],
+            MqttRole.Operator => [_topics.State, _topics.Telemetry, _topics.Interlocks, _topics.CommandResult, _topics.EStop, _topics.BeamGate, _topics.BeamState, _topics.TeleopHolder],
             MqttRole.Observer => [_topics.State, _topics.Telemetry, _topics.Interlocks, _topics.BeamGate, _topics.BeamState],
             MqttRole.Linac => [_topics.BeamGate, _topics.State],
             MqttRole.EStopButton => [_topics.State],

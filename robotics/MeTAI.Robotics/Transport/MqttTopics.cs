@@ -67,6 +67,12 @@ public sealed class MqttTopics
     /// <summary>JSON patient target displacement (patient-motion source → controller).</summary>
     public string PatientMotion => Root + "/patient/motion";
 
+    /// <summary>
+    /// JSON <c>{"master","user"}</c>, retained: who holds control of a token master (operator, i.e. the service → the
+    /// broker, which admits only that user's console tokens for it; <see cref="TeleopHolderMessage"/>).
+    /// </summary>
+    public string TeleopHolder => Root + "/teleop/holder";
+
     /// <summary>Binary master pose + buttons (master → controller).</summary>
     public string MasterPose(string masterId) => $"{Root}/master/{masterId}/pose";
 

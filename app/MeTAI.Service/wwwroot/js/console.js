@@ -342,6 +342,16 @@ $("connect").addEventListener("click", connect);
 $("disconnect").addEventListener("click", () => { s.client?.close(); disconnected(null); });
 $("estop").addEventListener("click", () => publishEStop(true));
 $("estop-release").addEventListener("click", () => publishEStop(false));
+// Give control up (disconnecting keeps it, so the holder can reconnect): the service and the broker then refuse this
+// user's console until control is taken again, and another surgeon may take it.
+$("release-control").addEventListener("click", async () => {
+  try {
+    s.client?.close();
+    disconnected(null);
+    await api("/api/teleop/release", { method: "POST" });
+    showError("error", null);
+  } catch (error) { showError("error", error); }
+});
 function onAccount() {
   const allowed = (me?.permissions ?? []).includes("teleop.operate");
   const note = $("note");

@@ -2,13 +2,17 @@
 // avatar's tissue surfaces, the target's and avoided ROIs' surfaces, the candidate paths, the chosen path and its
 // corridor, the robot arm at home, the plan's isodose surfaces (when the rehearsal names a plan) and three CT planes
 // (axial, coronal, sagittal) the sliders move, each cut by the service (GET /api/rehearsals/{id}/ct). Everything stays
-// in patient LPS millimetres (+Z superior).
+// in patient LPS millimetres (+Z superior). With ?session=S the page is a participant of shared session S (session.js):
+// the arm follows the controller, and pointers, notes, the replay and control are shared.
 // window.metaiScene lets tests (and the curious) list the objects and check that the canvas shows them.
 import * as THREE from "../lib/three.module.js";
 import { OrbitControls } from "../lib/OrbitControls.js";
 import { api, apiKey, keyForm, showError, fmt, escapeHtml } from "./api.js";
+import { startSession, openSession } from "./session.js";
 
 const id = new URLSearchParams(location.search).get("id");
+const sessionId = new URLSearchParams(location.search).get("session");
+let onReplayChange = null; // a shared session's hook: the local user moved the replay
 const viewport = document.getElementById("viewport");
 const objects = new Map(); // name → { object, color }
 const BACKGROUND = 0x10161f;
@@ -96,15 +100,22 @@ function replayControls(data) {
   play.addEventListener("click", async () => {
     try {
       await loadReplay();
-      if (replay.playing) { replay.playing = false; play.textContent = "Play the insertion"; return; }
+      if (replay.playing) { replay.playing = false; play.textContent = "Play the insertion"; onReplayChange?.(replay.frame, false); return; }
       replay.startFrame = replay.frame >= replay.info.frames - 1 ? 0 : replay.frame;
       replay.startedMs = performance.now();
       replay.playing = true;
       play.textContent = "Pause";
+      onReplayChange?.(replay.startFrame, true);
     } catch (err) { showError("error", err); }
   });
   slider.addEventListener("input", async () => {
-    try { await loadReplay(); replay.playing = false; play.textContent = "Play the insertion"; showFrame(Number(slider.value)); } catch (err) { showError("error", err); }
+    try {
+      await loadReplay();
+      replay.playing = false;
+      play.textContent = "Play the insertion";
+      showFrame(Number(slider.value));
+      onReplayChange?.(replay.frame, false);
+    } catch (err) { showError("error", err); }
   });
 }
 
@@ -389,6 +400,34 @@ function build(data) {
     frames++;
   });
   offerVr();
+  document.getElementById("session-open").hidden = !!sessionId;
+  document.getElementById("session-open").addEventListener("click", () => openSession(id).catch((err) => showError("error", err)));
+  if (sessionId) startSession(sessionId, sessionHooks(data.robot));
+}
+
+// What a shared session (session.js) does to this scene: move the arm, show the replay everyone watches, hear ours.
+function sessionHooks(robot) {
+  return {
+    THREE, world, camera, renderer,
+    setArm(baseLps, jointsLps, toolLps) {
+      const old = objects.get(robot.name);
+      if (old) {
+        world.remove(old.object);
+        old.object.traverse((o) => { o.geometry?.dispose(); o.material?.dispose(); });
+      }
+      addRobot({ ...robot, baseLps, jointsLps, toolLps });
+    },
+    async showReplay(frame, playing) {
+      if (!replay.info) return;
+      await loadReplay();
+      showFrame(Math.min(frame, replay.info.frames - 1));
+      replay.startFrame = replay.frame;
+      replay.startedMs = performance.now();
+      replay.playing = playing;
+      document.getElementById("replay-play").textContent = playing ? "Pause" : "Play the insertion";
+    },
+    onLocalReplay(callback) { onReplayChange = callback; },
+  };
 }
 
 /** What a test (or a console) can ask of the scene. */
