@@ -6,6 +6,7 @@ using MeTAI.Service.Jobs;
 using MeTAI.Service.Plans;
 using MeTAI.Service.Rehearsals;
 using MeTAI.Service.Teleop;
+using MeTAI.Service.Training;
 using MeTAI.Service.Uploads;
 using MeTAI.Service.Users;
 using Microsoft.Extensions.FileProviders;
@@ -59,6 +60,11 @@ public static partial class ServiceHost
         s.AddSingleton<ControllerMonitor>();
         s.AddHostedService(sp => sp.GetRequiredService<ControllerMonitor>());
         s.AddSingleton<TeleopIssuer>();
+        // Training mode: after the controller monitor, so that the host stops the recorder (finishing an attempt) before the rig.
+        s.AddSingleton(_ => new TrainingCatalog());
+        s.AddSingleton<TrainingScoreStore>();
+        s.AddSingleton<TrainingRecorder>();
+        s.AddHostedService(sp => sp.GetRequiredService<TrainingRecorder>());
         s.AddSingleton<DicomUploadListener>();
         s.AddHostedService(sp => sp.GetRequiredService<DicomUploadListener>());
         s.AddHealthChecks();
@@ -112,6 +118,7 @@ public static partial class ServiceHost
         app.MapControllerApi();
         app.MapRehearsalsApi();
         app.MapTeleopApi();
+        app.MapTrainingApi();
         return app;
     }
 
