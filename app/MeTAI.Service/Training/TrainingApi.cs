@@ -25,6 +25,11 @@ public static class TrainingApi
             .RequireAuthorization(Permissions.TrainingAttempt);
         api.MapPost("/attempts", Start).RequireAuthorization(Permissions.TrainingAttempt);
         api.MapPost("/attempts/{id}/finish", Finish).RequireAuthorization(Permissions.TrainingAttempt);
+
+        // The caller's running attempt (a reloaded page finds it again), or 204.
+        api.MapGet("/attempts/current", Results<Ok<TrainingAttemptView>, NoContent> (TrainingRecorder recorder, HttpContext http) =>
+            recorder.Current() is { } running && running.User == UserOf(http) ? TypedResults.Ok(running) : TypedResults.NoContent())
+            .RequireAuthorization(Permissions.TrainingAttempt);
         api.MapGet("/attempts/{id}", Results<Ok<TrainingAttemptView>, ProblemHttpResult> (string id, TrainingRecorder recorder, TrainingScoreStore store, HttpContext http) =>
         {
             string user = UserOf(http);
