@@ -203,7 +203,15 @@ public sealed partial class TrainingRecorder(ControllerMonitor monitor, Training
 
         if (timeUp)
         {
-            Complete(run, EndedByTimeLimit, out _);
+            try
+            {
+                Complete(run, EndedByTimeLimit, out _);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
+            {
+                // Not stored (the data directory refused it): the attempt stays running, and the trainee's finish tries again.
+                LogSamplingStopped(logger, run.Id, ex.Message);
+            }
         }
     }
 

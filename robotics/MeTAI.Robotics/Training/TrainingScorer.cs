@@ -191,7 +191,10 @@ public static class TrainingScorer
         Vec3 endJerk = differences >= 2 ? 2 * lastJerk - beforeLastJerk : lastJerk;
         double integral = (sum + startJerk.LengthSquared + endJerk.LengthSquared) * h;
         double durationS = (points - 1) * h;
-        return Math.Pow(durationS, 5) / (lengthM * lengthM) * integral;
+        double dj = Math.Pow(durationS, 5) / (lengthM * lengthM) * integral;
+
+        // A path of a few nanometres could overflow: report the largest finite value (JSON has no infinity).
+        return double.IsFinite(dj) ? dj : double.MaxValue;
     }
 
     // The tip at time t by linear interpolation; k walks forward through the samples (t only grows).
