@@ -117,7 +117,7 @@ public class TrainingApiTests : IClassFixture<TrainingApiTests.Fixture>
         Assert.Equal(CsvHeader, lines[0]);
         string[] row = lines[1].Split(',');
         Assert.Equal(12, row.Length);
-        Assert.Equal(new[] { "sam", "reach-target", id, "false" }, row[1..5]);
+        Assert.Equal($"sam,reach-target,{id},false", string.Join(',', row[1..5]));
         Assert.Equal(score.GetProperty("pathLengthMm").GetDouble(), double.Parse(row[6], System.Globalization.CultureInfo.InvariantCulture), 3);
         Assert.Equal("0", row[11]);
 
