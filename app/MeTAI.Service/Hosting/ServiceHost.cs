@@ -7,6 +7,7 @@ using MeTAI.Service.Plans;
 using MeTAI.Service.Rehearsals;
 using MeTAI.Service.SharedSessions;
 using MeTAI.Service.Teleop;
+using MeTAI.Service.Training;
 using MeTAI.Service.Uploads;
 using MeTAI.Service.Users;
 using Microsoft.Extensions.FileProviders;
@@ -64,6 +65,11 @@ public static partial class ServiceHost
         s.AddSingleton<ControlLease>();
         s.AddSingleton<SharedSessionHub>();
         s.AddHostedService(sp => sp.GetRequiredService<SharedSessionHub>());
+        // Training mode: after the controller monitor, so that the host stops the recorder (finishing an attempt) before the rig.
+        s.AddSingleton(_ => new TrainingCatalog());
+        s.AddSingleton<TrainingScoreStore>();
+        s.AddSingleton<TrainingRecorder>();
+        s.AddHostedService(sp => sp.GetRequiredService<TrainingRecorder>());
         s.AddSingleton<DicomUploadListener>();
         s.AddHostedService(sp => sp.GetRequiredService<DicomUploadListener>());
         s.AddHealthChecks();
@@ -118,6 +124,7 @@ public static partial class ServiceHost
         app.MapRehearsalsApi();
         app.MapTeleopApi();
         app.MapSharedSessionsApi();
+        app.MapTrainingApi();
         return app;
     }
 

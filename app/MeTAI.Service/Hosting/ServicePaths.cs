@@ -3,7 +3,7 @@ namespace MeTAI.Service.Hosting;
 /// <summary>
 /// Layout of the data directory: <c>jobs.db</c> (SQLite, WAL), <c>jobs/{id}/</c> (a finished plan's files),
 /// <c>jobs/{id}.partial/</c> (a running plan's files, renamed on success), <c>uploads/{id}/case/</c> (an uploaded case:
-/// <c>ct/</c> + <c>rtstruct.dcm</c>), <c>uploads/.incoming/</c> (uploads being checked).
+/// <c>ct/</c> + <c>rtstruct.dcm</c>), <c>uploads/.incoming/</c> (uploads being checked), <c>training/{user}.json</c> (a user's training scores).
 /// </summary>
 public sealed class ServicePaths
 {
@@ -44,6 +44,9 @@ public sealed class ServicePaths
 
     /// <summary>A running job's output folder.</summary>
     public string JobPartial(string id) => Path.Combine(Jobs, id + ".partial");
+
+    /// <summary>Training scores, one JSON file per user (<c>Training/TrainingScoreStore</c>).</summary>
+    public string Training => Path.Combine(Root, "training");
 
     /// <summary>An upload's folder.</summary>
     public string Upload(string id) => Path.Combine(Uploads, id);

@@ -41,6 +41,12 @@ public static class Permissions
     /// <summary>Start, cancel and delete rehearsals.</summary>
     public const string RehearsalsWrite = "rehearsals.write";
 
+    /// <summary>Training mode on the simulated arm: run attempts at the training tasks and see one's own scores.</summary>
+    public const string TrainingAttempt = "training.attempt";
+
+    /// <summary>See any user's training scores (<c>?user=</c> on <c>/api/training/scores</c>): for whoever instructs the trainees.</summary>
+    public const string TrainingReview = "training.review";
+
     /// <summary>Users, tokens and the audit log.</summary>
     public const string Admin = "admin";
 
@@ -58,6 +64,8 @@ public static class Permissions
         [Teleoperate] = [Role.Surgeon],
         [RehearsalsRead] = [Role.Surgeon, Role.Physician, Role.Physicist],
         [RehearsalsWrite] = [Role.Surgeon],
+        [TrainingAttempt] = [Role.Surgeon],
+        [TrainingReview] = [Role.Admin],
         [Admin] = [Role.Admin],
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

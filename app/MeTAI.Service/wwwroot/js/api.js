@@ -46,10 +46,10 @@ export async function api(path, options = {}) {
 /** Who is signed in ({name, role, method, permissions}), or null. */
 export let me = null;
 
-/** Shows or hides every element with data-needs="permission" for the signed-in user's role. */
+/** Shows or hides every element with data-needs="permission" (or "a|b": any of them) for the signed-in user's role. */
 function applyPermissions() {
   const permissions = me?.permissions ?? [];
-  for (const el of document.querySelectorAll("[data-needs]")) el.hidden = !permissions.includes(el.dataset.needs);
+  for (const el of document.querySelectorAll("[data-needs]")) el.hidden = !el.dataset.needs.split("|").some((p) => permissions.includes(p));
 }
 
 async function whoAmI() {
