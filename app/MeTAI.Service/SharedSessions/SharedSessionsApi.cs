@@ -253,7 +253,7 @@ public static class SharedSessionsApi
         return app;
     }
 
-    private static async IAsyncEnumerable<SseItem<string>> Events(SharedSession s, SharedSessionHub hub, CancellationToken requestAborted,
+    private static async IAsyncEnumerable<SseItem<string>> Events(SharedSession s, SharedSessionHub hub, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken requestAborted,
         CancellationToken stopping)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, stopping);

@@ -12,7 +12,7 @@ namespace MeTAI.Service.Teleop;
 /// control away from someone whose console token may still be valid is refused unless the broker confirmed it: the
 /// former holder must not keep driving through a token handed out before.
 /// </summary>
-public sealed class ControlLease(TeleopHolderAnnouncer announcer, IOptions<ControllerMonitorOptions> options, PhiAudit audit, TimeProvider time)
+public sealed class ControlLease(TeleopHolderAnnouncer announcer, IOptions<ControllerMonitorOptions> options, PhiAudit audit, TimeProvider time) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, DateTimeOffset> _tokensValidUntil = new(StringComparer.Ordinal);
@@ -169,4 +169,7 @@ public sealed class ControlLease(TeleopHolderAnnouncer announcer, IOptions<Contr
             return [.. _tokensValidUntil.Where(t => t.Key != keep && t.Value + Robotics.Transport.MasterToken.ClockSkew > now).Select(t => t.Key).Order(StringComparer.Ordinal)];
         }
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _gate.Dispose();
 }

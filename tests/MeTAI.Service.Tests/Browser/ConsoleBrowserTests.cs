@@ -104,6 +104,7 @@ public class ConsoleBrowserTests
         await page.Mouse.MoveAsync(cx + (float)(across.X * pushM / 0.0005), cy - (float)(across.Z * pushM / 0.0005), new MouseMoveOptions { Steps = 30 });
         await page.WaitForFunctionAsync("() => { const f = window.metaiConsole.stats().lastForce; return f.active && Math.hypot(...f.newtons) > 0.5; }");
         Assert.Contains("fixture active", await page.TextContentAsync("#force"), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new() { Path = BrowserHost.ScreenshotPath("web-console.png") }); // docs/images/web-console.png: the restoring force shown
         await page.Mouse.MoveAsync(cx, cy, new MouseMoveOptions { Steps = 30 });
         await page.Mouse.UpAsync();
         await page.Keyboard.UpAsync("Space");

@@ -20,6 +20,8 @@ namespace MeTAI.Service.Tests.Browser;
 [Collection(BrowserTestGroup.Name)]
 public class SharedSessionBrowserTests(ITestOutputHelper output)
 {
+    private static readonly string[] Vessel = ["Vessel"];
+
     [Fact]
     public async Task Observer_InASecondBrowser_SeesTheArmFollowAndThePointer_AndCannotTakeControl()
     {
@@ -32,7 +34,7 @@ public class SharedSessionBrowserTests(ITestOutputHelper output)
 
         // A quick liver-needle rehearsal (24 mm lattice, 3 entries) to share.
         HttpClient api = host.Service.UserClient("sara", Role.Surgeon);
-        string rehearsal = await RehearsalJobTests.SubmitAsync(api, new { @case = "liver-needle", target = "Tumor", avoid = new[] { "Vessel" }, candidates = 3, resolutionMm = 24 });
+        string rehearsal = await RehearsalJobTests.SubmitAsync(api, new { @case = "liver-needle", target = "Tumor", avoid = Vessel, candidates = 3, resolutionMm = 24 });
         await RehearsalJobTests.WaitAsync(api, rehearsal, TimeSpan.FromMinutes(5));
 
         // The surgeon opens the scene and a shared session of it.
@@ -63,9 +65,9 @@ public class SharedSessionBrowserTests(ITestOutputHelper output)
         await observer.WaitForFunctionAsync("() => window.metaiSession.armEvents() > 3", null, new() { Timeout = 30_000 });
         double[] start = await observer.EvaluateAsync<double[]>("() => window.metaiSession.lastToolLps()");
 
-        // The arm moves (its first joint by 0.4 rad): the observer's arm follows, more than 20 mm at the tool.
+        // The arm moves (its shoulder by 0.4 rad): the observer's arm follows, more than 20 mm at the tool.
         double[] target = rig.Robot.HomeRad.ToArray();
-        target[0] += 0.4;
+        target[1] += 0.4; // the shoulder: the tool swings ~4 cm (the base joint turns a tool 23 mm off its axis)
         rig.Controller.Command(ControllerCommandKind.MoveJoints, jointRad: target);
         var lags = new List<double>();
         sw.Restart();
@@ -94,7 +96,8 @@ public class SharedSessionBrowserTests(ITestOutputHelper output)
         Assert.True(await observer.Locator("#session-controls").IsHiddenAsync());
         int status = await observer.EvaluateAsync<int>($"async () => (await fetch('/api/shared-sessions/{session}/control', {{ method: 'POST', headers: {{ 'Content-Type': 'application/json', 'X-MeTAI-Request': '1' }}, body: JSON.stringify({{ action: 'take' }}) }})).status");
         Assert.Equal(403, status);
-        await observer.ScreenshotAsync(new() { Path = BrowserHost.ScreenshotPath("web-shared-session.png") });
+        await observer.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await observer.ScreenshotAsync(new() { Path = BrowserHost.ScreenshotPath("web-shared-session.png"), FullPage = true });
 
         string[] violations = await observer.EvaluateAsync<string[]>("() => window.metaiCspViolations");
         Assert.True(violations.Length == 0, string.Join("\n", violations));

@@ -32,7 +32,7 @@ public sealed class SharedSessionArmTests(ITestOutputHelper output)
         using SessionEvents events = await SessionEvents.OpenAsync(observer, id);
         await events.NextAsync("snapshot");
 
-        // The rig's arm reaches Ready (the service brings it up), then moves its first joint by 0.3 rad.
+        // The rig's arm reaches Ready (the service brings it up), then moves its shoulder by 0.3 rad.
         var rig = service.Services.GetRequiredService<ControllerMonitor>().Rig!;
         var sw = System.Diagnostics.Stopwatch.StartNew();
         while (rig.Controller.State != SafetyState.Ready && sw.Elapsed < TimeSpan.FromSeconds(60))
@@ -43,7 +43,7 @@ public sealed class SharedSessionArmTests(ITestOutputHelper output)
         Assert.Equal(SafetyState.Ready, rig.Controller.State);
         double[] start = await ToolAsync(events);
         double[] target = rig.Robot.HomeRad.ToArray();
-        target[0] += 0.3;
+        target[1] += 0.3; // the shoulder: the tool swings ~3 cm (the base joint turns a tool 23 mm off its axis)
         rig.Controller.Command(ControllerCommandKind.MoveJoints, jointRad: target);
 
         // The observer's view of the tool follows until it stops moving where the controller says the tool is.

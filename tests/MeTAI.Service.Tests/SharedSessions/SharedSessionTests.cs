@@ -16,6 +16,9 @@ namespace MeTAI.Service.Tests.SharedSessions;
 public sealed class SharedSessionTests : IDisposable
 {
     private const string Master = "console1";
+    private static readonly double[] PointerAt = [12.5, -40.0, 80.25];
+    private static readonly double[] NoteAt = [14.0, -38.5, 79.0];
+    private static readonly double[] TooFar = [0.0, 0.0, 99999.0];
     private readonly string _dir = ServiceFactory.NewDataDirectory();
 
     private string KeyFile => Path.Combine(_dir, "teleop.key");
@@ -63,17 +66,17 @@ public sealed class SharedSessionTests : IDisposable
         JsonElement snapshot = await events.NextAsync("snapshot");
         Assert.Equal(2, snapshot.GetProperty("participants").GetArrayLength());
 
-        Assert.Equal(HttpStatusCode.NoContent, (await surgeon.PostAsJsonAsync($"/api/shared-sessions/{id}/pointer", new { position = new[] { 12.5, -40.0, 80.25 } })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await surgeon.PostAsJsonAsync($"/api/shared-sessions/{id}/pointer", new { position = PointerAt })).StatusCode);
         JsonElement pointer = await events.NextAsync("pointer");
         Assert.Equal("sam", pointer.GetProperty("user").GetString());
         Assert.Equal(80.25, pointer.GetProperty("position")[2].GetDouble(), 12);
 
-        HttpResponseMessage annotated = await surgeon.PostAsJsonAsync($"/api/shared-sessions/{id}/annotations", new { position = new[] { 14.0, -38.5, 79.0 }, text = "portal vein: keep 5 mm" });
+        HttpResponseMessage annotated = await surgeon.PostAsJsonAsync($"/api/shared-sessions/{id}/annotations", new { position = NoteAt, text = "portal vein: keep 5 mm" });
         Assert.Equal(HttpStatusCode.Created, annotated.StatusCode);
         JsonElement added = (await events.NextAsync("annotation")).GetProperty("added");
         Assert.Equal("portal vein: keep 5 mm", added.GetProperty("text").GetString());
 
-        HttpResponseMessage far = await surgeon.PostAsJsonAsync($"/api/shared-sessions/{id}/pointer", new { position = new[] { 0.0, 0.0, 99999.0 } });
+        HttpResponseMessage far = await surgeon.PostAsJsonAsync($"/api/shared-sessions/{id}/pointer", new { position = TooFar });
         Assert.Equal(HttpStatusCode.BadRequest, far.StatusCode);
         Assert.Contains("'position'", await far.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         HttpResponseMessage observerDrives = await physician.PostAsJsonAsync($"/api/shared-sessions/{id}/replay", new { frame = 3, playing = true });

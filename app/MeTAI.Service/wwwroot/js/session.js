@@ -196,6 +196,6 @@ export async function startSession(sessionId, scene) {
 
 /** Opens a new session of rehearsal rehearsalId and goes to it. */
 export async function openSession(rehearsalId) {
-  const v = await api("/api/shared-sessions", { method: "POST", body: { rehearsalId, title: `Rehearsal ${rehearsalId}`, as: "instructor" } });
+  const v = await api("/api/shared-sessions", { method: "POST", body: { rehearsalId, title: `Rehearsal ${rehearsalId.slice(0, 8)}`, as: "instructor" } });
   location.search = `?id=${encodeURIComponent(rehearsalId)}&session=${encodeURIComponent(v.id)}`;
 }
