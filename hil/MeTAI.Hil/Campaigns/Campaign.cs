@@ -42,6 +42,12 @@ public static class Campaign
                     rig ??= await StartRigAsync(s, options, cancellationToken).ConfigureAwait(false);
                     ScenarioResult r = await ScenarioRunner.RunOnRigAsync(rig, s, new ScenarioRunOptions { KeepTrace = false, Unsafe = options.Unsafe, SpinMarginUs = SpinMarginUs, Realtime = options.Realtime }, cancellationToken).ConfigureAwait(false);
                     outcomes.Add((i, seed, r));
+                    if (r.Violations > 0)
+                    {
+                        // At once, not only in the final result: a long campaign's failures must survive the campaign being stopped.
+                        options.Log?.Invoke($"campaign: run {i} (seed {seed}) broke {r.Violations} safety assertion(s): "
+                            + string.Join("; ", r.Assertions.Where(a => a.IsViolation).Select(a => $"{a.Id}: {a.Detail}")) + $" — replay: metai hil campaign --replay {seed}");
+                    }
                     if (r.Error is not null || rig.Spent)
                     {
                         // Start the next run on a fresh rig: whatever broke (or a welded relay the controller latched) must not spill over.
