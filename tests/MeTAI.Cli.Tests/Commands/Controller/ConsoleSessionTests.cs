@@ -42,7 +42,9 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
 
     // Does not pass on the 2-core VM yet (2026-12-07, alone, nothing else running, 3 tries): headless Chromium rendering
     // WebGL on SwiftShader, the page's 200 Hz poses and the controller's process at its shipped 30 ms / 40 ms watchdogs
-    // starve each other — Fault: ServoBus during Home, or every MQTT input silent at once. Open in issue 20.
+    // starve each other — Fault: ServoBus during Home, or every MQTT input silent at once. Open in issue 20. Tried again
+    // with the controller at --rt and Chromium at nice 19 (14:30 UTC): EStop after Home with the haptic heartbeat, the
+    // master pose and the e-stop device all silent at once (the controller process's MQTT side starved, not the loop).
     [QuietMachineFact("fails on 2 cores: Chromium (SwiftShader) and the controller at its 30 ms watchdogs starve each other; issue 20 open")]
     public async Task ConsoleSession_SyntheticPointer_DrivesTheSimulatedArmToTheTargetInsideTheCorridor()
     {
