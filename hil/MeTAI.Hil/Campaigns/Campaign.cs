@@ -46,7 +46,8 @@ public static class Campaign
                     {
                         // At once, not only in the final result: a long campaign's failures must survive the campaign being stopped.
                         options.Log?.Invoke($"campaign: run {i} (seed {seed}) broke {r.Violations} safety assertion(s): "
-                            + string.Join("; ", r.Assertions.Where(a => a.IsViolation).Select(a => $"{a.Id}: {a.Detail}")) + $" — replay: metai hil campaign --replay {seed}");
+                            + string.Join("; ", r.Assertions.Where(a => a.IsViolation).Select(a => $"{a.Id}: {a.Detail}"))
+                            + $" (longest witnessed process stall in the run {r.ProcessStalls.LongestMs:F1} ms) — replay: metai hil campaign --replay {seed}");
                     }
                     if (r.Error is not null || rig.Spent)
                     {
@@ -60,7 +61,8 @@ public static class Campaign
                         // The running tally, so that a long campaign can be watched (and stopped) before its end.
                         var sofar = outcomes.ToArray();
                         options.Log?.Invoke($"campaign: {i + 1}/{options.Runs} runs, {sw.Elapsed.TotalSeconds:F0} s; so far {sofar.Sum(o => o.Result.Violations)} violations, " +
-                            $"{sofar.Sum(o => o.Result.Assertions.Count(a => !a.Exercised))} not exercised, {sofar.Count(o => o.Result.Error is not null)} errors");
+                            $"{sofar.Sum(o => o.Result.Assertions.Count(a => !a.Exercised))} not exercised, {sofar.Count(o => o.Result.Error is not null)} errors, "
+                            + $"{sofar.Sum(o => o.Result.StallRelaxed)} bound(s) relaxed by a witnessed process stall (longest {sofar.Select(o => o.Result.ProcessStalls.LongestMs).DefaultIfEmpty(0).Max():F1} ms)");
                     }
                 }
             }
@@ -101,6 +103,10 @@ public static class Campaign
                 .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             NotExercisedSamples = [.. all.SelectMany(o => o.Result.Assertions.Where(a => !a.Exercised).Select(a => $"seed {o.Seed}: {a.Id}: {a.Detail}")).Take(10)],
             ErrorSamples = [.. all.Where(o => o.Result.Error is not null).Take(5).Select(o => $"seed {o.Seed}: {o.Result.Error}")],
+            StallRelaxed = all.Sum(o => o.Result.StallRelaxed),
+            StallRelaxedSamples = [.. all.SelectMany(o => o.Result.Assertions.Where(a => a.Exercised && a.Detail.Contains(AssertionEvaluator.StallMarker, StringComparison.Ordinal))
+                .Select(a => $"seed {o.Seed}: {a.Id}: {a.Detail}")).Take(10)],
+            ProcessStalls = (all.Select(o => o.Result.ProcessStalls.LongestMs).DefaultIfEmpty(0).Max(), all.Sum(o => o.Result.ProcessStalls.GcMs)),
         };
     }
 

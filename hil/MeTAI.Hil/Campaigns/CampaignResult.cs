@@ -59,6 +59,16 @@ public sealed class CampaignResult
 
     /// <summary>First error messages (at most 5).</summary>
     public IReadOnlyList<string> ErrorSamples { get; init; } = [];
+
+    /// <summary>Assertions whose timing bound was relaxed by a witnessed stall of the whole test process (<see cref="Traces.StallWitness"/>), each by
+    /// the stall it measured; and the runs they fell in.</summary>
+    public int StallRelaxed { get; init; }
+
+    /// <summary>Up to 10 of those verdicts, with their seeds.</summary>
+    public IReadOnlyList<string> StallRelaxedSamples { get; init; } = [];
+
+    /// <summary>The longest stall of the whole test process witnessed in any run (ms), and the garbage collection time among all witnessed stalls (ms).</summary>
+    public (double LongestMs, double GcMs) ProcessStalls { get; init; }
 }
 
 /// <summary>One campaign run that broke a safety assertion.</summary>

@@ -64,6 +64,15 @@ public static class HilReport
 
         sb.Append(Inv, $"**{(r.Passed ? "PASS" : r.Error is not null ? "ERROR" : "FAIL")}** · source `{Path.GetFileName(s.Source)}` · seed {s.Seed} · start {s.Start} · scenario time {s.DurationS:0.###} s · wall {r.WallSeconds:F1} s (set-up included");
         sb.Append(r.SetupAttempts > 1 ? string.Create(Inv, $", set-up needed {r.SetupAttempts} attempts") : "").Append(")\n\n");
+        if (r.Trace is { } st)
+        {
+            var stalls = st.ProcessStalls.Where(x => x.ToTicks >= st.StartTicks && x.FromTicks <= st.EndTicks).ToList();
+            sb.Append(Inv, $"Whole-process stalls during the run (a witness thread above every rig thread, late by ≥ {Traces.StallWitness.ThresholdMs:0} ms): ");
+            sb.Append(stalls.Count == 0 ? "none" : string.Create(Inv,
+                $"{stalls.Count}, longest {stalls.Max(x => x.Ms):F1} ms at {st.Seconds(stalls.MaxBy(x => x.Ms).FromTicks):F3} s, {stalls.Sum(x => x.Ms):F1} ms in all, {stalls.Sum(x => x.GcPauseMs):F1} ms of it garbage collection (gen0/1/2 {stalls.Count(x => x.GcGeneration == 0)}/{stalls.Count(x => x.GcGeneration == 1)}/{stalls.Count(x => x.GcGeneration == 2)})"));
+            sb.Append(st.StallsWitnessed ? "" : " (the witness was not real-time: shown, never credited to a timing bound)").Append("\n\n");
+        }
+
         if (s.Radiotherapy is { } rt)
         {
             string plan = rt.PlanPath is { } planPath ? $"RTPLAN `{Path.GetFileName(planPath)}` ({planPath})" : "beams listed in the scenario";

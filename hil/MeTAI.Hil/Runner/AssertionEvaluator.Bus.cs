@@ -142,7 +142,8 @@ public static partial class AssertionEvaluator
 
             double ms = HilTrace.Ms(from, off.Ticks);
             long resyncs = t.ResyncsBetween(from, off.Ticks);
-            if (a.BusWithinMs is { } bound && ms > bound + (resyncs > 0 ? StallAllowanceMs : 0))
+            double stall = t.StallMsBetween(from, off.Ticks);
+            if (a.BusWithinMs is { } bound && ms > bound + stall + (resyncs > 0 ? StallAllowanceMs : 0))
             {
                 return (false, F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s; every servo's torque off only {ms:F1} ms later"));
             }
@@ -153,7 +154,7 @@ public static partial class AssertionEvaluator
                 return (false, F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s: torque came back on at {t.Seconds(back.Ticks):F3} s without a power-up"));
             }
 
-            lines.Add(F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s: all torque off within {ms:F1} ms (sampled), off until {(until == long.MaxValue ? "the end" : "the next power-up")}"));
+            lines.Add(F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s: all torque off within {ms:F1} ms (sampled){StallNote(stall, t, from, off.Ticks)}, off until {(until == long.MaxValue ? "the end" : "the next power-up")}"));
         }
 
         return (true, string.Join("; ", lines));

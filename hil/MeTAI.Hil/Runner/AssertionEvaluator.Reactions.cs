@@ -139,7 +139,7 @@ public static partial class AssertionEvaluator
         {
             double preMs = HilTrace.Ms(f.StartTicks, tr.CycleTicks);
             if (a.AllowPreemption && tr.To is SafetyState.Fault or SafetyState.EStop
-                && preMs <= (a.WithinMs ?? double.PositiveInfinity) + (t.ResyncsBetween(f.StartTicks, tr.CycleTicks) > 0 ? StallAllowanceMs : 0))
+                && preMs <= (a.WithinMs ?? double.PositiveInfinity) + t.StallMsBetween(f.StartTicks, tr.CycleTicks) + (t.ResyncsBetween(f.StartTicks, tr.CycleTicks) > 0 ? StallAllowanceMs : 0))
             {
                 return (true, F($"pre-empted: the controller latched {tr.To} {preMs:F1} ms after the fault (trigger {tr.Trigger}, interlocks {tr.Interlocks}) before {il} could be raised"));
             }
@@ -162,10 +162,12 @@ public static partial class AssertionEvaluator
         double ms = HilTrace.Ms(reference, tr.CycleTicks);
         long cycles = raise is null ? 0 : tr.Cycle - raise.Cycle;
         long resyncs = t.ResyncsBetween(reference, tr.CycleTicks);
-        double bound = (a.WithinMs ?? double.PositiveInfinity) + (resyncs > 0 ? StallAllowanceMs : 0);
+        double stall = t.StallMsBetween(reference, tr.CycleTicks);
+        double bound = (a.WithinMs ?? double.PositiveInfinity) + stall + (resyncs > 0 ? StallAllowanceMs : 0);
         bool ok = ms <= bound && (a.WithinCycles is null || cycles <= a.WithinCycles);
         string detail = F($"{tr.To} at cycle {tr.Cycle}, {ms:F1} ms after {refName} (loop deadline)")
             + (raise is null ? "" : F($", {cycles} cycle(s) after {raise.Interlock} was detected"))
+            + StallNote(stall, t, reference, tr.CycleTicks)
             + (resyncs > 0 ? $"; the loop re-based its schedule {resyncs}× in this window (machine stall): bound relaxed by 1 s" : "");
         return (ok, detail);
     }
@@ -225,16 +227,17 @@ public static partial class AssertionEvaluator
         bool cutAtArrival = busFrom != raise.InputTicks;
         double busMs = cutToEnd ? 0 : offAt.Where(x => x > 0).Select(x => HilTrace.Ms(busFrom, Math.Max(x, busFrom))).DefaultIfEmpty(0).Max();
         long resyncs = cutToEnd ? 0 : t.ResyncsBetween(busFrom, busFrom + Slack(busMs));
+        double stall = cutToEnd ? 0 : t.StallMsBetween(busFrom, busFrom + Slack(busMs));
         // When the bus comes back, the IO thread may be waiting out the reply timeout of a transaction it sent into the
         // silence; the torque-off repeat follows that transaction. So a cut-at-arrival bound adds one reply timeout.
-        double? bound = a.BusWithinMs is { } b ? b + (cutAtArrival ? replyTimeoutMs : 0) + (resyncs > 0 ? StallAllowanceMs : 0) : null;
+        double? bound = a.BusWithinMs is { } b ? b + (cutAtArrival ? replyTimeoutMs : 0) + stall + (resyncs > 0 ? StallAllowanceMs : 0) : null;
         bool ok = cycles <= (a.WithinCycles ?? 2) && (cutToEnd || (missing.Count == 0 && (bound is null || busMs <= bound)));
         string bus = cutToEnd
             ? "the bus was cut from before the e-stop to the end of the run (the servos' own watchdog stops them)"
             : missing.Count > 0
                 ? $"torque never went off on joint(s) {string.Join(", ", missing.Select(j => j + 1))}"
                 : F($"every servo's torque off on the bus {busMs:F2} ms after {(cutAtArrival ? "the bus came back (it was cut when the e-stop arrived)" : "arrival")}")
-                    + (bound is { } bb ? F($" (bound {bb:0.###} ms{(cutAtArrival ? F($", incl. one {replyTimeoutMs} ms reply timeout in flight") : "")})") : "");
+                    + (bound is { } bb ? F($" (bound {bb:0.###} ms{(cutAtArrival ? F($", incl. one {replyTimeoutMs} ms reply timeout in flight") : "")}{(stall > 0 ? F($", incl. {stall:F1} ms: {StallMarker} so long") : "")})") : "");
         return (ok, F($"e-stop arrived in cycle {raise.InputCycle}; torque off written in cycle {tr.Cycle} ({cycles} cycle(s)); ") + bus
             + (resyncs > 0 ? "; loop stall in the window: bus bound relaxed by 1 s" : ""));
     }

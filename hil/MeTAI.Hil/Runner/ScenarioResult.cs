@@ -50,4 +50,11 @@ public sealed class ScenarioResult
 
     /// <summary>The controller ran with test-only switches that remove safety functions (negative tests), described.</summary>
     public string? UnsafeOptions { get; init; }
+
+    /// <summary>The longest stall of the whole test process during the run (ms; <see cref="Traces.StallWitness"/>), and how
+    /// much of the run's stalls was garbage collection; 0 when the witness was not real-time.</summary>
+    public (double LongestMs, double GcMs) ProcessStalls { get; init; }
+
+    /// <summary>Assertions whose timing bound was relaxed by a witnessed stall of the whole test process (each says by how much).</summary>
+    public int StallRelaxed => Assertions.Count(a => a.Exercised && a.Detail.Contains(Runner.AssertionEvaluator.StallMarker, StringComparison.Ordinal));
 }

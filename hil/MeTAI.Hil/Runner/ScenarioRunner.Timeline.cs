@@ -125,6 +125,8 @@ public static partial class ScenarioRunner
             StopBeforeFaults = StopBeforeFaults(trace),
             UnsafeOptions = rig.Controller.Core.HasUnsafeTestOptions ? rig.Options.Unsafe?.ToString() : null,
             ReportDirectory = options.ReportDirectory,
+            ProcessStalls = trace.StallsWitnessed && trace.ProcessStalls.Count > 0
+                ? (trace.ProcessStalls.Max(x => x.Ms), trace.ProcessStalls.Sum(x => x.GcPauseMs)) : default,
         };
         if (options.ReportDirectory is { } dir)
         {
@@ -144,6 +146,7 @@ public static partial class ScenarioRunner
             ReportDirectory = result.ReportDirectory,
             Plots = result.Plots,
             Artefacts = result.Artefacts,
+            ProcessStalls = result.ProcessStalls,
         };
     }
 

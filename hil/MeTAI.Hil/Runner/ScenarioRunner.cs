@@ -44,6 +44,7 @@ public static partial class ScenarioRunner
         }
 
         HilRig? rig = null;
+        using ScenarioNoGcRegion? noGc = ScenarioNoGcRegion.TryOpen();
         try
         {
             rig = await HilRig.StartAsync(RigOptionsFor(scenario, prepared, options, dir is null ? null : Path.Combine(dir, "audit.jsonl")), cancellationToken).ConfigureAwait(false);

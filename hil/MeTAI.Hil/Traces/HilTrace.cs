@@ -88,6 +88,38 @@ public sealed class HilTrace
     /// <summary>Collisions on the servo wire during the run (instructions that met a reply or a rogue talker: both lost).</summary>
     public long BusCollisions { get; init; }
 
+    /// <summary>Stalls of the whole test process during the run (<see cref="StallWitness"/>).</summary>
+    public IReadOnlyList<ProcessStall> ProcessStalls { get; init; } = [];
+
+    /// <summary>True when the stall witness ran above every rig thread (SCHED_FIFO): only then do its stalls relax a
+    /// timing bound.</summary>
+    public bool StallsWitnessed { get; init; }
+
+    /// <summary>
+    /// How long the whole test process stood still inside [<paramref name="from"/>, <paramref name="to"/>] (ms): the
+    /// overlap of the witnessed stalls with the window, 0 when the witness was not real-time. A reaction timed across
+    /// that window gets exactly this added to its bound, and its verdict says so.
+    /// </summary>
+    public double StallMsBetween(long from, long to)
+    {
+        if (!StallsWitnessed || to <= from)
+        {
+            return 0;
+        }
+
+        long sum = 0;
+        foreach (ProcessStall s in ProcessStalls)
+        {
+            long a = Math.Max(from, s.FromTicks), b = Math.Min(to, s.ToTicks);
+            if (b > a)
+            {
+                sum += b - a;
+            }
+        }
+
+        return sum * 1e3 / Stopwatch.Frequency;
+    }
+
     /// <summary>The audit log file of the run.</summary>
     public string? AuditPath { get; init; }
 

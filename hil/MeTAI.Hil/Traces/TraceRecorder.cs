@@ -22,6 +22,7 @@ public sealed class TraceRecorder : IDisposable
     private long[]? _latencyBinsAtStart;
     private long _crcAtStart;
     private long _collisionsAtStart;
+    private StallWitness? _witness;
 
     /// <summary>Creates the recorder (not started).</summary>
     public TraceRecorder(HilRig rig)
@@ -44,6 +45,7 @@ public sealed class TraceRecorder : IDisposable
         _latencyBinsAtStart = _rig.Controller.Servo.HapticToServoLatency.SnapshotBins();
         _crcAtStart = _rig.Controller.Servo.BusStatistics.CrcErrors;
         _collisionsAtStart = _rig.Servos.Collisions;
+        _witness = StallWitness.Shared(_rig.Options.Rig.Realtime);
         _running = true;
         _thread = new Thread(Run) { IsBackground = true, Name = "hil-trace-recorder" };
         _thread.Start();
@@ -130,6 +132,8 @@ public sealed class TraceRecorder : IDisposable
             DeliveredMu = context.BeamMu.Keys.ToDictionary(b => b, b => _rig.Linac?.DeliveredMu(b) ?? 0),
             Faults = faults,
             Stimuli = [.. _stimuli],
+            ProcessStalls = _witness?.Between(startTicks - Stopwatch.Frequency, endTicks + Stopwatch.Frequency) ?? [],
+            StallsWitnessed = _witness?.Authoritative == true,
             CorridorRobot = context.CorridorRobot,
             BeamPoses = context.BeamPoses,
             BeamMu = context.BeamMu,

@@ -64,7 +64,15 @@ public sealed class ControlLoop : IDisposable
             Statistics.Realtime = PreciseSleeper.TrySetRealtimePriority();
         }
 
-        GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
+        try
+        {
+            GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
+        }
+        catch (InvalidOperationException)
+        {
+            // A no-GC region someone opened (the steward, a HIL run's) already keeps collections away; the mode cannot
+            // be changed while it lasts.
+        }
         long period = (long)Math.Round(Stopwatch.Frequency / _options.RateHz);
         long margin = (long)(_options.SpinMarginUs * 1e-6 * Stopwatch.Frequency);
         long resyncTicks = 2 * period;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime;
 using MeTAI.Core.IO;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Planner.Evaluation;
@@ -79,6 +80,11 @@ internal static class DemoCommand
                 rehearsalTask.StopTask();
                 parts.Add(rehearsalPart);
 
+                // The HIL parts run a rig at 1 kHz in this process. The planner's Monte Carlo and influence arrays are
+                // garbage by now: collect and compact them once, so that a collection during a scenario (the harness
+                // allocates as it records) has a small heap to walk and pauses the rig's threads for as little as possible.
+                GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
                 parts.Add(RunHil(teleopTask, "nominal-teleop", "HIL nominal teleoperation (serial CRC burst)", Path.Combine(dir, "hil", "nominal-teleop"), null, cancellationToken));
 
                 // The radiotherapy scenario delivers the plan just made: the robot takes each beam's pose, the beam is on

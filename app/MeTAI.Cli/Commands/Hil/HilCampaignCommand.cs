@@ -140,6 +140,10 @@ internal static class HilCampaignCommand
         ["stopsBeforeFaults"] = new JsonObject(r.StopsBeforeFaults.OrderBy(k => k.Key, StringComparer.Ordinal)
             .Select(k => KeyValuePair.Create(k.Key, (JsonNode?)JsonValue.Create(k.Value)))),
         ["notExercisedSamples"] = new JsonArray([.. r.NotExercisedSamples.Select(e => (JsonNode?)JsonValue.Create(e))]),
+        ["stallRelaxed"] = r.StallRelaxed,
+        ["stallRelaxedSamples"] = new JsonArray([.. r.StallRelaxedSamples.Select(e => (JsonNode?)JsonValue.Create(e))]),
+        ["longestProcessStallMs"] = Math.Round(r.ProcessStalls.LongestMs, 2),
+        ["gcPauseInStallsMs"] = Math.Round(r.ProcessStalls.GcMs, 2),
         ["errors"] = r.Errors,
         ["errorSamples"] = new JsonArray([.. r.ErrorSamples.Select(e => (JsonNode?)JsonValue.Create(e))]),
         ["faultsByKind"] = new JsonObject(r.FaultsByKind.OrderBy(k => k.Key, StringComparer.Ordinal)
@@ -160,6 +164,13 @@ internal static class HilCampaignCommand
         foreach (string e in r.ErrorSamples)
         {
             stdout.WriteLine("  error: " + e);
+        }
+
+        stdout.WriteLine(string.Create(inv,
+            $"whole-process stalls (witness above every rig thread): longest {r.ProcessStalls.LongestMs:F1} ms, {r.ProcessStalls.GcMs:F1} ms of garbage collection among them; {r.StallRelaxed} timing bound(s) relaxed by the stall measured in their window"));
+        foreach (string e in r.StallRelaxedSamples)
+        {
+            stdout.WriteLine("  relaxed: " + e);
         }
 
         if (r.FirstFailingSeed is int s)
