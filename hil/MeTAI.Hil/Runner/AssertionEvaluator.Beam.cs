@@ -146,6 +146,13 @@ public static partial class AssertionEvaluator
         if (a.Resumes)
         {
             BeamInterval? resumed = t.Beams.FirstOrDefault(b => b.StartTicks >= surelyActiveUntil);
+            if (resumed is null && t.Transitions.FirstOrDefault(x => x.To is SafetyState.Fault or SafetyState.EStop && x.WrittenTicks < surelyActiveUntil) is { } latched)
+            {
+                // A latched stop keeps the beam off until an operator resets it: staying off is the safe outcome, and
+                // the delivery's own assertions (plan delivered, no fault) fail the run.
+                return (true, held + F($"; no resumption demanded: the controller latched {latched.To} ({latched.Interlocks}) at {t.Seconds(latched.WrittenTicks):F3} s, before the fault's removal began"));
+            }
+
             if (resumed is null)
             {
                 return (false, held + "; the beam never resumed after the fault");

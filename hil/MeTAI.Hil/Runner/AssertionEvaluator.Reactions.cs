@@ -13,11 +13,15 @@ public static partial class AssertionEvaluator
     // loaded machine) when the fault began, or was in a state where the reaction is no change.
     private static string? NotExercised(AssertionSpec a, HilTrace t, double? heartbeatWatchdogMs)
     {
-        if (a.Kind == AssertionKind.JointLimits && !Goals(t).Any() && TorqueOnMs(t) is var on && on < NoGoalsTorqueOnMs)
+        if (a.Kind == AssertionKind.JointLimits && !Goals(t).Any() && TorqueOnMs(t, wireUp: true) is var on && on < NoGoalsTorqueOnMs)
         {
-            // The controller stopped (Fault, EStop) as the run began, before its IO thread's next goal write: there was
-            // no goal to check. Longer with torque on and still no goal would be a controller that stopped writing.
-            return F($"no goal frame on the bus, and the controller had torque on for only {on:F0} ms of the run");
+            // The controller stopped (Fault, EStop) as the run began, before its IO thread's next goal write, or had torque
+            // on only while the wire carried nothing a servo could hear (a cut bus, a rogue talker, a baud-rate mismatch:
+            // the goals it wrote then never reached the twin, which is the fault): there was no goal to check. Longer with
+            // torque on, the wire up and still no goal would be a controller that stopped writing.
+            double all = TorqueOnMs(t, wireUp: false);
+            return F($"no goal frame on the bus, and the controller had torque on for only {on:F0} ms of the run with the wire up")
+                + (all > on ? F($" ({all:F0} ms in all, the rest while the wire was cut or garbled by an injected fault)") : "");
         }
 
         if (a.Kind is AssertionKind.BeamOnlyWhen or AssertionKind.BeamHold && t.Beams.Count == 0
@@ -27,6 +31,14 @@ public static partial class AssertionEvaluator
             // beam rule, and a fault timed from the first beam-on was never injected. Nothing was put to the test; the
             // functional assertions (plan delivered, no fault) say the run failed.
             return F($"the beam never came on: the controller stopped ({stop.To}, {stop.Interlocks}) at {t.Seconds(stop.WrittenTicks):F3} s, before the first beam");
+        }
+
+        if (a.Kind == AssertionKind.BeamHold && FaultOf(t, a.Fault) is { } patientFault
+            && t.Transitions.LastOrDefault(x => x.WrittenTicks < patientFault.StartTicks) is { To: SafetyState.Fault or SafetyState.EStop } before)
+        {
+            // Latched before the patient moved (the demo, 2026-12-07: a ServoBus Fault 0.1 s before the cough): the beam
+            // was off and could not come back; neither the hold nor the resumption was put to the test.
+            return F($"the controller was already {before.To} ({before.Interlocks}, at {t.Seconds(before.WrittenTicks):F3} s) when fault '{a.Fault}' began: the beam was off and latched off");
         }
 
         if (a.Kind is not (AssertionKind.Reaction or AssertionKind.TorqueOff) || FaultOf(t, a.Fault) is not { } f)
@@ -94,13 +106,15 @@ public static partial class AssertionEvaluator
     // three 10 ms reply timeouts, and the write after it.
     private const double NoGoalsTorqueOnMs = 40;
 
-    // Milliseconds of the run the controller spent in a state that keeps torque on (every state but Disabled, Fault, EStop).
-    private static double TorqueOnMs(HilTrace t)
+    // Milliseconds of the run the controller spent in a state that keeps torque on (every state but Disabled, Fault,
+    // EStop); with wireUp, only while no wire fault (busSilent, busCollision, baudMismatch) was under way.
+    private static double TorqueOnMs(HilTrace t, bool wireUp)
     {
         double ms = 0;
         for (int i = 1; i < t.Samples.Count; i++)
         {
-            if (t.Samples[i - 1].State is not (SafetyState.Disabled or SafetyState.Fault or SafetyState.EStop))
+            if (t.Samples[i - 1].State is not (SafetyState.Disabled or SafetyState.Fault or SafetyState.EStop)
+                && !(wireUp && WireDown(t, t.Samples[i - 1].Ticks)))
             {
                 ms += HilTrace.Ms(t.Samples[i - 1].Ticks, t.Samples[i].Ticks);
             }
@@ -108,6 +122,10 @@ public static partial class AssertionEvaluator
 
         return ms;
     }
+
+    // A wire fault (cut bus, rogue talker, baud-rate mismatch) under way at ticks.
+    private static bool WireDown(HilTrace t, long ticks) => t.Faults.Any(x => x.Kind is FaultKind.BusSilent or FaultKind.BusCollision or FaultKind.BaudMismatch
+        && x.StartTicks <= ticks && (x.EndTicks == 0 || x.EndTicks > ticks));
 
     private static (bool, string) Reaction(AssertionSpec a, HilTrace t)
     {

@@ -28,6 +28,7 @@ public sealed partial class ServoIo
     private long _loopSeenTicks;
     private volatile bool _powerUpFeeding;
     private volatile string? _relayStuck;
+    private bool _relayReadFailed;
 
     // Power-up's relay test waits this long after the feed stopped for power to read off: twice T_relay.
     private long StuckBoundTicks => 2 * _relayOffTicks;
@@ -53,6 +54,14 @@ public sealed partial class ServoIo
 
         if (!force && now - _relayServiceTicks < _relayPeriodTicks)
         {
+            if (_relayReadFailed)
+            {
+                // The last read-back was lost (a corrupted or missing reply): read again at the next iteration, not a whole
+                // period later — a burst of corrupted replies must not hide an opened e-stop loop for periods on end
+                // (campaign seed 57929711: 24 corrupted replies, EStop 51 ms after the cut instead of ≤ 30).
+                _relayReadFailed = !ReadRelay(id, now, _feeding);
+            }
+
             return;
         }
 
@@ -71,7 +80,7 @@ public sealed partial class ServoIo
         }
 
         _feeding = feed;
-        ReadRelay(id, now, feed);
+        _relayReadFailed = !ReadRelay(id, now, feed);
     }
 
     private bool ReadRelay(byte id, long now, bool feeding)

@@ -3,6 +3,7 @@ using System.Globalization;
 using MeTAI.Hil.Runner;
 using MeTAI.Hil.Scenarios;
 using MeTAI.Hil.Traces;
+using MeTAI.Robotics.Audit;
 using MeTAI.Robotics.Safety;
 using MeTAI.Simulation.Devices;
 
@@ -82,6 +83,42 @@ public sealed class BeamHoldJudgeTests
             Assert.False(r.IsViolation, r.Detail);
             Assert.Contains("the beam never came on: the controller stopped (Fault, ServoBus)", r.Detail, StringComparison.Ordinal);
         }
+    }
+
+    private static AuditEvent FaultAt(double ms) => new("transition", 1000, T0 + Ms(ms),
+    [
+        new("from", nameof(SafetyState.Ready)), new("to", nameof(SafetyState.Fault)), new("trigger", "InterlockFault"),
+        new("interlocks", "ServoBus"), new("cycleTicks", (T0 + Ms(ms)).ToString(CultureInfo.InvariantCulture)),
+    ]);
+
+    // The demo, 2026-12-07: a ServoBus Fault 100 ms before the cough, the beam off by then. Nothing about the cough was
+    // put to the test: not exercised (the no-fault and plan-delivered assertions fail the run).
+    [Fact]
+    public void ControllerLatchedBeforeTheFault_NotExercised()
+    {
+        HilTrace t = Trace(resumeAtMs: 501);
+        t = new HilTrace(t.Robot, t.StartTicks, t.EndTicks) { Faults = t.Faults, Beams = [t.Beams[0] with { EndTicks = T0 - Ms(100) }], Audit = [FaultAt(-100)] };
+        AssertionResult r = AssertionEvaluator.Evaluate(Hold with { Resumes = true }, t, Judge);
+        Assert.False(r.Exercised, r.Detail);
+        Assert.False(r.IsViolation, r.Detail);
+        Assert.Contains("already Fault (ServoBus", r.Detail, StringComparison.Ordinal);
+    }
+
+    // Latched during the fault, after the beam held: the hold was tested and passed; the resumption is not demanded (the
+    // beam stays off until an operator resets the stop). Without the latch, a beam that never resumes still fails.
+    [Fact]
+    public void ControllerLatchedDuringTheFault_HoldJudged_ResumptionNotDemanded()
+    {
+        HilTrace t = Trace(resumeAtMs: 501);
+        var latched = new HilTrace(t.Robot, t.StartTicks, t.EndTicks) { Faults = t.Faults, Beams = [t.Beams[0]], Audit = [FaultAt(200)] };
+        AssertionResult r = AssertionEvaluator.Evaluate(Hold with { Resumes = true }, latched, Judge);
+        Assert.True(r.Exercised && r.Passed, r.Detail);
+        Assert.Contains("no resumption demanded: the controller latched Fault (ServoBus)", r.Detail, StringComparison.Ordinal);
+
+        var running = new HilTrace(t.Robot, t.StartTicks, t.EndTicks) { Faults = t.Faults, Beams = [t.Beams[0]] };
+        AssertionResult r2 = AssertionEvaluator.Evaluate(Hold with { Resumes = true }, running, Judge);
+        Assert.True(r2.IsViolation, r2.Detail);
+        Assert.Contains("never resumed", r2.Detail, StringComparison.Ordinal);
     }
 
     // A beam that never came on with the controller running is not excused: the judge still fails it.

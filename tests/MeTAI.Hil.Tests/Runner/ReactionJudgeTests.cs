@@ -295,6 +295,25 @@ public sealed class ReactionJudgeTests
         Assert.Contains("no goal frames on the bus", r.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void JointLimits_NoGoalFrame_TorqueOnOnlyWhileTheWireWasCut_NotExercised()
+    {
+        // A bus cut from before the run's samples began: the controller wrote goals for 60 ms, but no servo (and no twin)
+        // could hear them, then faulted (ServoBus). Without the cut the same 60 ms would be a violation.
+        HilTrace cut = SamplesOnly(SafetyState.Following, SafetyState.Fault, 60);
+        cut = new HilTrace(cut.Robot, cut.StartTicks, cut.EndTicks)
+        {
+            Samples = cut.Samples,
+            Faults = [new FaultRecord("f1", FaultKind.BusSilent, "bus silent", T0 - F - Ms(5), T0 - F + Ms(300))],
+        };
+        AssertionResult r = AssertionEvaluator.Evaluate(Limits, cut, Scenario());
+        Assert.False(r.Exercised, r.Detail);
+        Assert.Contains("torque on for only 0 ms of the run with the wire up (60 ms in all", r.Detail, StringComparison.Ordinal);
+
+        AssertionResult open = AssertionEvaluator.Evaluate(Limits, SamplesOnly(SafetyState.Following, SafetyState.Fault, 60), Scenario());
+        Assert.True(open.IsViolation, open.Detail);
+    }
+
     // Fault 45 ms into a wire fault of 400 ms; every servo's torque off 20 ms after the wire is back.
     private static HilTrace TorqueOffAfterAWireFault(FaultKind kind)
     {

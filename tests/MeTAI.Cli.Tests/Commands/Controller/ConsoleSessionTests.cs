@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using MeTAI.Cli.Tests.Commands.DicomFiles.Network;
 using MeTAI.Core.Geometry;
 using MeTAI.Core.Trajectories;
+using MeTAI.Hil.Traces;
 using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Kinematics;
 using MeTAI.Robotics.Safety;
@@ -82,6 +84,24 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
 
         start.Environment["METAI_HOME"] = RepositoryPaths.Root();
         var log = new StringBuilder();
+
+        // The e-stop device twin, the service that relays the console's poses and heartbeats, and Playwright all live in
+        // this test process: one collection here silences them all at once — the 2-core runs' "haptic heartbeat, master
+        // pose and e-stop device silent together". On the bench they are separate devices. A no-GC region keeps this
+        // process's collections out of the session (as a single HIL run does: Hil/Runner/ScenarioNoGcRegion), and the
+        // stall witness says whether the process stood still anyway.
+        StallWitness witness = StallWitness.Shared(realtime: true);
+        long sessionFrom = Stopwatch.GetTimestamp();
+        bool noGc = false;
+        try
+        {
+            noGc = GC.TryStartNoGCRegion(1L << 30);
+        }
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or InvalidOperationException)
+        {
+            output.WriteLine($"no no-GC region for the session: {ex.Message}");
+        }
+
         using Process controller = Process.Start(start)!;
         controller.OutputDataReceived += (_, e) => Append(log, e.Data);
         controller.ErrorDataReceived += (_, e) => Append(log, e.Data);
@@ -223,7 +243,7 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
                 double lengthM = Math.Sqrt(toGo.X * toGo.X + toGo.Z * toGo.Z);
                 double k = lengthM > 0.02 ? 0.02 / lengthM : 1;
                 Assert.True(monitor.State is SafetyState.Aligning or SafetyState.Following or SafetyState.Clutched,
-                    $"the arm left teleoperation: {monitor.State} ({monitor.Interlocks}) {Tail(log)}");
+                    $"the arm left teleoperation: {monitor.State} ({monitor.Interlocks}); {Stalls(witness, sessionFrom)} {Tail(log)}");
                 await Stroke(toGo.X * k / TranslationScale, toGo.Z * k / TranslationScale);
                 output.WriteLine($"stroke {stroke}: tool {tool.DistanceTo(target) * 1000:F2} mm from the target, state {monitor.State}");
             }
@@ -233,7 +253,7 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
             output.WriteLine($"console: {stats}");
             double toTargetMm = tool.DistanceTo(target) * 1000;
             double offAxisMm = corridor.DistanceToCenterline(robot.PatientToRobot.Inverse().Apply(tool.Position));
-            Assert.True(toTargetMm < 2, $"the tool ended {toTargetMm:F2} mm from the target ({monitor.State}, {monitor.Interlocks}) {Tail(log)}");
+            Assert.True(toTargetMm < 2, $"the tool ended {toTargetMm:F2} mm from the target ({monitor.State}, {monitor.Interlocks}); {Stalls(witness, sessionFrom)} {Tail(log)}");
             Assert.True(offAxisMm < corridor.RadiusMm, $"the tool ended {offAxisMm:F2} mm off the corridor's centreline");
             Assert.DoesNotContain("CorridorViolation", monitor.Interlocks ?? "", StringComparison.Ordinal);
             Assert.True(stats.GetProperty("posesSent").GetInt64() > 0);
@@ -249,8 +269,24 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
                 controller.WaitForExit(10_000);
             }
 
+            if (noGc && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+            {
+                GC.EndNoGCRegion();
+            }
+
+            output.WriteLine(Stalls(witness, sessionFrom));
             output.WriteLine(Tail(log, 40));
         }
+    }
+
+    // This test process's stalls during the session (the witness runs above its threads at SCHED_FIFO when it may).
+    private static string Stalls(StallWitness witness, long from)
+    {
+        IReadOnlyList<ProcessStall> stalls = witness.Between(from, Stopwatch.GetTimestamp());
+        return stalls.Count == 0
+            ? "test process: no stall of 2 ms or more"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"test process: {stalls.Count} stall(s) of 2 ms or more, longest {stalls.Max(x => x.Ms):F1} ms, {stalls.Sum(x => x.GcPauseMs):F1} ms of garbage collection (witness real-time: {witness.Authoritative})");
     }
 
     private static async Task Command(OperatorConsoleClient console, ControllerStateMonitor monitor, ControllerCommandKind kind, SafetyState expected, StringBuilder log)
