@@ -11,7 +11,8 @@ namespace MeTAI.Hil.Traces;
 /// <param name="ToTicks">Ran (Stopwatch ticks).</param>
 /// <param name="GcPauseMs">The runtime's total GC pause time that grew meanwhile (ms): a stall mostly made of it was a
 /// collection that suspended every managed thread of the process, the rig's included.</param>
-/// <param name="GcGeneration">The oldest generation collected meanwhile (0–2), −1 if none.</param>
+/// <param name="GcGeneration">The oldest generation collected meanwhile (0–2), −1 if no collection was counted yet (a
+/// collection's count can lag its pause).</param>
 public readonly record struct ProcessStall(long FromTicks, long ToTicks, double GcPauseMs, int GcGeneration = -1)
 {
     /// <summary>Length (ms).</summary>

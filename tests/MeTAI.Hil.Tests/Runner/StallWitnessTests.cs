@@ -118,7 +118,7 @@ public sealed class StallWitnessTests
         }
 
         IReadOnlyList<ProcessStall> found = [];
-        for (int attempt = 0; attempt < 20 && found.Count == 0; attempt++)
+        for (int attempt = 0; attempt < 20 && !found.Any(s => s.GcGeneration >= 0); attempt++)
         {
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             Thread.Sleep(20);
@@ -127,6 +127,9 @@ public sealed class StallWitnessTests
 
         GC.KeepAlive(keep);
         Assert.NotEmpty(found);
-        Assert.All(found, s => Assert.True(s.Ms >= StallWitness.ThresholdMs && s.GcGeneration >= 0, $"{s}"));
+        // The generation is read from the collection counts, which a collection may bump only after the witness ran again:
+        // every stall is long enough to count, and at least one names the generation collected.
+        Assert.All(found, s => Assert.True(s.Ms >= StallWitness.ThresholdMs, $"{s}"));
+        Assert.Contains(found, s => s.GcGeneration >= 0);
     }
 }
