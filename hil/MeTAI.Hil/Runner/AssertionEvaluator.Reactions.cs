@@ -106,14 +106,17 @@ public static partial class AssertionEvaluator
     // three 10 ms reply timeouts, and the write after it.
     private const double NoGoalsTorqueOnMs = 40;
 
-    // Milliseconds of the run the controller spent in a state that keeps torque on (every state but Disabled, Fault,
-    // EStop); with wireUp, only while no wire fault (busSilent, busCollision, baudMismatch) was under way.
+    // Milliseconds of the run the controller spent in a state that keeps torque on (every state but Disabled, Powering,
+    // Fault, EStop); with wireUp, only while no wire fault (busSilent, busCollision, baudMismatch) was under way. Powering
+    // writes no goal: torque comes on at its end, at the present position (campaign seed 44126894: 300 ms of power-up on
+    // a reused rig, the relay test waiting for the last run's power to read off, then a bus cut; the judge counted them
+    // as torque on and called the missing goals a violation).
     private static double TorqueOnMs(HilTrace t, bool wireUp)
     {
         double ms = 0;
         for (int i = 1; i < t.Samples.Count; i++)
         {
-            if (t.Samples[i - 1].State is not (SafetyState.Disabled or SafetyState.Fault or SafetyState.EStop)
+            if (t.Samples[i - 1].State is not (SafetyState.Disabled or SafetyState.Powering or SafetyState.Fault or SafetyState.EStop)
                 && !(wireUp && WireDown(t, t.Samples[i - 1].Ticks)))
             {
                 ms += HilTrace.Ms(t.Samples[i - 1].Ticks, t.Samples[i].Ticks);

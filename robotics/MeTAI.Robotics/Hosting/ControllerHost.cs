@@ -174,6 +174,7 @@ public sealed class ControllerHost : IAsyncDisposable
                 w.WriteNumber("transactions", b.Transactions);
                 w.WriteNumber("timeouts", b.Timeouts);
                 w.WriteNumber("crcErrors", b.CrcErrors);
+                w.WriteNumber("lostToCrc", b.LostToCrc);
                 w.WriteNumber("goalWrites", _servo.GoalWrites);
                 w.WriteEndObject();
             }

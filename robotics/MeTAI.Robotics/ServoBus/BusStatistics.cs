@@ -10,6 +10,7 @@ public sealed class BusStatistics
     internal long _bytesWritten;
     internal long _bytesRead;
     internal long _safetyPreemptions;
+    internal long _lostToCrc;
 
     /// <summary>Request/reply _transactions attempted.</summary>
     public long Transactions => Interlocked.Read(ref _transactions);
@@ -31,6 +32,12 @@ public sealed class BusStatistics
 
     /// <summary>Transactions given up at a quiet moment of the wire for a safety write (not counted as timeouts).</summary>
     public long SafetyPreemptions => Interlocked.Read(ref _safetyPreemptions);
+
+    /// <summary>
+    /// Transactions given up as soon as the wire went quiet because every reply asked for had come and some failed their CRC
+    /// (not counted as timeouts: nothing was left to wait for).
+    /// </summary>
+    public long LostToCrc => Interlocked.Read(ref _lostToCrc);
 
     /// <summary>Frames dropped for a bad CRC (never acted on).</summary>
     public long CrcErrors { get; internal set; }

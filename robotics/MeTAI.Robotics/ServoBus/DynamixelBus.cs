@@ -35,6 +35,8 @@ public sealed class DynamixelBus : IDisposable
     private long _sendStartTicks;
     private long _sendDoneTicks;
     private long _firstReplyTicks;
+    private long _crcErrorsAtRequest;
+    private bool _lostToCrc;
 
     /// <summary>Creates the bus (the port is opened by <see cref="Open"/>).</summary>
     public DynamixelBus(DynamixelBusOptions options)
@@ -291,6 +293,8 @@ public sealed class DynamixelBus : IDisposable
         _sendDoneTicks = Stopwatch.GetTimestamp();
         _firstReplyTicks = 0;
         _preempted = false;
+        _lostToCrc = false;
+        _crcErrorsAtRequest = _reader.CrcErrors;
         // The instruction is on the wire for its length after the driver took it: the wire is quiet only after that.
         _lastByteTicks = _sendDoneTicks + (long)(packet.Length * 10.0 / _options.BaudRate * Stopwatch.Frequency);
     }
@@ -332,7 +336,8 @@ public sealed class DynamixelBus : IDisposable
             }
 
             Statistics.CrcErrors = _reader.CrcErrors;
-            if (!Fill(deadline))
+            // One device answers a request: a reply that failed its CRC was this one, and nothing else is coming.
+            if (!Fill(deadline, lost: _reader.CrcErrors > _crcErrorsAtRequest))
             {
                 CountTimeout();
                 error = 0;
@@ -369,7 +374,8 @@ public sealed class DynamixelBus : IDisposable
             }
 
             Statistics.CrcErrors = _reader.CrcErrors;
-            if (got < ids.Length && !Fill(deadline))
+            // Every device has answered, some with a reply that failed its CRC: nothing else is coming.
+            if (got < ids.Length && !Fill(deadline, lost: got + (_reader.CrcErrors - _crcErrorsAtRequest) >= ids.Length))
             {
                 CountTimeout();
                 break;
@@ -383,8 +389,11 @@ public sealed class DynamixelBus : IDisposable
     // what is there. A SerialPort.Read that times out leaves a cancelled request in System.IO.Ports' Unix I/O queue
     // that can swallow the next reply, so reads are only issued once data is waiting. A pending safety write ends the
     // wait as soon as the wire is quiet (no servo mid-reply), or after SafetyWriteMaxWaitUs whatever the wire does (a
-    // babbling device must not hold the torque off back).
-    private bool Fill(long deadline)
+    // babbling device must not hold the torque off back). With lost (the replies asked for are all in, some failed their
+    // CRC) it gives up once the wire has been quiet as long as a safety write waits (a retry sent into trailing bytes
+    // would collide with them): a corrupted reply costs its own length, not the whole reply timeout (campaign seed
+    // 57929711: a burst of 24 corrupted replies held the relay's read-back, and the wired e-stop's detection, for 30 ms).
+    private bool Fill(long deadline, bool lost = false)
     {
         long pollTicks = Stopwatch.Frequency / 10_000;
         int available;
@@ -400,6 +409,13 @@ public sealed class DynamixelBus : IDisposable
             {
                 _preempted = true;
                 Interlocked.Increment(ref Statistics._safetyPreemptions);
+                return false;
+            }
+
+            if (lost && now - _lastByteTicks >= _quietTicks)
+            {
+                _lostToCrc = true;
+                Interlocked.Increment(ref Statistics._lostToCrc);
                 return false;
             }
 
@@ -460,10 +476,10 @@ public sealed class DynamixelBus : IDisposable
         }
     }
 
-    // A wait given up for a safety write is not the servo's timeout.
+    // A wait given up for a safety write, or because the reply had come corrupted, is not the servo's timeout.
     private void CountTimeout()
     {
-        if (!_preempted)
+        if (!_preempted && !_lostToCrc)
         {
             Interlocked.Increment(ref Statistics._timeouts);
         }

@@ -314,6 +314,17 @@ public sealed class ReactionJudgeTests
         Assert.True(open.IsViolation, open.Detail);
     }
 
+    [Fact]
+    public void JointLimits_NoGoalFrame_PoweringForLong_NotExercised()
+    {
+        // Campaign seed 44126894: 300 ms in Powering (the relay test on a reused rig), then a Fault. Power-up writes no
+        // goal (torque comes on at its end), so no goal frame was due; the same 300 ms Following would be a violation.
+        AssertionResult r = AssertionEvaluator.Evaluate(Limits, SamplesOnly(SafetyState.Powering, SafetyState.Fault, 300), Scenario());
+        Assert.False(r.Exercised, r.Detail);
+        Assert.Contains("torque on for only 0 ms", r.Detail, StringComparison.Ordinal);
+        Assert.True(AssertionEvaluator.Evaluate(Limits, SamplesOnly(SafetyState.Following, SafetyState.Fault, 300), Scenario()).IsViolation);
+    }
+
     // Fault 45 ms into a wire fault of 400 ms; every servo's torque off 20 ms after the wire is back.
     private static HilTrace TorqueOffAfterAWireFault(FaultKind kind)
     {

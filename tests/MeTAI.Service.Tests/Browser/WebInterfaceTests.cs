@@ -30,14 +30,27 @@ public class WebInterfaceTests
             await page.FillAsync("#beams", "5");
             await page.SelectOptionAsync("#statistics", "preview");
         }
+        // Every request the page makes, with when it began and ended: if the plan page is slow to load, the failure says
+        // which resource held it (CI, 2026-12-07: the browser was at plan.html but its load event had not come in 90 s).
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var requests = new System.Collections.Concurrent.ConcurrentDictionary<IRequest, (double Start, double End, string Outcome)>();
+        page.Request += (_, r) => requests[r] = (clock.Elapsed.TotalSeconds, double.NaN, "pending");
+        page.RequestFinished += (_, r) => requests.AddOrUpdate(r, (double.NaN, clock.Elapsed.TotalSeconds, "finished"), (_, v) => (v.Start, clock.Elapsed.TotalSeconds, "finished"));
+        page.RequestFailed += (_, r) => requests.AddOrUpdate(r, (double.NaN, clock.Elapsed.TotalSeconds, "failed: " + r.Failure), (_, v) => (v.Start, clock.Elapsed.TotalSeconds, "failed: " + r.Failure));
+        string Requests() => string.Join("; ", requests.OrderBy(kv => kv.Value.Start).Select(kv =>
+            string.Create(CultureInfo.InvariantCulture, $"{kv.Key.Method} {new Uri(kv.Key.Url).PathAndQuery} {kv.Value.Start:F1}–{kv.Value.End:F1} s {kv.Value.Outcome}")));
+
         await page.ClickAsync("#submit-plan");
         try
         {
-            await page.WaitForURLAsync("**/plan.html?id=*", new() { Timeout = 90_000 });
+            // The navigation itself, then the page's load: a plan computing on both cores may slow the page's scripts
+            // (the plan's progress, below, has minutes), but the form must have opened the plan page.
+            await page.WaitForURLAsync("**/plan.html?id=*", new() { Timeout = 90_000, WaitUntil = WaitUntilState.Commit });
+            await page.WaitForLoadStateAsync(LoadState.Load, new() { Timeout = 180_000 });
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"The form did not open the plan page within 90 s; the browser is at {page.Url}, the page's error says '{await page.TextContentAsync("#error")}', and the service holds {host.Service.Services.GetRequiredService<MeTAI.Service.Jobs.PlanJobs>().Store.ListJobs().Count} plan(s).");
+            Assert.Fail($"The form did not open the plan page within {clock.Elapsed.TotalSeconds:F0} s; the browser is at {page.Url}, the page's error says '{await page.TextContentAsync("#error", new() { Timeout = 5_000 })}', the service holds {host.Service.Services.GetRequiredService<MeTAI.Service.Jobs.PlanJobs>().Store.ListJobs().Count} plan(s), and the page's requests were: {Requests()}.");
         }
 
         // Progress rises to 100 %.

@@ -179,6 +179,49 @@ public sealed class DynamixelBusOverPtyTests : IDisposable
     }
 
     [Fact]
+    public void ReplyFailingItsCrc_IsGivenUpWhenTheWireGoesQuiet_NotWaitedOutAsATimeout()
+    {
+        // One device answers a request: a reply that failed its CRC was the answer, and waiting the 100 ms reply timeout
+        // for another would only delay the retry (campaign seed 57929711: a burst of corrupted replies held the relay's
+        // read-back, and the wired e-stop's detection, for 30 ms at the 10 ms default).
+        _twin.CorruptNextReplies(2);
+        Span<byte> position = stackalloc byte[4];
+        Assert.True(_bus.Read(1, XmControlTable.PresentPosition, position, out _));
+        Assert.Equal(1000, BinaryPrimitives.ReadInt32LittleEndian(position));
+        Assert.Equal(2, _bus.Statistics.CrcErrors);
+        Assert.Equal(2, _bus.Statistics.LostToCrc);
+        Assert.Equal(0, _bus.Statistics.Timeouts);
+        Assert.Equal(2, _bus.Statistics.Retries);
+    }
+
+    [Fact]
+    public void SyncRead_OneReplyFailingItsCrc_GivenUpOnceBothAnswered_RetryGetsBoth()
+    {
+        _twin.CorruptNextReplies(1);
+        Span<byte> data = stackalloc byte[8];
+        Span<byte> errors = stackalloc byte[2];
+        Span<bool> received = stackalloc bool[2];
+        Assert.Equal(2, _bus.SyncRead(XmControlTable.PresentPosition, 4, [1, 2], data, errors, received));
+        Assert.Equal(1000, BinaryPrimitives.ReadInt32LittleEndian(data));
+        Assert.Equal(3000, BinaryPrimitives.ReadInt32LittleEndian(data[4..]));
+        Assert.Equal(1, _bus.Statistics.LostToCrc);
+        Assert.Equal(0, _bus.Statistics.Timeouts);
+    }
+
+    [Fact]
+    public void SyncRead_OneServoSilent_StillWaitsForIt_TimeoutCounted()
+    {
+        // Fewer replies than devices asked: the missing one may still come, so the reply timeout stands.
+        _twin.Servo(2).SetResponding(false);
+        Span<byte> data = stackalloc byte[8];
+        Span<byte> errors = stackalloc byte[2];
+        Span<bool> received = stackalloc bool[2];
+        Assert.Equal(1, _bus.SyncRead(XmControlTable.PresentPosition, 4, [1, 2], data, errors, received));
+        Assert.Equal(0, _bus.Statistics.LostToCrc);
+        Assert.Equal(3, _bus.Statistics.Timeouts);
+    }
+
+    [Fact]
     public void SilentChain_TimesOutAfterRetries()
     {
         _twin.StopResponding();

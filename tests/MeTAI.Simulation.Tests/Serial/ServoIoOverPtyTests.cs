@@ -43,21 +43,31 @@ public class ServoIoOverPtyTests
     {
         // Replies muted, writes obeyed (a broken transmit line): every Sync Read waits out a 1 s reply timeout and two
         // retries. Torque off must not queue behind that, nor be written by a second writer: the IO thread gives the
-        // read up at the wire's first quiet moment and writes torque off next.
-        using ServoChainTwin twin = Chain(6);
+        // read up at the wire's first quiet moment and writes torque off next. No power relay: with every read muted the
+        // IO thread cannot feed it for seconds, and the relay's power cut would turn torque off before the write (the
+        // wait below then ended before the IO thread had written anything; the test failed so about one run in two).
+        using ServoChainTwin twin = new(new ServoChainOptions
+        {
+            Servos = [.. Enumerable.Range(1, 6).Select(i => new ServoTwinOptions { Id = (byte)i, InitialPositionCounts = 2000 + i })],
+            PowerRelay = null,
+        });
         twin.Start();
-        using var io = new ServoIo(new DynamixelBus(new DynamixelBusOptions { PortName = twin.SlavePath, ReplyTimeoutMs = 1000 }), [1, 2, 3, 4, 5, 6]);
+        using var io = new ServoIo(new DynamixelBus(new DynamixelBusOptions { PortName = twin.SlavePath, ReplyTimeoutMs = 1000 }), [1, 2, 3, 4, 5, 6],
+            new ServoIoOptions { PowerRelayId = null });
         io.Start();
         io.RequestPowerUp();
         await RigWait(() => io.PowerUp != PowerUpStatus.Running);
         Assert.True(io.PowerUp == PowerUpStatus.Ready, io.PowerUpFailure);
+
         twin.MuteReads(true);
         long transactions = io.BusStatistics.Transactions;
         await RigWait(() => io.BusStatistics.Transactions > transactions + 1);
         long timeouts = io.BusStatistics.Timeouts;
+        Assert.All(twin.Servos, s => Assert.True(s.TorqueEnabled && s.MotorPowered));
 
         io.TorqueOffNow();
-        await RigWait(() => twin.Servos.All(s => !s.TorqueEnabled));
+        await RigWait(() => io.TorqueOffCount >= 1 && twin.Servos.All(s => !s.TorqueEnabled));
+        Assert.All(twin.Servos, s => Assert.True(s.MotorPowered, "torque went off with servo power, not by the write"));
 
         Assert.True(io.BusStatistics.SafetyPreemptions >= 1, $"{io.BusStatistics.SafetyPreemptions} preemptions");
         Assert.Equal(timeouts, io.BusStatistics.Timeouts);
