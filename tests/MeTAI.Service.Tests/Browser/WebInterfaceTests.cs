@@ -43,10 +43,13 @@ public class WebInterfaceTests
         await page.ClickAsync("#submit-plan");
         try
         {
-            // The navigation itself, then the page's load: a plan computing on both cores may slow the page's scripts
-            // (the plan's progress, below, has minutes), but the form must have opened the plan page.
-            await page.WaitForURLAsync("**/plan.html?id=*", new() { Timeout = 90_000, WaitUntil = WaitUntilState.Commit });
-            await page.WaitForLoadStateAsync(LoadState.Load, new() { Timeout = 180_000 });
+            // Asked of the page itself, polled: Playwright's WaitForURL checks the URL, then listens for the navigation,
+            // and a navigation that lands between the two can go unseen (CI, 2026-12-07: the page had loaded and fetched
+            // every resource by 14.6 s, yet the wait ran out at 90 s).
+            await page.WaitForFunctionAsync(
+                "() => location.pathname.endsWith('/plan.html') && location.search.startsWith('?id=') && document.readyState === 'complete'",
+                null,
+                new() { Timeout = 180_000, PollingInterval = 250 });
         }
         catch (TimeoutException)
         {
