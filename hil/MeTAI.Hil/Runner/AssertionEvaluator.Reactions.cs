@@ -259,7 +259,10 @@ public static partial class AssertionEvaluator
                 ? $"torque never went off on joint(s) {string.Join(", ", missing.Select(j => j + 1))}"
                 : F($"every servo's torque off on the bus {busMs:F2} ms after {(cutAtArrival ? "the bus came back (it was cut when the e-stop arrived)" : "arrival")}")
                     + (bound is { } bb ? F($" (bound {bb:0.###} ms{(cutAtArrival ? F($", incl. one {replyTimeoutMs} ms reply timeout in flight") : "")}{(stall > 0 ? F($", incl. {stall:F1} ms: {StallMarker} so long") : "")})") : "");
-        return (ok, F($"e-stop arrived in cycle {raise.InputCycle}; torque off written in cycle {tr.Cycle} ({cycles} cycle(s)); ") + bus
+        // Where the time went: the IO thread's write of the torque off (the controller) and the twin hearing it (the wire).
+        string io = t.TorqueOffWrites.FirstOrDefault(w => w.WrittenTicks >= raise.InputTicks) is { WrittenTicks: > 0 } w
+            ? F($"; the servo IO thread wrote it {HilTrace.Ms(raise.InputTicks, w.WrittenTicks):F2} ms after arrival") : "";
+        return (ok, F($"e-stop arrived in cycle {raise.InputCycle}; torque off written in cycle {tr.Cycle} ({cycles} cycle(s)); ") + bus + io
             + (resyncs > 0 ? "; loop stall in the window: bus bound relaxed by 1 s" : ""));
     }
 

@@ -16,10 +16,10 @@ public static partial class AssertionEvaluator
 {
     private const double StallAllowanceMs = 1000;
 
-    // A reaction timed across a stall of the whole test process (StallWitness) gets that stall added to its bound; the
-    // verdict says how long, and how much of it was garbage collection.
-    /// <summary>The words with which a verdict says its bound was relaxed by a witnessed stall of the whole test process.</summary>
-    public const string StallMarker = "the whole test process stood still";
+    // A reaction timed across a stall of the test machine (StallWitness: one CPU or all) gets that stall added to its
+    // bound; the verdict says how long, and how much of it was garbage collection.
+    /// <summary>The words with which a verdict says its bound was relaxed by a witnessed stall of the test machine.</summary>
+    public const string StallMarker = "the test machine stood still";
 
     private static string StallNote(double stallMs, HilTrace t, long from, long to)
     {
@@ -28,7 +28,7 @@ public static partial class AssertionEvaluator
             return "";
         }
 
-        double gc = t.ProcessStalls.Where(s => s.ToTicks >= from && s.FromTicks <= to).Sum(s => s.GcPauseMs);
+        double gc = t.GcMsBetween(from, to);
         return F($"; {StallMarker} {stallMs:F1} ms in this window ({gc:F1} ms of it garbage collection): bound relaxed by that");
     }
 

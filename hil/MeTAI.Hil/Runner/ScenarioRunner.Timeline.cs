@@ -126,7 +126,7 @@ public static partial class ScenarioRunner
             UnsafeOptions = rig.Controller.Core.HasUnsafeTestOptions ? rig.Options.Unsafe?.ToString() : null,
             ReportDirectory = options.ReportDirectory,
             ProcessStalls = trace.StallsWitnessed && trace.ProcessStalls.Count > 0
-                ? (trace.ProcessStalls.Max(x => x.Ms), trace.ProcessStalls.Sum(x => x.GcPauseMs)) : default,
+                ? (trace.ProcessStalls.Max(x => x.Ms), trace.GcMsBetween(long.MinValue, long.MaxValue)) : default,
         };
         if (options.ReportDirectory is { } dir)
         {

@@ -88,7 +88,11 @@ public sealed class HilTrace
     /// <summary>Collisions on the servo wire during the run (instructions that met a reply or a rogue talker: both lost).</summary>
     public long BusCollisions { get; init; }
 
-    /// <summary>Stalls of the whole test process during the run (<see cref="StallWitness"/>).</summary>
+    /// <summary>The controller's servo IO thread's torque-off writes during the run: when each was asked for and when it went
+    /// on the wire (Stopwatch ticks; <see cref="MeTAI.Robotics.ServoBus.ServoIo.TorqueOffWrites"/>).</summary>
+    public IReadOnlyList<(long RequestedTicks, long WrittenTicks)> TorqueOffWrites { get; init; } = [];
+
+    /// <summary>Stalls of the test machine during the run, each of one CPU (<see cref="StallWitness"/>).</summary>
     public IReadOnlyList<ProcessStall> ProcessStalls { get; init; } = [];
 
     /// <summary>True when the stall witness ran above every rig thread (SCHED_FIFO): only then do its stalls relax a
@@ -96,8 +100,9 @@ public sealed class HilTrace
     public bool StallsWitnessed { get; init; }
 
     /// <summary>
-    /// How long the whole test process stood still inside [<paramref name="from"/>, <paramref name="to"/>] (ms): the
-    /// overlap of the witnessed stalls with the window, 0 when the witness was not real-time. A reaction timed across
+    /// How long the test machine stood still inside [<paramref name="from"/>, <paramref name="to"/>] (ms): the time in the
+    /// window during which at least one CPU's witness was held up (the union of the witnessed stalls of every CPU, so a
+    /// collection that every witness saw counts once), 0 when the witnesses were not real-time. A reaction timed across
     /// that window gets exactly this added to its bound, and its verdict says so.
     /// </summary>
     public double StallMsBetween(long from, long to)
@@ -107,18 +112,25 @@ public sealed class HilTrace
             return 0;
         }
 
-        long sum = 0;
-        foreach (ProcessStall s in ProcessStalls)
+        long sum = 0, end = from;
+        foreach (ProcessStall s in ProcessStalls.OrderBy(s => s.FromTicks))
         {
-            long a = Math.Max(from, s.FromTicks), b = Math.Min(to, s.ToTicks);
+            long a = Math.Max(end, s.FromTicks), b = Math.Min(to, s.ToTicks);
             if (b > a)
             {
                 sum += b - a;
             }
+
+            end = Math.Max(end, Math.Min(to, s.ToTicks));
         }
 
         return sum * 1e3 / Stopwatch.Frequency;
     }
+
+    /// <summary>Garbage collection inside the witnessed stalls that overlap [<paramref name="from"/>, <paramref name="to"/>]
+    /// (ms): a collection holds up every CPU's witness, so it is counted on the CPU that saw the most.</summary>
+    public double GcMsBetween(long from, long to) => ProcessStalls.Where(s => s.ToTicks >= from && s.FromTicks <= to)
+        .GroupBy(s => s.Cpu).Select(g => g.Sum(s => s.GcPauseMs)).DefaultIfEmpty(0).Max();
 
     /// <summary>The audit log file of the run.</summary>
     public string? AuditPath { get; init; }

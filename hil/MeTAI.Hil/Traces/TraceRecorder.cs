@@ -139,6 +139,7 @@ public sealed class TraceRecorder : IDisposable
             BeamMu = context.BeamMu,
             HapticToServoMs = (P(0.5), P(0.99), samplesMs.Count == 0 ? 0 : samplesMs[^1], count),
             LatencySamplesMs = samplesMs,
+            TorqueOffWrites = _rig.Controller.Servo.TorqueOffWrites(startTicks),
             CrcErrors = _rig.Controller.Servo.BusStatistics.CrcErrors - _crcAtStart,
             BusCollisions = _rig.Servos.Collisions - _collisionsAtStart,
             AuditPath = _rig.AuditPath,

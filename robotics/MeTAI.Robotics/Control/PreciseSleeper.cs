@@ -61,6 +61,22 @@ public static partial class PreciseSleeper
         return SchedSetScheduler(0, 1, in param) == 0;
     }
 
+    /// <summary>
+    /// Pins the calling thread to CPU <paramref name="cpu"/> (Linux <c>sched_setaffinity</c>, CPUs 0–63). Returns success.
+    /// For measuring threads that must stay on one CPU (the HIL stall witness: one per CPU); the controller's own threads
+    /// are not pinned.
+    /// </summary>
+    public static bool TryPinToCpu(int cpu)
+    {
+        if (!OperatingSystem.IsLinux() || cpu is < 0 or > 63)
+        {
+            return false;
+        }
+
+        ulong mask = 1UL << cpu;
+        return SchedSetAffinity(0, (nuint)sizeof(ulong), in mask) == 0;
+    }
+
     [StructLayout(LayoutKind.Sequential)]
     private struct Timespec
     {
@@ -82,4 +98,7 @@ public static partial class PreciseSleeper
 
     [LibraryImport("libc", EntryPoint = "sched_setscheduler")]
     private static partial int SchedSetScheduler(int pid, int policy, in SchedParam param);
+
+    [LibraryImport("libc", EntryPoint = "sched_setaffinity")]
+    private static partial int SchedSetAffinity(int pid, nuint size, in ulong mask);
 }

@@ -48,6 +48,9 @@ public sealed partial class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
     private long _torqueOffWrittenTicks;
     private long _torqueOffRequestTicks;
     private long _torqueOffCount;
+    private readonly long[] _torqueOffRequested = new long[TorqueOffLogLength];
+    private readonly long[] _torqueOffWritten = new long[TorqueOffLogLength];
+    private const int TorqueOffLogLength = 64;
     private long _iterations;
     private long _goalWrites;
     private long _ioErrors;
@@ -118,6 +121,28 @@ public sealed partial class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
 
     /// <summary>Torque-off writes that answered a request so far.</summary>
     public long TorqueOffCount => Interlocked.Read(ref _torqueOffCount);
+
+    /// <summary>
+    /// The last (up to 64) torque-off writes that answered a request, written at or after <paramref name="fromTicks"/>:
+    /// when each was asked for and when the IO thread put it on the wire (Stopwatch ticks). For a test that splits a
+    /// reaction's time between the IO thread and the wire; the IO thread logs without allocating.
+    /// </summary>
+    public IReadOnlyList<(long RequestedTicks, long WrittenTicks)> TorqueOffWrites(long fromTicks)
+    {
+        long n = Interlocked.Read(ref _torqueOffCount);
+        var list = new List<(long, long)>();
+        for (long k = Math.Max(0, n - TorqueOffLogLength); k < n; k++)
+        {
+            int i = (int)(k % TorqueOffLogLength);
+            long written = Volatile.Read(ref _torqueOffWritten[i]);
+            if (written >= fromTicks)
+            {
+                list.Add((Volatile.Read(ref _torqueOffRequested[i]), written));
+            }
+        }
+
+        return list;
+    }
 
     /// <summary>Torque-off broadcasts repeated by the IO thread while torque is off.</summary>
     public long TorqueOffRepeats => Interlocked.Read(ref _torqueOffRepeats);
@@ -198,6 +223,9 @@ public sealed partial class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
         _bus.WriteSafety(_torqueOffPacket.AsSpan(0, _torqueOffLength));
         long written = Stopwatch.GetTimestamp();
         Interlocked.Exchange(ref _torqueOffWrittenTicks, written);
+        int slot = (int)(Interlocked.Read(ref _torqueOffCount) % TorqueOffLogLength);
+        Volatile.Write(ref _torqueOffRequested[slot], requested);
+        Volatile.Write(ref _torqueOffWritten[slot], written);
         Interlocked.Increment(ref _torqueOffCount);
         if (requested != 0)
         {

@@ -75,6 +75,39 @@ public sealed class StallWitnessTests
     }
 
     [Fact]
+    public void StallMsBetween_CountsTimeWhenAnyCpuStoodStill_OverlapsOnce()
+    {
+        // CPU 0 stood still 10–20 ms, CPU 1 15–30 ms (one host steal each) and both 50–54 ms (a collection seen by both):
+        // at least one CPU stood still for 10–30 and 50–54, 24 ms; the collection's 4 ms counts once.
+        HilTrace t = Trace(true,
+            new ProcessStall(T0 + Ms(10), T0 + Ms(20), 0, Cpu: 0),
+            new ProcessStall(T0 + Ms(15), T0 + Ms(30), 0, Cpu: 1),
+            new ProcessStall(T0 + Ms(50), T0 + Ms(54), 4, 0, Cpu: 0),
+            new ProcessStall(T0 + Ms(50), T0 + Ms(54), 4, 0, Cpu: 1));
+        Assert.Equal(24, t.StallMsBetween(T0, T0 + Ms(100)), 6);
+        Assert.Equal(5, t.StallMsBetween(T0 + Ms(25), T0 + Ms(40)), 6);
+        Assert.Equal(4, t.GcMsBetween(T0, T0 + Ms(100)), 6);
+    }
+
+    [Fact]
+    public void Witness_RunsOneThreadPerCpu()
+    {
+        StallWitness w = StallWitness.Shared(realtime: false);
+        long before = w.Wakes;
+        var sw = Stopwatch.StartNew();
+        while (w.Wakes - before < 200 && sw.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            Thread.Sleep(10);
+        }
+
+        // Every CPU's witness wakes about every millisecond: 100 ms of wall time brings at least one wake per CPU.
+        long mark = w.Wakes;
+        Thread.Sleep(100);
+        Assert.True(w.Wakes - mark >= Environment.ProcessorCount, $"{w.Wakes - mark} wakes in 100 ms on {Environment.ProcessorCount} CPU(s)");
+        Assert.Equal(Environment.ProcessorCount, w.Cpus);
+    }
+
+    [Fact]
     public void ReactionOverItsBound_WithNoStall_IsAViolation()
     {
         AssertionResult r = AssertionEvaluator.Evaluate(CableCut, Trace(true), Judge);

@@ -167,7 +167,7 @@ internal static class HilCampaignCommand
         }
 
         stdout.WriteLine(string.Create(inv,
-            $"whole-process stalls (witness above every rig thread): longest {r.ProcessStalls.LongestMs:F1} ms, {r.ProcessStalls.GcMs:F1} ms of garbage collection among them; {r.StallRelaxed} timing bound(s) relaxed by the stall measured in their window"));
+            $"test-machine stalls (a witness per CPU above every rig thread): longest {r.ProcessStalls.LongestMs:F1} ms, {r.ProcessStalls.GcMs:F1} ms of garbage collection among them; {r.StallRelaxed} timing bound(s) relaxed by the stall measured in their window"));
         foreach (string e in r.StallRelaxedSamples)
         {
             stdout.WriteLine("  relaxed: " + e);
