@@ -40,14 +40,15 @@ public static class Campaign
                     int seed = RunSeed(options.Seed, i);
                     Scenario s = CampaignScenario.Generate(seed, options.RobotPath);
                     rig ??= await StartRigAsync(s, options, cancellationToken).ConfigureAwait(false);
-                    ScenarioResult r = await ScenarioRunner.RunOnRigAsync(rig, s, new ScenarioRunOptions { KeepTrace = false, Unsafe = options.Unsafe, SpinMarginUs = SpinMarginUs, Realtime = options.Realtime }, cancellationToken).ConfigureAwait(false);
+                    ScenarioResult r = await ScenarioRunner.RunOnRigAsync(rig, s, new ScenarioRunOptions { KeepTrace = false, Unsafe = options.Unsafe, SpinMarginUs = SpinMarginUs, Realtime = options.Realtime, FailureReportDirectory = options.FailureReportDirectory }, cancellationToken).ConfigureAwait(false);
                     outcomes.Add((i, seed, r));
                     if (r.Violations > 0)
                     {
                         // At once, not only in the final result: a long campaign's failures must survive the campaign being stopped.
                         options.Log?.Invoke($"campaign: run {i} (seed {seed}) broke {r.Violations} safety assertion(s): "
                             + string.Join("; ", r.Assertions.Where(a => a.IsViolation).Select(a => $"{a.Id}: {a.Detail}"))
-                            + $" (longest witnessed process stall in the run {r.ProcessStalls.LongestMs:F1} ms) — replay: metai hil campaign --replay {seed}");
+                            + $" (longest witnessed process stall in the run {r.ProcessStalls.LongestMs:F1} ms) — replay: metai hil campaign --replay {seed}{(options.Realtime ? " --rt" : "")}"
+                            + (r.ReportDirectory is { } artefacts ? $"; the run as it ran: {Path.Combine(Path.GetDirectoryName(artefacts)!, "report.md")}" : ""));
                     }
                     if (r.Error is not null || rig.Spent)
                     {
@@ -111,8 +112,8 @@ public static class Campaign
     }
 
     /// <summary>Runs one campaign scenario by its run seed on a rig of its own (replay), optionally with a report folder.</summary>
-    public static Task<ScenarioResult> ReplayAsync(int runSeed, string robotPath, string? reportDirectory = null, CancellationToken cancellationToken = default) =>
-        ScenarioRunner.RunAsync(CampaignScenario.Generate(runSeed, robotPath), new ScenarioRunOptions { ReportDirectory = reportDirectory, SpinMarginUs = SpinMarginUs }, cancellationToken);
+    public static Task<ScenarioResult> ReplayAsync(int runSeed, string robotPath, string? reportDirectory = null, bool realtime = false, CancellationToken cancellationToken = default) =>
+        ScenarioRunner.RunAsync(CampaignScenario.Generate(runSeed, robotPath), new ScenarioRunOptions { ReportDirectory = reportDirectory, SpinMarginUs = SpinMarginUs, Realtime = realtime }, cancellationToken);
 
     /// <summary>The controller settings a campaign's rigs run with (built exactly as <see cref="StartRigAsync"/> builds them).</summary>
     public static CampaignSettings SettingsOf(CampaignOptions options)

@@ -21,6 +21,10 @@ public sealed class CampaignOptions
     /// <summary>Run the rigs as deployed (SCHED_FIFO loop, IO and hardware twins; <see cref="Runner.ScenarioRunOptions.Realtime"/>).</summary>
     public bool Realtime { get; init; }
 
+    /// <summary>Folder where each run that breaks a safety assertion writes its report, trace and plots as it ran (one folder
+    /// per run, <see cref="Runner.ScenarioRunOptions.FailureReportDirectory"/>); none: nothing written.</summary>
+    public string? FailureReportDirectory { get; init; }
+
     /// <summary>Progress messages.</summary>
     public Action<string>? Log { get; init; }
 

@@ -47,6 +47,8 @@ public static class ScenarioBatch
                 Users = options.Users,
                 Beams = options.BeamsFor?.Invoke(s),
                 Log = options.Progress is { } progress ? m => progress($"{tag} {m}") : null,
+                Realtime = options.Realtime,
+                SpinMarginUs = options.SpinMarginUs,
             }, cancellationToken).ConfigureAwait(false);
             results.Add(r);
             options.Progress?.Invoke($"{tag} {Verdict(r)}");

@@ -29,6 +29,13 @@ public sealed class ScenarioBatchOptions
     /// <summary>Replaces every scenario's seed (the seed of its random draws: MQTT loss, encoder noise); none: the files' own.</summary>
     public int? Seed { get; init; }
 
+    /// <summary>Run each rig as deployed, at SCHED_FIFO (<see cref="ScenarioRunOptions.Realtime"/>).</summary>
+    public bool Realtime { get; init; }
+
+    /// <summary>Spin margin (µs) of the controller loop and the master's publisher (<see cref="ScenarioRunOptions.SpinMarginUs"/>);
+    /// none: their default.</summary>
+    public double? SpinMarginUs { get; init; }
+
     /// <summary>Write PNG plots.</summary>
     public bool Plots { get; init; } = true;
 

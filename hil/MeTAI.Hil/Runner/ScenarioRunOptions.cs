@@ -10,6 +10,13 @@ public sealed record ScenarioRunOptions
     /// <summary>Folder for this scenario's artefacts (plots, trace CSV, beam log, audit log); none: nothing written.</summary>
     public string? ReportDirectory { get; init; }
 
+    /// <summary>
+    /// Folder under which a run that breaks a safety assertion writes its report (<c>report.md</c>, trace, events and
+    /// plots, in a folder named after the scenario) when <see cref="ReportDirectory"/> is not set: a campaign's run on a
+    /// reused rig cannot always be replayed on a fresh one, so its own trace is the evidence. None: nothing written.
+    /// </summary>
+    public string? FailureReportDirectory { get; init; }
+
     /// <summary>Write PNG plots into the report folder.</summary>
     public bool Plots { get; init; } = true;
 

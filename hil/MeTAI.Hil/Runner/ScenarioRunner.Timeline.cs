@@ -132,6 +132,13 @@ public static partial class ScenarioRunner
         {
             result = Reports.ScenarioArtefacts.Write(result, dir, options.Plots);
         }
+        else if (options.FailureReportDirectory is { } failures && result.Violations > 0)
+        {
+            // FOLDER/NAME/report.md, its artefacts in FOLDER/NAME/NAME/ (the layout of any report).
+            string folder = Path.Combine(failures, scenario.Name);
+            result = Reports.ScenarioArtefacts.Write(result, Path.Combine(folder, scenario.Name), options.Plots);
+            Reports.HilReport.Write([result], folder, $"A run that broke a safety assertion, as it ran (on a campaign's rig, possibly reused after other runs): `{scenario.Name}`");
+        }
 
         options.Log?.Invoke($"{scenario.Name}: {(result.Passed ? "passed" : "FAILED")} ({results.Count(r => r.Passed)}/{results.Count} assertions, {injected} faults)");
         return options.KeepTrace ? result : new ScenarioResult

@@ -199,6 +199,8 @@ public class CampaignTests(ITestOutputHelper output)
         int campaignSeed = Enumerable.Range(1, 10_000).First(s =>
             CampaignScenario.Generate(Campaign.RunSeed(s, 0), RobotPath).Faults is [{ Kind: FaultKind.EStopPress }]);
         int runSeed = Campaign.RunSeed(campaignSeed, 0);
+        string failures = RepositoryPaths.TempDir("campaign-failures");
+        var log = new List<string>();
         CampaignResult r = await Campaign.RunAsync(new CampaignOptions
         {
             Runs = 1,
@@ -206,11 +208,22 @@ public class CampaignTests(ITestOutputHelper output)
             RobotPath = RobotPath,
             Parallelism = 1,
             Unsafe = new UnsafeTestOptions { DisabledInterlocks = Il.EStop },
+            FailureReportDirectory = failures,
+            Log = log.Add,
         });
         output.WriteLine($"campaign seed {campaignSeed}: {r.Violations} violations, first {r.FirstFailingSeed}: {r.FirstFailure}");
         Assert.True(r.Violations > 0, "a controller that ignores the e-stop must break the campaign's safety assertions");
         Assert.Equal(runSeed, r.FirstFailingSeed);
         Assert.Contains("torque-off", r.FirstFailure, StringComparison.Ordinal);
+
+        // The failing run's own report, trace and events, as it ran on the campaign's rig, named in the log.
+        string name = CampaignScenario.Generate(runSeed, RobotPath).Name;
+        string report = Path.Combine(failures, name, "report.md");
+        Assert.True(File.Exists(report), $"no {report}");
+        Assert.Contains("FAIL", File.ReadAllText(report), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(failures, name, name, "trace.csv")));
+        Assert.True(File.Exists(Path.Combine(failures, name, name, "events.csv")));
+        Assert.Contains(log, l => l.Contains("the run as it ran: " + report, StringComparison.Ordinal));
 
         ScenarioResult replay = await Campaign.ReplayAsync(runSeed, RobotPath);
         foreach (AssertionResult a in replay.Assertions)

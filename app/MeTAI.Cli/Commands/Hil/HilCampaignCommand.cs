@@ -26,9 +26,10 @@ internal static class HilCampaignCommand
         var robot = new Option<FileInfo?>("--robot") { Description = "Robot file (default configs/robots/metai-arm6.json)" };
         var replay = new Option<int?>("--replay") { Description = "Run one run seed (a campaign's firstFailingSeed) again, with a full report in --report" };
         var report = new Option<DirectoryInfo?>("--report") { Description = "Report folder of --replay (default out/hil/replay-SEED)" };
+        var failures = new Option<DirectoryInfo?>("--failures") { Description = "Where each run that breaks a safety assertion writes its report, trace and plots as it ran (default out/hil/campaign-failures)" };
         var command = new Command("campaign", "Fault campaign: random fault mixes and timings against the real controller; counts safety violations.")
         {
-            runs, seed, workers, json, robot, replay, report, rt,
+            runs, seed, workers, json, robot, replay, report, rt, failures,
         };
         command.SetAction(parse =>
         {
@@ -55,7 +56,7 @@ internal static class HilCampaignCommand
 
                 if (parse.GetValue(replay) is int runSeed)
                 {
-                    return Replay(runSeed, robotPath, parse.GetValue(report)?.FullName, stdout, Progress);
+                    return Replay(runSeed, robotPath, parse.GetValue(report)?.FullName, parse.GetValue(rt), stdout, Progress);
                 }
 
                 if (parse.GetValue(report) is not null)
@@ -81,6 +82,7 @@ internal static class HilCampaignCommand
                     Parallelism = w,
                     RobotPath = robotPath,
                     Realtime = parse.GetValue(rt),
+                    FailureReportDirectory = parse.GetValue(failures)?.FullName ?? Path.GetFullPath(Path.Combine("out", "hil", "campaign-failures")),
                     Log = Progress,
                 }).GetAwaiter().GetResult();
                 if (asJson)
@@ -108,13 +110,13 @@ internal static class HilCampaignCommand
         ["seconds"] = Math.Round(r.ElapsedS, 1),
         ["firstFailingSeed"] = r.FirstFailingSeed,
         ["firstFailure"] = r.FirstFailure,
-        ["replay"] = r.FirstFailingSeed is int s ? ReplayCommand(s) : null,
+        ["replay"] = r.FirstFailingSeed is int s ? ReplayCommand(s, r.Settings.Realtime) : null,
         ["failingRuns"] = new JsonArray([.. r.FailingRuns.Select(f => (JsonNode?)new JsonObject
         {
             ["index"] = f.Index,
             ["seed"] = f.Seed,
             ["failure"] = f.Failure,
-            ["replay"] = ReplayCommand(f.Seed),
+            ["replay"] = ReplayCommand(f.Seed, r.Settings.Realtime),
         })]),
         ["settings"] = new JsonObject
         {
@@ -150,7 +152,9 @@ internal static class HilCampaignCommand
             .Select(k => KeyValuePair.Create(k.Key, (JsonNode?)JsonValue.Create(k.Value)))),
     };
 
-    private static string ReplayCommand(int runSeed) => string.Create(CultureInfo.InvariantCulture, $"./metai hil campaign --replay {runSeed} --report out/hil/replay-{runSeed}");
+    // The replay runs as the campaign ran: real-time when it was (--rt), at the campaign's spin margin.
+    private static string ReplayCommand(int runSeed, bool realtime) =>
+        string.Create(CultureInfo.InvariantCulture, $"./metai hil campaign --replay {runSeed}{(realtime ? " --rt" : "")} --report out/hil/replay-{runSeed}");
 
     private static void Summary(CampaignResult r, TextWriter stdout)
     {
@@ -177,7 +181,7 @@ internal static class HilCampaignCommand
         {
             stdout.WriteLine(string.Create(inv, $"VIOLATIONS: {r.Violations} safety assertion(s) broken in {r.RunsWithViolations} run(s)"));
             stdout.WriteLine(string.Create(inv, $"first failing seed {s}: {r.FirstFailure}"));
-            stdout.WriteLine("replay: " + ReplayCommand(s));
+            stdout.WriteLine("replay: " + ReplayCommand(s, r.Settings.Realtime));
             foreach (CampaignFailure f in r.FailingRuns.Skip(1))
             {
                 stdout.WriteLine(string.Create(inv, $"also failing: run {f.Index}, seed {f.Seed}: {f.Failure}"));
@@ -189,7 +193,7 @@ internal static class HilCampaignCommand
         }
     }
 
-    private static int Replay(int runSeed, string robotPath, string? reportDirectory, TextWriter stdout, Action<string> progress)
+    private static int Replay(int runSeed, string robotPath, string? reportDirectory, bool realtime, TextWriter stdout, Action<string> progress)
     {
         if (runSeed < 0)
         {
@@ -201,7 +205,10 @@ internal static class HilCampaignCommand
         {
             ReportDirectory = dir,
             Progress = progress,
-            Header = string.Create(CultureInfo.InvariantCulture, $"Replay of campaign run seed {runSeed}: `metai hil campaign --replay {runSeed}`"),
+            // As the campaign ran it: the same spin margin, and real-time when asked (before 2026-12-08 a replay ignored --rt).
+            Realtime = realtime,
+            SpinMarginUs = Campaign.SpinMarginUs,
+            Header = string.Create(CultureInfo.InvariantCulture, $"Replay of campaign run seed {runSeed}: `metai hil campaign --replay {runSeed}{(realtime ? " --rt" : "")}`"),
         }).GetAwaiter().GetResult();
         ScenarioOutcome o = r.Outcomes[0];
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,

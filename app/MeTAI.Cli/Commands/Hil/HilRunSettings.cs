@@ -26,6 +26,12 @@ public sealed class HilRunSettings
     /// <summary>Progress lines.</summary>
     public Action<string>? Progress { get; init; }
 
+    /// <summary>Each rig as deployed, at SCHED_FIFO (a campaign's <c>--rt</c>, kept by its replay).</summary>
+    public bool Realtime { get; init; }
+
+    /// <summary>Spin margin (µs) of the loop and the master's publisher; none: their default (a replay uses the campaign's).</summary>
+    public double? SpinMarginUs { get; init; }
+
     /// <summary>Text under the report's title.</summary>
     public string? Header { get; init; }
 }

@@ -118,6 +118,8 @@ public static class HilScenarios
             BeamsFor = s => beams.GetValueOrDefault(s.Name),
             Progress = settings.Progress,
             Header = settings.Header,
+            Realtime = settings.Realtime,
+            SpinMarginUs = settings.SpinMarginUs,
         }, cancellationToken);
     }
 }

@@ -279,14 +279,14 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
         }
     }
 
-    // This test process's stalls during the session (the witness runs above its threads at SCHED_FIFO when it may).
+    // The machine's stalls during the session, per CPU (the witnesses run above every thread at SCHED_FIFO when they may).
     private static string Stalls(StallWitness witness, long from)
     {
         IReadOnlyList<ProcessStall> stalls = witness.Between(from, Stopwatch.GetTimestamp());
         return stalls.Count == 0
-            ? "test process: no stall of 2 ms or more"
+            ? "test machine: no stall of 2 ms or more"
             : string.Create(CultureInfo.InvariantCulture,
-                $"test process: {stalls.Count} stall(s) of 2 ms or more, longest {stalls.Max(x => x.Ms):F1} ms, {stalls.Sum(x => x.GcPauseMs):F1} ms of garbage collection (witness real-time: {witness.Authoritative})");
+                $"test machine: {stalls.Count} stall(s) of 2 ms or more on {stalls.Select(x => x.Cpu).Distinct().Count()} CPU(s), longest {stalls.Max(x => x.Ms):F1} ms, {stalls.GroupBy(x => x.Cpu).Max(g => g.Sum(x => x.GcPauseMs)):F1} ms of garbage collection (witnesses real-time: {witness.Authoritative})");
     }
 
     private static async Task Command(OperatorConsoleClient console, ControllerStateMonitor monitor, ControllerCommandKind kind, SafetyState expected, StringBuilder log)
