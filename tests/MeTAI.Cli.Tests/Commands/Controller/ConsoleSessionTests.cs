@@ -144,7 +144,9 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
             // Chromium at nice 19 (a wrapper script): the surgeon's browser runs on a workstation of its own; here it shares two
             // cores with the controller, and at normal priority its renderer took the CPU the 30 ms watchdogs need.
             string niceChromium = Path.Combine(dir, "chromium-nice");
-            File.WriteAllText(niceChromium, "#!/bin/sh\nexec nice -n 19 /usr/bin/chromium \"$@\"\n");
+            File.WriteAllText(niceChromium, Environment.GetEnvironmentVariable("METAI_CONSOLE_CHROMIUM_WRAP") is { Length: > 0 } wrap
+                ? $"#!/bin/sh\nexec {wrap} /usr/bin/chromium \"$@\"\n"
+                : "#!/bin/sh\nexec nice -n 19 /usr/bin/chromium \"$@\"\n");
             if (!OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(niceChromium, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
