@@ -37,6 +37,34 @@ public static partial class AssertionEvaluator
         return from;
     }
 
+    /// <summary>
+    /// When each servo's torque went off at or after <paramref name="from"/> (Stopwatch ticks; 0: not seen off): the servo
+    /// twin's own record of the write that turned it off, stamped by its real-time thread, else — torque that dropped by
+    /// itself (an overload latched, servo power lost) — the first trace sample that shows it off. The trace recorder is
+    /// an ordinary thread: its samples can lag the bus by a scheduling delay, the twin's record does not.
+    /// </summary>
+    private static long[] TorqueOffTimes(HilTrace t, long from)
+    {
+        var offAt = new long[t.Robot.JointCount];
+        foreach (BusEvent e in t.Bus)
+        {
+            if (e.Kind == BusEventKind.TorqueOff && e.Ticks >= from && IndexOf(t.Robot, e.ServoId) is int j and >= 0 && offAt[j] == 0)
+            {
+                offAt[j] = e.Ticks;
+            }
+        }
+
+        for (int j = 0; j < offAt.Length; j++)
+        {
+            if (offAt[j] == 0 && t.Samples.FirstOrDefault(s => s.Ticks >= from && (s.TorqueMask & (1 << j)) == 0) is { } selfOff)
+            {
+                offAt[j] = selfOff.Ticks;
+            }
+        }
+
+        return offAt;
+    }
+
     private static int IndexOf(RobotModel robot, byte id)
     {
         for (int i = 0; i < robot.JointCount; i++)
@@ -127,37 +155,62 @@ public static partial class AssertionEvaluator
                 continue;
             }
 
-            TraceSample? off = t.Samples.FirstOrDefault(s => s.Ticks >= from && s.TorqueMask == 0);
+            // Each servo's torque off (a servo already off when the latch began counts as off then).
+            long[] offAt = TorqueOffTimes(t, from);
+            TraceSample? atFrom = t.Samples.LastOrDefault(s => s.Ticks <= from);
+            for (int j = 0; j < offAt.Length; j++)
+            {
+                if (offAt[j] == 0 && atFrom is not null && (atFrom.TorqueMask & (1 << j)) == 0)
+                {
+                    offAt[j] = from;
+                }
+            }
+
+            long offTicks = offAt.Contains(0) ? 0 : offAt.Max();
             TraceSample? last = t.Samples.Count > 0 ? t.Samples[^1] : null;
-            if (off is null && last is not null && HilTrace.Ms(from, last.Ticks) < (a.BusWithinMs ?? 100))
+            if (offTicks == 0 && last is not null && HilTrace.Ms(from, last.Ticks) < (a.BusWithinMs ?? 100))
             {
                 lines.Add(F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s, too close to the end of the recording to see the bus"));
                 continue;
             }
 
-            if (off is null || off.Ticks > until)
+            if (offTicks == 0 || offTicks > until)
             {
                 return (false, F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s, but torque never went off on every servo"));
             }
 
-            double ms = HilTrace.Ms(from, off.Ticks);
-            long resyncs = t.ResyncsBetween(from, off.Ticks);
-            double stall = t.StallMsBetween(from, off.Ticks);
+            double ms = HilTrace.Ms(from, offTicks);
+            long resyncs = t.ResyncsBetween(from, offTicks);
+            double stall = t.StallMsBetween(from, offTicks);
             if (a.BusWithinMs is { } bound && ms > bound + stall + (resyncs > 0 ? StallAllowanceMs : 0))
             {
-                return (false, F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s; every servo's torque off only {ms:F1} ms later"));
+                return (false, F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s; every servo's torque off only {ms:F1} ms later{SampleGap(t, from, offTicks)}"));
             }
 
-            TraceSample? back = t.Samples.FirstOrDefault(s => s.Ticks > off.Ticks && s.Ticks < until && s.TorqueMask != 0);
+            TraceSample? back = t.Samples.FirstOrDefault(s => s.Ticks > offTicks && s.Ticks < until && s.TorqueMask != 0);
             if (back is not null)
             {
                 return (false, F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s: torque came back on at {t.Seconds(back.Ticks):F3} s without a power-up"));
             }
 
-            lines.Add(F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s: all torque off within {ms:F1} ms (sampled){StallNote(stall, t, from, off.Ticks)}, off until {(until == long.MaxValue ? "the end" : "the next power-up")}"));
+            lines.Add(F($"{e.To} at {t.Seconds(e.CycleTicks):F3} s: all torque off within {ms:F1} ms{StallNote(stall, t, from, offTicks)}, off until {(until == long.MaxValue ? "the end" : "the next power-up")}"));
         }
 
         return (true, string.Join("; ", lines));
+    }
+
+    // The longest gap between trace samples in [from, to]: a late verdict read from samples names how sparse they were.
+    private static string SampleGap(HilTrace t, long from, long to)
+    {
+        double gap = 0;
+        TraceSample? prev = null;
+        foreach (TraceSample s in t.Samples.Where(s => s.Ticks >= from && s.Ticks <= to))
+        {
+            gap = prev is null ? gap : Math.Max(gap, HilTrace.Ms(prev.Ticks, s.Ticks));
+            prev = s;
+        }
+
+        return F($" (longest gap between trace samples in that window {gap:F1} ms)");
     }
 
     private static (bool, string) GoalSteps(AssertionSpec a, HilTrace t)

@@ -1,7 +1,6 @@
 using MeTAI.Hil.Scenarios;
 using MeTAI.Hil.Traces;
 using MeTAI.Robotics.Safety;
-using MeTAI.Simulation.Serial;
 
 namespace MeTAI.Hil.Runner;
 
@@ -215,30 +214,10 @@ public static partial class AssertionEvaluator
 
         long cycles = tr.Cycle - raise.InputCycle;
         int n = t.Robot.JointCount;
-        var offAt = new long[n];
-        foreach (BusEvent e in t.Bus)
-        {
-            if (e.Kind == BusEventKind.TorqueOff && e.Ticks >= raise.InputTicks)
-            {
-                int j = IndexOf(t.Robot, e.ServoId);
-                if (j >= 0 && offAt[j] == 0)
-                {
-                    offAt[j] = e.Ticks;
-                }
-            }
-        }
-
         // A servo whose torque was already off (e.g. by its own hardware error) needs no write; one whose torque drops by
-        // itself after the press (an overload latched at the same moment) shows no write either: its torque-off time is
-        // the first sample that shows it off.
+        // itself after the press (an overload latched at the same moment) shows no write either (TorqueOffTimes).
+        long[] offAt = TorqueOffTimes(t, raise.InputTicks);
         TraceSample? atPress = t.Samples.LastOrDefault(s => s.Ticks <= raise.InputTicks);
-        for (int j = 0; j < n; j++)
-        {
-            if (offAt[j] == 0 && t.Samples.FirstOrDefault(s => s.Ticks >= raise.InputTicks && (s.TorqueMask & (1 << j)) == 0) is { } selfOff)
-            {
-                offAt[j] = selfOff.Ticks;
-            }
-        }
 
         var missing = Enumerable.Range(0, n).Where(j => offAt[j] == 0 && (atPress is null || (atPress.TorqueMask & (1 << j)) != 0)).ToList();
         // A silent (cut) bus cannot carry the torque-off (as in latched-torque-off): the bus bound then starts when the

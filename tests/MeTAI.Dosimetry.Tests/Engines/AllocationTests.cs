@@ -70,11 +70,26 @@ public class AllocationTests(EngineFixture fixture)
         }
     }
 
+    // The fewest bytes of three measurements: a one-off allocation on the thread (seen once in ./test.sh, 2026-12-07:
+    // 13 640 vs 15 696 bytes, ≈ 2 KB more in one measurement) is noise; an allocation per history or per particle would
+    // be in every measurement, and grow eightfold with the histories.
+    private long FewestAllocatedOverBatches(int historiesPerIndex, out long launchesMeasured, bool fullModel = false)
+    {
+        long fewest = long.MaxValue;
+        launchesMeasured = 0;
+        for (int k = 0; k < 3; k++)
+        {
+            fewest = Math.Min(fewest, AllocatedOverBatches(historiesPerIndex, out launchesMeasured, fullModel));
+        }
+
+        return fewest;
+    }
+
     [Fact]
     public void BatchLoop_BytesPerBatchBoundedAndIndependentOfHistories()
     {
-        long small = AllocatedOverBatches(64, out long launchesSmall);
-        long large = AllocatedOverBatches(512, out long launchesLarge);
+        long small = FewestAllocatedOverBatches(64, out long launchesSmall);
+        long large = FewestAllocatedOverBatches(512, out long launchesLarge);
         Assert.Equal(11, launchesSmall);
         Assert.Equal(11, launchesLarge);
         // 8× the histories per batch (1.3 million particles more), the same bytes within a few dozen: nothing is
@@ -87,8 +102,8 @@ public class AllocationTests(EngineFixture fixture)
     [Fact]
     public void BatchLoop_FullVirtualSourceModel_AllocatesNothingPerHistory()
     {
-        long small = AllocatedOverBatches(64, out long launchesSmall, fullModel: true);
-        long large = AllocatedOverBatches(512, out long launchesLarge, fullModel: true);
+        long small = FewestAllocatedOverBatches(64, out long launchesSmall, fullModel: true);
+        long large = FewestAllocatedOverBatches(512, out long launchesLarge, fullModel: true);
         Assert.Equal(11, launchesSmall);
         Assert.Equal(11, launchesLarge);
         Assert.True(Math.Abs(small - large) <= 256, $"{small} vs {large} bytes");

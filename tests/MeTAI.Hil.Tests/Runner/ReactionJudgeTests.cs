@@ -9,6 +9,7 @@ using MeTAI.Robotics.Audit;
 using MeTAI.Robotics.Control;
 using MeTAI.Robotics.Safety;
 using MeTAI.Robotics.Transport;
+using MeTAI.Simulation.Serial;
 
 namespace MeTAI.Hil.Tests.Runner;
 
@@ -367,5 +368,51 @@ public sealed class ReactionJudgeTests
         // The same trace with a fault that leaves the wire free: torque off 375 ms after the Fault breaks the 50 ms bound.
         AssertionResult r = AssertionEvaluator.Evaluate(Latched, TorqueOffAfterAWireFault(FaultKind.HeartbeatStop), Scenario());
         Assert.True(r.IsViolation, r.Detail);
+        Assert.Contains("longest gap between trace samples in that window 1.0 ms", r.Detail, StringComparison.Ordinal);
+    }
+
+    // Fault at T0 with the wire free; the servo twin records every servo's torque-off write 4 ms later, while the trace
+    // recorder (an ordinary thread) took no sample between 2 ms and 300 ms after the Fault.
+    private static HilTrace TorqueOffWrittenAtOnce_SamplerStarved(bool busRecord)
+    {
+        var samples = new List<TraceSample>();
+        double[] zero = new double[6];
+        for (long k = -500; k <= 900; k++)
+        {
+            if (k is > 2 and < 300)
+            {
+                continue;
+            }
+
+            samples.Add(new TraceSample(T0 + Ms(k), k, k < 0 ? SafetyState.Following : SafetyState.Fault, Interlocks.None, zero, zero, zero, Vec3.Zero, Vec3.Zero, Vec3.Zero,
+                false, 0, k < 4 ? 0x3F : 0));
+        }
+
+        return new HilTrace(TestRobots.Arm6(), T0 - F, T0 + F)
+        {
+            Samples = samples,
+            Bus = busRecord ? [.. Enumerable.Range(1, 6).Select(id => new BusEvent(T0 + Ms(4), BusEventKind.TorqueOff, (byte)id, null, T0))] : [],
+            Audit =
+            [
+                Transition(T0 - Ms(500), T0 - Ms(500), SafetyState.Aligning, SafetyState.Following, "Aligned"),
+                Transition(T0, T0, SafetyState.Following, SafetyState.Fault, "ServoBus"),
+            ],
+        };
+    }
+
+    [Fact]
+    public void LatchedTorqueOff_TimedByTheServoTwinsRecord_NotByAStarvedTraceSampler()
+    {
+        // The twin's real-time thread stamped each torque-off write 4 ms after the Fault: the reaction is 4 ms, whatever
+        // the sampler saw (its first sample showing torque off is 300 ms late).
+        AssertionResult r = AssertionEvaluator.Evaluate(Latched, TorqueOffWrittenAtOnce_SamplerStarved(busRecord: true), Scenario());
+        Assert.True(r.Passed, r.Detail);
+        Assert.Contains("all torque off within 4.0 ms", r.Detail, StringComparison.Ordinal);
+
+        // Without the twin's record (torque that dropped by itself) only the samples can tell: 300 ms, and the verdict
+        // names the 298 ms gap between samples.
+        AssertionResult sampled = AssertionEvaluator.Evaluate(Latched, TorqueOffWrittenAtOnce_SamplerStarved(busRecord: false), Scenario());
+        Assert.True(sampled.IsViolation, sampled.Detail);
+        Assert.Contains("longest gap between trace samples in that window 298.0 ms", sampled.Detail, StringComparison.Ordinal);
     }
 }
