@@ -10,9 +10,9 @@ public static partial class AssertionEvaluator
 {
     // A reaction cannot be judged when the controller had already stopped (for another reason, e.g. a spurious trip on a
     // loaded machine) when the fault began, or was in a state where the reaction is no change.
-    private static string? NotExercised(AssertionSpec a, HilTrace t, double? heartbeatWatchdogMs)
+    private static string? NotExercised(AssertionSpec a, HilTrace t, double? heartbeatWatchdogMs, double? servoTimeoutMs)
     {
-        if (a.Kind == AssertionKind.JointLimits && !Goals(t).Any() && TorqueOnMs(t, wireUp: true) is var on && on < NoGoalsTorqueOnMs)
+        if (a.Kind == AssertionKind.JointLimits && !Goals(t).Any() && TorqueOnMs(t, wireUp: true) is var on && on < NoGoalsTorqueOnMs(servoTimeoutMs))
         {
             // The controller stopped (Fault, EStop) as the run began, before its IO thread's next goal write, or had torque
             // on only while the wire carried nothing a servo could hear (a cut bus, a rogue talker, a baud-rate mismatch:
@@ -101,9 +101,15 @@ public static partial class AssertionEvaluator
             : null;
     }
 
-    // How long the controller may hold torque on without a goal frame reaching the bus: one Sync Read that waits out its
-    // three 10 ms reply timeouts, and the write after it.
-    private const double NoGoalsTorqueOnMs = 40;
+    // How long the controller may hold torque on without a goal frame reaching the bus: until its servo-bus watchdog
+    // (the servo timeout after the last complete reading, 40 ms shipped) has latched Fault, with the 5 ms margin the
+    // campaign's ServoBus reactions are judged by. An IO thread held up from the run's start (seed 1150481 in the CI
+    // campaign, 2026-12-08: Following 5.5 ms before recording began, ServoBus Fault 40.5 ms after) is that watchdog
+    // doing its work; torque on longer with no goal and no Fault would be a controller that stopped writing unnoticed.
+    // (Was 40 ms flat: one Sync Read waiting out three 10 ms reply timeouts and the write after it.)
+    private static double NoGoalsTorqueOnMs(double? servoTimeoutMs) => (servoTimeoutMs ?? ShippedServoTimeoutMs) + 5;
+
+    private static readonly double ShippedServoTimeoutMs = new MeTAI.Robotics.Control.ControllerOptions().ServoTimeoutMs;
 
     // Milliseconds of the run the controller spent in a state that keeps torque on (every state but Disabled, Powering,
     // Fault, EStop); with wireUp, only while no wire fault (busSilent, busCollision, baudMismatch) was under way. Powering

@@ -39,7 +39,7 @@ public static partial class AssertionEvaluator
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(scenario);
         string claim = a.Description.Length > 0 ? a.Description : Claim(a);
-        if (NotExercised(a, trace, scenario.Controller.HeartbeatWatchdogMs) is { } why)
+        if (NotExercised(a, trace, scenario.Controller.HeartbeatWatchdogMs, scenario.Controller.ServoTimeoutMs) is { } why)
         {
             return new AssertionResult(a.Id, a.Kind, a.Safety, false, claim, "not exercised: " + why, Exercised: false);
         }

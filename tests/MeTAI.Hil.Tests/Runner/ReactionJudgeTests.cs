@@ -297,6 +297,19 @@ public sealed class ReactionJudgeTests
     }
 
     [Fact]
+    public void JointLimits_NoGoalFrame_FaultedByTheServoBusWatchdogWithinItsBound_NotExercised()
+    {
+        // CI campaign seed 1150481 (2026-12-08): the IO thread held up from the run's start, ServoBus Fault 40.5 ms into the
+        // recording: the servo-bus watchdog (40 ms servo timeout + the 5 ms reaction margin) did its work, no goal to check.
+        AssertionResult r = AssertionEvaluator.Evaluate(Limits, SamplesOnly(SafetyState.Following, SafetyState.Fault, 41), Scenario());
+        Assert.False(r.Exercised, r.Detail);
+        Assert.Contains("torque on for only 41 ms", r.Detail, StringComparison.Ordinal);
+
+        // Past the watchdog's bound with torque on and no goal: a controller that stopped writing unnoticed.
+        Assert.True(AssertionEvaluator.Evaluate(Limits, SamplesOnly(SafetyState.Following, SafetyState.Fault, 47), Scenario()).IsViolation);
+    }
+
+    [Fact]
     public void JointLimits_NoGoalFrame_TorqueOnOnlyWhileTheWireWasCut_NotExercised()
     {
         // A bus cut from before the run's samples began: the controller wrote goals for 60 ms, but no servo (and no twin)
