@@ -50,10 +50,12 @@ public sealed class StallWitness
 
     private StallWitness()
     {
-        _cpus = new CpuWitness[Math.Clamp(Environment.ProcessorCount, 1, 64)];
-        for (int c = 0; c < _cpus.Length; c++)
+        // One per CPU this process may run on (its affinity mask, CPUs 0–63): those are the CPUs the rig's threads use.
+        int[] cpus = AllowedCpus();
+        _cpus = new CpuWitness[cpus.Length];
+        for (int c = 0; c < cpus.Length; c++)
         {
-            _cpus[c] = new CpuWitness(this, c);
+            _cpus[c] = new CpuWitness(this, cpus[c]);
         }
     }
 
@@ -79,7 +81,23 @@ public sealed class StallWitness
     /// lateness prove a stall, and only then do judges count it.</summary>
     public bool Authoritative => _cpus.All(c => c.Authoritative);
 
-    /// <summary>Witnesses: one per CPU this process sees.</summary>
+    private static int[] AllowedCpus()
+    {
+        long mask = 0;
+        try
+        {
+            mask = OperatingSystem.IsLinux() || OperatingSystem.IsWindows() ? (long)Process.GetCurrentProcess().ProcessorAffinity : 0;
+        }
+        catch (Exception ex) when (ex is PlatformNotSupportedException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // No mask to read: the CPUs the runtime counts.
+        }
+
+        int[] allowed = [.. Enumerable.Range(0, 64).Where(c => ((mask >> c) & 1) != 0)];
+        return allowed.Length > 0 ? allowed : [.. Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 64))];
+    }
+
+    /// <summary>Witnesses: one per CPU this process may run on.</summary>
     public int Cpus => _cpus.Length;
 
     /// <summary>Wake-ups so far, all witnesses together (they are alive).</summary>
