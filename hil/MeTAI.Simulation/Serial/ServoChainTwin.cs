@@ -214,7 +214,7 @@ public sealed partial class ServoChainTwin : IDisposable
                         {
                             bool wasOn = s.TorqueEnabled;
                             byte error = Hears(s) ? s.Write(address, p[2..]) : (byte)0;
-                            NoteTorqueOff(wasOn, s, now);
+                            NoteTorqueOff(wasOn, s);
                             if (!broadcast)
                             {
                                 Reply(s.Id, (byte)(error | s.StatusError()), []);
@@ -257,7 +257,7 @@ public sealed partial class ServoChainTwin : IDisposable
                             {
                                 bool wasOn = s.TorqueEnabled;
                                 s.Write(address, p.Slice(k + 1, length));
-                                NoteTorqueOff(wasOn, s, now);
+                                NoteTorqueOff(wasOn, s);
                             }
 
                             if (goals is not null)
@@ -300,17 +300,26 @@ public sealed partial class ServoChainTwin : IDisposable
         }
     }
 
-    private void NoteTorqueOff(bool wasOn, XmServoTwin s, long now)
+    // Stamped after the write took effect, not when the frame's handling began: a broadcast torque-off reaches the servos
+    // one after the other, and a trace sample taken between two of them (stamped after the frame began) must not see a
+    // servo still on after its recorded torque-off (campaign seed 1744406: "torque came back on" at the same instant).
+    private void NoteTorqueOff(bool wasOn, XmServoTwin s)
     {
         bool isOn = s.TorqueEnabled;
-        if (wasOn && !isOn)
+        if (wasOn == isOn)
         {
-            Interlocked.Exchange(ref _torqueOffTicks, now);
+            return;
         }
 
-        if (_recording && wasOn != isOn)
+        long applied = Stopwatch.GetTimestamp();
+        if (!isOn)
         {
-            _events.Enqueue(new BusEvent(now, isOn ? BusEventKind.TorqueOn : BusEventKind.TorqueOff, s.Id, null, _previousReadTicks));
+            Interlocked.Exchange(ref _torqueOffTicks, applied);
+        }
+
+        if (_recording)
+        {
+            _events.Enqueue(new BusEvent(applied, isOn ? BusEventKind.TorqueOn : BusEventKind.TorqueOff, s.Id, null, _previousReadTicks));
         }
     }
 
