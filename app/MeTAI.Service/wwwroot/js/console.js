@@ -15,6 +15,10 @@ const s = {
   cred: null, client: null, timer: null,
   pos: [0, 0, 0], seq: 0, hbSeq: 0, estopSeq: 0,
   posesSent: 0, heartbeatsSent: 0, rateHz: 0, rateWindow: [],
+  // The page's own timing: gaps between heartbeats it sent (the controller's watchdog is 30 ms), the longest, and the
+  // last 100 gaps over 20 ms as [epoch ms at the late beat, gap ms], so a lapse the controller audits can be placed on
+  // the page's side or downstream of it (relay, broker).
+  hbGapMaxMs: 0, hbLate: [],
   lastPoseAt: 0, lastHeartbeatAt: 0, lastTickAt: 0,
   pointer: null, // { id, x, y, start: [x, y, z], shift }
   keyDeadman: false, buttonDeadman: false, padDeadman: false, padClutch: false, gamepadId: null,
@@ -108,6 +112,14 @@ function tick() {
     s.rateWindow.push(now);
   }
   if (now - s.lastHeartbeatAt >= HEARTBEAT_PERIOD_MS - 1) {
+    if (s.lastHeartbeatAt) {
+      const gap = now - s.lastHeartbeatAt;
+      if (gap > s.hbGapMaxMs) s.hbGapMaxMs = gap;
+      if (gap > 20) {
+        if (s.hbLate.length >= 100) s.hbLate.shift();
+        s.hbLate.push([Math.round(performance.timeOrigin + now), Math.round(gap * 10) / 10]);
+      }
+    }
     s.lastHeartbeatAt = now;
     if (s.client.publish(s.cred.topics.heartbeat, writeHeartbeat())) s.heartbeatsSent += 1;
   }
@@ -198,7 +210,7 @@ async function connect() {
     s.client = client;
     const granted = await client.subscribe([{ topic: s.cred.topics.force }, { topic: s.cred.topics.state, qos: 1 }]);
     if (granted.some((g) => g === 0x80)) throw new Error("the broker refused a subscription (ACL)");
-    s.seq = 0; s.hbSeq = 0;
+    s.seq = 0; s.hbSeq = 0; s.lastHeartbeatAt = 0;
     s.timer = setInterval(tick, POSE_PERIOD_MS);
     $("disconnect").disabled = false;
   } catch (error) {
@@ -328,6 +340,7 @@ function draw(f) {
 window.metaiConsole = {
   stats: () => ({
     connected: !!s.client?.connected, posesSent: s.posesSent, heartbeatsSent: s.heartbeatsSent, rateHz: s.rateHz,
+    heartbeatGapMaxMs: s.hbGapMaxMs, heartbeatsLate: s.hbLate.map((x) => [...x]),
     present: present(), clutch: clutch(), position: [...s.pos], state: s.state,
     lastForce: { newtons: [...s.force.v], active: s.force.active, ageMs: s.force.at ? performance.now() - s.force.at : null, messages: s.force.count },
   }),

@@ -166,107 +166,115 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
             });
             IPage page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1360, Height = 1100 } });
             page.SetDefaultTimeout(30_000);
-            var consoleErrors = new ConcurrentQueue<string>();
-            page.Console += (_, m) =>
+            try
             {
-                if (m.Type == "error")
+                var consoleErrors = new ConcurrentQueue<string>();
+                page.Console += (_, m) =>
                 {
-                    consoleErrors.Enqueue(m.Text);
-                }
-            };
-            // The service's Content-Security-Policy: the console raises no violation (WebSocket to 'self' included).
-            await page.AddInitScriptAsync("""
-                window.metaiCspViolations = [];
-                document.addEventListener("securitypolicyviolation", (e) => window.metaiCspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`));
-                """);
-
-            // A synthetic gamepad with a rumble motor (Gamepad API), its clutch (B) held so that only the pointer moves the
-            // arm: the page must play the restoring force on it.
-            await page.AddInitScriptAsync("""
-                window.syntheticPad = { axes: [0, 0, 0, 0], buttons: Array.from({ length: 17 }, (_, i) => ({ pressed: i === 1, touched: false, value: i === 1 ? 1 : 0 })), rumbles: 0 };
-                const syntheticGamepad = {
-                  id: "synthetic gamepad (test)", index: 0, connected: true, mapping: "standard", timestamp: 0,
-                  get axes() { return window.syntheticPad.axes; },
-                  get buttons() { return window.syntheticPad.buttons; },
-                  vibrationActuator: { type: "dual-rumble", playEffect: () => { window.syntheticPad.rumbles += 1; return Promise.resolve("complete"); } },
+                    if (m.Type == "error")
+                    {
+                        consoleErrors.Enqueue(m.Text);
+                    }
                 };
-                Object.defineProperty(Navigator.prototype, "getGamepads", { configurable: true, value: () => [syntheticGamepad, null, null, null] });
-                """);
-            await page.GotoAsync($"http://127.0.0.1:{httpPort}/console.html");
-            await page.FillAsync("#api-key", token);
-            await page.ClickAsync("#key-form button");
-            await page.WaitForSelectorAsync("#connect:not([disabled])");
-            await page.ClickAsync("#connect");
-            await page.WaitForFunctionAsync("() => window.metaiConsole.stats().connected && window.metaiConsole.stats().posesSent > 50");
-            await page.EvaluateAsync("() => document.activeElement && document.activeElement.blur()");
-            await page.Keyboard.DownAsync("Space"); // the deadman, held for the whole session
+                // The service's Content-Security-Policy: the console raises no violation (WebSocket to 'self' included).
+                await page.AddInitScriptAsync("""
+                    window.metaiCspViolations = [];
+                    document.addEventListener("securitypolicyviolation", (e) => window.metaiCspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`));
+                    """);
 
-            // The operator at the arm: Enable → Home → StartTeleop; Aligning waits for the surgeon's first drag.
-            await Command(operatorConsole, monitor, ControllerCommandKind.Enable, SafetyState.Enabled, log);
-            await Command(operatorConsole, monitor, ControllerCommandKind.Home, SafetyState.Ready, log);
-            await Command(operatorConsole, monitor, ControllerCommandKind.StartTeleop, SafetyState.Aligning, log);
+                // A synthetic gamepad with a rumble motor (Gamepad API), its clutch (B) held so that only the pointer moves the
+                // arm: the page must play the restoring force on it.
+                await page.AddInitScriptAsync("""
+                    window.syntheticPad = { axes: [0, 0, 0, 0], buttons: Array.from({ length: 17 }, (_, i) => ({ pressed: i === 1, touched: false, value: i === 1 ? 1 : 0 })), rumbles: 0 };
+                    const syntheticGamepad = {
+                      id: "synthetic gamepad (test)", index: 0, connected: true, mapping: "standard", timestamp: 0,
+                      get axes() { return window.syntheticPad.axes; },
+                      get buttons() { return window.syntheticPad.buttons; },
+                      vibrationActuator: { type: "dual-rumble", playEffect: () => { window.syntheticPad.rumbles += 1; return Promise.resolve("complete"); } },
+                    };
+                    Object.defineProperty(Navigator.prototype, "getGamepads", { configurable: true, value: () => [syntheticGamepad, null, null, null] });
+                    """);
+                await page.GotoAsync($"http://127.0.0.1:{httpPort}/console.html");
+                await page.FillAsync("#api-key", token);
+                await page.ClickAsync("#key-form button");
+                await page.WaitForSelectorAsync("#connect:not([disabled])");
+                await page.ClickAsync("#connect");
+                await page.WaitForFunctionAsync("() => window.metaiConsole.stats().connected && window.metaiConsole.stats().posesSent > 50");
+                await page.EvaluateAsync("() => document.activeElement && document.activeElement.blur()");
+                await page.Keyboard.DownAsync("Space"); // the deadman, held for the whole session
 
-            Pose home = robot.ForwardKinematics(robot.HomeRad);
-            Vec3 axis = home.Orientation.Rotate(Vec3.UnitX);
-            Vec3 target = robot.PatientToRobot.Apply(corridor.TargetLps);
-            ILocator pad = page.Locator("#pad");
-            LocatorBoundingBoxResult box = (await pad.BoundingBoxAsync())!;
-            double cx = box.X + box.Width / 2, cy = box.Y + box.Height / 2;
+                // The operator at the arm: Enable → Home → StartTeleop; Aligning waits for the surgeon's first drag.
+                await Command(operatorConsole, monitor, ControllerCommandKind.Enable, SafetyState.Enabled, log);
+                await Command(operatorConsole, monitor, ControllerCommandKind.Home, SafetyState.Ready, log);
+                await Command(operatorConsole, monitor, ControllerCommandKind.StartTeleop, SafetyState.Aligning, log);
 
-            // A stroke moves the master by (dx, dz) metres in the pad's side view (x right, z up); lifting is the clutch.
-            async Task Stroke(double dxM, double dzM)
-            {
-                double px = dxM / MetresPerPixel, py = -dzM / MetresPerPixel;
-                int steps = Math.Max(4, (int)(Math.Sqrt(px * px + py * py) / 4));
+                Pose home = robot.ForwardKinematics(robot.HomeRad);
+                Vec3 axis = home.Orientation.Rotate(Vec3.UnitX);
+                Vec3 target = robot.PatientToRobot.Apply(corridor.TargetLps);
+                ILocator pad = page.Locator("#pad");
+                LocatorBoundingBoxResult box = (await pad.BoundingBoxAsync())!;
+                double cx = box.X + box.Width / 2, cy = box.Y + box.Height / 2;
+
+                // A stroke moves the master by (dx, dz) metres in the pad's side view (x right, z up); lifting is the clutch.
+                async Task Stroke(double dxM, double dzM)
+                {
+                    double px = dxM / MetresPerPixel, py = -dzM / MetresPerPixel;
+                    int steps = Math.Max(4, (int)(Math.Sqrt(px * px + py * py) / 4));
+                    await page.Mouse.MoveAsync((float)cx, (float)cy);
+                    await page.Mouse.DownAsync();
+                    await page.Mouse.MoveAsync((float)(cx + px), (float)(cy + py), new MouseMoveOptions { Steps = steps });
+                    // The tool's speed is limited (0.1 m/s): let it catch up before the clutch.
+                    await Task.Delay(600);
+                    await page.Mouse.UpAsync();
+                }
+
+                // 1. A few millimetres in, then a push against the wall: the page shows the restoring force.
+                await Stroke(axis.X * 0.01 / TranslationScale, axis.Z * 0.01 / TranslationScale);
+                var across = new Vec3(axis.Z, 0, -axis.X); // perpendicular to the axis in the x–z plane
+                double pushM = (corridor.RadiusMm + 1.5) / 1000 / TranslationScale;
                 await page.Mouse.MoveAsync((float)cx, (float)cy);
                 await page.Mouse.DownAsync();
-                await page.Mouse.MoveAsync((float)(cx + px), (float)(cy + py), new MouseMoveOptions { Steps = steps });
-                // The tool's speed is limited (0.1 m/s): let it catch up before the clutch.
+                await page.Mouse.MoveAsync((float)(cx + across.X * pushM / MetresPerPixel), (float)(cy - across.Z * pushM / MetresPerPixel), new MouseMoveOptions { Steps = 20 });
+                await page.WaitForFunctionAsync("() => { const f = window.metaiConsole.stats().lastForce; return f.active && Math.hypot(...f.newtons) > 0.2; }");
+                string forceText = (await page.TextContentAsync("#force"))!;
+                Assert.Contains("fixture active", forceText, StringComparison.Ordinal);
+                await page.WaitForFunctionAsync("() => window.syntheticPad.rumbles > 0");
+                await page.Mouse.MoveAsync((float)cx, (float)cy, new MouseMoveOptions { Steps = 20 });
                 await Task.Delay(600);
                 await page.Mouse.UpAsync();
+
+                // 2. Strokes along the corridor until the tool is at the target.
+                for (int stroke = 0; stroke < 20 && tool.DistanceTo(target) > 0.0015; stroke++)
+                {
+                    // Towards the target in the pad's plane (x, z), at most 20 mm of tool travel a stroke; the corridor's axis
+                    // lies in that plane (y = 0), so this also takes out any sideways drift.
+                    Vec3 toGo = target - tool.Position;
+                    double lengthM = Math.Sqrt(toGo.X * toGo.X + toGo.Z * toGo.Z);
+                    double k = lengthM > 0.02 ? 0.02 / lengthM : 1;
+                    Assert.True(monitor.State is SafetyState.Aligning or SafetyState.Following or SafetyState.Clutched,
+                        $"the arm left teleoperation: {monitor.State} ({monitor.Interlocks}); {Stalls(witness, sessionFrom)} {Tail(log)}");
+                    await Stroke(toGo.X * k / TranslationScale, toGo.Z * k / TranslationScale);
+                    output.WriteLine($"stroke {stroke}: tool {tool.DistanceTo(target) * 1000:F2} mm from the target, state {monitor.State}");
+                }
+
+                await page.Keyboard.UpAsync("Space");
+                JsonElement stats = await page.EvaluateAsync<JsonElement>("() => window.metaiConsole.stats()");
+                output.WriteLine($"console: {stats}");
+                double toTargetMm = tool.DistanceTo(target) * 1000;
+                double offAxisMm = corridor.DistanceToCenterline(robot.PatientToRobot.Inverse().Apply(tool.Position));
+                Assert.True(toTargetMm < 2, $"the tool ended {toTargetMm:F2} mm from the target ({monitor.State}, {monitor.Interlocks}); {Stalls(witness, sessionFrom)} {Tail(log)}");
+                Assert.True(offAxisMm < corridor.RadiusMm, $"the tool ended {offAxisMm:F2} mm off the corridor's centreline");
+                Assert.DoesNotContain("CorridorViolation", monitor.Interlocks ?? "", StringComparison.Ordinal);
+                Assert.True(stats.GetProperty("posesSent").GetInt64() > 0);
+                Assert.Empty(consoleErrors);
+                Assert.Empty(await page.EvaluateAsync<string[]>("() => window.metaiCspViolations"));
+                Assert.Contains("connected as master 'console1' with a token issued to 'sam'", Read(log), StringComparison.Ordinal);
             }
-
-            // 1. A few millimetres in, then a push against the wall: the page shows the restoring force.
-            await Stroke(axis.X * 0.01 / TranslationScale, axis.Z * 0.01 / TranslationScale);
-            var across = new Vec3(axis.Z, 0, -axis.X); // perpendicular to the axis in the x–z plane
-            double pushM = (corridor.RadiusMm + 1.5) / 1000 / TranslationScale;
-            await page.Mouse.MoveAsync((float)cx, (float)cy);
-            await page.Mouse.DownAsync();
-            await page.Mouse.MoveAsync((float)(cx + across.X * pushM / MetresPerPixel), (float)(cy - across.Z * pushM / MetresPerPixel), new MouseMoveOptions { Steps = 20 });
-            await page.WaitForFunctionAsync("() => { const f = window.metaiConsole.stats().lastForce; return f.active && Math.hypot(...f.newtons) > 0.2; }");
-            string forceText = (await page.TextContentAsync("#force"))!;
-            Assert.Contains("fixture active", forceText, StringComparison.Ordinal);
-            await page.WaitForFunctionAsync("() => window.syntheticPad.rumbles > 0");
-            await page.Mouse.MoveAsync((float)cx, (float)cy, new MouseMoveOptions { Steps = 20 });
-            await Task.Delay(600);
-            await page.Mouse.UpAsync();
-
-            // 2. Strokes along the corridor until the tool is at the target.
-            for (int stroke = 0; stroke < 20 && tool.DistanceTo(target) > 0.0015; stroke++)
+            finally
             {
-                // Towards the target in the pad's plane (x, z), at most 20 mm of tool travel a stroke; the corridor's axis
-                // lies in that plane (y = 0), so this also takes out any sideways drift.
-                Vec3 toGo = target - tool.Position;
-                double lengthM = Math.Sqrt(toGo.X * toGo.X + toGo.Z * toGo.Z);
-                double k = lengthM > 0.02 ? 0.02 / lengthM : 1;
-                Assert.True(monitor.State is SafetyState.Aligning or SafetyState.Following or SafetyState.Clutched,
-                    $"the arm left teleoperation: {monitor.State} ({monitor.Interlocks}); {Stalls(witness, sessionFrom)} {Tail(log)}");
-                await Stroke(toGo.X * k / TranslationScale, toGo.Z * k / TranslationScale);
-                output.WriteLine($"stroke {stroke}: tool {tool.DistanceTo(target) * 1000:F2} mm from the target, state {monitor.State}");
+                // Before the browser closes: the page's own heartbeat timing beside the controller's audited lapses.
+                await PageTiming(page, Path.Combine(dir, "audit.jsonl"));
             }
-
-            await page.Keyboard.UpAsync("Space");
-            JsonElement stats = await page.EvaluateAsync<JsonElement>("() => window.metaiConsole.stats()");
-            output.WriteLine($"console: {stats}");
-            double toTargetMm = tool.DistanceTo(target) * 1000;
-            double offAxisMm = corridor.DistanceToCenterline(robot.PatientToRobot.Inverse().Apply(tool.Position));
-            Assert.True(toTargetMm < 2, $"the tool ended {toTargetMm:F2} mm from the target ({monitor.State}, {monitor.Interlocks}); {Stalls(witness, sessionFrom)} {Tail(log)}");
-            Assert.True(offAxisMm < corridor.RadiusMm, $"the tool ended {offAxisMm:F2} mm off the corridor's centreline");
-            Assert.DoesNotContain("CorridorViolation", monitor.Interlocks ?? "", StringComparison.Ordinal);
-            Assert.True(stats.GetProperty("posesSent").GetInt64() > 0);
-            Assert.Empty(consoleErrors);
-            Assert.Empty(await page.EvaluateAsync<string[]>("() => window.metaiCspViolations"));
-            Assert.Contains("connected as master 'console1' with a token issued to 'sam'", Read(log), StringComparison.Ordinal);
         }
         finally
         {
@@ -283,6 +291,41 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
 
             output.WriteLine(Stalls(witness, sessionFrom));
             output.WriteLine(Tail(log, 40));
+        }
+    }
+
+    // Where a heartbeat lapse arose: the page's own late beats (sent > 20 ms after the one before, epoch ms) beside the
+    // lapses the controller audited (> 30 ms since the last heartbeat it received). Late on the page: its timers; on time
+    // there but late at the controller: the relay, the broker or the controller's MQTT side.
+    private async Task PageTiming(IPage page, string auditPath)
+    {
+        try
+        {
+            if (!page.IsClosed)
+            {
+                JsonElement st = await page.EvaluateAsync<JsonElement>("() => window.metaiConsole.stats()");
+                output.WriteLine($"page: heartbeats sent {st.GetProperty("heartbeatsSent")}, longest gap {st.GetProperty("heartbeatGapMaxMs").GetDouble():F1} ms, late (> 20 ms; epoch ms, gap ms): {st.GetProperty("heartbeatsLate")}");
+            }
+        }
+        catch (PlaywrightException ex)
+        {
+            output.WriteLine($"page timing unavailable: {ex.Message}");
+        }
+
+        if (File.Exists(auditPath))
+        {
+            var lapses = new List<string>();
+            foreach (string l in File.ReadLines(auditPath))
+            {
+                if (l.Contains("\"interlockRaised\"", StringComparison.Ordinal) && l.Contains("\"HapticHeartbeat\"", StringComparison.Ordinal))
+                {
+                    using JsonDocument d = JsonDocument.Parse(l);
+                    JsonElement e = d.RootElement;
+                    lapses.Add($"{DateTimeOffset.Parse(e.GetProperty("utc").GetString()!, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds()} ({e.GetProperty("detail").GetString()})");
+                }
+            }
+
+            output.WriteLine($"controller: {lapses.Count} heartbeat lapse(s) audited (epoch ms): {string.Join("; ", lapses.TakeLast(100))}");
         }
     }
 
