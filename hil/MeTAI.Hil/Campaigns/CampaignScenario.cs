@@ -143,7 +143,9 @@ public static class CampaignScenario
                     reaction = "estop";
                     break;
                 case FaultKind.EStopCableCut:
-                    // Power is cut by the loop itself; the controller reads the loop every RelayFeedMs, then reacts next cycle.
+                    // Power is cut by the loop itself; the controller reads the loop every RelayFeedMs — behind at most one
+                    // servo read in flight (10 ms reply timeout: reads are not retried past the read-back's due time, so
+                    // servos that answer no read cannot hold it up by 30 ms, seed 56551805) — then reacts next cycle.
                     mine.Add(Reaction(f, [SafetyState.EStop], Interlocks.EStop, ShippedIo.RelayFeedMs + 20, 2));
                     reaction = "estop";
                     break;

@@ -38,6 +38,28 @@ public static partial class AssertionEvaluator
     }
 
     /// <summary>
+    /// Milliseconds of [<paramref name="from"/>, <paramref name="to"/>] during which the servo wire could carry nothing
+    /// to or from every device (a bus cut, a rogue talker holding it, a baud-rate mismatch): a reaction whose input is
+    /// read over that wire (the power relay's read-back: welded contacts, an open e-stop loop) cannot begin before it is
+    /// back, so its bound runs that much longer. Overlapping cuts count once.
+    /// </summary>
+    private static double BusCutMsBetween(HilTrace t, long from, long to)
+    {
+        long covered = 0, until = from;
+        foreach (FaultRecord x in t.Faults.Where(x => x.Kind is FaultKind.BusSilent or FaultKind.BusCollision or FaultKind.BaudMismatch).OrderBy(x => x.StartTicks))
+        {
+            long start = Math.Max(x.StartTicks, until), end = Math.Min(x.EndTicks == 0 ? to : x.EndTicks, to);
+            if (end > start)
+            {
+                covered += end - start;
+                until = end;
+            }
+        }
+
+        return HilTrace.Ms(0, covered);
+    }
+
+    /// <summary>
     /// When each servo's torque went off at or after <paramref name="from"/> (Stopwatch ticks; 0: not seen off): the servo
     /// twin's own record of the write that turned it off, stamped by its real-time thread, else — torque that dropped by
     /// itself (an overload latched, servo power lost) — the first trace sample that shows it off. The trace recorder is

@@ -189,11 +189,15 @@ public static partial class AssertionEvaluator
         long cycles = raise is null ? 0 : tr.Cycle - raise.Cycle;
         long resyncs = t.ResyncsBetween(reference, tr.CycleTicks);
         double stall = t.StallMsBetween(reference, tr.CycleTicks);
-        double bound = (a.WithinMs ?? double.PositiveInfinity) + stall + (resyncs > 0 ? StallAllowanceMs : 0);
+        // The relay's read-back travels on the servo wire: while it is cut nothing can be read (campaign seed 72001774:
+        // welded contacts and a 92 ms bus cut, Fault 9 ms after the wire came back, 152 ms after the last feed).
+        double cut = a.Interlock is { } wire && (wire & Interlocks.ServoPower) != 0 || f.Kind == FaultKind.EStopCableCut ? BusCutMsBetween(t, reference, tr.CycleTicks) : 0;
+        double bound = (a.WithinMs ?? double.PositiveInfinity) + stall + cut + (resyncs > 0 ? StallAllowanceMs : 0);
         bool ok = ms <= bound && (a.WithinCycles is null || cycles <= a.WithinCycles);
         string detail = F($"{tr.To} at cycle {tr.Cycle}, {ms:F1} ms after {refName} (loop deadline)")
             + (raise is null ? "" : F($", {cycles} cycle(s) after {raise.Interlock} was detected"))
             + StallNote(stall, t, reference, tr.CycleTicks)
+            + (cut > 0 ? F($"; the servo wire was cut for {cut:F1} ms of it (the read-back waits for it): bound {bound:F1} ms") : "")
             + (resyncs > 0 ? $"; the loop re-based its schedule {resyncs}× in this window (machine stall): bound relaxed by 1 s" : "");
         return (ok, detail);
     }

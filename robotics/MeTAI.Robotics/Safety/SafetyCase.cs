@@ -140,7 +140,7 @@ public static class SafetyCase
             Interlocks.ServoHardwareError => (readingAge + cycle, F($"alert bit of the next reply (reading {readingAge:0.#}) + 1 cycle; Hardware Error Status, read every {o.StatusPollEvery} IO cycles ({o.StatusPollEvery * ioCycle:0.#}), names the error")),
             Interlocks.JointVelocityLimit => (c.VelocityWindowMs + readingAge + cycle, F($"speed window {c.VelocityWindowMs:0.#} + reading {readingAge:0.#} + 1 cycle")),
             Interlocks.CorridorViolation => (cycle, "same cycle as the pose (≤ 1 cycle)"),
-            Interlocks.ServoPower => (o.RelayFeedMs + cycle, F($"relay read back every {o.RelayFeedMs:0.#} + 1 cycle (the relay itself cuts power {o.RelayOffMs:0.#} ms after the last feed, whatever the software does)")),
+            Interlocks.ServoPower => (o.RelayFeedMs + b.ReplyTimeoutMs + cycle, F($"relay read back every {o.RelayFeedMs:0.#} + a servo read in flight, not retried past it ({b.ReplyTimeoutMs} reply timeout) + 1 cycle (the relay itself cuts power {o.RelayOffMs:0.#} ms after the last feed, whatever the software does)")),
             Interlocks.BrokerConnection => (cycle, "client's disconnect event → next cycle (a link that dies silently is caught first by the 30 ms heartbeat watchdog)"),
             Interlocks.DeadmanReleased => (cycle, "pose carrying the bit → next cycle"),
             Interlocks.BeamOn => (cycle, "linac status → next cycle (a status older than 300 ms counts as beam on)"),

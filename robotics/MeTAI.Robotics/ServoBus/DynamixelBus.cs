@@ -117,6 +117,20 @@ public sealed partial class DynamixelBus : IDisposable
         }
     }
 
+    /// <summary>
+    /// No retry begins at or after these Stopwatch ticks (0: no limit). The bus's owner sets it around a transaction that
+    /// must not hold the half-duplex wire past a safety transaction due then — the power relay's read-back of the wired
+    /// e-stop loop: a Sync Read that nobody answers would otherwise take its 1 + <see cref="DynamixelBusOptions.Retries"/>
+    /// reply timeouts (30 ms shipped) before the read-back could go out (campaign seed 56551805: EStop 40 ms after the
+    /// e-stop cable was cut while the servos answered no read, bound 30).
+    /// </summary>
+    public long RetryUntilTicks { get; set; }
+
+    // Whether attempt number `attempt` of a transaction may go out: within the retries, no safety write waiting, and a
+    // retry only before RetryUntilTicks.
+    private bool MayAttempt(int attempt) =>
+        attempt <= _options.Retries && !SafetyWritePending && (attempt == 0 || RetryUntilTicks == 0 || Stopwatch.GetTimestamp() < RetryUntilTicks);
+
     /// <summary>True while a safety write is asked for and not yet written.</summary>
     public bool SafetyWritePending => Volatile.Read(ref _safetyPending) != 0;
 
@@ -140,7 +154,7 @@ public sealed partial class DynamixelBus : IDisposable
         modelNumber = 0;
         firmware = 0;
         int n = DynamixelPacket.WriteInstruction(_tx, id, DynamixelInstruction.Ping, []);
-        for (int attempt = 0; attempt <= _options.Retries && !SafetyWritePending; attempt++)
+        for (int attempt = 0; MayAttempt(attempt); attempt++)
         {
             CountRetry(attempt);
             ResetInput();
@@ -164,7 +178,7 @@ public sealed partial class DynamixelBus : IDisposable
         Span<byte> p = _params.AsSpan(0, 4);
         DynamixelPacket.WriteAddressLength(p, address, (ushort)data.Length);
         int n = DynamixelPacket.WriteInstruction(_tx, id, DynamixelInstruction.Read, p);
-        for (int attempt = 0; attempt <= _options.Retries && !SafetyWritePending; attempt++)
+        for (int attempt = 0; MayAttempt(attempt); attempt++)
         {
             CountRetry(attempt);
             ResetInput();
@@ -191,7 +205,7 @@ public sealed partial class DynamixelBus : IDisposable
             return true;
         }
 
-        for (int attempt = 0; attempt <= _options.Retries && !SafetyWritePending; attempt++)
+        for (int attempt = 0; MayAttempt(attempt); attempt++)
         {
             CountRetry(attempt);
             ResetInput();
@@ -236,7 +250,7 @@ public sealed partial class DynamixelBus : IDisposable
         int n = DynamixelPacket.WriteInstruction(_tx, DynamixelInstruction.BroadcastId, DynamixelInstruction.SyncRead, p);
         received.Clear();
         int got = 0;
-        for (int attempt = 0; attempt <= _options.Retries && got < ids.Length && !SafetyWritePending; attempt++)
+        for (int attempt = 0; MayAttempt(attempt) && got < ids.Length; attempt++)
         {
             CountRetry(attempt);
             ResetInput();

@@ -83,6 +83,20 @@ public sealed partial class ServoIo
         _relayReadFailed = !ReadRelay(id, now, feed);
     }
 
+    // Before a servo transaction: the relay's service if it is due, then the bus's retries bounded by its next due time
+    // (at once while its last read-back failed). Without a relay board: no bound.
+    private void YieldToRelay()
+    {
+        if (_options.PowerRelayId is null)
+        {
+            return;
+        }
+
+        _bus.RetryUntilTicks = 0; // the relay's own transactions retry as usual
+        ServiceRelay(Stopwatch.GetTimestamp());
+        _bus.RetryUntilTicks = _relayReadFailed ? 1 : _relayServiceTicks + _relayPeriodTicks;
+    }
+
     private bool ReadRelay(byte id, long now, bool feeding)
     {
         if (!_bus.Read(id, PowerRelayRegisters.PowerState, _relayStatus, out _))

@@ -285,13 +285,19 @@ public sealed partial class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
                 }
 
                 FlushTorqueOff();
+                // The relay's read-back goes before each read when due, and a read that goes unanswered retries only until
+                // it is due: servos that answer no read must not delay the wired e-stop loop's read-back by their timeouts.
+                YieldToRelay();
                 ReadPresent();
                 FlushTorqueOff();
                 if (++sinceStatus >= _options.StatusPollEvery)
                 {
                     sinceStatus = 0;
+                    YieldToRelay();
                     ReadStatus();
                 }
+
+                _bus.RetryUntilTicks = 0;
 
                 WaitForNextCycle(now);
             }
@@ -299,6 +305,7 @@ public sealed partial class ServoIo : ITorqueOffWriter, IServoPower, IDisposable
             {
                 // A broken or blocked port: feedback goes stale and the loop raises the servo-bus interlock.
                 Interlocked.Increment(ref _ioErrors);
+                _bus.RetryUntilTicks = 0;
                 Thread.Sleep(5);
             }
         }

@@ -226,6 +226,33 @@ public sealed class ReactionJudgeTests
     }
 
     [Fact]
+    public void RelayStuckClosed_BusCutInTheWindow_BoundRunsOnByTheCut_SameDelayWithTheWireUpIsAViolation()
+    {
+        // Campaign seed 72001774: disabled 50 ms after the weld (the feed stops), the servo wire cut for 92 ms meanwhile, so
+        // the relay could not be read; ServoPower 152 ms after the last feed, 9 ms after the wire came back.
+        AuditEvent[] audit =
+        [
+            Transition(T0 + Ms(50), T0 + Ms(50), SafetyState.Following, SafetyState.Disabled, "Disable"),
+            Raise(Interlocks.ServoPower, T0 + Ms(202), T0 + Ms(202.01), inputTicks: T0 + Ms(50)),
+            Transition(T0 + Ms(202), T0 + Ms(202.01), SafetyState.Disabled, SafetyState.Fault, "InterlockFault"),
+        ];
+        HilTrace wireUp = Trace(FaultKind.RelayStuckClosed, 2000, PosesUntil(T0 + F), audit);
+        var cut = new HilTrace(wireUp.Robot, wireUp.StartTicks, wireUp.EndTicks)
+        {
+            Faults = [.. wireUp.Faults, new FaultRecord("f2", FaultKind.BusSilent, "BusSilent", T0 + Ms(101), T0 + Ms(193))],
+            Mqtt = wireUp.Mqtt,
+            Audit = wireUp.Audit,
+        };
+        AssertionResult r = AssertionEvaluator.Evaluate(Weld(), cut, Scenario());
+        Assert.True(r.Exercised);
+        Assert.True(r.Passed, r.Detail);
+        Assert.Contains("servo wire was cut for 92.0 ms", r.Detail, StringComparison.Ordinal);
+
+        AssertionResult late = AssertionEvaluator.Evaluate(Weld(), wireUp, Scenario());
+        Assert.True(late.IsViolation, late.Detail);
+    }
+
+    [Fact]
     public void RelayStuckClosed_FoundWhileAnEStopForAnotherCauseHeld_Passes()
     {
         // The stop was an EStop (the e-stop device fell silent with the connection): the feed stopped, the board tripped,

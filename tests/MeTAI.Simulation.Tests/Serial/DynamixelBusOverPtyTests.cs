@@ -95,6 +95,23 @@ public sealed class DynamixelBusOverPtyTests : IDisposable
     }
 
     [Fact]
+    public void RetryUntilTicks_Passed_AnUnansweredReadIsNotRetried_SoTheRelaysReadBackIsNotHeldUp()
+    {
+        // Servos that answer no read: each attempt waits out the reply timeout. With the owner's bound passed (the power
+        // relay's read-back is due), only the first attempt goes out; without a bound, all 1 + Retries.
+        _twin.MuteReads(true);
+        Span<byte> data = stackalloc byte[4];
+        long retries = _bus.Statistics.Retries;
+        _bus.RetryUntilTicks = 1;
+        Assert.False(_bus.Read(1, XmControlTable.PresentPosition, data, out _));
+        Assert.Equal(retries, _bus.Statistics.Retries);
+        _bus.RetryUntilTicks = 0;
+        Assert.False(_bus.Read(1, XmControlTable.PresentPosition, data, out _));
+        Assert.Equal(retries + new DynamixelBusOptions().Retries, _bus.Statistics.Retries);
+        _twin.MuteReads(false);
+    }
+
+    [Fact]
     public void Bus_OnLinux_UsesItsOwnDescriptor()
     {
         // System.IO.Ports moves every byte through its own I/O thread; the bus's descriptor moves them on the caller's.
