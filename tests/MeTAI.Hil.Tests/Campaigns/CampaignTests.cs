@@ -217,7 +217,7 @@ public class CampaignTests(ITestOutputHelper output)
         Assert.Equal(3, merged.Runs);
         Assert.True(merged.Violations == 0, $"seed {merged.FirstFailingSeed}: {merged.FirstFailure}");
         Assert.Equal(ScheduledByKind(11, 0, 3), merged.FaultsScheduledByKind.OrderBy(k => k.Key, StringComparer.Ordinal));
-        Assert.Throws<ArgumentOutOfRangeException>(() => CampaignUnitRunner.RunAsync(options, 2, 2, slot).GetAwaiter().GetResult());
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => CampaignUnitRunner.RunAsync(options, 2, 2, slot));
     }
 
     [Fact]
