@@ -238,7 +238,7 @@ public class CampaignTests(ITestOutputHelper output)
         CampaignRunRecord[] runs = [Run(0, 0), Run(1, 1), Run(2, 0, "set-up failed"), Run(3, 2), Run(4, 0)];
         CampaignSettings settings = Campaign.SettingsOf(new CampaignOptions { RobotPath = RobotPath });
         CampaignResult a = CampaignMerge.Merge(runs, settings, 3, 2, 10);
-        CampaignResult b = CampaignMerge.Merge(runs.Reverse(), settings, 3, 2, 10);
+        CampaignResult b = CampaignMerge.Merge(Enumerable.Reverse(runs), settings, 3, 2, 10);
         foreach (CampaignResult r in new[] { a, b })
         {
             Assert.Equal(5, r.Runs);
