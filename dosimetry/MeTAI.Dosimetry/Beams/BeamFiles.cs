@@ -13,13 +13,19 @@ internal static class BeamFiles
             throw new MaterialDataException(path, "(file)", "file not found");
         }
 
+        return Parse(path, File.ReadAllText(path));
+    }
+
+    /// <summary>Beam JSON text from <paramref name="source"/> (a file, or what the text came with); errors name the source.</summary>
+    public static JsonDocument Parse(string source, string json)
+    {
         try
         {
-            return JsonDocument.Parse(File.ReadAllText(path));
+            return JsonDocument.Parse(json);
         }
         catch (JsonException ex)
         {
-            throw new MaterialDataException(path, "(file)", "not valid JSON: " + ex.Message);
+            throw new MaterialDataException(source, "(file)", "not valid JSON: " + ex.Message);
         }
     }
 

@@ -56,9 +56,27 @@ public sealed record BeamModel
     /// <summary>Loads a beam model; errors name the file and field.</summary>
     public static BeamModel Load(string path)
     {
-        EnergySpectrum spectrum = EnergySpectrum.Load(path);
         using JsonDocument doc = BeamFiles.Open(path);
-        JsonElement root = doc.RootElement;
+        return FromJson(path, doc.RootElement, System.IO.Path.GetFileNameWithoutExtension(path));
+    }
+
+    /// <summary>
+    /// A beam model from its file's text <paramref name="json"/> (e.g. shipped to another machine with a job), named
+    /// <paramref name="name"/>; errors name <paramref name="source"/> (default: the name) and the field. Same text, same
+    /// model as <see cref="Load"/> gives; <see cref="Path"/> is the source.
+    /// </summary>
+    public static BeamModel Parse(string json, string name, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        source ??= name;
+        using JsonDocument doc = BeamFiles.Parse(source, json);
+        return FromJson(source, doc.RootElement, name);
+    }
+
+    private static BeamModel FromJson(string path, JsonElement root, string name)
+    {
+        EnergySpectrum spectrum = EnergySpectrum.FromJson(path, root, name);
         double sad = BeamFiles.Number(path, root, "sourceAxisDistanceMm");
         double nominal = NominalEnergy(path, root, spectrum);
         if (!(sad >= 500 && sad <= 1500))
@@ -85,7 +103,7 @@ public sealed record BeamModel
         return new BeamModel
         {
             Path = path,
-            Name = System.IO.Path.GetFileNameWithoutExtension(path),
+            Name = name,
             Spectrum = spectrum,
             SadMm = sad,
             NominalEnergyMV = nominal,

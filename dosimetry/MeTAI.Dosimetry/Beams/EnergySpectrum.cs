@@ -90,7 +90,12 @@ public sealed class EnergySpectrum
     public static EnergySpectrum Load(string path)
     {
         using JsonDocument doc = BeamFiles.Open(path);
-        JsonElement root = doc.RootElement;
+        return FromJson(path, doc.RootElement, Path.GetFileNameWithoutExtension(path));
+    }
+
+    /// <summary>The spectrum of a beam file's JSON (<paramref name="path"/> names the source in errors).</summary>
+    internal static EnergySpectrum FromJson(string path, JsonElement root, string name)
+    {
         double[] upper = BeamFiles.Array(path, root, "binUpperEdgesMeV");
         double[] w = BeamFiles.Array(path, root, "weightsPerMeV");
         if (upper.Length != w.Length)
@@ -104,7 +109,7 @@ public sealed class EnergySpectrum
         Array.Copy(upper, 0, edges, 1, upper.Length);
         try
         {
-            return new EnergySpectrum(edges, w, Path.GetFileNameWithoutExtension(path));
+            return new EnergySpectrum(edges, w, name);
         }
         catch (ArgumentException ex)
         {

@@ -60,6 +60,26 @@ public sealed class DoseSession : IDisposable
         return _engine.ExecuteTally(_buffers, Phantom, Physics, beam, histories, seed, dose, cancellationToken);
     }
 
+    /// <summary>
+    /// A part of a batch as a unit of work (docs/cluster.md, §4.4): histories [<paramref name="firstHistory"/>,
+    /// <paramref name="firstHistory"/> + <paramref name="count"/>) of <paramref name="request"/> (its phantom and physics
+    /// the session's; its beam, seed and depth probe used), as the raw fixed-point tally per voxel
+    /// (<paramref name="tally"/>, one per voxel) and the kernel's counters (<paramref name="counters"/>,
+    /// <see cref="MonteCarlo.TransportKernel.CounterCount"/>). Ranges covering a batch sum to its tally exactly.
+    /// </summary>
+    public void RunTallyRange(DoseRequest request, long firstHistory, long count, long[] tally, long[] counters, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        if (!ReferenceEquals(request.Phantom, Phantom) || request.Physics != Physics)
+        {
+            throw new ArgumentException("The request's phantom and physics must be the session's.", nameof(request));
+        }
+
+        _engine.ExecuteRange(_buffers, request, firstHistory, count, tally, counters, cancellationToken);
+    }
+
     internal MonteCarloEngine.RunBuffers Buffers => _buffers;
 
     /// <inheritdoc />

@@ -15,8 +15,14 @@ public sealed class CampaignResult
     /// <summary>Faults injected, over all runs.</summary>
     public int FaultsInjected { get; init; }
 
-    /// <summary>Faults injected by kind.</summary>
+    /// <summary>Faults injected by kind (the faults of the runs that could start).</summary>
     public IReadOnlyDictionary<string, int> FaultsByKind { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>
+    /// Faults scheduled by kind: every run's scenario, whether or not it could start — fixed by the campaign's seed and
+    /// run count alone, so two campaigns of the same runs agree on it wherever they ran.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> FaultsScheduledByKind { get; init; } = new Dictionary<string, int>();
 
     /// <summary>Reactions a run never put to the test (the controller had already stopped for another reason).</summary>
     public int NotExercised { get; init; }

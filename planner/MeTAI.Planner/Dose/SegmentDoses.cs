@@ -126,23 +126,7 @@ public sealed class SegmentDoses
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(phantom);
         ArgumentNullException.ThrowIfNull(segments);
-        var setups = new BeamSetup[segments.Count];
-        double particles = 0;
-        for (int s = 0; s < segments.Count; s++)
-        {
-            DeliverySegment seg = segments[s];
-            setups[s] = SegmentBeams.Create(model, seg, 1.0);
-            particles += setups[s].HistoriesPerMu!.Value * seg.MonitorUnits;
-        }
-
-        var planned = new long[segments.Count];
-        long plannedTotal = 0;
-        for (int s = 0; s < segments.Count; s++)
-        {
-            planned[s] = Math.Max(10_000, (long)Math.Round(histories * setups[s].HistoriesPerMu!.Value * segments[s].MonitorUnits / particles));
-            plannedTotal += planned[s];
-        }
-
+        SegmentRoundPlan round = SegmentRoundPlan.Create(model, segments, histories, seed);
         var dose = new float[segments.Count][];
         var sigma = new float[segments.Count][];
         long total = 0;
@@ -151,18 +135,11 @@ public sealed class SegmentDoses
         using DoseSession session = engine.OpenSession(phantom);
         for (int s = 0; s < segments.Count; s++)
         {
-            DoseResult r = session.Run(setups[s], planned[s], seed + (ulong)s * 104_729, 10, null, cancellationToken);
-            float[] d = r.Dose.Data, u = r.RelativeUncertainty.Data;
-            var sg = new float[d.Length];
-            for (int v = 0; v < d.Length; v++)
-            {
-                sg[v] = d[v] * u[v];
-            }
-
-            dose[s] = d;
-            sigma[s] = sg;
+            SegmentUnitResult r = ComputeSegments(session, round, s, 1, cancellationToken);
+            dose[s] = r.DosePerMu[0];
+            sigma[s] = r.SigmaPerMu[0];
             total += r.Histories;
-            progress?.Report(Math.Min(1, total / (double)plannedTotal));
+            progress?.Report(Math.Min(1, total / (double)round.PlannedHistories));
             if (log is not null && (sw.Elapsed.TotalSeconds - last > 10 || s + 1 == segments.Count))
             {
                 last = sw.Elapsed.TotalSeconds;
@@ -172,6 +149,82 @@ public sealed class SegmentDoses
         }
 
         return new SegmentDoses(phantom.Geometry, segments, dose, sigma, total, sw.Elapsed.TotalSeconds, engine.DeviceName);
+    }
+
+    /// <summary>
+    /// Segments [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) of <paramref name="round"/>
+    /// on <paramref name="session"/>, each whole (10 batches): dose per MU and its absolute σ — the same bits as in
+    /// <see cref="Compute"/>, whichever session or machine runs them.
+    /// </summary>
+    public static SegmentUnitResult ComputeSegments(DoseSession session, SegmentRoundPlan round, int first, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(round);
+        if (first < 0 || count < 0 || first + count > round.Segments.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), $"Segments [{first}, {first + count}) are not within the round's {round.Segments.Count}.");
+        }
+
+        var dose = new float[count][];
+        var sigma = new float[count][];
+        long histories = 0;
+        var sw = Stopwatch.StartNew();
+        for (int k = 0; k < count; k++)
+        {
+            int s = first + k;
+            DoseResult r = session.Run(round.Setups[s], round.Histories[s], round.Seeds[s], 10, null, cancellationToken);
+            float[] d = r.Dose.Data, u = r.RelativeUncertainty.Data;
+            var sg = new float[d.Length];
+            for (int v = 0; v < d.Length; v++)
+            {
+                sg[v] = d[v] * u[v];
+            }
+
+            dose[k] = d;
+            sigma[k] = sg;
+            histories += r.Histories;
+        }
+
+        return new SegmentUnitResult(first, dose, sigma, histories, sw.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// A round's doses from its parts (<see cref="ComputeSegments"/>, in any grouping): every segment exactly once, put in
+    /// segment order. <paramref name="seconds"/> is the round's transport time as the caller counts it.
+    /// </summary>
+    public static SegmentDoses Assemble(GridGeometry grid, SegmentRoundPlan round, IEnumerable<SegmentUnitResult> parts, double seconds, string device)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(round);
+        ArgumentNullException.ThrowIfNull(parts);
+        int n = round.Segments.Count;
+        var dose = new float[n][];
+        var sigma = new float[n][];
+        long total = 0;
+        foreach (SegmentUnitResult part in parts)
+        {
+            for (int k = 0; k < part.DosePerMu.Length; k++)
+            {
+                int s = part.First + k;
+                if (s < 0 || s >= n || dose[s] is not null)
+                {
+                    throw new ArgumentException($"Segment {s} is outside the round's {n} or given twice.", nameof(parts));
+                }
+
+                dose[s] = part.DosePerMu[k];
+                sigma[s] = part.SigmaPerMu[k];
+            }
+
+            total += part.Histories;
+        }
+
+        int missing = Array.IndexOf(dose, null);
+        if (missing >= 0)
+        {
+            throw new ArgumentException($"Segment {missing} of the round's {n} is missing.", nameof(parts));
+        }
+
+        return new SegmentDoses(grid, round.Segments, dose, sigma, total, seconds, device);
     }
 
     /// <summary>The segments' doses per MU on <paramref name="voxelIndices"/> as a rows × segments matrix (for re-optimising segment weights).</summary>

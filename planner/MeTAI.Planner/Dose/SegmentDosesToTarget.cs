@@ -5,6 +5,7 @@ using MeTAI.Dosimetry.Beams;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Dosimetry.Phantoms;
 using MeTAI.Planner.Beams;
+using MeTAI.Planner.Compute;
 
 namespace MeTAI.Planner.Dose;
 
@@ -29,8 +30,15 @@ public static class SegmentDosesToTarget
     /// over <paramref name="roi"/> (null: D &gt; 50 % Dmax inside <paramref name="body"/>), or the cap is spent.
     /// </summary>
     public static SegmentDoses Compute(MonteCarloEngine engine, BeamModel model, VoxelPhantom phantom, IReadOnlyList<DeliverySegment> segments, ReadOnlySpan<double> monitorUnits,
-        UncertaintyTarget target, VoxelMask body, VoxelMask? roi, ulong seed, TextWriter? log = null, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+        UncertaintyTarget target, VoxelMask body, VoxelMask? roi, ulong seed, TextWriter? log = null, IProgress<double>? progress = null, CancellationToken cancellationToken = default) =>
+        Compute(LocalPlanUnitExecutor.Instance, engine, model, phantom, segments, monitorUnits, target, body, roi, seed, log, progress, cancellationToken);
+
+    /// <summary>As the overload without <paramref name="executor"/>, each round run by <paramref name="executor"/>.</summary>
+    public static SegmentDoses Compute(IPlanUnitExecutor executor, MonteCarloEngine engine, BeamModel model, VoxelPhantom phantom, IReadOnlyList<DeliverySegment> segments,
+        ReadOnlySpan<double> monitorUnits, UncertaintyTarget target, VoxelMask body, VoxelMask? roi, ulong seed, TextWriter? log = null, IProgress<double>? progress = null,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(executor);
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(phantom);
@@ -46,7 +54,7 @@ public static class SegmentDosesToTarget
         long next = target.PilotHistories;
         for (int round = 1; ; round++)
         {
-            SegmentDoses run = SegmentDoses.Compute(engine, model, phantom, segments, next, seed + (ulong)(round - 1) * 15_485_863, null, null, cancellationToken);
+            SegmentDoses run = executor.ComputeSegmentRound(engine, model, phantom, segments, next, seed + (ulong)(round - 1) * 15_485_863, null, null, cancellationToken);
             all = all is null ? run : SegmentDoses.Combine(all, run);
             int batches = BatchesPerRound * round;
             double sigma = Sigma(all, mu, kept, roi);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using MeTAI.Core.Geometry;
+using MeTAI.Core.Voxels;
 using MeTAI.Dosimetry.Beams;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Dosimetry.Phantoms;
@@ -59,66 +60,156 @@ public sealed class InfluenceBuilder
             throw new InvalidOperationException($"{total} beamlets exceed the {CsrMatrix.MaxColumns} one influence matrix addresses; use larger beamlets or fewer beams.");
         }
 
-        var columns = new List<(int[] Rows, float[] Values)>(total);
-        var beamlets = new List<Beamlet>(total);
-        var dose = new float[phantom.Geometry.VoxelCount];
-        var rowBuf = new int[voxelIndices.Length];
-        var valBuf = new float[voxelIndices.Length];
-        var voxBuf = new int[voxelIndices.Length];
-        DepthSmoother? smoother = _settings.DepthSmoothingPoints > 0 ? new DepthSmoother(phantom.Geometry, phantom.DensitiesGPerCm3, _settings.DepthSmoothingPoints) : null;
-        long nnz = 0, maxHistories = 0;
-        Vec3 spacing = phantom.Geometry.SpacingMm;
+        IReadOnlyList<InfluenceColumnSpec> specs = Columns(grids, phantom.Geometry.SpacingMm);
+        var columns = new (int[] Rows, float[] Values)[total];
+        long nnz = 0;
         var sw = Stopwatch.StartNew();
         double lastReport = 0;
         using DoseSession session = _engine.OpenSession(phantom);
-        for (int b = 0; b < grids.Count; b++)
+        var workspace = new InfluenceWorkspace(this, phantom, voxelIndices);
+        foreach (InfluenceColumnSpec spec in specs)
         {
-            BeamletGrid grid = grids[b];
-            PlanBeam beam = grid.Beam;
-            BeamGeometry geometry = beam.Geometry(_model.SadMm);
-            long histories = _settings.HistoriesFor(grid.WidthMm * grid.HeightMm, spacing.X * spacing.Y * spacing.Z);
-            maxHistories = Math.Max(maxHistories, histories);
-            for (int n = 0; n < grid.Count; n++)
+            cancellationToken.ThrowIfCancellationRequested();
+            int column = spec.Column;
+            columns[column] = BuildColumn(session, workspace, grids, spec, cancellationToken);
+            int count = columns[column].Rows.Length;
+            nnz += count;
+            progress?.Report((column + 1) / (double)total);
+            if (column == 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                (double cx, double cy) = grid.Center(n);
-                BeamSetup setup = _model.CreateBeam(Aperture.Beamlet(cx, cy, grid.WidthMm, grid.HeightMm), geometry, 1.0);
-                int column = columns.Count;
-                session.RunDose(setup, histories, _settings.Seed + (ulong)column, dose, cancellationToken);
-                int count = Extract(dose, voxelIndices, _settings.RelativeCutoff, rowBuf, valBuf);
-                if (smoother is not null)
-                {
-                    for (int e = 0; e < count; e++)
-                    {
-                        voxBuf[e] = voxelIndices[rowBuf[e]];
-                    }
+                CheckMemory(voxelIndices.Length, (long)Math.Ceiling(count * 1.25) * total, total, log);
+            }
 
-                    Vec3 ray = (geometry.IsoPlaneToLps(cx, cy) - geometry.SourceLps).Normalized();
-                    smoother.Smooth(dose, voxBuf.AsSpan(0, count), ray, valBuf.AsSpan(0, count));
-                }
-
-                columns.Add((rowBuf[..count], valBuf[..count]));
-                beamlets.Add(new Beamlet(b, grid.Ix[n], grid.Iy[n]));
-                nnz += count;
-                progress?.Report((column + 1) / (double)total);
-                if (column == 0)
-                {
-                    CheckMemory(voxelIndices.Length, (long)Math.Ceiling(count * 1.25) * total, total, log);
-                }
-
-                double t = sw.Elapsed.TotalSeconds;
-                if (log is not null && (t - lastReport > 10 || column + 1 == total))
-                {
-                    lastReport = t;
-                    double eta = t / (column + 1) * (total - column - 1);
-                    log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  influence: {column + 1}/{total} beamlets, {nnz / 1e6:0.00} M non-zeros, {t:0} s (≈ {eta:0} s left)"));
-                }
+            double t = sw.Elapsed.TotalSeconds;
+            if (log is not null && (t - lastReport > 10 || column + 1 == total))
+            {
+                lastReport = t;
+                double eta = t / (column + 1) * (total - column - 1);
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  influence: {column + 1}/{total} beamlets, {nnz / 1e6:0.00} M non-zeros, {t:0} s (≈ {eta:0} s left)"));
             }
         }
 
+        return Assemble(phantom.Geometry, grids, voxelIndices, columns);
+    }
+
+    /// <summary>
+    /// The matrix's columns in order — the beams of <paramref name="grids"/> in order, each grid's beamlets in order — with
+    /// each one's Monte Carlo histories (<see cref="InfluenceSettings.HistoriesFor"/> on voxels of <paramref name="spacingMm"/>)
+    /// and seed (<see cref="InfluenceSettings.Seed"/> + column). A column's dose depends on nothing else, so columns can be
+    /// computed in any grouping and order (<see cref="BuildColumns"/>) and put together by <see cref="Assemble"/>.
+    /// </summary>
+    public IReadOnlyList<InfluenceColumnSpec> Columns(IReadOnlyList<BeamletGrid> grids, Vec3 spacingMm)
+    {
+        ArgumentNullException.ThrowIfNull(grids);
+        var specs = new List<InfluenceColumnSpec>(grids.Sum(g => g.Count));
+        for (int b = 0; b < grids.Count; b++)
+        {
+            BeamletGrid grid = grids[b];
+            long histories = _settings.HistoriesFor(grid.WidthMm * grid.HeightMm, spacingMm.X * spacingMm.Y * spacingMm.Z);
+            for (int n = 0; n < grid.Count; n++)
+            {
+                int column = specs.Count;
+                specs.Add(new InfluenceColumnSpec(column, b, n, histories, _settings.Seed + (ulong)column));
+            }
+        }
+
+        return specs;
+    }
+
+    /// <summary>
+    /// Columns [<paramref name="firstColumn"/>, <paramref name="firstColumn"/> + <paramref name="count"/>) of the matrix
+    /// (see <see cref="Columns"/>) on <paramref name="session"/>: each beamlet's dose per MU on the rows
+    /// <paramref name="voxelIndices"/>, cut and smoothed as <see cref="Build"/> does — the same bits as in a whole build.
+    /// </summary>
+    public (int[] Rows, float[] Values)[] BuildColumns(DoseSession session, VoxelPhantom phantom, IReadOnlyList<BeamletGrid> grids, int[] voxelIndices, int firstColumn, int count,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(phantom);
+        ArgumentNullException.ThrowIfNull(voxelIndices);
+        IReadOnlyList<InfluenceColumnSpec> specs = Columns(grids, phantom.Geometry.SpacingMm);
+        if (firstColumn < 0 || count < 0 || firstColumn + count > specs.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), $"Columns [{firstColumn}, {firstColumn + count}) are not within the {specs.Count} beamlets of the grids.");
+        }
+
+        var workspace = new InfluenceWorkspace(this, phantom, voxelIndices);
+        var columns = new (int[] Rows, float[] Values)[count];
+        for (int c = 0; c < count; c++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            columns[c] = BuildColumn(session, workspace, grids, specs[firstColumn + c], cancellationToken);
+        }
+
+        return columns;
+    }
+
+    /// <summary>The matrix of <paramref name="columns"/> (every column of <paramref name="grids"/>, in column order).</summary>
+    public InfluenceMatrix Assemble(GridGeometry grid, IReadOnlyList<BeamletGrid> grids, int[] voxelIndices, IReadOnlyList<(int[] Rows, float[] Values)> columns)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(voxelIndices);
+        ArgumentNullException.ThrowIfNull(columns);
+        IReadOnlyList<InfluenceColumnSpec> specs = Columns(grids, grid.SpacingMm);
+        if (columns.Count != specs.Count)
+        {
+            throw new ArgumentException($"{columns.Count} columns for the {specs.Count} beamlets of the grids.", nameof(columns));
+        }
+
+        var beamlets = new List<Beamlet>(specs.Count);
+        foreach (InfluenceColumnSpec spec in specs)
+        {
+            BeamletGrid g = grids[spec.Beam];
+            beamlets.Add(new Beamlet(spec.Beam, g.Ix[spec.Beamlet], g.Iy[spec.Beamlet]));
+        }
+
+        // Over every grid, an empty one included (as the matrix has always recorded it).
+        Vec3 v = grid.SpacingMm;
+        long maxHistories = grids.Count == 0 ? 0 : grids.Max(g => _settings.HistoriesFor(g.WidthMm * g.HeightMm, v.X * v.Y * v.Z));
+
         CsrMatrix matrix = CsrMatrix.FromColumns(voxelIndices.Length, columns);
-        return new InfluenceMatrix(phantom.Geometry, voxelIndices, beamlets, matrix, maxHistories, _settings.RelativeCutoff);
+        return new InfluenceMatrix(grid, voxelIndices, beamlets, matrix, maxHistories, _settings.RelativeCutoff);
+    }
+
+    private (int[] Rows, float[] Values) BuildColumn(DoseSession session, InfluenceWorkspace w, IReadOnlyList<BeamletGrid> grids, InfluenceColumnSpec spec, CancellationToken cancellationToken)
+    {
+        BeamletGrid grid = grids[spec.Beam];
+        BeamGeometry geometry = grid.Beam.Geometry(_model.SadMm);
+        (double cx, double cy) = grid.Center(spec.Beamlet);
+        BeamSetup setup = _model.CreateBeam(Aperture.Beamlet(cx, cy, grid.WidthMm, grid.HeightMm), geometry, 1.0);
+        session.RunDose(setup, spec.Histories, spec.Seed, w.Dose, cancellationToken);
+        int count = Extract(w.Dose, w.VoxelIndices, _settings.RelativeCutoff, w.Rows, w.Values);
+        if (w.Smoother is not null)
+        {
+            for (int e = 0; e < count; e++)
+            {
+                w.Voxels[e] = w.VoxelIndices[w.Rows[e]];
+            }
+
+            Vec3 ray = (geometry.IsoPlaneToLps(cx, cy) - geometry.SourceLps).Normalized();
+            w.Smoother.Smooth(w.Dose, w.Voxels.AsSpan(0, count), ray, w.Values.AsSpan(0, count));
+        }
+
+        return (w.Rows[..count], w.Values[..count]);
+    }
+
+    // The buffers of one sequence of columns on one phantom (a dose grid and per-row scratch), and the depth smoother.
+    private sealed class InfluenceWorkspace(InfluenceBuilder builder, VoxelPhantom phantom, int[] voxelIndices)
+    {
+        public int[] VoxelIndices { get; } = voxelIndices;
+
+        public float[] Dose { get; } = new float[phantom.Geometry.VoxelCount];
+
+        public int[] Rows { get; } = new int[voxelIndices.Length];
+
+        public float[] Values { get; } = new float[voxelIndices.Length];
+
+        public int[] Voxels { get; } = new int[voxelIndices.Length];
+
+        public DepthSmoother? Smoother { get; } = builder._settings.DepthSmoothingPoints > 0
+            ? new DepthSmoother(phantom.Geometry, phantom.DensitiesGPerCm3, builder._settings.DepthSmoothingPoints)
+            : null;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MeTAI.Core.Voxels;
+using MeTAI.Planner.Compute;
 using MeTAI.Planner.Evaluation;
 using MeTAI.Planner.Plans.Stages;
 
@@ -44,14 +45,28 @@ public static class PlanPipeline
     /// <param name="cancellationToken">Checked between stages, beamlets, optimiser iterations and segments.</param>
     /// <exception cref="KeyNotFoundException">The protocol names a structure the case lacks (the message lists the case's).</exception>
     public static PlanResult Run(PlanCase plan, Protocol protocol, PlanSettings? settings = null, TextWriter? log = null, IProgress<PlanStageProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        Run(plan, protocol, settings, log, progress, LocalPlanUnitExecutor.Instance, cancellationToken);
+
+    /// <summary>Plans <paramref name="plan"/> with <paramref name="protocol"/>, its Monte Carlo units run by <paramref name="executor"/>.</summary>
+    /// <param name="plan">The case.</param>
+    /// <param name="protocol">Prescription, objectives, goals, beams.</param>
+    /// <param name="settings">How to run (null: the defaults).</param>
+    /// <param name="log">Progress lines, or null.</param>
+    /// <param name="progress">Stage and fraction reports, on the planning thread (null: none).</param>
+    /// <param name="executor">Where the influence columns and the final dose's segments run (the same bits wherever).</param>
+    /// <param name="cancellationToken">Checked between stages, beamlets, optimiser iterations and segments.</param>
+    /// <exception cref="KeyNotFoundException">The protocol names a structure the case lacks (the message lists the case's).</exception>
+    public static PlanResult Run(PlanCase plan, Protocol protocol, PlanSettings? settings, TextWriter? log, IProgress<PlanStageProgress>? progress, IPlanUnitExecutor executor,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(protocol);
+        ArgumentNullException.ThrowIfNull(executor);
         settings ??= new PlanSettings();
         settings.Validate();
         var total = Stopwatch.StartNew();
-        using var context = new PlanContext(plan, protocol, settings, log, new PlanProgressTracker(progress), cancellationToken);
+        using var context = new PlanContext(plan, protocol, settings, log, new PlanProgressTracker(progress), cancellationToken) { Executor = executor };
         var seconds = new Dictionary<PlanStage, double>();
         foreach (IPlanStage stage in Stages)
         {

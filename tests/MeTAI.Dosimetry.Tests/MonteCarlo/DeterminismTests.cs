@@ -1,6 +1,7 @@
 using MeTAI.Core.Geometry;
 using MeTAI.Dosimetry.Beams;
 using MeTAI.Dosimetry.Engines;
+using MeTAI.Dosimetry.MonteCarlo;
 using MeTAI.Dosimetry.Phantoms;
 using MeTAI.Dosimetry.Tests.Engines;
 
@@ -43,6 +44,48 @@ public class DeterminismTests(EngineFixture fixture)
         {
             fixture.Engine.HistoriesPerIndex = saved;
         }
+    }
+
+    [Fact]
+    public void RunTallyRange_RangesOnOtherSessions_SumExactlyToTheRunsBatches()
+    {
+        // A run's histories [0, 60 000) in 10 batches, and the same histories as ranges of other sizes, out of order, on
+        // two other sessions (as cluster units would run them): the integer tallies and counters add up exactly.
+        DoseRequest request = Request(5);
+        DoseResult run = fixture.Engine.Run(request);
+        using DoseSession first = fixture.Engine.OpenSession(request.Phantom, request.Physics);
+        using DoseSession second = fixture.Engine.OpenSession(request.Phantom, request.Physics);
+        int voxels = request.Phantom.Geometry.VoxelCount;
+        var tally = new long[voxels];
+        var counters = new long[TransportKernel.CounterCount];
+        var sum = new long[voxels];
+        var counterSum = new long[TransportKernel.CounterCount];
+        long maxDepth = 0;
+        foreach ((long from, long count, DoseSession session) in new[] { (40_000L, 20_000L, first), (0L, 25_000L, second), (25_000L, 15_000L, first) })
+        {
+            session.RunTallyRange(request, from, count, tally, counters);
+            for (int n = 0; n < voxels; n++)
+            {
+                sum[n] += tally[n];
+            }
+
+            for (int c = 0; c < counters.Length; c++)
+            {
+                counterSum[c] += counters[c];
+            }
+
+            maxDepth = Math.Max(maxDepth, counters[TransportKernel.CounterMaxPrimaryDepth]);
+        }
+
+        Assert.Equal(run.DepositedEnergyMeV * TransportKernel.FixedPerMeV, sum.Sum(), 0);
+        Assert.Equal(run.IncidentEnergyMeV * TransportKernel.FixedPerMeV, counterSum[TransportKernel.CounterIncident], 0);
+        Assert.Equal(run.EnteredPrimaries, counterSum[TransportKernel.CounterEntered]);
+        Assert.Equal(run.MaxPrimaryElectronDepthMm, maxDepth / 1e4 * 10, 12);
+
+        // And per voxel: one range over everything equals the three.
+        using DoseSession third = fixture.Engine.OpenSession(request.Phantom, request.Physics);
+        third.RunTallyRange(request, 0, 60_000, tally, counters);
+        Assert.Equal(sum, tally);
     }
 
     [Fact]

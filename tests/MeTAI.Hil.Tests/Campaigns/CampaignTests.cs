@@ -190,6 +190,72 @@ public class CampaignTests(ITestOutputHelper output)
         Assert.Null(r.FirstFailingSeed);
         Assert.True(r.FaultsInjected >= 8);
         Assert.Equal(r.FaultsInjected, r.FaultsByKind.Values.Sum());
+        Assert.Equal(ScheduledByKind(11, 0, 8), r.FaultsScheduledByKind.OrderBy(k => k.Key, StringComparer.Ordinal));
+    }
+
+    // The faults a campaign's runs [first, first + count) schedule, by kind, straight from the generator.
+    private static IEnumerable<KeyValuePair<string, int>> ScheduledByKind(int seed, int first, int count) =>
+        Enumerable.Range(first, count).SelectMany(i => CampaignScenario.Generate(Campaign.RunSeed(seed, i), RobotPath).Faults)
+            .GroupBy(f => CampaignRunRecord.KindName(f.Kind)).Select(g => KeyValuePair.Create(g.Key, g.Count())).OrderBy(k => k.Key, StringComparer.Ordinal);
+
+    [Fact]
+    public async Task CampaignUnitRunner_TwoUnitsOnOneSlot_TheCampaignsRunsEachOnce()
+    {
+        // Runs [0, 2) and [2, 3) of a 3-run campaign as two units (as two machines would take them), merged.
+        var options = new CampaignOptions { Runs = 3, Seed = 11, RobotPath = RobotPath, Log = output.WriteLine };
+        var slot = new CampaignRigSlot();
+        var records = new List<CampaignRunRecord>();
+        await using (slot)
+        {
+            records.AddRange(await CampaignUnitRunner.RunAsync(options, 2, 1, slot));
+            records.AddRange(await CampaignUnitRunner.RunAsync(options, 0, 2, slot));
+        }
+
+        Assert.Equal([2, 0, 1], records.Select(r => r.Index));
+        Assert.All(records, r => Assert.Equal(Campaign.RunSeed(11, r.Index), r.Seed));
+        CampaignResult merged = CampaignMerge.Merge(records, Campaign.SettingsOf(options), 11, 1, 0);
+        Assert.Equal(3, merged.Runs);
+        Assert.True(merged.Violations == 0, $"seed {merged.FirstFailingSeed}: {merged.FirstFailure}");
+        Assert.Equal(ScheduledByKind(11, 0, 3), merged.FaultsScheduledByKind.OrderBy(k => k.Key, StringComparer.Ordinal));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => CampaignUnitRunner.RunAsync(options, 2, 2, slot));
+    }
+
+    [Fact]
+    public void CampaignMerge_RecordsInAnyOrder_SameFigures_ARunCountedTwiceRefused()
+    {
+        CampaignRunRecord Run(int i, int violations, string? error = null) => new()
+        {
+            Index = i,
+            Seed = Campaign.RunSeed(3, i),
+            Violations = violations,
+            Failure = violations > 0 ? $"latched-torque-off: run {i}" : null,
+            FaultsInjected = error is null ? 2 : 0,
+            FaultsScheduled = ["busSilent", i % 2 == 0 ? "eStopPress" : "busSilent"],
+            NotExercised = i == 4 ? ["f1-busSilent-reaction: stopped already"] : [],
+            Error = error,
+            LongestStallMs = i,
+        };
+        CampaignRunRecord[] runs = [Run(0, 0), Run(1, 1), Run(2, 0, "set-up failed"), Run(3, 2), Run(4, 0)];
+        CampaignSettings settings = Campaign.SettingsOf(new CampaignOptions { RobotPath = RobotPath });
+        CampaignResult a = CampaignMerge.Merge(runs, settings, 3, 2, 10);
+        CampaignResult b = CampaignMerge.Merge(Enumerable.Reverse(runs), settings, 3, 2, 10);
+        foreach (CampaignResult r in new[] { a, b })
+        {
+            Assert.Equal(5, r.Runs);
+            Assert.Equal(3, r.Violations);
+            Assert.Equal(2, r.RunsWithViolations);
+            Assert.Equal(Campaign.RunSeed(3, 1), r.FirstFailingSeed);
+            Assert.Equal([1, 3], r.FailingRuns.Select(f => f.Index));
+            Assert.Equal(8, r.FaultsInjected);
+            Assert.Equal(8, r.FaultsByKind.Values.Sum());
+            Assert.Equal(10, r.FaultsScheduledByKind.Values.Sum());
+            Assert.Equal(1, r.Errors);
+            Assert.Equal(1, r.NotExercised);
+            Assert.Equal(4, r.ProcessStalls.LongestMs);
+        }
+
+        var ex = Assert.Throws<ArgumentException>(() => CampaignMerge.Merge([.. runs, Run(3, 0)], settings, 3, 2, 10));
+        Assert.Contains("Run 3", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -64,6 +64,43 @@ public class InfluenceBuilderTests
     }
 
     [Fact]
+    public void BuildColumns_InGroupsOnFreshSessionsInAnyOrder_SameMatrixBitForBitAsOneBuild()
+    {
+        // Two beams (the second with the default depth smoothing's ray), columns computed as units would be on other
+        // machines: in groups, out of order, each group on its own session.
+        (VoxelPhantom phantom, BeamletGrid grid, int[] rows) = Setup();
+        var side = new PlanBeam(2, "G090", 90, 0, 0, new Vec3(0, -50, 0), PatientPosition.HeadFirstSupine);
+        BeamletGrid[] grids = [grid, BeamletGrid.FromCells(side, 10, 10, [(-1, 0), (0, 0), (1, 0)])];
+        using var engine = new MonteCarloEngine(DeviceKind.Cpu);
+        BeamModel model = BeamModel.Load(DosimetryPaths.BeamFile("6MV-point"));
+        var builder = new InfluenceBuilder(engine, model, new InfluenceSettings { HistoriesPerBeamlet = 3_000, Seed = 11 });
+        InfluenceMatrix whole = builder.Build(phantom, grids, rows);
+
+        IReadOnlyList<InfluenceColumnSpec> specs = builder.Columns(grids, phantom.Geometry.SpacingMm);
+        Assert.Equal(7, specs.Count);
+        Assert.Equal([11UL, 12, 13, 14, 15, 16, 17], specs.Select(c => c.Seed));
+        var columns = new (int[] Rows, float[] Values)[specs.Count];
+        foreach ((int first, int count) in new[] { (4, 3), (0, 2), (2, 2) })
+        {
+            using DoseSession session = engine.OpenSession(phantom);
+            (int[] Rows, float[] Values)[] part = builder.BuildColumns(session, phantom, grids, rows, first, count);
+            part.CopyTo(columns, first);
+        }
+
+        InfluenceMatrix assembled = builder.Assemble(phantom.Geometry, grids, rows, columns);
+        Assert.Equal(whole.Beamlets, assembled.Beamlets);
+        Assert.Equal(whole.HistoriesPerBeamlet, assembled.HistoriesPerBeamlet);
+        Assert.Equal(whole.Matrix.RowPointers, assembled.Matrix.RowPointers);
+        Assert.Equal(whole.Matrix.ColumnIndices, assembled.Matrix.ColumnIndices);
+        Assert.Equal(whole.Matrix.Values, assembled.Matrix.Values);
+
+        using DoseSession s = engine.OpenSession(phantom);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => builder.BuildColumns(s, phantom, grids, rows, 5, 3));
+        Assert.Contains("[5, 8)", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => builder.Assemble(phantom.Geometry, grids, rows, columns[..6]));
+    }
+
+    [Fact]
     public void Extract_DropsEntriesBelowTheRelativeCutoff()
     {
         float[] dose = [0, 10, 0.005f, 0.02f, 5];

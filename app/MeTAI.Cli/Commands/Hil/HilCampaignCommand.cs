@@ -150,6 +150,8 @@ internal static class HilCampaignCommand
         ["errorSamples"] = new JsonArray([.. r.ErrorSamples.Select(e => (JsonNode?)JsonValue.Create(e))]),
         ["faultsByKind"] = new JsonObject(r.FaultsByKind.OrderBy(k => k.Key, StringComparer.Ordinal)
             .Select(k => KeyValuePair.Create(k.Key, (JsonNode?)JsonValue.Create(k.Value)))),
+        ["faultsScheduledByKind"] = new JsonObject(r.FaultsScheduledByKind.OrderBy(k => k.Key, StringComparer.Ordinal)
+            .Select(k => KeyValuePair.Create(k.Key, (JsonNode?)JsonValue.Create(k.Value)))),
     };
 
     // The replay runs as the campaign ran: real-time when it was (--rt), at the campaign's spin margin.

@@ -63,11 +63,11 @@ internal sealed class FinalDoseStage : IPlanStage
         {
             double[] mu = [.. context.Delivery.Select(d => d.MonitorUnits)];
             VoxelMask? roi = settings.FinalUncertaintyRoi is string name ? context.Case.Structure(name).Mask : null;
-            return SegmentDosesToTarget.Compute(context.Engine, context.Model, context.Phantom, context.Delivery, mu, target, context.Body, roi, settings.Seed + 1_000_003, context.Log,
+            return SegmentDosesToTarget.Compute(context.Executor, context.Engine, context.Model, context.Phantom, context.Delivery, mu, target, context.Body, roi, settings.Seed + 1_000_003, context.Log,
                 scaled, context.CancellationToken);
         }
 
-        return SegmentDoses.Compute(context.Engine, context.Model, context.Phantom, context.Delivery, settings.FinalHistories, settings.Seed + 1_000_003, context.Log,
+        return context.Executor.ComputeSegmentRound(context.Engine, context.Model, context.Phantom, context.Delivery, settings.FinalHistories, settings.Seed + 1_000_003, context.Log,
             scaled, context.CancellationToken);
     }
 

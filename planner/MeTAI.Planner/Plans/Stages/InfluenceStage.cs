@@ -77,7 +77,7 @@ internal sealed class InfluenceStage : IPlanStage
         });
         context.Log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  influence: {context.BeamletCount} beamlets × {EffectiveHistories(context)} histories on {context.Engine.DeviceName}{(settings.ScaleBeamletHistoriesWithGrid ? $" ({settings.HistoriesPerBeamlet} per 5 mm beamlet on 5 mm voxels, scaled with the grid)" : string.Empty)}"));
-        return builder.Build(context.Phantom, context.Grids, context.VoxelIndices, context.Log, progress, context.CancellationToken);
+        return context.Executor.BuildInfluence(builder, context.Phantom, context.Grids, context.VoxelIndices, context.Log, progress, context.CancellationToken);
     }
 
     /// <summary>Histories per beamlet of the first beam's grid on this case's voxels (what <see cref="InfluenceBuilder"/> runs).</summary>

@@ -5,6 +5,7 @@ using MeTAI.Dosimetry.Beams;
 using MeTAI.Dosimetry.Engines;
 using MeTAI.Dosimetry.Phantoms;
 using MeTAI.Planner.Beams;
+using MeTAI.Planner.Compute;
 using MeTAI.Planner.Dose;
 using MeTAI.Planner.Evaluation;
 using MeTAI.Planner.Influence;
@@ -44,6 +45,9 @@ internal sealed class PlanContext(PlanCase plan, Protocol protocol, PlanSettings
 
     /// <summary>Checked between stages, beamlets, optimiser iterations and segments.</summary>
     public CancellationToken CancellationToken { get; } = cancellationToken;
+
+    /// <summary>Where the Monte Carlo units run (the influence columns, the final dose's segment rounds).</summary>
+    public IPlanUnitExecutor Executor { get; init; } = LocalPlanUnitExecutor.Instance;
 
     /// <summary>Seconds since the running stage started.</summary>
     public double StageSeconds => _stageClock.Elapsed.TotalSeconds;
