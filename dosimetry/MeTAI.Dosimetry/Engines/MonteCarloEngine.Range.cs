@@ -1,3 +1,4 @@
+using ILGPU.Runtime;
 using MeTAI.Dosimetry.MonteCarlo;
 
 namespace MeTAI.Dosimetry.Engines;

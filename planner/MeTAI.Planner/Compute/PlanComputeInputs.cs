@@ -137,19 +137,7 @@ public sealed class PlanComputeInputs
             part = "rows";
             int[] rows = ReadInts(r, phantom.Geometry.VoxelCount);
             part = "beamlet grids";
-            var grids = new BeamletGrid[Count(r, 1000)];
-            for (int b = 0; b < grids.Length; b++)
-            {
-                PlanBeam beam = ReadBeam(r);
-                double width = r.ReadDouble(), height = r.ReadDouble();
-                int[] ix = ReadInts(r, CsrMatrix.MaxColumns), iy = ReadInts(r, CsrMatrix.MaxColumns);
-                if (ix.Length != iy.Length)
-                {
-                    throw Bad(ms.Position, part, $"grid {b}: {ix.Length} columns but {iy.Length} rows of beamlets");
-                }
-
-                grids[b] = BeamletGrid.FromCells(beam, width, height, [.. ix.Zip(iy)]);
-            }
+            BeamletGrid[] grids = ReadGrids(r);
 
             part = "segments";
             var segments = new DeliverySegment[Count(r, 100_000)];
@@ -159,15 +147,7 @@ public sealed class PlanComputeInputs
             }
 
             part = "influence settings";
-            var influence = new InfluenceSettings
-            {
-                HistoriesPerBeamlet = r.ReadInt64(),
-                ScaleWithGrid = r.ReadBoolean(),
-                RelativeCutoff = r.ReadDouble(),
-                Seed = r.ReadUInt64(),
-                DepthSmoothingPoints = r.ReadInt32(),
-                MaxMemoryBytes = r.ReadInt64(),
-            };
+            InfluenceSettings influence = ReadInfluence(r);
             if (ms.Position != ms.Length)
             {
                 throw Bad(ms.Position, "end", $"{ms.Length - ms.Position} bytes after the last part");
@@ -194,6 +174,35 @@ public sealed class PlanComputeInputs
             throw Bad(ms.Position, part, ex.Message);
         }
     }
+
+    private static BeamletGrid[] ReadGrids(BinaryReader r)
+    {
+        var grids = new BeamletGrid[Count(r, 1000)];
+        for (int b = 0; b < grids.Length; b++)
+        {
+            PlanBeam beam = ReadBeam(r);
+            double width = r.ReadDouble(), height = r.ReadDouble();
+            int[] ix = ReadInts(r, CsrMatrix.MaxColumns), iy = ReadInts(r, CsrMatrix.MaxColumns);
+            if (ix.Length != iy.Length)
+            {
+                throw new ArgumentException($"grid {b}: {ix.Length} columns but {iy.Length} rows of beamlets");
+            }
+
+            grids[b] = BeamletGrid.FromCells(beam, width, height, [.. ix.Zip(iy)]);
+        }
+
+        return grids;
+    }
+
+    private static InfluenceSettings ReadInfluence(BinaryReader r) => new()
+    {
+        HistoriesPerBeamlet = r.ReadInt64(),
+        ScaleWithGrid = r.ReadBoolean(),
+        RelativeCutoff = r.ReadDouble(),
+        Seed = r.ReadUInt64(),
+        DepthSmoothingPoints = r.ReadInt32(),
+        MaxMemoryBytes = r.ReadInt64(),
+    };
 
     private static InvalidDataException Bad(long offset, string part, string what) =>
         new($"Plan compute inputs, byte {offset} ({part}): {what}.");
