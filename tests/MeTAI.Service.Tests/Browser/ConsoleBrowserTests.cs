@@ -103,6 +103,8 @@ public class ConsoleBrowserTests
         await page.Mouse.DownAsync();
         await page.Mouse.MoveAsync(cx + (float)(across.X * pushM / 0.0005), cy - (float)(across.Z * pushM / 0.0005), new MouseMoveOptions { Steps = 30 });
         await page.WaitForFunctionAsync("() => { const f = window.metaiConsole.stats().lastForce; return f.active && Math.hypot(...f.newtons) > 0.5; }");
+        // The page redraws at most 30 times a second: wait for the text to show it.
+        await page.WaitForFunctionAsync("() => document.querySelector('#force').textContent.includes('fixture active')");
         Assert.Contains("fixture active", await page.TextContentAsync("#force"), StringComparison.Ordinal);
         await page.ScreenshotAsync(new() { Path = BrowserHost.ScreenshotPath("web-console.png") }); // docs/images/web-console.png: the restoring force shown
         await page.Mouse.MoveAsync(cx, cy, new MouseMoveOptions { Steps = 30 });

@@ -19,7 +19,7 @@ const s = {
   // last 100 gaps over 20 ms as [epoch ms at the late beat, gap ms], so a lapse the controller audits can be placed on
   // the page's side or downstream of it (relay, broker).
   hbGapMaxMs: 0, hbLate: [],
-  lastPoseAt: 0, lastHeartbeatAt: 0, lastTickAt: 0,
+  lastPoseAt: 0, lastHeartbeatAt: 0, lastTickAt: 0, lastFrameAt: -1e9,
   pointer: null, // { id, x, y, start: [x, y, z], shift }
   keyDeadman: false, buttonDeadman: false, padDeadman: false, padClutch: false, gamepadId: null,
   force: { v: [0, 0, 0], active: false, at: 0, count: 0 }, maxForceN: 5,
@@ -310,8 +310,10 @@ function draw(f) {
   g.clearRect(0, 0, w, h);
   g.strokeStyle = "#22303f";
   g.lineWidth = 1;
-  for (let x = 0; x <= w; x += 40) { g.beginPath(); g.moveTo(x, 0); g.lineTo(x, h); g.stroke(); }
-  for (let y = 0; y <= h; y += 40) { g.beginPath(); g.moveTo(0, y); g.lineTo(w, y); g.stroke(); }
+  g.beginPath(); // the grid as one path, one stroke
+  for (let x = 0; x <= w; x += 40) { g.moveTo(x, 0); g.lineTo(x, h); }
+  for (let y = 0; y <= h; y += 40) { g.moveTo(0, y); g.lineTo(w, y); }
+  g.stroke();
   const k = mPerPx();
   const px = cx + s.pos[0] / k, py = cy - s.pos[2] / k;
   const wrap = (v, n) => ((v % n) + n) % n; // the pad is a window on an endless plane
@@ -346,7 +348,18 @@ window.metaiConsole = {
   }),
 };
 
-function frame() { render(); requestAnimationFrame(frame); }
+// The page redraws at most 30 times a second while the pad is dragged and 10 times a second otherwise: the poses and
+// heartbeats (tick, 200 Hz) share the page's main thread with the drawing, and on a machine without a GPU every frame
+// is laid out, painted and rasterised on the CPU — drawing at the display's 60 Hz for counters took time the 30 ms
+// watchdogs need.
+const DRAG_FRAME_MS = 33, IDLE_FRAME_MS = 100;
+function frame(t) {
+  if (t - s.lastFrameAt >= (s.pointer ? DRAG_FRAME_MS : IDLE_FRAME_MS) - 1) {
+    s.lastFrameAt = t;
+    render();
+  }
+  requestAnimationFrame(frame);
+}
 
 pointerInput();
 deadmanInput();

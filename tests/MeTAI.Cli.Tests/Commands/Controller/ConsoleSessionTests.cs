@@ -100,6 +100,12 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
         // pose and e-stop device silent together". On the bench they are separate devices. A no-GC region keeps this
         // process's collections out of the session (as a single HIL run does: Hil/Runner/ScenarioNoGcRegion), and the
         // stall witness says whether the process stood still anyway.
+        // This process hosts the e-stop device twin, the operator console, the service's relay and Playwright, all on the
+        // thread pool. On 2 cores the pool starts with 2 threads and adds one about every 500 ms when they are all busy:
+        // a queue of blocked continuations silenced the e-stop device's heartbeats for 250 ms (EStopDeviceSilent) while
+        // no thread of the machine stood still. A real deployment has these on separate devices.
+        ThreadPool.GetMinThreads(out int workers, out int completions);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), Math.Max(completions, 32));
         StallWitness witness = StallWitness.Shared(realtime: true);
         long sessionFrom = Stopwatch.GetTimestamp();
         bool noGc = false;
@@ -151,12 +157,14 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
             (string token, _) = accounts.IssueToken("sam", 1);
 
             using IPlaywright playwright = await Playwright.CreateAsync();
-            // Chromium at nice 19 (a wrapper script): the surgeon's browser runs on a workstation of its own; here it shares two
-            // cores with the controller, and at normal priority its renderer took the CPU the 30 ms watchdogs need.
+            // Chromium at SCHED_IDLE (a wrapper script): the surgeon's browser runs on a workstation of its own; here it shares
+            // two cores with the controller, and at normal priority its renderer took the CPU the 30 ms watchdogs need. Not
+            // nice 19: Chromium, run as root, lifts its own threads (renderer to nice 0, compositors to nice -8); the
+            // scheduling class it does not touch.
             string niceChromium = Path.Combine(dir, "chromium-nice");
             File.WriteAllText(niceChromium, Environment.GetEnvironmentVariable("METAI_CONSOLE_CHROMIUM_WRAP") is { Length: > 0 } wrap
                 ? $"#!/bin/sh\nexec {wrap} /usr/bin/chromium \"$@\"\n"
-                : "#!/bin/sh\nexec nice -n 19 /usr/bin/chromium \"$@\"\n");
+                : "#!/bin/sh\nexec chrt -i 0 /usr/bin/chromium \"$@\"\n");
             if (!OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(niceChromium, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -178,7 +186,7 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
                 {
                     if (m.Type == "error")
                     {
-                        consoleErrors.Enqueue(m.Text);
+                        consoleErrors.Enqueue($"{m.Text} ({m.Location})");
                     }
                 };
                 // The service's Content-Security-Policy: the console raises no violation (WebSocket to 'self' included).
@@ -203,6 +211,10 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
                 await page.FillAsync("#api-key", token);
                 await page.ClickAsync("#key-form button");
                 await page.WaitForSelectorAsync("#connect:not([disabled])");
+                // Signed out, the page's first /api/session answers 401 (Chromium logs it as a console error); that is the
+                // sign-in form's cue, not a fault. From the sign-in on, the console must log no error.
+                Assert.All(consoleErrors, e => Assert.Contains("/api/session", e, StringComparison.Ordinal));
+                consoleErrors.Clear();
                 await page.ClickAsync("#connect");
                 await page.WaitForFunctionAsync("() => window.metaiConsole.stats().connected && window.metaiConsole.stats().posesSent > 50");
                 await page.EvaluateAsync("() => document.activeElement && document.activeElement.blur()");
@@ -241,6 +253,8 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
                 await page.Mouse.DownAsync();
                 await page.Mouse.MoveAsync((float)(cx + across.X * pushM / MetresPerPixel), (float)(cy - across.Z * pushM / MetresPerPixel), new MouseMoveOptions { Steps = 20 });
                 await page.WaitForFunctionAsync("() => { const f = window.metaiConsole.stats().lastForce; return f.active && Math.hypot(...f.newtons) > 0.2; }");
+                // The page redraws at most 30 times a second: wait for the text to show it.
+                await page.WaitForFunctionAsync("() => document.querySelector('#force').textContent.includes('fixture active')");
                 string forceText = (await page.TextContentAsync("#force"))!;
                 Assert.Contains("fixture active", forceText, StringComparison.Ordinal);
                 await page.WaitForFunctionAsync("() => window.syntheticPad.rumbles > 0");
@@ -271,7 +285,7 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
                 Assert.True(offAxisMm < corridor.RadiusMm, $"the tool ended {offAxisMm:F2} mm off the corridor's centreline");
                 Assert.DoesNotContain("CorridorViolation", monitor.Interlocks ?? "", StringComparison.Ordinal);
                 Assert.True(stats.GetProperty("posesSent").GetInt64() > 0);
-                Assert.Empty(consoleErrors);
+                Assert.True(consoleErrors.IsEmpty, "console errors: " + string.Join("; ", consoleErrors));
                 Assert.Empty(await page.EvaluateAsync<string[]>("() => window.metaiCspViolations"));
                 Assert.Contains("connected as master 'console1' with a token issued to 'sam'", Read(log), StringComparison.Ordinal);
             }
