@@ -57,7 +57,10 @@ public sealed partial class ConsoleSessionTests(ITestOutputHelper output)
     // on time); the session then ended in EStop with the e-stop device twin (this process) silent for 250 ms. A per-thread
     // sample showed the nice-19 wrapper does not hold: Chromium (root) runs its renderer at nice 0 and its compositor
     // threads (VizCompositorThread, Compositor) at nice -8, about 45 % of a CPU together beside the controller's 33 %.
-    [QuietMachineFact("fails on 2 cores: Chromium (SwiftShader) and the controller at its 30 ms watchdogs starve each other; issue 20 open")]
+    // 2026-12-08 03:45–03:50 UTC, after the page's render throttle, Chromium at SCHED_IDLE and 32 pool threads: 3 of 6
+    // runs passed (tool 0.45 mm from the target, inside the corridor, page beats ≤ 26 ms apart); the others held on a
+    // page-side gap of 35 ms or a lapse downstream of the page. Still open in issue 20.
+    [QuietMachineFact("passes about half the time on the 2-core VM: the headless page's timers still lapse past the 30 ms watchdog now and then; issue 20 open")]
     public async Task ConsoleSession_SyntheticPointer_DrivesTheSimulatedArmToTheTargetInsideTheCorridor()
     {
         Assert.True(File.Exists("/usr/bin/chromium"), "/usr/bin/chromium is missing: install Debian's chromium package (./test.sh does).");
